@@ -1,0 +1,52 @@
+# obligo developer tasks (GNU make >= 4).
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+.DELETE_ON_ERROR:
+.DEFAULT_GOAL := test
+.PHONY: venv test demo fmt-check clean
+
+# $(call check_python,INTERPRETER): fail with a clear message unless INTERPRETER
+# exists and is Python >= 3.11.
+define check_python
+@command -v $(1) >/dev/null 2>&1 || { \
+	echo "error: Python interpreter '$(1)' not found; obligo needs Python >= 3.11 (e.g. make PYTHON=python3.11)" >&2; \
+	exit 1; }
+@$(1) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "error: obligo needs Python >= 3.11, but $(1) is Python %s (e.g. make PYTHON=python3.11)" % sys.version.split()[0])'
+endef
+
+$(BIN)/python:
+	$(call check_python,$(PYTHON))
+	$(PYTHON) -m venv $(VENV)
+
+# One stamp: always install the project editable with the test extras.
+# Re-runs whenever pyproject.toml changes.
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(call check_python,$(BIN)/python)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/pip install -e '.[test]'
+	touch $@
+
+venv: $(STAMP)
+
+test: $(STAMP)
+	$(BIN)/ruff check src tests
+	$(BIN)/mypy --strict src
+	@$(BIN)/pytest; rc=$$?; \
+	if [ $$rc -eq 5 ]; then echo "error: pytest collected no tests (exit 5); treating as failure" >&2; fi; \
+	exit $$rc
+
+demo: $(STAMP)
+	$(BIN)/obligo check contracts/*.sla
+
+fmt-check: $(STAMP)
+	$(BIN)/obligo fmt --check contracts/*.sla
+
+clean:
+	rm -rf $(VENV) build dist .pytest_cache .mypy_cache .ruff_cache .hypothesis
+	find . -path ./.git -prune -o \( -name '*.egg-info' -o -name __pycache__ \) -prune -exec rm -rf {} +

@@ -1,0 +1,35 @@
+"""obligo: service level agreements as executable contracts.
+
+The public API::
+
+    contract = obligo.load("contracts/acme-hosting.sla")   # or obligo.parse(text, filename=...)
+    for diagnostic in obligo.check(contract):                # errors and warnings, as data
+        print(diagnostic.format())
+"""
+
+from obligo.api import check, format_contract, load, parse, raise_for_errors
+from obligo.errors import (
+    Diagnostic,
+    EventDataError,
+    ObligoError,
+    ObligoSemanticError,
+    ObligoSyntaxError,
+    Severity,
+)
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Diagnostic",
+    "EventDataError",
+    "ObligoError",
+    "ObligoSemanticError",
+    "ObligoSyntaxError",
+    "Severity",
+    "__version__",
+    "check",
+    "format_contract",
+    "load",
+    "parse",
+    "raise_for_errors",
+]

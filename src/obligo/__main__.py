@@ -1,0 +1,3 @@
+from obligo.cli import main
+
+main()

@@ -1,0 +1,125 @@
+"""The errors obligo raises and the diagnostics it returns.
+
+Every user-facing problem is an :class:`ObligoError` (or a :class:`Diagnostic` returned as data)
+that knows the file, line and column it is about, so that a contract author can find it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+
+
+class Severity(str, Enum):
+    """How serious a diagnostic is: an error stops a contract from being used, a warning does not."""
+
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    """One finding about a contract, at a place in its text."""
+
+    severity: Severity
+    message: str
+    file: str
+    line: int
+    column: int
+    hint: str | None = None
+    source_line: str | None = None
+
+    def format(self) -> str:
+        """``file:line:col: error: message``, then the source line and a caret under the spot."""
+        text = f"{self.file}:{self.line}:{self.column}: {self.severity.value}: {self.message}"
+        if self.hint:
+            text += f" ({self.hint})"
+        if self.source_line is not None:
+            line = self.source_line.rstrip("\r\n").expandtabs(1)
+            caret = " " * max(self.column - 1, 0) + "^"
+            text += f"\n  {line}\n  {caret}"
+        return text
+
+
+class ObligoError(Exception):
+    """The base of every error obligo raises about its input."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        file: str = "<string>",
+        line: int = 0,
+        column: int = 0,
+        hint: str | None = None,
+        source_line: str | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.file = file
+        self.line = line
+        self.column = column
+        self.hint = hint
+        self.source_line = source_line
+
+    severity = Severity.ERROR
+
+    def diagnostic(self) -> Diagnostic:
+        return Diagnostic(
+            self.severity,
+            self.message,
+            self.file,
+            self.line,
+            self.column,
+            self.hint,
+            self.source_line,
+        )
+
+    def __str__(self) -> str:
+        return self.diagnostic().format()
+
+
+class ObligoSyntaxError(ObligoError):
+    """The text is not a well-formed contract: the parser could not read it."""
+
+
+class ObligoSemanticError(ObligoError):
+    """The text parses but says something that cannot be meant: an unknown name, a bad unit, ...
+
+    When raised for a set of findings, :attr:`diagnostics` holds all of them; the error itself
+    describes the first.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        file: str = "<string>",
+        line: int = 0,
+        column: int = 0,
+        hint: str | None = None,
+        source_line: str | None = None,
+        diagnostics: tuple[Diagnostic, ...] = (),
+    ) -> None:
+        super().__init__(
+            message, file=file, line=line, column=column, hint=hint, source_line=source_line
+        )
+        self.diagnostics = diagnostics
+
+    @classmethod
+    def from_diagnostics(cls, diagnostics: list[Diagnostic]) -> ObligoSemanticError:
+        errors = [d for d in diagnostics if d.severity is Severity.ERROR]
+        first = errors[0]
+        return cls(
+            first.message,
+            file=first.file,
+            line=first.line,
+            column=first.column,
+            hint=first.hint,
+            source_line=first.source_line,
+            diagnostics=tuple(diagnostics),
+        )
+
+
+class EventDataError(ObligoError):
+    """An event log holds data that cannot be used: bad JSON, a timestamp that does not parse, ..."""

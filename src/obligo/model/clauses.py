@@ -1,0 +1,259 @@
+"""Clauses: promises (objectives) and what follows when they are not kept."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from obligo.model.base import Comparator, Duration, LiteralValue, Money, Node, Percent
+from obligo.model.conditions import Selection
+
+
+class BaselineTarget(Node):
+    """``110% of the baseline``: a target relative to the level achieved in the baseline."""
+
+    kind: Literal["baseline"] = "baseline"
+    percent: Percent
+
+
+class Objective(Node):
+    """``promise api-uptime >= 99.9%`` or ``promise first-response for "P1" >= 95%``."""
+
+    metric: str
+    group: LiteralValue | None = None
+    op: Comparator
+    target: LiteralValue | BaselineTarget
+
+
+# ------------------------------------------------------------------------------------- amounts
+class PercentOfFee(Node):
+    """``10% of the fee`` (of the clause's service, or ``of the fee of uplink``)."""
+
+    kind: Literal["percent_of_fee"] = "percent_of_fee"
+    percent: Percent
+    service: str | None = None
+
+
+class FeeForDuration(Node):
+    """``1 day of the fee``, ``90 days of the fee``, ``1 month of the fee``."""
+
+    kind: Literal["fee_for_duration"] = "fee_for_duration"
+    duration: Duration
+    service: str | None = None
+
+
+class FixedAmount(Node):
+    kind: Literal["fixed"] = "fixed"
+    money: Money
+
+
+Amount = PercentOfFee | FeeForDuration | FixedAmount
+
+
+class Bound(Node):
+    op: Comparator
+    value: LiteralValue
+
+
+class TierCondition(Node):
+    """``api-uptime < 99.99% and >= 99.0%``; the subject is a metric or the exceedance."""
+
+    subject: str | None = None
+    exceedance: bool = False
+    bounds: tuple[Bound, ...]
+
+
+class Tier(Node):
+    amount: Amount
+    condition: TierCondition
+
+
+class PerUnit(Node):
+    """``per started hour of outage-hours``: a formula's unit and how part units count."""
+
+    rounding: Literal["started", "full", "exact"]
+    unit: str
+    metric: str
+
+
+class CreditTable(Node):
+    """Service credit tiers; the worst tier that applies is given unless ``cumulative``."""
+
+    kind: Literal["table"] = "table"
+    tiers: tuple[Tier, ...]
+    cumulative: bool = False
+
+
+class CreditFormula(Node):
+    """``credit 1 day of the fee per started hour of outage-hours``."""
+
+    kind: Literal["formula"] = "formula"
+    amount: Amount
+    per: PerUnit
+
+
+Credit = CreditTable | CreditFormula
+
+
+# ---------------------------------------------------------------------------------------- caps
+class PeriodCap(Node):
+    """``cap 50% of the fee per month``: at most this much per measurement period."""
+
+    kind: Literal["period"] = "period"
+    amount: Amount
+    per: str | None = None
+
+
+class TrailingCap(Node):
+    """``cap 10% of the fees of the last 12 months, less credits already given``."""
+
+    kind: Literal["trailing"] = "trailing"
+    percent: Percent
+    periods: int
+    unit: str
+    less_given: bool = False
+
+
+class TermCap(Node):
+    """``cap 20000 EUR over the term``."""
+
+    kind: Literal["term"] = "term"
+    amount: Amount
+
+
+Cap = PeriodCap | TrailingCap | TermCap
+
+
+# -------------------------------------------------------------------------------------- claims
+class ClaimByBillingCycle(Node):
+    """``claim by the end of the second billing cycle after the incident``."""
+
+    kind: Literal["billing_cycle"] = "billing_cycle"
+    ordinal: int
+    after: str
+
+
+class ClaimWithin(Node):
+    """``claim within 30 days after the end of the quarter``."""
+
+    kind: Literal["within"] = "within"
+    duration: Duration
+    after: str
+    end_of: bool = False
+
+
+class ClaimAutomatic(Node):
+    """``claim not required``: the credit is given without a claim."""
+
+    kind: Literal["automatic"] = "automatic"
+
+
+Claim = ClaimByBillingCycle | ClaimWithin | ClaimAutomatic
+
+
+# ------------------------------------------------------------------------- penalties, rewards
+class PerBreach(Node):
+    kind: Literal["per_breach"] = "per_breach"
+    unit: str
+
+
+class PerMissedRecord(Node):
+    kind: Literal["per_missed_record"] = "per_missed_record"
+
+
+class Penalty(Node):
+    """``penalty 500 EUR per breached month``; per unit, per missed record or when a tier holds."""
+
+    amount: Amount
+    basis: PerBreach | PerUnit | PerMissedRecord | TierCondition
+
+
+class Reward(Node):
+    """``reward 5% of the fee when api-uptime >= 99.99%``."""
+
+    tier: Tier
+
+
+# ----------------------------------------------------------------------------------- triggers
+class Consecutive(Node):
+    kind: Literal["consecutive"] = "consecutive"
+    count: int
+    unit: str
+
+
+class NOfLast(Node):
+    kind: Literal["n_of_last"] = "n_of_last"
+    count: int
+    of_last: int
+    unit: str
+
+
+Window = Consecutive | NOfLast
+
+
+class BreachRun(Node):
+    """``breached in 3 consecutive months`` / ``breached in 3 of the last 6 months``."""
+
+    kind: Literal["breach_run"] = "breach_run"
+    window: Window
+
+
+class LongEvents(Node):
+    """``3 outage records longer than 30 minutes start within any 30 days``."""
+
+    kind: Literal["long_events"] = "long_events"
+    count: int
+    selection: Selection
+    longer_than: Duration
+    within: Duration
+
+
+class TotalInPeriod(Node):
+    """``outage-hours > 24 hours in a month``."""
+
+    kind: Literal["total_in_period"] = "total_in_period"
+    metric: str
+    op: Comparator
+    value: LiteralValue
+    unit: str
+
+
+Trigger = BreachRun | LongEvents | TotalInPeriod
+
+
+class Exercise(Node):
+    """``exercised in writing within 30 days``: how long the right lasts once it arose."""
+
+    within: Duration
+    in_writing: bool = False
+
+
+class TerminationRight(Node):
+    """A right to terminate for chronic failure; any one of its triggers gives it."""
+
+    triggers: tuple[Trigger, ...]
+    exercise: Exercise | None = None
+
+
+class Escalation(Node):
+    """``escalate to "Service Director" when breached in 2 consecutive months``."""
+
+    to: str
+    trigger: Trigger
+
+
+class Clause(Node):
+    """A numbered clause: its promises and consequences. ``override`` replaces a higher level's."""
+
+    id: str
+    title: str | None = None
+    override: bool = False
+    description: str | None = None
+    service: str | None = None
+    promises: tuple[Objective, ...] = ()
+    credits: tuple[Credit, ...] = ()
+    caps: tuple[Cap, ...] = ()
+    claim: Claim | None = None
+    penalties: tuple[Penalty, ...] = ()
+    rewards: tuple[Reward, ...] = ()
+    termination_rights: tuple[TerminationRight, ...] = ()
+    escalations: tuple[Escalation, ...] = ()

@@ -1,0 +1,272 @@
+"""The agreement: parties, term, services, calendars, exclusions, reviews; and the whole contract."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from obligo.model.base import Comparator, Duration, LiteralValue, Money, Node, Percent
+from obligo.model.clauses import Clause, Consecutive, Window
+from obligo.model.conditions import Condition, Selection
+from obligo.model.metrics import Metric
+
+
+class Party(Node):
+    """A provider, supplier or customer, with its role in the agreement."""
+
+    id: str
+    role: Literal["provider", "supplier", "customer"]
+    title: str | None = None
+    representative: str | None = None
+
+
+class Renewal(Node):
+    """``renews yearly`` / ``renews every 2 years``."""
+
+    every: Duration
+
+
+class Term(Node):
+    """``term 2026-01-01 to 2027-06-30, renews yearly, notice 90 days``."""
+
+    start: dt.date
+    end: dt.date | None = None
+    renewal: Renewal | None = None
+    notice: Duration | None = None
+
+
+class Level(Node):
+    """Where a multi-level contract sits: corporate, customer, or service (of a customer)."""
+
+    level: Literal["corporate", "customer", "service"]
+    name: str | None = None
+    customer: str | None = None
+
+
+class BillingCycle(Node):
+    """``billing cycle monthly from 2026-01-15``."""
+
+    every: Duration
+    anchor: dt.date | None = None
+
+
+class FieldMapping(Node):
+    """``map begin_time to start in incident records``: a log's field name to the canonical one."""
+
+    source: str
+    target: str
+    record_type: str | None = None
+
+
+class Margins(Node):
+    """``margins wide at most 20%, narrow above 80%``: shares of the error budget used."""
+
+    wide_at_most: Percent
+    narrow_above: Percent
+
+
+class Fee(Node):
+    """``fee 4000 EUR monthly`` (optionally ``where region = "eu"``)."""
+
+    money: Money
+    every: Duration
+    where: Condition | None = None
+
+
+class Underlying(Node):
+    """A supplier contract or lease the service depends on, with its end date."""
+
+    reference: str
+    supplier: str | None = None
+    ends: dt.date | None = None
+
+
+class Service(Node):
+    id: str
+    title: str | None = None
+    description: str | None = None
+    fees: tuple[Fee, ...] = ()
+    fee_from: Selection | None = None
+    delivered_by: str | None = None
+    underlying: tuple[Underlying, ...] = ()
+
+
+class WeeklyHours(Node):
+    """``monday to friday 09:00 to 17:00``; ``all day`` is 00:00 to 24:00."""
+
+    days: tuple[str, ...]
+    start: dt.time
+    end: dt.time | None  # None means midnight at the end of the day
+
+
+class Calendar(Node):
+    """Business hours: weekly opening hours and holidays."""
+
+    id: str
+    title: str | None = None
+    description: str | None = None
+    timezone: str | None = None
+    hours: tuple[WeeklyHours, ...] = ()
+    holidays: tuple[dt.date, ...] = ()
+
+
+class NoticeRule(Node):
+    """``valid when announced at least 5 days before start``."""
+
+    kind: Literal["notice"] = "notice"
+    announced_field: str
+    at_least: Duration
+    before_field: str
+
+
+class WindowRule(Node):
+    """``valid when within maintenance-window``: inside an agreed calendar window."""
+
+    kind: Literal["window"] = "window"
+    calendar: str
+
+
+class Exclusion(Node):
+    """Time that does not count against the provider, with the reason shown in reports."""
+
+    id: str
+    title: str | None = None
+    description: str | None = None
+    sources: tuple[Selection, ...] = ()
+    valid_when: tuple[NoticeRule | WindowRule, ...] = ()
+    treatment: Literal["excluded_from_period", "counts_as_available"] = "excluded_from_period"
+
+
+class Baseline(Node):
+    """``baseline the first 3 months`` or ``baseline 2026-01-01 to 2026-03-31``."""
+
+    first: int | None = None
+    unit: str | None = None
+    start: dt.date | None = None
+    end: dt.date | None = None
+
+
+class Review(Node):
+    """``review every 6 months from 2026-07-01``."""
+
+    every: Duration
+    start: dt.date
+
+
+class Notification(Node):
+    """``notify 90 days before the end of the term``."""
+
+    to: str | None = None
+    before_end: Duration
+
+
+class ClauseBreached(Node):
+    kind: Literal["clause_breached"] = "clause_breached"
+    clause: str | None  # None means any clause
+    window: Window
+
+
+class WideMargin(Node):
+    kind: Literal["wide_margin"] = "wide_margin"
+    clause: str | None
+    window: Consecutive
+
+
+class NeverMet(Node):
+    kind: Literal["never_met"] = "never_met"
+    clause: str | None
+
+
+class MetricValueRun(Node):
+    kind: Literal["metric_value_run"] = "metric_value_run"
+    metric: str
+    op: Comparator
+    value: LiteralValue
+    window: Consecutive
+
+
+class VolumeDrift(Node):
+    kind: Literal["volume_drift"] = "volume_drift"
+    selection: Selection
+    percent: Percent
+
+
+class MetricNoData(Node):
+    kind: Literal["metric_no_data"] = "metric_no_data"
+    metric: str | None  # None means any metric
+    unit: str
+
+
+class TermEnding(Node):
+    kind: Literal["term_ending"] = "term_ending"
+
+
+class UnderlyingEnding(Node):
+    kind: Literal["underlying_ending"] = "underlying_ending"
+
+
+RenegotiationCondition = (
+    ClauseBreached
+    | WideMargin
+    | NeverMet
+    | MetricValueRun
+    | VolumeDrift
+    | MetricNoData
+    | TermEnding
+    | UnderlyingEnding
+)
+
+
+class Renegotiation(Node):
+    """``renegotiate when ..., because "..."``."""
+
+    condition: RenegotiationCondition
+    reason: str | None = None
+
+
+class Import(Node):
+    """``import "nimbus-standard.sla"``: a higher level this contract inherits from."""
+
+    path: str
+
+
+AgreementKind = Literal["service-based", "customer-based", "multi-level"]
+
+
+class Contract(Node):
+    """One contract file: the agreement and everything declared in it."""
+
+    id: str
+    title: str | None = None
+    version: str | None = None
+    description: str | None = None
+    kind: AgreementKind | None = None
+    level: Level | None = None
+    parties: tuple[Party, ...] = ()
+    term: Term | None = None
+    timezone: str | None = None
+    currency: str | None = None
+    billing_cycle: BillingCycle | None = None
+    mappings: tuple[FieldMapping, ...] = ()
+    margins: Margins | None = None
+    imports: tuple[Import, ...] = ()
+    services: tuple[Service, ...] = ()
+    calendars: tuple[Calendar, ...] = ()
+    exclusions: tuple[Exclusion, ...] = ()
+    metrics: tuple[Metric, ...] = ()
+    clauses: tuple[Clause, ...] = ()
+    baseline: Baseline | None = None
+    reviews: tuple[Review, ...] = ()
+    renegotiations: tuple[Renegotiation, ...] = ()
+    notifications: tuple[Notification, ...] = ()
+    # The contracts named by `import`, resolved by `obligo.load` / `obligo.parse` (higher levels).
+    imported: tuple[Contract, ...] = ()
+
+    def party(self, party_id: str) -> Party | None:
+        return next((p for p in self.parties if p.id == party_id), None)
+
+    def metric(self, metric_id: str) -> Metric | None:
+        return next((m for m in self.metrics if m.id == metric_id), None)
+
+    def service(self, service_id: str) -> Service | None:
+        return next((s for s in self.services if s.id == service_id), None)

@@ -1,0 +1,243 @@
+"""Metrics: how a level of service is measured, over which periods, from which records."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from obligo.model.base import Comparator, Duration, LiteralValue, Node, Percent
+from obligo.model.conditions import Expression, Selection
+
+# ------------------------------------------------------------------------------------- periods
+
+
+class CalendarPeriod(Node):
+    """``per calendar month``: days, weeks, months, quarters or years in the contract's timezone."""
+
+    kind: Literal["calendar"] = "calendar"
+    unit: Literal["day", "week", "month", "quarter", "year"]
+
+
+class BillingCyclePeriod(Node):
+    """``per billing cycle``: the cycles declared with ``billing cycle`` in the contract."""
+
+    kind: Literal["billing_cycle"] = "billing_cycle"
+
+
+class ConsecutivePeriod(Node):
+    """``per 30 days from 2026-01-01``: back-to-back periods of a fixed length from a date."""
+
+    kind: Literal["consecutive"] = "consecutive"
+    length: Duration
+    start: dt.date
+
+
+class RollingPeriod(Node):
+    """``over a rolling 30 days``: a window ending at each evaluation point."""
+
+    kind: Literal["rolling"] = "rolling"
+    length: Duration
+
+
+Period = CalendarPeriod | BillingCyclePeriod | ConsecutivePeriod | RollingPeriod
+
+
+# ------------------------------------------------------------------------------------ measures
+class Availability(Node):
+    """``availability of api, per calendar month``: from down intervals, slices or components."""
+
+    kind: Literal["availability"] = "availability"
+    service: str | None = None
+    period: Period
+
+
+class SliceAverage(Node):
+    """``100% minus the average error-rate in slices of 5 minutes, per calendar month``."""
+
+    kind: Literal["slice_average"] = "slice_average"
+    complement_of: Percent | None = None
+    value: str
+    slice: Duration
+    period: Period
+
+
+class Ratio(Node):
+    """``ratio of GOOD to TOTAL, per calendar month`` over raw events or pre-aggregated counts."""
+
+    kind: Literal["ratio"] = "ratio"
+    numerator: Expression
+    denominator: Expression
+    period: Period
+
+
+AggregateFunction = Literal["count", "sum", "mean", "maximum", "minimum", "percentile"]
+
+
+class Aggregate(Node):
+    """``p95 of latency_ms in request records, per calendar month``; count, sum, mean, max, min."""
+
+    kind: Literal["aggregate"] = "aggregate"
+    function: AggregateFunction
+    percentile: Percent | None = None
+    field: str | None = None
+    selection: Selection
+    period: Period
+
+
+class ShareWithinTarget(Node):
+    """``share of ticket records within target, per calendar month, by priority``."""
+
+    kind: Literal["share_within_target"] = "share_within_target"
+    selection: Selection
+    group_by: str | None = None
+    period: Period
+
+
+class TotalDuration(Node):
+    """``total duration of outage records, per calendar month``: the union of their intervals."""
+
+    kind: Literal["total_duration"] = "total_duration"
+    selection: Selection
+    period: Period
+
+
+class MeanTimeToRepair(Node):
+    kind: Literal["mttr"] = "mttr"
+    selection: Selection
+    period: Period
+
+
+class MeanTimeBetweenFailures(Node):
+    kind: Literal["mtbf"] = "mtbf"
+    selection: Selection
+    period: Period
+
+
+Measure = (
+    Availability
+    | SliceAverage
+    | Ratio
+    | Aggregate
+    | ShareWithinTarget
+    | TotalDuration
+    | MeanTimeToRepair
+    | MeanTimeBetweenFailures
+)
+
+
+# -------------------------------------------------------------------------------- metric items
+class Composite(Node):
+    """``any of [uplink-uptime, all of [dc-a, dc-b]]``: a chain (any) or a redundant group (all)."""
+
+    mode: Literal["any", "all"]
+    components: tuple[str | Composite, ...]
+
+
+class SliceCompare(Node):
+    """``error-rate > 5%`` on one slice."""
+
+    kind: Literal["compare"] = "compare"
+    value: Expression
+    op: Comparator
+    threshold: LiteralValue
+
+
+class SliceExists(Node):
+    """``there are probe records where ok = false`` in the slice."""
+
+    kind: Literal["exists"] = "exists"
+    selection: Selection
+
+
+class SliceEvery(Node):
+    """``every zone in ["eu-1a", "eu-1b"] has probe records where ok = false``."""
+
+    kind: Literal["every"] = "every"
+    field: str
+    values: tuple[LiteralValue, ...]
+    selection: Selection
+
+
+class SliceAtLeast(Node):
+    """``at least 2 distinct zone values have probe records where connected = false``."""
+
+    kind: Literal["at_least"] = "at_least"
+    count: int
+    field: str
+    selection: Selection
+
+
+SliceCondition = SliceCompare | SliceExists | SliceEvery | SliceAtLeast
+
+
+class SliceWithoutData(Node):
+    """What a slice without records of a type means: up, down, skipped or a given value."""
+
+    record_type: str
+    rule: Literal["up", "down", "skipped", "value"]
+    value_name: str | None = None
+    value: Percent | None = None
+
+
+class NamedValue(Node):
+    """``error-rate = count(...) / count(...)``: a value computed per slice or per period."""
+
+    name: str
+    expression: Expression
+
+
+class DurationSpec(Node):
+    """``duration from opened to responded, in office hours``."""
+
+    start_field: str
+    end_field: str
+    calendar: str | None = None
+
+
+class TargetRule(Node):
+    """``target "P1" 1 hour`` (a group's target) or ``target 4 hours`` (every record's)."""
+
+    group: str | None = None
+    limit: Duration
+    calendar: str | None = None
+
+
+class MinimumData(Node):
+    """``at least 1000 records, otherwise no data``."""
+
+    records: int
+    otherwise: Literal["no_data", "breached", "met"]
+
+
+class Metric(Node):
+    """A named way to measure a level of service."""
+
+    id: str
+    title: str | None = None
+    description: str | None = None
+    measure: Measure
+    service: str | None = None
+    down_during: tuple[Selection, ...] = ()
+    down_when: Composite | None = None
+    attribution: Literal["each_supplier", "first_cause"] | None = None
+    excluding: tuple[str, ...] = ()
+    only_while: tuple[Selection, ...] = ()
+    only_during: str | None = None
+    slice: Duration | None = None
+    slice_down: tuple[SliceCondition, ...] = ()
+    minimum_run: int | None = None
+    slice_without: tuple[SliceWithoutData, ...] = ()
+    values: tuple[NamedValue, ...] = ()
+    duration: DurationSpec | None = None
+    targets: tuple[TargetRule, ...] = ()
+    open_records: Literal["late_once_passed", "left_out"] | None = None
+    minimum_data: MinimumData | None = None
+    without_data: Literal["no_data", "breached", "met"] | None = None
+    percentile_method: str | None = None
+
+    @property
+    def period(self) -> Period:
+        return self.measure.period
+
+
+Composite.model_rebuild()

@@ -1,0 +1,27 @@
+"""Syntax: the grammar, the parser, the transformer to the model, and the formatter."""
+
+from __future__ import annotations
+
+from lark.exceptions import VisitError
+
+from obligo.errors import ObligoError
+from obligo.model.contract import Contract
+from obligo.syntax.parser import parse_tree
+from obligo.syntax.transformer import ContractTransformer, build_contract
+
+
+def parse_contract(text: str, filename: str = "<string>") -> Contract:
+    """One file's text to its :class:`Contract` (imports are not resolved here)."""
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    tree = parse_tree(text, filename)
+    try:
+        parts = ContractTransformer(filename, text).transform(tree)
+    except VisitError as error:
+        if isinstance(error.orig_exc, ObligoError):
+            raise error.orig_exc from None
+        raise
+    return build_contract(parts, filename, text)
+
+
+__all__ = ["parse_contract"]

@@ -1,0 +1,1444 @@
+"""Parse tree to model: a Lark Transformer that builds immutable pydantic nodes.
+
+Each rule's method receives the rule's children (keywords are already dropped) and the rule's
+position; it returns a model node, or a small tagged value that the enclosing rule assembles.
+Checks that need only one line (a unit, a date, a weekday) happen here, with the line's location;
+checks across declarations live in :mod:`obligo.checks`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import Any, NoReturn
+
+from lark import Token, Transformer, v_args
+from lark.tree import Meta
+
+from obligo.errors import ObligoSemanticError
+from obligo.model import base, clauses, conditions, contract, metrics
+from obligo.model.units import (
+    BUSINESS_UNITS,
+    CALENDAR_PERIODS,
+    PERIOD_WORDS,
+    SPELLINGS,
+)
+
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+EVERY_WORDS = {
+    "daily": ("1", "day"),
+    "weekly": ("1", "week"),
+    "monthly": ("1", "month"),
+    "quarterly": ("1", "quarter"),
+    "yearly": ("1", "year"),
+    "annually": ("1", "year"),
+}
+ORDINALS = {
+    "first": 1,
+    "second": 2,
+    "third": 3,
+    "fourth": 4,
+    "fifth": 5,
+    "sixth": 6,
+}
+AGGREGATES = {
+    "count": "count",
+    "sum": "sum",
+    "mean": "mean",
+    "average": "mean",
+    "maximum": "maximum",
+    "max": "maximum",
+    "minimum": "minimum",
+    "min": "minimum",
+}
+KINDS = ("service-based", "customer-based", "multi-level")
+LEVELS = ("corporate", "customer", "service")
+PERCENTILE = re.compile(r"p(\d+(?:\.\d+)?)$")
+
+
+@dataclass(frozen=True)
+class Name:
+    text: str
+    loc: base.SourceLocation
+
+
+@dataclass(frozen=True)
+class Title:
+    text: str
+
+
+@dataclass(frozen=True)
+class Item:
+    """One line of a block, before the block is assembled."""
+
+    key: str
+    value: Any
+    loc: base.SourceLocation
+
+
+def unquote(token: str) -> str:
+    return re.sub(r"\\(.)", r"\1", token[1:-1])
+
+
+def suggest(word: str, choices: list[str] | tuple[str, ...]) -> str | None:
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f'did you mean "{close[0]}"?' if close else None
+
+
+@v_args(meta=True)
+class ContractTransformer(Transformer[Token, base.Node]):
+    """Builds a :class:`obligo.model.Contract`'s parts from a parse tree."""
+
+    def __init__(self, filename: str, text: str) -> None:
+        super().__init__()
+        self.filename = filename
+        self.lines = text.splitlines()
+
+    # ----------------------------------------------------------------------------- helpers
+    def loc(self, where: Meta | Token) -> base.SourceLocation:
+        line = getattr(where, "line", None) or 1
+        column = getattr(where, "column", None) or 1
+        return base.SourceLocation(file=self.filename, line=line, column=column)
+
+    def fail(
+        self, message: str, where: Meta | Token | base.SourceLocation, hint: str | None = None
+    ) -> NoReturn:
+        loc = where if isinstance(where, base.SourceLocation) else self.loc(where)
+        line = self.lines[loc.line - 1] if 0 < loc.line <= len(self.lines) else None
+        raise ObligoSemanticError(
+            message,
+            file=loc.file,
+            line=loc.line,
+            column=loc.column,
+            hint=hint,
+            source_line=line,
+        )
+
+    def once(self, items: list[Item], what: str) -> dict[str, Item]:
+        """The items of a block by key, refusing a line given twice where once is meant."""
+        seen: dict[str, Item] = {}
+        for item in items:
+            if item.key in seen and item.key in what.split():
+                self.fail(
+                    f'"{item.key}" is given twice in this block',
+                    item.loc,
+                    f"the first is on line {seen[item.key].loc.line}",
+                )
+            seen.setdefault(item.key, item)
+        return seen
+
+    def duration(self, value: object, where: Meta | Token | base.SourceLocation, what: str) -> base.Duration:
+        if isinstance(value, base.Duration):
+            return value
+        shown = str(value)
+        self.fail(
+            f"{what} must be a duration, not {base.describe_literal(value) if isinstance(value, base.Node) else shown}",  # type: ignore[arg-type]
+            where,
+            "write it with a unit, such as 30 minutes, 4 hours or 2 days",
+        )
+
+    def period_word(self, name: Name) -> str:
+        if name.text in PERIOD_WORDS:
+            return PERIOD_WORDS[name.text]
+        self.fail(
+            f'"{name.text}" is not a period',
+            name.loc,
+            suggest(name.text, list(PERIOD_WORDS)) or "use day, week, month, quarter or year",
+        )
+
+    def integer(self, token: Token) -> int:
+        text = str(token)
+        if not text.isdigit():
+            self.fail(f'"{text}" must be a whole number', token)
+        return int(text)
+
+    # ----------------------------------------------------------------------------- literals
+    def name(self, meta: Meta, children: list[Token]) -> Name:
+        token = children[0]
+        text = str(token)
+        if token.type == "QUOTED_NAME":
+            text = text[1:-1]
+        return Name(text, self.loc(token))
+
+    field = name
+
+    def title(self, meta: Meta, children: list[Token]) -> Title:
+        return Title(unquote(children[0]))
+
+    def string(self, meta: Meta, children: list[Token]) -> base.Text:
+        return base.Text(value=unquote(children[0]), loc=self.loc(meta))
+
+    def percent(self, meta: Meta, children: list[Token]) -> base.Percent:
+        return base.Percent(value=Decimal(str(children[0])[:-1]), loc=self.loc(meta))
+
+    def money(self, meta: Meta, children: list[Token]) -> base.Money:
+        return base.Money(
+            amount=Decimal(str(children[0])), currency=str(children[1]), loc=self.loc(meta)
+        )
+
+    def date(self, meta: Meta, children: list[Token]) -> base.DateValue:
+        return base.DateValue(value=self.to_date(children[0]), loc=self.loc(meta))
+
+    def to_date(self, token: Token) -> dt.date:
+        try:
+            return dt.date.fromisoformat(str(token))
+        except ValueError:
+            self.fail(f'"{token}" is not a date in the calendar', token, "dates are YYYY-MM-DD")
+
+    def to_time(self, token: Token) -> dt.time | None:
+        text = str(token)
+        if text == "24:00":
+            return None
+        try:
+            return dt.time.fromisoformat(text)
+        except ValueError:
+            self.fail(f'"{text}" is not a time of day', token, "times are HH:MM, 00:00 to 24:00")
+
+    def true(self, meta: Meta, children: list[Token]) -> base.Boolean:
+        return base.Boolean(value=True, loc=self.loc(meta))
+
+    def false(self, meta: Meta, children: list[Token]) -> base.Boolean:
+        return base.Boolean(value=False, loc=self.loc(meta))
+
+    def business(self, meta: Meta, children: list[Token]) -> str:
+        return "business"
+
+    def unit(self, meta: Meta, children: list[Token]) -> Token:
+        return children[0]
+
+    def quantity(self, meta: Meta, children: list[Any]) -> base.Number | base.Duration:
+        loc = self.loc(meta)
+        first = children[0]
+        if first.type == "COMPACT_QUANTITY":
+            match = re.fullmatch(r"(\d+(?:\.\d+)?)([a-z]+)", str(first))
+            assert match is not None  # the terminal's pattern guarantees it
+            number, unit_token, business = match.group(1), match.group(2), False
+            unit_loc = loc
+        else:
+            number = str(first)
+            business = "business" in children
+            unit_tokens = [c for c in children[1:] if isinstance(c, Token)]
+            if not unit_tokens:
+                if business:
+                    self.fail('"business" must be followed by a unit', loc, "1 business day")
+                return base.Number(value=Decimal(number), loc=loc)
+            unit_token = str(unit_tokens[0])
+            unit_loc = self.loc(unit_tokens[0])
+        unit = SPELLINGS.get(unit_token)
+        if unit is None:
+            self.fail(
+                f'"{unit_token}" is not a unit',
+                unit_loc,
+                suggest(unit_token, list(SPELLINGS)) or "units: ms, s, min, h, days, weeks, months",
+            )
+        if business and unit not in BUSINESS_UNITS:
+            self.fail(
+                f'a business duration is counted in minutes, hours or days, not "{unit_token}"',
+                unit_loc,
+            )
+        return base.Duration(amount=Decimal(number), unit=unit, business=business, loc=loc)
+
+    def list(self, meta: Meta, children: list[base.LiteralValue]) -> tuple[base.LiteralValue, ...]:
+        return tuple(children)
+
+    def comparator(self, meta: Meta, children: list[Token]) -> str:
+        return str(children[0])
+
+    # -------------------------------------------------------------------- file and imports
+    def start(self, meta: Meta, children: list[Any]) -> list[Any]:
+        return children
+
+    def import_decl(self, meta: Meta, children: list[Token]) -> contract.Import:
+        return contract.Import(path=unquote(children[0]), loc=self.loc(meta))
+
+    # ----------------------------------------------------------------------- the agreement
+    def version(self, meta: Meta, children: list[Token]) -> Item:
+        token = children[0]
+        text = unquote(token) if token.type == "STRING" else str(token)
+        return Item("version", text, self.loc(meta))
+
+    def contract_decl(self, meta: Meta, children: list[Any]) -> Item:
+        name = children[0]
+        title = next((c.text for c in children if isinstance(c, Title)), None)
+        items = [c for c in children[1:] if isinstance(c, Item)]
+        single = self.once(
+            items,
+            "version kind level term timezone currency billing margins description",
+        )
+        value = {k: single[k].value if k in single else None for k in (
+            "version", "kind", "level", "term", "timezone", "currency", "billing", "margins",
+            "description",
+        )}
+        parties = tuple(i.value for i in items if i.key == "party")
+        mappings = tuple(i.value for i in items if i.key == "mapping")
+        return Item(
+            "contract",
+            {
+                "id": name.text,
+                "title": title,
+                "version": value["version"],
+                "description": value["description"],
+                "kind": value["kind"],
+                "level": value["level"],
+                "parties": parties,
+                "term": value["term"],
+                "timezone": value["timezone"],
+                "currency": value["currency"],
+                "billing_cycle": value["billing"],
+                "mappings": mappings,
+                "margins": value["margins"],
+                "loc": self.loc(meta),
+            },
+            self.loc(meta),
+        )
+
+    def kind_item(self, meta: Meta, children: list[Name]) -> Item:
+        name = children[0]
+        if name.text not in KINDS:
+            self.fail(
+                f'"{name.text}" is not a kind of agreement',
+                name.loc,
+                suggest(name.text, KINDS) or "use service-based, customer-based or multi-level",
+            )
+        return Item("kind", name.text, self.loc(meta))
+
+    def level_customer(self, meta: Meta, children: list[Name]) -> Item:
+        return Item("customer", children[0].text, self.loc(meta))
+
+    def level_item(self, meta: Meta, children: list[Any]) -> Item:
+        level = children[0]
+        names = [c for c in children[1:] if isinstance(c, Name)]
+        customer = next((c.value for c in children if isinstance(c, Item)), None)
+        if level.text not in LEVELS:
+            self.fail(
+                f'"{level.text}" is not a level',
+                level.loc,
+                suggest(level.text, LEVELS) or "use corporate, customer NAME or service NAME",
+            )
+        if level.text == "corporate" and (names or customer):
+            self.fail("the corporate level applies to everyone: name no customer or service", meta)
+        if level.text != "corporate" and not names:
+            self.fail(f"name the {level.text}: level {level.text} NAME", level.loc)
+        if level.text == "customer" and customer:
+            self.fail('"for customer" belongs to a service level', meta)
+        return Item(
+            "level",
+            contract.Level(
+                level=level.text,
+                name=names[0].text if names else None,
+                customer=customer,
+                loc=self.loc(meta),
+            ),
+            self.loc(meta),
+        )
+
+    def _party(self, meta: Meta, children: list[Any], role: str) -> Item:
+        name = children[0]
+        title = next((c.text for c in children if isinstance(c, Title)), None)
+        representative = next((c for c in children if isinstance(c, str) and not isinstance(c, Token)), None)
+        return Item(
+            "party",
+            contract.Party(
+                id=name.text,
+                role=role,  # type: ignore[arg-type]
+                title=title,
+                representative=representative,
+                loc=name.loc,
+            ),
+            self.loc(meta),
+        )
+
+    def provider_item(self, meta: Meta, children: list[Any]) -> Item:
+        return self._party(meta, children, "provider")
+
+    def supplier_item(self, meta: Meta, children: list[Any]) -> Item:
+        return self._party(meta, children, "supplier")
+
+    def customer_item(self, meta: Meta, children: list[Any]) -> Item:
+        return self._party(meta, children, "customer")
+
+    def representative(self, meta: Meta, children: list[Token]) -> str:
+        return unquote(children[0])
+
+    def every_word(self, name: Name) -> base.Duration:
+        if name.text not in EVERY_WORDS:
+            self.fail(
+                f'"{name.text}" is not a frequency',
+                name.loc,
+                suggest(name.text, list(EVERY_WORDS)) or "use monthly, quarterly or yearly",
+            )
+        amount, unit = EVERY_WORDS[name.text]
+        return base.Duration(amount=Decimal(amount), unit=unit, loc=name.loc)
+
+    def renewal(self, meta: Meta, children: list[Any]) -> Item:
+        value = children[0]
+        every = self.every_word(value) if isinstance(value, Name) else self.duration(value, meta, "a renewal")
+        return Item("renewal", contract.Renewal(every=every, loc=self.loc(meta)), self.loc(meta))
+
+    def notice(self, meta: Meta, children: list[Any]) -> Item:
+        return Item("notice", self.duration(children[0], meta, "a notice period"), self.loc(meta))
+
+    def term_end(self, meta: Meta, children: list[Token]) -> Item:
+        return Item("end", self.to_date(children[0]), self.loc(meta))
+
+    def term_item(self, meta: Meta, children: list[Any]) -> Item:
+        items = [c for c in children[1:] if isinstance(c, Item)]
+        single = self.once(items, "end renewal notice")
+        return Item(
+            "term",
+            contract.Term(
+                start=self.to_date(children[0]),
+                end=single["end"].value if "end" in single else None,
+                renewal=single["renewal"].value if "renewal" in single else None,
+                notice=single["notice"].value if "notice" in single else None,
+                loc=self.loc(meta),
+            ),
+            self.loc(meta),
+        )
+
+    def timezone_item(self, meta: Meta, children: list[Token]) -> Item:
+        return Item("timezone", unquote(children[0]), self.loc(children[0]))
+
+    def currency_item(self, meta: Meta, children: list[Token]) -> Item:
+        return Item("currency", str(children[0]), self.loc(children[0]))
+
+    def billing_anchor(self, meta: Meta, children: list[Token]) -> dt.date:
+        return self.to_date(children[0])
+
+    def billing_item(self, meta: Meta, children: list[Any]) -> Item:
+        anchor = children[1] if len(children) > 1 else None
+        return Item(
+            "billing",
+            contract.BillingCycle(every=self.every_word(children[0]), anchor=anchor, loc=self.loc(meta)),
+            self.loc(meta),
+        )
+
+    def mapping_scope(self, meta: Meta, children: list[Name]) -> str:
+        return children[0].text
+
+    def mapping_item(self, meta: Meta, children: list[Any]) -> Item:
+        return Item(
+            "mapping",
+            contract.FieldMapping(
+                source=children[0].text,
+                target=children[1].text,
+                record_type=children[2] if len(children) > 2 else None,
+                loc=self.loc(meta),
+            ),
+            self.loc(meta),
+        )
+
+    def margins_item(self, meta: Meta, children: list[Token]) -> Item:
+        wide, narrow = (base.Percent(value=Decimal(str(t)[:-1]), loc=self.loc(t)) for t in children)
+        return Item(
+            "margins",
+            contract.Margins(wide_at_most=wide, narrow_above=narrow, loc=self.loc(meta)),
+            self.loc(meta),
+        )
+
+    def description_item(self, meta: Meta, children: list[Token]) -> Item:
+        return Item("description", unquote(children[0]), self.loc(meta))
+
+    # ------------------------------------------------------------------------------ services
+    def service_decl(self, meta: Meta, children: list[Any]) -> contract.Service:
+        name = children[0]
+        title = next((c.text for c in children if isinstance(c, Title)), None)
+        items = [c for c in children if isinstance(c, Item)]
+        single = self.once(items, "description fee_from delivered")
+        fees = tuple(i.value for i in items if i.key == "fee")
+        if fees and "fee_from" in single:
+            self.fail(
+                "a service takes its fee either from the contract or from billing records, not both",
+                single["fee_from"].loc,
+            )
+        delivered = single.get("delivered")
+        underlying = [i.value for i in items if i.key == "depends"]
+        supplier = None
+        if delivered is not None:
+            supplier, under = delivered.value
+            if under is not None:
+                underlying.insert(0, under)
+        return contract.Service(
+            id=name.text,
+            title=title,
+            description=single["description"].value if "description" in single else None,
+            fees=fees,
+            fee_from=single["fee_from"].value if "fee_from" in single else None,
+            delivered_by=supplier,
+            underlying=tuple(underlying),
+            loc=name.loc,
+        )
+
+    def fee_item(self, meta: Meta, children: list[Any]) -> Item:
+        money, every = children[0], self.every_word(children[1])
+        where = children[2] if len(children) > 2 else None
+        return Item("fee", contract.Fee(money=money, every=every, where=where, loc=self.loc(meta)), self.loc(meta))
+
+    def fee_from_item(self, meta: Meta, children: list[Any]) -> Item:
+        return Item("fee_from", children[0], self.loc(meta))
+
+    def ending(self, meta: Meta, children: list[Token]) -> dt.date:
+        return self.to_date(children[0])
+
+    def underlying(self, meta: Meta, children: list[Any]) -> tuple[str, dt.date | None, base.SourceLocation]:
+        return (unquote(children[0]), children[1] if len(children) > 1 else None, self.loc(meta))
+
+    def delivered_item(self, meta: Meta, children: list[Any]) -> Item:
+        supplier = children[0]
+        under = None
+        if len(children) > 1:
+            reference, ends, loc = children[1]
+            under = contract.Underlying(reference=reference, supplier=supplier.text, ends=ends, loc=loc)
+        return Item("delivered", (supplier.text, under), self.loc(meta))
+
+    def depends_item(self, meta: Meta, children: list[Any]) -> Item:
+        return Item(
+            "depends",
+            contract.Underlying(reference=unquote(children[0]), ends=children[1], loc=self.loc(meta)),
+            self.loc(meta),
+        )
+
+    # ---------------------------------------------------------------------------- calendars
+    def calendar_decl(self, meta: Meta, children: list[Any]) -> contract.Calendar:
+        name = children[0]
+        title = next((c.text for c in children if isinstance(c, Title)), None)
+        items = [c for c in children if isinstance(c, Item)]
+        single = self.once(items, "timezone description")
+        holidays: list[dt.date] = []
+        for item in items:
+            if item.key == "holidays":
+                holidays.extend(item.value)
+        return contract.Calendar(
+            id=name.text,
+            title=title,
+            description=single["description"].value if "description" in single else None,
+            timezone=single["timezone"].value if "timezone" in single else None,
+            hours=tuple(i.value for i in items if i.key == "hours"),
+            holidays=tuple(holidays),
+            loc=name.loc,
+        )
+
+    def weekday(self, name: Name) -> int:
+        if name.text not in WEEKDAYS:
+            self.fail(
+                f'"{name.text}" is not a day of the week',
+                name.loc,
+                suggest(name.text, WEEKDAYS) or "days are monday to sunday",
+            )
+        return WEEKDAYS.index(name.text)
+
+    def day_range(self, meta: Meta, children: list[Name]) -> tuple[str, ...]:
+        first = self.weekday(children[0])
+        if len(children) == 1:
+            return (WEEKDAYS[first],)
+        last = self.weekday(children[1])
+        if last < first:
+            self.fail(
+                f"{children[0].text} to {children[1].text} runs backwards",
+                children[1].loc,
+                "a range of days runs from monday towards sunday",
+            )
+        return WEEKDAYS[first : last + 1]
+
+    def every_day(self, meta: Meta, children: list[Any]) -> tuple[str, ...]:
+        return WEEKDAYS
+
+    def days(self, meta: Meta, children: list[tuple[str, ...]]) -> tuple[str, ...]:
+        days: list[str] = []
+        for group in children:
+            days.extend(d for d in group if d not in days)
+        return tuple(days)
+
+    def all_day(self, meta: Meta, children: list[Any]) -> tuple[dt.time, None]:
+        return (dt.time(0, 0), None)
+
+    def day_hours(self, meta: Meta, children: list[Any]) -> tuple[dt.time, dt.time | None]:
+        if len(children) == 1:
+            return children[0]  # type: ignore[no-any-return]
+        start = self.to_time(children[0])
+        if start is None:
+            self.fail("opening hours cannot start at 24:00", children[0])
+        end = self.to_time(children[1])
+        if end is not None and end <= start:
+            self.fail(
+                f"the opening hours end ({children[1]}) before they start ({children[0]})",
+                children[1],
+                "hours that run past midnight are written as two ranges",
+            )
+        return (start, end)
+
+    def hours_item(self, meta: Meta, children: list[Any]) -> Item:
+        start, end = children[1]
+        return Item(
+            "hours",
+            contract.WeeklyHours(days=children[0], start=start, end=end, loc=self.loc(meta)),
+            self.loc(meta),
+        )
+
+    def holidays_item(self, meta: Meta, children: list[Token]) -> Item:
+        return Item("holidays", [self.to_date(t) for t in children], self.loc(meta))
+
+    # ---------------------------------------------------------------------------- exclusions
+    def exclusion_decl(self, meta: Meta, children: list[Any]) -> contract.Exclusion:
+        name = children[0]
+        title = next((c.text for c in children if isinstance(c, Title)), None)
+        items = [c for c in children if isinstance(c, Item)]
+        single = self.once(items, "treatment description")
+        sources = tuple(i.value for i in items if i.key == "source")
+        if not sources:
+            self.fail(
+                f'exclusion {name.text} names no records',
+                name.loc,
+                'add a line such as: maintenance records where service = "api"',
+            )
+        return contract.Exclusion(
+            id=name.text,
+            title=title,
+            description=single["description"].value if "description" in single else None,
+            sources=sources,
+            valid_when=tuple(i.value for i in items if i.key == "valid"),
+            treatment=single["treatment"].value if "treatment" in single else "excluded_from_period",
+            loc=name.loc,
+        )
+
+    def exclusion_source(self, meta: Meta, children: list[Any]) -> Item:
+        return Item("source", children[0], self.loc(meta))
+
+    def validity_item(self, meta: Meta, children: list[Any]) -> Item:
+        return Item("valid", children[0], self.loc(meta))
+
+    def notice_rule(self, meta: Meta, children: list[Any]) -> contract.NoticeRule:
+        return contract.NoticeRule(
+            announced_field=children[0].text,
+            at_least=self.duration(children[1], meta, "the notice"),
+            before_field=children[2].text,
+            loc=self.loc(meta),
+        )
+
+    def window_rule(self, meta: Meta, children: list[Name]) -> contract.WindowRule:
+        return contract.WindowRule(calendar=children[0].text, loc=children[0].loc)
+
+    def treatment_item(self, meta: Meta, children: list[str]) -> Item:
+        return Item("treatment", children[0], self.loc(meta))
+
+    def excluded_from_period(self, meta: Meta, children: list[Any]) -> str:
+        return "excluded_from_period"
+
+    def counts_as_available(self, meta: Meta, children: list[Any]) -> str:
+        return "counts_as_available"
+
+    # ------------------------------------------------------------------------------- metrics
+    def metric_decl(self, meta: Meta, children: list[Any]) -> metrics.Metric:
+        name = children[0]
+        title = next((c.text for c in children if isinstance(c, Title)), None)
+        measure = next(c for c in children if isinstance(c, base.Node))
+        items = [c for c in children if isinstance(c, Item)]
+        single = self.once(
+            items,
+            "description service down_when attribution only_during slice runs duration"
+            " open_records minimum_data without_data percentile_method",
+        )
+
+        def one(key: str) -> Any:
+            return single[key].value if key in single else None
+
+        excluding: list[str] = []
+        for item in items:
+            if item.key == "excluding":
+                excluding.extend(item.value)
+        return metrics.Metric(
+            id=name.text,
+            title=title,
+            description=one("description"),
+            measure=measure,
+            service=one("service"),
+            down_during=tuple(i.value for i in items if i.key == "down_during"),
+            down_when=one("down_when"),
+            attribution=one("attribution"),
+            excluding=tuple(excluding),
+            only_while=tuple(i.value for i in items if i.key == "only_while"),
+            only_during=one("only_during"),
+            slice=one("slice"),
+            slice_down=tuple(i.value for i in items if i.key == "slice_down"),
+            minimum_run=one("runs"),
+            slice_without=tuple(i.value for i in items if i.key == "slice_without"),
+            values=tuple(i.value for i in items if i.key == "value"),
+            duration=one("duration"),
+            targets=tuple(i.value for i in items if i.key == "target"),
+            open_records=one("open_records"),
+            minimum_data=one("minimum_data"),
+            without_data=one("without_data"),
+            percentile_method=one("percentile_method"),
+            loc=name.loc,
+        )
+
+    def of_service(self, meta: Meta, children: list[Name]) -> str:
+        return children[0].text
+
+    def availability(self, meta: Meta, children: list[Any]) -> metrics.Availability:
+        service = children[0] if len(children) > 1 else None
+        return metrics.Availability(service=service, period=children[-1], loc=self.loc(meta))
+
+    def complement(self, meta: Meta, children: list[Token]) -> base.Percent:
+        return base.Percent(value=Decimal(str(children[0])[:-1]), loc=self.loc(meta))
+
+    def slice_average(self, meta: Meta, children: list[Any]) -> metrics.SliceAverage:
+        complement = children[0] if isinstance(children[0], base.Percent) else None
+        rest = children[1:] if complement is not None else children
+        value, slice_length, period = rest
+        return metrics.SliceAverage(
+            complement_of=complement,
+            value=value.text,
+            slice=self.duration(slice_length, meta, "a slice"),
+            period=period,
+            loc=self.loc(meta),
+        )
+
+    def ratio(self, meta: Meta, children: list[Any]) -> metrics.Ratio:
+        return metrics.Ratio(
+            numerator=children[0], denominator=children[1], period=children[2], loc=self.loc(meta)
+        )
+
+    def aggregate_fn(self, meta: Meta, children: list[Any]) -> tuple[str, base.Percent | None]:
+        if not children:
+            return ("mean", None)
+        name = children[0]
+        match = PERCENTILE.match(name.text)
+        if match:
+            value = Decimal(match.group(1))
+            if not 0 < value <= 100:
+                self.fail(f"{name.text} is not a percentile: use p1 to p100", name.loc)
+            return ("percentile", base.Percent(value=value, loc=name.loc))
+        if name.text not in AGGREGATES:
+            self.fail(
+                f'"{name.text}" is not a way to aggregate records',
+                name.loc,
+                suggest(name.text, [*AGGREGATES, "p95"])
+                or "use count, sum, mean, maximum, minimum or a percentile such as p95",
+            )
+        return (AGGREGATES[name.text], None)
+
+    def aggregate_field(self, meta: Meta, children: list[Name]) -> Name:
+        return children[0]
+
+    def aggregate(self, meta: Meta, children: list[Any]) -> metrics.Aggregate:
+        function, percentile = children[0]
+        field = next((c.text for c in children if isinstance(c, Name)), None)
+        selection = next(c for c in children if isinstance(c, conditions.Selection))
+        if function != "count" and field is None:
+            self.fail(
+                f"{function} of what? name the field: {function} of FIELD in {selection.record_type} records",
+                meta,
+            )
+        if function == "count" and field is not None:
+            self.fail("count counts records: write count of TYPE records, without a field", meta)
+        return metrics.Aggregate(
+            function=function,
+            percentile=percentile,
+            field=field,
+            selection=selection,
+            period=children[-1],
+            loc=self.loc(meta),
+        )
+
+    def group_by(self, meta: Meta, children: list[Name]) -> str:
+        return children[0].text
+
+    def share_within(self, meta: Meta, children: list[Any]) -> metrics.ShareWithinTarget:
+        group = children[2] if len(children) > 2 else None
+        return metrics.ShareWithinTarget(
+            selection=children[0], period=children[1], group_by=group, loc=self.loc(meta)
+        )
+
+    def total_duration(self, meta: Meta, children: list[Any]) -> metrics.TotalDuration:
+        return metrics.TotalDuration(selection=children[0], period=children[1], loc=self.loc(meta))
+
+    def mttr(self, meta: Meta, children: list[Any]) -> metrics.MeanTimeToRepair:
+        return metrics.MeanTimeToRepair(selection=children[0], period=children[1], loc=self.loc(meta))
+
+    def mtbf(self, meta: Meta, children: list[Any]) -> metrics.MeanTimeBetweenFailures:
+        return metrics.MeanTimeBetweenFailures(
+            selection=children[0], period=children[1], loc=self.loc(meta)
+        )
+
+    # periods
+    def calendar_period(self, meta: Meta, children: list[Name]) -> metrics.CalendarPeriod:
+        name = children[0]
+        if name.text not in CALENDAR_PERIODS:
+            self.fail(
+                f'"{name.text}" is not a calendar period',
+                name.loc,
+                suggest(name.text, CALENDAR_PERIODS) or "use day, week, month, quarter or year",
+            )
+        return metrics.CalendarPeriod(unit=name.text, loc=self.loc(meta))  # type: ignore[arg-type]
+
+    def billing_period(self, meta: Meta, children: list[Any]) -> metrics.BillingCyclePeriod:
+        return metrics.BillingCyclePeriod(loc=self.loc(meta))
+
+    def consecutive_period(self, meta: Meta, children: list[Any]) -> metrics.ConsecutivePeriod:
+        length = self.duration(children[0], meta, "a period's length")
+        return metrics.ConsecutivePeriod(length=length, start=self.to_date(children[1]), loc=self.loc(meta))
+
+    def rolling_period(self, meta: Meta, children: list[Any]) -> metrics.RollingPeriod:
+        return metrics.RollingPeriod(
+            length=self.duration(children[0], meta, "a rolling window"), loc=self.loc(meta)
+        )
+
+    # metric items
+    def down_during(self, meta: Meta, children: list[Any]) -> Item:
+        return Item("down_during", children[0], self.loc(meta))
+
+    def down_when(self, meta: Meta, children: list[Any]) -> Item:
+        return Item("down_when", children[0], self.loc(meta))
+
+    def any_of(self, meta: Meta, children: list[Any]) -> str:
+        return "any"
+
+    def all_of(self, meta: Meta, children: list[Any]) -> str:
+        return "all"
+
+    def composite(self, meta: Meta, children: list[Any]) -> metrics.Composite:
+        components = tuple(c.text if isinstance(c, Name) else c for c in children[1:])
+        return metrics.Composite(mode=children[0], components=components, loc=self.loc(meta))
+
+    def excluding(self, meta: Meta, children: list[Name]) -> Item:
+        return Item("excluding", [c.text for c in children], self.loc(meta))
+
+    def only_while(self, meta: Meta, children: list[Any]) -> Item:
+        return Item("only_while", children[0], self.loc(meta))
+
+    def only_during(self, meta: Meta, children: list[Name]) -> Item:
+        return Item("only_during", children[0].text, self.loc(meta))
+
+    def slices(self, meta: Meta, children: list[Any]) -> Item:
+        return Item("slice", self.duration(children[0], meta, "a slice"), self.loc(meta))
+
+    def slice_down(self, meta: Meta, children: list[Any]) -> Item:
+        return Item("slice_down", children[0], self.loc(meta))
+
+    def runs(self, meta: Meta, children: list[Token]) -> Item:
+        return Item("runs", self.integer(children[0]), self.loc(meta))
+
+    def slice_up(self, meta: Meta, children: list[Any]) -> tuple[str, None, None]:
+        return ("up", None, None)
+
+    def slice_is_down(self, meta: Meta, children: list[Any]) -> tuple[str, None, None]:
+        return ("down", None, None)
+
+    def slice_skipped(self, meta: Meta, children: list[Any]) -> tuple[str, None, None]:
+        return ("skipped", None, None)
+
+    def slice_value(self, meta: Meta, children: list[Any]) -> tuple[str, str, base.Percent]:
+        percent = base.Percent(value=Decimal(str(children[1])[:-1]), loc=self.loc(children[1]))
+        return ("value", children[0].text, percent)
+
+    def slice_without(self, meta: Meta, children: list[Any]) -> Item:
+        rule, value_name, value = children[1]
+        return Item(
+            "slice_without",
+            metrics.SliceWithoutData(
+                record_type=children[0].text,
+                rule=rule,
+                value_name=value_name,
+                value=value,
+                loc=self.loc(meta),
+            ),
+            self.loc(meta),
+        )
+
+    def named_value(self, meta: Meta, children: list[Any]) -> Item:
+        return Item(
+            "value",
+            metrics.NamedValue(name=children[0].text, expression=children[1], loc=children[0].loc),
+            self.loc(meta),
+        )
+
+    def in_calendar(self, meta: Meta, children: list[Name]) -> Name:
+        return children[0]
+
+    def duration_item(self, meta: Meta, children: list[Any]) -> Item:
+        calendar = children[2].text if len(children) > 2 else None
+        return Item(
+            "duration",
+            metrics.DurationSpec(
+                start_field=children[0].text,
+                end_field=children[1].text,
+                calendar=calendar,
+                loc=self.loc(meta),
+            ),
+            self.loc(meta),
+        )
+
+    def target_group(self, meta: Meta, children: list[Token]) -> Title:
+        return Title(unquote(children[0]))
+
+    def target_item(self, meta: Meta, children: list[Any]) -> Item:
+        group = next((c.text for c in children if isinstance(c, Title)), None)
+        limit = next(c for c in children if isinstance(c, base.Node))
+        calendar = next((c.text for c in children if isinstance(c, Name)), None)
+        return Item(
+            "target",
+            metrics.TargetRule(
+                group=group,
+                limit=self.duration(limit, limit.loc, "a target time"),
+                calendar=calendar,
+                loc=self.loc(meta),
+            ),
+            self.loc(meta),
+        )
+
+    def open_record(self, meta: Meta, children: list[str]) -> Item:
+        return Item("open_records", children[0], self.loc(meta))
+
+    def late_once_passed(self, meta: Meta, children: list[Any]) -> str:
+        return "late_once_passed"
+
+    def left_out(self, meta: Meta, children: list[Any]) -> str:
+        return "left_out"
+
+    def rule_no_data(self, meta: Meta, children: list[Any]) -> str:
+        return "no_data"
+
+    def rule_breached(self, meta: Meta, children: list[Any]) -> str:
+        return "breached"
+
+    def rule_met(self, meta: Meta, children: list[Any]) -> str:
+        return "met"
+
+    def minimum_data(self, meta: Meta, children: list[Any]) -> Item:
+        return Item(
+            "minimum_data",
+            metrics.MinimumData(
+                records=self.integer(children[0]), otherwise=children[1], loc=self.loc(meta)
+            ),
+            self.loc(meta),
+        )
+
+    def no_data_rule(self, meta: Meta, children: list[str]) -> Item:
+        return Item("without_data", children[0], self.loc(meta))
+
+    def percentile_method(self, meta: Meta, children: list[Name]) -> Item:
+        methods = ("nearest-rank", "linear", "lower", "higher", "midpoint")
+        name = children[0]
+        if name.text not in methods:
+            self.fail(
+                f'"{name.text}" is not a percentile method',
+                name.loc,
+                suggest(name.text, methods) or "use " + ", ".join(methods),
+            )
+        return Item("percentile_method", name.text, self.loc(meta))
+
+    def service_ref(self, meta: Meta, children: list[Name]) -> Item:
+        return Item("service", children[0].text, children[0].loc)
+
+    def attribution(self, meta: Meta, children: list[str]) -> Item:
+        return Item("attribution", children[0], self.loc(meta))
+
+    def each_supplier(self, meta: Meta, children: list[Any]) -> str:
+        return "each_supplier"
+
+    def first_cause(self, meta: Meta, children: list[Any]) -> str:
+        return "first_cause"
+
+    # slice conditions
+    def slice_compare(self, meta: Meta, children: list[Any]) -> metrics.SliceCompare:
+        return metrics.SliceCompare(
+            value=children[0], op=children[1], threshold=children[2], loc=self.loc(meta)
+        )
+
+    def slice_exists(self, meta: Meta, children: list[Any]) -> metrics.SliceExists:
+        return metrics.SliceExists(selection=children[0], loc=self.loc(meta))
+
+    def slice_every(self, meta: Meta, children: list[Any]) -> metrics.SliceEvery:
+        return metrics.SliceEvery(
+            field=children[0].text, values=children[1], selection=children[2], loc=self.loc(meta)
+        )
+
+    def slice_at_least(self, meta: Meta, children: list[Any]) -> metrics.SliceAtLeast:
+        return metrics.SliceAtLeast(
+            count=self.integer(children[0]),
+            field=children[1].text,
+            selection=children[2],
+            loc=self.loc(meta),
+        )
+
+    # arithmetic
+    def _arith(self, meta: Meta, children: list[Any], op: str) -> conditions.Arithmetic:
+        return conditions.Arithmetic(
+            op=op,  # type: ignore[arg-type]
+            left=self.expression(children[0]),
+            right=self.expression(children[1]),
+            loc=self.loc(meta),
+        )
+
+    def expression(self, value: Any) -> conditions.Expression:
+        if isinstance(value, conditions.ValueRef | conditions.Call | conditions.Arithmetic | conditions.Constant):
+            return value
+        return conditions.Constant(value=value, loc=value.loc)
+
+    def plus(self, meta: Meta, children: list[Any]) -> conditions.Arithmetic:
+        return self._arith(meta, children, "plus")
+
+    def minus(self, meta: Meta, children: list[Any]) -> conditions.Arithmetic:
+        return self._arith(meta, children, "minus")
+
+    def times(self, meta: Meta, children: list[Any]) -> conditions.Arithmetic:
+        return self._arith(meta, children, "times")
+
+    def divide(self, meta: Meta, children: list[Any]) -> conditions.Arithmetic:
+        return self._arith(meta, children, "divide")
+
+    def value_ref(self, meta: Meta, children: list[Name]) -> conditions.ValueRef:
+        return conditions.ValueRef(name=children[0].text, loc=children[0].loc)
+
+    def call(self, meta: Meta, children: list[Any]) -> conditions.Call:
+        function = children[0]
+        args = children[1]
+        if isinstance(args, conditions.Selection):
+            arguments: tuple[Any, ...] = (conditions.SelectionArg(selection=args, loc=args.loc),)
+        elif isinstance(args, conditions.FieldOf):
+            arguments = (args,)
+        elif isinstance(args, list):
+            arguments = tuple(self.expression(a) for a in args)
+        else:
+            arguments = (self.expression(args),)
+        return conditions.Call(function=function.text, arguments=arguments, loc=function.loc)
+
+    def arguments(self, meta: Meta, children: list[Any]) -> list[Any]:
+        return children
+
+    def field_in_selection(self, meta: Meta, children: list[Any]) -> conditions.FieldOf:
+        return conditions.FieldOf(field=children[0].text, selection=children[1], loc=self.loc(meta))
+
+    # ------------------------------------------------------------------ selection and filters
+    def selection(self, meta: Meta, children: list[Any]) -> conditions.Selection:
+        where = children[1] if len(children) > 1 else None
+        return conditions.Selection(record_type=children[0].text, where=where, loc=self.loc(meta))
+
+    def where(self, meta: Meta, children: list[Any]) -> conditions.Condition:
+        return children[0]  # type: ignore[no-any-return]
+
+    def or_condition(self, meta: Meta, children: list[Any]) -> conditions.Or:
+        return conditions.Or(operands=tuple(children), loc=self.loc(meta))
+
+    def and_condition(self, meta: Meta, children: list[Any]) -> conditions.And:
+        return conditions.And(operands=tuple(children), loc=self.loc(meta))
+
+    def negation(self, meta: Meta, children: list[Any]) -> conditions.Not:
+        return conditions.Not(operand=children[0], loc=self.loc(meta))
+
+    def compare(self, meta: Meta, children: list[Any]) -> conditions.Compare:
+        return conditions.Compare(
+            field=children[0].text, op=children[1], value=children[2], loc=self.loc(meta)
+        )
+
+    def member(self, meta: Meta, children: list[Any]) -> conditions.Member:
+        return conditions.Member(field=children[0].text, values=children[1], loc=self.loc(meta))
+
+    def not_member(self, meta: Meta, children: list[Any]) -> conditions.Member:
+        return conditions.Member(
+            field=children[0].text, values=children[1], negated=True, loc=self.loc(meta)
+        )
+
+    def missing(self, meta: Meta, children: list[Any]) -> conditions.Presence:
+        return conditions.Presence(field=children[0].text, present=False, loc=self.loc(meta))
+
+    def present(self, meta: Meta, children: list[Any]) -> conditions.Presence:
+        return conditions.Presence(field=children[0].text, present=True, loc=self.loc(meta))
+
+    # ------------------------------------------------------------------------------- clauses
+    def _clause(self, meta: Meta, children: list[Any], override: bool) -> clauses.Clause:
+        clause_id = children[0]
+        title = next((c.text for c in children if isinstance(c, Title)), None)
+        items = [c for c in children if isinstance(c, Item)]
+        single = self.once(items, "description service claim")
+
+        def many(key: str) -> tuple[Any, ...]:
+            return tuple(i.value for i in items if i.key == key)
+
+        return clauses.Clause(
+            id=str(clause_id),
+            title=title,
+            override=override,
+            description=single["description"].value if "description" in single else None,
+            service=single["service"].value if "service" in single else None,
+            promises=many("promise"),
+            credits=many("credit"),
+            caps=many("cap"),
+            claim=single["claim"].value if "claim" in single else None,
+            penalties=many("penalty"),
+            rewards=many("reward"),
+            termination_rights=many("termination"),
+            escalations=many("escalation"),
+            loc=self.loc(clause_id),
+        )
+
+    def clause_decl(self, meta: Meta, children: list[Any]) -> clauses.Clause:
+        return self._clause(meta, children, override=False)
+
+    def override_decl(self, meta: Meta, children: list[Any]) -> clauses.Clause:
+        return self._clause(meta, children, override=True)
+
+    def promise_group(self, meta: Meta, children: list[Any]) -> Item:
+        return Item("group", children[0], self.loc(meta))
+
+    def baseline_target(self, meta: Meta, children: list[Token]) -> clauses.BaselineTarget:
+        percent = base.Percent(value=Decimal(str(children[0])[:-1]), loc=self.loc(children[0]))
+        return clauses.BaselineTarget(percent=percent, loc=self.loc(meta))
+
+    def promise(self, meta: Meta, children: list[Any]) -> Item:
+        name = children[0]
+        group = next((c.value for c in children if isinstance(c, Item)), None)
+        op, target = children[-2], children[-1]
+        return Item(
+            "promise",
+            clauses.Objective(metric=name.text, group=group, op=op, target=target, loc=name.loc),
+            self.loc(meta),
+        )
+
+    def credit_one(self, meta: Meta, children: list[Any]) -> Item:
+        table = clauses.CreditTable(tiers=(children[0],), loc=self.loc(meta))
+        return Item("credit", table, self.loc(meta))
+
+    def credit_mode(self, meta: Meta, children: list[Any]) -> str:
+        return "cumulative"
+
+    def credit_table(self, meta: Meta, children: list[Any]) -> Item:
+        cumulative = "cumulative" in [c for c in children if isinstance(c, str)]
+        tiers = tuple(c for c in children if isinstance(c, clauses.Tier))
+        table = clauses.CreditTable(tiers=tiers, cumulative=cumulative, loc=self.loc(meta))
+        return Item("credit", table, self.loc(meta))
+
+    def credit_formula(self, meta: Meta, children: list[Any]) -> Item:
+        formula = clauses.CreditFormula(amount=children[0], per=children[1], loc=self.loc(meta))
+        return Item("credit", formula, self.loc(meta))
+
+    def tier(self, meta: Meta, children: list[Any]) -> clauses.Tier:
+        return clauses.Tier(amount=children[0], condition=children[1], loc=self.loc(meta))
+
+    def exceedance(self, meta: Meta, children: list[Any]) -> str:
+        return "exceedance"
+
+    def tier_bound(self, meta: Meta, children: list[Any]) -> clauses.Bound:
+        return clauses.Bound(op=children[0], value=children[1], loc=self.loc(meta))
+
+    def tier_condition(self, meta: Meta, children: list[Any]) -> clauses.TierCondition:
+        subject = children[0]
+        bounds = [clauses.Bound(op=children[1], value=children[2], loc=children[2].loc)]
+        if len(children) > 3:
+            bounds.append(children[3])
+        is_exceedance = subject == "exceedance"
+        return clauses.TierCondition(
+            subject=None if is_exceedance else subject.text,
+            exceedance=is_exceedance,
+            bounds=tuple(bounds),
+            loc=self.loc(meta) if is_exceedance else subject.loc,
+        )
+
+    def fee_service(self, meta: Meta, children: list[Name]) -> str:
+        return children[0].text
+
+    def fee_ref(self, meta: Meta, children: list[str]) -> str | None:
+        return children[0] if children else None
+
+    def percent_of_fee(self, meta: Meta, children: list[Any]) -> clauses.PercentOfFee:
+        percent = base.Percent(value=Decimal(str(children[0])[:-1]), loc=self.loc(children[0]))
+        return clauses.PercentOfFee(percent=percent, service=children[1], loc=self.loc(meta))
+
+    def duration_of_fee(self, meta: Meta, children: list[Any]) -> clauses.FeeForDuration:
+        duration = self.duration(children[0], meta, "a share of the fee")
+        return clauses.FeeForDuration(duration=duration, service=children[1], loc=self.loc(meta))
+
+    def fixed_amount(self, meta: Meta, children: list[base.Money]) -> clauses.FixedAmount:
+        return clauses.FixedAmount(money=children[0], loc=self.loc(meta))
+
+    def started(self, meta: Meta, children: list[Any]) -> str:
+        return "started"
+
+    def full(self, meta: Meta, children: list[Any]) -> str:
+        return "full"
+
+    def per_unit(self, meta: Meta, children: list[Any]) -> clauses.PerUnit:
+        rounding = children[0] if isinstance(children[0], str) else "exact"
+        unit_name, metric_name = [c for c in children if isinstance(c, Name)]
+        unit = SPELLINGS.get(unit_name.text)
+        if unit is None:
+            self.fail(
+                f'"{unit_name.text}" is not a unit',
+                unit_name.loc,
+                suggest(unit_name.text, list(SPELLINGS)) or "per started hour of METRIC",
+            )
+        return clauses.PerUnit(
+            rounding=rounding,  # type: ignore[arg-type]
+            unit=unit,
+            metric=metric_name.text,
+            loc=metric_name.loc,
+        )
+
+    def cap_period(self, meta: Meta, children: list[Name]) -> str:
+        return self.period_word(children[0])
+
+    def less_given(self, meta: Meta, children: list[Any]) -> bool:
+        return True
+
+    def period_cap(self, meta: Meta, children: list[Any]) -> Item:
+        per = children[1] if len(children) > 1 else None
+        return Item("cap", clauses.PeriodCap(amount=children[0], per=per, loc=self.loc(meta)), self.loc(meta))
+
+    def trailing_cap(self, meta: Meta, children: list[Any]) -> Item:
+        percent = base.Percent(value=Decimal(str(children[0])[:-1]), loc=self.loc(children[0]))
+        cap = clauses.TrailingCap(
+            percent=percent,
+            periods=self.integer(children[1]),
+            unit=self.period_word(children[2]),
+            less_given=len(children) > 3,
+            loc=self.loc(meta),
+        )
+        return Item("cap", cap, self.loc(meta))
+
+    def term_cap(self, meta: Meta, children: list[Any]) -> Item:
+        return Item("cap", clauses.TermCap(amount=children[0], loc=self.loc(meta)), self.loc(meta))
+
+    def claim_billing_cycle(self, meta: Meta, children: list[Name]) -> Item:
+        ordinal, anchor = children
+        if ordinal.text not in ORDINALS:
+            self.fail(
+                f'"{ordinal.text}" is not an ordinal',
+                ordinal.loc,
+                suggest(ordinal.text, list(ORDINALS)) or "use first, second, third, ...",
+            )
+        claim = clauses.ClaimByBillingCycle(
+            ordinal=ORDINALS[ordinal.text], after=anchor.text, loc=self.loc(meta)
+        )
+        return Item("claim", claim, self.loc(meta))
+
+    def end_of(self, meta: Meta, children: list[Name]) -> tuple[str, bool]:
+        return (children[0].text, True)
+
+    def claim_within(self, meta: Meta, children: list[Any]) -> Item:
+        anchor = children[1]
+        after, end_of = (anchor.text, False) if isinstance(anchor, Name) else anchor
+        claim = clauses.ClaimWithin(
+            duration=self.duration(children[0], meta, "a claim period"),
+            after=after,
+            end_of=end_of,
+            loc=self.loc(meta),
+        )
+        return Item("claim", claim, self.loc(meta))
+
+    def claim_automatic(self, meta: Meta, children: list[Any]) -> Item:
+        return Item("claim", clauses.ClaimAutomatic(loc=self.loc(meta)), self.loc(meta))
+
+    def per_breach(self, meta: Meta, children: list[Name]) -> clauses.PerBreach:
+        return clauses.PerBreach(unit=self.period_word(children[0]), loc=self.loc(meta))
+
+    def per_missed(self, meta: Meta, children: list[Any]) -> clauses.PerMissedRecord:
+        return clauses.PerMissedRecord(loc=self.loc(meta))
+
+    def when_tier(self, meta: Meta, children: list[Any]) -> clauses.TierCondition:
+        return children[0]  # type: ignore[no-any-return]
+
+    def penalty(self, meta: Meta, children: list[Any]) -> Item:
+        return Item(
+            "penalty",
+            clauses.Penalty(amount=children[0], basis=children[1], loc=self.loc(meta)),
+            self.loc(meta),
+        )
+
+    def reward(self, meta: Meta, children: list[Any]) -> Item:
+        return Item("reward", clauses.Reward(tier=children[0], loc=self.loc(meta)), self.loc(meta))
+
+    def in_writing(self, meta: Meta, children: list[Any]) -> bool:
+        return True
+
+    def exercise_words(self, meta: Meta, children: list[Any]) -> clauses.Exercise:
+        return clauses.Exercise(
+            within=self.duration(children[-1], meta, "the time to exercise a right"),
+            in_writing=len(children) > 1,
+            loc=self.loc(meta),
+        )
+
+    def exercise(self, meta: Meta, children: list[Any]) -> clauses.Exercise:
+        return children[0]  # type: ignore[no-any-return]
+
+    def exercise_line(self, meta: Meta, children: list[Any]) -> clauses.Exercise:
+        return children[0]  # type: ignore[no-any-return]
+
+    def _termination(self, meta: Meta, children: list[Any]) -> Item:
+        triggers = tuple(c for c in children if not isinstance(c, clauses.Exercise))
+        exercises = [c for c in children if isinstance(c, clauses.Exercise)]
+        if len(exercises) > 1:
+            self.fail("a termination right is exercised within one time, given twice here", exercises[1].loc)
+        if not triggers:
+            self.fail("a termination right needs at least one `when` line", meta)
+        right = clauses.TerminationRight(
+            triggers=triggers, exercise=exercises[0] if exercises else None, loc=self.loc(meta)
+        )
+        return Item("termination", right, self.loc(meta))
+
+    termination_one = _termination
+    termination_block = _termination
+
+    def escalation(self, meta: Meta, children: list[Any]) -> Item:
+        return Item(
+            "escalation",
+            clauses.Escalation(to=unquote(children[0]), trigger=children[1], loc=self.loc(meta)),
+            self.loc(meta),
+        )
+
+    def breach_run(self, meta: Meta, children: list[Any]) -> clauses.BreachRun:
+        return clauses.BreachRun(window=children[0], loc=self.loc(meta))
+
+    def consecutive(self, meta: Meta, children: list[Any]) -> clauses.Consecutive:
+        return clauses.Consecutive(
+            count=self.integer(children[0]), unit=self.period_word(children[1]), loc=self.loc(meta)
+        )
+
+    def n_of_last(self, meta: Meta, children: list[Any]) -> clauses.NOfLast:
+        return clauses.NOfLast(
+            count=self.integer(children[0]),
+            of_last=self.integer(children[1]),
+            unit=self.period_word(children[2]),
+            loc=self.loc(meta),
+        )
+
+    def long_events(self, meta: Meta, children: list[Any]) -> clauses.LongEvents:
+        return clauses.LongEvents(
+            count=self.integer(children[0]),
+            selection=children[1],
+            longer_than=self.duration(children[2], meta, "longer than"),
+            within=self.duration(children[3], meta, "within any"),
+            loc=self.loc(meta),
+        )
+
+    def total_in_period(self, meta: Meta, children: list[Any]) -> clauses.TotalInPeriod:
+        return clauses.TotalInPeriod(
+            metric=children[0].text,
+            op=children[1],
+            value=children[2],
+            unit=self.period_word(children[3]),
+            loc=children[0].loc,
+        )
+
+    # ------------------------------------------------------ baseline, review, renegotiation
+    def baseline_first(self, meta: Meta, children: list[Any]) -> contract.Baseline:
+        return contract.Baseline(
+            first=self.integer(children[0]), unit=self.period_word(children[1]), loc=self.loc(meta)
+        )
+
+    def baseline_dates(self, meta: Meta, children: list[Token]) -> contract.Baseline:
+        return contract.Baseline(
+            start=self.to_date(children[0]), end=self.to_date(children[1]), loc=self.loc(meta)
+        )
+
+    def review_decl(self, meta: Meta, children: list[Any]) -> contract.Review:
+        return contract.Review(
+            every=self.duration(children[0], meta, "a review interval"),
+            start=self.to_date(children[1]),
+            loc=self.loc(meta),
+        )
+
+    def notify_to(self, meta: Meta, children: list[Token]) -> Title:
+        return Title(unquote(children[0]))
+
+    def notify_decl(self, meta: Meta, children: list[Any]) -> contract.Notification:
+        to = next((c.text for c in children if isinstance(c, Title)), None)
+        return contract.Notification(
+            to=to,
+            before_end=self.duration(children[-1], meta, "a notice"),
+            loc=self.loc(meta),
+        )
+
+    def because(self, meta: Meta, children: list[Token]) -> Title:
+        return Title(unquote(children[0]))
+
+    def renegotiate_decl(self, meta: Meta, children: list[Any]) -> contract.Renegotiation:
+        reason = next((c.text for c in children if isinstance(c, Title)), None)
+        return contract.Renegotiation(condition=children[0], reason=reason, loc=self.loc(meta))
+
+    def any_clause(self, meta: Meta, children: list[Any]) -> Item:
+        return Item("clause", None, self.loc(meta))
+
+    def one_clause(self, meta: Meta, children: list[Token]) -> Item:
+        return Item("clause", str(children[0]), self.loc(children[0]))
+
+    def any_metric(self, meta: Meta, children: list[Any]) -> Item:
+        return Item("metric", None, self.loc(meta))
+
+    def clause_breached(self, meta: Meta, children: list[Any]) -> contract.ClauseBreached:
+        return contract.ClauseBreached(clause=children[0].value, window=children[1], loc=children[0].loc)
+
+    def clause_wide_margin(self, meta: Meta, children: list[Any]) -> contract.WideMargin:
+        return contract.WideMargin(clause=children[0].value, window=children[1], loc=children[0].loc)
+
+    def clause_never_met(self, meta: Meta, children: list[Any]) -> contract.NeverMet:
+        return contract.NeverMet(clause=children[0].value, loc=children[0].loc)
+
+    def metric_value_run(self, meta: Meta, children: list[Any]) -> contract.MetricValueRun:
+        return contract.MetricValueRun(
+            metric=children[0].text,
+            op=children[1],
+            value=children[2],
+            window=children[3],
+            loc=children[0].loc,
+        )
+
+    def volume_drift(self, meta: Meta, children: list[Any]) -> contract.VolumeDrift:
+        percent = base.Percent(value=Decimal(str(children[1])[:-1]), loc=self.loc(children[1]))
+        return contract.VolumeDrift(selection=children[0], percent=percent, loc=self.loc(meta))
+
+    def metric_no_data(self, meta: Meta, children: list[Any]) -> contract.MetricNoData:
+        ref = children[0]
+        metric = ref.value if isinstance(ref, Item) else ref.text
+        return contract.MetricNoData(
+            metric=metric, unit=self.period_word(children[1]), loc=ref.loc
+        )
+
+    def term_ending(self, meta: Meta, children: list[Any]) -> contract.TermEnding:
+        return contract.TermEnding(loc=self.loc(meta))
+
+    def underlying_ending(self, meta: Meta, children: list[Any]) -> contract.UnderlyingEnding:
+        return contract.UnderlyingEnding(loc=self.loc(meta))
+
+
+def build_contract(parts: list[Any], filename: str, text: str) -> contract.Contract:
+    """Assembles a file's declarations into one :class:`Contract`."""
+    transformer = ContractTransformer(filename, text)
+    heads = [p for p in parts if isinstance(p, Item) and p.key == "contract"]
+    if not heads:
+        raise ObligoSemanticError(
+            "a contract file declares its contract: contract NAME \"Title\" version N",
+            file=filename,
+            line=1,
+            column=1,
+            source_line=text.splitlines()[0] if text.splitlines() else None,
+        )
+    if len(heads) > 1:
+        transformer.fail(
+            "a file declares one contract; this is the second",
+            heads[1].loc,
+            f"the first is on line {heads[0].loc.line}",
+        )
+    baselines = [p for p in parts if isinstance(p, contract.Baseline)]
+    if len(baselines) > 1:
+        transformer.fail("a contract has one baseline; this is the second", baselines[1].loc)
+
+    def of(kind: type[Any]) -> tuple[Any, ...]:
+        return tuple(p for p in parts if isinstance(p, kind))
+
+    return contract.Contract(
+        **heads[0].value,
+        imports=of(contract.Import),
+        services=of(contract.Service),
+        calendars=of(contract.Calendar),
+        exclusions=of(contract.Exclusion),
+        metrics=of(metrics.Metric),
+        clauses=of(clauses.Clause),
+        baseline=baselines[0] if baselines else None,
+        reviews=of(contract.Review),
+        renegotiations=of(contract.Renegotiation),
+        notifications=of(contract.Notification),
+    )
