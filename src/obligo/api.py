@@ -62,10 +62,16 @@ def _read(path: Path, imported_from: tuple[str, int, int, str | None] | None) ->
     except (OSError, UnicodeDecodeError) as error:
         reason = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
         if imported_from is None:
-            raise ObligoSyntaxError(f"cannot read {path}: {reason}", file=str(path), line=1, column=1) from None
+            raise ObligoSyntaxError(
+                f"cannot read {path}: {reason}", file=str(path), line=1, column=1
+            ) from None
         file, line, column, source = imported_from
         raise ObligoSemanticError(
-            f"cannot import {path}: {reason}", file=file, line=line, column=column, source_line=source
+            f"cannot import {path}: {reason}",
+            file=file,
+            line=line,
+            column=column,
+            source_line=source,
         ) from None
 
 

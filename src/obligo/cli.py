@@ -60,7 +60,9 @@ def check(files: tuple[str, ...], strict: bool) -> None:
 
 @cli.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, allow_dash=True))
-@click.option("--check", "check_only", is_flag=True, help="Change nothing; exit 1 if a file would change.")
+@click.option(
+    "--check", "check_only", is_flag=True, help="Change nothing; exit 1 if a file would change."
+)
 @click.option("--diff", "show_diff", is_flag=True, help="Change nothing; print what would change.")
 def fmt(files: tuple[str, ...], check_only: bool, show_diff: bool) -> None:
     """Rewrite contract files in their canonical layout, comments kept where they were.

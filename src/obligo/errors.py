@@ -7,10 +7,10 @@ that knows the file, line and column it is about, so that a contract author can 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 
 
-class Severity(str, Enum):
+class Severity(StrEnum):
     """How serious a diagnostic is: an error stops a contract from being used, a warning does not."""
 
     ERROR = "error"

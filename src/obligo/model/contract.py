@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Literal
 
+from pydantic import Field
+
 from obligo.model.base import Comparator, Duration, LiteralValue, Money, Node, Percent
 from obligo.model.clauses import Clause, Consecutive, Window
 from obligo.model.conditions import Condition, Selection
@@ -261,6 +263,9 @@ class Contract(Node):
     notifications: tuple[Notification, ...] = ()
     # The contracts named by `import`, resolved by `obligo.load` / `obligo.parse` (higher levels).
     imported: tuple[Contract, ...] = ()
+    # The text the contract was parsed from, so that findings can quote their line. Not part of
+    # the contract's meaning: left out of dumps (compare models with `without_locations`).
+    source_text: str | None = Field(default=None, exclude=True, repr=False)
 
     def party(self, party_id: str) -> Party | None:
         return next((p for p in self.parties if p.id == party_id), None)

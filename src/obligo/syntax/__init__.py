@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 from lark.exceptions import VisitError
 
 from obligo.errors import ObligoError
@@ -21,7 +23,7 @@ def parse_contract(text: str, filename: str = "<string>") -> Contract:
         if isinstance(error.orig_exc, ObligoError):
             raise error.orig_exc from None
         raise
-    return build_contract(parts, filename, text)
+    return build_contract(cast(list[Any], parts), filename, text)
 
 
 __all__ = ["parse_contract"]

@@ -29,7 +29,7 @@ class ContractIndenter(Indenter):
         yield token
         indent_str = token.rsplit("\n", 1)[1]
         if "\t" in indent_str:
-            line = (token.end_line or 1)
+            line = token.end_line or 1
             raise IndentationError_(
                 "a tab in indentation; indent with spaces",
                 line=line,

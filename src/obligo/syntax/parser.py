@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import difflib
+from collections.abc import Iterable
 
-from lark import Tree
+from lark import Token, Tree
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 from lark.lexer import PatternStr
 
@@ -53,7 +54,7 @@ def _keyword(name: str) -> str | None:
     return None
 
 
-def expected_words(expected: set[str] | frozenset[str] | list[str]) -> str:
+def expected_words(expected: Iterable[str]) -> str:
     """``expected "of" or "("`` from a set of terminal names."""
     words = sorted({_terminal_word(name) for name in expected})
     # Keywords first, in alphabetical order, then descriptions of patterns.
@@ -92,7 +93,7 @@ def source_line(text: str, line: int) -> str | None:
     return None
 
 
-def parse_tree(text: str, filename: str) -> Tree[object]:
+def parse_tree(text: str, filename: str) -> Tree[Token]:
     """The parse tree of a contract's text; raises :class:`ObligoSyntaxError` on any failure."""
     if not text.endswith("\n"):
         text += "\n"
@@ -124,7 +125,8 @@ def _translate(error: UnexpectedInput, text: str, filename: str) -> ObligoSyntax
             message = "unexpected indented line: only a block's lines are indented"
             hint = "is the line before it missing, or is this line indented by mistake?"
     elif isinstance(error, UnexpectedCharacters):
-        char = text[error.pos_in_stream] if error.pos_in_stream < len(text) else ""
+        position = error.pos_in_stream or 0
+        char = text[position] if position < len(text) else ""
         message = f'unexpected character "{char}"'
         if error.allowed:
             message += f", {expected_words(error.allowed)}"
@@ -134,7 +136,7 @@ def _translate(error: UnexpectedInput, text: str, filename: str) -> ObligoSyntax
             message = "a tab is not allowed here; use spaces"
     elif isinstance(error, UnexpectedEOF):
         line, column = _end_of_previous_code(text, text.count("\n") + 1, 1)
-        message = f"unexpected end of the file, {expected_words(error.expected)}"
+        message = f"unexpected end of the file, {expected_words(str(t) for t in error.expected)}"
     else:  # pragma: no cover - every UnexpectedInput is one of the above
         message = str(error)
     if line < 1:
@@ -154,7 +156,9 @@ def _end_of_previous_code(text: str, line: int, column: int) -> tuple[int, int]:
     lines = text.splitlines()
     index = min(line, len(lines)) - 1
     while index >= 0:
-        code = lines[index].split("#", 1)[0].rstrip() if "#" in lines[index] else lines[index].rstrip()
+        code = (
+            lines[index].split("#", 1)[0].rstrip() if "#" in lines[index] else lines[index].rstrip()
+        )
         if code.strip():
             return index + 1, len(code) + 1
         index -= 1

@@ -12,7 +12,7 @@ import datetime as dt
 import difflib
 import re
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any, NoReturn
 
 from lark import Token, Transformer, v_args
@@ -89,7 +89,7 @@ def suggest(word: str, choices: list[str] | tuple[str, ...]) -> str | None:
 
 
 @v_args(meta=True)
-class ContractTransformer(Transformer[Token, base.Node]):
+class ContractTransformer(Transformer[Token, Any]):
     """Builds a :class:`obligo.model.Contract`'s parts from a parse tree."""
 
     def __init__(self, filename: str, text: str) -> None:
@@ -130,7 +130,9 @@ class ContractTransformer(Transformer[Token, base.Node]):
             seen.setdefault(item.key, item)
         return seen
 
-    def duration(self, value: object, where: Meta | Token | base.SourceLocation, what: str) -> base.Duration:
+    def duration(
+        self, value: object, where: Meta | Token | base.SourceLocation, what: str
+    ) -> base.Duration:
         if isinstance(value, base.Duration):
             return value
         shown = str(value)
@@ -241,7 +243,9 @@ class ContractTransformer(Transformer[Token, base.Node]):
             )
         return base.Duration(amount=Decimal(number), unit=unit, business=business, loc=loc)
 
-    def list(self, meta: Meta, children: list[base.LiteralValue]) -> tuple[base.LiteralValue, ...]:
+    def value_list(
+        self, meta: Meta, children: list[base.LiteralValue]
+    ) -> tuple[base.LiteralValue, ...]:
         return tuple(children)
 
     def comparator(self, meta: Meta, children: list[Token]) -> str:
@@ -268,10 +272,20 @@ class ContractTransformer(Transformer[Token, base.Node]):
             items,
             "version kind level term timezone currency billing margins description",
         )
-        value = {k: single[k].value if k in single else None for k in (
-            "version", "kind", "level", "term", "timezone", "currency", "billing", "margins",
-            "description",
-        )}
+        value = {
+            k: single[k].value if k in single else None
+            for k in (
+                "version",
+                "kind",
+                "level",
+                "term",
+                "timezone",
+                "currency",
+                "billing",
+                "margins",
+                "description",
+            )
+        }
         parties = tuple(i.value for i in items if i.key == "party")
         mappings = tuple(i.value for i in items if i.key == "mapping")
         return Item(
@@ -338,12 +352,14 @@ class ContractTransformer(Transformer[Token, base.Node]):
     def _party(self, meta: Meta, children: list[Any], role: str) -> Item:
         name = children[0]
         title = next((c.text for c in children if isinstance(c, Title)), None)
-        representative = next((c for c in children if isinstance(c, str) and not isinstance(c, Token)), None)
+        representative = next(
+            (c for c in children if isinstance(c, str) and not isinstance(c, Token)), None
+        )
         return Item(
             "party",
             contract.Party(
                 id=name.text,
-                role=role,  # type: ignore[arg-type]
+                role=role,
                 title=title,
                 representative=representative,
                 loc=name.loc,
@@ -375,7 +391,11 @@ class ContractTransformer(Transformer[Token, base.Node]):
 
     def renewal(self, meta: Meta, children: list[Any]) -> Item:
         value = children[0]
-        every = self.every_word(value) if isinstance(value, Name) else self.duration(value, meta, "a renewal")
+        every = (
+            self.every_word(value)
+            if isinstance(value, Name)
+            else self.duration(value, meta, "a renewal")
+        )
         return Item("renewal", contract.Renewal(every=every, loc=self.loc(meta)), self.loc(meta))
 
     def notice(self, meta: Meta, children: list[Any]) -> Item:
@@ -412,7 +432,9 @@ class ContractTransformer(Transformer[Token, base.Node]):
         anchor = children[1] if len(children) > 1 else None
         return Item(
             "billing",
-            contract.BillingCycle(every=self.every_word(children[0]), anchor=anchor, loc=self.loc(meta)),
+            contract.BillingCycle(
+                every=self.every_word(children[0]), anchor=anchor, loc=self.loc(meta)
+            ),
             self.loc(meta),
         )
 
@@ -475,7 +497,11 @@ class ContractTransformer(Transformer[Token, base.Node]):
     def fee_item(self, meta: Meta, children: list[Any]) -> Item:
         money, every = children[0], self.every_word(children[1])
         where = children[2] if len(children) > 2 else None
-        return Item("fee", contract.Fee(money=money, every=every, where=where, loc=self.loc(meta)), self.loc(meta))
+        return Item(
+            "fee",
+            contract.Fee(money=money, every=every, where=where, loc=self.loc(meta)),
+            self.loc(meta),
+        )
 
     def fee_from_item(self, meta: Meta, children: list[Any]) -> Item:
         return Item("fee_from", children[0], self.loc(meta))
@@ -483,7 +509,9 @@ class ContractTransformer(Transformer[Token, base.Node]):
     def ending(self, meta: Meta, children: list[Token]) -> dt.date:
         return self.to_date(children[0])
 
-    def underlying(self, meta: Meta, children: list[Any]) -> tuple[str, dt.date | None, base.SourceLocation]:
+    def underlying(
+        self, meta: Meta, children: list[Any]
+    ) -> tuple[str, dt.date | None, base.SourceLocation]:
         return (unquote(children[0]), children[1] if len(children) > 1 else None, self.loc(meta))
 
     def delivered_item(self, meta: Meta, children: list[Any]) -> Item:
@@ -491,13 +519,17 @@ class ContractTransformer(Transformer[Token, base.Node]):
         under = None
         if len(children) > 1:
             reference, ends, loc = children[1]
-            under = contract.Underlying(reference=reference, supplier=supplier.text, ends=ends, loc=loc)
+            under = contract.Underlying(
+                reference=reference, supplier=supplier.text, ends=ends, loc=loc
+            )
         return Item("delivered", (supplier.text, under), self.loc(meta))
 
     def depends_item(self, meta: Meta, children: list[Any]) -> Item:
         return Item(
             "depends",
-            contract.Underlying(reference=unquote(children[0]), ends=children[1], loc=self.loc(meta)),
+            contract.Underlying(
+                reference=unquote(children[0]), ends=children[1], loc=self.loc(meta)
+            ),
             self.loc(meta),
         )
 
@@ -590,7 +622,7 @@ class ContractTransformer(Transformer[Token, base.Node]):
         sources = tuple(i.value for i in items if i.key == "source")
         if not sources:
             self.fail(
-                f'exclusion {name.text} names no records',
+                f"exclusion {name.text} names no records",
                 name.loc,
                 'add a line such as: maintenance records where service = "api"',
             )
@@ -600,7 +632,9 @@ class ContractTransformer(Transformer[Token, base.Node]):
             description=single["description"].value if "description" in single else None,
             sources=sources,
             valid_when=tuple(i.value for i in items if i.key == "valid"),
-            treatment=single["treatment"].value if "treatment" in single else "excluded_from_period",
+            treatment=single["treatment"].value
+            if "treatment" in single
+            else "excluded_from_period",
             loc=name.loc,
         )
 
@@ -757,7 +791,9 @@ class ContractTransformer(Transformer[Token, base.Node]):
         return metrics.TotalDuration(selection=children[0], period=children[1], loc=self.loc(meta))
 
     def mttr(self, meta: Meta, children: list[Any]) -> metrics.MeanTimeToRepair:
-        return metrics.MeanTimeToRepair(selection=children[0], period=children[1], loc=self.loc(meta))
+        return metrics.MeanTimeToRepair(
+            selection=children[0], period=children[1], loc=self.loc(meta)
+        )
 
     def mtbf(self, meta: Meta, children: list[Any]) -> metrics.MeanTimeBetweenFailures:
         return metrics.MeanTimeBetweenFailures(
@@ -773,14 +809,16 @@ class ContractTransformer(Transformer[Token, base.Node]):
                 name.loc,
                 suggest(name.text, CALENDAR_PERIODS) or "use day, week, month, quarter or year",
             )
-        return metrics.CalendarPeriod(unit=name.text, loc=self.loc(meta))  # type: ignore[arg-type]
+        return metrics.CalendarPeriod(unit=name.text, loc=self.loc(meta))
 
     def billing_period(self, meta: Meta, children: list[Any]) -> metrics.BillingCyclePeriod:
         return metrics.BillingCyclePeriod(loc=self.loc(meta))
 
     def consecutive_period(self, meta: Meta, children: list[Any]) -> metrics.ConsecutivePeriod:
         length = self.duration(children[0], meta, "a period's length")
-        return metrics.ConsecutivePeriod(length=length, start=self.to_date(children[1]), loc=self.loc(meta))
+        return metrics.ConsecutivePeriod(
+            length=length, start=self.to_date(children[1]), loc=self.loc(meta)
+        )
 
     def rolling_period(self, meta: Meta, children: list[Any]) -> metrics.RollingPeriod:
         return metrics.RollingPeriod(
@@ -968,14 +1006,17 @@ class ContractTransformer(Transformer[Token, base.Node]):
     # arithmetic
     def _arith(self, meta: Meta, children: list[Any], op: str) -> conditions.Arithmetic:
         return conditions.Arithmetic(
-            op=op,  # type: ignore[arg-type]
+            op=op,
             left=self.expression(children[0]),
             right=self.expression(children[1]),
             loc=self.loc(meta),
         )
 
     def expression(self, value: Any) -> conditions.Expression:
-        if isinstance(value, conditions.ValueRef | conditions.Call | conditions.Arithmetic | conditions.Constant):
+        if isinstance(
+            value,
+            conditions.ValueRef | conditions.Call | conditions.Arithmetic | conditions.Constant,
+        ):
             return value
         return conditions.Constant(value=value, loc=value.loc)
 
@@ -1172,7 +1213,7 @@ class ContractTransformer(Transformer[Token, base.Node]):
                 suggest(unit_name.text, list(SPELLINGS)) or "per started hour of METRIC",
             )
         return clauses.PerUnit(
-            rounding=rounding,  # type: ignore[arg-type]
+            rounding=rounding,
             unit=unit,
             metric=metric_name.text,
             loc=metric_name.loc,
@@ -1186,7 +1227,11 @@ class ContractTransformer(Transformer[Token, base.Node]):
 
     def period_cap(self, meta: Meta, children: list[Any]) -> Item:
         per = children[1] if len(children) > 1 else None
-        return Item("cap", clauses.PeriodCap(amount=children[0], per=per, loc=self.loc(meta)), self.loc(meta))
+        return Item(
+            "cap",
+            clauses.PeriodCap(amount=children[0], per=per, loc=self.loc(meta)),
+            self.loc(meta),
+        )
 
     def trailing_cap(self, meta: Meta, children: list[Any]) -> Item:
         percent = base.Percent(value=Decimal(str(children[0])[:-1]), loc=self.loc(children[0]))
@@ -1271,7 +1316,10 @@ class ContractTransformer(Transformer[Token, base.Node]):
         triggers = tuple(c for c in children if not isinstance(c, clauses.Exercise))
         exercises = [c for c in children if isinstance(c, clauses.Exercise)]
         if len(exercises) > 1:
-            self.fail("a termination right is exercised within one time, given twice here", exercises[1].loc)
+            self.fail(
+                "a termination right is exercised within one time, given twice here",
+                exercises[1].loc,
+            )
         if not triggers:
             self.fail("a termination right needs at least one `when` line", meta)
         right = clauses.TerminationRight(
@@ -1369,10 +1417,14 @@ class ContractTransformer(Transformer[Token, base.Node]):
         return Item("metric", None, self.loc(meta))
 
     def clause_breached(self, meta: Meta, children: list[Any]) -> contract.ClauseBreached:
-        return contract.ClauseBreached(clause=children[0].value, window=children[1], loc=children[0].loc)
+        return contract.ClauseBreached(
+            clause=children[0].value, window=children[1], loc=children[0].loc
+        )
 
     def clause_wide_margin(self, meta: Meta, children: list[Any]) -> contract.WideMargin:
-        return contract.WideMargin(clause=children[0].value, window=children[1], loc=children[0].loc)
+        return contract.WideMargin(
+            clause=children[0].value, window=children[1], loc=children[0].loc
+        )
 
     def clause_never_met(self, meta: Meta, children: list[Any]) -> contract.NeverMet:
         return contract.NeverMet(clause=children[0].value, loc=children[0].loc)
@@ -1393,9 +1445,7 @@ class ContractTransformer(Transformer[Token, base.Node]):
     def metric_no_data(self, meta: Meta, children: list[Any]) -> contract.MetricNoData:
         ref = children[0]
         metric = ref.value if isinstance(ref, Item) else ref.text
-        return contract.MetricNoData(
-            metric=metric, unit=self.period_word(children[1]), loc=ref.loc
-        )
+        return contract.MetricNoData(metric=metric, unit=self.period_word(children[1]), loc=ref.loc)
 
     def term_ending(self, meta: Meta, children: list[Any]) -> contract.TermEnding:
         return contract.TermEnding(loc=self.loc(meta))
@@ -1410,7 +1460,7 @@ def build_contract(parts: list[Any], filename: str, text: str) -> contract.Contr
     heads = [p for p in parts if isinstance(p, Item) and p.key == "contract"]
     if not heads:
         raise ObligoSemanticError(
-            "a contract file declares its contract: contract NAME \"Title\" version N",
+            'a contract file declares its contract: contract NAME "Title" version N',
             file=filename,
             line=1,
             column=1,
@@ -1441,4 +1491,5 @@ def build_contract(parts: list[Any], filename: str, text: str) -> contract.Contr
         reviews=of(contract.Review),
         renegotiations=of(contract.Renegotiation),
         notifications=of(contract.Notification),
+        source_text=text,
     )

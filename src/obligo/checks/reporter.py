@@ -1,0 +1,115 @@
+"""Collecting findings, each at a place in the text, and the names a contract can see."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from obligo.errors import Diagnostic, Severity
+from obligo.model.base import SourceLocation
+from obligo.model.clauses import Clause
+from obligo.model.contract import Calendar, Contract, Exclusion, Party, Service
+from obligo.model.metrics import Metric
+
+
+@dataclass
+class Reporter:
+    """Makes diagnostics that quote their source line, from the texts of the contracts checked."""
+
+    sources: dict[str, list[str]] = field(default_factory=dict)
+    found: list[Diagnostic] = field(default_factory=list)
+
+    def add_source(self, contract: Contract) -> None:
+        if contract.source_text is not None:
+            self.sources.setdefault(contract.loc.file, contract.source_text.splitlines())
+        for parent in contract.imported:
+            self.add_source(parent)
+
+    def line(self, loc: SourceLocation) -> str | None:
+        lines = self.sources.get(loc.file)
+        if lines and 0 < loc.line <= len(lines):
+            return lines[loc.line - 1]
+        return None
+
+    def at_word(self, loc: SourceLocation, word: str) -> SourceLocation:
+        """The location of ``word`` on the line of ``loc``, at or after its column."""
+        text = self.line(loc)
+        if text is None:
+            return loc
+        pattern = re.compile(r"(?<![\w`-])`?" + re.escape(word) + r"`?(?![\w`-])")
+        match = pattern.search(text, max(loc.column - 1, 0)) or pattern.search(text)
+        if match is None:
+            return loc
+        return loc.model_copy(update={"column": match.start() + 1})
+
+    def report(
+        self,
+        severity: Severity,
+        message: str,
+        loc: SourceLocation,
+        hint: str | None = None,
+        word: str | None = None,
+    ) -> None:
+        if word is not None:
+            loc = self.at_word(loc, word)
+        self.found.append(
+            Diagnostic(severity, message, loc.file, loc.line, loc.column, hint, self.line(loc))
+        )
+
+    def error(
+        self, message: str, loc: SourceLocation, hint: str | None = None, word: str | None = None
+    ) -> None:
+        self.report(Severity.ERROR, message, loc, hint, word)
+
+    def warning(
+        self, message: str, loc: SourceLocation, hint: str | None = None, word: str | None = None
+    ) -> None:
+        self.report(Severity.WARNING, message, loc, hint, word)
+
+
+def did_you_mean(word: str, choices: list[str]) -> str | None:
+    close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
+    return f'did you mean "{close[0]}"?' if close else None
+
+
+def lineage(contract: Contract) -> Iterator[Contract]:
+    """The contract, then every level above it (depth first, in import order)."""
+    yield contract
+    for parent in contract.imported:
+        yield from lineage(parent)
+
+
+@dataclass
+class Scope:
+    """Everything a contract can name: its own declarations and those of the levels above."""
+
+    metrics: dict[str, Metric]
+    services: dict[str, Service]
+    calendars: dict[str, Calendar]
+    exclusions: dict[str, Exclusion]
+    parties: dict[str, Party]
+    clauses: dict[str, Clause]
+    timezone: str | None
+    currency: str | None
+
+    @classmethod
+    def of(cls, contract: Contract) -> Scope:
+        scope = cls({}, {}, {}, {}, {}, {}, None, None)
+        for level in lineage(contract):
+            for metric in level.metrics:
+                scope.metrics.setdefault(metric.id, metric)
+            for service in level.services:
+                scope.services.setdefault(service.id, service)
+            for calendar in level.calendars:
+                scope.calendars.setdefault(calendar.id, calendar)
+            for exclusion in level.exclusions:
+                scope.exclusions.setdefault(exclusion.id, exclusion)
+            for party in level.parties:
+                scope.parties.setdefault(party.id, party)
+            for clause in level.clauses:
+                scope.clauses.setdefault(clause.id, clause)
+            scope.timezone = scope.timezone or level.timezone
+            scope.currency = scope.currency or level.currency
+        return scope

@@ -1,0 +1,150 @@
+"""Structure: each metric says enough to be measured, each clause enough to be judged."""
+
+from __future__ import annotations
+
+from obligo.checks.reporter import Reporter, Scope
+from obligo.model import clauses as c
+from obligo.model import contract as k
+from obligo.model import metrics as m
+
+
+def check_structure(contract: k.Contract, scope: Scope, out: Reporter) -> None:
+    _levels(contract, out)
+    for metric in contract.metrics:
+        _metric(metric, out)
+    for clause in contract.clauses:
+        _clause(clause, scope, out)
+    _services(contract, out)
+
+
+def _levels(contract: k.Contract, out: Reporter) -> None:
+    if contract.level is not None and contract.kind not in (None, "multi-level"):
+        out.error(
+            f"a {contract.kind} agreement has no levels",
+            contract.level.loc,
+            "levels belong to `kind multi-level`",
+        )
+    if contract.kind == "multi-level" and contract.level is None:
+        out.error(
+            "a multi-level agreement says which level this file is",
+            contract.loc,
+            "add `level corporate`, `level customer NAME` or `level service NAME`",
+        )
+    if contract.level is not None and contract.level.level != "corporate" and not contract.imports:
+        out.warning(
+            f"a {contract.level.level} level that imports no higher level",
+            contract.level.loc,
+            'import the level above: import "corporate.sla"',
+        )
+
+
+def _metric(metric: m.Metric, out: Reporter) -> None:
+    measure = metric.measure
+    sources = bool(metric.down_during) + bool(metric.down_when) + bool(metric.slice_down)
+    if isinstance(measure, m.Availability):
+        if sources == 0:
+            out.error(
+                f"metric {metric.id} does not say when the service is down",
+                metric.loc,
+                "add `down during TYPE records`, `a slice is down when ...` or `down when any of [...] is down`",
+                word=metric.id,
+            )
+        elif sources > 1 and not (metric.down_during and metric.slice_down):
+            out.error(
+                f"metric {metric.id} says in two ways when the service is down",
+                metric.loc,
+                "a composite metric takes its downtime from its components only",
+                word=metric.id,
+            )
+    elif metric.down_during or metric.down_when:
+        out.error(
+            f"`down` lines belong to an availability metric, and {metric.id} is not one",
+            metric.loc,
+            word=metric.id,
+        )
+    if metric.slice_down and metric.slice is None:
+        out.error(
+            f"metric {metric.id} judges slices but does not say how long they are",
+            metric.loc,
+            "add `in slices of 1 minute`",
+            word=metric.id,
+        )
+    if metric.minimum_run is not None and not metric.slice_down:
+        out.error("runs of down slices need slices: add `a slice is down when ...`", metric.loc)
+    if metric.attribution is not None and metric.down_when is None:
+        out.error(
+            "downtime is attributed to suppliers only for a composite metric (`down when ...`)",
+            metric.loc,
+        )
+    if isinstance(measure, m.ShareWithinTarget):
+        if metric.duration is None:
+            out.error(
+                f"metric {metric.id} does not say what is timed",
+                metric.loc,
+                "add `duration from opened to responded`",
+                word=metric.id,
+            )
+        if not metric.targets:
+            out.error(
+                f"metric {metric.id} has no target time",
+                metric.loc,
+                'add `target 4 hours`, or one per group: `target "P1" 1 hour`',
+                word=metric.id,
+            )
+        groups = [t.group for t in metric.targets]
+        for target in metric.targets:
+            if groups.count(target.group) > 1:
+                out.error(f"two targets for the same {target.group or 'records'}", target.loc)
+                break
+        if any(g is not None for g in groups) and measure.group_by is None:
+            out.error(
+                "targets per group need the records grouped",
+                metric.targets[0].loc,
+                "add `, by priority` (the field that holds the group) to the first line",
+            )
+    elif metric.targets or metric.duration is not None:
+        out.error(
+            "`target` and `duration` lines belong to a `share of ... within target` metric",
+            metric.loc,
+        )
+    if metric.percentile_method is not None and not (
+        isinstance(measure, m.Aggregate) and measure.function == "percentile"
+    ):
+        out.error("a percentile method applies only to a percentile such as p95", metric.loc)
+    if isinstance(measure, m.SliceAverage) and not metric.values:
+        out.error(f"define {measure.value} in the metric: {measure.value} = ...", measure.loc)
+
+
+def _clause(clause: c.Clause, scope: Scope, out: Reporter) -> None:
+    if not (clause.promises or clause.termination_rights or clause.credits or clause.penalties):
+        out.warning(
+            f"clause {clause.id} promises nothing and has no consequence",
+            clause.loc,
+            "add a `promise` line",
+        )
+    for objective in clause.promises:
+        metric = scope.metrics.get(objective.metric)
+        if metric is None or objective.group is None or not metric.targets:
+            continue
+        groups = {t.group for t in metric.targets}
+        group = getattr(objective.group, "value", None)
+        if group not in groups and None not in groups:
+            out.warning(
+                f'metric {metric.id} has no target for "{group}"',
+                objective.group.loc,
+            )
+    claims_needed = clause.credits and clause.claim is None
+    if claims_needed:
+        pass  # a credit without a claim line is given automatically; nothing to say
+
+
+def _services(contract: k.Contract, out: Reporter) -> None:
+    for service in contract.services:
+        if service.delivered_by is not None:
+            party = contract.party(service.delivered_by)
+            if party is not None and party.role == "customer":
+                out.error(
+                    f"service {service.id} is delivered by a customer",
+                    service.loc,
+                    "a service is delivered by the provider or a supplier",
+                )

@@ -1,0 +1,336 @@
+"""Values: units that fit, percentages within range, dates in order, timezones and currencies."""
+
+from __future__ import annotations
+
+import zoneinfo
+from decimal import Decimal
+
+from obligo.checks.names import walk
+from obligo.checks.reporter import Reporter, Scope, did_you_mean
+from obligo.model import clauses as c
+from obligo.model import contract as k
+from obligo.model import metrics as m
+from obligo.model.base import (
+    Duration,
+    LiteralValue,
+    Money,
+    Number,
+    Percent,
+    SourceLocation,
+    describe_literal,
+)
+
+# What a metric's value is, by the kind of its measure.
+PERCENT_MEASURES = (m.Availability, m.SliceAverage, m.Ratio, m.ShareWithinTarget)
+DURATION_MEASURES = (m.TotalDuration, m.MeanTimeToRepair, m.MeanTimeBetweenFailures)
+
+
+def metric_dimension(metric: m.Metric) -> str:
+    """``percent``, ``duration``, ``count`` or ``number`` (a field's own unit)."""
+    measure = metric.measure
+    if isinstance(measure, PERCENT_MEASURES):
+        return "percent"
+    if isinstance(measure, DURATION_MEASURES):
+        return "duration"
+    if isinstance(measure, m.Aggregate) and measure.function == "count":
+        return "count"
+    return "number"
+
+
+EXPECTED_WORDS = {
+    "percent": "a percentage such as 99.9%",
+    "duration": "a duration such as 30 minutes",
+    "count": "a whole number",
+    "number": "a number (or a duration, for a field measured in time)",
+}
+
+
+def fits(dimension: str, value: LiteralValue) -> bool:
+    if dimension == "percent":
+        return isinstance(value, Percent)
+    if dimension == "duration":
+        return isinstance(value, Duration) and value.seconds is not None
+    if dimension == "count":
+        return isinstance(value, Number) and value.value == value.value.to_integral_value()
+    return isinstance(value, Number) or (isinstance(value, Duration) and value.seconds is not None)
+
+
+def check_values(contract: k.Contract, scope: Scope, out: Reporter) -> None:
+    _agreement(contract, scope, out)
+    for metric in contract.metrics:
+        _metric_values(metric, scope, out)
+    for clause in contract.clauses:
+        _clause_values(clause, scope, out)
+    for renegotiation in contract.renegotiations:
+        condition = renegotiation.condition
+        if isinstance(condition, k.MetricValueRun) and condition.metric in scope.metrics:
+            _fit(scope.metrics[condition.metric], condition.value, out, "this value")
+    for node in walk(contract.model_copy(update={"imported": ()})):
+        if isinstance(node, Money):
+            _currency(node, scope, out)
+
+
+def _agreement(contract: k.Contract, scope: Scope, out: Reporter) -> None:
+    for name, loc in [(contract.timezone, contract.loc)] + [
+        (cal.timezone, cal.loc) for cal in contract.calendars
+    ]:
+        if name is not None:
+            _timezone(name, loc, out)
+    if contract.metrics and scope.timezone is None:
+        out.error(
+            f"contract {contract.id} has metrics but no timezone",
+            contract.loc,
+            'periods follow the contract\'s timezone: add a line such as timezone "Europe/Berlin"',
+        )
+    term = contract.term
+    if term is not None and term.end is not None and term.end < term.start:
+        out.error(
+            f"the term ends ({term.end}) before it starts ({term.start})",
+            term.loc,
+            word=str(term.end),
+        )
+    if contract.margins is not None:
+        wide, narrow = contract.margins.wide_at_most, contract.margins.narrow_above
+        for percent in (wide, narrow):
+            _percent_range(percent, out, "an error budget share")
+        if wide.value >= narrow.value:
+            out.error(
+                f"the wide margin ({wide}) must be below the narrow one ({narrow})",
+                contract.margins.loc,
+            )
+    baseline = contract.baseline
+    if baseline is not None and baseline.start and baseline.end and baseline.end < baseline.start:
+        out.error(
+            f"the baseline ends ({baseline.end}) before it starts ({baseline.start})", baseline.loc
+        )
+    if baseline is not None and baseline.first is not None and baseline.first < 1:
+        out.error("a baseline lasts at least one period", baseline.loc)
+    for service in contract.services:
+        for underlying in service.underlying:
+            if underlying.ends is None or term is None:
+                continue
+            supported_end = term.end
+            if supported_end is not None and underlying.ends < supported_end:
+                out.warning(
+                    f'"{underlying.reference}" ends on {underlying.ends}, before the contract it'
+                    f" supports ({supported_end})",
+                    underlying.loc,
+                    f"service {service.id} depends on it: renew it or renegotiate in time",
+                    word=str(underlying.ends),
+                )
+    for review in contract.reviews:
+        if review.every.amount <= 0:
+            out.error("a review interval must be longer than zero", review.loc)
+    for drift in contract.renegotiations:
+        condition = drift.condition
+        if isinstance(condition, k.VolumeDrift) and condition.percent.value <= 0:
+            out.error("a volume drift is more than 0%", condition.loc)
+
+
+def _timezone(name: str, loc: SourceLocation, out: Reporter) -> None:
+    try:
+        zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        hint = did_you_mean(name, sorted(zoneinfo.available_timezones()))
+        out.error(
+            f'"{name}" is not an IANA timezone',
+            loc,
+            hint or 'use a name such as "Europe/Berlin", "America/New_York" or "UTC"',
+            word=f'"{name}"',
+        )
+
+
+def _currency(money: Money, scope: Scope, out: Reporter) -> None:
+    if scope.currency is None:
+        out.error(
+            f"an amount in {money.currency}, but the contract names no currency",
+            money.loc,
+            f"add `currency {money.currency}` to the contract",
+        )
+    elif money.currency != scope.currency:
+        out.error(
+            f"an amount in {money.currency}, but the contract's currency is {scope.currency}",
+            money.loc,
+            word=money.currency,
+        )
+
+
+def _percent_range(percent: Percent, out: Reporter, what: str) -> None:
+    if not Decimal(0) <= percent.value <= Decimal(100):
+        out.error(f"{percent} is not a possible {what}: use 0% to 100%", percent.loc)
+
+
+def _fit(metric: m.Metric, value: LiteralValue, out: Reporter, what: str) -> None:
+    dimension = metric_dimension(metric)
+    if not fits(dimension, value):
+        out.error(
+            f"{what} is {describe_literal(value)}, but {metric.id} is measured as {dimension}",
+            value.loc,
+            f"write {EXPECTED_WORDS[dimension]}",
+        )
+    elif isinstance(value, Percent) and dimension == "percent":
+        _percent_range(value, out, "value of " + metric.id)
+
+
+def _fixed_duration(duration: Duration | None, out: Reporter, what: str) -> None:
+    if duration is None:
+        return
+    if duration.seconds is None:
+        out.error(
+            f"{what} must be a fixed length of time, not {duration}",
+            duration.loc,
+            "use seconds, minutes, hours, days or weeks",
+        )
+    elif duration.seconds <= 0:
+        out.error(f"{what} must be longer than zero", duration.loc)
+
+
+def _metric_values(metric: m.Metric, scope: Scope, out: Reporter) -> None:
+    measure = metric.measure
+    _fixed_duration(metric.slice, out, "a slice")
+    if isinstance(measure, m.SliceAverage):
+        _fixed_duration(measure.slice, out, "a slice")
+        if measure.complement_of is not None and measure.complement_of.value != 100:
+            out.error(
+                f"{measure.complement_of} minus an average: only 100% minus is meaningful",
+                measure.loc,
+            )
+    period = measure.period
+    if isinstance(period, m.ConsecutivePeriod | m.RollingPeriod):
+        _fixed_duration(period.length, out, "a period's length")
+    if isinstance(measure, m.Aggregate) and measure.percentile is not None:
+        _percent_range(measure.percentile, out, "percentile")
+    for rule in metric.slice_without:
+        if rule.value is not None:
+            _percent_range(rule.value, out, "error rate")
+    if metric.minimum_run is not None and metric.minimum_run < 1:
+        out.error("a run is at least 1 slice long", metric.loc)
+    if metric.minimum_data is not None and metric.minimum_data.records < 1:
+        out.error("a minimum of data is at least 1 record", metric.minimum_data.loc)
+    calendar_default = metric.duration.calendar if metric.duration else None
+    for target in metric.targets:
+        if target.limit.business and not (target.calendar or calendar_default):
+            out.error(
+                f"{target.limit} needs a business calendar",
+                target.limit.loc,
+                "measure in a calendar: `duration from opened to responded, in office hours`",
+            )
+        elif not target.limit.business and target.limit.seconds is None:
+            out.error(
+                f"a target time must be a fixed length, not {target.limit}",
+                target.limit.loc,
+            )
+    for condition in metric.slice_down:
+        if isinstance(condition, m.SliceCompare):
+            threshold = condition.threshold
+            if not isinstance(threshold, Percent | Number):
+                out.error(
+                    f"a slice's value is compared with a percentage or a number, not"
+                    f" {describe_literal(threshold)}",
+                    threshold.loc,
+                )
+            elif isinstance(threshold, Percent):
+                _percent_range(threshold, out, "rate")
+        elif isinstance(condition, m.SliceAtLeast) and condition.count < 1:
+            out.error("at least 1, or more", condition.loc)
+
+
+def _clause_values(clause: c.Clause, scope: Scope, out: Reporter) -> None:
+    for objective in clause.promises:
+        metric = scope.metrics.get(objective.metric)
+        if metric is None:
+            continue
+        target = objective.target
+        if isinstance(target, c.BaselineTarget):
+            if target.percent.value <= 0:
+                out.error("a target relative to the baseline is more than 0%", target.loc)
+        else:
+            _fit(metric, target, out, "the target")
+        if objective.group is not None and not isinstance(metric.measure, m.ShareWithinTarget):
+            out.error(
+                f"{objective.metric} has no groups: `for {objective.group}` applies only to a"
+                " metric measured `by` a field",
+                objective.group.loc,
+            )
+    for node in walk(clause):
+        if isinstance(node, c.TierCondition):
+            _tier_values(node, scope, out)
+        elif isinstance(node, c.PercentOfFee):
+            _percent_range(node.percent, out, "share of a fee")
+            if node.percent.value == 0:
+                out.warning("0% of the fee is nothing", node.percent.loc)
+        elif isinstance(node, c.FeeForDuration):
+            if node.duration.business or node.duration.unit in ("ms", "s", "min", "h"):
+                out.error(
+                    f"a fee is counted in days, weeks, months, quarters or years, not {node.duration}",
+                    node.duration.loc,
+                )
+        elif isinstance(node, c.LongEvents):
+            _fixed_duration(node.longer_than, out, "an outage's length")
+            _fixed_duration(node.within, out, "a sliding window")
+            if node.count < 1:
+                out.error("count at least 1 outage", node.loc)
+        elif isinstance(node, c.TotalInPeriod) and node.metric in scope.metrics:
+            _fit(scope.metrics[node.metric], node.value, out, "this total")
+        elif isinstance(node, c.Exercise):
+            _fixed_duration(node.within, out, "the time to exercise a right")
+        elif isinstance(node, c.NOfLast) and not 0 < node.count <= node.of_last:
+            out.error(
+                f"{node.count} of the last {node.of_last} cannot happen",
+                node.loc,
+                "the first number is at most the second",
+            )
+        elif isinstance(node, c.Consecutive) and node.count < 1:
+            out.error("at least 1 period", node.loc)
+        elif isinstance(node, c.PerUnit):
+            metric = scope.metrics.get(node.metric)
+            if metric is not None and metric_dimension(metric) != "duration":
+                out.error(
+                    f"per {node.unit} of {node.metric}: {node.metric} is not measured as a duration",
+                    node.loc,
+                    "a formula per hour applies to a duration metric, such as total duration",
+                )
+    _caps(clause, out)
+
+
+def _tier_values(condition: c.TierCondition, scope: Scope, out: Reporter) -> None:
+    for bound in condition.bounds:
+        if condition.exceedance:
+            if not isinstance(bound.value, Percent):
+                out.error(
+                    f"the exceedance is a percentage of the target, not {describe_literal(bound.value)}",
+                    bound.value.loc,
+                )
+            elif bound.value.value < 0:
+                out.error("an exceedance is at least 0%", bound.value.loc)
+        elif condition.subject in scope.metrics:
+            _fit(scope.metrics[condition.subject], bound.value, out, "this bound")
+
+
+def _caps(clause: c.Clause, out: Reporter) -> None:
+    if clause.caps and not (clause.credits or clause.penalties):
+        out.warning(
+            f"clause {clause.id} has a cap but no credit or penalty to cap", clause.caps[0].loc
+        )
+    for cap in clause.caps:
+        if isinstance(cap, c.TrailingCap):
+            if cap.periods < 1:
+                out.error("a trailing window is at least 1 period", cap.loc)
+            if not Decimal(0) < cap.percent.value <= Decimal(100):
+                out.error(
+                    f"a cap of {cap.percent} of the fees makes no sense: use more than 0% and at"
+                    " most 100%",
+                    cap.percent.loc,
+                )
+            continue
+        amount = cap.amount
+        if isinstance(amount, c.PercentOfFee) and not Decimal(0) < amount.percent.value <= 100:
+            out.error(
+                f"a cap of {amount.percent} of the fee makes no sense: use more than 0% and at"
+                " most 100%",
+                amount.percent.loc,
+            )
+        if isinstance(amount, c.FixedAmount) and amount.money.amount <= 0:
+            out.error("a cap is more than zero", amount.loc)
+        if isinstance(amount, c.FeeForDuration) and amount.duration.amount <= 0:
+            out.error("a cap is more than zero", amount.loc)
