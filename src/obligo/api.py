@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from obligo.checks import check_contract
-from obligo.errors import Diagnostic, ObligoSemanticError, ObligoSyntaxError
+from obligo.errors import Diagnostic, ObligoError, ObligoSemanticError
 from obligo.model.contract import Contract
 from obligo.syntax import parse_contract
 from obligo.syntax.fmt import format_text
@@ -18,8 +18,8 @@ def parse(text: str, filename: str = "<string>", *, base_dir: str | Path | None 
     directory of ``filename`` when it names a file, and the imported contracts are attached as
     :attr:`Contract.imported`.
 
-    Raises :class:`ObligoSyntaxError` when the text cannot be read and
-    :class:`ObligoSemanticError` when a line cannot mean anything (an unknown unit, a date that is
+    Raises :class:`~obligo.ObligoSyntaxError` when the text cannot be read and
+    :class:`~obligo.ObligoSemanticError` when a line cannot mean anything (an unknown unit, a date that is
     not in the calendar). Findings across declarations are returned by :func:`check`.
     """
     if base_dir is None:
@@ -62,7 +62,7 @@ def _read(path: Path, imported_from: tuple[str, int, int, str | None] | None) ->
     except (OSError, UnicodeDecodeError) as error:
         reason = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
         if imported_from is None:
-            raise ObligoSyntaxError(
+            raise ObligoError(
                 f"cannot read {path}: {reason}", file=str(path), line=1, column=1
             ) from None
         file, line, column, source = imported_from
