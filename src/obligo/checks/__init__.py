@@ -22,7 +22,7 @@ def check_contract(contract: Contract) -> list[Diagnostic]:
     check_values(contract, scope, out)
     check_structure(contract, scope, out)
     for clause in contract.clauses:
-        check_tiers(clause, out)
+        check_tiers(clause, out, scope.metrics)
     unique = list(dict.fromkeys(out.found))
     return sorted(unique, key=lambda d: (d.file, d.line, d.column))
 

@@ -21,7 +21,12 @@ def check_names(contract: k.Contract, scope: Scope, out: Reporter) -> None:
     resolver = _Resolver(scope, out)
     for service in contract.services:
         if service.delivered_by is not None:
-            resolver.need(scope.parties, service.delivered_by, "party", service.loc, "delivered by")
+            resolver.need(
+                scope.parties,
+                service.delivered_by,
+                "party",
+                out.in_block(service.loc, "delivered by", service.delivered_by),
+            )
     for exclusion in contract.exclusions:
         for rule in exclusion.valid_when:
             if isinstance(rule, k.WindowRule):
@@ -126,10 +131,12 @@ def _metric_names(metric: m.Metric, scope: Scope, resolver: _Resolver, out: Repo
     if isinstance(measure, m.Availability) and measure.service is not None:
         resolver.need(scope.services, measure.service, "service", measure.loc)
     if metric.service is not None:
-        resolver.need(scope.services, metric.service, "service", metric.loc)
+        where = out.in_block(metric.loc, "service", metric.service)
+        resolver.need(scope.services, metric.service, "service", where)
     for name in metric.excluding:
-        resolver.need(scope.exclusions, name, "exclusion", metric.loc)
-    for calendar in _metric_calendars(metric):
+        where = out.in_block(metric.loc, "excluding", name)
+        resolver.need(scope.exclusions, name, "exclusion", where)
+    for calendar in _metric_calendars(metric, out):
         resolver.need(scope.calendars, calendar[0], "calendar", calendar[1])
     if metric.down_when is not None:
         _components(metric, metric.down_when, scope, resolver, out)
@@ -148,10 +155,12 @@ def _metric_names(metric: m.Metric, scope: Scope, resolver: _Resolver, out: Repo
         _expression_names(expression, values, resolver)
 
 
-def _metric_calendars(metric: m.Metric) -> list[tuple[str, SourceLocation]]:
+def _metric_calendars(metric: m.Metric, out: Reporter) -> list[tuple[str, SourceLocation]]:
     found = []
     if metric.only_during is not None:
-        found.append((metric.only_during, metric.loc))
+        found.append(
+            (metric.only_during, out.in_block(metric.loc, "only during", metric.only_during))
+        )
     if metric.duration is not None and metric.duration.calendar is not None:
         found.append((metric.duration.calendar, metric.duration.loc))
     for target in metric.targets:
@@ -211,7 +220,8 @@ def _is_percentile(name: str) -> bool:
 def _clause_names(clause: c.Clause, resolver: _Resolver) -> None:
     scope = resolver.scope
     if clause.service is not None:
-        resolver.need(scope.services, clause.service, "service", clause.loc)
+        where = resolver.out.in_block(clause.loc, "service", clause.service)
+        resolver.need(scope.services, clause.service, "service", where)
     for objective in clause.promises:
         resolver.need(scope.metrics, objective.metric, "metric", objective.loc)
     for node in _walk(clause):

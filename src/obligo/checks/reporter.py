@@ -44,6 +44,35 @@ class Reporter:
             return loc
         return loc.model_copy(update={"column": match.start() + 1})
 
+    def in_block(self, loc: SourceLocation, lead: str, word: str | None = None) -> SourceLocation:
+        """The line of the declaration at ``loc`` (or of its indented body) that starts with
+        ``lead`` and holds ``word``, at ``word`` (or at ``lead``); ``loc`` when there is none.
+
+        For the lines the model keeps no location of, such as ``excluding`` or ``timezone``.
+        """
+        lines = self.sources.get(loc.file)
+        if not lines or not 0 < loc.line <= len(lines):
+            return loc
+        first = lines[loc.line - 1]
+        indent = len(first) - len(first.lstrip())
+        starts = re.compile(r"\s*" + r"\s+".join(map(re.escape, lead.split())) + r"(?![\w-])")
+        for number in range(loc.line, len(lines) + 1):
+            text = lines[number - 1]
+            stripped = text.strip()
+            if number > loc.line and stripped and not stripped.startswith("#"):
+                if len(text) - len(text.lstrip()) <= indent:
+                    break
+            opening = starts.match(text)
+            if opening is None:
+                continue
+            here = loc.model_copy(update={"line": number, "column": opening.end() + 1})
+            if word is None:
+                return here.model_copy(update={"column": len(text) - len(text.lstrip()) + 1})
+            found = self.at_word(here, word)
+            if found is not here:
+                return found
+        return loc
+
     def report(
         self,
         severity: Severity,

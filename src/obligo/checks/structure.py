@@ -59,8 +59,7 @@ def _metric(metric: m.Metric, out: Reporter) -> None:
     elif metric.down_during or metric.down_when:
         out.error(
             f"`down` lines belong to an availability metric, and {metric.id} is not one",
-            metric.loc,
-            word=metric.id,
+            out.in_block(metric.loc, "down"),
         )
     if metric.slice_down and metric.slice is None:
         out.error(
@@ -70,11 +69,14 @@ def _metric(metric: m.Metric, out: Reporter) -> None:
             word=metric.id,
         )
     if metric.minimum_run is not None and not metric.slice_down:
-        out.error("runs of down slices need slices: add `a slice is down when ...`", metric.loc)
+        out.error(
+            "runs of down slices need slices: add `a slice is down when ...`",
+            out.in_block(metric.loc, "counting only runs"),
+        )
     if metric.attribution is not None and metric.down_when is None:
         out.error(
             "downtime is attributed to suppliers only for a composite metric (`down when ...`)",
-            metric.loc,
+            out.in_block(metric.loc, "downtime attributed"),
         )
     if isinstance(measure, m.ShareWithinTarget):
         if metric.duration is None:
@@ -105,12 +107,15 @@ def _metric(metric: m.Metric, out: Reporter) -> None:
     elif metric.targets or metric.duration is not None:
         out.error(
             "`target` and `duration` lines belong to a `share of ... within target` metric",
-            metric.loc,
+            out.in_block(metric.loc, "target" if metric.targets else "duration"),
         )
     if metric.percentile_method is not None and not (
         isinstance(measure, m.Aggregate) and measure.function == "percentile"
     ):
-        out.error("a percentile method applies only to a percentile such as p95", metric.loc)
+        out.error(
+            "a percentile method applies only to a percentile such as p95",
+            out.in_block(metric.loc, "percentile method", metric.percentile_method),
+        )
     if isinstance(measure, m.SliceAverage) and not metric.values:
         out.error(f"define {measure.value} in the metric: {measure.value} = ...", measure.loc)
 
@@ -145,6 +150,6 @@ def _services(contract: k.Contract, out: Reporter) -> None:
             if party is not None and party.role == "customer":
                 out.error(
                     f"service {service.id} is delivered by a customer",
-                    service.loc,
+                    out.in_block(service.loc, "delivered by", service.delivered_by),
                     "a service is delivered by the provider or a supplier",
                 )

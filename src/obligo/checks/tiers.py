@@ -10,6 +10,7 @@ earns nothing, which some real agreements do (and obligo encodes faithfully), so
 from __future__ import annotations
 
 import itertools
+from collections.abc import Collection
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -84,14 +85,19 @@ def _show(value: Decimal | None, unit: str) -> str:
 def _gap(lower: Interval, upper: Interval, unit: str) -> str:
     if lower.high == upper.low:
         return f"a value of exactly {_show(lower.high, unit)}"
-    start = "from" if not lower.high_inclusive else "above"
-    end = "to" if not upper.low_inclusive else "below"
-    return f"a value {start} {_show(lower.high, unit)} {end} {_show(upper.low, unit)}"
+    low, high = _show(lower.high, unit), _show(upper.low, unit)
+    start = f"above {low}" if lower.high_inclusive else f"of {low} or more"
+    end = f"below {high}" if upper.low_inclusive else f"up to {high}"
+    return f"a value {start} and {end}"
 
 
-def check_tiers(clause: c.Clause, out: Reporter) -> None:
+def check_tiers(clause: c.Clause, out: Reporter, metrics: Collection[str] | None = None) -> None:
+    """``metrics``: the metric names in scope; a table naming another is left to the name check."""
     tables = [credit for credit in clause.credits if isinstance(credit, c.CreditTable)]
     for table in tables:
+        subjects = {t.condition.subject for t in table.tiers} - {None}
+        if metrics is not None and not subjects <= set(metrics):
+            continue
         _table(table, out)
 
 
@@ -109,6 +115,8 @@ def _table(table: c.CreditTable, out: Reporter) -> None:
         if any(b.op == "!=" for b in tier.condition.bounds):
             out.error("a tier is a range of values: != cannot bound it", tier.condition.loc)
             return
+    if len({type(b.value) for t in tiers for b in t.condition.bounds}) > 1:
+        return  # a percentage beside a duration: not comparable, reported by the unit checks
     intervals = [interval(t.condition) for t in tiers]
     if any(i is None for i in intervals):
         return  # a bound of the wrong kind, reported by the unit checks

@@ -65,6 +65,9 @@ def check_values(contract: k.Contract, scope: Scope, out: Reporter) -> None:
         condition = renegotiation.condition
         if isinstance(condition, k.MetricValueRun) and condition.metric in scope.metrics:
             _fit(scope.metrics[condition.metric], condition.value, out, "this value")
+        for node in walk(condition):
+            if isinstance(node, c.NOfLast | c.Consecutive):
+                _window(node, out)
     for node in walk(contract.model_copy(update={"imported": ()})):
         if isinstance(node, Money):
             _currency(node, scope, out)
@@ -75,7 +78,7 @@ def _agreement(contract: k.Contract, scope: Scope, out: Reporter) -> None:
         (cal.timezone, cal.loc) for cal in contract.calendars
     ]:
         if name is not None:
-            _timezone(name, loc, out)
+            _timezone(name, out.in_block(loc, "timezone", f'"{name}"'), out)
     if contract.metrics and scope.timezone is None:
         out.error(
             f"contract {contract.id} has metrics but no timezone",
@@ -101,7 +104,9 @@ def _agreement(contract: k.Contract, scope: Scope, out: Reporter) -> None:
     baseline = contract.baseline
     if baseline is not None and baseline.start and baseline.end and baseline.end < baseline.start:
         out.error(
-            f"the baseline ends ({baseline.end}) before it starts ({baseline.start})", baseline.loc
+            f"the baseline ends ({baseline.end}) before it starts ({baseline.start})",
+            baseline.loc,
+            word=str(baseline.end),
         )
     if baseline is not None and baseline.first is not None and baseline.first < 1:
         out.error("a baseline lasts at least one period", baseline.loc)
@@ -124,7 +129,7 @@ def _agreement(contract: k.Contract, scope: Scope, out: Reporter) -> None:
     for drift in contract.renegotiations:
         condition = drift.condition
         if isinstance(condition, k.VolumeDrift) and condition.percent.value <= 0:
-            out.error("a volume drift is more than 0%", condition.loc)
+            out.error("a volume drift is more than 0%", condition.percent.loc)
 
 
 def _timezone(name: str, loc: SourceLocation, out: Reporter) -> None:
@@ -252,10 +257,11 @@ def _clause_values(clause: c.Clause, scope: Scope, out: Reporter) -> None:
                 " metric measured `by` a field",
                 objective.group.loc,
             )
+    capped = {id(cap.amount) for cap in clause.caps if not isinstance(cap, c.TrailingCap)}
     for node in walk(clause):
         if isinstance(node, c.TierCondition):
             _tier_values(node, scope, out)
-        elif isinstance(node, c.PercentOfFee):
+        elif isinstance(node, c.PercentOfFee) and id(node) not in capped:  # caps: see _caps
             _percent_range(node.percent, out, "share of a fee")
             if node.percent.value == 0:
                 out.warning("0% of the fee is nothing", node.percent.loc)
@@ -274,14 +280,8 @@ def _clause_values(clause: c.Clause, scope: Scope, out: Reporter) -> None:
             _fit(scope.metrics[node.metric], node.value, out, "this total")
         elif isinstance(node, c.Exercise):
             _fixed_duration(node.within, out, "the time to exercise a right")
-        elif isinstance(node, c.NOfLast) and not 0 < node.count <= node.of_last:
-            out.error(
-                f"{node.count} of the last {node.of_last} cannot happen",
-                node.loc,
-                "the first number is at most the second",
-            )
-        elif isinstance(node, c.Consecutive) and node.count < 1:
-            out.error("at least 1 period", node.loc)
+        elif isinstance(node, c.NOfLast | c.Consecutive):
+            _window(node, out)
         elif isinstance(node, c.PerUnit):
             metric = scope.metrics.get(node.metric)
             if metric is not None and metric_dimension(metric) != "duration":
@@ -291,6 +291,18 @@ def _clause_values(clause: c.Clause, scope: Scope, out: Reporter) -> None:
                     "a formula per hour applies to a duration metric, such as total duration",
                 )
     _caps(clause, out)
+
+
+def _window(node: c.NOfLast | c.Consecutive, out: Reporter) -> None:
+    """``3 of the last 6 months`` / ``3 consecutive months``: a window that can happen."""
+    if isinstance(node, c.NOfLast) and not 0 < node.count <= node.of_last:
+        out.error(
+            f"{node.count} of the last {node.of_last} cannot happen",
+            node.loc,
+            "the first number is at most the second",
+        )
+    elif isinstance(node, c.Consecutive) and node.count < 1:
+        out.error("at least 1 period", node.loc)
 
 
 def _tier_values(condition: c.TierCondition, scope: Scope, out: Reporter) -> None:
@@ -315,7 +327,9 @@ def _caps(clause: c.Clause, out: Reporter) -> None:
     for cap in clause.caps:
         if isinstance(cap, c.TrailingCap):
             if cap.periods < 1:
-                out.error("a trailing window is at least 1 period", cap.loc)
+                last = out.at_word(cap.loc, "last")
+                after = last.model_copy(update={"column": last.column + len("last")})
+                out.error("a trailing window is at least 1 period", after, word=str(cap.periods))
             if not Decimal(0) < cap.percent.value <= Decimal(100):
                 out.error(
                     f"a cap of {cap.percent} of the fees makes no sense: use more than 0% and at"
