@@ -231,6 +231,9 @@ def _clause_names(clause: c.Clause, resolver: _Resolver) -> None:
             resolver.need(scope.metrics, node.metric, "metric", node.loc)
         elif isinstance(node, c.PercentOfFee | c.FeeForDuration) and node.service is not None:
             resolver.need(scope.services, node.service, "service", node.loc)
+        elif isinstance(node, c.PeriodCap):
+            for other in node.shared_with:
+                resolver.need(scope.clauses, other, "clause", node.loc)
 
 
 def _walk(node: Any) -> Iterable[Node]:

@@ -121,7 +121,14 @@ def _metric(metric: m.Metric, out: Reporter) -> None:
 
 
 def _clause(clause: c.Clause, scope: Scope, out: Reporter) -> None:
-    if not (clause.promises or clause.termination_rights or clause.credits or clause.penalties):
+    if not (
+        clause.promises
+        or clause.termination_rights
+        or clause.credits
+        or clause.penalties
+        or clause.rewards
+        or clause.escalations
+    ):
         out.warning(
             f"clause {clause.id} promises nothing and has no consequence",
             clause.loc,

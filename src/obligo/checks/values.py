@@ -123,6 +123,12 @@ def _agreement(contract: k.Contract, scope: Scope, out: Reporter) -> None:
                     f"service {service.id} depends on it: renew it or renegotiate in time",
                     word=str(underlying.ends),
                 )
+    if term is not None:
+        _at_least_a_day(term.notice, out, "a notice period")
+    for notification in contract.notifications:
+        _at_least_a_day(notification.before_end, out, "a notice")
+    for review in contract.reviews:
+        _at_least_a_day(review.every, out, "a review interval")
     for review in contract.reviews:
         if review.every.amount <= 0:
             out.error("a review interval must be longer than zero", review.loc)
@@ -157,6 +163,25 @@ def _currency(money: Money, scope: Scope, out: Reporter) -> None:
             f"an amount in {money.currency}, but the contract's currency is {scope.currency}",
             money.loc,
             word=money.currency,
+        )
+
+
+def grouped(metric: m.Metric) -> bool:
+    """Whether the metric is measured per value of a field (``, by priority``)."""
+    if isinstance(metric.measure, m.ShareWithinTarget):
+        return True  # a missing `by` is reported on the metric itself
+    return getattr(metric.measure, "group_by", None) is not None
+
+
+def _at_least_a_day(duration: Duration | None, out: Reporter, what: str) -> None:
+    """A notice or a deadline of minutes is almost always a slip (``3m`` for three months)."""
+    if duration is None or duration.business or duration.seconds is None:
+        return
+    if duration.seconds < 86400:
+        out.warning(
+            f"{what} of {duration} is shorter than a day",
+            duration.loc,
+            "m is minutes: write 3 months for months",
         )
 
 
@@ -251,7 +276,7 @@ def _clause_values(clause: c.Clause, scope: Scope, out: Reporter) -> None:
                 out.error("a target relative to the baseline is more than 0%", target.loc)
         else:
             _fit(metric, target, out, "the target")
-        if objective.group is not None and not isinstance(metric.measure, m.ShareWithinTarget):
+        if objective.group is not None and not grouped(metric):
             out.error(
                 f"{objective.metric} has no groups: `for {objective.group}` applies only to a"
                 " metric measured `by` a field",
@@ -260,6 +285,13 @@ def _clause_values(clause: c.Clause, scope: Scope, out: Reporter) -> None:
     capped = {id(cap.amount) for cap in clause.caps if not isinstance(cap, c.TrailingCap)}
     for node in walk(clause):
         if isinstance(node, c.TierCondition):
+            subject = scope.metrics.get(node.subject or "")
+            if node.group is not None and subject is not None and not grouped(subject):
+                out.error(
+                    f"{subject.id} has no groups: `for {node.group}` applies only to a metric"
+                    " measured `by` a field",
+                    node.group.loc,
+                )
             _tier_values(node, scope, out)
         elif isinstance(node, c.PercentOfFee) and id(node) not in capped:  # caps: see _caps
             _percent_range(node.percent, out, "share of a fee")
@@ -280,6 +312,9 @@ def _clause_values(clause: c.Clause, scope: Scope, out: Reporter) -> None:
             _fit(scope.metrics[node.metric], node.value, out, "this total")
         elif isinstance(node, c.Exercise):
             _fixed_duration(node.within, out, "the time to exercise a right")
+            _at_least_a_day(node.within, out, "the time to exercise a right")
+        elif isinstance(node, c.ClaimWithin):
+            _at_least_a_day(node.duration, out, "a claim period")
         elif isinstance(node, c.NOfLast | c.Consecutive):
             _window(node, out)
         elif isinstance(node, c.PerUnit):

@@ -91,7 +91,8 @@ class Duration(Node):
 
     def __str__(self) -> str:
         business = "business " if self.business else ""
-        return f"{self.amount} {business}{self.unit}"
+        unit = self.unit if self.amount == 1 or self.unit in ("ms", "s", "min", "h") else f"{self.unit}s"
+        return f"{self.amount.normalize():f} {business}{unit}"
 
 
 class Money(Node):

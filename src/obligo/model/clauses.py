@@ -14,6 +14,9 @@ class BaselineTarget(Node):
     kind: Literal["baseline"] = "baseline"
     percent: Percent
 
+    def __str__(self) -> str:
+        return f"{self.percent} of the baseline"
+
 
 class Objective(Node):
     """``promise api-uptime >= 99.9%`` or ``promise first-response for "P1" >= 95%``."""
@@ -59,6 +62,7 @@ class TierCondition(Node):
 
     subject: str | None = None
     exceedance: bool = False
+    group: LiteralValue | None = None  # `resolution for "P2" < 80%`
     bounds: tuple[Bound, ...]
 
 
@@ -101,6 +105,7 @@ class PeriodCap(Node):
     kind: Literal["period"] = "period"
     amount: Amount
     per: str | None = None
+    shared_with: tuple[str, ...] = ()  # other clauses whose credits count against this cap
 
 
 class TrailingCap(Node):
@@ -148,6 +153,14 @@ class ClaimAutomatic(Node):
 
 
 Claim = ClaimByBillingCycle | ClaimWithin | ClaimAutomatic
+
+
+class ClaimRequirement(Node):
+    """``claim requires ticket records within 72 hours of the outage``."""
+
+    selection: Selection
+    within: Duration
+    after: str
 
 
 # ------------------------------------------------------------------------- penalties, rewards
@@ -253,6 +266,8 @@ class Clause(Node):
     credits: tuple[Credit, ...] = ()
     caps: tuple[Cap, ...] = ()
     claim: Claim | None = None
+    claim_requirements: tuple[ClaimRequirement, ...] = ()
+    settlement: Literal["against_future_payments", "refund"] | None = None
     penalties: tuple[Penalty, ...] = ()
     rewards: tuple[Reward, ...] = ()
     termination_rights: tuple[TerminationRight, ...] = ()

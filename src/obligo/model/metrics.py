@@ -49,6 +49,7 @@ class Availability(Node):
     kind: Literal["availability"] = "availability"
     service: str | None = None
     period: Period
+    group_by: str | None = None  # `, by region`: one value per region
 
 
 class SliceAverage(Node):
@@ -68,6 +69,7 @@ class Ratio(Node):
     numerator: Expression
     denominator: Expression
     period: Period
+    group_by: str | None = None
 
 
 AggregateFunction = Literal["count", "sum", "mean", "maximum", "minimum", "percentile"]
@@ -82,6 +84,7 @@ class Aggregate(Node):
     field: str | None = None
     selection: Selection
     period: Period
+    group_by: str | None = None
 
 
 class ShareWithinTarget(Node):
@@ -140,6 +143,7 @@ class SliceCompare(Node):
     value: Expression
     op: Comparator
     threshold: LiteralValue
+    for_any: str | None = None  # `for any feature`: the value is taken per feature in the slice
 
 
 class SliceExists(Node):
@@ -164,6 +168,7 @@ class SliceAtLeast(Node):
     kind: Literal["at_least"] = "at_least"
     count: int
     field: str
+    only: bool = False  # `have only ...`: every record of that value in the slice matches
     selection: Selection
 
 
@@ -171,9 +176,14 @@ SliceCondition = SliceCompare | SliceExists | SliceEvery | SliceAtLeast
 
 
 class SliceWithoutData(Node):
-    """What a slice without records of a type means: up, down, skipped or a given value."""
+    """What a slice without records of a selection means: up, down, skipped or a given value."""
 
-    record_type: str
+    @property
+    def record_type(self) -> str:
+        return self.selection.record_type
+
+
+    selection: Selection
     rule: Literal["up", "down", "skipped", "value"]
     value_name: str | None = None
     value: Percent | None = None

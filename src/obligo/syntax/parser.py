@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterable
 
 from lark import Token, Tree
@@ -87,9 +88,10 @@ def _suggestion(found: str, expected: set[str] | frozenset[str]) -> str | None:
 
 
 def source_line(text: str, line: int) -> str | None:
-    lines = text.splitlines()
+    # Lines end at "\n" only, as for the lexer: splitlines() would also split at "\f", "\x1c", ...
+    lines = text.split("\n")
     if 1 <= line <= len(lines):
-        return lines[line - 1]
+        return lines[line - 1].rstrip("\r")
     return None
 
 
@@ -107,6 +109,24 @@ def parse_tree(text: str, filename: str) -> Tree[Token]:
         raise _translate(error, text, filename) from None
 
 
+def _accepted(error: UnexpectedInput, fallback: Iterable[str]) -> set[str]:
+    """What the parser accepts where it failed.
+
+    The error's own set comes from one LALR state, which is shared by every rule that reads a
+    name or a literal, so it lists terminals no rule accepts here; the interactive parser tries
+    each of them.
+    """
+    interactive = getattr(error, "interactive_parser", None)
+    if interactive is not None:
+        try:
+            accepted: set[str] = interactive.accepts()
+        except Exception:  # a failed probe must not hide the real error
+            accepted = set()
+        if accepted:
+            return accepted
+    return set(fallback)
+
+
 def _translate(error: UnexpectedInput, text: str, filename: str) -> ObligoSyntaxError:
     line, column = error.line, error.column
     hint: str | None = None
@@ -118,18 +138,20 @@ def _translate(error: UnexpectedInput, text: str, filename: str) -> ObligoSyntax
             if token.type == "_INDENT":
                 line, column = token.end_line or line, (token.end_column or 1)
         found = _found(error)
-        message = f"unexpected {found}, {expected_words(error.expected)}"
+        expected = _accepted(error, error.expected)
+        message = f"unexpected {found}, {expected_words(expected)}"
         if token.type in ("NAME", "QUOTED_NAME"):
-            hint = _suggestion(str(token), error.expected)
+            hint = _suggestion(str(token), expected)
         if token.type == "_INDENT":
             message = "unexpected indented line: only a block's lines are indented"
             hint = "is the line before it missing, or is this line indented by mistake?"
     elif isinstance(error, UnexpectedCharacters):
         position = error.pos_in_stream or 0
         char = text[position] if position < len(text) else ""
-        message = f'unexpected character "{char}"'
+        shown = char if char.isprintable() else f"U+{ord(char):04X}" if char else "end of the file"
+        message = f'unexpected character "{shown}"'
         if error.allowed:
-            message += f", {expected_words(error.allowed)}"
+            message += f", {expected_words(_accepted(error, error.allowed))}"
         if char == '"':
             message = 'this text has no closing quote (")'
         if char == "\t":
@@ -151,14 +173,17 @@ def _translate(error: UnexpectedInput, text: str, filename: str) -> ObligoSyntax
     )
 
 
+_CODE = re.compile(r'(?:"(?:[^"\\\n]|\\.)*"?|`[^`\n]*`?|[^"`#])*')
+
+
 def _end_of_previous_code(text: str, line: int, column: int) -> tuple[int, int]:
     """The position just after the last code character at or before (line, column)."""
-    lines = text.splitlines()
+    lines = text.split("\n")
     index = min(line, len(lines)) - 1
     while index >= 0:
-        code = (
-            lines[index].split("#", 1)[0].rstrip() if "#" in lines[index] else lines[index].rstrip()
-        )
+        # The line without its comment; a "#" inside a quoted text or a `name` is not a comment.
+        match = _CODE.match(lines[index])
+        code = (match.group(0) if match else lines[index]).rstrip()
         if code.strip():
             return index + 1, len(code) + 1
         index -= 1

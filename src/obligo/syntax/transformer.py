@@ -57,6 +57,25 @@ AGGREGATES = {
 KINDS = ("service-based", "customer-based", "multi-level")
 LEVELS = ("corporate", "customer", "service")
 PERCENTILE = re.compile(r"p(\d+(?:\.\d+)?)$")
+# The words that open a line, for a message about a line given twice (keyed by Item.key).
+ONCE_WORDS = {
+    "billing": "billing cycle",
+    "renewal": "renews",
+    "fee_from": "fee from",
+    "delivered": "delivered by",
+    "treatment": "excluded from the period / counts as available",
+    "down_when": "down when",
+    "attribution": "downtime attributed to",
+    "only_during": "only during",
+    "slice": "in slices of",
+    "runs": "counting only runs",
+    "duration": "duration from",
+    "open_records": "a record still open",
+    "minimum_data": "at least ... records",
+    "without_data": "a period without data",
+    "percentile_method": "percentile method",
+}
+TERM_OPTIONS = ("end", "renewal", "notice")
 
 
 @dataclass(frozen=True)
@@ -95,7 +114,7 @@ class ContractTransformer(Transformer[Token, Any]):
     def __init__(self, filename: str, text: str) -> None:
         super().__init__()
         self.filename = filename
-        self.lines = text.splitlines()
+        self.lines = [line.rstrip("\r") for line in text.split("\n")]
 
     # ----------------------------------------------------------------------------- helpers
     def loc(self, where: Meta | Token) -> base.SourceLocation:
@@ -122,8 +141,9 @@ class ContractTransformer(Transformer[Token, Any]):
         seen: dict[str, Item] = {}
         for item in items:
             if item.key in seen and item.key in what.split():
+                words = ONCE_WORDS.get(item.key, item.key)
                 self.fail(
-                    f'"{item.key}" is given twice in this block',
+                    f'"{words}" is given twice in this {"line" if item.key in TERM_OPTIONS else "block"}',
                     item.loc,
                     f"the first is on line {seen[item.key].loc.line}",
                 )
@@ -136,6 +156,8 @@ class ContractTransformer(Transformer[Token, Any]):
         if isinstance(value, base.Duration):
             return value
         shown = str(value)
+        if isinstance(value, base.Node) and value.loc.line > 0:
+            where = value.loc
         self.fail(
             f"{what} must be a duration, not {base.describe_literal(value) if isinstance(value, base.Node) else shown}",  # type: ignore[arg-type]
             where,
@@ -256,7 +278,10 @@ class ContractTransformer(Transformer[Token, Any]):
         return children
 
     def import_decl(self, meta: Meta, children: list[Token]) -> contract.Import:
-        return contract.Import(path=unquote(children[0]), loc=self.loc(meta))
+        path = unquote(children[0])
+        if not path.strip() or "\x00" in path:
+            self.fail(f"{children[0]} is not the name of a contract file", children[0])
+        return contract.Import(path=path, loc=self.loc(meta))
 
     # ----------------------------------------------------------------------- the agreement
     def version(self, meta: Meta, children: list[Token]) -> Item:
@@ -335,7 +360,7 @@ class ContractTransformer(Transformer[Token, Any]):
         if level.text == "corporate" and (names or customer):
             self.fail("the corporate level applies to everyone: name no customer or service", meta)
         if level.text != "corporate" and not names:
-            self.fail(f"name the {level.text}: level {level.text} NAME", level.loc)
+            self.fail(f"name the {level.text}: level {level.text} followed by its name", level.loc)
         if level.text == "customer" and customer:
             self.fail('"for customer" belongs to a service level', meta)
         return Item(
@@ -420,10 +445,10 @@ class ContractTransformer(Transformer[Token, Any]):
         )
 
     def timezone_item(self, meta: Meta, children: list[Token]) -> Item:
-        return Item("timezone", unquote(children[0]), self.loc(children[0]))
+        return Item("timezone", unquote(children[0]), self.loc(meta))
 
     def currency_item(self, meta: Meta, children: list[Token]) -> Item:
-        return Item("currency", str(children[0]), self.loc(children[0]))
+        return Item("currency", str(children[0]), self.loc(meta))
 
     def billing_anchor(self, meta: Meta, children: list[Token]) -> dt.date:
         return self.to_date(children[0])
@@ -712,9 +737,19 @@ class ContractTransformer(Transformer[Token, Any]):
     def of_service(self, meta: Meta, children: list[Name]) -> str:
         return children[0].text
 
+    @staticmethod
+    def grouped(children: list[Any]) -> tuple[list[Any], str | None]:
+        """The children without a trailing ``, by FIELD``, and that field."""
+        if children and isinstance(children[-1], Item) and children[-1].key == "group_by":
+            return children[:-1], children[-1].value
+        return children, None
+
     def availability(self, meta: Meta, children: list[Any]) -> metrics.Availability:
+        children, group = self.grouped(children)
         service = children[0] if len(children) > 1 else None
-        return metrics.Availability(service=service, period=children[-1], loc=self.loc(meta))
+        return metrics.Availability(
+            service=service, period=children[-1], group_by=group, loc=self.loc(meta)
+        )
 
     def complement(self, meta: Meta, children: list[Token]) -> base.Percent:
         return base.Percent(value=Decimal(str(children[0])[:-1]), loc=self.loc(meta))
@@ -732,14 +767,21 @@ class ContractTransformer(Transformer[Token, Any]):
         )
 
     def ratio(self, meta: Meta, children: list[Any]) -> metrics.Ratio:
+        children, group = self.grouped(children)
         return metrics.Ratio(
-            numerator=children[0], denominator=children[1], period=children[2], loc=self.loc(meta)
+            group_by=group,
+            numerator=self.expression(children[0]),
+            denominator=self.expression(children[1]),
+            period=children[2],
+            loc=self.loc(meta),
         )
 
     def aggregate_fn(self, meta: Meta, children: list[Any]) -> tuple[str, base.Percent | None]:
         if not children:
             return ("mean", None)
         name = children[0]
+        if isinstance(name, Token):  # p99.9
+            name = Name(str(name), self.loc(name))
         match = PERCENTILE.match(name.text)
         if match:
             value = Decimal(match.group(1))
@@ -759,6 +801,7 @@ class ContractTransformer(Transformer[Token, Any]):
         return children[0]
 
     def aggregate(self, meta: Meta, children: list[Any]) -> metrics.Aggregate:
+        children, group = self.grouped(children)
         function, percentile = children[0]
         field = next((c.text for c in children if isinstance(c, Name)), None)
         selection = next(c for c in children if isinstance(c, conditions.Selection))
@@ -775,14 +818,15 @@ class ContractTransformer(Transformer[Token, Any]):
             field=field,
             selection=selection,
             period=children[-1],
+            group_by=group,
             loc=self.loc(meta),
         )
 
-    def group_by(self, meta: Meta, children: list[Name]) -> str:
-        return children[0].text
+    def group_by(self, meta: Meta, children: list[Name]) -> Item:
+        return Item("group_by", children[0].text, children[0].loc)
 
     def share_within(self, meta: Meta, children: list[Any]) -> metrics.ShareWithinTarget:
-        group = children[2] if len(children) > 2 else None
+        children, group = self.grouped(children)
         return metrics.ShareWithinTarget(
             selection=children[0], period=children[1], group_by=group, loc=self.loc(meta)
         )
@@ -878,7 +922,7 @@ class ContractTransformer(Transformer[Token, Any]):
         return Item(
             "slice_without",
             metrics.SliceWithoutData(
-                record_type=children[0].text,
+                selection=children[0],
                 rule=rule,
                 value_name=value_name,
                 value=value,
@@ -890,7 +934,11 @@ class ContractTransformer(Transformer[Token, Any]):
     def named_value(self, meta: Meta, children: list[Any]) -> Item:
         return Item(
             "value",
-            metrics.NamedValue(name=children[0].text, expression=children[1], loc=children[0].loc),
+            metrics.NamedValue(
+                name=children[0].text,
+                expression=self.expression(children[1]),
+                loc=children[0].loc,
+            ),
             self.loc(meta),
         )
 
@@ -970,7 +1018,7 @@ class ContractTransformer(Transformer[Token, Any]):
         return Item("percentile_method", name.text, self.loc(meta))
 
     def service_ref(self, meta: Meta, children: list[Name]) -> Item:
-        return Item("service", children[0].text, children[0].loc)
+        return Item("service", children[0].text, self.loc(meta))
 
     def attribution(self, meta: Meta, children: list[str]) -> Item:
         return Item("attribution", children[0], self.loc(meta))
@@ -984,8 +1032,18 @@ class ContractTransformer(Transformer[Token, Any]):
     # slice conditions
     def slice_compare(self, meta: Meta, children: list[Any]) -> metrics.SliceCompare:
         return metrics.SliceCompare(
-            value=children[0], op=children[1], threshold=children[2], loc=self.loc(meta)
+            value=self.expression(children[0]),
+            op=children[1],
+            threshold=children[2],
+            for_any=children[3] if len(children) > 3 else None,
+            loc=self.loc(meta),
         )
+
+    def for_any(self, meta: Meta, children: list[Name]) -> str:
+        return children[0].text
+
+    def only(self, meta: Meta, children: list[Any]) -> bool:
+        return True
 
     def slice_exists(self, meta: Meta, children: list[Any]) -> metrics.SliceExists:
         return metrics.SliceExists(selection=children[0], loc=self.loc(meta))
@@ -999,7 +1057,8 @@ class ContractTransformer(Transformer[Token, Any]):
         return metrics.SliceAtLeast(
             count=self.integer(children[0]),
             field=children[1].text,
-            selection=children[2],
+            only=children[2] is True,
+            selection=children[-1],
             loc=self.loc(meta),
         )
 
@@ -1095,7 +1154,7 @@ class ContractTransformer(Transformer[Token, Any]):
         clause_id = children[0]
         title = next((c.text for c in children if isinstance(c, Title)), None)
         items = [c for c in children if isinstance(c, Item)]
-        single = self.once(items, "description service claim")
+        single = self.once(items, "description service claim settlement")
 
         def many(key: str) -> tuple[Any, ...]:
             return tuple(i.value for i in items if i.key == key)
@@ -1110,6 +1169,8 @@ class ContractTransformer(Transformer[Token, Any]):
             credits=many("credit"),
             caps=many("cap"),
             claim=single["claim"].value if "claim" in single else None,
+            claim_requirements=many("claim_requirement"),
+            settlement=single["settlement"].value if "settlement" in single else None,
             penalties=many("penalty"),
             rewards=many("reward"),
             termination_rights=many("termination"),
@@ -1168,6 +1229,12 @@ class ContractTransformer(Transformer[Token, Any]):
 
     def tier_condition(self, meta: Meta, children: list[Any]) -> clauses.TierCondition:
         subject = children[0]
+        group = None
+        if len(children) > 1 and isinstance(children[1], Item) and children[1].key == "group":
+            group = children[1].value
+            if subject == "exceedance":
+                self.fail("the exceedance has no groups: name a metric to use `for`", meta)
+            children = [subject, *children[2:]]
         bounds = [clauses.Bound(op=children[1], value=children[2], loc=children[2].loc)]
         if len(children) > 3:
             bounds.append(children[3])
@@ -1175,6 +1242,7 @@ class ContractTransformer(Transformer[Token, Any]):
         return clauses.TierCondition(
             subject=None if is_exceedance else subject.text,
             exceedance=is_exceedance,
+            group=group,
             bounds=tuple(bounds),
             loc=self.loc(meta) if is_exceedance else subject.loc,
         )
@@ -1226,12 +1294,16 @@ class ContractTransformer(Transformer[Token, Any]):
         return True
 
     def period_cap(self, meta: Meta, children: list[Any]) -> Item:
-        per = children[1] if len(children) > 1 else None
+        per = next((c for c in children[1:] if isinstance(c, str)), None)
+        shared = next((c for c in children[1:] if isinstance(c, tuple)), ())
         return Item(
             "cap",
-            clauses.PeriodCap(amount=children[0], per=per, loc=self.loc(meta)),
+            clauses.PeriodCap(amount=children[0], per=per, shared_with=shared, loc=self.loc(meta)),
             self.loc(meta),
         )
+
+    def shared_with(self, meta: Meta, children: list[Token]) -> tuple[str, ...]:
+        return tuple(str(t) for t in children)
 
     def trailing_cap(self, meta: Meta, children: list[Any]) -> Item:
         percent = base.Percent(value=Decimal(str(children[0])[:-1]), loc=self.loc(children[0]))
@@ -1276,6 +1348,24 @@ class ContractTransformer(Transformer[Token, Any]):
 
     def claim_automatic(self, meta: Meta, children: list[Any]) -> Item:
         return Item("claim", clauses.ClaimAutomatic(loc=self.loc(meta)), self.loc(meta))
+
+    def claim_requirement(self, meta: Meta, children: list[Any]) -> Item:
+        requirement = clauses.ClaimRequirement(
+            selection=children[0],
+            within=self.duration(children[1], meta, "the time to report"),
+            after=children[2].text,
+            loc=self.loc(meta),
+        )
+        return Item("claim_requirement", requirement, self.loc(meta))
+
+    def settlement(self, meta: Meta, children: list[str]) -> Item:
+        return Item("settlement", children[0], self.loc(meta))
+
+    def against_future(self, meta: Meta, children: list[Any]) -> str:
+        return "against_future_payments"
+
+    def as_refund(self, meta: Meta, children: list[Any]) -> str:
+        return "refund"
 
     def per_breach(self, meta: Meta, children: list[Name]) -> clauses.PerBreach:
         return clauses.PerBreach(unit=self.period_word(children[0]), loc=self.loc(meta))
@@ -1460,7 +1550,7 @@ def build_contract(parts: list[Any], filename: str, text: str) -> contract.Contr
     heads = [p for p in parts if isinstance(p, Item) and p.key == "contract"]
     if not heads:
         raise ObligoSemanticError(
-            'a contract file declares its contract: contract NAME "Title" version N',
+            'a contract file declares its contract, as in: contract acme-hosting "Title" version 1',
             file=filename,
             line=1,
             column=1,
