@@ -384,6 +384,20 @@ COVERAGE: list[tuple[str, Any, Any]] = [
         {"baseline"},
         lambda: {t.kind for t in of(clauses.BaselineTarget)},
     ),
+    (
+        "credit settlements",
+        field_literals(clauses.Clause, "settlement"),
+        lambda: {c.settlement for c in of(clauses.Clause)} - {None},
+    ),
+    (
+        "tier subjects naming a group",
+        {"whole metric", "one group"},
+        lambda: {
+            "one group" if t.group is not None else "whole metric"
+            for t in of(clauses.TierCondition)
+            if not t.exceedance
+        },
+    ),
 ]
 
 
@@ -429,6 +443,27 @@ def test_contracts_use_every_item_kind() -> None:
         "100% minus": any(s.complement_of for s in of(metrics.SliceAverage)),
         "plain slice average": any(s.complement_of is None for s in of(metrics.SliceAverage)),
         "grouped share": any(s.group_by for s in of(metrics.ShareWithinTarget)),
+        "grouped availability": any(a.group_by for a in of(metrics.Availability)),
+        "only records in a slice": any(s.only for s in of(metrics.SliceAtLeast)),
+        "some records in a slice": any(not s.only for s in of(metrics.SliceAtLeast)),
+        "slice value for any group": any(s.for_any for s in of(metrics.SliceCompare)),
+        "slice value over the whole slice": any(not s.for_any for s in of(metrics.SliceCompare)),
+        "filtered slice without records": any(
+            s.selection.where is not None for s in of(metrics.SliceWithoutData)
+        ),
+        "slice without any record of a type": any(
+            s.selection.where is None for s in of(metrics.SliceWithoutData)
+        ),
+        "claim requirement": bool(of(clauses.ClaimRequirement)),
+        "shared cap": any(c.shared_with for c in of(clauses.PeriodCap)),
+        "decimal percentile": any(
+            a.percentile is not None and a.percentile.value != a.percentile.value.to_integral_value()
+            for a in of(metrics.Aggregate)
+        ),
+        "whole percentile": any(
+            a.percentile is not None and a.percentile.value == a.percentile.value.to_integral_value()
+            for a in of(metrics.Aggregate)
+        ),
         "nested composite": any(
             isinstance(c, metrics.Composite) for m in of(metrics.Composite) for c in m.components
         ),
