@@ -89,6 +89,8 @@ class Service(Node):
     description: str | None = None
     fees: tuple[Fee, ...] = ()
     fee_from: Selection | None = None
+    # `fee from billing records ..., by region`: each region's fee is its own records' amounts
+    fee_group_by: str | None = None
     delivered_by: str | None = None
     underlying: tuple[Underlying, ...] = ()
 

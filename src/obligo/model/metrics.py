@@ -150,6 +150,7 @@ class SliceExists(Node):
     """``there are probe records where ok = false`` in the slice."""
 
     kind: Literal["exists"] = "exists"
+    only: bool = False  # `there are only ...`: records exist and every one matches
     selection: Selection
 
 

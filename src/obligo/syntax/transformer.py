@@ -74,6 +74,7 @@ ONCE_WORDS = {
     "minimum_data": "at least ... records",
     "without_data": "a period without data",
     "percentile_method": "percentile method",
+    "settlement": "credit settled",
 }
 TERM_OPTIONS = ("end", "renewal", "notice")
 
@@ -513,7 +514,8 @@ class ContractTransformer(Transformer[Token, Any]):
             title=title,
             description=single["description"].value if "description" in single else None,
             fees=fees,
-            fee_from=single["fee_from"].value if "fee_from" in single else None,
+            fee_from=single["fee_from"].value[0] if "fee_from" in single else None,
+            fee_group_by=single["fee_from"].value[1] if "fee_from" in single else None,
             delivered_by=supplier,
             underlying=tuple(underlying),
             loc=name.loc,
@@ -529,7 +531,8 @@ class ContractTransformer(Transformer[Token, Any]):
         )
 
     def fee_from_item(self, meta: Meta, children: list[Any]) -> Item:
-        return Item("fee_from", children[0], self.loc(meta))
+        children, group = self.grouped(children)
+        return Item("fee_from", (children[0], group), self.loc(meta))
 
     def ending(self, meta: Meta, children: list[Token]) -> dt.date:
         return self.to_date(children[0])
@@ -1046,7 +1049,9 @@ class ContractTransformer(Transformer[Token, Any]):
         return True
 
     def slice_exists(self, meta: Meta, children: list[Any]) -> metrics.SliceExists:
-        return metrics.SliceExists(selection=children[0], loc=self.loc(meta))
+        return metrics.SliceExists(
+            selection=children[-1], only=children[0] is True, loc=self.loc(meta)
+        )
 
     def slice_every(self, meta: Meta, children: list[Any]) -> metrics.SliceEvery:
         return metrics.SliceEvery(
@@ -1225,7 +1230,8 @@ class ContractTransformer(Transformer[Token, Any]):
         return "exceedance"
 
     def tier_bound(self, meta: Meta, children: list[Any]) -> clauses.Bound:
-        return clauses.Bound(op=children[0], value=children[1], loc=self.loc(meta))
+        # At its value, as the first bound of the condition is.
+        return clauses.Bound(op=children[0], value=children[1], loc=children[1].loc)
 
     def tier_condition(self, meta: Meta, children: list[Any]) -> clauses.TierCondition:
         subject = children[0]
@@ -1554,7 +1560,7 @@ def build_contract(parts: list[Any], filename: str, text: str) -> contract.Contr
             file=filename,
             line=1,
             column=1,
-            source_line=text.splitlines()[0] if text.splitlines() else None,
+            source_line=transformer.lines[0] if text else None,
         )
     if len(heads) > 1:
         transformer.fail(
