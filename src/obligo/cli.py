@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
+import glob
 import sys
 from pathlib import Path
 
@@ -105,6 +107,150 @@ def fmt(files: tuple[str, ...], check_only: bool, show_diff: bool) -> None:
         sys.exit(EXIT_ERRORS)
     if would_change and check_only:
         sys.exit(EXIT_WARNINGS)
+
+
+EVENT_SUFFIXES = (".jsonl", ".jsonl.gz", ".csv", ".csv.gz", ".parquet", ".json", ".ndjson")
+
+
+def _event_inputs(given: tuple[str, ...]) -> list[str]:
+    """Each --events value as given; a folder or a quoted glob is expanded here, sorted."""
+    expanded: list[str] = []
+    for item in given:
+        path = Path(item)
+        if item != "-" and path.is_dir():
+            found = sorted(str(p) for p in path.iterdir() if p.name.endswith(EVENT_SUFFIXES))
+            if not found:
+                raise ObligoError(f"no event log in folder {item}", file=item, line=1, column=1)
+            expanded.extend(found)
+        elif item != "-" and any(ch in item for ch in "*?[") and not path.exists():
+            matches = sorted(glob.glob(item))
+            if not matches:
+                raise ObligoError(f"no file matches {item}", file=item, line=1, column=1)
+            expanded.extend(matches)
+        else:
+            expanded.append(item)
+    return expanded
+
+
+def _parse_time(value: str | None, option: str) -> dt.datetime | None:
+    if value is None:
+        return None
+    try:
+        parsed = dt.datetime.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(
+            f"{value!r} is not a date or an RFC 3339 time", param_hint=option
+        ) from None
+    return parsed
+
+
+@cli.command(name="eval")
+@click.argument("contracts", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.option(
+    "--events",
+    "events",
+    multiple=True,
+    required=True,
+    help="An event log (repeat for several; a folder or a quoted glob is expanded; - is standard input).",
+)
+@click.option(
+    "--at", "at", help="The evaluation time (RFC 3339; default now). Its period is pending."
+)
+@click.option(
+    "--from",
+    "window_start",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="Show periods from this date.",
+)
+@click.option(
+    "--to",
+    "window_end",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="Show periods up to this date.",
+)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, writable=True),
+    help="Write the report to a file.",
+)
+@click.option(
+    "--map",
+    "mappings",
+    multiple=True,
+    help="Read a canonical field from another name: start=begin_time.",
+)
+@click.option(
+    "--skip-invalid", is_flag=True, help="Go on past rejected lines; the report counts them."
+)
+def evaluate_command(
+    contracts: tuple[str, ...],
+    events: tuple[str, ...],
+    at: str | None,
+    window_start: dt.datetime | None,
+    window_end: dt.datetime | None,
+    output_format: str,
+    output: str | None,
+    mappings: tuple[str, ...],
+    skip_invalid: bool,
+) -> None:
+    """Evaluate contracts against event logs: a verdict per clause and period.
+
+    Exit 0 when the evaluation ran (breaches included), 2 on input errors.
+    """
+    from obligo.engine.evaluation import evaluate
+    from obligo.render import report_json, report_text
+
+    field_map: dict[str, str] = {}
+    for item in mappings:
+        target, sep, source = item.partition("=")
+        if not sep or not target or not source:
+            raise click.BadParameter(
+                f"{item!r}: write canonical=source, e.g. start=begin_time", param_hint="--map"
+            )
+        field_map[target.strip()] = source.strip()
+    try:
+        evaluation_time = _parse_time(at, "--at")
+        inputs = _event_inputs(events)
+        reports = []
+        for path in contracts:
+            contract = api.load(path)
+            when = evaluation_time
+            if when is not None and when.tzinfo is None:
+                from zoneinfo import ZoneInfo
+
+                from obligo.checks.reporter import Scope
+
+                zone = Scope.of(contract).timezone or "UTC"
+                when = when.replace(tzinfo=ZoneInfo(zone))
+            reports.append(
+                evaluate(
+                    contract,
+                    inputs,
+                    at=when,
+                    skip_invalid=skip_invalid,
+                    mappings=field_map,
+                    window_start=window_start.date() if window_start else None,
+                    window_end=window_end.date() if window_end else None,
+                )
+            )
+    except ObligoError as error:
+        click.echo(
+            error.diagnostic().format() if error.line else f"error: {error.message}", err=True
+        )
+        sys.exit(EXIT_ERRORS)
+    text = report_json(reports) if output_format == "json" else report_text(reports)
+    if output:
+        Path(output).write_text(text, encoding="utf-8")
+    else:
+        click.echo(text, nl=False)
 
 
 def _read(path: str) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Iterable
+from functools import cache
 
 from lark import Token, Tree
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
@@ -81,7 +82,7 @@ def _found(error: UnexpectedToken) -> str:
     return f'"{token}"'
 
 
-def _suggestion(found: str, expected: set[str] | frozenset[str]) -> str | None:
+def _suggestion(found: str, expected: Iterable[str]) -> str | None:
     keywords = [k for k in (_keyword(n) for n in expected) if k]
     close = difflib.get_close_matches(found, keywords, n=1, cutoff=0.6)
     return f'did you mean "{close[0]}"?' if close else None
@@ -99,14 +100,97 @@ def parse_tree(text: str, filename: str) -> Tree[Token]:
     """The parse tree of a contract's text; raises :class:`ObligoSyntaxError` on any failure."""
     if not text.endswith("\n"):
         text += "\n"
+    # The lexer ignores the spaces before the first line (no newline precedes them), so an
+    # indented first line would set no indentation and its block would be read at its own level.
+    first = text.split("\n", 1)[0]
+    code = first.lstrip(" \t")
+    if code != first and code.strip() and not code.startswith("#"):
+        raise ObligoSyntaxError(
+            "unexpected indented line: only a block's lines are indented",
+            file=filename,
+            line=1,
+            column=len(first) - len(code) + 1,
+            hint="the first line of a file is not indented",
+            source_line=first.rstrip("\r"),
+        )
     try:
-        return parser().parse(text)
-    except ObligoError as error:  # raised by the indenter
+        return _parse_words(text, filename)
+    except ObligoError as error:  # raised by the indenter, or a keyword glued to a word
         error.file = filename
         error.source_line = source_line(text, error.line)
         raise
     except UnexpectedInput as error:
         raise _translate(error, text, filename) from None
+
+
+@cache
+def _keyword_types() -> frozenset[str]:
+    return frozenset(t.name for t in parser().terminals if _keyword(t.name))
+
+
+_WORD = re.compile(r"[A-Za-z0-9_]+(?:-[A-Za-z0-9_]+)*")
+
+
+def _parse_words(text: str, filename: str) -> Tree[Token]:
+    """The parse tree, refusing a keyword glued to the letters after it.
+
+    The lexer reads a keyword wherever the parser accepts one, with no regard for what follows:
+    without this check ``per calendarmonth`` would read as ``per calendar month``.
+    """
+    interactive = parser().parse_interactive(text)
+    token: Token | None = None
+    try:
+        for token in interactive.iter_parse():
+            end = token.end_pos or 0
+            if token.type in _keyword_types() and _WORD.match(text, end):
+                word = _WORD.match(text, token.start_pos or 0)
+                found = word.group(0) if word else str(token)
+                expected = interactive.accepts() or {token.type}  # type: ignore[no-untyped-call]
+                raise ObligoSyntaxError(
+                    f'unexpected "{found}", {expected_words(expected)}',
+                    file=filename,
+                    line=token.line or 1,
+                    column=token.column or 1,
+                    hint=_suggestion(found, expected),
+                    source_line=source_line(text, token.line or 1),
+                )
+        result: Tree[Token] = interactive.feed_eof(token)  # type: ignore[no-untyped-call]
+        return result
+    except UnexpectedInput as error:
+        if getattr(error, "interactive_parser", None) is None:
+            error.interactive_parser = interactive
+        raise
+
+
+_WORD_BEFORE = re.compile(r"(?<![A-Za-z0-9_-])([a-z_][a-z0-9_]*(?:-[a-z0-9_]+)*)[ \t]*\Z")
+
+
+def _misspelt_word_before(text: str, position: int) -> tuple[str, int, int, set[str]] | None:
+    """The word before an error on its line, when it looks like a misspelt keyword.
+
+    Where a name is allowed (an aggregate function, a named value, a unit), a misspelt keyword
+    reads as a name and the parser fails only at the next token: ``exluding maintenance`` fails
+    at "maintenance". Returns the word, its line and column, and what the parser accepts there.
+    """
+    line_start = text.rfind("\n", 0, position) + 1
+    match = _WORD_BEFORE.search(text, line_start, position)
+    if match is None:
+        return None
+    word, start = match.group(1), match.start(1)
+    interactive = parser().parse_interactive(text)
+    try:
+        for token in interactive.iter_parse():
+            if (token.start_pos or 0) >= start:
+                break
+        else:
+            return None
+        accepted: set[str] = interactive.accepts()  # type: ignore[no-untyped-call]
+    except (UnexpectedInput, ObligoError):
+        return None
+    keywords = {k for k in (_keyword(name) for name in accepted) if k}
+    if word in keywords or _suggestion(word, accepted) is None:
+        return None
+    return word, text.count("\n", 0, start) + 1, start - line_start + 1, accepted
 
 
 def _accepted(error: UnexpectedInput, fallback: Iterable[str]) -> set[str]:
@@ -145,6 +229,12 @@ def _translate(error: UnexpectedInput, text: str, filename: str) -> ObligoSyntax
         if token.type == "_INDENT":
             message = "unexpected indented line: only a block's lines are indented"
             hint = "is the line before it missing, or is this line indented by mistake?"
+        elif hint is None and token.type not in ("_DEDENT", "$END"):
+            misspelt = _misspelt_word_before(text, token.start_pos or 0)
+            if misspelt is not None:
+                word, line, column, there = misspelt
+                message = f'unexpected "{word}", {expected_words(there)}'
+                hint = _suggestion(word, there)
     elif isinstance(error, UnexpectedCharacters):
         position = error.pos_in_stream or 0
         char = text[position] if position < len(text) else ""
@@ -161,6 +251,19 @@ def _translate(error: UnexpectedInput, text: str, filename: str) -> ObligoSyntax
         message = f"unexpected end of the file, {expected_words(str(t) for t in error.expected)}"
     else:  # pragma: no cover - every UnexpectedInput is one of the above
         message = str(error)
+    bracket = _unclosed_bracket(text, line, column)
+    if bracket is not None:
+        # Inside brackets the ends of lines are ignored, so the error shows up far from its cause.
+        bracket_line, bracket_column, char = bracket
+        at_end = isinstance(error, UnexpectedEOF) or (
+            isinstance(error, UnexpectedToken) and error.token.type in ("_DEDENT", "$END")
+        )
+        if at_end:
+            message = f'this "{char}" is not closed'
+            hint = f'close it with "{")" if char == "(" else "]"}"'
+            line, column = bracket_line, bracket_column
+        elif bracket_line < line and hint is None:
+            hint = f'is the "{char}" on line {bracket_line} closed?'
     if line < 1:
         line, column = 1, 1
     return ObligoSyntaxError(
@@ -171,6 +274,30 @@ def _translate(error: UnexpectedInput, text: str, filename: str) -> ObligoSyntax
         hint=hint,
         source_line=source_line(text, line),
     )
+
+
+_SKIP = re.compile(r'"(?:[^"\\\n]|\\.)*"?|`[^`\n]*`?|#[^\n]*')
+
+
+def _unclosed_bracket(text: str, line: int, column: int) -> tuple[int, int, str] | None:
+    """The innermost ( or [ still open at (line, column): its line, column and character."""
+    stack: list[tuple[int, int, str]] = []
+    for number, content in enumerate(text.split("\n")[:line], start=1):
+        if number == line:
+            content = content[: max(column - 1, 0)]
+        position = 0
+        while position < len(content):
+            skipped = _SKIP.match(content, position)
+            if skipped:
+                position = skipped.end()
+                continue
+            char = content[position]
+            if char in "([":
+                stack.append((number, position + 1, char))
+            elif char in ")]" and stack:
+                stack.pop()
+            position += 1
+    return stack[-1] if stack else None
 
 
 _CODE = re.compile(r'(?:"(?:[^"\\\n]|\\.)*"?|`[^`\n]*`?|[^"`#])*')

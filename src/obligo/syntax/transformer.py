@@ -356,7 +356,8 @@ class ContractTransformer(Transformer[Token, Any]):
             self.fail(
                 f'"{level.text}" is not a level',
                 level.loc,
-                suggest(level.text, LEVELS) or "use corporate, customer NAME or service NAME",
+                suggest(level.text, LEVELS)
+                or "use corporate, or customer or service followed by a name",
             )
         if level.text == "corporate" and (names or customer):
             self.fail("the corporate level applies to everyone: name no customer or service", meta)

@@ -1,0 +1,122 @@
+"""Everything an evaluation needs in one place: the contract, its time, its calendars, the log."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from obligo.checks.reporter import Scope
+from obligo.engine.business_time import BusinessCalendar
+from obligo.engine.periods import MeasurementPeriod, local_midnight, measurement_periods
+from obligo.errors import ObligoError
+from obligo.events import EventLog, EventSchema
+from obligo.events.sql import compile_selection, quote_ident
+from obligo.model.conditions import Selection
+from obligo.model.contract import Contract
+from obligo.model.metrics import Metric, Period
+
+
+@dataclass
+class Record:
+    """One record as the engine sees it: its identity, its times and the fields asked for."""
+
+    type: str
+    id: str | None
+    time: dt.datetime | None
+    start: dt.datetime | None
+    end: dt.datetime | None
+    fields: dict[str, Any]
+
+    @property
+    def when(self) -> dt.datetime | None:
+        return self.time or self.start
+
+
+@dataclass
+class EvaluationContext:
+    contract: Contract
+    scope: Scope
+    tz: ZoneInfo
+    at: dt.datetime
+    term_start: dt.date
+    term_end: dt.date | None
+    log: EventLog
+    schema: EventSchema
+    _periods: dict[str, list[MeasurementPeriod]] = field(default_factory=dict)
+    _calendars: dict[str, BusinessCalendar] = field(default_factory=dict)
+
+    @property
+    def start(self) -> dt.datetime:
+        """The first instant of the term, in UTC."""
+        return local_midnight(self.term_start, self.tz).astimezone(dt.UTC)
+
+    @property
+    def end(self) -> dt.datetime:
+        """The last instant evaluated (exclusive), in UTC: the evaluation time or the term's end."""
+        at = self.at.astimezone(dt.UTC)
+        if self.term_end is None:
+            return at
+        term_end = local_midnight(self.term_end + dt.timedelta(days=1), self.tz)
+        return min(at, term_end.astimezone(dt.UTC))
+
+    def periods(self, period: Period) -> list[MeasurementPeriod]:
+        """The metric's periods from the start of the term, with their bounds in UTC (all
+        arithmetic is done in UTC; the report shows them in the contract's timezone)."""
+        key = period.model_dump_json(exclude={"loc"})
+        if key not in self._periods:
+            self._periods[key] = [
+                replace(p, start=p.start.astimezone(dt.UTC), end=p.end.astimezone(dt.UTC))
+                for p in measurement_periods(
+                    period,
+                    self.tz,
+                    self.term_start,
+                    self.term_end,
+                    self.at,
+                    self.contract.billing_cycle or _inherited_billing(self.contract),
+                )
+            ]
+        return self._periods[key]
+
+    def calendar(self, name: str | None) -> BusinessCalendar:
+        if name is None:
+            return BusinessCalendar.always(self.tz)
+        if name not in self._calendars:
+            model = self.scope.calendars.get(name)
+            if model is None:  # pragma: no cover - the checks reject unknown calendars
+                raise ObligoError(f'unknown calendar "{name}"')
+            self._calendars[name] = BusinessCalendar(model, self.tz)
+        return self._calendars[name]
+
+    def metric(self, name: str) -> Metric:
+        return self.scope.metrics[name]
+
+    def query(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        return self.log.connection.execute(sql, list(params)).fetchall()
+
+    def records(self, selection: Selection, fields: Sequence[str] = ()) -> list[Record]:
+        """The records of a selection, in a stable order (time, then id), with some fields."""
+        where, params = compile_selection(selection, self.schema)
+        wanted = [f for f in dict.fromkeys(fields) if f in self.schema.fields]
+        extra = "".join(f", {quote_ident(f)}" for f in wanted)
+        rows = self.query(
+            f'SELECT "type", "id", "time", "start", "end"{extra} FROM events WHERE {where}'
+            ' ORDER BY coalesce("time", "start"), "id", "end"',
+            params,
+        )
+        return [
+            Record(row[0], row[1], row[2], row[3], row[4], dict(zip(wanted, row[5:], strict=True)))
+            for row in rows
+        ]
+
+
+def _inherited_billing(contract: Contract) -> Any:
+    for parent in contract.imported:
+        if parent.billing_cycle is not None:
+            return parent.billing_cycle
+        found = _inherited_billing(parent)
+        if found is not None:
+            return found
+    return None

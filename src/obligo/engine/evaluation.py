@@ -1,0 +1,229 @@
+"""The evaluation: a checked contract and its event logs in, a :class:`Report` out."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from obligo.checks import check_contract
+from obligo.checks.names import walk
+from obligo.checks.reporter import Scope
+from obligo.engine import aggregates, availability, records, slices
+from obligo.engine.context import EvaluationContext
+from obligo.engine.measurement import Measurement
+from obligo.engine.verdicts import judge
+from obligo.errors import ObligoError, ObligoSemanticError, Severity
+from obligo.events import EventLog, schema_for
+from obligo.events.sql import compile_selection
+from obligo.model import metrics as m
+from obligo.model.conditions import Selection
+from obligo.model.contract import Contract
+from obligo.report.model import ContractRef, InputAccount, Rejection, Report, Verdict, Window
+
+EventInput = Any  # a path, "-", an open file, or an iterable of dicts
+
+
+def evaluate(
+    contract: Contract,
+    events: Sequence[EventInput] | EventInput,
+    at: dt.datetime | None = None,
+    *,
+    skip_invalid: bool = False,
+    mappings: Mapping[str, str] | None = None,
+    window_start: dt.date | None = None,
+    window_end: dt.date | None = None,
+) -> Report:
+    """Evaluate every objective of a contract in every measurement period up to ``at``.
+
+    ``events`` is one input or a list of inputs: paths (JSON Lines, CSV, gzip forms, Parquet),
+    ``"-"`` for standard input, open files, or an iterable of dicts. ``at`` is the evaluation time
+    (timezone-aware; default now); the period that contains it is ``pending``. Every period is
+    evaluated from the start of the term; ``window_start``/``window_end`` only choose the
+    periods shown. Raises :class:`~obligo.ObligoSemanticError` when the contract has errors and
+    :class:`~obligo.EventDataError` on bad data unless ``skip_invalid``.
+    """
+    diagnostics = check_contract(contract)
+    errors = [d for d in diagnostics if d.severity is Severity.ERROR]
+    if errors:
+        raise ObligoSemanticError.from_diagnostics(diagnostics)
+    scope = Scope.of(contract)
+    if scope.timezone is None:
+        raise ObligoError(
+            "the contract names no timezone",
+            file=contract.loc.file,
+            line=contract.loc.line,
+            column=1,
+        )
+    tz = ZoneInfo(scope.timezone)
+    term = contract.term or next((c.term for c in _levels(contract) if c.term), None)
+    if term is None:
+        raise ObligoError(
+            "the contract has no term: evaluation starts at the term's first day",
+            file=contract.loc.file,
+            line=contract.loc.line,
+            column=1,
+            hint="add a line such as: term 2026-01-01 to 2026-12-31",
+        )
+    if at is None:
+        at = dt.datetime.now(tz)
+    if at.tzinfo is None:
+        raise ValueError("the evaluation time must be timezone-aware")
+    at = at.astimezone(tz)
+    inputs = _as_inputs(events)
+    schema = schema_for(contract, dict(mappings or {}))
+    log = EventLog.load(inputs, schema, tz, skip_invalid=skip_invalid)
+    try:
+        ctx = EvaluationContext(contract, scope, tz, at, term.start, term.end, log, schema)
+        verdicts = _verdicts(contract, ctx, window_start, window_end)
+        accounts = _accounts(contract, ctx)
+    finally:
+        log.close()
+    return Report(
+        contract=ContractRef(id=contract.id, version=contract.version, title=contract.title),
+        evaluated_at=at,
+        timezone=scope.timezone,
+        window=Window(start=window_start, end=window_end),
+        inputs=accounts,
+        merges=log.merges,
+        rejected=len(log.rejections),
+        rejections=[Rejection(file=r.file, line=r.line, reason=r.reason) for r in log.rejections],
+        verdicts=verdicts,
+    )
+
+
+def _levels(contract: Contract) -> Iterable[Contract]:
+    yield contract
+    for parent in contract.imported:
+        yield from _levels(parent)
+
+
+def _as_inputs(events: Any) -> list[Any]:
+    if isinstance(events, str | bytes) or hasattr(events, "read") or hasattr(events, "__fspath__"):
+        return [events]
+    items: list[Any] = list(events)
+    if items and all(isinstance(e, Mapping) for e in items):
+        return [items]  # one iterable of records
+    return items
+
+
+Evaluator = Callable[[m.Metric, EvaluationContext], dict[str, Measurement]]
+
+
+def _measure(
+    metric: m.Metric, ctx: EvaluationContext, cache: dict[str, Any]
+) -> dict[str, Measurement]:
+    key = "measure:" + metric.id
+    if key in cache:
+        return cache[key]  # type: ignore[no-any-return]
+    downtimes: dict[str, availability.Downtime] = cache.setdefault("downtime", {})
+    measure = metric.measure
+    result: dict[str, Measurement]
+    if isinstance(measure, m.Availability):
+        result = availability.availability(metric, ctx, downtimes)
+    elif isinstance(measure, m.TotalDuration):
+        result = availability.total_duration(metric, ctx, downtimes)
+    elif isinstance(measure, m.MeanTimeToRepair | m.MeanTimeBetweenFailures):
+        result = availability.repair_times(metric, ctx, downtimes)
+    elif isinstance(measure, m.SliceAverage):
+        result = slices.slice_average(metric, ctx)
+    elif isinstance(measure, m.Ratio):
+        result = aggregates.ratio(metric, ctx)
+    elif isinstance(measure, m.Aggregate):
+        result = aggregates.aggregate(metric, ctx)
+    else:
+        result = records.share_within_target(metric, ctx)
+    cache[key] = result
+    return result
+
+
+def _verdicts(
+    contract: Contract,
+    ctx: EvaluationContext,
+    window_start: dt.date | None,
+    window_end: dt.date | None,
+) -> list[Verdict]:
+    cache: dict[str, Any] = {}
+    verdicts: list[Verdict] = []
+    for clause in _effective_clauses(contract):
+        for objective in clause.promises:
+            metric = ctx.metric(objective.metric)
+            measured = _measure(metric, ctx, cache)
+            for period in ctx.periods(metric.period):
+                if not _shown(period.start, period.end, window_start, window_end, ctx):
+                    continue
+                verdicts.append(
+                    judge(clause, objective, metric, period, measured[period.label], ctx.at)
+                )
+    return verdicts
+
+
+def _effective_clauses(contract: Contract) -> list[Any]:
+    """The clauses in force: this level's, then inherited ones that no lower level overrides."""
+    seen: dict[str, Any] = {}
+    for level in _levels(contract):
+        for clause in level.clauses:
+            seen.setdefault(clause.id, clause)
+    return list(seen.values())
+
+
+def _shown(
+    start: dt.datetime,
+    end: dt.datetime,
+    first: dt.date | None,
+    last: dt.date | None,
+    ctx: EvaluationContext,
+) -> bool:
+    if first is not None and end <= dt.datetime.combine(first, dt.time(), ctx.tz):
+        return False
+    if last is not None and start >= dt.datetime.combine(
+        last + dt.timedelta(days=1), dt.time(), ctx.tz
+    ):
+        return False
+    return True
+
+
+def _accounts(contract: Contract, ctx: EvaluationContext) -> list[InputAccount]:
+    """Every line of every input: used, outside the periods, not used by this contract, rejected."""
+    selections = [
+        n
+        for level in _levels(contract)
+        for n in walk(level.model_copy(update={"imported": ()}))
+        if isinstance(n, Selection)
+    ]
+    used_parts: list[str] = []
+    params: list[Any] = []
+    for selection in selections:
+        sql, selection_params = compile_selection(selection, ctx.schema)
+        used_parts.append(f"({sql})")
+        params.extend(selection_params)
+    used = " OR ".join(used_parts) or "FALSE"
+    when = 'coalesce("time", "start")'
+    in_span = f"({when} IS NULL OR ({when} >= ? AND {when} < ?))"
+    rows = ctx.query(
+        f"SELECT _input, count(*) FILTER (WHERE ({used}) AND {in_span}),"
+        f" count(*) FILTER (WHERE ({used}) AND NOT {in_span}), count(*) FILTER (WHERE NOT ({used}))"
+        " FROM events GROUP BY _input",
+        [*params, ctx.start, ctx.end, *params, ctx.start, ctx.end, *params],
+    )
+    by_input = {int(r[0]): r[1:] for r in rows}
+    accounts: list[InputAccount] = []
+    for index, account in enumerate(ctx.log.inputs):
+        used_n, outside_n, unselected_n = (int(n) for n in by_input.get(index, (0, 0, 0)))
+        # The loader's records are counted before records with the same type and id are merged;
+        # the rows above after. The difference is the lines folded into another record.
+        merged = account.records - used_n - outside_n - unselected_n
+        accounts.append(
+            InputAccount(
+                name=account.name,
+                lines=account.lines,
+                used=used_n,
+                outside_periods=outside_n,
+                unused=account.unused + unselected_n,
+                rejected=account.rejected,
+                merged=merged,
+                naive_timestamps=account.naive_timestamps,
+            )
+        )
+    return accounts

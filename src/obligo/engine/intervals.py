@@ -1,0 +1,92 @@
+"""Interval algebra on instants: union, intersection, difference and length, exactly.
+
+An interval is a half-open pair ``(start, end)`` of timezone-aware datetimes. Lengths are exact
+:class:`fractions.Fraction` seconds (datetimes carry microseconds, so a length is a whole number
+of microseconds); no float is ever involved.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from fractions import Fraction
+
+Interval = tuple[dt.datetime, dt.datetime]
+
+
+def utc(instant: dt.datetime) -> dt.datetime:
+    """The instant in UTC. Python compares and subtracts two datetimes of the same zone by their
+    wall clocks, which is wrong across a DST change, so all arithmetic here happens in UTC."""
+    return instant.astimezone(dt.UTC)
+
+
+def seconds(start: dt.datetime, end: dt.datetime) -> Fraction:
+    """The exact length of [start, end) in seconds (0 when end is not after start)."""
+    start, end = utc(start), utc(end)
+    if end <= start:
+        return Fraction(0)
+    delta = end - start
+    micros = (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds
+    return Fraction(micros, 1_000_000)
+
+
+def union(intervals: Iterable[Interval]) -> list[Interval]:
+    """Sorted, non-overlapping intervals covering the same instants; empty ones dropped."""
+    merged: list[Interval] = []
+    normalised = ((utc(s), utc(e)) for s, e in intervals)
+    for start, end in sorted(i for i in normalised if i[1] > i[0]):
+        if merged and start <= merged[-1][1]:
+            if end > merged[-1][1]:
+                merged[-1] = (merged[-1][0], end)
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def intersect(a: Iterable[Interval], b: Iterable[Interval]) -> list[Interval]:
+    """Instants in both; inputs need not be normalised."""
+    left, right = union(a), union(b)
+    result: list[Interval] = []
+    i = j = 0
+    while i < len(left) and j < len(right):
+        start = max(left[i][0], right[j][0])
+        end = min(left[i][1], right[j][1])
+        if start < end:
+            result.append((start, end))
+        if left[i][1] < right[j][1]:
+            i += 1
+        else:
+            j += 1
+    return result
+
+
+def clip(intervals: Iterable[Interval], start: dt.datetime, end: dt.datetime) -> list[Interval]:
+    return intersect(intervals, [(start, end)])
+
+
+def overlaps(a: Interval, start: dt.datetime, end: dt.datetime) -> bool:
+    return utc(a[0]) < utc(end) and utc(a[1]) > utc(start)
+
+
+def subtract(a: Iterable[Interval], b: Iterable[Interval]) -> list[Interval]:
+    """Instants in ``a`` and not in ``b``."""
+    result: list[Interval] = []
+    cuts = union(b)
+    for start, end in union(a):
+        cursor = start
+        for cut_start, cut_end in cuts:
+            if cut_end <= cursor or cut_start >= end:
+                continue
+            if cut_start > cursor:
+                result.append((cursor, cut_start))
+            cursor = max(cursor, cut_end)
+            if cursor >= end:
+                break
+        if cursor < end:
+            result.append((cursor, end))
+    return result
+
+
+def total(intervals: Iterable[Interval]) -> Fraction:
+    """The exact length of the union of the intervals, in seconds."""
+    return sum((seconds(s, e) for s, e in union(intervals)), Fraction(0))

@@ -1,0 +1,26 @@
+"""Event logs: reading them into DuckDB, validating them, and filters compiled to SQL.
+
+* :func:`schema_for` says which record types and fields a contract reads, with their types.
+* :meth:`EventLog.load` reads JSON Lines, CSV (both also gzip-compressed), Parquet, standard input,
+  open files and iterables of records into table ``events`` of an in-memory DuckDB database.
+* :func:`compile_condition` and :func:`compile_selection` turn a contract's filters into SQL with
+  bound parameters.
+"""
+
+from obligo.events.loader import EventLog, EventRejectedError, InputAccount, Rejection
+from obligo.events.schema import EventSchema, FieldSource, FieldType, schema_for
+from obligo.events.sql import compile_condition, compile_selection, quote_ident
+
+__all__ = [
+    "EventLog",
+    "EventRejectedError",
+    "EventSchema",
+    "FieldSource",
+    "FieldType",
+    "InputAccount",
+    "Rejection",
+    "compile_condition",
+    "compile_selection",
+    "quote_ident",
+    "schema_for",
+]

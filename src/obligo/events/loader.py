@@ -1,0 +1,770 @@
+"""Reading event logs into DuckDB: :class:`EventLog`.
+
+Every input becomes rows of one table, ``events``, with the schema's fields in their SQL types
+(text ``VARCHAR``; numbers ``DECIMAL(38, 9)``, exact to 9 decimal places, never binary floating
+point; booleans ``BOOLEAN``; timestamps ``TIMESTAMPTZ``, microseconds), plus ``_input`` (the input's
+index) and ``_line`` (its line). The connection's session time zone is UTC. Rows are scanned by
+DuckDB, never one by one in Python; records given as Python objects and streams (standard input,
+open files) are first copied to a temporary file.
+
+JSON Lines, fast path: one strict ``read_json`` scan with explicit columns (every field the
+contract uses, as text: DuckDB's sampling would mistype fields first seen late in a file), typed
+and validated in SQL in the same parallel query. Its rows land in a table in file order (DuckDB
+preserves insertion order), so ``rowid + 1`` is the line number once a byte scan of the file has
+shown that every line is a record (no blank lines, no lone carriage returns). When the scan fails
+(malformed JSON), when the lines do not match the records, or when validation finds anything
+wrong, the file is read again on the exact slow path: DuckDB reads it as lines (``read_csv`` with a
+delimiter that no valid JSON line holds and no quoting), numbered by ``rowid``; ``json_valid``,
+``json_type``, ``json_keys`` and ``from_json`` find each bad line and its reason. Bytes that stop
+that reader (not UTF-8, NUL, a lone carriage return) are first replaced in a temporary copy by a
+control character, which keeps the line invalid JSON, and reported at their line.
+
+CSV: every column read as text, numbered by ``rowid``; the header is line 1. Structural errors (a
+row with too many or too few cells, a quote never closed, bytes that are not UTF-8) come from
+DuckDB's rejects table, and the line numbers of the rows after them (and after empty lines) are
+shifted accordingly. Parquet: typed columns are turned into the same text forms (timestamps with
+their offset; a ``TIMESTAMP`` without zone is naive), numbered with ``file_row_number``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import datetime as dt
+import json
+import shutil
+import tempfile
+import zlib
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from decimal import Decimal
+from pathlib import Path
+from typing import IO, Any
+from zoneinfo import ZoneInfo
+
+import duckdb
+
+from obligo.errors import EventDataError
+from obligo.events import _bytescan, _inputs
+from obligo.events._inputs import LocalInput
+from obligo.events._merge import ACCEPTED, Conflict, merge
+from obligo.events._plan import (
+    JSON_DUPLICATE_KEY,
+    JSON_NOT_JSON,
+    JSON_NOT_OBJECT,
+    MACROS,
+    Params,
+    Plan,
+)
+from obligo.events.schema import EventSchema, FieldType
+from obligo.events.sql import quote_ident
+
+MAX_LINE = 64 * 1024 * 1024
+SHOWN_REJECTIONS = 10
+
+ROWS = "_obligo_rows"
+CSV_REJECTS = "_obligo_csv_rejects"
+CSV_SCANS = "_obligo_csv_scans"
+CSV_SKIPPED = "_obligo_csv_skipped"
+
+
+@dataclass(frozen=True)
+class Rejection:
+    """A line (or row) that was not used, and why. ``input`` is the input's index."""
+
+    file: str
+    line: int
+    reason: str
+    input: int = 0
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}: {self.reason}"
+
+
+@dataclass(frozen=True)
+class InputAccount:
+    """What became of one input's lines.
+
+    ``lines`` = ``records`` + ``unused`` + ``rejected``: non-blank lines for JSON Lines, data rows
+    for CSV, rows for Parquet and records for iterables. ``records`` are the accepted records of
+    types the contract uses (before merging); ``unused`` are valid records of other types.
+    ``naive_timestamps`` counts the timestamps without an offset in accepted records, read in the
+    contract's timezone. ``fast_path`` says whether the file was read with the single strict scan.
+    """
+
+    name: str
+    format: str
+    lines: int = 0
+    records: int = 0
+    unused: int = 0
+    rejected: int = 0
+    naive_timestamps: int = 0
+    fast_path: bool = False
+
+
+class EventRejectedError(EventDataError):
+    """Loading stopped on bad data: ``rejections`` holds every rejected line, in input order."""
+
+    def __init__(self, rejections: Sequence[Rejection]) -> None:
+        shown = "\n".join(f"  {r}" for r in rejections[:SHOWN_REJECTIONS])
+        total = len(rejections)
+        more = f"\n  ... and {total - SHOWN_REJECTIONS} more" if total > SHOWN_REJECTIONS else ""
+        noun = "record was" if total == 1 else "records were"
+        message = (
+            f"{total} {noun} rejected from the event log:\n{shown}{more}\n"
+            f"(load with skip_invalid to leave them out and go on)"
+        )
+        first = rejections[0]
+        super().__init__(message, file=first.file, line=first.line)
+        self.rejections = tuple(rejections)
+
+
+class EventLog:
+    """An event log loaded into an in-memory DuckDB database, as table ``events``.
+
+    Use :meth:`load`; close it (or use it as a context manager) to free the database and its
+    temporary files.
+    """
+
+    connection: duckdb.DuckDBPyConnection
+    schema: EventSchema
+    timezone: ZoneInfo
+    inputs: list[InputAccount]
+    rejections: list[Rejection]
+    merges: int
+
+    def __init__(
+        self,
+        connection: duckdb.DuckDBPyConnection,
+        schema: EventSchema,
+        timezone: ZoneInfo,
+        workdir: Path,
+    ) -> None:
+        self.connection = connection
+        self.schema = schema
+        self.timezone = timezone
+        self.inputs = []
+        self.rejections = []
+        self.merges = 0
+        self._workdir = workdir
+
+    @property
+    def rejected(self) -> int:
+        """How many lines were rejected, over all inputs."""
+        return len(self.rejections)
+
+    @classmethod
+    def load(
+        cls,
+        inputs: Sequence[str | Path | IO[str] | IO[bytes] | Iterable[Mapping[str, Any]]],
+        schema: EventSchema,
+        timezone: ZoneInfo,
+        *,
+        skip_invalid: bool = False,
+        memory_limit: str = "2GB",
+        threads: int = 2,
+    ) -> EventLog:
+        """Read the inputs (paths, ``-`` for standard input, open files, iterables of records).
+
+        Raises :class:`EventRejectedError` (an :class:`~obligo.EventDataError`) listing the first
+        rejected lines when any line is bad, unless ``skip_invalid``: then the bad lines are left
+        out and listed in :attr:`rejections`. ``memory_limit`` and ``threads`` bound DuckDB.
+        """
+        if isinstance(threads, bool) or not isinstance(threads, int) or threads < 1:
+            raise ValueError("threads must be a positive integer")
+        workdir = Path(tempfile.mkdtemp(prefix="obligo-events-"))
+        try:
+            connection = duckdb.connect(
+                ":memory:",
+                config={
+                    "memory_limit": memory_limit,
+                    "threads": threads,
+                    "preserve_insertion_order": True,
+                    "temp_directory": str(workdir / "spill"),
+                },
+            )
+        except BaseException:
+            shutil.rmtree(workdir, ignore_errors=True)
+            raise
+        log = cls(connection, schema, timezone, workdir)
+        try:
+            connection.execute("SET TimeZone = 'UTC'")
+            _Loader(log).run(inputs, skip_invalid)
+        except BaseException:
+            log.close()
+            raise
+        return log
+
+    def close(self) -> None:
+        """Close the database and remove the temporary files."""
+        with contextlib.suppress(duckdb.Error):
+            self.connection.close()
+        shutil.rmtree(self._workdir, ignore_errors=True)
+
+    def __enter__(self) -> EventLog:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+# ----------------------------------------------------------------------------------- loading
+
+
+@dataclass
+class _Counts:
+    lines: int = 0
+    bad: int = 0
+    records: int = 0
+    unused: int = 0
+    naive: int = 0
+
+
+@dataclass
+class _Staged:
+    account: InputAccount
+    rejections: list[Rejection] = field(default_factory=list)
+    # The input's typed rows, and how to number them: a ``_line`` column, or the table's order.
+    table: str | None = None
+    line: str = "_line"
+
+
+class _Loader:
+    """Loads the inputs one by one into typed tables, then assembles and merges them.
+
+    Line numbers come from the order of the rows in a table created from a scan: with
+    ``preserve_insertion_order`` (set on the connection) DuckDB inserts the rows of a parallel
+    scan in the file's order, and ``rowid`` is that order (DuckDB's "order preservation" rules).
+    """
+
+    def __init__(self, log: EventLog) -> None:
+        self.log = log
+        self.con = log.connection
+        self.plan = Plan(log.schema, _zone_name(log.timezone))
+        self.workdir = log._workdir
+
+    def run(self, specs: Sequence[Any], skip_invalid: bool) -> None:
+        con = self.con
+        con.execute(MACROS)
+        sources = _inputs.resolve(specs, self.workdir)
+        staged: list[_Staged] = []
+        for source in sources:
+            staged.append(self.stage(source))
+            if source.path.is_relative_to(self.workdir):
+                source.path.unlink(missing_ok=True)
+        self._assemble(staged)
+        merges, conflicts = merge(con, self.plan)
+        rejections = [r for s in staged for r in s.rejections]
+        accounts = [s.account for s in staged]
+        if conflicts:
+            extra, accounts = _conflict_rejections(conflicts, sources, accounts)
+            rejections.extend(extra)
+        rejections.sort(key=lambda r: (r.input, r.line))
+        self.log.inputs = accounts
+        self.log.rejections = rejections
+        self.log.merges = merges
+        if rejections and not skip_invalid:
+            raise EventRejectedError(rejections)
+
+    def _assemble(self, staged: list[_Staged]) -> None:
+        """Table ``_obligo_accepted``: the good records of used types of every input."""
+        columns = self.plan.column_list()
+        parts = [
+            f"SELECT {columns}, {index}::INTEGER AS _input, ({s.line})::BIGINT AS _line "
+            f"FROM {s.table} WHERE NOT _bad AND _used"
+            for index, s in enumerate(staged)
+            if s.table is not None
+        ]
+        if not parts:
+            self.con.execute(f"CREATE TABLE {ACCEPTED} ({self.plan.column_defs()})")
+            return
+        self.con.execute(f"CREATE TABLE {ACCEPTED} AS {' UNION ALL '.join(parts)}")
+        self._drop(*(s.table for s in staged if s.table is not None))
+
+    # ------------------------------------------------------------------------- per input
+    def stage(self, source: LocalInput) -> _Staged:
+        try:
+            if source.format == "jsonl":
+                return self._jsonl(source)
+            if source.format == "csv":
+                return self._csv(source)
+            return self._parquet(source)
+        except (OSError, EOFError, zlib.error) as error:  # unreadable, or a damaged gzip file
+            raise EventDataError(f"cannot read {source.name}: {error}", file=source.name) from None
+
+    def _typed(self, table: str, rows_sql: str, params: Params, nested: str) -> _Counts:
+        """Create ``table``: the rows of ``rows_sql`` typed and checked; count what it holds."""
+        raw = "(" + self.plan.raw_select(params, rows_sql, nested=nested) + ")"
+        typed = self.plan.typed_select(params, raw)
+        self.con.execute(f"CREATE OR REPLACE TEMP TABLE {table} AS {typed}", params.values)
+        row = self.con.execute(
+            f"SELECT count(*), count(*) FILTER (WHERE _bad), "
+            f"count(*) FILTER (WHERE NOT _bad AND _used), "
+            f"count(*) FILTER (WHERE NOT _bad AND NOT _used), "
+            f"coalesce(sum(_naive) FILTER (WHERE NOT _bad AND _used), 0) FROM {table}"
+        ).fetchall()[0]
+        return _Counts(int(row[0]), int(row[1]), int(row[2]), int(row[3]), int(row[4]))
+
+    def _drop(self, *tables: str) -> None:
+        for table in tables:
+            self.con.execute(f"DROP TABLE IF EXISTS {table}")
+
+    def _details(
+        self,
+        source: LocalInput,
+        rows_sql: str,
+        params: Params,
+        nested: str,
+        reasons: Mapping[int, str] | None = None,
+    ) -> list[Rejection]:
+        raw = "(" + self.plan.raw_select(params, rows_sql, nested=nested) + ")"
+        sql = self.plan.detail_select(params, raw)
+        cursor = self.con.execute(sql, params.values)
+        names = [d[0] for d in cursor.description or []]
+        found: list[Rejection] = []
+        while True:
+            batch = cursor.fetchmany(10_000)
+            if not batch:
+                break
+            for values in batch:
+                row = dict(zip(names, values, strict=True))
+                line = int(row["_line"])
+                reason = (reasons or {}).get(line) or self._reason(row)
+                found.append(Rejection(source.name, line, reason, source.index))
+        return found
+
+    def _account(
+        self, source: LocalInput, counts: _Counts, rejected: int, fast: bool
+    ) -> InputAccount:
+        return InputAccount(
+            name=source.name,
+            format=source.format,
+            lines=counts.lines + (rejected - counts.bad),
+            records=counts.records,
+            unused=counts.unused,
+            rejected=rejected,
+            naive_timestamps=counts.naive,
+            fast_path=fast,
+        )
+
+    # --------------------------------------------------------------------------- JSON Lines
+    def _jsonl(self, source: LocalInput) -> _Staged:
+        scan = _bytescan.count_lines(source.path, source.compressed)
+        if scan.fast_path_numbering and not source.reasons:
+            staged = self._jsonl_fast(source, scan.lines)
+            if staged is not None:
+                return staged
+        return self._jsonl_slow(source, scan)
+
+    def _jsonl_fast(self, source: LocalInput, lines: int) -> _Staged | None:
+        """One strict ``read_json`` scan, typed on the fly; None when it cannot be exact."""
+        params = Params()
+        columns = {name: "VARCHAR" for name in self.plan.sources}
+        picks = ", ".join(
+            f"{quote_ident(name)} AS s{j}" for j, name in enumerate(self.plan.sources)
+        )
+        scan = (
+            f"SELECT NULL::BIGINT AS _line, NULL::INTEGER AS _jp, NULL::VARCHAR AS _text, "
+            f"{picks} FROM read_json({params(str(source.path))}, format='newline_delimited', "
+            f"columns={params(columns)}, compression={params(_compression(source))}, "
+            f"maximum_object_size={MAX_LINE})"
+        )
+        table = f"_obligo_input_{source.index}"
+        try:
+            counts = self._typed(table, scan, params, "prefix")
+        except duckdb.Error:
+            self._drop(table)
+            return None
+        if counts.lines != lines or counts.bad:
+            # Blank lines (read_json skips them: its order is not the file's numbering), or
+            # something to report at its exact line.
+            self._drop(table)
+            return None
+        return _Staged(self._account(source, counts, 0, fast=True), [], table, "rowid + 1")
+
+    def _jsonl_slow(self, source: LocalInput, scan: _bytescan.LineCount) -> _Staged:
+        """Every physical line, numbered, checked and taken apart in SQL."""
+        path, compressed = source.path, source.compressed
+        reasons = dict(source.reasons)
+        if not scan.line_reader_ready:
+            clean = self.workdir / f"sanitized-{source.index}.jsonl"
+            reasons.update(_bytescan.sanitize(path, compressed, clean).reasons)
+            path, compressed = clean, False
+        params = Params()
+        reader = (
+            f"SELECT line FROM read_csv({params(str(path))}, "
+            f"columns={{'line': 'VARCHAR'}}, delim={params(_bytescan.LINE_READER_DELIMITER)}, "
+            f"quote='', escape='', header=false, auto_detect=false, "
+            f"max_line_size={MAX_LINE}, compression={params('gzip' if compressed else 'none')})"
+        )
+        try:
+            self.con.execute(f"CREATE OR REPLACE TEMP TABLE {ROWS} AS {reader}", params.values)
+        except duckdb.Error as error:
+            raise EventDataError(
+                f"cannot read {source.name}: {_first_line(error)}", file=source.name
+            ) from None
+        finally:
+            if path != source.path:
+                path.unlink(missing_ok=True)
+        numbered = f"(SELECT rowid + 1 AS _line, line FROM {ROWS})"
+        rows_sql, rows_params = self._json_rows(numbered)
+        params = Params()
+        params.values = list(rows_params)
+        table = f"_obligo_input_{source.index}"
+        counts = self._typed(table, rows_sql, params, "exact")
+        rejections: list[Rejection] = []
+        if counts.bad:
+            # Take apart again only the bad lines, to say what is wrong with them.
+            bad_rows = (
+                f"(SELECT * FROM {numbered} WHERE _line IN (SELECT _line FROM {table} WHERE _bad))"
+            )
+            detail_sql, detail_values = self._json_rows(bad_rows)
+            detail_params = Params()
+            detail_params.values = list(detail_values)
+            rejections = self._details(source, detail_sql, detail_params, "exact", reasons)
+        self._drop(ROWS)
+        account = self._account(source, counts, len(rejections), fast=False)
+        return _Staged(account, rejections, table)
+
+    def _json_rows(self, lines: str) -> tuple[str, list[Any]]:
+        """Rows of a line table: the line's JSON problem, and every source field as text.
+
+        As ``read_json`` does, a key read twice in one object is an error; keys not read may
+        repeat (so that both paths judge a line alike). The values are taken apart a second
+        time, as JSON, only for lines where one looks like an object or an array.
+        """
+        sources = self.plan.sources
+        params = Params()
+        as_text = params(json.dumps({name: "VARCHAR" for name in sources}))
+        as_json = params(json.dumps({name: "JSON" for name in sources}))
+        blanks = params(" \t\r")
+        read_keys = params(list(sources))
+        keys = f"list_filter(json_keys(line), lambda k: list_contains({read_keys}, k))"
+        repeated = f"len({keys}) <> len(list_distinct({keys}))"
+        looks_nested = " OR ".join(
+            f"left(struct_extract_at(v, {j + 1}), 1) IN ('{{', '[')" for j in range(len(sources))
+        )
+        fields = ", ".join(
+            f"struct_extract_at(v, {j + 1}) AS s{j}, "
+            f"coalesce(json_type(struct_extract_at(z, {j + 1})) IN ('OBJECT', 'ARRAY'), FALSE) "
+            f"AS z{j}"
+            for j in range(len(sources))
+        )
+        sql = (
+            f"SELECT _line, _jp, CASE WHEN _jp IS NOT NULL THEN line END AS _text, {fields} "
+            f"FROM (SELECT _line, line, _jp, v, "
+            f"CASE WHEN {looks_nested} THEN from_json(line, {as_json}) END AS z "
+            f"FROM (SELECT _line, line, _jp, "
+            f"CASE WHEN _jp IS NULL THEN from_json(line, {as_text}) END AS v "
+            f"FROM (SELECT _line, line, "
+            f"CASE WHEN NOT json_valid(line) THEN {JSON_NOT_JSON} "
+            f"WHEN json_type(line) <> 'OBJECT' THEN {JSON_NOT_OBJECT} "
+            f"WHEN {repeated} THEN {JSON_DUPLICATE_KEY} END AS _jp "
+            f"FROM {lines} WHERE line IS NOT NULL AND trim(line, {blanks}) <> '')))"
+        )
+        return sql, params.values
+
+    # --------------------------------------------------------------------------------- CSV
+    def _csv(self, source: LocalInput) -> _Staged:
+        header = _csv_header(source)
+        if header is None:
+            return _Staged(InputAccount(source.name, source.format))
+        position: dict[str, int] = {}
+        for k, name in enumerate(header):
+            position.setdefault(name, k)
+        columns = {f"c{k}": "VARCHAR" for k in range(len(header))}
+        picks = ", ".join(
+            (f"c{position[name]}" if name in position else "NULL::VARCHAR") + f" AS s{j}"
+            for j, name in enumerate(self.plan.sources)
+        )
+
+        def read(path: Path, compressed: bool, tolerant: bool) -> None:
+            params = Params()
+            options = (
+                f", ignore_errors=true, store_rejects=true, rejects_table='{CSV_REJECTS}', "
+                f"rejects_scan='{CSV_SCANS}'"
+                if tolerant
+                else ""
+            )
+            sql = (
+                f"SELECT {picks} FROM read_csv({params(str(path))}, "
+                f"header=true, columns={params(columns)}, delim=',', quote='\"', escape='\"', "
+                f"auto_detect=false, strict_mode=true, max_line_size={MAX_LINE}, "
+                f"compression={params('gzip' if compressed else 'none')}{options})"
+            )
+            self._drop(CSV_REJECTS, CSV_SCANS)
+            self.con.execute(f"CREATE OR REPLACE TEMP TABLE {ROWS} AS {sql}", params.values)
+
+        structural: dict[int, str] = {}
+        try:
+            read(source.path, source.compressed, tolerant=False)
+        except duckdb.Error:
+            try:
+                read(source.path, source.compressed, tolerant=True)
+            except duckdb.Error as error:
+                # DuckDB's CSV reader stops at a file that mixes LF and CRLF line ends.
+                normalized = self.workdir / f"normalized-{source.index}.csv"
+                _bytescan.normalize_line_ends(source.path, source.compressed, normalized)
+                try:
+                    read(normalized, False, tolerant=True)
+                except duckdb.Error:
+                    raise EventDataError(
+                        f"cannot read {source.name}: {_first_line(error)}", file=source.name
+                    ) from None
+                finally:
+                    normalized.unlink(missing_ok=True)
+            for line, kinds, message in self.con.execute(
+                f"SELECT line, list(DISTINCT error_type ORDER BY error_type), min(error_message) "
+                f"FROM {CSV_REJECTS} GROUP BY line ORDER BY line"
+            ).fetchall():
+                structural[int(line)] = _csv_reason(list(kinds), str(message))
+            self._drop(CSV_REJECTS, CSV_SCANS)
+        skipped = sorted(
+            set(structural) | set(_bytescan.empty_lines(source.path, source.compressed))
+        )
+        self._drop(CSV_SKIPPED)
+        if skipped:
+            # Row k (1-based) is line k + 1 (the header is line 1) plus the skipped lines before
+            # it: skipped line s_j (j-th, sorted) has s_j - 1 - j rows before it.
+            self.con.execute(
+                f"CREATE TEMP TABLE {CSV_SKIPPED} AS SELECT g, max(c) AS c FROM "
+                f"(SELECT unnest($1::BIGINT[]) - 1 - unnest($2::BIGINT[]) AS g, "
+                f"unnest($2::BIGINT[]) AS c) GROUP BY g",
+                [skipped, list(range(1, len(skipped) + 1))],
+            )
+            line = "r._n + 1 + coalesce(k.c, 0)"
+            join = f" ASOF LEFT JOIN {CSV_SKIPPED} k ON r._n > k.g"
+        else:
+            line, join = "r._n + 1", ""
+        sources = ", ".join(f"r.s{j}" for j in range(len(self.plan.sources)))
+        rows_sql = (
+            f"SELECT {line} AS _line, NULL::INTEGER AS _jp, NULL::VARCHAR AS _text, {sources} "
+            f"FROM (SELECT rowid + 1 AS _n, * FROM {ROWS}) r{join}"
+        )
+        table = f"_obligo_input_{source.index}"
+        counts = self._typed(table, rows_sql, Params(), "none")
+        rejections = [
+            Rejection(source.name, line_no, reason, source.index)
+            for line_no, reason in structural.items()
+        ]
+        if counts.bad:
+            rejections += self._details(source, rows_sql, Params(), "none")
+        self._drop(ROWS, CSV_SKIPPED)
+        account = self._account(
+            source, counts, len(rejections), fast=not structural and not counts.bad
+        )
+        return _Staged(account, rejections, table)
+
+    # ----------------------------------------------------------------------------- Parquet
+    def _parquet(self, source: LocalInput) -> _Staged:
+        try:
+            described = self.con.execute(
+                "DESCRIBE SELECT * FROM read_parquet($1)", [str(source.path)]
+            ).fetchall()
+        except duckdb.Error as error:
+            raise EventDataError(
+                f"cannot read {source.name}: {_first_line(error)}", file=source.name
+            ) from None
+        types = {str(row[0]): str(row[1]) for row in described}
+        picks = ", ".join(
+            f"{_parquet_text(name, types.get(name))} AS s{j}"
+            for j, name in enumerate(self.plan.sources)
+        )
+        params = Params()
+        rows_sql = (
+            f"SELECT file_row_number + 1 AS _line, NULL::INTEGER AS _jp, NULL::VARCHAR AS _text, "
+            f"{picks} FROM read_parquet({params(str(source.path))}, file_row_number=true)"
+        )
+        path_values = list(params.values)
+        table = f"_obligo_input_{source.index}"
+        counts = self._typed(table, rows_sql, params, "none")
+        rejections: list[Rejection] = []
+        if counts.bad:
+            detail = Params()
+            detail.values = list(path_values)
+            rejections = self._details(source, rows_sql, detail, "none")
+        account = self._account(source, counts, len(rejections), fast=not counts.bad)
+        return _Staged(account, rejections, table)
+
+    # ------------------------------------------------------------------------------ reasons
+    def _reason(self, row: dict[str, Any]) -> str:
+        problem = row["_jp"]
+        if problem == JSON_NOT_JSON:
+            return _json_error(row["_text"])
+        if problem == JSON_NOT_OBJECT:
+            return "not a JSON object"
+        if problem == JSON_DUPLICATE_KEY:
+            return _duplicate_key(row["_text"])
+        if row["_no_type"]:
+            if row["r0"] is not None and row["p0"]:
+                return "`type` is not a text"
+            return "record without `type`"
+        schema, plan = self.log.schema, self.plan
+        record_type = row["r0"]
+        reasons: list[str] = []
+        for i, (name, kind) in enumerate(zip(plan.names, plan.kinds, strict=True)):
+            if not row[f"p{i}"]:
+                continue
+            shown = f"`{name}`"
+            source_name = schema.source_of(name, record_type)
+            if source_name != name:
+                shown += f" (read from `{source_name}`)"
+            value = _show(row[f"r{i}"])
+            if kind is FieldType.TEXT:
+                reasons.append(f"{shown} is a JSON object or array, not a value")
+            elif kind is FieldType.NUMBER:
+                reasons.append(f"{shown} is not a number: {value}")
+            elif kind is FieldType.BOOLEAN:
+                reasons.append(f"{shown} is not true or false: {value}")
+            elif row[f"g{i}"]:
+                reasons.append(
+                    f"{shown} {value} does not exist in {plan.timezone}: it falls in a "
+                    f"daylight-saving gap"
+                )
+            else:
+                reasons.append(f"{shown} is not an RFC 3339 timestamp: {value}")
+        if row["_order"]:
+            end = _show(row["r" + str(plan.names.index("end"))])
+            start = _show(row["r" + str(plan.names.index("start"))])
+            reasons.append(f"ends before it starts (`end` {end} is before `start` {start})")
+        return "; ".join(reasons) or "rejected"
+
+
+# ------------------------------------------------------------------------------------- helpers
+
+
+def _zone_name(zone: ZoneInfo) -> str:
+    return zone.key if getattr(zone, "key", None) else str(zone)
+
+
+def _compression(source: LocalInput) -> str:
+    return "gzip" if source.compressed else "none"
+
+
+def _first_line(error: BaseException) -> str:
+    text = str(error).strip()
+    return text.splitlines()[0] if text else type(error).__name__
+
+
+def _show(value: Any, limit: int = 60) -> str:
+    text = json.dumps(value, ensure_ascii=False)
+    return text if len(text) <= limit else text[: limit - 4] + '..."'
+
+
+def _json_error(text: str | None) -> str:
+    if text is None:
+        return "not valid JSON"
+    try:
+        json.loads(text)
+    except ValueError as error:
+        detail = getattr(error, "msg", str(error))
+        column = getattr(error, "colno", None)
+        return f"not valid JSON ({detail} at column {column})" if column else "not valid JSON"
+    return "not valid JSON"
+
+
+def _duplicate_key(text: str | None) -> str:
+    duplicate: list[str] = []
+
+    def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
+        seen: set[str] = set()
+        for key, _ in items:
+            if key in seen and not duplicate:
+                duplicate.append(key)
+            seen.add(key)
+        return dict(items)
+
+    if text is not None:
+        with contextlib.suppress(ValueError):
+            json.loads(text, object_pairs_hook=pairs)
+    if duplicate:
+        return f"the key {_show(duplicate[0])} appears twice"
+    return "a key appears twice"
+
+
+def _csv_header(source: LocalInput) -> list[str] | None:
+    try:
+        with _bytescan.open_bytes(source.path, source.compressed) as raw:
+            first = raw.readline(MAX_LINE)
+    except OSError as error:
+        raise EventDataError(f"cannot read {source.name}: {error}", file=source.name) from None
+    if not first.strip():
+        return None
+    try:
+        text = first.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise EventDataError(
+            f"{source.name}: the header is not valid UTF-8", file=source.name, line=1
+        ) from None
+    return next(csv.reader([text.rstrip("\r\n")]), [])
+
+
+_CSV_REASONS = {
+    "MISSING COLUMNS": "fewer cells than the header",
+    "TOO MANY COLUMNS": "more cells than the header",
+    "UNQUOTED VALUE": "a quote that is not closed, or text after a closing quote",
+    "INVALID ENCODING": "not valid UTF-8",
+    "INVALID UNICODE": "not valid UTF-8",
+    "LINE SIZE OVER MAXIMUM": "a line too long",
+}
+
+
+def _csv_reason(kinds: list[str], message: str) -> str:
+    reasons = [_CSV_REASONS[k] for k in kinds if k in _CSV_REASONS]
+    return "; ".join(reasons) if reasons else f"not a CSV row ({message})"
+
+
+def _parquet_text(name: str, kind: str | None) -> str:
+    """A Parquet column as the text the typing step reads (timestamps keep their offset)."""
+    if kind is None:
+        return "NULL::VARCHAR"
+    column = quote_ident(name)
+    if kind.startswith("TIMESTAMP WITH TIME ZONE"):
+        return f"strftime(timezone('UTC', {column}), '%Y-%m-%dT%H:%M:%S.%fZ')"
+    if kind.startswith("TIMESTAMP"):
+        return f"strftime({column}::TIMESTAMP, '%Y-%m-%dT%H:%M:%S.%f')"
+    if kind == "BOOLEAN":
+        return f"CASE WHEN {column} THEN 'true' WHEN NOT {column} THEN 'false' END"
+    return f"CAST({column} AS VARCHAR)"
+
+
+def _conflict_rejections(
+    conflicts: list[Conflict], sources: list[LocalInput], accounts: list[InputAccount]
+) -> tuple[list[Rejection], list[InputAccount]]:
+    names = {s.index: s.name for s in sources}
+    found: list[Rejection] = []
+    lost: dict[int, int] = {}
+    for conflict in conflicts:
+        first = f"{names[conflict.first[0]]}:{conflict.first[1]}"
+        second = f"{names[conflict.second[0]]}:{conflict.second[1]}"
+        label = f"{conflict.record_type} record {_show(conflict.record_id)}"
+        if conflict.ends_before_start:
+            reason = (
+                f"{label}: merged, it ends before it starts (`start` from {first}, "
+                f"`end` from {second})"
+            )
+        else:
+            reason = (
+                f"{label}: the records at {first} and {second} disagree on `{conflict.field}` "
+                f"({_show_value(conflict.first[2])} and {_show_value(conflict.second[2])}) "
+                f"and no later `updated` decides"
+            )
+        for source, line in conflict.members:
+            found.append(Rejection(names[source], line, reason, source))
+            lost[source] = lost.get(source, 0) + 1
+    updated = [
+        replace(a, records=a.records - lost.get(i, 0), rejected=a.rejected + lost.get(i, 0))
+        for i, a in enumerate(accounts)
+    ]
+    return found, updated
+
+
+def _show_value(value: Any) -> str:
+    """A typed value as a message shows it: numbers plain, texts and instants quoted."""
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f")
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dt.datetime):
+        return _show(value.isoformat())
+    return _show(value)

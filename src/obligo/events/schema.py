@@ -1,0 +1,287 @@
+"""What a contract reads from an event log: record types, fields with their types, name mappings.
+
+The log itself carries no schema: a CSV cell is text and a JSON number may stand for anything. The
+contract's use of a field says what it is (``severity <= 2`` makes ``severity`` a number,
+``duration from opened to resolved`` makes ``opened`` and ``resolved`` timestamps), and
+:func:`schema_for` collects these uses into an :class:`EventSchema` that the loader reads with.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import Enum
+from types import MappingProxyType
+from typing import Any
+
+from pydantic import BaseModel
+
+from obligo.model.base import Boolean, DateValue, LiteralValue, Number, Percent, Text
+from obligo.model.conditions import Compare, FieldOf, Member, Presence, Selection
+from obligo.model.contract import Contract, FieldMapping, NoticeRule, Service
+from obligo.model.metrics import Aggregate, DurationSpec, SliceAtLeast, SliceEvery
+
+
+class FieldType(Enum):
+    """The type a field is read as; its SQL type in the ``events`` table is :attr:`sql`."""
+
+    TEXT = "text"
+    NUMBER = "number"
+    BOOLEAN = "boolean"
+    TIMESTAMP = "timestamp"
+
+    @property
+    def sql(self) -> str:
+        """``VARCHAR``, ``DECIMAL(38, 9)`` (exact, 9 decimal places), ``BOOLEAN``, ``TIMESTAMPTZ``."""
+        return _SQL_TYPES[self]
+
+
+_SQL_TYPES = {
+    FieldType.TEXT: "VARCHAR",
+    FieldType.NUMBER: "DECIMAL(38, 9)",
+    FieldType.BOOLEAN: "BOOLEAN",
+    FieldType.TIMESTAMP: "TIMESTAMPTZ",
+}
+
+#: Fields every schema has, with their fixed types.
+RESERVED_FIELDS: Mapping[str, FieldType] = MappingProxyType(
+    {
+        "type": FieldType.TEXT,
+        "id": FieldType.TEXT,
+        "time": FieldType.TIMESTAMP,
+        "start": FieldType.TIMESTAMP,
+        "end": FieldType.TIMESTAMP,
+        "updated": FieldType.TIMESTAMP,
+    }
+)
+
+#: Fields of billing records, read whenever a service takes its fee from the log.
+INVOICE_FIELDS: Mapping[str, FieldType] = MappingProxyType(
+    {"period": FieldType.TEXT, "amount": FieldType.TEXT, "currency": FieldType.TEXT}
+)
+
+#: Columns the ``events`` table adds to the schema's fields.
+BOOKKEEPING_COLUMNS = ("_input", "_line")
+
+
+@dataclass(frozen=True)
+class FieldSource:
+    """Canonical ``field`` is read from ``source`` (in records of ``record_type``, or in all)."""
+
+    field: str
+    source: str
+    record_type: str | None = None
+
+    def __str__(self) -> str:
+        where = f" in {self.record_type} records" if self.record_type else ""
+        return f"{self.field} <- {self.source}{where}"
+
+
+@dataclass(frozen=True)
+class EventSchema:
+    """The fields and record types a contract reads, and where each field comes from.
+
+    ``fields`` maps canonical names to types, in a stable order (``type``, ``id``, ``time``,
+    ``start``, ``end``, ``updated``, then the others by name). ``mappings`` holds one entry per
+    renamed field, at most one for all records and one per record type; a field without an entry
+    is read under its own name. ``timezone`` is the contract's, used for dates in conditions.
+    """
+
+    fields: Mapping[str, FieldType]
+    record_types: frozenset[str]
+    mappings: tuple[FieldSource, ...] = ()
+    timezone: str = "UTC"
+
+    def __post_init__(self) -> None:
+        fields = dict(RESERVED_FIELDS)
+        for name, kind in self.fields.items():
+            if name in RESERVED_FIELDS and kind is not RESERVED_FIELDS[name]:
+                raise ValueError(f"field {name!r} is always {RESERVED_FIELDS[name].value}")
+            if name in BOOKKEEPING_COLUMNS:
+                raise ValueError(f"{name!r} is reserved for the events table's bookkeeping")
+            if not name:
+                raise ValueError("a field name cannot be empty")
+            fields[name] = kind
+        ordered = {name: fields[name] for name in RESERVED_FIELDS}
+        ordered.update({name: fields[name] for name in sorted(fields) if name not in ordered})
+        object.__setattr__(self, "fields", MappingProxyType(ordered))
+        for entry in self.mappings:
+            if entry.field == "type" and entry.record_type is not None:
+                raise ValueError("the record type field can only be mapped for all records")
+        seen = {(m.field, m.record_type) for m in self.mappings}
+        if len(seen) != len(self.mappings):
+            raise ValueError("a field is mapped twice for the same records")
+
+    def source_of(self, name: str, record_type: str | None = None) -> str:
+        """The name the log uses for canonical field ``name`` in records of ``record_type``."""
+        general = name
+        for entry in self.mappings:
+            if entry.field != name:
+                continue
+            if entry.record_type is None:
+                general = entry.source
+            elif entry.record_type == record_type:
+                return entry.source
+        return general
+
+    def sources(self) -> list[str]:
+        """Every name the loader reads from the log, without repeats, in a stable order."""
+        names = {self.source_of(name): None for name in self.fields}
+        for entry in self.mappings:
+            if entry.field in self.fields:
+                names.setdefault(entry.source, None)
+        return list(names)
+
+
+# ----------------------------------------------------------------------------- schema_for
+
+
+def schema_for(
+    contract: Contract, extra_mappings: Mapping[str, str] = MappingProxyType({})
+) -> EventSchema:
+    """The event schema of a contract and of the levels it imports.
+
+    ``extra_mappings`` come from the command line (``start=begin_time``: canonical ``start`` is
+    read from ``begin_time``) and apply to every record type, replacing the contract's mappings
+    of the same field. Of the contract's own mappings a per-record-type one beats a general one,
+    and the contract's beat those of the levels it imports.
+
+    Types: a field's type comes first from a structural use (aggregated or summed: number;
+    duration or notice bounds: timestamp; grouped by (``, by priority``), ``every zone in`` or
+    ``distinct site values``: text; invoice fields: text), then from the literals it is compared with (number or percentage: number; text: text;
+    true/false: boolean; date: timestamp). Uses that disagree at the same level make the field
+    text, which every value can be read as. A field only tested with ``is missing`` is text.
+    """
+    collector = _Collector()
+    collector.walk_contract(contract)
+    fields: dict[str, FieldType] = {}
+    for name in {**collector.structural, **collector.compared}:
+        if name in RESERVED_FIELDS:
+            continue
+        kinds = collector.structural.get(name) or collector.compared.get(name) or set()
+        if len(kinds) == 1:
+            fields[name] = next(iter(kinds))
+        else:
+            fields[name] = FieldType.TEXT
+    mappings = _resolve_mappings(collector.mappings, extra_mappings)
+    return EventSchema(
+        fields=fields,
+        record_types=frozenset(collector.record_types),
+        mappings=mappings,
+        timezone=_timezone_of(contract) or "UTC",
+    )
+
+
+def _timezone_of(contract: Contract) -> str | None:
+    if contract.timezone:
+        return contract.timezone
+    for level in contract.imported:
+        found = _timezone_of(level)
+        if found:
+            return found
+    return None
+
+
+def _resolve_mappings(
+    levels: list[list[FieldMapping]], extra: Mapping[str, str]
+) -> tuple[FieldSource, ...]:
+    resolved: dict[tuple[str, str | None], str] = {}
+    # `levels` runs from the contract itself (0) to the most distant import: apply in reverse so
+    # that nearer levels replace farther ones.
+    for mappings in reversed(levels):
+        for mapping in mappings:
+            resolved[(mapping.target, mapping.record_type)] = mapping.source
+    for target, source in extra.items():
+        for key in [k for k in resolved if k[0] == target]:
+            del resolved[key]
+        resolved[(target, None)] = source
+    entries = [
+        FieldSource(field=target, source=source, record_type=record_type)
+        for (target, record_type), source in resolved.items()
+        if source != target or record_type is not None
+    ]
+    entries.sort(key=lambda e: (e.field, e.record_type or ""))
+    return tuple(entries)
+
+
+def literal_type(value: LiteralValue) -> FieldType | None:
+    """The field type a literal compared with a field implies (None: it implies none)."""
+    if isinstance(value, Number | Percent):
+        return FieldType.NUMBER
+    if isinstance(value, Text):
+        return FieldType.TEXT
+    if isinstance(value, Boolean):
+        return FieldType.BOOLEAN
+    if isinstance(value, DateValue):
+        return FieldType.TIMESTAMP
+    return None
+
+
+@dataclass
+class _Collector:
+    record_types: set[str] = field(default_factory=set)
+    structural: dict[str, set[FieldType]] = field(default_factory=dict)
+    compared: dict[str, set[FieldType]] = field(default_factory=dict)
+    mappings: list[list[FieldMapping]] = field(default_factory=list)
+
+    def walk_contract(self, contract: Contract, depth: int = 0) -> None:
+        while len(self.mappings) <= depth:
+            self.mappings.append([])
+        self.mappings[depth].extend(contract.mappings)
+        for name, value in contract:
+            if name == "imported":
+                continue
+            self._walk(value)
+        for level in contract.imported:
+            self.walk_contract(level, depth + 1)
+
+    def _use(self, table: dict[str, set[FieldType]], name: str, kind: FieldType | None) -> None:
+        kinds = table.setdefault(name, set())
+        if kind is not None:
+            kinds.add(kind)
+
+    def _walk(self, value: Any) -> None:
+        if isinstance(value, tuple | list):
+            for item in value:
+                self._walk(item)
+            return
+        if not isinstance(value, BaseModel):
+            return
+        self._visit(value)
+        for _, child in value:
+            self._walk(child)
+
+    def _visit(self, node: BaseModel) -> None:
+        structural, compared = self.structural, self.compared
+        if isinstance(node, Selection):
+            self.record_types.add(node.record_type)
+        elif isinstance(node, Compare):
+            self._use(compared, node.field, literal_type(node.value))
+        elif isinstance(node, Member):
+            self._use(compared, node.field, None)
+            for item in node.values:
+                self._use(compared, node.field, literal_type(item))
+        elif isinstance(node, Presence):
+            self._use(compared, node.field, None)
+        elif isinstance(node, FieldOf):
+            self._use(structural, node.field, FieldType.NUMBER)
+        elif isinstance(node, Aggregate):
+            if node.field is not None:
+                self._use(structural, node.field, FieldType.NUMBER)
+        elif isinstance(node, DurationSpec):
+            self._use(structural, node.start_field, FieldType.TIMESTAMP)
+            self._use(structural, node.end_field, FieldType.TIMESTAMP)
+        elif isinstance(node, NoticeRule):
+            self._use(structural, node.announced_field, FieldType.TIMESTAMP)
+            self._use(structural, node.before_field, FieldType.TIMESTAMP)
+        elif isinstance(node, SliceEvery | SliceAtLeast):
+            self._use(structural, node.field, FieldType.TEXT)
+        elif isinstance(node, Service):
+            if node.fee_from is not None:
+                for name, kind in INVOICE_FIELDS.items():
+                    self._use(structural, name, kind)
+        # `, by priority` on a measure, `fee from ..., by region`: grouped values are texts.
+        for attribute in ("group_by", "fee_group_by"):
+            grouped = getattr(node, attribute, None)
+            if isinstance(grouped, str):
+                self._use(structural, grouped, FieldType.TEXT)

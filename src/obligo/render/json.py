@@ -1,0 +1,24 @@
+"""The JSON form of a report: deterministic (the same inputs give the same bytes), documented
+by a JSON Schema generated from the report model (``docs/report.schema.json``)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from obligo.report.model import Report
+
+
+def report_json(reports: list[Report]) -> str:
+    """One report as an object, several as an array; keys in model order, two-space indent."""
+    data: Any = [r.model_dump(mode="json") for r in reports]
+    if len(reports) == 1:
+        data = data[0]
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+
+
+def report_schema() -> str:
+    schema = Report.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "obligo evaluation report"
+    return json.dumps(schema, indent=2, sort_keys=True) + "\n"

@@ -1,0 +1,194 @@
+"""Records of one type with the same id merge field by field, whatever their order."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from obligo.events import EventLog, EventRejectedError, EventSchema, FieldType
+
+UTC = dt.UTC
+SCHEMA = EventSchema(
+    fields={
+        "severity": FieldType.NUMBER,
+        "cause": FieldType.TEXT,
+        "priority": FieldType.TEXT,
+        "opened": FieldType.TIMESTAMP,
+        "resolved": FieldType.TIMESTAMP,
+    },
+    record_types=frozenset({"incident", "ticket"}),
+)
+
+
+def write(path: Path, records: list[dict[str, Any]]) -> Path:
+    path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    return path
+
+
+def load(inputs: list[Any], **options: Any) -> EventLog:
+    return EventLog.load(inputs, SCHEMA, ZoneInfo("UTC"), **options)
+
+
+def events(log: EventLog) -> list[tuple[Any, ...]]:
+    return log.connection.execute(
+        'SELECT "type", "id", severity, cause, priority, "start", "end", updated, _input, _line '
+        'FROM events ORDER BY "type", "id" NULLS FIRST, _input, _line'
+    ).fetchall()
+
+
+def at(hour: int, minute: int = 0) -> str:
+    return f"2026-03-04T{hour:02d}:{minute:02d}:00Z"
+
+
+def instant(hour: int, minute: int = 0) -> dt.datetime:
+    return dt.datetime(2026, 3, 4, hour, minute, tzinfo=UTC)
+
+
+def test_a_value_beats_a_missing_one(tmp_path: Path) -> None:
+    path = write(
+        tmp_path / "log.jsonl",
+        [
+            {"type": "incident", "id": "INC-1", "start": at(10), "severity": 2},
+            {"type": "incident", "id": "INC-1", "end": at(11), "severity": None, "cause": "x"},
+            {"type": "ticket", "id": "INC-1", "priority": "P1"},  # another type: not merged
+            {"type": "incident", "id": "INC-2", "start": at(9)},
+            {"type": "incident", "start": at(8)},  # no id: never merged
+            {"type": "incident", "start": at(8)},
+        ],
+    )
+    with load([path]) as log:
+        assert log.merges == 1
+        assert events(log) == [
+            ("incident", None, None, None, None, instant(8), None, None, 0, 5),
+            ("incident", None, None, None, None, instant(8), None, None, 0, 6),
+            ("incident", "INC-1", Decimal(2), "x", None, instant(10), instant(11), None, 0, 1),
+            ("incident", "INC-2", None, None, None, instant(9), None, None, 0, 4),
+            ("ticket", "INC-1", None, None, "P1", None, None, None, 0, 3),
+        ]
+        assert log.inputs[0].records == 6
+
+
+def test_the_later_update_wins(tmp_path: Path) -> None:
+    records: list[dict[str, Any]] = [
+        {"type": "incident", "id": "I", "severity": 1, "end": at(11), "updated": at(12)},
+        {"type": "incident", "id": "I", "severity": 2, "cause": "a", "updated": at(13)},
+        {"type": "incident", "id": "I", "severity": 3, "cause": "b", "updated": at(12, 30)},
+        {"type": "incident", "id": "I", "start": at(10)},  # no updated, but nothing to disagree on
+    ]
+    with load([write(tmp_path / "a.jsonl", records)]) as log:
+        assert log.merges == 3
+        assert events(log) == [
+            ("incident", "I", Decimal(2), "a", None, instant(10), instant(11), instant(13), 0, 1)
+        ]
+
+
+def test_equal_values_do_not_conflict(tmp_path: Path) -> None:
+    records = [
+        {"type": "incident", "id": "I", "severity": 1, "start": "2026-03-04T11:00:00+01:00"},
+        {"type": "incident", "id": "I", "severity": 1.0, "start": at(10)},
+    ]
+    with load([write(tmp_path / "a.jsonl", records)]) as log:
+        assert log.merges == 1
+        assert len(events(log)) == 1
+
+
+def test_a_conflict_names_both_lines(tmp_path: Path) -> None:
+    first = write(
+        tmp_path / "a.jsonl",
+        [
+            {"type": "incident", "id": "I", "severity": 1},
+            {"type": "incident", "id": "J", "severity": 1},
+        ],
+    )
+    second = write(
+        tmp_path / "b.jsonl",
+        [
+            {"type": "incident", "id": "K", "severity": 1},
+            {"type": "incident", "id": "I", "severity": 2},
+        ],
+    )
+    with pytest.raises(EventRejectedError) as caught:
+        load([first, second])
+    reason = (
+        f'incident record "I": the records at {first}:1 and {second}:2 disagree on `severity` '
+        "(1 and 2) and no later `updated` decides"
+    )
+    assert [(r.file, r.line, r.reason) for r in caught.value.rejections] == [
+        (str(first), 1, reason),
+        (str(second), 2, reason),
+    ]
+    with load([first, second], skip_invalid=True) as log:
+        assert [row[1] for row in events(log)] == ["J", "K"]
+        assert log.merges == 0
+        assert [(a.records, a.rejected) for a in log.inputs] == [(1, 1), (1, 1)]
+
+
+def test_a_record_without_updated_may_be_the_latest(tmp_path: Path) -> None:
+    records = [
+        {"type": "incident", "id": "I", "severity": 1, "updated": at(12)},
+        {"type": "incident", "id": "I", "severity": 2},
+    ]
+    with pytest.raises(EventRejectedError, match="disagree on `severity`"):
+        load([write(tmp_path / "a.jsonl", records)])
+    # ... but when it agrees with the latest, the earlier value is overruled all the same.
+    records = [
+        {"type": "incident", "id": "I", "severity": 1, "updated": at(11)},
+        {"type": "incident", "id": "I", "severity": 2, "updated": at(12)},
+        {"type": "incident", "id": "I", "severity": 2},
+    ]
+    with load([write(tmp_path / "b.jsonl", records)]) as log:
+        assert events(log)[0][2] == Decimal(2)
+
+
+def test_tied_updates_conflict(tmp_path: Path) -> None:
+    records = [
+        {"type": "incident", "id": "I", "cause": "a", "updated": at(12)},
+        {"type": "incident", "id": "I", "cause": "b", "updated": at(12)},
+        {"type": "incident", "id": "I", "cause": "c", "updated": at(11)},
+    ]
+    with pytest.raises(EventRejectedError) as caught:
+        load([write(tmp_path / "a.jsonl", records)])
+    assert [r.line for r in caught.value.rejections] == [1, 2, 3]
+    assert ":1 and " in caught.value.rejections[0].reason
+    assert '("a" and "b")' in caught.value.rejections[0].reason
+
+
+def test_merged_record_ending_before_it_starts(tmp_path: Path) -> None:
+    records = [
+        {"type": "incident", "id": "I", "start": at(12)},
+        {"type": "incident", "id": "I", "end": at(11)},
+    ]
+    path = write(tmp_path / "a.jsonl", records)
+    with pytest.raises(EventRejectedError) as caught:
+        load([path])
+    assert caught.value.rejections[0].reason == (
+        f'incident record "I": merged, it ends before it starts (`start` from {path}:1, '
+        f"`end` from {path}:2)"
+    )
+
+
+def test_merging_does_not_depend_on_order(tmp_path: Path) -> None:
+    records = [
+        {"type": "ticket", "id": "T", "priority": "P2", "updated": at(9)},
+        {"type": "ticket", "id": "T", "priority": "P1", "updated": at(10), "opened": at(8)},
+        {"type": "ticket", "id": "T", "resolved": at(11)},
+        {"type": "ticket", "id": "U", "priority": "P3"},
+    ]
+    results = []
+    for order in ([0, 1, 2, 3], [3, 2, 1, 0], [1, 3, 0, 2]):
+        path = write(tmp_path / f"log-{order[0]}.jsonl", [records[i] for i in order])
+        with load([path]) as log:
+            results.append(
+                log.connection.execute(
+                    'SELECT "id", priority, opened, resolved, updated FROM events ORDER BY "id"'
+                ).fetchall()
+            )
+            assert log.merges == 2
+    assert results[0] == results[1] == results[2]
+    assert results[0][0] == ("T", "P1", instant(8), instant(11), instant(10))

@@ -1,0 +1,350 @@
+"""Bad data is reported at its file and line, never dropped silently; timestamps and their zones."""
+
+from __future__ import annotations
+
+import datetime as dt
+import gzip
+import json
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from obligo.errors import EventDataError
+from obligo.events import EventLog, EventRejectedError, EventSchema, FieldType
+
+BERLIN = ZoneInfo("Europe/Berlin")
+UTC = dt.UTC
+
+SCHEMA = EventSchema(
+    fields={
+        "service": FieldType.TEXT,
+        "severity": FieldType.NUMBER,
+        "ok": FieldType.BOOLEAN,
+        "opened": FieldType.TIMESTAMP,
+    },
+    record_types=frozenset({"incident", "probe", "ticket"}),
+)
+
+
+def load(inputs: list[Any], **options: Any) -> EventLog:
+    return EventLog.load(inputs, SCHEMA, BERLIN, **options)
+
+
+def reasons(log: EventLog) -> list[tuple[str, int, str]]:
+    return [(r.file, r.line, r.reason) for r in log.rejections]
+
+
+BAD_LINES = [
+    ('{"type":"probe","time":"2026-03-04T10:00:00Z"}', None),
+    ('{"type":"probe",', "not valid JSON (Expecting property name"),
+    ("[1, 2]", "not a JSON object"),
+    ("null", "not a JSON object"),
+    ('{"type":"probe","ok":true,"ok":false}', 'the key "ok" appears twice'),
+    ('{"service":"api"}', "record without `type`"),
+    ('{"type":"","service":"api"}', "record without `type`"),
+    ('{"type":{"a":1}}', "`type` is not a text"),
+    ('{"type":"probe","time":"2026-03-04"}', '`time` is not an RFC 3339 timestamp: "2026-03-04"'),
+    ('{"type":"probe","time":1772618400}', '`time` is not an RFC 3339 timestamp: "1772618400"'),
+    ('{"type":"probe","time":"2026-02-30T10:00:00Z"}', "`time` is not an RFC 3339 timestamp"),
+    ('{"type":"probe","time":"2026-03-04T24:00:00Z"}', "`time` is not an RFC 3339 timestamp"),
+    ('{"type":"probe","time":"2026-03-04T10:00:00+0100"}', "`time` is not an RFC 3339 timestamp"),
+    ('{"type":"probe","time":"2026-03-04T10:00Z"}', "`time` is not an RFC 3339 timestamp"),
+    (
+        '{"type":"incident","start":"2026-03-04T11:00:00Z","end":"2026-03-04T10:00:00Z"}',
+        'ends before it starts (`end` "2026-03-04T10:00:00Z" is before `start` '
+        '"2026-03-04T11:00:00Z")',
+    ),
+    ('{"type":"incident","severity":"high"}', '`severity` is not a number: "high"'),
+    ('{"type":"incident","severity":NaN}', '`severity` is not a number: "NaN"'),
+    ('{"type":"incident","severity":"1_000"}', '`severity` is not a number: "1_000"'),
+    ('{"type":"probe","ok":"yes"}', '`ok` is not true or false: "yes"'),
+    ('{"type":"probe","ok":1}', '`ok` is not true or false: "1"'),
+    ('{"type":"probe","service":{"name":"api"}}', "`service` is a JSON object or array"),
+    ('{"type":"probe","service":["api"]}', "`service` is a JSON object or array"),
+    ('{"type":"probe","time":"2026-03-29T02:30:00"}', "daylight-saving gap"),
+    ('{"type":"probe","ok":"yes","severity":"x","service":"[legit text]"}', None),
+    ('{"type":"other","ok":"yes","time":"garbage"}', None),  # a type the contract does not use
+]
+
+
+def write(path: Path, text: str) -> Path:
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_every_reason_with_its_line(tmp_path: Path) -> None:
+    text = "".join(line + "\n" for line, _ in BAD_LINES)
+    path = write(tmp_path / "log.jsonl", text)
+    with load([path], skip_invalid=True) as log:
+        got = {r.line: r.reason for r in log.rejections}
+        for number, (_, expected) in enumerate(BAD_LINES, start=1):
+            if expected is None:
+                continue
+            assert expected in got.pop(number), number
+        # The combined line: both of its problems, and the text that looks like JSON is text.
+        assert got.pop(24) == '`ok` is not true or false: "yes"; `severity` is not a number: "x"'
+        assert got == {}
+        account = log.inputs[0]
+        assert (account.lines, account.records, account.unused, account.rejected) == (
+            25,
+            1,
+            1,
+            23,
+        )
+        assert log.connection.execute("SELECT count(*) FROM events").fetchall() == [(1,)]
+        assert not account.fast_path
+
+
+def test_bad_bytes_are_rejected_at_their_line(tmp_path: Path) -> None:
+    path = tmp_path / "log.jsonl"
+    path.write_bytes(
+        b'{"type":"probe","service":"a"}\r\n'
+        b'{"type":"probe","service":"\xff"}\n'
+        b'{"type":"probe","service":"b"}\r{"type":"probe"}\n'
+        b'{"type":"probe","service":"c\x01"}\n'
+        b'{"type":"probe","service":"d\x00"}\n'
+        b'{"type":"probe","service":"\xc3\xa9"}\n'
+    )
+    with load([path], skip_invalid=True) as log:
+        assert [(r.line, r.reason) for r in log.rejections] == [
+            (2, "not valid UTF-8"),
+            (3, "not valid JSON (a carriage return inside the line)"),
+            (4, "not valid JSON (a control character)"),
+            (5, "not valid JSON (a NUL character)"),
+        ]
+        assert log.connection.execute(
+            "SELECT service, _line FROM events ORDER BY _line"
+        ).fetchall() == [("a", 1), ("é", 6)]
+
+
+def test_blank_lines_keep_physical_numbers(tmp_path: Path) -> None:
+    path = write(
+        tmp_path / "log.jsonl",
+        '\n{"type":"probe","service":"a"}\n   \n\n{"type":"probe","service":"b"}\n\n',
+    )
+    with load([path]) as log:
+        assert log.connection.execute(
+            "SELECT service, _line FROM events ORDER BY _line"
+        ).fetchall() == [("a", 2), ("b", 5)]
+        assert log.inputs[0].lines == 2
+        assert not log.inputs[0].fast_path
+
+
+LINE = '{"type":"probe","service":"api","time":"2026-03-%02dT%02d:%02d:%02dZ","ok":true}\n'
+
+
+def test_malformed_line_in_a_large_file(tmp_path: Path) -> None:
+    body = [LINE % (4 + i // 86400, i // 3600 % 24, i // 60 % 60, i % 60) for i in range(100_000)]
+    body[61_234] = '{"type":"probe","service":"api","time":"2026-03-04T10:00:00Z","ok":tru}\n'
+    path = tmp_path / "big.jsonl.gz"
+    path.write_bytes(gzip.compress("".join(body).encode(), compresslevel=1))
+    with load([path], skip_invalid=True) as log:
+        assert [(r.file, r.line) for r in log.rejections] == [(str(path), 61_235)]
+        assert log.rejections[0].reason.startswith("not valid JSON")
+        assert log.inputs[0].records == 99_999
+        assert not log.inputs[0].fast_path
+        # The slow path numbers every line as the file does: line n holds second n - 1.
+        assert log.connection.execute(
+            "SELECT count(*), min(_line), max(_line) FROM events "
+            "WHERE _line <> (epoch(time) - epoch(TIMESTAMPTZ '2026-03-04 00:00:00+00'))::BIGINT + 1"
+        ).fetchall() == [(0, None, None)]
+        assert log.connection.execute("SELECT count(DISTINCT _line) FROM events").fetchall() == [
+            (99_999,)
+        ]
+
+
+def test_a_large_file_on_the_fast_path_is_numbered_in_order(tmp_path: Path) -> None:
+    path = tmp_path / "big.jsonl"
+    path.write_text(
+        "".join(
+            LINE % (4 + i // 86400, i // 3600 % 24, i // 60 % 60, i % 60) for i in range(100_000)
+        )
+    )
+    with EventLog.load([path], SCHEMA, BERLIN, threads=2) as log:
+        assert log.inputs[0].fast_path
+        assert log.connection.execute(
+            "SELECT count(*) FROM events "
+            "WHERE _line <> (epoch(time) - epoch(TIMESTAMPTZ '2026-03-04 00:00:00+00'))::BIGINT + 1"
+        ).fetchall() == [(0,)]
+
+
+def test_the_message_lists_the_first_ten(tmp_path: Path) -> None:
+    text = "".join('{"type":"probe","ok":"maybe"}\n' for _ in range(25))
+    path = write(tmp_path / "log.jsonl", text)
+    with pytest.raises(EventRejectedError) as caught:
+        load([path])
+    error = caught.value
+    assert isinstance(error, EventDataError)
+    assert (error.file, error.line) == (str(path), 1)
+    message = error.message
+    assert message.startswith("25 records were rejected from the event log:")
+    assert f'{path}:10: `ok` is not true or false: "maybe"' in message
+    assert f"{path}:11:" not in message
+    assert "... and 15 more" in message
+    assert len(caught.value.rejections) == 25
+
+
+def test_skip_invalid_goes_on_and_counts(tmp_path: Path) -> None:
+    first = write(tmp_path / "a.jsonl", '{"type":"probe","ok":true}\n{"type":"probe","ok":"x"}\n')
+    second = write(tmp_path / "b.csv", "type,ok\nprobe,false\nprobe,nope\nprobe,true\n")
+    with load([second, first], skip_invalid=True) as log:
+        assert [(r.file, r.line) for r in log.rejections] == [
+            (str(second), 3),
+            (str(first), 2),
+        ]
+        assert log.rejected == 2
+        assert [(a.records, a.rejected) for a in log.inputs] == [(2, 1), (1, 1)]
+        assert log.connection.execute("SELECT count(*) FROM events").fetchall() == [(3,)]
+
+
+# ------------------------------------------------------------------------------ timestamps
+
+
+def times(log: EventLog) -> list[Any]:
+    return [
+        r[0] for r in log.connection.execute('SELECT "time" FROM events ORDER BY _line').fetchall()
+    ]
+
+
+def test_offsets_and_precision(tmp_path: Path) -> None:
+    values = [
+        "2026-03-01T10:15:00Z",
+        "2026-03-01T11:15:00+01:00",
+        "2026-03-01t10:15:00z",
+        "2026-03-01 10:15:00Z",
+        "2026-03-01T10:15:00.1Z",
+        "2026-03-01T10:15:00.123456789Z",
+        "2026-03-01T15:00:00+05:45",
+        "2026-03-01T10:15:00-00:00",
+    ]
+    lines = "".join(json.dumps({"type": "probe", "time": v}) + "\n" for v in values)
+    with load([write(tmp_path / "log.jsonl", lines)]) as log:
+        base = dt.datetime(2026, 3, 1, 10, 15, tzinfo=UTC)
+        assert times(log) == [
+            base,
+            base,
+            base,
+            base,
+            base + dt.timedelta(microseconds=100_000),
+            base + dt.timedelta(microseconds=123_456),
+            dt.datetime(2026, 3, 1, 9, 15, tzinfo=UTC),
+            base,
+        ]
+        assert log.inputs[0].naive_timestamps == 0
+
+
+def test_naive_timestamps_in_the_contract_zone(tmp_path: Path) -> None:
+    values = [
+        "2026-03-01T10:00:00",  # CET: 09:00Z
+        "2026-07-01T10:00:00.5",  # CEST: 08:00:00.5Z
+        "2026-03-29T01:59:59",  # just before the gap (CET)
+        "2026-03-29T03:00:00",  # just after it (CEST)
+        "2026-10-25T02:30:00",  # repeated hour: the first occurrence (CEST)
+        "2026-10-25T02:00:00",  # repeated hour start: first occurrence
+        "2026-10-25T03:00:00",  # after the repeated hour (CET)
+        "2026-10-25T01:59:59",  # before it (CEST)
+        "2026-10-25T02:30:00+01:00",  # the second occurrence, said explicitly
+    ]
+    lines = "".join(json.dumps({"type": "probe", "time": v}) + "\n" for v in values)
+    with load([write(tmp_path / "log.jsonl", lines)]) as log:
+        assert times(log) == [
+            dt.datetime(2026, 3, 1, 9, 0, tzinfo=UTC),
+            dt.datetime(2026, 7, 1, 8, 0, 0, 500_000, tzinfo=UTC),
+            dt.datetime(2026, 3, 29, 0, 59, 59, tzinfo=UTC),
+            dt.datetime(2026, 3, 29, 1, 0, tzinfo=UTC),
+            dt.datetime(2026, 10, 25, 0, 30, tzinfo=UTC),
+            dt.datetime(2026, 10, 25, 0, 0, tzinfo=UTC),
+            dt.datetime(2026, 10, 25, 2, 0, tzinfo=UTC),
+            dt.datetime(2026, 10, 24, 23, 59, 59, tzinfo=UTC),
+            dt.datetime(2026, 10, 25, 1, 30, tzinfo=UTC),
+        ]
+        assert log.inputs[0].naive_timestamps == 8
+
+
+def test_naive_timestamps_are_counted_per_input(tmp_path: Path) -> None:
+    a = write(
+        tmp_path / "a.jsonl",
+        '{"type":"incident","start":"2026-03-01T10:00:00","end":"2026-03-01T11:00:00"}\n',
+    )
+    b = write(
+        tmp_path / "b.csv", "type,time\nprobe,2026-03-01T10:00:00Z\nprobe,2026-03-01T10:00:00\n"
+    )
+    with load([a, b]) as log:
+        assert [i.naive_timestamps for i in log.inputs] == [2, 1]
+
+
+def test_dst_gap_is_rejected(tmp_path: Path) -> None:
+    path = write(
+        tmp_path / "log.jsonl",
+        '{"type":"probe","time":"2026-03-29T03:30:00"}\n'
+        '{"type":"ticket","opened":"2026-03-29T02:30:00"}\n',
+    )
+    with pytest.raises(EventRejectedError) as caught:
+        load([path])
+    assert [(r.line, r.reason) for r in caught.value.rejections] == [
+        (
+            2,
+            '`opened` "2026-03-29T02:30:00" does not exist in Europe/Berlin: it falls in a '
+            "daylight-saving gap",
+        )
+    ]
+
+
+def test_other_zones(tmp_path: Path) -> None:
+    path = write(
+        tmp_path / "log.jsonl",
+        '{"type":"probe","time":"2026-11-01T01:30:00"}\n'  # New York: repeated, first is EDT
+        '{"type":"probe","time":"2026-03-08T02:30:00"}\n',  # New York: gap
+    )
+    with EventLog.load([path], SCHEMA, ZoneInfo("America/New_York"), skip_invalid=True) as log:
+        assert times(log) == [dt.datetime(2026, 11, 1, 5, 30, tzinfo=UTC)]
+        assert [r.line for r in log.rejections] == [2]
+
+
+def test_numbers_are_exact_decimals(tmp_path: Path) -> None:
+    path = write(
+        tmp_path / "log.jsonl",
+        '{"type":"incident","severity":0.1}\n'
+        '{"type":"incident","severity":"4123.50"}\n'
+        '{"type":"incident","severity":1e-7}\n'
+        '{"type":"incident","severity":" -2 "}\n'
+        '{"type":"incident","severity":0.1234567895}\n',
+    )
+    with load([path]) as log:
+        assert [
+            r[0]
+            for r in log.connection.execute("SELECT severity FROM events ORDER BY _line").fetchall()
+        ] == [
+            Decimal("0.1"),
+            Decimal("4123.5"),
+            Decimal("0.0000001"),
+            Decimal("-2"),
+            Decimal("0.123456790"),  # 9 decimal places, rounded half up
+        ]
+
+
+def test_options(tmp_path: Path) -> None:
+    path = write(tmp_path / "log.jsonl", '{"type":"probe"}\n')
+    with EventLog.load([path], SCHEMA, BERLIN, memory_limit="512MB", threads=1) as log:
+        assert (
+            log.connection.execute(
+                "SELECT current_setting('threads'), current_setting('memory_limit')"
+            ).fetchall()[0][0]
+            == 1
+        )
+    with pytest.raises(ValueError):
+        EventLog.load([path], SCHEMA, BERLIN, threads=0)
+
+
+def test_repeated_keys_that_are_not_read_do_not_matter(tmp_path: Path) -> None:
+    # On both paths: the second file goes the slow way because of its bad line.
+    text = '{"type":"probe","extra":1,"extra":2}\n'
+    fast = write(tmp_path / "a.jsonl", text)
+    slow = write(tmp_path / "b.jsonl", text + '{"type":"probe","ok":1,"ok":2}\n')
+    with load([fast, slow], skip_invalid=True) as log:
+        assert [(r.file, r.line) for r in log.rejections] == [(str(slow), 2)]
+        assert [a.fast_path for a in log.inputs] == [True, False]
+        assert [a.records for a in log.inputs] == [1, 1]
