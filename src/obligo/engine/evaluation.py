@@ -150,12 +150,27 @@ def _verdicts(
         for objective in clause.promises:
             metric = ctx.metric(objective.metric)
             measured = _measure(metric, ctx, cache)
-            for period in ctx.periods(metric.period):
-                if not _shown(period.start, period.end, window_start, window_end, ctx):
-                    continue
-                verdicts.append(
-                    judge(clause, objective, metric, period, measured[period.label], ctx.at)
-                )
+            # A promise without `for` on a metric measured `by` a field is a promise for each
+            # group: one verdict per group and period, for every group seen in any period.
+            groups: list[str | None] = [None]
+            if objective.group is None and getattr(metric.measure, "group_by", None):
+                seen = sorted({g for m_ in measured.values() for g in m_.groups})
+                groups = list(seen) if seen else [None]
+            for group in groups:
+                for period in ctx.periods(metric.period):
+                    if not _shown(period.start, period.end, window_start, window_end, ctx):
+                        continue
+                    verdicts.append(
+                        judge(
+                            clause,
+                            objective,
+                            metric,
+                            period,
+                            measured[period.label],
+                            ctx.at,
+                            each_group=group,
+                        )
+                    )
     return verdicts
 
 

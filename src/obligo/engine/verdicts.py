@@ -51,8 +51,13 @@ def judge(
     period: MeasurementPeriod,
     measurement: Measurement,
     at: dt.datetime,
+    each_group: str | None = None,
 ) -> Verdict:
-    group = getattr(objective.group, "value", None) if objective.group is not None else None
+    """The verdict of one objective in one period. ``each_group`` judges one group of a grouped
+    metric for a promise written without ``for`` (a promise for each group)."""
+    group: object = getattr(objective.group, "value", None) if objective.group is not None else None
+    if each_group is not None:
+        group = each_group
     if group is not None:
         measurement = measurement.groups.get(str(group)) or Measurement(
             value=None,
