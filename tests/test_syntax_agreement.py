@@ -810,7 +810,8 @@ def test_exclusion_mistakes(
         ),
         pytest.param(
             "contract c\n  kind customer-based\n   currency EUR\n",
-            "unexpected indented line: only a block's lines are indented",
+            "this line is indented by 3 spaces, deeper than the line above it (2),"
+            " which opens no block",
             3, 4, id="over-indented",
         ),
         pytest.param(

@@ -330,3 +330,48 @@ def test_no_token_names_in_messages(in_words: Check, text: str) -> None:
 )
 def test_error_classes(sla_error: Error, text: str, kind: type[obligo.ObligoError]) -> None:
     assert isinstance(sla_error(text), kind)
+
+
+@pytest.mark.parametrize(
+    ("text", "message", "hint"),
+    [
+        pytest.param(
+            'contract x\nclause 1\n  promise up >= 99.9 %\n',
+            'unexpected character "%"',
+            "write a percentage without a space: 99.9%",
+            id="space-before-percent",
+        ),
+        pytest.param(
+            'contract x\nclause 1\n  promise "uptime" >= 99%\n',
+            'unexpected "uptime", expected a name',
+            'names are written without quotes; quotes are for values such as "P1"',
+            id="quoted-name",
+        ),
+        pytest.param(
+            "contract x\nmetric API-uptime\n  availability, per calendar month\n",
+            'unexpected "API", expected a name',
+            "names are lowercase words joined by hyphens (api-uptime);"
+            " write any other name in backticks",
+            id="uppercase-name",
+        ),
+        pytest.param(
+            "contract x\nmetric m\n  count of request records, per calendar month\n"
+            "  duration = count(request records)\n",
+            'unexpected "=", expected "from"',
+            '"duration" is a word of the language here; to use it as a name, write `duration`',
+            id="keyword-as-name",
+        ),
+    ],
+)
+def test_advice_for_common_slips(text: str, message: str, hint: str) -> None:
+    with pytest.raises(obligo.ObligoSyntaxError) as caught:
+        obligo.parse(text, filename="f.sla")
+    assert caught.value.message.startswith(message), caught.value.message
+    assert caught.value.hint == hint
+
+
+def test_a_unit_is_asked_for_in_words_after_a_number() -> None:
+    with pytest.raises(obligo.ObligoSyntaxError) as caught:
+        obligo.parse("contract x\nclause 1\n  promise up >= 99.9 %\n", filename="f.sla")
+    assert "a unit (ms, s, min, hours, days, ...)" in caught.value.message
+    assert "a name" not in caught.value.message

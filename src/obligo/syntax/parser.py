@@ -58,7 +58,17 @@ def _keyword(name: str) -> str | None:
 
 def expected_words(expected: Iterable[str]) -> str:
     """``expected "of" or "("`` from a set of terminal names."""
-    words = sorted({_terminal_word(name) for name in expected})
+    expected = set(expected)
+    # Right after a number, the only names the grammar takes are units (`30 min`, `4 hours`).
+    unit_position = "BUSINESS" in expected
+    words = sorted(
+        {
+            "a unit (ms, s, min, hours, days, ...)"
+            if unit_position and name == "NAME"
+            else _terminal_word(name)
+            for name in expected
+        }
+    )
     # Keywords first, in alphabetical order, then descriptions of patterns.
     words.sort(key=lambda w: (not w.startswith('"'), w))
     if len(words) > 8:
@@ -79,7 +89,26 @@ def _found(error: UnexpectedToken) -> str:
         return "indented line"
     if token.type == "_DEDENT":
         return "end of the block"
+    if token.type == "STRING":
+        return str(token)
     return f'"{token}"'
+
+
+def _hint_for(token: Token, expected: set[str], text: str) -> str | None:
+    """Advice for mistakes whose message alone does not say what to do."""
+    wants_name = "NAME" in expected
+    if token.type == "STRING" and wants_name:
+        return 'names are written without quotes; quotes are for values such as "P1"'
+    if token.type == "CURRENCY" and wants_name:
+        return "names are lowercase words joined by hyphens (api-uptime); write any other name in backticks"
+    if token.type in ("CMP_EQ", "LPAR") and token.start_pos is not None:
+        before = text[: token.start_pos].rstrip()
+        word = re.search(r"([a-z_][a-z0-9_-]*)$", before)
+        line_start = before.rfind("\n") + 1
+        if word and before[line_start:].strip() == word.group(1) and not wants_name:
+            name = word.group(1)
+            return f'"{name}" is a word of the language here; to use it as a name, write `{name}`'
+    return None
 
 
 def _suggestion(found: str, expected: Iterable[str]) -> str | None:
@@ -226,9 +255,19 @@ def _translate(error: UnexpectedInput, text: str, filename: str) -> ObligoSyntax
         message = f"unexpected {found}, {expected_words(expected)}"
         if token.type in ("NAME", "QUOTED_NAME"):
             hint = _suggestion(str(token), expected)
+        else:
+            hint = _hint_for(token, expected, text)
         if token.type == "_INDENT":
             message = "unexpected indented line: only a block's lines are indented"
             hint = "is the line before it missing, or is this line indented by mistake?"
+            previous = _previous_code_indent(text, line)
+            if previous is not None and previous[1] > 0:
+                width = len(str(token))
+                message = (
+                    f"this line is indented by {width} spaces, deeper than the line above it"
+                    f" ({previous[1]}), which opens no block"
+                )
+                hint = "indent every line of a block by the same amount"
         elif hint is None and token.type not in ("_DEDENT", "$END"):
             misspelt = _misspelt_word_before(text, token.start_pos or 0)
             if misspelt is not None:
@@ -242,6 +281,8 @@ def _translate(error: UnexpectedInput, text: str, filename: str) -> ObligoSyntax
         message = f'unexpected character "{shown}"'
         if error.allowed:
             message += f", {expected_words(_accepted(error, error.allowed))}"
+        if char == "%" and position > 0 and text[position - 1] in " \t":
+            hint = "write a percentage without a space: 99.9%"
         if char == '"':
             message = 'this text has no closing quote (")'
         if char == "\t":
@@ -301,6 +342,16 @@ def _unclosed_bracket(text: str, line: int, column: int) -> tuple[int, int, str]
 
 
 _CODE = re.compile(r'(?:"(?:[^"\\\n]|\\.)*"?|`[^`\n]*`?|[^"`#])*')
+
+
+def _previous_code_indent(text: str, line: int) -> tuple[int, int] | None:
+    """The line number and indentation of the last code line before ``line``."""
+    lines = text.split("\n")
+    for index in range(min(line - 1, len(lines)) - 1, -1, -1):
+        code = lines[index].split("#", 1)[0]
+        if code.strip():
+            return index + 1, len(code) - len(code.lstrip(" "))
+    return None
 
 
 def _end_of_previous_code(text: str, line: int, column: int) -> tuple[int, int]:
