@@ -5,9 +5,11 @@ The public API::
     contract = obligo.load("contracts/acme-hosting.sla")   # or obligo.parse(text, filename=...)
     for diagnostic in obligo.check(contract):                # errors and warnings, as data
         print(diagnostic.format())
+    report = obligo.evaluate(contract, ["incidents.jsonl"], at=datetime(2026, 4, 1, tzinfo=UTC))
 """
 
 from obligo.api import check, format_contract, load, parse, raise_for_errors
+from obligo.engine.evaluation import evaluate
 from obligo.errors import (
     Diagnostic,
     EventDataError,
@@ -28,6 +30,7 @@ __all__ = [
     "Severity",
     "__version__",
     "check",
+    "evaluate",
     "format_contract",
     "load",
     "parse",

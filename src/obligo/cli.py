@@ -11,6 +11,7 @@ from pathlib import Path
 import click
 
 from obligo import api
+from obligo.engine.evaluation import evaluate
 from obligo.errors import Diagnostic, ObligoError, Severity
 
 EXIT_OK = 0
@@ -205,7 +206,6 @@ def evaluate_command(
 
     Exit 0 when the evaluation ran (breaches included), 2 on input errors.
     """
-    from obligo.engine.evaluation import evaluate
     from obligo.render import report_json, report_text
 
     field_map: dict[str, str] = {}

@@ -189,6 +189,7 @@ class EventLog:
         log = cls(connection, schema, timezone, workdir)
         try:
             connection.execute("SET TimeZone = 'UTC'")
+            connection.execute("SET enable_progress_bar = false")
             _Loader(log).run(inputs, skip_invalid)
         except BaseException:
             log.close()

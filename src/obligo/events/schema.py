@@ -105,6 +105,8 @@ class EventSchema:
         ordered = {name: fields[name] for name in RESERVED_FIELDS}
         ordered.update({name: fields[name] for name in sorted(fields) if name not in ordered})
         object.__setattr__(self, "fields", MappingProxyType(ordered))
+        object.__setattr__(self, "record_types", frozenset(self.record_types))
+        object.__setattr__(self, "mappings", tuple(self.mappings))
         for entry in self.mappings:
             if entry.field == "type" and entry.record_type is not None:
                 raise ValueError("the record type field can only be mapped for all records")
@@ -280,8 +282,9 @@ class _Collector:
             if node.fee_from is not None:
                 for name, kind in INVOICE_FIELDS.items():
                     self._use(structural, name, kind)
-        # `, by priority` on a measure, `fee from ..., by region`: grouped values are texts.
-        for attribute in ("group_by", "fee_group_by"):
+        # `, by priority` on a measure, `fee from ..., by region`, `for any feature` on a slice
+        # condition: grouped values are texts.
+        for attribute in ("group_by", "fee_group_by", "for_any"):
             grouped = getattr(node, attribute, None)
             if isinstance(grouped, str):
                 self._use(structural, grouped, FieldType.TEXT)
