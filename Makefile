@@ -41,8 +41,15 @@ test: $(STAMP)
 	if [ $$rc -eq 5 ]; then echo "error: pytest collected no tests (exit 5); treating as failure" >&2; fi; \
 	exit $$rc
 
+# Check every bundled contract, then evaluate one against its sample log at a fixed time:
+# January is met, February and March are breached, April is pending with its error budget.
+DEMO_CONTRACT := contracts/acme-hosting.sla
+DEMO_EVENTS   := contracts/acme-hosting/events.jsonl
+DEMO_AT       := 2026-04-15T12:00:00+02:00
+
 demo: $(STAMP)
 	$(BIN)/obligo check contracts/*.sla
+	$(BIN)/obligo eval $(DEMO_CONTRACT) --events $(DEMO_EVENTS) --at $(DEMO_AT)
 
 fmt-check: $(STAMP)
 	$(BIN)/obligo fmt --check contracts/*.sla

@@ -1143,3 +1143,21 @@ def test_raise_for_errors_ignores_warnings_and_raises_on_errors() -> None:
     with pytest.raises(ObligoSemanticError) as raised:
         obligo.raise_for_errors(failed)
     assert raised.value.message == 'unknown metric "api-uptim"'
+
+
+def test_a_composite_cycle_through_other_metrics_is_an_error() -> None:
+    text = """contract c
+  timezone "UTC"
+
+metric x "X"
+  availability, per calendar month
+  down when any of [y] is down
+
+metric y "Y"
+  availability, per calendar month
+  down when all of [x] is down
+"""
+    found = obligo.check(obligo.parse(text, filename="c.sla"))
+    messages = [(d.message, d.line, d.column) for d in found]
+    assert ("metric x is a component of itself, through y", 6, 21) in messages
+    assert ("metric y is a component of itself, through x", 10, 21) in messages

@@ -462,3 +462,14 @@ def test_damaged_gzip(tmp_path: Path) -> None:
     path.write_bytes(gzip.compress(b'{"type":"probe"}\n' * 1000)[:-40])
     with pytest.raises(EventDataError, match="cannot read"):
         load([path])
+
+
+def test_temporary_files_are_removed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sys, "stdin", io.StringIO(json.dumps(RECORDS[0]) + "\n"))
+    with load(["-", RECORDS]) as log:
+        workdir = log._workdir
+        assert workdir.exists()
+        assert not any(workdir.glob("input-*"))  # the copies go once they are read
+    assert not workdir.exists()
+    with pytest.raises(EventDataError):
+        load([[{"type": "probe", "ok": "maybe"}]])

@@ -12,7 +12,7 @@ import click
 
 from obligo import api
 from obligo.engine.evaluation import evaluate
-from obligo.errors import Diagnostic, ObligoError, Severity
+from obligo.errors import Diagnostic, EventDataError, ObligoError, Severity
 
 EXIT_OK = 0
 EXIT_WARNINGS = 1
@@ -241,6 +241,9 @@ def evaluate_command(
                     window_end=window_end.date() if window_end else None,
                 )
             )
+    except EventDataError as error:
+        click.echo(f"error: {error.message}", err=True)  # the message lists file:line of each
+        sys.exit(EXIT_ERRORS)
     except ObligoError as error:
         click.echo(
             error.diagnostic().format() if error.line else f"error: {error.message}", err=True

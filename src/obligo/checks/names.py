@@ -180,6 +180,12 @@ def _components(
             out.error(
                 f"metric {metric.id} cannot be a component of itself", composite.loc, word=component
             )
+        elif metric.id in _reachable(component, scope):
+            out.error(
+                f"metric {metric.id} is a component of itself, through {component}",
+                composite.loc,
+                word=component,
+            )
         elif resolver.need(scope.metrics, component, "metric", composite.loc):
             target = scope.metrics[component]
             if not isinstance(target.measure, m.Availability):
@@ -189,6 +195,28 @@ def _components(
                     "a chain or redundant group is made of availability metrics",
                     word=component,
                 )
+
+
+def _reachable(name: str, scope: Scope) -> set[str]:
+    """Every metric a composite metric is built from, through any depth of components."""
+    seen: set[str] = set()
+    todo = [name]
+    while todo:
+        current = scope.metrics.get(todo.pop())
+        if current is None or current.down_when is None:
+            continue
+        for leaf in _leaves(current.down_when):
+            if leaf not in seen:
+                seen.add(leaf)
+                todo.append(leaf)
+    return seen
+
+
+def _leaves(composite: m.Composite) -> list[str]:
+    found: list[str] = []
+    for component in composite.components:
+        found.extend(_leaves(component) if isinstance(component, m.Composite) else [component])
+    return found
 
 
 def _expressions(metric: m.Metric) -> list[cond.Expression]:

@@ -1,181 +1,332 @@
 """Ratios, counts, sums, means, maxima, minima and percentiles per period, computed in DuckDB.
 
-Records belong to the period that contains their ``time`` (or their ``start`` when they are
-intervals). One query per metric joins the records with the metric's periods; the exact numbers
-come back as DECIMAL and are combined as Fractions. A mean is ``sum / count`` (never a float
-average). Percentiles use the nearest-rank method unless the metric names another:
+A record belongs to the period that contains its ``time`` (or its ``start`` when it is an
+interval), up to the evaluation time; rolling windows overlap, so a record may belong to
+several. One query per metric joins the records with the metric's periods (a temporary table of
+period bounds) and aggregates per period, and with ``, by FIELD`` per period and value of the
+field in the same scan (``GROUPING SETS``). A record without the field counts in the value of
+all records but in no group; a group exists in a period when the period has records of the
+metric with that value.
 
-- ``nearest-rank``: the value at rank ceil(p/100 * n) in ascending order (rank 1 for p = 0);
-- ``lower`` / ``higher``: the values at ranks floor(h) / ceil(h), with h = (n - 1) * p/100 + 1;
-- ``linear``: interpolation between them; ``midpoint``: their mean.
+Exactness: numbers come back as DECIMAL and integers and are combined as Fractions; a mean is
+``sum / count`` (never a database average); percentile ranks are computed with integer
+arithmetic, in SQL and in Python alike; no float is ever produced or compared.
+
+- ``ratio of A to B``: ``A / B * 100``; ``no data`` when ``B`` is 0 or undefined. Over
+  pre-aggregated counts (``sum(total in ...) minus sum(errors in ...)``) the same. Its error
+  budget (for a pending period): the records counted so far, and the failed ones (``B - A``).
+- ``count of SELECTION``: the number of records; ``sum of FIELD in SELECTION``: their exact sum
+  (0 when none has the field). Both are ``no data`` in a period without any record of the
+  selection's type (a log that says nothing), and a measured 0 when the type has records in the
+  period but none matches.
+- ``mean``, ``maximum``, ``minimum`` and percentiles are over the records that have the field;
+  ``no data`` without any.
+- ``records`` (what ``at least N records`` counts) is the number of records the value is
+  computed from: the records of the selection (count), those with the field (other aggregates),
+  or those that any selection of the ratio's expressions reads (ratio).
+
+Percentiles (nearest rank unless the metric names another method), for ``n`` values sorted
+ascending, ``p`` the percentile as a fraction (p95 = 95/100), ranks from 1:
+
+- ``nearest-rank``: the value at rank ``ceil(p * n)`` (at least 1);
+- ``lower`` / ``higher``: the values at ranks ``floor(h)`` / ``ceil(h)``, ``h = (n - 1) * p + 1``;
+- ``linear``: ``v[floor(h)] + (h - floor(h)) * (v[ceil(h)] - v[floor(h)])``;
+- ``midpoint``: ``(v[floor(h)] + v[ceil(h)]) / 2``.
+
+So for the values 1 to 10: p95 nearest-rank is 10, p50 nearest-rank 5, p50 linear 5.5, p50
+lower 5, higher 6, midpoint 5.5.
 """
 
 from __future__ import annotations
 
-import math
 from fractions import Fraction
 from typing import Any
 
 from obligo.engine.context import EvaluationContext
-from obligo.engine.expressions import AggregatePlan, evaluate_expression, plan_expression
+from obligo.engine.expressions import (
+    AggregatePlan,
+    compile_expression,
+    exact,
+    numeric_column,
+    selections_of,
+)
 from obligo.engine.measurement import Budget, Measurement
 from obligo.engine.periods import MeasurementPeriod
 from obligo.events.sql import compile_selection, quote_ident
 from obligo.model import metrics as m
 
 PERIODS_TABLE = "obligo_periods"
+WHEN = 'coalesce(e."time", e."start")'
+IDX, P_START, P_END = "_obligo_idx", "_obligo_start", "_obligo_end"
+JOIN = f"{PERIODS_TABLE} p JOIN events e ON {WHEN} >= p.{P_START} AND {WHEN} < p.{P_END}"
+GROUP = "_obligo_group"
+METHODS = ("nearest-rank", "lower", "higher", "linear", "midpoint")
+
+# (period index, group or None for all records) -> aggregates
+Rows = dict[tuple[int, str | None], tuple[Any, ...]]
 
 
 def _periods_table(ctx: EvaluationContext, periods: list[MeasurementPeriod]) -> None:
     connection = ctx.log.connection
     connection.execute(
-        f"CREATE OR REPLACE TEMP TABLE {PERIODS_TABLE} (idx INTEGER, p_start TIMESTAMPTZ, p_end TIMESTAMPTZ)"
+        f"CREATE OR REPLACE TEMP TABLE {PERIODS_TABLE}"
+        f" ({IDX} INTEGER, {P_START} TIMESTAMPTZ, {P_END} TIMESTAMPTZ)"
     )
-    connection.executemany(
-        f"INSERT INTO {PERIODS_TABLE} VALUES (?, ?, ?)",
-        [(i, p.start, min(p.end, ctx.end)) for i, p in enumerate(periods)],
-    )
+    end = ctx.end
+    bounds = [(i, p.start, min(p.end, end)) for i, p in enumerate(periods)]
+    bounds = [b for b in bounds if b[2] > b[1]]
+    if bounds:
+        connection.executemany(f"INSERT INTO {PERIODS_TABLE} VALUES (?, ?, ?)", bounds)
 
 
-WHEN = 'coalesce(e."time", e."start")'
+def _grouped(
+    ctx: EvaluationContext,
+    periods: list[MeasurementPeriod],
+    columns: list[str],
+    params: list[Any],
+    where: str,
+    where_params: list[Any],
+    group_by: str | None,
+) -> Rows:
+    """Aggregates per period (and per group): one scan of the records joined with the periods."""
+    _periods_table(ctx, periods)
+    if group_by is None:
+        head, grouping = f"p.{IDX}, NULL, 1", f"p.{IDX}"
+    else:
+        field = f"e.{quote_ident(group_by)}"
+        head = f"p.{IDX}, CAST({field} AS VARCHAR), GROUPING({field})"
+        grouping = f"GROUPING SETS ((p.{IDX}), (p.{IDX}, {field}))"
+    sql = f"SELECT {head}, {', '.join(columns)} FROM {JOIN} WHERE {where} GROUP BY {grouping}"
+    rows: Rows = {}
+    for row in ctx.query(sql, [*params, *where_params]):
+        index, group, pooled = int(row[0]), row[1], row[2]
+        if pooled:
+            rows[(index, None)] = tuple(row[3:])
+        elif group is not None:  # records without the field belong to no group
+            rows[(index, str(group))] = tuple(row[3:])
+    return rows
 
 
+def _groups_of(rows: Rows, index: int) -> list[str]:
+    return sorted(g for (i, g) in rows if i == index and g is not None)
+
+
+# ----------------------------------------------------------------------------------- ratio
 def ratio(metric: m.Metric, ctx: EvaluationContext) -> dict[str, Measurement]:
     measure = metric.measure
     assert isinstance(measure, m.Ratio)
     values = {v.name: v for v in metric.values}
     plan = AggregatePlan()
-    plan_expression(measure.numerator, values, ctx.schema, plan)
-    plan_expression(measure.denominator, values, ctx.schema, plan)
+    good_of = compile_expression(measure.numerator, values, ctx.schema, plan)
+    whole_of = compile_expression(measure.denominator, values, ctx.schema, plan)
+    selections = selections_of([measure.numerator, measure.denominator], values)
+    records_column = plan.any_of(selections, ctx.schema)
     periods = ctx.periods(metric.period)
-    rows = _aggregate_rows(ctx, periods, plan)
-    results: dict[str, Measurement] = {}
-    empty = tuple(None for _ in plan.columns)
-    for index, period in enumerate(periods):
-        row, records = rows.get(index, (empty, 0))
-        good = evaluate_expression(measure.numerator, values, ctx.schema, plan, row)
-        whole = evaluate_expression(measure.denominator, values, ctx.schema, plan, row)
-        measurement = Measurement(value=None, dimension="percent", records=records)
-        measurement.totals = {"good": good or Fraction(0), "total": whole or Fraction(0)}
-        if good is None or whole is None or whole == 0:
+    types = sorted(plan.types)
+    marks = ", ".join("?" for _ in types)
+    rows = _grouped(
+        ctx,
+        periods,
+        plan.columns,
+        plan.params,
+        f'e."type" IN ({marks})',
+        types,
+        measure.group_by,
+    )
+
+    def measured(row: tuple[Any, ...] | None) -> Measurement:
+        measurement = Measurement(value=None, dimension="percent")
+        if row is None:
             measurement.no_data = "no records in the period"
+            measurement.totals = {"good": 0, "total": 0}
+            return measurement
+        good, whole = good_of(row), whole_of(row)
+        measurement.records = int(row[records_column] or 0)
+        measurement.totals = {
+            "good": Fraction(good) if good is not None else 0,
+            "total": Fraction(whole) if whole is not None else 0,
+        }
+        if measurement.records == 0:
+            measurement.no_data = "no records in the period"
+        elif good is None or whole is None:
+            measurement.no_data = "the ratio is undefined in the period (a division by zero)"
+        elif whole == 0:
+            measurement.no_data = "the denominator is 0 in the period"
         else:
-            measurement.value = good / whole * 100
+            measurement.value = Fraction(good) / whole * 100
             measurement.budget = Budget(
-                capacity=whole, bad=whole - good, unit="failed out of the total so far"
+                capacity=Fraction(whole),
+                bad=Fraction(whole) - good,
+                unit="failed records",
             )
+        return measurement
+
+    results: dict[str, Measurement] = {}
+    for index, period in enumerate(periods):
+        measurement = measured(rows.get((index, None)))
+        for group in _groups_of(rows, index):
+            measurement.groups[group] = measured(rows[(index, group)])
         results[period.label] = measurement
     return results
 
 
-def _aggregate_rows(
-    ctx: EvaluationContext, periods: list[MeasurementPeriod], plan: AggregatePlan
-) -> dict[int, tuple[tuple[Any, ...], int]]:
-    _periods_table(ctx, periods)
-    columns = ", ".join(plan.columns)
-    marks = ", ".join("?" for _ in plan.types)
-    sql = (
-        f"SELECT p.idx, count(*) AS records, {columns} FROM {PERIODS_TABLE} p JOIN events e"
-        f' ON {WHEN} >= p.p_start AND {WHEN} < p.p_end WHERE e."type" IN ({marks}) GROUP BY p.idx'
-    )
-    rows = ctx.query(sql, [*plan.params, *sorted(plan.types)])
-    return {int(r[0]): (tuple(r[2:]), int(r[1])) for r in rows}
-
-
+# ------------------------------------------------------------------------------- aggregates
 def aggregate(metric: m.Metric, ctx: EvaluationContext) -> dict[str, Measurement]:
     measure = metric.measure
     assert isinstance(measure, m.Aggregate)
     periods = ctx.periods(metric.period)
-    _periods_table(ctx, periods)
     where, params = compile_selection(measure.selection, ctx.schema)
-    results: dict[str, Measurement] = {}
+    kind = '(e."type" = ?)'
+    kind_params = [measure.selection.record_type]
     if measure.function == "percentile":
-        found = _percentiles(metric, measure, ctx, where, params)
+        rows = _percentiles(metric, measure, ctx, periods, where, params)
     else:
-        column = quote_ident(measure.field) if measure.field else "1"
-        sql = (
-            f"SELECT p.idx, count(*) AS n, count({column}) AS n_values, sum({column}), max({column}),"
-            f" min({column}) FROM {PERIODS_TABLE} p JOIN events e ON {WHEN} >= p.p_start"
-            f" AND {WHEN} < p.p_end WHERE {where} GROUP BY p.idx"
+        value = numeric_column(measure.field, ctx.schema, "e.") if measure.field else "1"
+        rows = _grouped(
+            ctx,
+            periods,
+            [
+                f"count(*) FILTER (WHERE {where})",
+                f"count({value}) FILTER (WHERE {where})",
+                f"sum({value}) FILTER (WHERE {where})",
+                f"max({value}) FILTER (WHERE {where})",
+                f"min({value}) FILTER (WHERE {where})",
+            ],
+            params * 5,
+            kind,
+            kind_params,
+            measure.group_by,
         )
-        found = {}
-        for idx, n, n_values, total, largest, smallest in ctx.query(sql, params):
-            value: Fraction | None
-            if measure.function == "count":
-                value = Fraction(n)
-            elif n_values == 0:
-                value = None
-            elif measure.function == "sum":
-                value = Fraction(total)
-            elif measure.function == "mean":
-                value = Fraction(total) / n_values
-            elif measure.function == "maximum":
-                value = Fraction(largest)
+
+    def measured(row: tuple[Any, ...] | None) -> Measurement:
+        dimension = "count" if measure.function == "count" else "number"
+        measurement = Measurement(value=None, dimension=dimension)
+        if row is None:
+            # A count or a sum of nothing is 0: a month without incidents has 0 incidents.
+            # (A log that never mentions the record type at all makes the metric unmeasured.)
+            measurement.totals = {"records": 0}
+            if measure.function in ("count", "sum"):
+                measurement.value = Fraction(0)
             else:
-                value = Fraction(smallest)
-            found[int(idx)] = (value, int(n))
+                measurement.no_data = "no records in the period"
+            return measurement
+        if measure.function == "percentile":
+            value, n = row
+            measurement.value = value
+            measurement.records = n
+            measurement.totals = {"records": n}
+            if value is None:
+                measurement.no_data = f"no {measure.field} values in the period"
+            return measurement
+        n, n_values, total, largest, smallest = row
+        function = measure.function
+        measurement.records = int(n if function == "count" else n_values)
+        measurement.totals = {"records": int(n)}
+        if function != "count":
+            measurement.totals["values"] = int(n_values)
+        if function == "count":
+            measurement.value = Fraction(int(n))
+        elif function == "sum":
+            measurement.value = exact(total) if total is not None else Fraction(0)
+        elif not n_values:
+            measurement.no_data = f"no {measure.field} values in the period"
+        elif function == "mean":
+            measurement.value = Fraction(total) / int(n_values)
+            measurement.totals["sum"] = Fraction(total)
+        elif function == "maximum":
+            measurement.value = exact(largest)
+        else:
+            measurement.value = exact(smallest)
+        return measurement
+
+    results: dict[str, Measurement] = {}
     for index, period in enumerate(periods):
-        value, records = found.get(index, (Fraction(0) if measure.function == "count" else None, 0))
-        measurement = Measurement(
-            value=value,
-            dimension="count" if measure.function == "count" else "number",
-            records=records,
-        )
-        measurement.totals = {"records": records}
-        if value is None:
-            measurement.no_data = "no records in the period"
+        measurement = measured(rows.get((index, None)))
+        for group in _groups_of(rows, index):
+            measurement.groups[group] = measured(rows[(index, group)])
         results[period.label] = measurement
     return results
 
 
+def percentile_ranks(share: Fraction, n: int, method: str) -> tuple[int, int, Fraction]:
+    """The two 1-based ranks a percentile is taken between, and the weight of the upper one.
+
+    Integer arithmetic only: ``share = a / b``; nearest rank ``ceil(a * n / b)``; otherwise
+    ``h = (n - 1) * a / b + 1`` with ``floor(h)``, ``ceil(h)`` and ``h - floor(h)``."""
+    a, b = share.numerator, share.denominator
+    if method == "nearest-rank":
+        rank = max(1, -((-a * n) // b))
+        return rank, rank, Fraction(0)
+    whole, part = divmod((n - 1) * a, b)
+    low = whole + 1
+    return low, low + (1 if part else 0), Fraction(part, b)
+
+
+def _rank_sql(share: Fraction, method: str) -> tuple[str, str]:
+    """SQL for the two ranks as functions of ``n`` (HUGEINT arithmetic: exact)."""
+    a, b = share.numerator, share.denominator
+    if method == "nearest-rank":
+        rank = f"greatest(1, (n * CAST({a} AS HUGEINT) + {b - 1}) // {b})"
+        return rank, rank
+    low = f"((n - 1) * CAST({a} AS HUGEINT) // {b} + 1)"
+    high = f"(((n - 1) * CAST({a} AS HUGEINT) + {b - 1}) // {b} + 1)"
+    return low, high
+
+
 def _percentiles(
-    metric: m.Metric, measure: m.Aggregate, ctx: EvaluationContext, where: str, params: list[Any]
-) -> dict[int, tuple[Fraction | None, int]]:
+    metric: m.Metric,
+    measure: m.Aggregate,
+    ctx: EvaluationContext,
+    periods: list[MeasurementPeriod],
+    where: str,
+    params: list[Any],
+) -> dict[tuple[int, str | None], tuple[Any, ...]]:
+    """Per period (and group): (the percentile, the number of values), in one query."""
     assert measure.percentile is not None and measure.field is not None
-    p = Fraction(measure.percentile.value) / 100
-    column = quote_ident(measure.field)
-    sql = (
-        f"SELECT idx, n, rn, v FROM (SELECT p.idx AS idx, e.{column} AS v,"
-        f" row_number() OVER (PARTITION BY p.idx ORDER BY e.{column}) AS rn,"
-        f" count(*) OVER (PARTITION BY p.idx) AS n FROM {PERIODS_TABLE} p JOIN events e"
-        f" ON {WHEN} >= p.p_start AND {WHEN} < p.p_end WHERE {where} AND e.{column} IS NOT NULL)"
-        f" WHERE rn IN (SELECT unnest(?::BIGINT[]))"
-    )
-    # The ranks wanted depend on n per period, so first count, then fetch those ranks.
-    counts = ctx.query(
-        f"SELECT p.idx, count(e.{column}) FROM {PERIODS_TABLE} p JOIN events e ON {WHEN} >= p.p_start"
-        f" AND {WHEN} < p.p_end WHERE {where} GROUP BY p.idx",
-        params,
-    )
+    share = Fraction(measure.percentile.value) / 100
     method = metric.percentile_method or "nearest-rank"
-    wanted: dict[int, tuple[int, int, Fraction]] = {}
-    for idx, n in counts:
-        if not n:
-            continue
-        if method == "nearest-rank":
-            rank = max(1, math.ceil(p * n))
-            wanted[int(idx)] = (rank, rank, Fraction(0))
-        else:
-            h = (n - 1) * p + 1
-            wanted[int(idx)] = (math.floor(h), math.ceil(h), h - math.floor(h))
-    ranks = sorted({r for lo, hi, _ in wanted.values() for r in (lo, hi)})
-    values: dict[tuple[int, int], Fraction] = {}
-    if ranks:
-        for idx, _n, rn, v in ctx.query(sql, [*params, ranks]):
-            values[(int(idx), int(rn))] = Fraction(v)
-    found: dict[int, tuple[Fraction | None, int]] = {}
-    for idx, n in counts:
-        if int(idx) not in wanted:
-            continue
-        lo, hi, weight = wanted[int(idx)]
-        low, high = values[(int(idx), lo)], values[(int(idx), hi)]
+    if method not in METHODS:
+        raise ValueError(f"unknown percentile method {method}: use one of {', '.join(METHODS)}")
+    _periods_table(ctx, periods)
+    value = numeric_column(measure.field, ctx.schema, "e.")
+    group = f"CAST(e.{quote_ident(measure.group_by)} AS VARCHAR)" if measure.group_by else "NULL"
+    low, high = _rank_sql(share, method)
+    ranked = [
+        "SELECT idx, NULL::VARCHAR AS grp, TRUE AS pooled, v,"
+        " row_number() OVER (PARTITION BY idx ORDER BY v) AS rn,"
+        " count(*) OVER (PARTITION BY idx) AS n FROM sel"
+    ]
+    if measure.group_by:
+        ranked.append(
+            "SELECT idx, grp, FALSE AS pooled, v,"
+            " row_number() OVER (PARTITION BY idx, grp ORDER BY v) AS rn,"
+            " count(*) OVER (PARTITION BY idx, grp) AS n FROM sel WHERE grp IS NOT NULL"
+        )
+    sql = (
+        f"WITH sel AS (SELECT p.{IDX} AS idx, {group} AS grp, {value} AS v FROM {JOIN}"
+        f" WHERE {where} AND {value} IS NOT NULL),"
+        f" ranked AS ({' UNION ALL '.join(ranked)})"
+        f" SELECT idx, grp, pooled, n, rn, v FROM ranked WHERE rn = {low} OR rn = {high}"
+    )
+    picked: dict[tuple[int, str | None], dict[int, Fraction]] = {}
+    counts: dict[tuple[int, str | None], int] = {}
+    for idx, grp, pooled, n, rn, v in ctx.query(sql, params):
+        key = (int(idx), None if pooled else str(grp))
+        counts[key] = int(n)
+        number = exact(v)
+        assert number is not None
+        picked.setdefault(key, {})[int(rn)] = number
+    found: dict[tuple[int, str | None], tuple[Any, ...]] = {}
+    for key, n in counts.items():
+        lo, hi, weight = percentile_ranks(share, n, method)
+        lower, higher = picked[key][lo], picked[key][hi]
         if method in ("nearest-rank", "lower"):
-            value = low
+            result = lower
         elif method == "higher":
-            value = high
+            result = higher
         elif method == "midpoint":
-            value = (low + high) / 2
+            result = (lower + higher) / 2
         else:
-            value = low + (high - low) * weight
-        found[int(idx)] = (value, int(n))
+            result = lower + (higher - lower) * weight
+        found[key] = (result, n)
     return found

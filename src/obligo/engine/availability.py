@@ -1,44 +1,93 @@
 """Availability and the other interval metrics: total duration, MTTR, MTBF.
 
-Availability in a period is ``(counted - down) / counted``, exactly:
+Availability in a period is ``(counted - down) / counted * 100``, exactly (fractions of seconds):
 
-- *counted* time is the period (up to the evaluation time when it is pending), restricted to the
-  time the service was deployed or scheduled (``only while``) and to a calendar's hours
-  (``only during``), less time without data that the contract skips, less exclusions that are
-  ``excluded from the period``;
-- *down* time is the union of the down intervals (overlapping incidents count once) inside the
-  counted time, less exclusions that ``count as available``;
+- the period runs from its start to its end, or to the evaluation time when it is pending (and
+  never past the end of the term);
+- *counted* time is that span, restricted to the time the service was deployed or scheduled
+  (``only while``: the union of those records' intervals) and to a calendar's opening hours
+  (``only during``), less slices without data that the contract skips, less the time of valid
+  exclusions that are ``excluded from the period``;
+- *down* time is the union of the down intervals (overlapping incidents count once) and of the
+  time of exclusion records that were refused (ordinary downtime), inside the counted time, less
+  the time of valid exclusions that ``count as available``;
 - an open interval (no end yet) is down until the evaluation time.
+
+A period with no counted time has no value (``no data``); a metric whose log has no records of
+its down types at all is unmeasured (``no data`` in every period).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 
 from obligo.engine.context import EvaluationContext, Record
-from obligo.engine.exclusions import ExcludedTime, excluded_time
-from obligo.engine.intervals import Interval, intersect, seconds, subtract, total, union
+from obligo.engine.exclusions import ExcludedTime, excluded_time, record_interval
+from obligo.engine.intervals import (
+    Interval,
+    intersect,
+    overlaps,
+    seconds,
+    subtract,
+    total,
+    union,
+    window,
+)
 from obligo.engine.measurement import Budget, Measurement
 from obligo.engine.numbers import decimal_text
 from obligo.engine.periods import MeasurementPeriod
+from obligo.errors import ObligoError
 from obligo.model import metrics as m
-from obligo.report.model import Contributor, ExclusionApplied
+from obligo.model.conditions import Selection
+from obligo.report.model import Contributor, ExclusionApplied, ExclusionRefused
+
+__all__ = [
+    "DownSource",
+    "Downtime",
+    "availability",
+    "downtime",
+    "record_interval",
+    "repair_times",
+    "total_duration",
+]
 
 
 @dataclass
 class DownSource:
+    """One source of down time: a record's interval, a down slice, a component's record."""
+
     interval: Interval
     type: str
     id: str | None
     detail: str | None = None
+    # the value of the metric's `by` field in the record (None: the record has none, or the
+    # metric is not grouped); a source without a group is down time of every group
+    group: str | None = None
+    # False for sources that are not records (slices, composite pieces): not counted as records
+    record: bool = True
+    # the only time this source may be held responsible for (a member of a redundant group:
+    # while the whole group is down); None: all of its interval
+    within: list[Interval] | None = None
+
+    def share(self, down: list[Interval]) -> Fraction:
+        """The seconds of ``down`` this source accounts for."""
+        mine = intersect([self.interval], down)
+        if self.within is not None:
+            mine = intersect(mine, self.within)
+        return total(mine)
 
 
 @dataclass
 class Downtime:
-    """A metric's down intervals over the whole evaluation, and time it leaves out (no data)."""
+    """A metric's down intervals over the whole evaluation, and time it leaves out (no data).
+
+    ``groups`` holds one Downtime per value of the metric's ``by`` field, each made from that
+    group's records only (slices judged on the group's records, for slice metrics); empty for a
+    metric measured without ``by``. The top-level fields are the pooled downtime (all records).
+    """
 
     sources: list[DownSource] = field(default_factory=list)
     skipped: list[Interval] = field(default_factory=list)
@@ -47,54 +96,133 @@ class Downtime:
     unmeasured_reason: str | None = None
     # supplier -> down intervals of that supplier's components (composite metrics)
     by_supplier: dict[str, list[Interval]] = field(default_factory=dict)
+    groups: dict[str, Downtime] = field(default_factory=dict)
+    # the down intervals when they are not simply the union of the sources (a redundant group
+    # is down only where all its components are); None: the union of the sources
+    intervals: list[Interval] | None = None
 
     @property
     def down(self) -> list[Interval]:
+        if self.intervals is not None:
+            return union(self.intervals)
         return union(s.interval for s in self.sources)
 
 
-def record_interval(record: Record, ctx: EvaluationContext) -> Interval | None:
-    if record.start is None:
+def group_field(metric: m.Metric) -> str | None:
+    """The ``by`` field of an availability metric (None when it is measured without ``by``)."""
+    measure = metric.measure
+    return measure.group_by if isinstance(measure, m.Availability) else None
+
+
+def _group_of(record: Record, name: str | None) -> str | None:
+    if name is None:
         return None
-    end = record.end if record.end is not None else ctx.at
-    end = min(end, ctx.end) if record.end is None else end
-    return (record.start, end) if end > record.start else None
+    value = record.fields.get(name)
+    return None if value is None else str(value)
+
+
+# ------------------------------------------------------------------------------ down time
+_IN_PROGRESS = Downtime(measured=False, unmeasured_reason="being computed")
 
 
 def downtime(metric: m.Metric, ctx: EvaluationContext, cache: dict[str, Downtime]) -> Downtime:
     if metric.id in cache:
+        if cache[metric.id] is _IN_PROGRESS:
+            raise ObligoError(
+                f"metric {metric.id} is a component of itself, through other components",
+                file=metric.loc.file,
+                line=metric.loc.line,
+                column=metric.loc.column,
+            )
         return cache[metric.id]
+    cache[metric.id] = _IN_PROGRESS
+    parts: list[Downtime] = []
     if metric.down_during:
-        result = _from_records(metric, ctx)
-    elif metric.slice_down:
+        parts.append(_from_records(metric, ctx))
+    if metric.slice_down:
         from obligo.engine.slices import slice_downtime
 
-        result = slice_downtime(metric, ctx)
-    elif metric.down_when is not None:
-        result = _composite(metric, metric.down_when, ctx, cache)
-    else:  # pragma: no cover - the checks require one of the three
+        parts.append(slice_downtime(metric, ctx))
+    if metric.down_when is not None:
+        parts.append(_composite(metric, metric.down_when, ctx, cache))
+    if not parts:  # pragma: no cover - the checks require one of the three
         result = Downtime(measured=False, unmeasured_reason="the metric says no downtime source")
+    elif len(parts) == 1:
+        result = parts[0]
+    else:  # `down during` lines and slice conditions together: down when either says so
+        result = _either(parts)
     cache[metric.id] = result
     return result
 
 
+def _either(parts: list[Downtime]) -> Downtime:
+    result = Downtime(
+        sources=[s for p in parts for s in p.sources],
+        skipped=subtract(
+            union(i for p in parts for i in p.skipped), union(i for p in parts for i in p.down)
+        ),
+        record_times=[i for p in parts for i in p.record_times],
+        measured=any(p.measured for p in parts),
+        unmeasured_reason=next((p.unmeasured_reason for p in parts if not p.measured), None),
+        intervals=union(i for p in parts for i in p.down),
+    )
+    names = sorted({g for p in parts for g in p.groups})
+    for name in names:
+        result.groups[name] = _either([_group_downtime(p, name) for p in parts])
+    return result
+
+
 def _from_records(metric: m.Metric, ctx: EvaluationContext) -> Downtime:
+    by = group_field(metric)
     result = Downtime()
     seen_types: set[str] = set()
     for selection in metric.down_during:
         seen_types.add(selection.record_type)
-        for record in ctx.records(selection):
+        for record in ctx.records(selection, [by] if by else []):
             interval = record_interval(record, ctx)
             if interval is None:
                 continue
-            result.sources.append(DownSource(interval, record.type, record.id))
+            group = _group_of(record, by)
+            result.sources.append(DownSource(interval, record.type, record.id, group=group))
             result.record_times.append(interval)
     if not _type_present(ctx, seen_types):
         result.measured = False
         result.unmeasured_reason = "unmeasured: the log has no " + " or ".join(
             f"{t} records" for t in sorted(seen_types)
         )
+    if by is not None:
+        names = {
+            s.group
+            for s in result.sources
+            if s.group is not None and overlaps(s.interval, ctx.start, ctx.end)
+        }
+        for name in sorted(names):
+            mine = [s for s in result.sources if s.group in (name, None)]
+            result.groups[name] = Downtime(
+                sources=mine,
+                record_times=[s.interval for s in mine],
+                measured=result.measured,
+                unmeasured_reason=result.unmeasured_reason,
+            )
     return result
+
+
+def _group_downtime(source: Downtime, name: str) -> Downtime:
+    """One group's downtime: the group's own if the source has it; else (a group known only
+    from other records, such as ``only while`` ones) the down *records* that name no group,
+    which are down time of every group. Slices judged over all records (the pooled value)
+    never count for a group."""
+    if name in source.groups:
+        return source.groups[name]
+    shared = [s for s in source.sources if s.record and s.group is None]
+    return Downtime(
+        sources=shared,
+        skipped=[] if source.groups else list(source.skipped),
+        record_times=[s.interval for s in shared],
+        measured=source.measured,
+        unmeasured_reason=source.unmeasured_reason,
+        intervals=None if source.groups else source.intervals,
+    )
 
 
 def _type_present(ctx: EvaluationContext, types: set[str]) -> bool:
@@ -105,62 +233,110 @@ def _type_present(ctx: EvaluationContext, types: set[str]) -> bool:
     return bool(rows[0][0])
 
 
+# ------------------------------------------------------------------------------ composites
+@dataclass
+class _Leaf:
+    supplier: str
+    component: str
+    down: list[Interval]
+    sources: list[DownSource]
+
+
 def _composite(
     metric: m.Metric, composite: m.Composite, ctx: EvaluationContext, cache: dict[str, Downtime]
 ) -> Downtime:
-    parts: list[Downtime] = []
-    leaves: list[tuple[str, Downtime]] = []
-    for component in composite.components:
-        if isinstance(component, m.Composite):
-            part = _composite(metric, component, ctx, cache)
-            for supplier, intervals in part.by_supplier.items():
-                leaves.append(
-                    (
-                        supplier,
-                        Downtime(sources=[DownSource(i, "component", None) for i in intervals]),
-                    )
+    """A chain (``any of``) is down when any component is; a redundant group (``all of``) when
+    every component is. Components contribute their own down intervals (their records, slices or
+    components); their exclusions and restrictions shape their own values, not the composite's.
+
+    Attribution: a component is *responsible* for a piece of the composite's down time when it is
+    down in it and the piece is down time of every group it belongs to up the tree (a member of a
+    redundant group is responsible only while the whole group is down). With ``each supplier``
+    every supplier with a responsible component bears the piece; with ``first cause`` each
+    stretch of end-to-end down time goes, whole, to the supplier of the responsible component
+    whose outage began first (ties: the supplier's name)."""
+    down, leaves = _tree(composite, ctx, cache)
+    parts = [downtime(ctx.metric(c), ctx, cache) for c in _leaf_names(composite)]
+    sources: list[DownSource] = []
+    for leaf in leaves:
+        for source in leaf.sources:
+            sources.append(
+                DownSource(
+                    source.interval,
+                    source.type,
+                    source.id,
+                    detail=f"component {leaf.component} ({leaf.supplier})",
+                    record=source.record,
+                    within=(
+                        leaf.down if source.within is None else intersect(source.within, leaf.down)
+                    ),
                 )
-        else:
-            component_metric = ctx.metric(component)
-            part = downtime(component_metric, ctx, cache)
-            leaves.append((_supplier(component_metric, ctx), part))
-        parts.append(part)
-    if composite.mode == "any":
-        down = union(i for part in parts for i in part.down)
-    else:
-        down = parts[0].down
-        for part in parts[1:]:
-            down = intersect(down, part.down)
+            )
     result = Downtime(
-        sources=[
-            DownSource(i, "end-to-end", None, detail=composite.mode + " of components")
-            for i in down
-        ],
-        skipped=[],
+        sources=sources,
+        record_times=[s.interval for s in sources if s.record],
         measured=all(p.measured for p in parts),
         unmeasured_reason=next((p.unmeasured_reason for p in parts if not p.measured), None),
+        intervals=down,
     )
-    for supplier, leaf in leaves:
-        attributed = intersect(down, leaf.down)
-        if attributed:
-            result.by_supplier.setdefault(supplier, [])
-            result.by_supplier[supplier] = union([*result.by_supplier[supplier], *attributed])
-    if metric.attribution == "first_cause" and composite is metric.down_when:
+    if metric.attribution == "first_cause":
         result.by_supplier = _first_cause(down, leaves)
+    else:
+        for leaf in leaves:
+            attributed = intersect(down, leaf.down)
+            if attributed:
+                known = result.by_supplier.get(leaf.supplier, [])
+                result.by_supplier[leaf.supplier] = union([*known, *attributed])
     return result
 
 
-def _first_cause(
-    down: list[Interval], leaves: list[tuple[str, Downtime]]
-) -> dict[str, list[Interval]]:
-    """Each piece of end-to-end downtime goes to the supplier whose outage began first."""
+def _leaf_names(composite: m.Composite) -> list[str]:
+    names: list[str] = []
+    for component in composite.components:
+        if isinstance(component, m.Composite):
+            names.extend(_leaf_names(component))
+        else:
+            names.append(component)
+    return names
+
+
+def _tree(
+    composite: m.Composite, ctx: EvaluationContext, cache: dict[str, Downtime]
+) -> tuple[list[Interval], list[_Leaf]]:
+    """The group's down intervals and its leaves, each cut to the time it is responsible for."""
+    children: list[tuple[list[Interval], list[_Leaf]]] = []
+    for component in composite.components:
+        if isinstance(component, m.Composite):
+            children.append(_tree(component, ctx, cache))
+        else:
+            component_metric = ctx.metric(component)
+            part = downtime(component_metric, ctx, cache)
+            leaf = _Leaf(_supplier(component_metric, ctx), component, part.down, part.sources)
+            children.append((part.down, [leaf]))
+    if composite.mode == "any":
+        down = union(i for child_down, _ in children for i in child_down)
+    else:
+        down = children[0][0] if children else []
+        for child_down, _ in children[1:]:
+            down = intersect(down, child_down)
+    leaves = [
+        _Leaf(leaf.supplier, leaf.component, intersect(leaf.down, down), leaf.sources)
+        for _, child_leaves in children
+        for leaf in child_leaves
+    ]
+    return down, leaves
+
+
+def _first_cause(down: list[Interval], leaves: list[_Leaf]) -> dict[str, list[Interval]]:
+    """Each stretch of end-to-end down time goes to the supplier whose outage began first."""
     owned: dict[str, list[Interval]] = {}
     for piece in down:
-        candidates = []
-        for supplier, leaf in leaves:
-            for interval in leaf.down:
-                if interval[0] < piece[1] and interval[1] > piece[0]:
-                    candidates.append((interval[0], supplier))
+        candidates = [
+            (start, leaf.supplier)
+            for leaf in leaves
+            for start, end in leaf.down
+            if start < piece[1] and end > piece[0]
+        ]
         if candidates:
             supplier = min(candidates)[1]
             owned.setdefault(supplier, []).append(piece)
@@ -177,6 +353,10 @@ def _supplier(metric: m.Metric, ctx: EvaluationContext) -> str:
     return f"component {metric.id}"
 
 
+# ---------------------------------------------------------------------------- restrictions
+FAR_FUTURE = dt.datetime(9999, 1, 1, tzinfo=dt.UTC)
+
+
 @dataclass
 class Restrictions:
     """What narrows a metric's counted time: deployment, calendar, exclusions."""
@@ -187,28 +367,56 @@ class Restrictions:
     deployed_projection: list[Interval] | None
     calendar: str | None
     exclusions: list[ExcludedTime]
+    # the deployment records with their groups (grouped metrics)
+    deployments: list[tuple[Record, Interval | None]] = field(default_factory=list)
+
+    def for_group(self, by: str, name: str) -> Restrictions:
+        """The restrictions of one group: records with that value in the ``by`` field, and
+        records without the field (which apply to every group)."""
+
+        def keep(record: Record) -> bool:
+            return _group_of(record, by) in (name, None)
+
+        deployed = projection = None
+        if self.deployed is not None:
+            deployed, projection = _deployed(r for r in self.deployments if keep(r[0]))
+        return Restrictions(
+            deployed,
+            projection,
+            self.calendar,
+            [ex.only(keep) for ex in self.exclusions],
+            [r for r in self.deployments if keep(r[0])],
+        )
 
 
-FAR_FUTURE = dt.datetime(9999, 1, 1, tzinfo=dt.UTC)
+def _deployed(
+    found: Iterable[tuple[Record, Interval | None]],
+) -> tuple[list[Interval], list[Interval]]:
+    actual: list[Interval] = []
+    projected: list[Interval] = []
+    for record, interval in found:
+        if interval is not None:
+            actual.append(interval)
+        if record.start is not None and record.end is None:
+            projected.append((record.start, FAR_FUTURE))
+    return union(actual), union([*actual, *projected])
 
 
 def restrictions(metric: m.Metric, ctx: EvaluationContext) -> Restrictions:
+    by = group_field(metric)
+    extra = (by,) if by else ()
     deployed: list[Interval] | None = None
     projection: list[Interval] | None = None
+    deployments: list[tuple[Record, Interval | None]] = []
     if metric.only_while:
-        found: list[Interval] = []
-        projected: list[Interval] = []
         for selection in metric.only_while:
-            for record in ctx.records(selection):
-                interval = record_interval(record, ctx)
-                if interval is not None:
-                    found.append(interval)
-                if record.start is not None and record.end is None:
-                    projected.append((record.start, FAR_FUTURE))
-        deployed = union(found)
-        projection = union([*found, *projected])
-    exclusions = [excluded_time(ctx.scope.exclusions[name], ctx) for name in metric.excluding]
-    return Restrictions(deployed, projection, metric.only_during, exclusions)
+            for record in ctx.records(selection, list(extra)):
+                deployments.append((record, record_interval(record, ctx)))
+        deployed, projection = _deployed(deployments)
+    exclusions = [
+        excluded_time(ctx.scope.exclusions[name], ctx, extra) for name in metric.excluding
+    ]
+    return Restrictions(deployed, projection, metric.only_during, exclusions, deployments)
 
 
 def counted_time(
@@ -223,10 +431,127 @@ def counted_time(
     base: list[Interval] = [(start, end)] if end > start else []
     deployed = limits.deployed_projection if projected else limits.deployed
     if deployed is not None:
-        base = intersect(base, deployed)
+        base = window(deployed, start, end)
     if limits.calendar is not None and base:
         base = intersect(base, ctx.calendar(limits.calendar).opening_intervals(start, end))
-    return subtract(base, skipped)
+    return subtract(base, window(union(skipped), start, end)) if skipped else base
+
+
+# ------------------------------------------------------------------------- one period's value
+@dataclass
+class _Prepared:
+    """A metric's inputs for one group (or for all records), normalised once."""
+
+    source: Downtime
+    limits: Restrictions
+    down: list[Interval]  # the union of the down sources and of refused exclusion time
+    skipped: list[Interval]
+    removed: list[Interval]  # valid `excluded from the period` time, all of it
+    available: list[Interval]  # valid `counts as available` time, all of it
+    sources: list[DownSource]  # down sources and refused exclusion time, for the evidence
+
+
+def _prepare(source: Downtime, limits: Restrictions) -> _Prepared:
+    refused = [
+        DownSource(
+            interval,
+            refusal.record.type,
+            refusal.record.id,
+            detail=f"exclusion {ex.exclusion.id} refused: {refusal.report.reason}",
+        )
+        for ex in limits.exclusions
+        for refusal in ex.refusals
+        for interval in refusal.intervals
+    ]
+    removed = union(
+        iv
+        for ex in limits.exclusions
+        if ex.treatment == "excluded_from_period"
+        for iv, _ in ex.intervals
+    )
+    available = union(
+        iv
+        for ex in limits.exclusions
+        if ex.treatment == "counts_as_available"
+        for iv, _ in ex.intervals
+    )
+    return _Prepared(
+        source=source,
+        limits=limits,
+        down=union([*source.down, *(s.interval for s in refused)]),
+        skipped=union(source.skipped),
+        removed=removed,
+        available=available,
+        sources=[*source.sources, *refused],
+    )
+
+
+@dataclass
+class _PeriodTime:
+    base: list[Interval]  # counted time before exclusions
+    counted: list[Interval]
+    down: list[Interval]
+    removed: list[Interval]  # excluded from the period, inside base
+    good: list[Interval]  # down time counted as available, inside counted
+
+
+def _period_time(
+    prep: _Prepared, start: dt.datetime, end: dt.datetime, ctx: EvaluationContext
+) -> _PeriodTime:
+    base = counted_time(start, end, prep.limits, ctx, prep.skipped)
+    removed = intersect(window(prep.removed, start, end), base)
+    counted = subtract(base, removed)
+    raw_down = intersect(window(prep.down, start, end), counted)
+    good = intersect(window(prep.available, start, end), raw_down)
+    return _PeriodTime(base, counted, subtract(raw_down, good), removed, good)
+
+
+def _measure(
+    prep: _Prepared,
+    period: MeasurementPeriod,
+    ctx: EvaluationContext,
+    suppliers: dict[str, list[Interval]],
+) -> Measurement:
+    end = max(min(period.end, ctx.end), period.start)
+    time = _period_time(prep, period.start, end, ctx)
+    counted_seconds = total(time.counted)
+    down_seconds = total(time.down)
+    measurement = Measurement(value=None, dimension="percent")
+    measurement.records = _records_in(prep.source.record_times, period.start, end)
+    measurement.totals = {
+        "period_seconds": seconds(period.start, end),
+        "counted_seconds": counted_seconds,
+        "down_seconds": down_seconds,
+        "excluded_seconds": total(time.removed),
+    }
+    if time.good:
+        measurement.totals["counted_as_available_seconds"] = total(time.good)
+    for supplier, intervals in sorted(suppliers.items()):
+        measurement.totals[f"attributed_seconds:{supplier}"] = total(
+            intersect(window(intervals, period.start, end), time.down)
+        )
+    measurement.exclusions = _applied(prep.limits.exclusions, time)
+    measurement.refused = _refused(prep.limits.exclusions, period.start, end)
+    measurement.contributors = _contributors(prep.sources, time.down)
+    if not prep.source.measured:
+        measurement.no_data = prep.source.unmeasured_reason
+    elif counted_seconds == 0:
+        measurement.no_data = "no counted time in the period"
+    else:
+        measurement.value = (counted_seconds - down_seconds) / counted_seconds * 100
+    if end < period.end:
+        # A pending period: the counted time of the whole period, assuming that what is open
+        # stays open (deployments) and that no more time is skipped than so far.
+        full = counted_time(period.start, period.end, prep.limits, ctx, prep.skipped, True)
+        capacity = total(subtract(full, window(prep.removed, period.start, period.end)))
+    else:
+        capacity = counted_seconds
+    measurement.budget = Budget(capacity=capacity, bad=down_seconds, unit="seconds of downtime")
+    return measurement
+
+
+def _records_in(times: list[Interval], start: dt.datetime, end: dt.datetime) -> int:
+    return sum(1 for interval in times if overlaps(interval, start, end))
 
 
 def availability(
@@ -234,75 +559,46 @@ def availability(
 ) -> dict[str, Measurement]:
     source = downtime(metric, ctx, cache)
     limits = restrictions(metric, ctx)
+    pooled = _prepare(source, limits)
+    by = group_field(metric)
+    grouped: dict[str, _Prepared] = {}
+    if by is not None:
+        for name in _group_names(source, limits, by, ctx):
+            grouped[name] = _prepare(_group_downtime(source, name), limits.for_group(by, name))
     results: dict[str, Measurement] = {}
-    down_all = source.down
     for period in ctx.periods(metric.period):
-        end = min(period.end, ctx.end)
-        base = counted_time(period.start, end, limits, ctx, source.skipped)
-        full = counted_time(period.start, period.end, limits, ctx, source.skipped, projected=True)
-        removed, good, applied = _apply_exclusions(limits.exclusions, base, down_all)
-        counted = subtract(base, removed)
-        down = subtract(intersect(down_all, counted), good)
-        counted_seconds = total(counted)
-        down_seconds = total(down)
-        measurement = Measurement(value=None, dimension="percent")
-        measurement.records = sum(
-            1 for iv in source.record_times if iv[0] < end and iv[1] > period.start
-        )
-        measurement.totals = {
-            "period_seconds": seconds(period.start, end),
-            "counted_seconds": counted_seconds,
-            "down_seconds": down_seconds,
-            "excluded_seconds": total(removed),
-        }
-        for supplier, intervals in sorted(source.by_supplier.items()):
-            measurement.totals[f"attributed_seconds:{supplier}"] = total(intersect(intervals, down))
-        measurement.exclusions = applied
-        measurement.refused = [
-            r
-            for ex in limits.exclusions
-            for r in ex.refused
-            if r.start is not None and period.start <= r.start < end
-        ]
-        measurement.contributors = _contributors(source.sources, down)
-        if not source.measured:
-            measurement.no_data = source.unmeasured_reason
-        elif counted_seconds == 0:
-            measurement.no_data = "no counted time in the period"
-        else:
-            measurement.value = (counted_seconds - down_seconds) / counted_seconds * 100
-        full_counted = subtract(full, _removed_pieces(limits.exclusions))
-        measurement.budget = Budget(
-            capacity=total(full_counted), bad=down_seconds, unit="seconds of downtime"
-        )
+        measurement = _measure(pooled, period, ctx, source.by_supplier)
+        for name, prep in grouped.items():
+            measurement.groups[name] = _measure(prep, period, ctx, {})
         results[period.label] = measurement
     return results
 
 
-def _removed_pieces(exclusions: list[ExcludedTime]) -> list[Interval]:
-    return union(
-        iv
-        for ex in exclusions
-        if ex.exclusion.treatment == "excluded_from_period"
-        for iv, _ in ex.intervals
-    )
+def _group_names(
+    source: Downtime, limits: Restrictions, by: str, ctx: EvaluationContext
+) -> list[str]:
+    """The groups of a metric measured ``by`` a field: the values seen over the evaluation in its
+    down records (or its slices' groups) and in its ``only while`` records."""
+    names = set(source.groups)
+    for record, interval in limits.deployments:
+        name = _group_of(record, by)
+        if name is not None and interval is not None and overlaps(interval, ctx.start, ctx.end):
+            names.add(name)
+    return sorted(names)
 
 
-def _apply_exclusions(
-    exclusions: list[ExcludedTime], base: list[Interval], down_all: list[Interval]
-) -> tuple[list[Interval], list[Interval], list[ExclusionApplied]]:
-    removed: list[Interval] = []
-    good: list[Interval] = []
+def _applied(exclusions: list[ExcludedTime], time: _PeriodTime) -> list[ExclusionApplied]:
     applied: list[ExclusionApplied] = []
     for ex in exclusions:
-        pieces = union(iv for iv, _ in ex.intervals)
-        if ex.exclusion.treatment == "excluded_from_period":
-            effect = intersect(pieces, base)
-            removed = union([*removed, *effect])
-        else:
-            effect = intersect(intersect(pieces, base), down_all)
-            good = union([*good, *effect])
-        records = {(r.type, r.id, r.start) for iv, r in ex.intervals if intersect([iv], base)}
+        scope = time.base if ex.treatment == "excluded_from_period" else time.good
+        effect: list[Interval] = []
+        counted: set[int] = set()  # the records (objects) whose time had an effect
+        for interval, record in ex.intervals:
+            piece = intersect([interval], scope)
+            if piece:
+                effect.extend(piece)
+                counted.add(id(record))
+        records = len(counted)
         if effect:
             applied.append(
                 ExclusionApplied(
@@ -310,57 +606,93 @@ def _apply_exclusions(
                     reason=ex.exclusion.title or ex.exclusion.id,
                     treatment=ex.exclusion.treatment,
                     seconds=decimal_text(total(effect)),
-                    records=len(records),
+                    records=records,
                 )
             )
-    return removed, good, applied
+    return applied
 
 
-def _contributors(sources: list[DownSource], down: list[Interval]) -> list[Contributor]:
-    found: list[tuple[Fraction, DownSource]] = []
-    for source in sources:
-        share = total(intersect([source.interval], down))
-        if share > 0:
-            found.append((share, source))
+def _refused(
+    exclusions: list[ExcludedTime], start: dt.datetime, end: dt.datetime
+) -> list[ExclusionRefused]:
+    """The refusals of records whose time falls in the period."""
     return [
-        Contributor(
-            type=s.type,
-            id=s.id,
-            start=s.interval[0],
-            end=s.interval[1],
-            seconds=decimal_text(share),
-            detail=s.detail,
-        )
-        for share, s in found
+        refusal.report
+        for ex in exclusions
+        for refusal in ex.refusals
+        if any(overlaps(interval, start, end) for interval in refusal.intervals)
     ]
+
+
+def _contributors(sources: Sequence[DownSource], down: list[Interval]) -> list[Contributor]:
+    """Each source of down time with its share of the period's down time (overlapping sources
+    each show their whole share), largest first; the verdict keeps the first ten."""
+    found: list[Contributor] = []
+    if not down:
+        return found
+    lo, hi = down[0][0], down[-1][1]
+    for source in sources:
+        if not overlaps(source.interval, lo, hi):
+            continue
+        share = source.share(down)
+        if share > 0:
+            found.append(
+                Contributor(
+                    type=source.type,
+                    id=source.id,
+                    start=source.interval[0],
+                    end=source.interval[1],
+                    seconds=decimal_text(share),
+                    detail=source.detail,
+                )
+            )
+    return sorted(found, key=_contributor_order)
+
+
+def _contributor_order(item: Contributor) -> tuple[Fraction, dt.datetime, str, str]:
+    size = -Fraction(item.seconds) if item.seconds is not None else Fraction(0)
+    start = (item.start or dt.datetime.max.replace(tzinfo=dt.UTC)).astimezone(dt.UTC)
+    return (size, start, item.id or "", item.type)
+
+
+# ------------------------------------------------------------------- duration, MTTR and MTBF
+def _interval_sources(
+    selection: Selection, ctx: EvaluationContext
+) -> tuple[list[Record], Downtime]:
+    records = ctx.records(selection)
+    source = Downtime()
+    for record in records:
+        interval = record_interval(record, ctx)
+        if interval is not None:
+            source.sources.append(DownSource(interval, record.type, record.id))
+            source.record_times.append(interval)
+    return records, source
 
 
 def total_duration(
     metric: m.Metric, ctx: EvaluationContext, _: dict[str, Downtime]
 ) -> dict[str, Measurement]:
-    """The union of the selected records' intervals in each period, in seconds."""
+    """The time covered by the selected records in each period: the union of their intervals
+    (overlaps once), clipped to the period and to the counted time (``only while``, ``only
+    during``), without time that an exclusion takes out (either treatment: it is not held
+    against the provider), with refused exclusion time added as ordinary downtime."""
     assert isinstance(metric.measure, m.TotalDuration)
-    records = ctx.records(metric.measure.selection)
-    sources = [
-        DownSource(iv, r.type, r.id) for r in records if (iv := record_interval(r, ctx)) is not None
-    ]
-    limits = restrictions(metric, ctx)
+    source = _interval_sources(metric.measure.selection, ctx)[1]
+    prep = _prepare(source, restrictions(metric, ctx))
     results: dict[str, Measurement] = {}
-    all_down = union(s.interval for s in sources)
     for period in ctx.periods(metric.period):
-        end = min(period.end, ctx.end)
-        base = counted_time(period.start, end, limits, ctx, [])
-        removed, good, applied = _apply_exclusions(limits.exclusions, base, all_down)
-        down = subtract(intersect(all_down, subtract(base, removed)), good)
-        value = total(down)
+        end = max(min(period.end, ctx.end), period.start)
+        time = _period_time(prep, period.start, end, ctx)
+        value = total(time.down)
         measurement = Measurement(
             value=value,
             dimension="duration",
-            records=sum(1 for s in sources if s.interval[0] < end and s.interval[1] > period.start),
+            records=_records_in(source.record_times, period.start, end),
         )
         measurement.totals = {"total_seconds": value, "period_seconds": seconds(period.start, end)}
-        measurement.contributors = _contributors(sources, down)
-        measurement.exclusions = applied
+        measurement.contributors = _contributors(prep.sources, time.down)
+        measurement.exclusions = _applied(prep.limits.exclusions, time)
+        measurement.refused = _refused(prep.limits.exclusions, period.start, end)
         results[period.label] = measurement
     return results
 
@@ -368,50 +700,66 @@ def total_duration(
 def repair_times(
     metric: m.Metric, ctx: EvaluationContext, cache: dict[str, Downtime]
 ) -> dict[str, Measurement]:
-    """MTTR (mean of end - start of the records that started in the period and are closed) and
-    MTBF (the period's up time divided by the number of failures that started in it)."""
+    """MTTR: the mean duration (end - start, wall-clock) of the failures that started in the
+    period and have ended; a failure still open is left out until it ends. MTBF: the period's up
+    time (its counted time less its down time, as for availability) divided by the number of
+    failures that started in it."""
     measure = metric.measure
     assert isinstance(measure, m.MeanTimeToRepair | m.MeanTimeBetweenFailures)
-    records = [r for r in ctx.records(measure.selection) if r.start is not None]
+    records, source = _interval_sources(measure.selection, ctx)
+    starts = [r for r in records if r.start is not None]
+    prep = (
+        _prepare(source, restrictions(metric, ctx))
+        if isinstance(measure, m.MeanTimeBetweenFailures)
+        else None
+    )
     results: dict[str, Measurement] = {}
     for period in ctx.periods(metric.period):
-        end = min(period.end, ctx.end)
-        started = [r for r in records if r.start is not None and period.start <= r.start < end]
+        end = max(min(period.end, ctx.end), period.start)
+        started = [r for r in starts if r.start is not None and period.start <= r.start < end]
         measurement = Measurement(value=None, dimension="duration", records=len(started))
-        if isinstance(measure, m.MeanTimeToRepair):
-            closed = [r for r in started if r.end is not None]
-            durations = [seconds(r.start, r.end) for r in closed if r.start and r.end]
-            measurement.totals = {"failures": len(started), "repaired": len(closed)}
+        if prep is None:
+            closed = [
+                (r, r.start, r.end) for r in started if r.start and r.end and r.end >= r.start
+            ]
+            durations = [seconds(s, e) for _, s, e in closed]
+            measurement.totals = {
+                "failures": len(started),
+                "repaired": len(closed),
+                "repair_seconds": sum(durations, Fraction(0)),
+            }
             if durations:
                 measurement.value = sum(durations, Fraction(0)) / len(durations)
             else:
                 measurement.no_data = "no repaired failure in the period"
-            measurement.contributors = [
-                Contributor(
-                    type=r.type,
-                    id=r.id,
-                    start=r.start,
-                    end=r.end,
-                    seconds=decimal_text(seconds(r.start, r.end)),
-                )
-                for r in closed
-                if r.start and r.end
-            ]
-        else:
-            down = total(
-                clip_all([iv for r in records if (iv := record_interval(r, ctx))], period, end)
+            measurement.contributors = sorted(
+                (
+                    Contributor(
+                        type=r.type,
+                        id=r.id,
+                        start=s,
+                        end=e,
+                        seconds=decimal_text(seconds(s, e)),
+                    )
+                    for r, s, e in closed
+                ),
+                key=_contributor_order,
             )
-            up = seconds(period.start, end) - down
-            measurement.totals = {"failures": len(started), "up_seconds": up, "down_seconds": down}
+        else:
+            time = _period_time(prep, period.start, end, ctx)
+            down = total(time.down)
+            up = total(time.counted) - down
+            measurement.totals = {
+                "failures": len(started),
+                "up_seconds": up,
+                "down_seconds": down,
+                "counted_seconds": total(time.counted),
+            }
+            measurement.contributors = _contributors(prep.sources, time.down)
+            measurement.exclusions = _applied(prep.limits.exclusions, time)
             if started:
                 measurement.value = up / len(started)
             else:
                 measurement.no_data = "no failure in the period: nothing to measure between"
         results[period.label] = measurement
     return results
-
-
-def clip_all(
-    intervals: list[Interval], period: MeasurementPeriod, end: dt.datetime
-) -> list[Interval]:
-    return intersect(intervals, [(period.start, end)])

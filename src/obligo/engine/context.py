@@ -46,21 +46,22 @@ class EvaluationContext:
     log: EventLog
     schema: EventSchema
     _periods: dict[str, list[MeasurementPeriod]] = field(default_factory=dict)
+    _records: dict[tuple[str, str, tuple[str, ...]], list[Record]] = field(default_factory=dict)
+    # The first instant of the term and the last instant evaluated (exclusive: the evaluation
+    # time or the end of the term), in UTC.
+    start: dt.datetime = field(init=False)
+    end: dt.datetime = field(init=False)
     _calendars: dict[str, BusinessCalendar] = field(default_factory=dict)
 
-    @property
-    def start(self) -> dt.datetime:
-        """The first instant of the term, in UTC."""
-        return local_midnight(self.term_start, self.tz).astimezone(dt.UTC)
-
-    @property
-    def end(self) -> dt.datetime:
-        """The last instant evaluated (exclusive), in UTC: the evaluation time or the term's end."""
+    def __post_init__(self) -> None:
+        # Computed once: the engine asks for them in its inner loops.
+        self.start = local_midnight(self.term_start, self.tz).astimezone(dt.UTC)
         at = self.at.astimezone(dt.UTC)
         if self.term_end is None:
-            return at
-        term_end = local_midnight(self.term_end + dt.timedelta(days=1), self.tz)
-        return min(at, term_end.astimezone(dt.UTC))
+            self.end = at
+        else:
+            term_end = local_midnight(self.term_end + dt.timedelta(days=1), self.tz)
+            self.end = min(at, term_end.astimezone(dt.UTC))
 
     def periods(self, period: Period) -> list[MeasurementPeriod]:
         """The metric's periods from the start of the term, with their bounds in UTC (all
@@ -100,16 +101,20 @@ class EvaluationContext:
         """The records of a selection, in a stable order (time, then id), with some fields."""
         where, params = compile_selection(selection, self.schema)
         wanted = [f for f in dict.fromkeys(fields) if f in self.schema.fields]
-        extra = "".join(f", {quote_ident(f)}" for f in wanted)
-        rows = self.query(
-            f'SELECT "type", "id", "time", "start", "end"{extra} FROM events WHERE {where}'
-            ' ORDER BY coalesce("time", "start"), "id", "end"',
-            params,
-        )
-        return [
-            Record(row[0], row[1], row[2], row[3], row[4], dict(zip(wanted, row[5:], strict=True)))
-            for row in rows
-        ]
+        # Several metrics and exclusions often read the same records: ask DuckDB once.
+        key = (where, repr(params), tuple(wanted))
+        if key not in self._records:
+            extra = "".join(f", {quote_ident(f)}" for f in wanted)
+            rows = self.query(
+                f'SELECT "type", "id", "time", "start", "end"{extra} FROM events WHERE {where}'
+                ' ORDER BY coalesce("time", "start"), "id", "end"',
+                params,
+            )
+            self._records[key] = [
+                Record(r[0], r[1], r[2], r[3], r[4], dict(zip(wanted, r[5:], strict=True)))
+                for r in rows
+            ]
+        return list(self._records[key])
 
 
 def _inherited_billing(contract: Contract) -> Any:

@@ -134,8 +134,32 @@ def _measure(
         result = aggregates.aggregate(metric, ctx)
     else:
         result = records.share_within_target(metric, ctx)
+    _unmeasured(metric, ctx, result)
     cache[key] = result
     return result
+
+
+def _unmeasured(metric: m.Metric, ctx: EvaluationContext, result: dict[str, Measurement]) -> None:
+    """A metric that no log feeds is unmeasured in every period, never silently compliant (a
+    count or a total duration of a record type the log never mentions would otherwise be 0)."""
+    if metric.down_when is not None:
+        return  # a composite is measured when its components are
+    # The records the value is made of; deployment records (`only while`) only bound the time.
+    sources = metric.model_copy(update={"only_while": ()})
+    types = sorted({n.record_type for n in walk(sources) if isinstance(n, Selection)})
+    if not types:
+        return
+    marks = ", ".join("?" for _ in types)
+    present = ctx.query(f'SELECT count(*) FROM events WHERE "type" IN ({marks})', types)[0][0]
+    if present:
+        return
+    reason = "unmeasured: the log has no " + " or ".join(f"{t} records" for t in types)
+    for measurement in result.values():
+        measurement.value = None
+        measurement.no_data = reason
+        measurement.budget = None
+        for group in measurement.groups.values():
+            group.value, group.no_data, group.budget = None, reason, None
 
 
 def _verdicts(
@@ -214,13 +238,19 @@ def _accounts(contract: Contract, ctx: EvaluationContext) -> list[InputAccount]:
         used_parts.append(f"({sql})")
         params.extend(selection_params)
     used = " OR ".join(used_parts) or "FALSE"
-    when = 'coalesce("time", "start")'
-    in_span = f"({when} IS NULL OR ({when} >= ? AND {when} < ?))"
+    # A record is inside the evaluated span when its instant is, or when its interval overlaps
+    # it (an incident that began before the term but ran into it made downtime in it).
+    in_span = (
+        '(CASE WHEN "time" IS NOT NULL THEN "time" >= ? AND "time" < ?'
+        ' WHEN "start" IS NOT NULL THEN "start" < ? AND ("end" IS NULL OR "end" > ?)'
+        " ELSE TRUE END)"
+    )
+    span = [ctx.start, ctx.end, ctx.end, ctx.start]
     rows = ctx.query(
         f"SELECT _input, count(*) FILTER (WHERE ({used}) AND {in_span}),"
         f" count(*) FILTER (WHERE ({used}) AND NOT {in_span}), count(*) FILTER (WHERE NOT ({used}))"
         " FROM events GROUP BY _input",
-        [*params, ctx.start, ctx.end, *params, ctx.start, ctx.end, *params],
+        [*params, *span, *params, *span, *params],
     )
     by_input = {int(r[0]): r[1:] for r in rows}
     accounts: list[InputAccount] = []

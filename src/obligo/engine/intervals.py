@@ -8,7 +8,8 @@ of microseconds); no float is ever involved.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from bisect import bisect_right
+from collections.abc import Iterable, Sequence
 from fractions import Fraction
 
 Interval = tuple[dt.datetime, dt.datetime]
@@ -69,21 +70,41 @@ def overlaps(a: Interval, start: dt.datetime, end: dt.datetime) -> bool:
 
 
 def subtract(a: Iterable[Interval], b: Iterable[Interval]) -> list[Interval]:
-    """Instants in ``a`` and not in ``b``."""
+    """Instants in ``a`` and not in ``b`` (linear in the sizes once both are sorted)."""
     result: list[Interval] = []
     cuts = union(b)
+    j = 0
     for start, end in union(a):
+        while j < len(cuts) and cuts[j][1] <= start:
+            j += 1
         cursor = start
-        for cut_start, cut_end in cuts:
-            if cut_end <= cursor or cut_start >= end:
-                continue
+        k = j
+        while k < len(cuts) and cuts[k][0] < end:
+            cut_start, cut_end = cuts[k]
             if cut_start > cursor:
                 result.append((cursor, cut_start))
             cursor = max(cursor, cut_end)
             if cursor >= end:
                 break
+            k += 1
         if cursor < end:
             result.append((cursor, end))
+    return result
+
+
+def window(normalised: Sequence[Interval], start: dt.datetime, end: dt.datetime) -> list[Interval]:
+    """The parts of ``normalised`` intervals (the output of :func:`union`: sorted, disjoint, in
+    UTC) inside ``[start, end)``, found by bisection: the cost grows with the intervals inside,
+    not with all of them."""
+    start, end = utc(start), utc(end)
+    result: list[Interval] = []
+    if end <= start:
+        return result
+    i = bisect_right(normalised, start, key=lambda interval: interval[1])
+    while i < len(normalised) and normalised[i][0] < end:
+        lo, hi = normalised[i]
+        result.append((max(lo, start), min(hi, end)))
+        i += 1
     return result
 
 

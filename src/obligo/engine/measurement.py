@@ -35,4 +35,6 @@ class Measurement:
     exclusions: list[ExclusionApplied] = field(default_factory=list)
     refused: list[ExclusionRefused] = field(default_factory=list)
     budget: Budget | None = None
+    # How many contributors there were when only the largest few are passed in `contributors`.
+    contributors_total: int | None = None
     groups: dict[str, Measurement] = field(default_factory=dict)

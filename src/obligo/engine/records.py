@@ -1,23 +1,38 @@
 """The share of records handled within a target time: first responses, resolutions.
 
-A record belongs to the period that contains its start field (``opened``). Its due time is the
-start plus its target: wall-clock time, or opening time of a business calendar when the metric
-or the target names one (``1 business day`` is one opening day of that calendar). A record is
-within target when its end field (``responded``) is at or before the due time. A record still
-open is late once its due time has passed at the evaluation time, and left out while it has not
-(or always left out, when the metric says so).
+- A record belongs to the period that contains its start field (``opened``); records without
+  it are not judged. Its group is the value of the ``by`` field (records without one count
+  only in the value of all records).
+- Its target is its group's (``target "P1" 4 hours``), else the metric's plain ``target``;
+  a record with neither is not judged (``without_target`` in the totals).
+- Its due time is the start plus the target, counted in the calendar in use: the target's own
+  (``, in around-the-clock hours``), else the duration's (``duration from opened to resolved,
+  in office hours``), else wall-clock time. In a calendar every duration is opening time:
+  ``4 hours`` is four hours during which the calendar is open, and ``1 business day`` one
+  opening day (see :mod:`obligo.engine.business_time`). Wall-clock ``4 hours`` is four
+  elapsed hours, across a DST change too.
+- A record is within target when its end field (``resolved``) is at or before the due time.
+- A record still open at the evaluation time (no end field, or one after the evaluation time)
+  is late once its due time has passed (``at > due``) and left out while it has not, unless
+  the metric says ``a record still open is left out``: then it is left out until it ends.
+- The value is ``within / (within + late) * 100``; a period without a judged record has none.
+  A pending period's error budget counts the judged records so far and the late ones.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from bisect import bisect_left
+from dataclasses import dataclass
 from fractions import Fraction
 
+from obligo.engine.business_time import BusinessCalendar
 from obligo.engine.context import EvaluationContext, Record
 from obligo.engine.intervals import seconds
 from obligo.engine.measurement import Budget, Measurement
 from obligo.engine.numbers import decimal_text
 from obligo.model import metrics as m
+from obligo.model.base import Duration
 from obligo.report.model import Contributor
 
 
@@ -28,6 +43,31 @@ def _timestamp(record: Record, name: str) -> dt.datetime | None:
     return value if isinstance(value, dt.datetime) else None
 
 
+def _due(
+    ctx: EvaluationContext, opened: dt.datetime, target: m.TargetRule, spec: m.DurationSpec
+) -> dt.datetime:
+    """When a record opened at ``opened`` is due: its target counted in the calendar in use
+    (the target's, else the duration's), or in wall-clock time without one."""
+    name = target.calendar or spec.calendar
+    limit = target.limit
+    if name is None:
+        return BusinessCalendar.always(ctx.tz).deadline(opened, limit)
+    if not limit.business and limit.seconds is not None:
+        # Measured in a calendar's hours, `4 hours` is four hours of its opening time.
+        limit = Duration(amount=limit.seconds, unit="s", business=True, loc=limit.loc)
+    return ctx.calendar(name).deadline(opened, limit)
+
+
+@dataclass(frozen=True)
+class _Judged:
+    opened: dt.datetime
+    group: str | None
+    outcome: str  # within, late, open, untargeted
+    record: Record
+    closed: dt.datetime | None
+    due: dt.datetime | None
+
+
 def share_within_target(metric: m.Metric, ctx: EvaluationContext) -> dict[str, Measurement]:
     measure = metric.measure
     assert isinstance(measure, m.ShareWithinTarget) and metric.duration is not None
@@ -35,39 +75,42 @@ def share_within_target(metric: m.Metric, ctx: EvaluationContext) -> dict[str, M
     fields = [spec.start_field, spec.end_field]
     if measure.group_by:
         fields.append(measure.group_by)
-    records = ctx.records(measure.selection, fields)
     targets = {t.group: t for t in metric.targets}
-    periods = ctx.periods(metric.period)
+    at = ctx.at
+    judged: list[_Judged] = []
+    for record in ctx.records(measure.selection, fields):
+        opened = _timestamp(record, spec.start_field)
+        if opened is None:
+            continue
+        raw = record.fields.get(measure.group_by) if measure.group_by else None
+        group = None if raw is None else str(raw)
+        target = (targets.get(group) if group is not None else None) or targets.get(None)
+        closed = _timestamp(record, spec.end_field)
+        if closed is not None and closed > at:
+            closed = None  # closed after the evaluation time: still open at it
+        if target is None:
+            judged.append(_Judged(opened, group, "untargeted", record, closed, None))
+            continue
+        due = _due(ctx, opened, target, spec)
+        if closed is not None:
+            outcome = "within" if closed <= due else "late"
+        elif at > due and metric.open_records != "left_out":
+            outcome = "late"
+        else:
+            outcome = "open"
+        judged.append(_Judged(opened, group, outcome, record, closed, due))
+    judged.sort(key=lambda j: (j.opened.astimezone(dt.UTC), j.record.id or ""))
+    starts = [j.opened.astimezone(dt.UTC) for j in judged]
     results: dict[str, Measurement] = {}
-    for period in periods:
-        end = min(period.end, ctx.end)
-        overall = _Tally()
+    span_end = ctx.end
+    for period in ctx.periods(metric.period):
+        end = min(period.end, span_end)
+        overall = _Tally(at)
         groups: dict[str, _Tally] = {}
-        for record in records:
-            opened = _timestamp(record, spec.start_field)
-            if opened is None or not (period.start <= opened < end):
-                continue
-            group = record.fields.get(measure.group_by) if measure.group_by else None
-            group_key = None if group is None else str(group)
-            target = targets.get(group_key) or targets.get(None)
-            if target is None:
-                overall.untargeted += 1
-                continue
-            calendar = ctx.calendar(target.calendar or spec.calendar)
-            due = (
-                calendar.deadline(opened, target.limit)
-                if (target.calendar or spec.calendar)
-                else opened + dt.timedelta(seconds=float(target.limit.seconds or 0))
-            )
-            closed = _timestamp(record, spec.end_field)
-            if closed is not None:
-                outcome = "within" if closed <= due else "late"
-            elif ctx.at > due and metric.open_records != "left_out":
-                outcome = "late"
-            else:
-                outcome = "open"
-            for tally in (overall, groups.setdefault(group_key or "", _Tally())):
-                tally.add(outcome, record, opened, closed, due)
+        for item in judged[bisect_left(starts, period.start) : bisect_left(starts, end)]:
+            overall.add(item)
+            if item.group is not None:
+                groups.setdefault(item.group, _Tally(at)).add(item)
         measurement = overall.measurement()
         for key in sorted(groups):
             measurement.groups[key] = groups[key].measurement()
@@ -76,38 +119,36 @@ def share_within_target(metric: m.Metric, ctx: EvaluationContext) -> dict[str, M
 
 
 class _Tally:
-    def __init__(self) -> None:
+    def __init__(self, at: dt.datetime) -> None:
+        self.at = at
         self.within = 0
         self.late = 0
         self.open = 0
         self.untargeted = 0
         self.late_records: list[Contributor] = []
 
-    def add(
-        self,
-        outcome: str,
-        record: Record,
-        opened: dt.datetime,
-        closed: dt.datetime | None,
-        due: dt.datetime,
-    ) -> None:
-        if outcome == "within":
+    def add(self, item: _Judged) -> None:
+        if item.outcome == "within":
             self.within += 1
-        elif outcome == "late":
+        elif item.outcome == "late":
             self.late += 1
-            overdue = seconds(due, closed) if closed is not None else None
+            assert item.due is not None
+            still_open = item.closed is None
+            overdue = seconds(item.due, item.closed or self.at)
             self.late_records.append(
                 Contributor(
-                    type=record.type,
-                    id=record.id,
-                    start=opened,
-                    end=closed,
-                    seconds=decimal_text(overdue) if overdue is not None else None,
-                    detail=f"due {due.isoformat()}" + ("" if closed else ", still open"),
+                    type=item.record.type,
+                    id=item.record.id,
+                    start=item.opened,
+                    end=item.closed,
+                    seconds=decimal_text(overdue),
+                    detail=f"due {item.due.isoformat()}" + (", still open" if still_open else ""),
                 )
             )
-        else:
+        elif item.outcome == "open":
             self.open += 1
+        else:
+            self.untargeted += 1
 
     def measurement(self) -> Measurement:
         counted = self.within + self.late

@@ -1,320 +1,670 @@
-"""Metrics over time slices: availability from bad slices, and the average of per-slice rates.
+"""Metrics over time slices: availability from bad slices, and the average of per-slice values.
 
-The evaluated span is cut into slices of a fixed length aligned on the Unix epoch (so 1-minute
-slices start on whole UTC minutes). One SQL query groups the records by slice and computes, per
-slice, every aggregate the metric's conditions need; Python then judges each slice exactly.
+The evaluated span (the term up to the evaluation time) is cut into slices of a fixed length
+aligned on the Unix epoch, so 1-minute slices start on whole UTC minutes. A record belongs to the
+slice that contains its ``time``; records with an interval (``start``/``end``) and no ``time``
+are not slice records. One SQL query groups the metric's records by slice (and by the metric's
+``by`` field) and computes every aggregate its conditions, values and ``without`` rules need;
+conditions with ``for any FIELD`` take one more query grouped by slice and that field. Python then
+judges each slice that has records exactly; all slices without records are alike, so they are
+judged once.
 
-- A slice is *down* when any ``a slice is down when`` condition holds on it.
+- A slice is *down* when any ``a slice is down when`` condition holds on it; a condition whose
+  value is undefined on the slice (0 ÷ 0) does not hold.
+- ``there are SELECTION``: at least one such record; ``there are only SELECTION``: records of
+  the type exist and every one of them matches the filter.
+- ``every FIELD in [v, ...] has SELECTION``: a matching record with each listed value.
+- ``at least N distinct FIELD values have SELECTION``: matching records with N or more distinct
+  values of FIELD (records without the field count for no value); with ``only``: N or more
+  values whose records of the type in the slice all match.
+- ``EXPR CMP LITERAL for any FIELD``: the expression is computed separately over the records of
+  each value of FIELD in the slice (records without the field belong to no value); the
+  condition holds when it holds for at least one value.
+- ``a slice without SELECTION ...``: the rules are tried in their order; the first whose
+  selection has no record in the slice applies. ``is up`` / ``is down`` decide the slice
+  outright (its conditions are not judged); ``is skipped`` leaves it out of the counted time (and
+  out of an average); ``has an NAME of P%`` gives the value NAME that number in the slice, and the
+  conditions are then judged with it. A slice to which no rule applies is judged on its records.
 - ``counting only runs of at least N down slices``: shorter runs of consecutive down slices are
   counted as up. Runs are found over the whole evaluation, so a run that crosses a period
-  boundary counts in both periods.
-- A slice without records of a type follows its rule (``is up``, ``is down``, ``is skipped``:
-  left out of the counted time, or ``has an error-rate of 0%``); without a rule it is up.
+  boundary counts, in both periods, with the part of it each holds.
+- ``, by FIELD``: each value of the field is judged on its own records only (``a slice without
+  probe records`` is then a slice without probe records of that value); records without the
+  field count only in the pooled downtime of all records.
+- In an average (``the average error-rate in slices of 5 minutes``) a slice counts in every
+  period it overlaps; a slice whose value is undefined and to which no rule applies is left out
+  (counted as ``slices_undefined``); a slice that a rule declares up has the value 0, down 100%.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from bisect import bisect_left
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
 from obligo.engine.availability import DownSource, Downtime
 from obligo.engine.context import EvaluationContext
 from obligo.engine.expressions import (
+    COMPARE,
     AggregatePlan,
-    evaluate_expression,
+    Evaluator,
+    Exact,
+    compile_comparison,
+    compile_expression,
     literal_fraction,
-    plan_expression,
+    names_used,
+    quotient_sql,
+    selections_of,
 )
-from obligo.engine.intervals import union
 from obligo.engine.measurement import Budget, Measurement
 from obligo.engine.numbers import decimal_text
-from obligo.events.sql import compile_selection, quote_ident
+from obligo.events.sql import compile_condition, compile_selection, quote_ident
+from obligo.model import conditions as c
 from obligo.model import metrics as m
 from obligo.report.model import Contributor
 
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+_MICROSECOND = dt.timedelta(microseconds=1)
+TOP = 10
+
+UP, DOWN, SKIPPED = 0, 1, 2
 
 
-@dataclass
-class SliceData:
-    """Per-slice aggregates: slice number -> row of aggregate values."""
-
-    length: dt.timedelta
-    rows: dict[int, tuple[Any, ...]]
-    plan: AggregatePlan
-    type_columns: dict[str, int]
-    first: int
-    last: int  # exclusive
-
-    def start(self, number: int) -> dt.datetime:
-        return EPOCH + self.length * number
-
-    def without(self, number: int, record_type: str) -> bool:
-        row = self.rows.get(number)
-        return row is None or not row[self.type_columns[record_type]]
+Row = Sequence[Any]
 
 
-def _slice_number(instant: dt.datetime, length: dt.timedelta) -> int:
+class _Skip:
+    """The value of a slice that a rule leaves out of an average."""
+
+
+SKIP = _Skip()
+# For each `for any` condition, in one slice: whether it holds, or the rows of the field's values
+# (when a slice's rule may change the value).
+FeatureRows = Sequence[bool | Sequence[Row]]
+Judge = Callable[[Row, FeatureRows, int | None], bool]
+
+
+def slice_length(duration: Any) -> dt.timedelta:
+    """A slice's length as a whole number of microseconds (never through a float)."""
+    seconds = Fraction(duration.seconds)
+    micros = seconds * 1_000_000
+    if micros.denominator != 1 or micros <= 0:
+        raise ValueError(f"a slice of {duration} is not a whole number of microseconds")
+    return dt.timedelta(microseconds=int(micros))
+
+
+def slice_number(instant: dt.datetime, length: dt.timedelta) -> int:
     return (instant - EPOCH) // length
 
 
-def slice_data(metric: m.Metric, length: dt.timedelta, ctx: EvaluationContext) -> SliceData:
-    schema = ctx.schema
-    values = {v.name: v for v in metric.values}
-    plan = AggregatePlan()
-    for condition in metric.slice_down:
-        _plan_condition(condition, values, ctx, plan)
-    if isinstance(metric.measure, m.SliceAverage):
-        plan_expression(values[metric.measure.value].expression, values, schema, plan)
-    type_columns: dict[str, int] = {}
-    for record_type in sorted(plan.types | {r.record_type for r in metric.slice_without}):
-        type_columns[record_type] = plan.add(
-            'count(*) FILTER (WHERE "type" = ?)', [record_type], record_type
-        )
-    micros = length // dt.timedelta(microseconds=1)
-    columns = ", ".join(plan.columns)
-    marks = ", ".join("?" for _ in plan.types)
-    sql = (
-        f'SELECT floor((epoch_us("time") - ?) / ?)::BIGINT AS slice, {columns} FROM events'
-        f' WHERE "time" >= ? AND "time" < ? AND "type" IN ({marks}) GROUP BY slice'
-    )
-    params = [0, micros, *plan.params, ctx.start, ctx.end, *sorted(plan.types)]
-    # The aggregate parameters come after the slice expression's two.
-    rows = ctx.query(sql, params)
-    first = _slice_number(ctx.start, length)
-    last = -(-((ctx.end - EPOCH) // dt.timedelta(microseconds=1)) // micros)
-    return SliceData(
-        length, {int(r[0]): tuple(r[1:]) for r in rows}, plan, type_columns, first, last
-    )
+def slice_bounds(first: dt.datetime, end: dt.datetime, length: dt.timedelta) -> tuple[int, int]:
+    """The slices that overlap ``[first, end)``: numbers from ``a`` to ``b`` (exclusive)."""
+    if end <= first:
+        return (0, 0)
+    return slice_number(first, length), -(-(end - EPOCH) // length)
 
 
-def _plan_condition(
-    condition: m.SliceCondition,
-    values: dict[str, m.NamedValue],
-    ctx: EvaluationContext,
-    plan: AggregatePlan,
-) -> None:
-    schema = ctx.schema
-    if isinstance(condition, m.SliceCompare):
-        plan_expression(condition.value, values, schema, plan)
-    elif isinstance(condition, m.SliceExists):
+# ---------------------------------------------------------------------------------- compiled
+@dataclass
+class _ForAny:
+    """A ``for any FIELD`` condition: its own plan, grouped by the field too.
+
+    When no ``has an NAME of P%`` rule can change its value, the condition is judged where the
+    values are aggregated (in SQL for a quotient of counts, else once per row as they arrive),
+    and only the slices where it holds are kept; otherwise the rows are kept and judged with
+    the slice's rule."""
+
+    field: str
+    plan: AggregatePlan
+    needs_rows: bool
+    check: Callable[[Row], bool]
+    predicate: tuple[str, list[Any]] | None
+
+
+@dataclass
+class SliceProgram:
+    """A metric's slice logic, compiled once: the SQL columns and a judge per slice."""
+
+    metric: m.Metric
+    length: dt.timedelta
+    plan: AggregatePlan = field(default_factory=AggregatePlan)
+    rules: list[tuple[m.SliceWithoutData, int, Fraction | None]] = field(default_factory=list)
+    judges: list[Judge] = field(default_factory=list)
+    for_any: list[_ForAny] = field(default_factory=list)
+    records_column: int = -1
+    average: dict[int | None, Evaluator] = field(default_factory=dict)
+
+    @classmethod
+    def compile(
+        cls, metric: m.Metric, length: dt.timedelta, ctx: EvaluationContext
+    ) -> SliceProgram:
+        program = cls(metric, length)
+        schema = ctx.schema
+        values = {v.name: v for v in metric.values}
+        plan = program.plan
+        selections: list[c.Selection] = []
+        for rule in metric.slice_without:
+            column = plan.count(rule.selection, schema)
+            value = literal_fraction(rule.value) if rule.rule == "value" else None
+            program.rules.append((rule, column, value))
+            selections.append(rule.selection)
+        # Each value rule fixes one named value: the expressions are compiled once per rule.
+        overrides: dict[int | None, dict[str, Fraction]] = {None: {}}
+        for index, (rule, _, value) in enumerate(program.rules):
+            if rule.rule == "value":
+                fixed = {rule.value_name: value} if rule.value_name and value is not None else {}
+                overrides[index] = fixed
+        for condition in metric.slice_down:
+            program.judges.append(program._condition(condition, values, overrides, ctx, selections))
+        measure = metric.measure
+        if isinstance(measure, m.SliceAverage):
+            expression = values[measure.value].expression
+            for key, fixed in overrides.items():
+                program.average[key] = compile_expression(expression, values, schema, plan, fixed)
+            selections.extend(selections_of([expression], values))
+        program.records_column = plan.any_of(selections, ctx.schema)
+        return program
+
+    def _condition(
+        self,
+        condition: m.SliceCondition,
+        values: dict[str, m.NamedValue],
+        overrides: dict[int | None, dict[str, Fraction]],
+        ctx: EvaluationContext,
+        selections: list[c.Selection],
+    ) -> Judge:
+        schema = ctx.schema
+        plan = self.plan
+        if isinstance(condition, m.SliceCompare):
+            threshold = literal_fraction(condition.threshold)
+            if threshold is None:
+                raise ValueError(f"a slice's value is compared with a number: {condition}")
+            op = COMPARE[condition.op]
+            selections.extend(selections_of([condition.value], values))
+            if condition.for_any is not None:
+                sub = AggregatePlan()
+                used = names_used(condition.value, values)
+                needs_rows = any(fixed.keys() & used for fixed in overrides.values())
+                evaluators = {
+                    key: compile_expression(condition.value, values, schema, sub, fixed)
+                    for key, fixed in overrides.items()
+                }
+                check = compile_comparison(
+                    condition.value, condition.op, threshold, values, schema, sub
+                )
+                predicate = (
+                    None
+                    if needs_rows
+                    else quotient_sql(condition.value, condition.op, threshold, values, schema)
+                )
+                position = len(self.for_any)
+                self.for_any.append(_ForAny(condition.for_any, sub, needs_rows, check, predicate))
+                plan.types.update(sub.types)
+
+                def any_value(row: Row, features: FeatureRows, key: int | None) -> bool:
+                    found = features[position]
+                    if isinstance(found, bool):
+                        return found
+                    evaluate = evaluators[key]
+                    for feature_row in found:
+                        value = evaluate(feature_row)
+                        if value is not None and op(value, threshold):
+                            return True
+                    return False
+
+                return any_value
+            compiled = {
+                key: compile_comparison(
+                    condition.value, condition.op, threshold, values, schema, plan, fixed
+                )
+                for key, fixed in overrides.items()
+            }
+            if len(compiled) == 1:
+                only = compiled[None]
+                return lambda row, features, key: only(row)
+            return lambda row, features, key: compiled[key](row)
+        selections.append(condition.selection)
         where, params = compile_selection(condition.selection, schema)
-        plan.add(f"count(*) FILTER (WHERE {where})", params, condition.selection.record_type)
-    elif isinstance(condition, m.SliceEvery):
-        where, params = compile_selection(condition.selection, schema)
-        column = quote_ident(condition.field)
-        for value in condition.values:
-            plan.add(
-                f"count(*) FILTER (WHERE ({where}) AND {column} = ?)",
-                [*params, getattr(value, "value", None)],
-                condition.selection.record_type,
+        record_type = condition.selection.record_type
+        if isinstance(condition, m.SliceExists):
+            matching = plan.add(f"count(*) FILTER (WHERE {where})", params, record_type)
+            if not condition.only:
+                return lambda row, features, key: bool(row[matching])
+            of_type = plan.count(c.Selection(record_type=record_type), schema)
+            return lambda row, features, key: (
+                bool(row[matching]) and (row[matching] == row[of_type])
             )
-    elif isinstance(condition, m.SliceAtLeast):
-        where, params = compile_selection(condition.selection, schema)
-        column = quote_ident(condition.field)
-        plan.add(
-            f"count(DISTINCT {column}) FILTER (WHERE {where})",
-            params,
-            condition.selection.record_type,
-        )
-
-
-def _judge(
-    condition: m.SliceCondition,
-    row: tuple[Any, ...],
-    metric: m.Metric,
-    ctx: EvaluationContext,
-    plan: AggregatePlan,
-) -> bool | None:
-    """Whether the condition holds on a slice; None when it cannot be decided (0/0)."""
-    schema = ctx.schema
-    values = {v.name: v for v in metric.values}
-    if isinstance(condition, m.SliceCompare):
-        value = evaluate_expression(condition.value, values, schema, plan, row)
-        threshold = literal_fraction(condition.threshold)
-        if value is None or threshold is None:
-            return None
-        return _compare(value, condition.op, threshold)
-    if isinstance(condition, m.SliceExists):
-        where, params = compile_selection(condition.selection, schema)
-        return bool(
-            row[
-                plan.add(
-                    f"count(*) FILTER (WHERE {where})", params, condition.selection.record_type
+        if isinstance(condition, m.SliceEvery):
+            columns = []
+            for value in condition.values:
+                test, test_params = compile_condition(
+                    c.Compare(field=condition.field, op="=", value=value), schema
                 )
-            ]
-        )
-    if isinstance(condition, m.SliceEvery):
-        where, params = compile_selection(condition.selection, schema)
-        column = quote_ident(condition.field)
-        return all(
-            row[
-                plan.add(
-                    f"count(*) FILTER (WHERE ({where}) AND {column} = ?)",
-                    [*params, getattr(value, "value", None)],
-                    condition.selection.record_type,
+                columns.append(
+                    plan.add(
+                        f"count(*) FILTER (WHERE {where} AND {test})",
+                        [*params, *test_params],
+                        record_type,
+                    )
                 )
-            ]
-            for value in condition.values
+            return lambda row, features, key: all(row[i] for i in columns)
+        assert isinstance(condition, m.SliceAtLeast)
+        column = quote_ident(condition.field)
+        wanted = condition.count
+        if not condition.only:
+            distinct = plan.add(
+                f"count(DISTINCT {column}) FILTER (WHERE {where})", params, record_type
+            )
+            return lambda row, features, key: (row[distinct] or 0) >= wanted
+        # A value qualifies when all its records of the type match: the distinct values among
+        # the type's records less those among its records that do not match.
+        kind, kind_params = compile_selection(c.Selection(record_type=record_type), schema)
+        every = plan.add(
+            f"count(DISTINCT {column}) FILTER (WHERE {kind})", kind_params, record_type
         )
-    assert isinstance(condition, m.SliceAtLeast)
-    where, params = compile_selection(condition.selection, schema)
-    column = quote_ident(condition.field)
-    index = plan.add(
-        f"count(DISTINCT {column}) FILTER (WHERE {where})", params, condition.selection.record_type
-    )
-    return bool(row[index] >= condition.count)
+        failing = plan.add(
+            f"count(DISTINCT {column}) FILTER (WHERE {kind} AND NOT {where})",
+            [*kind_params, *params],
+            record_type,
+        )
+        return lambda row, features, key: (row[every] or 0) - (row[failing] or 0) >= wanted
 
+    # ---------------------------------------------------------------------------- judging
+    def rule_for(self, row: Row) -> int | None:
+        """The index of the first ``without`` rule that applies to a slice, or None."""
+        for index, (_, column, _) in enumerate(self.rules):
+            if not row[column]:
+                return index
+        return None
 
-def _compare(value: Fraction, op: str, threshold: Fraction) -> bool:
-    return {
-        ">": value > threshold,
-        ">=": value >= threshold,
-        "<": value < threshold,
-        "<=": value <= threshold,
-        "=": value == threshold,
-        "!=": value != threshold,
-    }[op]
+    def state(self, row: Row, features: FeatureRows) -> int:
+        """UP, DOWN or SKIPPED."""
+        key = self.rule_for(row)
+        if key is not None:
+            kind = self.rules[key][0].rule
+            if kind == "up":
+                return UP
+            if kind == "down":
+                return DOWN
+            if kind == "skipped":
+                return SKIPPED
+        for judge in self.judges:
+            if judge(row, features, key):
+                return DOWN
+        return UP
 
-
-def _empty_rule(metric: m.Metric, data: SliceData, number: int) -> m.SliceWithoutData | None:
-    for rule in metric.slice_without:
-        if data.without(number, rule.record_type):
-            return rule
-    return None
-
-
-def slice_downtime(metric: m.Metric, ctx: EvaluationContext) -> Downtime:
-    assert metric.slice is not None and metric.slice.seconds is not None
-    length = dt.timedelta(seconds=float(metric.slice.seconds))
-    data = slice_data(metric, length, ctx)
-    down: list[int] = []
-    skipped: list[int] = []
-    empty = tuple(0 for _ in data.plan.columns)
-    for number in range(data.first, data.last):
-        rule = _empty_rule(metric, data, number)
-        if rule is not None and rule.rule != "value":
+    def value(self, row: Row) -> Exact | _Skip | None:
+        """A slice's value for an average: a number, SKIP (a rule leaves the slice out) or None
+        (undefined: 0 ÷ 0 and no rule)."""
+        key = self.rule_for(row)
+        if key is not None:
+            rule, _, fixed = self.rules[key]
+            if rule.rule == "skipped":
+                return SKIP
+            if rule.rule == "up":
+                return 0
             if rule.rule == "down":
-                down.append(number)
-            elif rule.rule == "skipped":
-                skipped.append(number)
+                return 1
+            measure = self.metric.measure
+            if isinstance(measure, m.SliceAverage) and rule.value_name == measure.value:
+                return fixed
+        return self.average[key](row)
+
+    @property
+    def empty_row(self) -> tuple[Any, ...]:
+        return tuple(None for _ in self.plan.columns)
+
+    @property
+    def no_features(self) -> FeatureRows:
+        return tuple(False for _ in self.for_any)
+
+
+# ------------------------------------------------------------------------------------ data
+@dataclass
+class SliceRows:
+    """The aggregates of each slice that has records: pooled, and per value of ``by``."""
+
+    rows: dict[int, Row]
+    groups: dict[str, dict[int, Row]]
+    # per `for any` condition: (group or None) -> the slices where it holds, or
+    # (group or None) -> slice -> rows of the field's values
+    features: list[dict[str | None, set[int]] | dict[str | None, dict[int, list[Row]]]]
+
+    def features_of(self, group: str | None, number: int) -> FeatureRows:
+        found: list[bool | Sequence[Row]] = []
+        for feature in self.features:
+            mine = feature.get(group)
+            if isinstance(mine, set):
+                found.append(number in mine)
+            elif mine is None:
+                found.append(False)
+            else:
+                found.append(mine.get(number, ()))
+        return found
+
+
+SLICE = "_obligo_slice"
+GROUP = "_obligo_group"
+FEATURE = "_obligo_feature"
+
+
+def _grouped_query(
+    ctx: EvaluationContext,
+    span: tuple[dt.datetime, dt.datetime],
+    length: dt.timedelta,
+    plan: AggregatePlan,
+    group_by: str | None,
+    feature: str | None,
+    having: tuple[str, list[Any]] | None = None,
+) -> list[tuple[Any, ...]]:
+    """Rows ``(slice, group or None, pooled?, [feature,] aggregates...)``; with ``having``,
+    only the keys of the rows where it holds."""
+    micros = length // _MICROSECOND
+    inner = [f'(epoch_us("time") // CAST(? AS BIGINT)) AS {SLICE}']
+    keys = [SLICE]
+    if feature is not None:
+        inner.append(f"CAST({quote_ident(feature)} AS VARCHAR) AS {FEATURE}")
+        keys.append(FEATURE)
+    if group_by is not None:
+        inner.append(f"CAST({quote_ident(group_by)} AS VARCHAR) AS {GROUP}")
+    types = sorted(plan.types)
+    marks = ", ".join("?" for _ in types)
+    where = f'"time" >= ? AND "time" < ? AND "type" IN ({marks})'
+    if feature is not None:
+        where += f" AND {quote_ident(feature)} IS NOT NULL"
+    columns = ", ".join(plan.columns) if having is None else "1"
+    source = f"(SELECT *, {', '.join(inner)} FROM events WHERE {where})"
+    if group_by is None:
+        head = f"{SLICE}, NULL, 1"
+        grouping = ", ".join(keys)
+    else:
+        head = f"{SLICE}, {GROUP}, GROUPING({GROUP})"
+        grouping = f"GROUPING SETS (({', '.join(keys)}), ({', '.join([*keys, GROUP])}))"
+    feature_head = f", {FEATURE}" if feature is not None else ""
+    sql = f"SELECT {head}{feature_head}, {columns} FROM {source} AS sliced GROUP BY {grouping}"
+    params = [*(plan.params if having is None else []), micros, *span, *types]
+    if having is not None:
+        sql += f" HAVING {having[0]}"
+        params += having[1]
+    return ctx.query(sql, params)
+
+
+def slice_rows(program: SliceProgram, ctx: EvaluationContext, group_by: str | None) -> SliceRows:
+    result = SliceRows({}, {}, [])
+    span = (ctx.start, ctx.end)
+    if span[1] <= span[0]:
+        return result
+    for row in _grouped_query(ctx, span, program.length, program.plan, group_by, None):
+        number, group, pooled = int(row[0]), row[1], row[2]
+        values = row[3:]
+        if pooled:
+            result.rows[number] = values
+        elif group is not None:
+            result.groups.setdefault(group, {})[number] = values
+    for condition in program.for_any:
+        query = _grouped_query(
+            ctx,
+            span,
+            program.length,
+            condition.plan,
+            group_by,
+            condition.field,
+            condition.predicate,
+        )
+        if condition.needs_rows:
+            rows: dict[str | None, dict[int, list[Row]]] = {}
+            for row in query:
+                number, group, pooled = int(row[0]), row[1], row[2]
+                if pooled or group is not None:  # without the `by` field: in no group
+                    rows.setdefault(None if pooled else group, {}).setdefault(number, []).append(
+                        row[4:]
+                    )
+            result.features.append(rows)
             continue
-        row = data.rows.get(number, empty)
-        if any(_judge(c, row, metric, ctx, data.plan) for c in metric.slice_down):
-            down.append(number)
-    if metric.minimum_run:
-        down = _long_runs(down, metric.minimum_run)
-    result = Downtime(
-        sources=[
-            DownSource(
-                _clipped(data, n, ctx), "slice", None, detail=f"{metric.slice} slice judged down"
-            )
-            for n in down
-        ],
-        skipped=union(_clipped(data, n, ctx) for n in skipped),
-        record_times=[_clipped(data, n, ctx) for n in sorted(data.rows)],
-        measured=bool(data.rows),
-        unmeasured_reason=None
-        if data.rows
-        else "unmeasured: the log has no "
-        + " or ".join(f"{t} records" for t in sorted(data.plan.types)),
-    )
+        hits: dict[str | None, set[int]] = {}
+        check = condition.check
+        for row in query:
+            number, group, pooled = int(row[0]), row[1], row[2]
+            if (pooled or group is not None) and (
+                condition.predicate is not None or check(row[4:])
+            ):
+                hits.setdefault(None if pooled else group, set()).add(number)
+        result.features.append(hits)
     return result
 
 
-def _clipped(
-    data: SliceData, number: int, ctx: EvaluationContext
-) -> tuple[dt.datetime, dt.datetime]:
-    start = max(data.start(number), ctx.start)
-    end = min(data.start(number + 1), ctx.end)
-    return (start.astimezone(ctx.tz), end.astimezone(ctx.tz))
+# --------------------------------------------------------------------------- availability
+def _push(ranges: list[list[int]], start: int, stop: int) -> None:
+    if ranges and ranges[-1][1] == start:
+        ranges[-1][1] = stop
+    else:
+        ranges.append([start, stop])
 
 
-def _long_runs(numbers: list[int], minimum: int) -> list[int]:
-    kept: list[int] = []
-    run: list[int] = []
-    for number in [*numbers, None]:
-        if number is not None and run and number == run[-1] + 1:
-            run.append(number)
-            continue
-        if len(run) >= minimum:
-            kept.extend(run)
-        run = [number] if number is not None else []
-    return kept
+def judge_slices(
+    program: SliceProgram,
+    rows: dict[int, Row],
+    features: Callable[[int], FeatureRows],
+    first: int,
+    last: int,
+    empty_state: int,
+    numbers: list[int] | None = None,
+) -> tuple[list[list[int]], list[list[int]]]:
+    """Runs of down and of skipped slices in ``[first, last)``, as ``[start, stop)`` numbers.
+    ``numbers``: the slices with records in ``[first, last)``, sorted (default: from ``rows``)."""
+    down: list[list[int]] = []
+    skipped: list[list[int]] = []
+    cursor = first
+    plain = program.no_features if not program.for_any else None
+    state_of = program.state
+    if numbers is None:
+        numbers = [n for n in sorted(rows) if first <= n < last]
+    for number in numbers:
+        if number > cursor and empty_state != UP:
+            _push(down if empty_state == DOWN else skipped, cursor, number)
+        state = state_of(rows[number], features(number) if plain is None else plain)
+        if state == DOWN:
+            _push(down, number, number + 1)
+        elif state == SKIPPED:
+            _push(skipped, number, number + 1)
+        cursor = number + 1
+    if cursor < last and empty_state != UP:
+        _push(down if empty_state == DOWN else skipped, cursor, last)
+    return down, skipped
+
+
+def _slice_times(
+    numbers: list[int], length: dt.timedelta, start: dt.datetime, end: dt.datetime
+) -> list[tuple[dt.datetime, dt.datetime]]:
+    """The spans of the given slices, the first and last clipped to ``[start, end)``."""
+    times = [(EPOCH + length * n, EPOCH + length * (n + 1)) for n in numbers]
+    if times:
+        times[0] = (max(times[0][0], start), min(times[0][1], end))
+        times[-1] = (max(times[-1][0], start), min(times[-1][1], end))
+    return times
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}" if count == 1 else f"{count} {word}s"
+
+
+def _downtime(
+    program: SliceProgram,
+    rows: dict[int, Row],
+    features: Callable[[int], FeatureRows],
+    ctx: EvaluationContext,
+    empty_state: int,
+    group: str | None = None,
+) -> Downtime:
+    length = program.length
+    span_start, span_end = ctx.start, ctx.end
+    first, last = slice_bounds(span_start, span_end, length)
+    numbers = [n for n in sorted(rows) if first <= n < last]
+    down, skipped = judge_slices(program, rows, features, first, last, empty_state, numbers)
+    minimum = program.metric.minimum_run
+    if minimum:
+        down = [r for r in down if r[1] - r[0] >= minimum]
+
+    def clipped(start: int, stop: int) -> tuple[dt.datetime, dt.datetime]:
+        lo = max(EPOCH + length * start, span_start)
+        hi = min(EPOCH + length * stop, span_end)
+        return (lo.astimezone(ctx.tz), hi.astimezone(ctx.tz))
+
+    slice_text = str(program.metric.slice)
+    sources = [
+        DownSource(
+            clipped(a, b),
+            "slice",
+            None,
+            detail=f"{_plural(b - a, 'slice')} of {slice_text} judged down",
+            group=group,
+            record=False,
+        )
+        for a, b in down
+    ]
+    return Downtime(
+        sources=sources,
+        skipped=[clipped(a, b) for a, b in skipped],
+        record_times=_slice_times(numbers, length, span_start, span_end),
+        measured=True,
+    )
+
+
+def slice_downtime(metric: m.Metric, ctx: EvaluationContext) -> Downtime:
+    """The down and skipped slices of an availability metric (per group with ``by``)."""
+    assert metric.slice is not None
+    length = slice_length(metric.slice)
+    program = SliceProgram.compile(metric, length, ctx)
+    group_by = metric.measure.group_by if isinstance(metric.measure, m.Availability) else None
+    data = slice_rows(program, ctx, group_by)
+    # Every slice without records is judged alike: once.
+    empty_state = program.state(program.empty_row, program.no_features)
+    result = _downtime(program, data.rows, _features(program, data, None), ctx, empty_state)
+    if not data.rows:
+        result.measured = False
+        result.unmeasured_reason = "unmeasured: the log has no " + " or ".join(
+            f"{t} records" for t in sorted(program.plan.types)
+        )
+    for name in sorted(data.groups):
+        result.groups[name] = _downtime(
+            program, data.groups[name], _features(program, data, name), ctx, empty_state, group=name
+        )
+    return result
+
+
+def _features(
+    program: SliceProgram, data: SliceRows, group: str | None
+) -> Callable[[int], FeatureRows]:
+    if program.for_any and not any(c.needs_rows for c in program.for_any):
+        # Conditions are alternatives: a slice where any `for any` holds is down, so one set of
+        # the slices where some `for any` held is enough.
+        union: set[int] = set()
+        for found in data.features:
+            mine = found.get(group)
+            if isinstance(mine, set):
+                union |= mine
+        held = tuple(True for _ in program.for_any)
+        none = program.no_features
+        return lambda number: held if number in union else none
+    return lambda number: data.features_of(group, number)
+
+
+# -------------------------------------------------------------------------------- average
+def _exact_sum(values: Iterable[Fraction | int]) -> Fraction:
+    """The exact sum of many fractions: numerators added per denominator, then combined, so the
+    common denominator is built once per distinct denominator, not once per value."""
+    by_denominator: dict[int, int] = {}
+    for value in values:
+        if type(value) is int:
+            by_denominator[1] = by_denominator.get(1, 0) + value
+        else:
+            d = value.denominator
+            by_denominator[d] = by_denominator.get(d, 0) + value.numerator
+    total = Fraction(0)
+    for denominator, numerator in by_denominator.items():
+        total += Fraction(numerator, denominator)
+    return total
 
 
 def slice_average(metric: m.Metric, ctx: EvaluationContext) -> dict[str, Measurement]:
-    """``100% minus the average error-rate per 5 minutes``: the mean of per-slice values."""
+    """``100% minus the average error-rate in slices of 5 minutes``: the mean of per-slice
+    values over the slices of each period."""
     measure = metric.measure
     assert isinstance(measure, m.SliceAverage)
-    assert measure.slice.seconds is not None
-    length = dt.timedelta(seconds=float(measure.slice.seconds))
-    data = slice_data(metric, length, ctx)
-    values = {v.name: v for v in metric.values}
-    expression = values[measure.value].expression
+    length = slice_length(measure.slice)
+    program = SliceProgram.compile(metric, length, ctx)
+    data = slice_rows(program, ctx, None)
+    numbers = sorted(data.rows)
+    values: list[Exact | _Skip | None] = []
+    records: list[int] = []
+    for number in numbers:
+        row = data.rows[number]
+        values.append(program.value(row))
+        records.append(int(row[program.records_column] or 0))
+    empty_value = program.value(program.empty_row)
     results: dict[str, Measurement] = {}
-    empty = tuple(0 for _ in data.plan.columns)
+    span_end = ctx.end
     for period in ctx.periods(metric.period):
-        end = min(period.end, ctx.end)
-        first = _slice_number(period.start, length)
-        last = -(
-            -((end - EPOCH) // dt.timedelta(microseconds=1))
-            // (length // dt.timedelta(microseconds=1))
-        )
-        rates: list[Fraction] = []
-        skipped = 0
+        end = max(min(period.end, span_end), period.start)
+        first, last = slice_bounds(period.start, end, length)
+        lo, hi = bisect_left(numbers, first), bisect_left(numbers, last)
+        counted: list[Exact] = []
+        skipped = undefined = 0
         worst: list[tuple[Fraction, int]] = []
-        for number in range(first, last):
-            rule = _empty_rule(metric, data, number)
-            if rule is not None:
-                if rule.rule == "skipped":
-                    skipped += 1
-                    continue
-                rate = (
-                    literal_fraction(rule.value)
-                    if rule.rule == "value" and rule.value
-                    else Fraction(0)
-                )
-                rates.append(rate or Fraction(0))
-                continue
-            value = evaluate_expression(
-                expression, values, ctx.schema, data.plan, data.rows.get(number, empty)
-            )
+        for index in range(lo, hi):
+            value = values[index]
             if value is None:
+                undefined += 1
+            elif isinstance(value, _Skip):
                 skipped += 1
-                continue
-            rates.append(value)
-            if value > 0:
-                worst.append((value, number))
-        measurement = Measurement(
-            value=None, dimension="percent", records=sum(1 for n in data.rows if first <= n < last)
-        )
-        measurement.totals = {"slices": len(rates), "slices_skipped": skipped}
-        if rates:
-            average = sum(rates, Fraction(0)) / len(rates) * 100
+            else:
+                counted.append(value)
+                if value > 0:
+                    worst.append((Fraction(value), numbers[index]))
+        slices = len(counted)
+        total = _exact_sum(counted)
+        empty = (last - first) - (hi - lo)
+        if empty:
+            if empty_value is None:
+                undefined += empty
+            elif isinstance(empty_value, _Skip):
+                skipped += empty
+            else:
+                slices += empty
+                total += Fraction(empty_value) * empty
+        measurement = Measurement(value=None, dimension="percent", records=sum(records[lo:hi]))
+        measurement.totals = {
+            "slices": slices,
+            "slices_skipped": skipped,
+            "slices_undefined": undefined,
+            "slices_above_zero": len(worst),
+        }
+        if slices:
+            average = total / slices * 100
             measurement.value = (
-                (Fraction(measure.complement_of.value) - average)
+                Fraction(measure.complement_of.value) - average
                 if measure.complement_of
                 else average
             )
-            measurement.totals["average_rate_percent"] = average
+            measurement.totals["average_percent"] = average
         else:
             measurement.no_data = "no slice to average in the period"
         worst.sort(key=lambda pair: (-pair[0], pair[1]))
         measurement.contributors = [
             Contributor(
                 type="slice",
-                start=data.start(n).astimezone(ctx.tz),
-                end=data.start(n + 1).astimezone(ctx.tz),
+                start=(EPOCH + length * n).astimezone(ctx.tz),
+                end=(EPOCH + length * (n + 1)).astimezone(ctx.tz),
                 detail=f"{measure.value} {decimal_text(rate * 100)}%",
             )
-            for rate, n in worst
+            for rate, n in worst[:TOP]
         ]
-        measurement.budget = None
+        measurement.contributors_total = len(worst)
         results[period.label] = measurement
     return results
 
 
-__all__ = ["Budget", "slice_average", "slice_downtime"]
+__all__ = ["Budget", "SliceProgram", "slice_average", "slice_downtime", "slice_rows"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 from fractions import Fraction
 
 from obligo.engine.measurement import Measurement
@@ -24,10 +25,16 @@ UNITS = {"percent": "%", "duration": "s", "count": "records", "number": ""}
 TOP = 10
 
 
-def target_fraction(target: object) -> Fraction | None:
-    """A target literal as an exact number in the metric's unit (percent, seconds, number)."""
+def target_fraction(target: object, dimension: str = "duration") -> Fraction | None:
+    """A target literal as an exact number in the metric's unit (percent, seconds, number).
+
+    A metric of a field's own numbers (``mean of round_trip_ms``) has no unit of its own: a
+    duration target is read in the unit it is written in (``<= 45 ms`` compares with 45), so the
+    contract says the field's unit where it states the target."""
     if isinstance(target, Percent | Number):
         return Fraction(target.value)
+    if isinstance(target, Duration) and dimension == "number":
+        return Fraction(target.amount)
     if isinstance(target, Duration) and target.seconds is not None:
         return Fraction(target.seconds)
     return None
@@ -65,7 +72,7 @@ def judge(
             no_data=f'no records of "{group}" in the period',
         )
     pending = period.start <= at < period.end
-    target = target_fraction(objective.target)
+    target = target_fraction(objective.target, measurement.dimension)
     status: str
     reason: str | None = None
     minimum = metric.minimum_data
@@ -91,7 +98,7 @@ def judge(
         and measurement.value is not None
     ):
         budget = _budget(measurement, objective.op, target)
-    contributors = _top(measurement.contributors)
+    contributors = _local(_top(measurement.contributors), at.tzinfo)
     return Verdict(
         clause=clause.id,
         clause_title=clause.title,
@@ -116,12 +123,19 @@ def judge(
         evidence=Evidence(
             totals={k: decimal_text(v) for k, v in sorted(measurement.totals.items())},
             contributors=contributors,
-            contributors_total=len(measurement.contributors),
-            exclusions=sorted(measurement.exclusions, key=lambda e: e.exclusion),
-            exclusions_refused=sorted(
-                measurement.refused,
-                key=lambda r: (r.start or dt.datetime.min.replace(tzinfo=dt.UTC), r.id or ""),
+            contributors_total=(
+                measurement.contributors_total
+                if measurement.contributors_total is not None
+                else len(measurement.contributors)
             ),
+            exclusions=sorted(measurement.exclusions, key=lambda e: e.exclusion),
+            exclusions_refused=[
+                r.model_copy(update={"start": r.start.astimezone(at.tzinfo) if r.start else None})
+                for r in sorted(
+                    measurement.refused,
+                    key=lambda r: (r.start or dt.datetime.min.replace(tzinfo=dt.UTC), r.id or ""),
+                )
+            ],
         ),
     )
 
@@ -131,26 +145,54 @@ def _budget(measurement: Measurement, op: str, target: Fraction) -> ErrorBudget 
     assert budget is not None
     if measurement.dimension != "percent" or op not in (">=", ">"):
         return None
-    allowed = budget.capacity * (1 - target / 100)
-    remaining = allowed - budget.bad
-    if op == ">" and remaining > 0 and budget.unit.startswith("seconds"):
-        remaining -= Fraction(1, 1_000_000)  # strictly better: one microsecond less
-    used = budget.bad / allowed * 100 if allowed > 0 else Fraction(100)
     if budget.unit.startswith("seconds"):
-        unit = "seconds of downtime"
-    else:
-        unit = budget.unit
-        remaining = Fraction(max(int(remaining), 0)) if remaining > 0 else remaining
-    return ErrorBudget(remaining=decimal_text(remaining), unit=unit, used=decimal_text(used))
+        # Time: the whole period's counted time is known, so the budget is what the target
+        # allows over the period less the downtime so far.
+        allowed = budget.capacity * (1 - target / 100)
+        remaining = allowed - budget.bad
+        if op == ">" and remaining > 0:
+            remaining -= Fraction(1, 1_000_000)  # strictly better: one microsecond less
+        used = budget.bad / allowed * 100 if allowed > 0 else Fraction(100 if budget.bad else 0)
+        return ErrorBudget(
+            remaining=decimal_text(remaining), unit="seconds of downtime", used=decimal_text(used)
+        )
+    # Records: how many more failed records, with no more good ones, before the share falls
+    # below the target: the largest k with (total - bad) / (total + k) still meeting it.
+    good = budget.capacity - budget.bad
+    if target == 0:
+        return None
+    limit = good * 100 / target - budget.capacity
+    more = math.floor(limit) if op == ">=" else math.ceil(limit) - 1
+    spent = budget.bad + max(more, 0)
+    used = budget.bad / spent * 100 if spent > 0 else Fraction(0)
+    return ErrorBudget(remaining=str(more), unit=budget.unit, used=decimal_text(used))
 
 
 def _top(contributors: list[Contributor]) -> list[Contributor]:
+    """The ten largest contributors: by seconds, ties by time then id. Contributors without a
+    size (the worst slices of an average, already ranked) keep the order they were given in."""
+    if not all(item.seconds is not None for item in contributors):
+        return contributors[:TOP]
+
     def key(item: Contributor) -> tuple[Fraction, dt.datetime, str]:
-        size = -Fraction(item.seconds) if item.seconds is not None else Fraction(0)
+        size = -Fraction(item.seconds or 0)
         start = item.start or dt.datetime.max.replace(tzinfo=dt.UTC)
         return (size, start, item.id or "")
 
     return sorted(contributors, key=key)[:TOP]
+
+
+def _local(contributors: list[Contributor], zone: dt.tzinfo | None) -> list[Contributor]:
+    """Evidence times in the contract's timezone, like every other time in the report."""
+    return [
+        c.model_copy(
+            update={
+                "start": c.start.astimezone(zone) if c.start else None,
+                "end": c.end.astimezone(zone) if c.end else None,
+            }
+        )
+        for c in contributors
+    ]
 
 
 def _objective_text(objective: c.Objective) -> str:

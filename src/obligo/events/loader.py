@@ -112,7 +112,7 @@ class EventRejectedError(EventDataError):
         noun = "record was" if total == 1 else "records were"
         message = (
             f"{total} {noun} rejected from the event log:\n{shown}{more}\n"
-            f"(load with skip_invalid to leave them out and go on)"
+            f"(--skip-invalid, or skip_invalid=True, leaves them out and goes on)"
         )
         first = rejections[0]
         super().__init__(message, file=first.file, line=first.line)

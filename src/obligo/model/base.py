@@ -91,7 +91,11 @@ class Duration(Node):
 
     def __str__(self) -> str:
         business = "business " if self.business else ""
-        unit = self.unit if self.amount == 1 or self.unit in ("ms", "s", "min", "h") else f"{self.unit}s"
+        unit = (
+            self.unit
+            if self.amount == 1 or self.unit in ("ms", "s", "min", "h")
+            else f"{self.unit}s"
+        )
         return f"{self.amount.normalize():f} {business}{unit}"
 
 

@@ -183,7 +183,6 @@ class SliceWithoutData(Node):
     def record_type(self) -> str:
         return self.selection.record_type
 
-
     selection: Selection
     rule: Literal["up", "down", "skipped", "value"]
     value_name: str | None = None

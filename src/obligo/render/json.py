@@ -18,7 +18,8 @@ def report_json(reports: list[Report]) -> str:
 
 
 def report_schema() -> str:
-    schema = Report.model_json_schema()
+    # Serialization mode: the keys every report carries are marked required.
+    schema = Report.model_json_schema(mode="serialization")
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["title"] = "obligo evaluation report"
     return json.dumps(schema, indent=2, sort_keys=True) + "\n"
