@@ -6,61 +6,25 @@ taken from ``contracts/``; the evaluation time is fixed.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import textwrap
 import time
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import pytest
 
 import obligo
+from engine_helpers import context, parse
 from obligo.checks.reporter import Scope
 from obligo.engine import slices
 from obligo.engine.availability import availability
-from obligo.engine.context import EvaluationContext
 from obligo.engine.evaluation import evaluate
-from obligo.errors import Severity
-from obligo.events import EventLog, schema_for
 from obligo.model.contract import Contract
 
 CONTRACTS = Path(__file__).resolve().parent.parent / "contracts"
 UTC = dt.UTC
-
-
-def parse(text: str) -> Contract:
-    contract = obligo.parse(textwrap.dedent(text).lstrip("\n"))
-    errors = [d for d in obligo.check(contract) if d.severity is Severity.ERROR]
-    assert not errors, [d.format() for d in errors]
-    return contract
-
-
-@contextlib.contextmanager
-def context(
-    contract: Contract, events: Iterable[Mapping[str, Any]], at: dt.datetime
-) -> Iterator[EvaluationContext]:
-    scope = Scope.of(contract)
-    assert scope.timezone is not None and contract.term is not None
-    tz = ZoneInfo(scope.timezone)
-    schema = schema_for(contract, {})
-    log = EventLog.load([list(events)], schema, tz)
-    try:
-        yield EvaluationContext(
-            contract,
-            scope,
-            tz,
-            at.astimezone(tz),
-            contract.term.start,
-            contract.term.end,
-            log,
-            schema,
-        )
-    finally:
-        log.close()
 
 
 def verdicts(
