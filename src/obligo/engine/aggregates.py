@@ -39,6 +39,7 @@ lower 5, higher 6, midpoint 5.5.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from fractions import Fraction
 from typing import Any
 
@@ -161,6 +162,15 @@ def ratio(metric: m.Metric, ctx: EvaluationContext) -> dict[str, Measurement]:
             )
         return measurement
 
+    return _per_period(periods, rows, measured)
+
+
+def _per_period(
+    periods: list[MeasurementPeriod],
+    rows: Rows,
+    measured: Callable[[tuple[Any, ...] | None], Measurement],
+) -> dict[str, Measurement]:
+    """Each period's measurement of all records, with one per group of the metric's ``by``."""
     results: dict[str, Measurement] = {}
     for index, period in enumerate(periods):
         measurement = measured(rows.get((index, None)))
@@ -239,13 +249,7 @@ def aggregate(metric: m.Metric, ctx: EvaluationContext) -> dict[str, Measurement
             measurement.value = exact(smallest)
         return measurement
 
-    results: dict[str, Measurement] = {}
-    for index, period in enumerate(periods):
-        measurement = measured(rows.get((index, None)))
-        for group in _groups_of(rows, index):
-            measurement.groups[group] = measured(rows[(index, group)])
-        results[period.label] = measurement
-    return results
+    return _per_period(periods, rows, measured)
 
 
 def percentile_ranks(share: Fraction, n: int, method: str) -> tuple[int, int, Fraction]:

@@ -187,7 +187,7 @@ def _from_records(metric: m.Metric, ctx: EvaluationContext) -> Downtime:
             group = _group_of(record, by)
             result.sources.append(DownSource(interval, record.type, record.id, group=group))
             result.record_times.append(interval)
-    if not _type_present(ctx, seen_types):
+    if not ctx.has_records(seen_types):
         result.measured = False
         result.unmeasured_reason = "unmeasured: the log has no " + " or ".join(
             f"{t} records" for t in sorted(seen_types)
@@ -225,14 +225,6 @@ def _group_downtime(source: Downtime, name: str) -> Downtime:
         unmeasured_reason=source.unmeasured_reason,
         intervals=None if source.groups else source.intervals,
     )
-
-
-def _type_present(ctx: EvaluationContext, types: set[str]) -> bool:
-    if not types:
-        return False
-    marks = ", ".join("?" for _ in types)
-    rows = ctx.query(f'SELECT count(*) FROM events WHERE "type" IN ({marks})', sorted(types))
-    return bool(rows[0][0])
 
 
 # ------------------------------------------------------------------------------ composites

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from obligo.checks.reporter import Scope
+from obligo.checks.reporter import Scope, lineage
 from obligo.engine.business_time import BusinessCalendar
 from obligo.engine.periods import MeasurementPeriod, local_midnight, measurement_periods
 from obligo.errors import ObligoError
@@ -47,6 +47,7 @@ class EvaluationContext:
     schema: EventSchema
     _periods: dict[str, list[MeasurementPeriod]] = field(default_factory=dict)
     _records: dict[tuple[str, str, tuple[str, ...]], list[Record]] = field(default_factory=dict)
+    _present: dict[tuple[str, ...], bool] = field(default_factory=dict)
     # The first instant of the term and the last instant evaluated (exclusive: the evaluation
     # time or the end of the term), in UTC.
     start: dt.datetime = field(init=False)
@@ -76,7 +77,9 @@ class EvaluationContext:
                     self.term_start,
                     self.term_end,
                     self.at,
-                    self.contract.billing_cycle or _inherited_billing(self.contract),
+                    next(
+                        (c.billing_cycle for c in lineage(self.contract) if c.billing_cycle), None
+                    ),
                 )
             ]
         return self._periods[key]
@@ -97,6 +100,17 @@ class EvaluationContext:
     def query(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         return self.log.connection.execute(sql, list(params)).fetchall()
 
+    def has_records(self, types: Iterable[str]) -> bool:
+        """Whether the log holds any record of these types (asked once per set of types)."""
+        wanted = tuple(sorted(set(types)))
+        if not wanted:
+            return False
+        if wanted not in self._present:
+            marks = ", ".join("?" for _ in wanted)
+            rows = self.query(f'SELECT count(*) FROM events WHERE "type" IN ({marks})', wanted)
+            self._present[wanted] = bool(rows[0][0])
+        return self._present[wanted]
+
     def records(self, selection: Selection, fields: Sequence[str] = ()) -> list[Record]:
         """The records of a selection, in a stable order (time, then id), with some fields."""
         where, params = compile_selection(selection, self.schema)
@@ -115,13 +129,3 @@ class EvaluationContext:
                 for r in rows
             ]
         return list(self._records[key])
-
-
-def _inherited_billing(contract: Contract) -> Any:
-    for parent in contract.imported:
-        if parent.billing_cycle is not None:
-            return parent.billing_cycle
-        found = _inherited_billing(parent)
-        if found is not None:
-            return found
-    return None

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from obligo.checks import check_contract
 from obligo.checks.names import walk
-from obligo.checks.reporter import Scope
+from obligo.checks.reporter import Scope, lineage
 from obligo.engine import aggregates, availability, records, slices
 from obligo.engine.context import EvaluationContext
 from obligo.engine.measurement import Measurement
@@ -57,7 +57,7 @@ def evaluate(
             column=1,
         )
     tz = ZoneInfo(scope.timezone)
-    term = contract.term or next((c.term for c in _levels(contract) if c.term), None)
+    term = contract.term or next((c.term for c in lineage(contract) if c.term), None)
     if term is None:
         raise ObligoError(
             "the contract has no term: evaluation starts at the term's first day",
@@ -91,12 +91,6 @@ def evaluate(
         rejections=[Rejection(file=r.file, line=r.line, reason=r.reason) for r in log.rejections],
         verdicts=verdicts,
     )
-
-
-def _levels(contract: Contract) -> Iterable[Contract]:
-    yield contract
-    for parent in contract.imported:
-        yield from _levels(parent)
 
 
 def _as_inputs(events: Any) -> list[Any]:
@@ -149,9 +143,7 @@ def _unmeasured(metric: m.Metric, ctx: EvaluationContext, result: dict[str, Meas
     types = sorted({n.record_type for n in walk(sources) if isinstance(n, Selection)})
     if not types:
         return
-    marks = ", ".join("?" for _ in types)
-    present = ctx.query(f'SELECT count(*) FROM events WHERE "type" IN ({marks})', types)[0][0]
-    if present:
+    if ctx.has_records(types):
         return
     reason = "unmeasured: the log has no " + " or ".join(f"{t} records" for t in types)
     for measurement in result.values():
@@ -201,7 +193,7 @@ def _verdicts(
 def _effective_clauses(contract: Contract) -> list[Any]:
     """The clauses in force: this level's, then inherited ones that no lower level overrides."""
     seen: dict[str, Any] = {}
-    for level in _levels(contract):
+    for level in lineage(contract):
         for clause in level.clauses:
             seen.setdefault(clause.id, clause)
     return list(seen.values())
@@ -227,7 +219,7 @@ def _accounts(contract: Contract, ctx: EvaluationContext) -> list[InputAccount]:
     """Every line of every input: used, outside the periods, not used by this contract, rejected."""
     selections = [
         n
-        for level in _levels(contract)
+        for level in lineage(contract)
         for n in walk(level.model_copy(update={"imported": ()}))
         if isinstance(n, Selection)
     ]
