@@ -305,7 +305,7 @@ def instrument(clock: Clock) -> None:
     patch(loader._Loader, "_assemble", "load: accepted rows into one table")
     patch(loader, "merge", "load: merge by id, table events")
     patch(evaluation, "check_contract", "checks")
-    patch(evaluation, "_accounts", "line accounting")
+    patch(evaluation, "account_lines", "line accounting")
     patch(availability, "_contributors", in_metric("contributors"))
     patch(EvaluationContext, "query", in_metric("SQL"))
     measure = evaluation._measure

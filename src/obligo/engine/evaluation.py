@@ -11,16 +11,16 @@ from obligo.checks import check_contract
 from obligo.checks.names import walk
 from obligo.checks.reporter import Scope, lineage
 from obligo.engine import aggregates, availability, records, slices
+from obligo.engine.accounting import account_lines
 from obligo.engine.context import EvaluationContext
 from obligo.engine.measurement import Measurement
 from obligo.engine.verdicts import judge
 from obligo.errors import ObligoError, ObligoSemanticError, Severity
 from obligo.events import EventLog, schema_for
-from obligo.events.sql import compile_selection
 from obligo.model import metrics as m
 from obligo.model.conditions import Selection
 from obligo.model.contract import Contract
-from obligo.report.model import ContractRef, InputAccount, Rejection, Report, Verdict, Window
+from obligo.report.model import ContractRef, Rejection, Report, Verdict, Window
 
 EventInput = Any  # a path, "-", an open file, or an iterable of dicts
 
@@ -77,7 +77,7 @@ def evaluate(
     try:
         ctx = EvaluationContext(contract, scope, tz, at, term.start, term.end, log, schema)
         verdicts = _verdicts(contract, ctx, window_start, window_end)
-        accounts = _accounts(contract, ctx)
+        accounts = account_lines(contract, ctx)
     finally:
         log.close()
     return Report(
@@ -213,54 +213,3 @@ def _shown(
     ):
         return False
     return True
-
-
-def _accounts(contract: Contract, ctx: EvaluationContext) -> list[InputAccount]:
-    """Every line of every input: used, outside the periods, not used by this contract, rejected."""
-    selections = [
-        n
-        for level in lineage(contract)
-        for n in walk(level.model_copy(update={"imported": ()}))
-        if isinstance(n, Selection)
-    ]
-    used_parts: list[str] = []
-    params: list[Any] = []
-    for selection in selections:
-        sql, selection_params = compile_selection(selection, ctx.schema)
-        used_parts.append(f"({sql})")
-        params.extend(selection_params)
-    used = " OR ".join(used_parts) or "FALSE"
-    # A record is inside the evaluated span when its instant is, or when its interval overlaps
-    # it (an incident that began before the term but ran into it made downtime in it).
-    in_span = (
-        '(CASE WHEN "time" IS NOT NULL THEN "time" >= ? AND "time" < ?'
-        ' WHEN "start" IS NOT NULL THEN "start" < ? AND ("end" IS NULL OR "end" > ?)'
-        " ELSE TRUE END)"
-    )
-    span = [ctx.start, ctx.end, ctx.end, ctx.start]
-    rows = ctx.query(
-        f"SELECT _input, count(*) FILTER (WHERE ({used}) AND {in_span}),"
-        f" count(*) FILTER (WHERE ({used}) AND NOT {in_span}), count(*) FILTER (WHERE NOT ({used}))"
-        " FROM events GROUP BY _input",
-        [*params, *span, *params, *span, *params],
-    )
-    by_input = {int(r[0]): r[1:] for r in rows}
-    accounts: list[InputAccount] = []
-    for index, account in enumerate(ctx.log.inputs):
-        used_n, outside_n, unselected_n = (int(n) for n in by_input.get(index, (0, 0, 0)))
-        # The loader's records are counted before records with the same type and id are merged;
-        # the rows above after. The difference is the lines folded into another record.
-        merged = account.records - used_n - outside_n - unselected_n
-        accounts.append(
-            InputAccount(
-                name=account.name,
-                lines=account.lines,
-                used=used_n,
-                outside_periods=outside_n,
-                unused=account.unused + unselected_n,
-                rejected=account.rejected,
-                merged=merged,
-                naive_timestamps=account.naive_timestamps,
-            )
-        )
-    return accounts

@@ -1,0 +1,64 @@
+"""The line account of a report: what became of every line of every input."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from obligo.checks.names import walk
+from obligo.checks.reporter import lineage
+from obligo.engine.context import EvaluationContext
+from obligo.events.sql import compile_selection
+from obligo.model.conditions import Selection
+from obligo.model.contract import Contract
+from obligo.report.model import InputAccount
+
+
+def account_lines(contract: Contract, ctx: EvaluationContext) -> list[InputAccount]:
+    """Every line of every input: used, outside the periods, not used by this contract, rejected."""
+    selections = [
+        n
+        for level in lineage(contract)
+        for n in walk(level.model_copy(update={"imported": ()}))
+        if isinstance(n, Selection)
+    ]
+    used_parts: list[str] = []
+    params: list[Any] = []
+    for selection in selections:
+        sql, selection_params = compile_selection(selection, ctx.schema)
+        used_parts.append(f"({sql})")
+        params.extend(selection_params)
+    used = " OR ".join(used_parts) or "FALSE"
+    # A record is inside the evaluated span when its instant is, or when its interval overlaps
+    # it (an incident that began before the term but ran into it made downtime in it).
+    in_span = (
+        '(CASE WHEN "time" IS NOT NULL THEN "time" >= ? AND "time" < ?'
+        ' WHEN "start" IS NOT NULL THEN "start" < ? AND ("end" IS NULL OR "end" > ?)'
+        " ELSE TRUE END)"
+    )
+    span = [ctx.start, ctx.end, ctx.end, ctx.start]
+    rows = ctx.query(
+        f"SELECT _input, count(*) FILTER (WHERE ({used}) AND {in_span}),"
+        f" count(*) FILTER (WHERE ({used}) AND NOT {in_span}), count(*) FILTER (WHERE NOT ({used}))"
+        " FROM events GROUP BY _input",
+        [*params, *span, *params, *span, *params],
+    )
+    by_input = {int(r[0]): r[1:] for r in rows}
+    accounts: list[InputAccount] = []
+    for index, account in enumerate(ctx.log.inputs):
+        used_n, outside_n, unselected_n = (int(n) for n in by_input.get(index, (0, 0, 0)))
+        # The loader's records are counted before records with the same type and id are merged;
+        # the rows above after. The difference is the lines folded into another record.
+        merged = account.records - used_n - outside_n - unselected_n
+        accounts.append(
+            InputAccount(
+                name=account.name,
+                lines=account.lines,
+                used=used_n,
+                outside_periods=outside_n,
+                unused=account.unused + unselected_n,
+                rejected=account.rejected,
+                merged=merged,
+                naive_timestamps=account.naive_timestamps,
+            )
+        )
+    return accounts
