@@ -457,11 +457,13 @@ def test_contracts_use_every_item_kind() -> None:
         "claim requirement": bool(of(clauses.ClaimRequirement)),
         "shared cap": any(c.shared_with for c in of(clauses.PeriodCap)),
         "decimal percentile": any(
-            a.percentile is not None and a.percentile.value != a.percentile.value.to_integral_value()
+            a.percentile is not None
+            and a.percentile.value != a.percentile.value.to_integral_value()
             for a in of(metrics.Aggregate)
         ),
         "whole percentile": any(
-            a.percentile is not None and a.percentile.value == a.percentile.value.to_integral_value()
+            a.percentile is not None
+            and a.percentile.value == a.percentile.value.to_integral_value()
             for a in of(metrics.Aggregate)
         ),
         "nested composite": any(

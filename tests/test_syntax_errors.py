@@ -336,7 +336,7 @@ def test_error_classes(sla_error: Error, text: str, kind: type[obligo.ObligoErro
     ("text", "message", "hint"),
     [
         pytest.param(
-            'contract x\nclause 1\n  promise up >= 99.9 %\n',
+            "contract x\nclause 1\n  promise up >= 99.9 %\n",
             'unexpected character "%"',
             "write a percentage without a space: 99.9%",
             id="space-before-percent",

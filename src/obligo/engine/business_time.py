@@ -64,7 +64,7 @@ import math
 from fractions import Fraction
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from obligo.engine.periods import _add_months, local_instant, local_midnight
+from obligo.engine.periods import add_months, local_instant, local_midnight
 from obligo.errors import ObligoError
 from obligo.model.base import Duration
 from obligo.model.contract import Calendar, WeeklyHours
@@ -317,5 +317,5 @@ class BusinessCalendar:
         if months.denominator != 1:
             raise ValueError(f"a whole number of months is needed, not {limit}")
         local = at.astimezone(self.tz)
-        day = _add_months(local.date(), int(months))
+        day = add_months(local.date(), int(months))
         return local_instant(day, local.time(), self.tz).astimezone(self.tz)

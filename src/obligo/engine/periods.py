@@ -142,7 +142,7 @@ def _local_date(instant: dt.datetime, tz: ZoneInfo) -> dt.date:
     return instant.astimezone(tz).date()
 
 
-def _add_months(day: dt.date, months: int, day_of_month: int | None = None) -> dt.date:
+def add_months(day: dt.date, months: int, day_of_month: int | None = None) -> dt.date:
     """``day`` moved by whole months, on ``day_of_month`` (default: its own), clamped."""
     index = day.year * 12 + day.month - 1 + months
     year, month = divmod(index, 12)
@@ -206,11 +206,11 @@ def _calendar_containing(unit: str) -> Callable[[dt.date], _DatePeriod]:
             return monday, monday + 7 * _DAY, f"{iso.year:04d}-W{iso.week:02d}"
         if unit == "month":
             first = day.replace(day=1)
-            return first, _add_months(first, 1), f"{day.year:04d}-{day.month:02d}"
+            return first, add_months(first, 1), f"{day.year:04d}-{day.month:02d}"
         if unit == "quarter":
             quarter = (day.month - 1) // 3
             first = dt.date(day.year, 3 * quarter + 1, 1)
-            return first, _add_months(first, 3), f"{day.year:04d}-Q{quarter + 1}"
+            return first, add_months(first, 3), f"{day.year:04d}-Q{quarter + 1}"
         if unit == "year":
             return dt.date(day.year, 1, 1), dt.date(day.year + 1, 1, 1), f"{day.year:04d}"
         raise ValueError(f"unknown calendar period unit {unit!r}")
@@ -223,7 +223,7 @@ def _months_containing(anchor: dt.date, months: int) -> Callable[[dt.date], _Dat
     origin = anchor.year * 12 + anchor.month - 1
 
     def start(k: int) -> dt.date:
-        return _add_months(dt.date(anchor.year, anchor.month, 1), k * months, anchor.day)
+        return add_months(dt.date(anchor.year, anchor.month, 1), k * months, anchor.day)
 
     def containing(day: dt.date) -> _DatePeriod:
         k = (day.year * 12 + day.month - 1 - origin) // months
@@ -392,7 +392,7 @@ def _rolling(
     while day <= last_day:
         window_end = local_midnight(day, tz)
         if span[0] == "months":
-            window_start = local_midnight(_add_months(day, -span[1]), tz)
+            window_start = local_midnight(add_months(day, -span[1]), tz)
         elif span[0] == "days":
             window_start = local_midnight(day - dt.timedelta(days=span[1]), tz)
         else:
