@@ -9,6 +9,7 @@ import datetime as dt
 import itertools
 import math
 from collections.abc import Iterable, Mapping
+from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
@@ -428,3 +429,22 @@ def test_a_count_of_an_absent_type_is_unmeasured() -> None:
     march = next(v for v in report.verdicts if v.period.label == "2026-03")
     assert march.status == "no_data"
     assert march.reason == "unmeasured: the log has no incident records"
+
+
+@pytest.mark.parametrize("percentile", ["50", "90", "95", "99", "99.9", "99.99", "0.1", "33.333"])
+def test_duckdb_discrete_quantile_is_the_nearest_rank(percentile: str) -> None:
+    """The nearest-rank percentile is DuckDB's quantile_disc with an exact DECIMAL share: the
+    value at rank ceil(p * n), for every n (here 1 to 1,500, values shuffled)."""
+    import duckdb
+
+    from obligo.engine.aggregates import _decimal_literal, percentile_ranks
+
+    share = Fraction(Decimal(percentile)) / 100
+    sql = (
+        f"SELECT n, quantile_disc(v, {_decimal_literal(share)}) FROM (SELECT n, unnest("
+        "list_sort(range(1, n + 1), 'DESC')) AS v FROM range(1, 1501) t(n)) GROUP BY n"
+    )
+    with duckdb.connect() as con:
+        for n, value in con.execute(sql).fetchall():
+            rank, _, _ = percentile_ranks(share, int(n), "nearest-rank")
+            assert value == rank, (n, value, rank)

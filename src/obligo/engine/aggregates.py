@@ -40,6 +40,7 @@ lower 5, higher 6, midpoint 5.5.
 from __future__ import annotations
 
 from collections.abc import Callable
+from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
@@ -277,6 +278,15 @@ def _rank_sql(share: Fraction, method: str) -> tuple[str, str]:
     return low, high
 
 
+def _decimal_literal(share: Fraction) -> str:
+    """``share`` (a percentile over 100, a terminating decimal) as an exact SQL DECIMAL."""
+    text = str(Decimal(share.numerator) / Decimal(share.denominator))
+    if Fraction(Decimal(text)) != share:
+        raise ValueError(f"{share} is not a terminating decimal")
+    scale = max(1, -Decimal(text).as_tuple().exponent)  # type: ignore[operator]
+    return f"CAST('{text}' AS DECIMAL(38, {scale}))"
+
+
 def _percentiles(
     metric: m.Metric,
     measure: m.Aggregate,
@@ -291,8 +301,24 @@ def _percentiles(
     method = metric.percentile_method or "nearest-rank"
     if method not in METHODS:
         raise ValueError(f"unknown percentile method {method}: use one of {', '.join(METHODS)}")
-    _periods_table(ctx, periods)
     value = numeric_column(measure.field, ctx.schema, "e.")
+    if method == "nearest-rank":
+        # DuckDB's discrete quantile takes the value at 0-based index max(1, ceil(n * q)) - 1,
+        # in integer arithmetic when q is a DECIMAL: exactly the nearest rank, as one aggregate
+        # (no ranking of every record). tests/test_engine_aggregates.py checks it against
+        # percentile_ranks for every n up to a few thousand.
+        q = _decimal_literal(Fraction(measure.percentile.value) / 100)
+        quantiles = _grouped(
+            ctx,
+            periods,
+            [f"quantile_disc({value}, {q})", f"count({value})"],
+            [],
+            f"({where}) AND {value} IS NOT NULL",
+            params,
+            measure.group_by,
+        )
+        return {key: (exact(v), int(n)) for key, (v, n) in quantiles.items()}
+    _periods_table(ctx, periods)
     group = f"CAST(e.{quote_ident(measure.group_by)} AS VARCHAR)" if measure.group_by else "NULL"
     low, high = _rank_sql(share, method)
     ranked = [
