@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
+import sys
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -127,6 +129,30 @@ def test_a_conflict_names_both_lines(tmp_path: Path) -> None:
         assert [row[1] for row in events(log)] == ["J", "K"]
         assert log.merges == 0
         assert [(a.records, a.rejected) for a in log.inputs] == [(1, 1), (1, 1)]
+
+
+def test_a_conflict_after_blank_lines_names_physical_lines(tmp_path: Path) -> None:
+    path = tmp_path / "a.jsonl"
+    first = json.dumps({"type": "incident", "id": "I", "severity": 1})
+    second = json.dumps({"type": "incident", "id": "I", "severity": 2})
+    other = json.dumps({"type": "incident", "id": "J", "severity": 1})
+    path.write_text(f"\n{other}\n  \n{first}\n\r\n\n{second}\n", encoding="utf-8")
+    with pytest.raises(EventRejectedError) as caught:
+        load([path])
+    assert [r.line for r in caught.value.rejections] == [4, 7]
+    assert f"{path}:4 and {path}:7 disagree" in caught.value.rejections[0].reason
+
+
+def test_a_conflict_from_standard_input_names_physical_lines(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    first = json.dumps({"type": "incident", "id": "I", "severity": 1})
+    second = json.dumps({"type": "incident", "id": "I", "severity": 2})
+    stdin = io.TextIOWrapper(io.BytesIO(f"{first}\n\n\n{second}\n".encode()), encoding="utf-8")
+    monkeypatch.setattr(sys, "stdin", stdin)
+    with pytest.raises(EventRejectedError) as caught:
+        load(["-"])
+    assert [r.line for r in caught.value.rejections] == [1, 4]
 
 
 def test_a_record_without_updated_may_be_the_latest(tmp_path: Path) -> None:

@@ -214,3 +214,29 @@ def empty_lines(path: Path, compressed: bool) -> list[int]:
             pending = []
         line_base += data.count(b"\n")
     return found
+
+
+def record_lines(path: Path, compressed: bool, ordinals: set[int]) -> dict[int, int]:
+    """The physical line of each given record ordinal (1-based) of a JSON Lines file.
+
+    ``read_json`` numbers records, skipping lines that hold only whitespace; the fast path keeps
+    that ordinal and asks for the physical line only when a message must name one."""
+    found: dict[int, int] = {}
+    if not ordinals:
+        return found
+    last = max(ordinals)
+    record = 0
+    line_base = 0
+    for data in _whole_lines(path, compressed):
+        lines = data.split(b"\n")
+        if data.endswith(b"\n"):
+            lines.pop()
+        for offset, line in enumerate(lines, start=1):
+            if line.strip(b" \t\r"):
+                record += 1
+                if record in ordinals:
+                    found[record] = line_base + offset
+                    if record == last:
+                        return found
+        line_base += data.count(b"\n")
+    return found

@@ -18,7 +18,8 @@ import duckdb
 from obligo.events._plan import Plan
 from obligo.events.sql import quote_ident
 
-ACCEPTED = "_obligo_accepted"
+ACCEPTED = "_obligo_accepted"  # a view over the inputs' tables
+EMPTY = "_obligo_no_input"
 DUPS = "_obligo_dups"
 GROUPS = "_obligo_groups"
 MERGED = "_obligo_merged"
@@ -48,7 +49,7 @@ def merge(connection: duckdb.DuckDBPyConnection, plan: Plan) -> tuple[int, list[
     )
     groups = _scalar(con, f"SELECT count(*) FROM {DUPS}")
     if groups == 0:
-        con.execute(f"ALTER TABLE {ACCEPTED} RENAME TO events")
+        con.execute(f"ALTER VIEW {ACCEPTED} RENAME TO events")
         con.execute(f"DROP TABLE {DUPS}")
         return 0, []
 
@@ -105,7 +106,8 @@ def merge(connection: duckdb.DuckDBPyConnection, plan: Plan) -> tuple[int, list[
         f"WHERE NOT list_contains($1::STRUCT(t VARCHAR, i VARCHAR)[], {{'t': \"type\", 'i': \"id\"}})",
         [[{"t": t, "i": i} for t, i in bad_keys]],
     )
-    for table in (ACCEPTED, DUPS, GROUPS, MERGED):
+    con.execute(f"DROP VIEW {ACCEPTED}")
+    for table in (DUPS, GROUPS, MERGED):
         con.execute(f"DROP TABLE IF EXISTS {table}")
     return merges, conflicts
 

@@ -47,7 +47,7 @@ import duckdb
 from obligo.errors import EventDataError
 from obligo.events import _bytescan, _inputs
 from obligo.events._inputs import LocalInput
-from obligo.events._merge import ACCEPTED, Conflict, merge
+from obligo.events._merge import ACCEPTED, EMPTY, Conflict, merge
 from obligo.events._plan import (
     JSON_DUPLICATE_KEY,
     JSON_NOT_JSON,
@@ -228,6 +228,9 @@ class _Staged:
     # The input's typed rows, and how to number them: a ``_line`` column, or the table's order.
     table: str | None = None
     line: str = "_line"
+    # The fast JSON Lines path numbers records, not physical lines (blank lines are skipped):
+    # a message that names a line maps the record's ordinal to its line (see _physical_lines).
+    ordinal: bool = False
 
 
 class _Loader:
@@ -248,18 +251,18 @@ class _Loader:
         con = self.con
         con.execute(MACROS)
         sources = _inputs.resolve(specs, self.workdir)
-        staged: list[_Staged] = []
-        for source in sources:
-            staged.append(self.stage(source))
-            if source.path.is_relative_to(self.workdir):
-                source.path.unlink(missing_ok=True)
+        staged = [self.stage(source) for source in sources]
         self._assemble(staged)
         merges, conflicts = merge(con, self.plan)
         rejections = [r for s in staged for r in s.rejections]
         accounts = [s.account for s in staged]
         if conflicts:
+            conflicts = _physical_lines(conflicts, sources, staged)
             extra, accounts = _conflict_rejections(conflicts, sources, accounts)
             rejections.extend(extra)
+        for source in sources:
+            if source.path.is_relative_to(self.workdir):
+                source.path.unlink(missing_ok=True)
         rejections.sort(key=lambda r: (r.input, r.line))
         self.log.inputs = accounts
         self.log.rejections = rejections
@@ -268,7 +271,10 @@ class _Loader:
             raise EventRejectedError(rejections)
 
     def _assemble(self, staged: list[_Staged]) -> None:
-        """Table ``_obligo_accepted``: the good records of used types of every input."""
+        """View ``_obligo_accepted``: the good records of used types of every input.
+
+        A view, not a copy: copying ten million rows costs more than every later query reading
+        through the filter. The inputs' tables stay until the log is closed."""
         columns = self.plan.column_list()
         parts = [
             f"SELECT {columns}, {index}::INTEGER AS _input, ({s.line})::BIGINT AS _line "
@@ -277,10 +283,9 @@ class _Loader:
             if s.table is not None
         ]
         if not parts:
-            self.con.execute(f"CREATE TABLE {ACCEPTED} ({self.plan.column_defs()})")
-            return
-        self.con.execute(f"CREATE TABLE {ACCEPTED} AS {' UNION ALL '.join(parts)}")
-        self._drop(*(s.table for s in staged if s.table is not None))
+            self.con.execute(f"CREATE TEMP TABLE {EMPTY} ({self.plan.column_defs()})")
+            parts = [f"SELECT * FROM {EMPTY}"]
+        self.con.execute(f"CREATE TEMP VIEW {ACCEPTED} AS {' UNION ALL '.join(parts)}")
 
     # ------------------------------------------------------------------------- per input
     def stage(self, source: LocalInput) -> _Staged:
@@ -350,14 +355,13 @@ class _Loader:
 
     # --------------------------------------------------------------------------- JSON Lines
     def _jsonl(self, source: LocalInput) -> _Staged:
-        scan = _bytescan.count_lines(source.path, source.compressed)
-        if scan.fast_path_numbering and not source.reasons:
-            staged = self._jsonl_fast(source, scan.lines)
+        if not source.reasons:
+            staged = self._jsonl_fast(source)
             if staged is not None:
                 return staged
-        return self._jsonl_slow(source, scan)
+        return self._jsonl_slow(source, _bytescan.count_lines(source.path, source.compressed))
 
-    def _jsonl_fast(self, source: LocalInput, lines: int) -> _Staged | None:
+    def _jsonl_fast(self, source: LocalInput) -> _Staged | None:
         """One strict ``read_json`` scan, typed on the fly; None when it cannot be exact."""
         params = Params()
         columns = {name: "VARCHAR" for name in self.plan.sources}
@@ -376,12 +380,15 @@ class _Loader:
         except duckdb.Error:
             self._drop(table)
             return None
-        if counts.lines != lines or counts.bad:
-            # Blank lines (read_json skips them: its order is not the file's numbering), or
-            # something to report at its exact line.
+        if counts.bad:
+            # Something to report at its exact line: the slow path numbers physical lines.
             self._drop(table)
             return None
-        return _Staged(self._account(source, counts, 0, fast=True), [], table, "rowid + 1")
+        # No byte scan of the file first: rows are numbered by their order (DuckDB keeps the
+        # file's), which is the line number unless blank lines were skipped; a message that
+        # names a line maps it then (_physical_lines).
+        account = self._account(source, counts, 0, fast=True)
+        return _Staged(account, [], table, "rowid + 1", ordinal=True)
 
     def _jsonl_slow(self, source: LocalInput, scan: _bytescan.LineCount) -> _Staged:
         """Every physical line, numbered, checked and taken apart in SQL."""
@@ -727,6 +734,34 @@ def _parquet_text(name: str, kind: str | None) -> str:
     if kind == "BOOLEAN":
         return f"CASE WHEN {column} THEN 'true' WHEN NOT {column} THEN 'false' END"
     return f"CAST({column} AS VARCHAR)"
+
+
+def _physical_lines(
+    conflicts: list[Conflict], sources: list[LocalInput], staged: list[_Staged]
+) -> list[Conflict]:
+    """Conflicts with the record ordinals of fast-path inputs turned into physical lines."""
+    wanted: dict[int, set[int]] = {}
+    for conflict in conflicts:
+        for source, line in [conflict.first[:2], conflict.second[:2], *conflict.members]:
+            if staged[source].ordinal:
+                wanted.setdefault(source, set()).add(line)
+    found = {
+        index: _bytescan.record_lines(sources[index].path, sources[index].compressed, ordinals)
+        for index, ordinals in wanted.items()
+    }
+
+    def physical(source: int, line: int) -> int:
+        return found[source].get(line, line) if source in found else line
+
+    return [
+        replace(
+            c,
+            first=(c.first[0], physical(c.first[0], c.first[1]), c.first[2]),
+            second=(c.second[0], physical(c.second[0], c.second[1]), c.second[2]),
+            members=tuple((i, physical(i, line)) for i, line in c.members),
+        )
+        for c in conflicts
+    ]
 
 
 def _conflict_rejections(
