@@ -110,6 +110,15 @@ class Plan:
                     "be read together"
                 )
 
+    def feeds(self, source: str) -> list[int]:
+        """The fields whose value may come from the log's column ``source``."""
+        return [
+            i
+            for i, name in enumerate(self.names)
+            if self.schema.source_of(name) == source
+            or any(m.field == name and m.source == source for m in self.schema.mappings)
+        ]
+
     def text_fields(self) -> list[int]:
         return [i for i, kind in enumerate(self.kinds) if kind is FieldType.TEXT]
 
@@ -166,13 +175,16 @@ class Plan:
         return f"SELECT {', '.join(columns)} FROM ({inner})"
 
     # ----------------------------------------------------------------------------- typing
-    def _typed_inner(self, params: Params, raw: str) -> str:
+    def _typed_inner(self, params: Params, raw: str, native: frozenset[int]) -> str:
         tz = params(self.timezone)
         columns = ["_line", "_jp", "_text"]
         columns += [f"r{i}" for i in range(len(self.names))]
         columns += [f"n{i}" for i in self.text_fields()]
         for i, kind in enumerate(self.kinds):
-            if kind is FieldType.TEXT:
+            if i in native:
+                # Already in a type of its kind (Parquet): no text to parse.
+                columns.append(f"TRY_CAST(r{i} AS {kind.sql}) AS v{i}")
+            elif kind is FieldType.TEXT:
                 columns.append(f"r{i} AS v{i}")
             elif kind is FieldType.NUMBER:
                 columns.append(f"obligo_num(r{i}) AS v{i}")
@@ -206,9 +218,11 @@ class Plan:
             f" ELSE {self._no_type()} END)"
         )
 
-    def typed_select(self, params: Params, raw: str) -> str:
-        """Rows of ``raw`` with each field in its type, and ``_used``, ``_bad``, ``_naive``."""
-        inner = self._typed_inner(params, raw)
+    def typed_select(self, params: Params, raw: str, native: frozenset[int] = frozenset()) -> str:
+        """Rows of ``raw`` with each field in its type, and ``_used``, ``_bad``, ``_naive``.
+
+        ``native``: the fields whose ``r<i>`` is already typed (not text), never naive."""
+        inner = self._typed_inner(params, raw, native)
         columns = ["_line"]
         columns += [f"v{i} AS {quote_ident(name)}" for i, name in enumerate(self.names)]
         columns.append("_used")
@@ -216,20 +230,23 @@ class Plan:
         naive = [
             f"(r{i} IS NOT NULL AND v{i} IS NOT NULL AND NOT obligo_aware(r{i}))::INTEGER"
             for i, kind in enumerate(self.kinds)
-            if kind is FieldType.TIMESTAMP
+            if kind is FieldType.TIMESTAMP and i not in native
         ]
-        columns.append(f"({' + '.join(naive)}) AS _naive")
+        columns.append(f"({' + '.join(naive) or '0'}) AS _naive")
         return f"SELECT {', '.join(columns)} FROM ({inner})"
 
-    def detail_select(self, params: Params, raw: str) -> str:
+    def detail_select(self, params: Params, raw: str, native: frozenset[int] = frozenset()) -> str:
         """The bad rows of ``raw`` with what is wrong with each field, in line order."""
-        inner = self._typed_inner(params, raw)
+        inner = self._typed_inner(params, raw, native)
         columns = ["_line", "_jp", "_text", f"{self._no_type()} AS _no_type", "_used"]
-        columns += [f"r{i}" for i in range(len(self.names))]
+        columns += [
+            f"CAST(r{i} AS VARCHAR) AS r{i}" if i in native else f"r{i}"
+            for i in range(len(self.names))
+        ]
         columns += [f"{self._problem(i)} AS p{i}" for i in range(len(self.names))]
         tz = params(self.timezone)
         for i, kind in enumerate(self.kinds):
-            if kind is FieldType.TIMESTAMP:
+            if kind is FieldType.TIMESTAMP and i not in native:
                 columns.append(
                     f"(r{i} IS NOT NULL AND coalesce(obligo_gap(r{i}, {tz}), FALSE)) AS g{i}"
                 )

@@ -32,6 +32,7 @@ import contextlib
 import csv
 import datetime as dt
 import json
+import re
 import shutil
 import tempfile
 import zlib
@@ -298,10 +299,17 @@ class _Loader:
         except (OSError, EOFError, zlib.error) as error:  # unreadable, or a damaged gzip file
             raise EventDataError(f"cannot read {source.name}: {error}", file=source.name) from None
 
-    def _typed(self, table: str, rows_sql: str, params: Params, nested: str) -> _Counts:
+    def _typed(
+        self,
+        table: str,
+        rows_sql: str,
+        params: Params,
+        nested: str,
+        native: frozenset[int] = frozenset(),
+    ) -> _Counts:
         """Create ``table``: the rows of ``rows_sql`` typed and checked; count what it holds."""
         raw = "(" + self.plan.raw_select(params, rows_sql, nested=nested) + ")"
-        typed = self.plan.typed_select(params, raw)
+        typed = self.plan.typed_select(params, raw, native)
         self.con.execute(f"CREATE OR REPLACE TEMP TABLE {table} AS {typed}", params.values)
         row = self.con.execute(
             f"SELECT count(*), count(*) FILTER (WHERE _bad), "
@@ -322,9 +330,10 @@ class _Loader:
         params: Params,
         nested: str,
         reasons: Mapping[int, str] | None = None,
+        native: frozenset[int] = frozenset(),
     ) -> list[Rejection]:
         raw = "(" + self.plan.raw_select(params, rows_sql, nested=nested) + ")"
-        sql = self.plan.detail_select(params, raw)
+        sql = self.plan.detail_select(params, raw, native)
         cursor = self.con.execute(sql, params.values)
         names = [d[0] for d in cursor.description or []]
         found: list[Rejection] = []
@@ -574,8 +583,25 @@ class _Loader:
                 f"cannot read {source.name}: {_first_line(error)}", file=source.name
             ) from None
         types = {str(row[0]): str(row[1]) for row in described}
+        # A column whose Parquet type already is of the kind of every field it feeds is read as
+        # it is (a TIMESTAMPTZ, an integer, a BOOLEAN); the others as text, checked like JSON.
+        direct = {
+            name
+            for name in self.plan.sources
+            if (kind := types.get(name)) is not None
+            and all(_parquet_native(self.plan.kinds[i], kind) for i in self.plan.feeds(name))
+        }
+        native = frozenset(
+            i
+            for i in range(len(self.plan.names))
+            if self.plan.kinds[i] is not FieldType.TEXT
+            and all(
+                source in direct for source in self.plan.sources if i in self.plan.feeds(source)
+            )
+        )
         picks = ", ".join(
-            f"{_parquet_text(name, types.get(name))} AS s{j}"
+            (quote_ident(name) if name in direct else _parquet_text(name, types.get(name)))
+            + f" AS s{j}"
             for j, name in enumerate(self.plan.sources)
         )
         params = Params()
@@ -585,12 +611,12 @@ class _Loader:
         )
         path_values = list(params.values)
         table = f"_obligo_input_{source.index}"
-        counts = self._typed(table, rows_sql, params, "none")
+        counts = self._typed(table, rows_sql, params, "none", native)
         rejections: list[Rejection] = []
         if counts.bad:
             detail = Params()
             detail.values = list(path_values)
-            rejections = self._details(source, rows_sql, detail, "none")
+            rejections = self._details(source, rows_sql, detail, "none", native=native)
         account = self._account(source, counts, len(rejections), fast=not counts.bad)
         return _Staged(account, rejections, table)
 
@@ -720,6 +746,28 @@ _CSV_REASONS = {
 def _csv_reason(kinds: list[str], message: str) -> str:
     reasons = [_CSV_REASONS[k] for k in kinds if k in _CSV_REASONS]
     return "; ".join(reasons) if reasons else f"not a CSV row ({message})"
+
+
+_PARQUET_INTEGERS = (
+    "TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT",
+    "UTINYINT", "USMALLINT", "UINTEGER", "UBIGINT", "UHUGEINT",
+)  # fmt: skip
+
+
+def _parquet_native(kind: FieldType, parquet_type: str) -> bool:
+    """Whether a Parquet column of ``parquet_type`` is read directly as a field of ``kind``.
+
+    Floating point is not: its value is read from its shortest decimal text, as JSON's is."""
+    if kind is FieldType.TIMESTAMP:
+        return parquet_type == "TIMESTAMP WITH TIME ZONE"
+    if kind is FieldType.NUMBER:
+        if parquet_type in _PARQUET_INTEGERS:
+            return True
+        scale = re.fullmatch(r"DECIMAL\(\d+,\s*(\d+)\)", parquet_type)
+        return scale is not None and int(scale.group(1)) <= 9
+    if kind is FieldType.BOOLEAN:
+        return parquet_type == "BOOLEAN"
+    return False
 
 
 def _parquet_text(name: str, kind: str | None) -> str:
