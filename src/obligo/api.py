@@ -1,9 +1,24 @@
-"""The library's public functions: ``parse``, ``load``, ``check`` and ``format_contract``."""
+"""The library's public functions: ``parse``, ``load``, ``check``, ``format_contract`` and
+``load_agreements`` (a set of contract files: levels, the pairs they cover, resolution)."""
 
 from __future__ import annotations
 
+import os
+from collections.abc import Iterable
 from pathlib import Path
 
+from obligo.agreements import (
+    AgreementFile,
+    AgreementSet,
+    CoveredPair,
+    Inherited,
+    LevelNode,
+    Origin,
+    PairRequest,
+    ResolvedAgreement,
+    ResolvedClause,
+    parse_pair_argument,
+)
 from obligo.checks import check_contract
 from obligo.errors import Diagnostic, ObligoError, ObligoSemanticError
 from obligo.model.contract import Contract
@@ -33,6 +48,30 @@ def load(path: str | Path) -> Contract:
     path = Path(path)
     text = _read(path, None)
     return _parse(text, str(path), path.parent, ())
+
+
+def load_agreements(paths: str | Path | Iterable[str | Path]) -> AgreementSet:
+    """Load a set of agreements: contract files and folders (every ``*.sla`` directly inside a
+    folder, in name order), each file read and parsed once, the files they import included.
+
+    The set knows every level file, the hierarchy (corporate -> customer -> service of a
+    customer) and every (customer, service) pair the agreements cover; ``resolve`` gives the
+    agreement in force for one pair. Raises what :func:`load` raises, and
+    :class:`ObligoError` when a path is neither a file nor a folder or a folder holds no
+    contract. Findings across the set are returned by :meth:`AgreementSet.check`.
+    """
+    given = [paths] if isinstance(paths, str | Path) else list(paths)
+    files = _contract_files([Path(p) for p in given])
+    # Every file is named by the shortest spelling it was given under, the same whatever the
+    # order of the arguments; files reached only by `import` are named from their importer.
+    names: dict[Path, str] = {}
+    for path in files:
+        name = os.path.normpath(path)
+        target = path.resolve()
+        names[target] = min(names.get(target, name), name, key=lambda n: (len(n), n))
+    shared = _SharedLoads(names)
+    listed = [shared.load(target, (target,), None) for target in sorted(names)]
+    return AgreementSet.build(listed)
 
 
 def check(contract: Contract) -> list[Diagnostic]:
@@ -98,3 +137,89 @@ def _parse(text: str, filename: str, base_dir: Path, chain: tuple[Path, ...]) ->
             _parse(child_text, str(base_dir / item.path), target.parent, (*chain, target))
         )
     return contract.model_copy(update={"imported": tuple(imported)})
+
+
+def _contract_files(paths: list[Path]) -> list[Path]:
+    if not paths:
+        raise ObligoError("no contract files given", file="<agreements>", line=1, column=1)
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found = sorted(p for p in path.glob("*.sla") if p.is_file())
+            if not found:
+                raise ObligoError(
+                    f"no contract (*.sla) in the folder {path}",
+                    file=str(path),
+                    line=1,
+                    column=1,
+                )
+            files.extend(found)
+        elif path.is_file():
+            files.append(path)
+        else:
+            raise ObligoError(
+                f"cannot read {path}: no such file or folder", file=str(path), line=1, column=1
+            )
+    return files
+
+
+class _SharedLoads:
+    """Parses each file of an agreement set once: a file imported by several levels (or also
+    listed) is one :class:`Contract`, shared by every contract that imports it."""
+
+    def __init__(self, names: dict[Path, str]) -> None:
+        self.names = names
+        self.done: dict[Path, Contract] = {}
+
+    def load(
+        self,
+        target: Path,
+        chain: tuple[Path, ...],
+        imported_from: tuple[str, int, int, str | None] | None,
+    ) -> Contract:
+        if target in self.done:
+            return self.done[target]
+        name = self.names[target]
+        text = _read(target, imported_from)
+        contract = parse_contract(text, name)
+        lines = text.splitlines()
+        imported: list[Contract] = []
+        for item in contract.imports:
+            spelled = os.path.normpath(Path(name).parent / item.path)
+            parent = Path(spelled).resolve()
+            source = lines[item.loc.line - 1] if 0 < item.loc.line <= len(lines) else None
+            where = (name, item.loc.line, item.loc.column, source)
+            if parent in chain:
+                raise ObligoSemanticError(
+                    f'"{item.path}" imports itself, directly or through other files',
+                    file=name,
+                    line=item.loc.line,
+                    column=item.loc.column,
+                    source_line=source,
+                )
+            self.names.setdefault(parent, spelled)
+            imported.append(self.load(parent, (*chain, parent), where))
+        if imported:
+            contract = contract.model_copy(update={"imported": tuple(imported)})
+        self.done[target] = contract
+        return contract
+
+
+__all__ = [
+    "AgreementFile",
+    "AgreementSet",
+    "CoveredPair",
+    "Inherited",
+    "LevelNode",
+    "Origin",
+    "PairRequest",
+    "ResolvedAgreement",
+    "ResolvedClause",
+    "check",
+    "format_contract",
+    "load",
+    "load_agreements",
+    "parse",
+    "parse_pair_argument",
+    "raise_for_errors",
+]

@@ -1,0 +1,120 @@
+"""The resolved agreement of one customer and service, for people (``obligo check --resolve``):
+the levels it is read from, each clause in force with the level and file it comes from (and what
+it replaced), then every inherited setting and declaration with its origin."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from obligo.agreements import Inherited, Origin, ResolvedAgreement
+from obligo.model.base import Duration
+from obligo.model.contract import BillingCycle, Margins, Term
+
+
+def resolved_agreement_text(resolved: ResolvedAgreement) -> str:
+    """The resolved agreement as aligned text; the same agreement always gives the same text."""
+    customer = "any customer" if resolved.customer is None else f"customer {resolved.customer}"
+    out = [
+        f"resolved agreement for {customer}, service {resolved.service}",
+        f"agreement {resolved.agreement} ({resolved.kind})",
+        "",
+        "levels, from the top",
+    ]
+    out += _table(
+        [(f.tier, f.contract.id, f.path) for f in resolved.files],
+    )
+    out += ["", "clauses in force"]
+    rows: list[tuple[str, ...]] = []
+    notes: dict[int, str] = {}
+    for clause in resolved.clauses:
+        title = f'"{clause.clause.title}"' if clause.clause.title else ""
+        rows.append((clause.id, title, clause.origin.tier, _place(clause.origin)))
+        if clause.replaces:
+            notes[len(rows) - 1] = "replaces " + ", ".join(
+                f"{o.tier} {_place(o)}" for o in clause.replaces
+            )
+    if rows:
+        lines = _table(rows)
+        indent = " " * (2 + len(max((r[0] for r in rows), key=len)) + 2)
+        for index, line in enumerate(lines):
+            out.append(line)
+            if index in notes:
+                out.append(indent + notes[index])
+    else:
+        out.append("  (none)")
+    out += ["", "settings"]
+    settings: list[tuple[str, ...]] = []
+    given: list[tuple[str, Inherited[Any] | None]] = [
+        ("timezone", resolved.timezone),
+        ("currency", resolved.currency),
+        ("term", resolved.term),
+        ("billing cycle", resolved.billing_cycle),
+        ("margins", resolved.margins),
+    ]
+    for what, item in given:
+        if item is not None:
+            settings.append((what, _value(item.value), item.origin.tier, _place(item.origin)))
+    out += _table(settings) if settings else ["  (none)"]
+    out += ["", "declarations"]
+    declared: list[tuple[str, ...]] = []
+    groups: list[tuple[str, Sequence[Inherited[Any]]]] = [
+        ("party", resolved.parties),
+        ("service", resolved.services),
+        ("calendar", resolved.calendars),
+        ("exclusion", resolved.exclusions),
+        ("metric", resolved.metrics),
+    ]
+    for what, items in groups:
+        for item in items:
+            name = str(getattr(item.value, "id", ""))
+            declared.append((what, name, item.origin.tier, _place(item.origin)))
+    out += _table(declared) if declared else ["  (none)"]
+    return "\n".join(out) + "\n"
+
+
+def _place(origin: Origin) -> str:
+    return f"{origin.file}:{origin.line}"
+
+
+def _table(rows: Sequence[tuple[str, ...]]) -> list[str]:
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    return [
+        "  "
+        + "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
+        for row in rows
+    ]
+
+
+FREQUENCIES = {
+    "day": "daily",
+    "week": "weekly",
+    "month": "monthly",
+    "quarter": "quarterly",
+    "year": "yearly",
+}
+
+
+def _every(duration: Duration) -> str:
+    """``monthly`` for one month, as a contract writes it; ``every 2 years`` otherwise."""
+    if duration.amount == 1 and not duration.business and duration.unit in FREQUENCIES:
+        return FREQUENCIES[duration.unit]
+    return f"every {duration}"
+
+
+def _value(value: object) -> str:
+    if isinstance(value, Term):
+        text = value.start.isoformat()
+        if value.end is not None:
+            text += f" to {value.end.isoformat()}"
+        if value.renewal is not None:
+            text += f", renews {_every(value.renewal.every)}"
+        if value.notice is not None:
+            text += f", notice {value.notice}"
+        return text
+    if isinstance(value, BillingCycle):
+        text = _every(value.every)
+        return text if value.anchor is None else f"{text} from {value.anchor.isoformat()}"
+    if isinstance(value, Margins):
+        return f"wide at most {value.wide_at_most}, narrow above {value.narrow_above}"
+    return str(value)
