@@ -300,9 +300,9 @@ def instrument(clock: Clock) -> None:
 
     load = loader.EventLog.__dict__["load"].__func__
     loader.EventLog.load = classmethod(clock.wrap("load", load))  # type: ignore[assignment]
-    patch(_bytescan, "count_lines", "load: byte scan of the file (Python)")
+    patch(_bytescan, "count_lines", "load: byte scan of the file (Python, slow path only)")
     patch(loader._Loader, "_typed", "load: DuckDB scan into a typed table, and counts")
-    patch(loader._Loader, "_assemble", "load: accepted rows into one table")
+    patch(loader._Loader, "_assemble", "load: view of the accepted records")
     patch(loader, "merge", "load: merge by id, table events")
     patch(evaluation, "check_contract", "checks")
     patch(evaluation, "account_lines", "line accounting")
