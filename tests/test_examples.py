@@ -62,7 +62,7 @@ EXPECTED_WARNINGS: dict[str, tuple[tuple[str, str], ...]] = {
 
 # ------------------------------------------------------------------------------------ helpers
 def contract_files() -> list[Path]:
-    return sorted(CONTRACTS.glob("*.sla"))
+    return sorted(CONTRACTS.rglob("*.sla"))
 
 
 def describe(diagnostics: list[Diagnostic]) -> str:
@@ -95,14 +95,14 @@ def doc_block_params() -> list[Any]:
 
 
 # ----------------------------------------------------------------------------- the contracts
-@pytest.mark.parametrize("path", contract_files(), ids=lambda p: p.name)
+@pytest.mark.parametrize("path", contract_files(), ids=lambda p: str(p.relative_to(CONTRACTS)))
 def test_contract_loads_and_checks(path: Path) -> None:
     contract_ = obligo.load(path)
     diagnostics = obligo.check(contract_)
     errors = severities(diagnostics, Severity.ERROR)
     assert not errors, describe(errors)
     warnings = severities(diagnostics, Severity.WARNING)
-    expected = list(EXPECTED_WARNINGS.get(path.name, ()))
+    expected = list(EXPECTED_WARNINGS.get(str(path.relative_to(CONTRACTS)), ()))
     unmatched = []
     for warning in warnings:
         match = next(

@@ -17,7 +17,7 @@ from obligo.model import without_locations
 from obligo.syntax.fmt import format_text
 
 REPO = Path(__file__).resolve().parent.parent
-CONTRACTS = sorted((REPO / "contracts").glob("*.sla"))
+CONTRACTS = sorted((REPO / "contracts").rglob("*.sla"))
 
 # "~" stands for a trailing space (kept out of the source so that editors and linters leave it).
 MESSY = """
@@ -276,7 +276,7 @@ def test_continuation_lines_are_indented_from_the_line_that_opened_the_bracket()
 
 # ------------------------------------------------------------------------------ invariants
 def _contract_id(path: Path) -> str:
-    return path.name
+    return str(path.relative_to(REPO / "contracts"))
 
 
 @pytest.mark.parametrize("path", CONTRACTS, ids=_contract_id)

@@ -44,7 +44,7 @@ def _describe(proc: subprocess.CompletedProcess[str]) -> str:
 
 
 def test_wheel_ships_grammar_and_runs_installed(tmp_path: Path) -> None:
-    contracts = sorted((REPO / "contracts").glob("*.sla"))
+    contracts = sorted((REPO / "contracts").rglob("*.sla"))
     assert contracts, f"no contracts/*.sla found under {REPO}"
 
     # 1. Build the wheel from the checkout, with the venv's own hatchling (offline, fast).
