@@ -9,6 +9,7 @@ The public API::
 """
 
 from obligo.api import check, format_contract, load, parse, raise_for_errors
+from obligo.engine.baseline_report import baseline_report as baseline
 from obligo.engine.evaluation import evaluate
 from obligo.errors import (
     Diagnostic,
@@ -29,6 +30,7 @@ __all__ = [
     "ObligoSyntaxError",
     "Severity",
     "__version__",
+    "baseline",
     "check",
     "evaluate",
     "format_contract",

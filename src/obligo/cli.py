@@ -256,6 +256,90 @@ def evaluate_command(
         click.echo(text, nl=False)
 
 
+@cli.command(name="baseline")
+@click.argument("contract_path", metavar="CONTRACT", type=click.Path(dir_okay=False))
+@click.option(
+    "--events",
+    "events",
+    multiple=True,
+    required=True,
+    help="The history: an event log (repeat for several; a folder or a quoted glob is expanded).",
+)
+@click.option("--at", "at", help="The end of the history (RFC 3339; default now).")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, writable=True),
+    help="Write the report to a file.",
+)
+@click.option(
+    "--map",
+    "mappings",
+    multiple=True,
+    help="Read a canonical field from another name: start=begin_time.",
+)
+@click.option("--skip-invalid", is_flag=True, help="Go on past rejected lines of the logs.")
+def baseline_command(
+    contract_path: str,
+    events: tuple[str, ...],
+    at: str | None,
+    output_format: str,
+    output: str | None,
+    mappings: tuple[str, ...],
+    skip_invalid: bool,
+) -> None:
+    """How each objective's current target fares against a history of past periods.
+
+    For each objective: its values in past periods, the level achieved in 50%, 90% and 99% of
+    them, and whether the target would have been breached, met narrowly, or met by a wide
+    margin. Exit 0 when the history was read, 2 on input errors.
+    """
+    from obligo.engine.baseline_report import baseline_report
+    from obligo.render.baseline import baseline_json, baseline_text
+
+    field_map: dict[str, str] = {}
+    for item in mappings:
+        target, sep, source = item.partition("=")
+        if not sep or not target or not source:
+            raise click.BadParameter(
+                f"{item!r}: write canonical=source, e.g. start=begin_time", param_hint="--map"
+            )
+        field_map[target.strip()] = source.strip()
+    try:
+        when = _parse_time(at, "--at")
+        inputs = _event_inputs(events)
+        contract = api.load(contract_path)
+        if when is not None and when.tzinfo is None:
+            from zoneinfo import ZoneInfo
+
+            from obligo.checks.reporter import Scope
+
+            when = when.replace(tzinfo=ZoneInfo(Scope.of(contract).timezone or "UTC"))
+        report = baseline_report(
+            contract, inputs, at=when, skip_invalid=skip_invalid, mappings=field_map
+        )
+    except EventDataError as error:
+        click.echo(f"error: {error.message}", err=True)
+        sys.exit(EXIT_ERRORS)
+    except ObligoError as error:
+        click.echo(
+            error.diagnostic().format() if error.line else f"error: {error.message}", err=True
+        )
+        sys.exit(EXIT_ERRORS)
+    text = baseline_json(report) if output_format == "json" else baseline_text(report)
+    if output:
+        Path(output).write_text(text, encoding="utf-8")
+    else:
+        click.echo(text, nl=False)
+
+
 def _read(path: str) -> str:
     try:
         return Path(path).read_text(encoding="utf-8")

@@ -1,0 +1,269 @@
+"""The judged history of a contract's objectives, as rights, triggers and the baseline command
+read it: every clause in force, every objective (and group), every period from the start of the
+term, with its status, its exact value and the share of its error budget it used.
+
+The statuses are those of the report (:func:`obligo.engine.verdicts.judge`), but the history is
+never cut by the window of periods shown, and its values are exact fractions, not the rounded
+text of the report, so that no boundary is decided on a rounded number.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from fractions import Fraction
+
+from obligo.checks.reporter import lineage
+from obligo.engine.baseline import BaselineSpan, baseline_span
+from obligo.engine.context import EvaluationContext
+from obligo.engine.measurement import Measurement
+from obligo.engine.numbers import decimal_text
+from obligo.engine.periods import MeasurementPeriod
+from obligo.engine.verdicts import UNITS, compare, judge, relative_target, target_fraction
+from obligo.model import clauses as c
+from obligo.model.contract import Contract, Margins, Term
+from obligo.model.metrics import Metric
+from obligo.report.baseline import Outcome
+
+# What measures a metric: the engine's measurement of a metric in every period, by label. The
+# evaluation passes its own (cached) measurement, so that nothing is measured twice.
+Measure = Callable[[Metric], dict[str, Measurement]]
+
+# `margins wide at most 20%, narrow above 80%` when the contract says nothing.
+DEFAULT_WIDE = Fraction(20)
+DEFAULT_NARROW = Fraction(80)
+
+
+@dataclass(frozen=True)
+class Judged:
+    """One objective (one group of it) in one period."""
+
+    clause: c.Clause
+    objective: c.Objective
+    metric: Metric
+    group: str | None
+    period: MeasurementPeriod  # bounds in UTC
+    status: str  # met, breached, no_data, pending
+    reason: str | None
+    value: Fraction | None
+    dimension: str
+    target: Fraction | None  # None: relative to a baseline not over yet (or that measured nothing)
+    short: bool  # fewer records than the metric's `at least N records`
+    baseline: bool  # the period starts inside the baseline
+
+    @property
+    def closed(self) -> bool:
+        return self.status != "pending"
+
+    @property
+    def used(self) -> Fraction | None:
+        """The share of the error budget used, in percent (None: no budget, see
+        :func:`budget_used`)."""
+        if self.value is None or self.target is None:
+            return None
+        return budget_used(self.value, self.objective.op, self.target, self.dimension)
+
+    @property
+    def unit(self) -> str:
+        return UNITS[self.dimension]
+
+    @property
+    def objective_text(self) -> str:
+        return objective_text(self.objective, self.group)
+
+    def value_text(self) -> str:
+        return quantity(self.value, self.dimension)
+
+    def value_of(self, number: Fraction) -> str:
+        """A number in this objective's unit: ``99.9%``, ``5400 s``."""
+        return quantity(number, self.dimension)
+
+
+def objective_text(objective: c.Objective, group: str | None = None) -> str:
+    """``api-uptime >= 99.9%``; ``first-response for "P1" >= 95%``."""
+    if objective.group is not None:
+        named = f" for {objective.group}"
+    elif group is not None:
+        named = f' for "{group}"'
+    else:
+        named = ""
+    return f"{objective.metric}{named} {objective.op} {objective.target}"
+
+
+def quantity(value: Fraction | None, dimension: str) -> str:
+    """A value in words with its unit: ``99.8%``, ``5400 s``, ``12 records``, ``4.1``."""
+    if value is None:
+        return "no value"
+    text = decimal_text(value)
+    unit = UNITS[dimension]
+    if unit == "%":
+        return f"{text}%"
+    return f"{text} {unit}" if unit else text
+
+
+def budget_used(value: Fraction, op: str, target: Fraction, dimension: str) -> Fraction | None:
+    """The share of the error budget a value used, in percent.
+
+    - a percentage promised from below (``>= 99.9%``): the budget is the shortfall the target
+      allows, ``100 - target``; the value used ``(100 - value) / (100 - target)`` of it (for
+      availability, exactly the down time over the down time allowed);
+    - any value promised from above (``<= 300 ms``, ``<= 2``): the budget is the target itself,
+      counted from zero; the value used ``value / target`` of it;
+    - otherwise (``=``, ``!=``, a number or duration promised from below, a target that allows
+      nothing: 100% or 0) there is no budget, and None.
+    """
+    if op in (">=", ">") and dimension == "percent":
+        allowed = 100 - target
+        if allowed <= 0:
+            return None
+        return (100 - value) / allowed * 100
+    if op in ("<=", "<"):
+        if target <= 0:
+            return None
+        return value / target * 100
+    return None
+
+
+def margins_of(contract: Contract) -> tuple[Fraction, Fraction]:
+    """``(wide at most, narrow above)`` in percent of the error budget: the contract's ``margins``
+    line (the nearest level that has one), else 20% and 80%."""
+    found: Margins | None = next((c_.margins for c_ in lineage(contract) if c_.margins), None)
+    if found is None:
+        return DEFAULT_WIDE, DEFAULT_NARROW
+    return Fraction(found.wide_at_most.value), Fraction(found.narrow_above.value)
+
+
+def outcome_of(
+    status: str, used: Fraction | None, margins: tuple[Fraction, Fraction]
+) -> Outcome | None:
+    """How a period fared: breached; met narrowly (more than the narrow share of the budget
+    used), by a wide margin (at most the wide share used), or just met (in between, or without a
+    budget); no data. None for a pending period."""
+    if status == "breached":
+        return "breached"
+    if status == "no_data":
+        return "no_data"
+    if status != "met":
+        return None
+    wide, narrow = margins
+    if used is None:
+        return "met"
+    if used <= wide:
+        return "met_by_wide_margin"
+    if used > narrow:
+        return "met_narrowly"
+    return "met"
+
+
+def term_of(contract: Contract) -> Term | None:
+    """The term in force: this level's, or the nearest level above that has one."""
+    return next((c_.term for c_ in lineage(contract) if c_.term is not None), None)
+
+
+def baseline_of(contract: Contract, ctx: EvaluationContext) -> BaselineSpan | None:
+    """The baseline's span, from the nearest level that declares one."""
+    declared = next((c_.baseline for c_ in lineage(contract) if c_.baseline), None)
+    return baseline_span(declared, ctx.term_start, ctx.tz)
+
+
+def effective_clauses(contract: Contract) -> list[c.Clause]:
+    """The clauses in force: this level's, then inherited ones that no lower level overrides."""
+    seen: dict[str, c.Clause] = {}
+    for level in lineage(contract):
+        for clause in level.clauses:
+            seen.setdefault(clause.id, clause)
+    return list(seen.values())
+
+
+def history(
+    contract: Contract,
+    ctx: EvaluationContext,
+    measure: Measure,
+    span: BaselineSpan | None,
+    clauses: Iterable[c.Clause] | None = None,
+) -> list[Judged]:
+    """Every objective of every clause in force, in every period from the start of the term to
+    the one containing the evaluation time; clause by clause, objective by objective, group by
+    group, period by period (the order of the report)."""
+    found: list[Judged] = []
+    for clause in effective_clauses(contract) if clauses is None else clauses:
+        for objective in clause.promises:
+            found.extend(_objective_history(clause, objective, ctx, measure, span))
+    return found
+
+
+def _objective_history(
+    clause: c.Clause,
+    objective: c.Objective,
+    ctx: EvaluationContext,
+    measure: Measure,
+    span: BaselineSpan | None,
+) -> list[Judged]:
+    metric = ctx.metric(objective.metric)
+    measured = measure(metric)
+    periods = ctx.periods(metric.period)
+    # A promise without `for` on a metric measured `by` a field is a promise for each group.
+    groups: list[str | None] = [None]
+    if objective.group is None and getattr(metric.measure, "group_by", None):
+        seen = sorted({g for one in measured.values() for g in one.groups})
+        groups = list(seen) if seen else [None]
+    named = getattr(objective.group, "value", None) if objective.group is not None else None
+    found: list[Judged] = []
+    for each_group in groups:
+        group = each_group if each_group is not None else (None if named is None else str(named))
+        # A target relative to the baseline, resolved as the report resolves it.
+        relative = (
+            relative_target(objective, measured, periods, span, ctx.at, group)
+            if isinstance(objective.target, c.BaselineTarget)
+            else None
+        )
+        for period in periods:
+            measurement = measured[period.label]
+            in_baseline = span is not None and span.covers(period.start)
+            verdict = judge(
+                clause,
+                objective,
+                metric,
+                period,
+                measurement,
+                ctx.at,
+                each_group=each_group,
+                baseline=in_baseline,
+                relative=relative,
+            )
+            own = measurement
+            if group is not None:
+                own = measurement.groups.get(group) or Measurement(
+                    value=None, dimension=measurement.dimension
+                )
+            minimum = metric.minimum_data
+            found.append(
+                Judged(
+                    clause=clause,
+                    objective=objective,
+                    metric=metric,
+                    group=group,
+                    period=period,
+                    status=verdict.status,
+                    reason=verdict.reason,
+                    value=own.value,
+                    dimension=measurement.dimension,
+                    target=(
+                        relative.target
+                        if relative is not None
+                        else target_fraction(objective.target, measurement.dimension)
+                    ),
+                    short=minimum is not None and own.records < minimum.records,
+                    baseline=in_baseline,
+                )
+            )
+    return found
+
+
+def closed(period: MeasurementPeriod, ctx: EvaluationContext) -> bool:
+    """Whether a period is over at the evaluation time (its value is final)."""
+    return period.end <= ctx.at
+
+
+def holds(value: Fraction | None, op: str, threshold: Fraction | None) -> bool:
+    return value is not None and threshold is not None and compare(value, op, threshold)

@@ -1,0 +1,331 @@
+"""Termination rights for chronic failure and escalation notices: when a clause's trigger holds.
+
+The three triggers of a clause (``docs/rights-and-triggers.md`` gives the rules with examples):
+
+- ``breached in 3 consecutive months`` / ``breached in 3 of the last 6 months``: a run of
+  breaches (:mod:`obligo.engine.breach_runs`). A slot is breached when any objective of the
+  clause (any group) was breached in a period that ends in it. The trigger holds at each
+  breached slot that completes the window, at the end of the slot's first breached period.
+- ``3 outage records longer than 30 minutes start within any 30 days``: a sliding window over
+  the records' start times, not aligned to any calendar. Each record longer than the duration
+  counts (an open one by its length so far); the trigger holds whenever K of them start within
+  less than the window's length of one another, at the moment the last of them had lasted
+  longer than the duration.
+- ``outage-hours > 24 hours in a month``: the metric's value in a closed period compares so; it
+  holds at the end of that period (a total is final only then).
+
+Baseline periods have no consequences: breaches in them, outages that start in them and
+totals of periods that start in them do not count.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from fractions import Fraction
+
+from obligo.engine.baseline import BaselineSpan
+from obligo.engine.breach_runs import (
+    Happening,
+    Slots,
+    breach_run,
+    describe_window,
+    plural,
+    trigger_period,
+)
+from obligo.engine.context import EvaluationContext
+from obligo.engine.exclusions import record_interval
+from obligo.engine.history import Judged, Measure, closed, holds, quantity
+from obligo.engine.intervals import seconds, utc
+from obligo.engine.numbers import decimal_text
+from obligo.engine.periods import MeasurementPeriod, local_instant
+from obligo.engine.verdicts import target_fraction
+from obligo.model import clauses as c
+from obligo.model.base import Duration, LiteralValue, SourceLocation
+from obligo.model.conditions import And, Compare, Condition, Member, Not, Or, Presence, Selection
+from obligo.report.model import Location
+from obligo.report.rights import (
+    EscalationNotice,
+    Outage,
+    TerminationRightArisen,
+)
+
+_DAY_SECONDS = 86400
+
+
+# ------------------------------------------------------------------------------- the triggers
+def clause_trigger(
+    trigger: c.Trigger,
+    clause: c.Clause,
+    judged: list[Judged],
+    ctx: EvaluationContext,
+    measure: Measure,
+    span: BaselineSpan | None,
+) -> list[Happening]:
+    """Every moment at which a clause's trigger holds, in time order. ``judged`` is the clause's
+    history (:func:`obligo.engine.history.history`)."""
+    if isinstance(trigger, c.BreachRun):
+        return breach_run(clause, trigger.window, judged, ctx)
+    if isinstance(trigger, c.LongEvents):
+        return long_events(trigger, ctx, span)
+    return total_in_period(trigger, ctx, measure, span)
+
+
+@dataclass(frozen=True)
+class _Long:
+    """A record longer than the duration: its interval (UTC) and whether it is still open."""
+
+    start: dt.datetime
+    end: dt.datetime
+    id: str | None
+    type: str
+    open: bool
+
+    def outage(self, ctx: EvaluationContext) -> Outage:
+        return Outage(
+            type=self.type,
+            id=self.id,
+            start=self.start.astimezone(ctx.tz),
+            end=None if self.open else self.end.astimezone(ctx.tz),
+            seconds=decimal_text(seconds(self.start, self.end)),
+        )
+
+
+def long_events(
+    trigger: c.LongEvents, ctx: EvaluationContext, span: BaselineSpan | None
+) -> list[Happening]:
+    """``K records longer than D start within any W``: a sliding window over start times.
+
+    Each run of K records (in order of start) whose first and last starts are less than W
+    apart is an occasion, at the moment the last of them had lasted D (the earlier ones
+    started earlier, so they passed D before it)."""
+    limit = Fraction(trigger.longer_than.seconds or 0)
+    width = Fraction(trigger.within.seconds or 0)
+    found: list[_Long] = []
+    for record in ctx.records(trigger.selection):
+        interval = record_interval(record, ctx)
+        if interval is None:
+            continue
+        start, end = utc(interval[0]), utc(interval[1])
+        # Records count from the start of the term to the evaluation time, outside the baseline.
+        if not ctx.start <= start < ctx.end or (span is not None and span.covers(start)):
+            continue
+        if seconds(start, end) > limit:
+            found.append(_Long(start, end, record.id, record.type, record.end is None))
+    found.sort(key=lambda r: (r.start, r.id or ""))
+    count = trigger.count
+    happenings: list[Happening] = []
+    for last in range(count - 1, len(found)):
+        run = found[last - count + 1 : last + 1]
+        first, final = run[0].start, run[-1].start
+        if seconds(first, final) >= width:
+            continue
+        outages = [r.outage(ctx) for r in run]
+        names = ", ".join(o.id or o.start.isoformat() for o in outages)
+        happenings.append(
+            Happening(
+                at=final + _timedelta(limit),
+                onset=True,
+                reason=(
+                    f"{count} {trigger.selection.record_type} {plural('record', count)} longer"
+                    f" than {trigger.longer_than} started within {trigger.within}"
+                    f" ({names}: from {_local(first, ctx)} to {_local(final, ctx)})"
+                ),
+                outages=outages,
+            )
+        )
+    return happenings
+
+
+def total_in_period(
+    trigger: c.TotalInPeriod,
+    ctx: EvaluationContext,
+    measure: Measure,
+    span: BaselineSpan | None,
+) -> list[Happening]:
+    """``METRIC COMPARATOR VALUE in a UNIT``: a closed period's value compares so."""
+    metric = ctx.metric(trigger.metric)
+    measured = measure(metric)
+    periods = [
+        p
+        for p in ctx.periods(metric.period)
+        if closed(p, ctx) and not (span is not None and span.covers(p.start))
+    ]
+    slots = Slots(trigger.unit, ctx, periods)
+    marks: list[dt.datetime | None] = [None] * len(slots)
+    hits: dict[int, list[tuple[MeasurementPeriod, str]]] = {}
+    for period in periods:
+        measurement = measured[period.label]
+        threshold = target_fraction(trigger.value, measurement.dimension)
+        if not holds(measurement.value, trigger.op, threshold):
+            continue
+        slot = slots.of(period)
+        if slot is None:
+            continue
+        value = quantity(measurement.value, measurement.dimension)
+        hits.setdefault(slot, []).append((period, f"{metric.id} {value}"))
+        current = marks[slot]
+        marks[slot] = period.end if current is None or period.end < current else current
+    found: list[Happening] = []
+    for index, mark in enumerate(marks):
+        if mark is None:
+            continue
+        items = sorted(
+            ((p, d) for p, d in hits[index] if p.end <= mark),
+            key=lambda pair: (pair[0].end, pair[0].start),
+        )
+        detail = items[0][1]
+        found.append(
+            Happening(
+                at=mark,
+                onset=index == 0 or marks[index - 1] is None,
+                reason=(
+                    f"{detail} in {slots.periods[index].label}, {trigger.op}"
+                    f" {trigger.value} in a {trigger.unit}"
+                ),
+                periods=[trigger_period(p, d, ctx) for p, d in items],
+            )
+        )
+    return found
+
+
+# ------------------------------------------------------------------ rights and escalations
+def termination_rights(
+    clauses: list[c.Clause],
+    judged: list[Judged],
+    ctx: EvaluationContext,
+    measure: Measure,
+    span: BaselineSpan | None,
+) -> list[TerminationRightArisen]:
+    """Each occasion on which a termination right arose, in time order."""
+    found: list[tuple[tuple[dt.datetime, int, int, int], TerminationRightArisen]] = []
+    for order, clause in enumerate(clauses):
+        history = [j for j in judged if j.clause.id == clause.id]
+        for r, right in enumerate(clause.termination_rights):
+            exercise = right.exercise
+            for t, trigger in enumerate(right.triggers):
+                for happening in clause_trigger(trigger, clause, history, ctx, measure, span):
+                    lapses = (
+                        None
+                        if exercise is None
+                        else add_duration(happening.at, exercise.within, ctx)
+                    )
+                    arisen = TerminationRightArisen(
+                        clause=clause.id,
+                        clause_title=clause.title,
+                        location=location(trigger.loc, right.loc),
+                        trigger=describe_trigger(trigger),
+                        arose_at=happening.at.astimezone(ctx.tz),
+                        exercise=None if exercise is None else describe_exercise(exercise),
+                        lapses_at=None if lapses is None else lapses.astimezone(ctx.tz),
+                        open=happening.at <= ctx.at and (lapses is None or ctx.at < lapses),
+                        reason=happening.reason,
+                        periods=happening.periods,
+                        outages=happening.outages,
+                    )
+                    found.append(((utc(happening.at), order, r, t), arisen))
+    return [item for _, item in sorted(found, key=lambda pair: pair[0])]
+
+
+def escalations(
+    clauses: list[c.Clause],
+    judged: list[Judged],
+    ctx: EvaluationContext,
+    measure: Measure,
+    span: BaselineSpan | None,
+) -> list[EscalationNotice]:
+    """Each notice due to a role, in time order: one per moment its trigger holds."""
+    found: list[tuple[tuple[dt.datetime, int, int], EscalationNotice]] = []
+    for order, clause in enumerate(clauses):
+        history = [j for j in judged if j.clause.id == clause.id]
+        for e, escalation in enumerate(clause.escalations):
+            trigger = escalation.trigger
+            for happening in clause_trigger(trigger, clause, history, ctx, measure, span):
+                notice = EscalationNotice(
+                    clause=clause.id,
+                    clause_title=clause.title,
+                    location=location(escalation.loc, trigger.loc),
+                    to=escalation.to,
+                    trigger=describe_trigger(trigger),
+                    due_at=happening.at.astimezone(ctx.tz),
+                    reason=happening.reason,
+                    periods=happening.periods,
+                    outages=happening.outages,
+                )
+                found.append(((utc(happening.at), order, e), notice))
+    return [item for _, item in sorted(found, key=lambda pair: pair[0])]
+
+
+# --------------------------------------------------------------------------------- helpers
+def add_duration(instant: dt.datetime, duration: Duration, ctx: EvaluationContext) -> dt.datetime:
+    """``instant`` plus a fixed duration. Whole days and weeks are local calendar days (30 days
+    after local midnight is local midnight, across a change of the clocks); other lengths are
+    exact elapsed time."""
+    length = Fraction(duration.seconds or 0)
+    if length % _DAY_SECONDS == 0:
+        local = instant.astimezone(ctx.tz)
+        day = local.date() + dt.timedelta(days=int(length // _DAY_SECONDS))
+        return local_instant(day, local.time(), ctx.tz)
+    return utc(instant) + _timedelta(length)
+
+
+def _timedelta(length: Fraction) -> dt.timedelta:
+    return dt.timedelta(microseconds=int(length * 1_000_000))
+
+
+def _local(instant: dt.datetime, ctx: EvaluationContext) -> str:
+    return instant.astimezone(ctx.tz).isoformat(timespec="minutes")
+
+
+def location(loc: SourceLocation, fallback: SourceLocation) -> Location:
+    where = loc if loc.line else fallback
+    return Location(file=where.file, line=where.line, column=where.column)
+
+
+def describe_exercise(exercise: c.Exercise) -> str:
+    return ("in writing " if exercise.in_writing else "") + f"within {exercise.within}"
+
+
+def describe_trigger(trigger: c.Trigger) -> str:
+    """The trigger in the words of the language."""
+    if isinstance(trigger, c.BreachRun):
+        return f"breached in {describe_window(trigger.window)}"
+    if isinstance(trigger, c.LongEvents):
+        return (
+            f"{trigger.count} {describe_selection(trigger.selection)} longer than"
+            f" {trigger.longer_than} start within any {trigger.within}"
+        )
+    return f"{trigger.metric} {trigger.op} {trigger.value} in a {trigger.unit}"
+
+
+def describe_selection(selection: Selection) -> str:
+    """``outage records where service = "transport"``."""
+    text = f"{selection.record_type} records"
+    if selection.where is not None:
+        text += f" where {describe_condition(selection.where)}"
+    return text
+
+
+def describe_condition(condition: Condition) -> str:
+    if isinstance(condition, Compare):
+        return f"{condition.field} {condition.op} {_literal(condition.value)}"
+    if isinstance(condition, Member):
+        values = ", ".join(_literal(v) for v in condition.values)
+        return f"{condition.field} {'not in' if condition.negated else 'in'} [{values}]"
+    if isinstance(condition, Presence):
+        return f"{condition.field} is {'present' if condition.present else 'missing'}"
+    if isinstance(condition, Not):
+        return f"not ({describe_condition(condition.operand)})"
+    if isinstance(condition, And):
+        return " and ".join(_operand(o) for o in condition.operands)
+    assert isinstance(condition, Or)
+    return " or ".join(_operand(o) for o in condition.operands)
+
+
+def _operand(condition: Condition) -> str:
+    text = describe_condition(condition)
+    return f"({text})" if isinstance(condition, And | Or) else text
+
+
+def _literal(value: LiteralValue) -> str:
+    return str(value)
