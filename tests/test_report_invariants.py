@@ -1,7 +1,8 @@
 """Invariants of the report (property-based, small), and its JSON Schema.
 
 - Shuffling the lines of a log, or splitting it into several files, changes no verdict, value,
-  evidence or total; for one file reordered under the same name the JSON is the same bytes.
+  evidence, total or consequence; for one file reordered under the same name the JSON is the
+  same bytes.
 - A report is deterministic: two evaluations give the same bytes.
 - ``docs/report.schema.json`` is the schema generated from the report model, reports validate
   against it, and ``docs/report.md`` documents every key of it.
@@ -33,6 +34,10 @@ CONTRACT = obligo.parse(
 contract invariants "Every kind of record at once" version 1
   term 2026-01-01 to 2026-12-31
   timezone "Europe/Berlin"
+  currency EUR
+
+service web "Web shop"
+  fee 1000 EUR monthly
 
 calendar office "Office hours"
   monday to friday 09:00 to 17:00
@@ -64,7 +69,13 @@ metric incidents "Incidents"
   count of incident records, per calendar month
 
 clause 1 "Availability"
+  service web
   promise uptime >= 99.9%
+  credit
+    10% of the fee when uptime < 99.9%
+    25% of the fee when uptime < 99.0%
+  cap 10% of the fees of the last 12 months, less credits already given
+  claim within 30 days after the end of the month
 
 clause 2 "Requests"
   promise success >= 95%
@@ -75,7 +86,10 @@ clause 3 "Response"
   promise response for "P2" >= 80%
 
 clause 4 "Incidents"
+  service web
   promise incidents <= 3
+  penalty 100 EUR per breached month
+  credit 1 day of the fee when incidents > 1
 """,
     filename="invariants.sla",
 )

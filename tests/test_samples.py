@@ -250,6 +250,89 @@ BUDGETS: dict[str, dict[Key, tuple[str, str, str]]] = {
     },
 }
 
+
+def money(value: Fraction) -> str:
+    """An amount owed as obligo writes it: rounded half-up (away from zero) to the cent, with
+    both places. Written here on its own, from the raw fees, days and percentages."""
+    cents = (value * 100 + Fraction(1, 2)).__floor__()
+    return f"{cents // 100}.{cents % 100:02d}"
+
+
+# The consequences of each sample, from the READMEs: (clause, kind, group, period label) ->
+# (amount, claim deadline or None, whether it has passed). Every consequence of the report is
+# here: none other may appear.
+ConsequenceKey = tuple[str, str, str | None, str]
+CONSEQUENCES: dict[str, dict[ConsequenceKey, tuple[str, str | None, bool | None]]] = {
+    # January to March are the baseline: measured and judged, no consequence; April is pending.
+    "acme-hosting": {},
+    "atlassian-cloud": {
+        # February's invoices: 10% of 1,840 and of 1,210 USD; claims within 15 days after the
+        # end of February (by 15 March): open on 10 March.
+        ("1", "credit", None, "2026-02"): (
+            money(Fraction(1840) / 10),
+            "2026-03-16T00:00:00+00:00",
+            False,
+        ),
+        ("2", "credit", None, "2026-02"): (
+            money(Fraction(1210) / 10),
+            "2026-03-16T00:00:00+00:00",
+            False,
+        ),
+    },
+    "s3-standard": {
+        # 10% of February's 934.75 USD = 93.475: half-up to 93.48. No claim rule.
+        ("1", "credit", None, "2026-02-01/2026-02-28"): (
+            money(Fraction("934.75") / 10),
+            None,
+            None,
+        ),
+    },
+    "verizon-dia": {
+        # October: 2,520 s of reported unavailability, 1 started hour: a day of 1,200 USD in a
+        # 31-day month. Claim: 30 days after ticket TT-88121 closed (7 October 09:00 EDT).
+        ("1", "credit", None, "2026-10"): (
+            money(Fraction(1200, 31)),
+            "2026-11-06T09:00:00-05:00",
+            True,
+        ),
+        # November (30 days): latency and packet delivery, a day each, no claim needed.
+        ("2", "credit", None, "2026-11"): (money(Fraction(1200, 30)), None, None),
+        ("3", "credit", None, "2026-11"): (money(Fraction(1200, 30)), None, None),
+    },
+    "gitlab-support": {
+        ("1", "penalty", None, "2026-01"): ("250.00", None, None),
+        ("3", "penalty", None, "2026-02"): ("250.00", None, None),
+        ("4", "penalty", None, "2026-02"): ("250.00", None, None),
+    },
+    "fabrikam-checkout": {
+        # January: 10% of 8,000 EUR (checkout) and of 1,500 EUR (NetCo's uplink); claims within
+        # 30 days after the end of January: by 2 March, passed on 5 March.
+        ("1", "credit", None, "2026-01"): (
+            money(Fraction(8000) / 10),
+            "2026-03-03T00:00:00+01:00",
+            True,
+        ),
+        ("2", "credit", None, "2026-01"): (
+            money(Fraction(1500) / 10),
+            "2026-03-03T00:00:00+01:00",
+            True,
+        ),
+    },
+}
+
+# The contract's totals: currency, credits, penalties, credits to claim, claim deadline passed.
+TOTALS: dict[str, tuple[str, str, str, str, str]] = {
+    "acme-hosting": ("EUR", "0.00", "0.00", "0.00", "0.00"),
+    "atlassian-cloud": ("USD", "305.00", "0.00", "305.00", "0.00"),
+    "s3-standard": ("USD", "93.48", "0.00", "0.00", "0.00"),
+    "verizon-dia": ("USD", "118.71", "0.00", "0.00", "38.71"),
+    "gitlab-support": ("USD", "0.00", "750.00", "0.00", "0.00"),
+    "fabrikam-checkout": ("EUR", "950.00", "0.00", "0.00", "950.00"),
+}
+
+# Periods of the baseline, per sample (every verdict of these periods is marked, no other).
+BASELINE: dict[str, set[str]] = {"acme-hosting": {"2026-01", "2026-02", "2026-03"}}
+
 # Line accounting per input: lines, used, outside_periods, unused, rejected, merged.
 LINES: dict[str, tuple[int, int, int, int, int, int]] = {
     "acme-hosting": (31, 26, 2, 2, 0, 1),
@@ -329,11 +412,45 @@ def check_hand_arithmetic(report: dict[str, Any], name: str) -> None:
     assert sum(counts[1:]) == counts[0], "every line is accounted for once"
     at = dt.datetime.fromisoformat(spec(name)["at"])
     assert dt.datetime.fromisoformat(report["evaluated_at"]) == at, name
+    check_consequences(report, name)
+
+
+def check_consequences(report: dict[str, Any], name: str) -> None:
+    found = {
+        (c["clause"], c["kind"], c["group"], c["period"]["label"]): c
+        for c in report["consequences"]
+    }
+    assert set(found) == set(CONSEQUENCES[name]), name
+    for key, (amount, deadline, passed) in CONSEQUENCES[name].items():
+        item = found[key]
+        assert item["amount"] == amount, (name, key)
+        claim = item["claim"]
+        if item["kind"] != "credit":
+            assert claim is None, (name, key)
+            continue
+        if deadline is None:
+            assert not claim["required"] and claim["deadline"] is None, (name, key)
+        else:
+            assert dt.datetime.fromisoformat(claim["deadline"]) == dt.datetime.fromisoformat(
+                deadline
+            ), (name, key)
+            assert claim["passed"] is passed, (name, key)
+    (total,) = report["totals"]["contract"]
+    assert (
+        total["currency"],
+        total["credits"],
+        total["penalties"],
+        total["credits_to_claim"],
+        total["credits_claim_passed"],
+    ) == TOTALS[name], name
+    marked = {v["period"]["label"] for v in report["verdicts"] if v["baseline"]}
+    assert marked == BASELINE.get(name, set()), name
 
 
 def test_there_are_at_least_five_samples() -> None:
     assert len(SAMPLES) >= 5, SAMPLES
     assert set(SAMPLES) == set(HAND), "every sample has its hand arithmetic here"
+    assert set(SAMPLES) == set(CONSEQUENCES) == set(TOTALS)
     for name in SAMPLES:
         folder = CONTRACTS / name
         assert (CONTRACTS / f"{name}.sla").is_file(), name

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
+from fractions import Fraction
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -12,15 +13,18 @@ from obligo.checks.names import walk
 from obligo.checks.reporter import Scope, lineage
 from obligo.engine import aggregates, availability, records, slices
 from obligo.engine.accounting import account_lines
+from obligo.engine.baseline import BaselineSpan, baseline_span
+from obligo.engine.consequences import consequences, totals
 from obligo.engine.context import EvaluationContext
 from obligo.engine.measurement import Measurement
-from obligo.engine.verdicts import judge
+from obligo.engine.verdicts import judge, relative_target, target_fraction
 from obligo.errors import ObligoError, ObligoSemanticError, Severity
 from obligo.events import EventLog, schema_for
 from obligo.model import metrics as m
+from obligo.model.clauses import BaselineTarget
 from obligo.model.conditions import Selection
 from obligo.model.contract import Contract
-from obligo.report.model import ContractRef, Rejection, Report, Verdict, Window
+from obligo.report.model import BaselineRef, ContractRef, Rejection, Report, Verdict, Window
 
 EventInput = Any  # a path, "-", an open file, or an iterable of dicts
 
@@ -76,10 +80,33 @@ def evaluate(
     log = EventLog.load(inputs, schema, tz, skip_invalid=skip_invalid)
     try:
         ctx = EvaluationContext(contract, scope, tz, at, term.start, term.end, log, schema)
-        verdicts = _verdicts(contract, ctx, window_start, window_end)
+        cache: dict[str, Any] = {}
+        span = baseline_span(
+            next((level.baseline for level in lineage(contract) if level.baseline), None),
+            term.start,
+            tz,
+        )
+        clauses = _effective_clauses(contract)
+        targets: dict[tuple[str, int, str | None], Fraction | None] = {}
+        verdicts = _verdicts(clauses, ctx, cache, span, targets)
+        owed = consequences(
+            contract,
+            ctx,
+            clauses,
+            verdicts,
+            lambda metric: _measure(metric, ctx, cache),
+            span,
+            targets,
+        )
         accounts = account_lines(contract, ctx)
     finally:
         log.close()
+    shown = [
+        v for v in verdicts if _shown(v.period.start, v.period.end, window_start, window_end, ctx)
+    ]
+    owed_shown = [
+        o for o in owed if _shown(o.period.start, o.period.end, window_start, window_end, ctx)
+    ]
     return Report(
         contract=ContractRef(id=contract.id, version=contract.version, title=contract.title),
         evaluated_at=at,
@@ -89,7 +116,14 @@ def evaluate(
         merges=log.merges,
         rejected=len(log.rejections),
         rejections=[Rejection(file=r.file, line=r.line, reason=r.reason) for r in log.rejections],
-        verdicts=verdicts,
+        baseline=None
+        if span is None
+        else BaselineRef(
+            first=span.first, last=span.after - dt.timedelta(days=1), ended=at >= span.end
+        ),
+        verdicts=shown,
+        consequences=owed_shown,
+        totals=totals(owed_shown, scope.currency),
     )
 
 
@@ -155,27 +189,40 @@ def _unmeasured(metric: m.Metric, ctx: EvaluationContext, result: dict[str, Meas
 
 
 def _verdicts(
-    contract: Contract,
+    clauses: list[Any],
     ctx: EvaluationContext,
-    window_start: dt.date | None,
-    window_end: dt.date | None,
+    cache: dict[str, Any],
+    span: BaselineSpan | None,
+    targets: dict[tuple[str, int, str | None], Fraction | None],
 ) -> list[Verdict]:
-    cache: dict[str, Any] = {}
+    """Every verdict, of every period from the start of the term (the window only chooses
+    which are shown). ``targets`` receives the exact target of each promise and group, which
+    the consequences need (a tier by exceedance, a target relative to the baseline)."""
     verdicts: list[Verdict] = []
-    for clause in _effective_clauses(contract):
-        for objective in clause.promises:
+    for clause in clauses:
+        for index, objective in enumerate(clause.promises):
             metric = ctx.metric(objective.metric)
             measured = _measure(metric, ctx, cache)
+            periods = ctx.periods(metric.period)
             # A promise without `for` on a metric measured `by` a field is a promise for each
             # group: one verdict per group and period, for every group seen in any period.
             groups: list[str | None] = [None]
             if objective.group is None and getattr(metric.measure, "group_by", None):
                 seen = sorted({g for m_ in measured.values() for g in m_.groups})
                 groups = list(seen) if seen else [None]
+            named = getattr(objective.group, "value", None)
             for group in groups:
-                for period in ctx.periods(metric.period):
-                    if not _shown(period.start, period.end, window_start, window_end, ctx):
-                        continue
+                judged = group if group is not None else (None if named is None else str(named))
+                relative = None
+                if isinstance(objective.target, BaselineTarget):
+                    relative = relative_target(objective, measured, periods, span, ctx.at, judged)
+                    targets[(clause.id, index, judged)] = relative.target
+                else:
+                    dimension = next(iter(measured.values())).dimension if measured else "percent"
+                    targets[(clause.id, index, judged)] = target_fraction(
+                        objective.target, dimension
+                    )
+                for period in periods:
                     verdicts.append(
                         judge(
                             clause,
@@ -185,6 +232,8 @@ def _verdicts(
                             measured[period.label],
                             ctx.at,
                             each_group=group,
+                            baseline=span is not None and span.covers(period.start),
+                            relative=relative,
                         )
                     )
     return verdicts

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from fractions import Fraction
 
+from obligo.engine.baseline import BaselineSpan
 from obligo.engine.measurement import Measurement
 from obligo.engine.numbers import decimal_text
 from obligo.engine.periods import MeasurementPeriod
@@ -51,6 +54,62 @@ def compare(value: Fraction, op: str, target: Fraction) -> bool:
     }[op]
 
 
+@dataclass(frozen=True)
+class RelativeTarget:
+    """A target written relative to the baseline (``>= 110% of the baseline``), resolved:
+    the level achieved in the baseline, the target it gives, or why it is not known yet."""
+
+    level: Fraction | None
+    target: Fraction | None
+    reason: str | None
+
+
+def relative_target(
+    objective: c.Objective,
+    measured: Mapping[str, Measurement],
+    periods: Sequence[MeasurementPeriod],
+    span: BaselineSpan | None,
+    at: dt.datetime,
+    group: str | None = None,
+) -> RelativeTarget:
+    """The target of ``promise METRIC >= P% of the baseline`` for one group (or the metric).
+
+    The **level achieved in the baseline** is the mean of the metric's values in the periods
+    that start inside the baseline and have a value (the same for every kind of metric: a
+    month's count or a month's ratio alike). The target is P% of it, known once the baseline
+    has ended at the evaluation time; until then, and when the baseline measured nothing, the
+    target is unknown and the reason says why."""
+    target = objective.target
+    assert isinstance(target, c.BaselineTarget)
+    if span is None:
+        return RelativeTarget(None, None, "the contract declares no baseline to be relative to")
+    if at < span.end:
+        return RelativeTarget(
+            None,
+            None,
+            f"the target is {target}: known when the baseline ends"
+            f" ({(span.after - dt.timedelta(days=1)).isoformat()})",
+        )
+    values: list[Fraction] = []
+    for period in periods:
+        if not span.covers(period.start) or period.end > at:
+            continue
+        measurement = measured[period.label]
+        if group is not None:
+            one = measurement.groups.get(group)
+            value = None if one is None else one.value
+        else:
+            value = measurement.value
+        if value is not None:
+            values.append(value)
+    if not values:
+        return RelativeTarget(
+            None, None, f"the baseline measured no value of {objective.metric}: no target"
+        )
+    level = sum(values, Fraction(0)) / len(values)
+    return RelativeTarget(level, level * Fraction(target.percent.value) / 100, None)
+
+
 def judge(
     clause: c.Clause,
     objective: c.Objective,
@@ -59,9 +118,14 @@ def judge(
     measurement: Measurement,
     at: dt.datetime,
     each_group: str | None = None,
+    *,
+    baseline: bool = False,
+    relative: RelativeTarget | None = None,
 ) -> Verdict:
     """The verdict of one objective in one period. ``each_group`` judges one group of a grouped
-    metric for a promise written without ``for`` (a promise for each group)."""
+    metric for a promise written without ``for`` (a promise for each group). ``baseline``
+    marks a period of the baseline; ``relative`` is the resolved target of a promise relative
+    to the baseline (without it such a promise is not judged)."""
     group: object = getattr(objective.group, "value", None) if objective.group is not None else None
     if each_group is not None:
         group = each_group
@@ -73,6 +137,8 @@ def judge(
         )
     pending = period.start <= at < period.end
     target = target_fraction(objective.target, measurement.dimension)
+    if isinstance(objective.target, c.BaselineTarget) and relative is not None:
+        target = relative.target
     status: str
     reason: str | None = None
     minimum = metric.minimum_data
@@ -85,7 +151,9 @@ def judge(
     elif target is None:
         status = "pending" if pending else "no_data"
         reason = (
-            "a target relative to the baseline needs the baseline's results (not evaluated yet)"
+            relative.reason
+            if relative is not None and relative.reason
+            else "a target relative to the baseline needs the baseline's results"
         )
     else:
         kept = compare(measurement.value, objective.op, target)
@@ -114,11 +182,16 @@ def judge(
             end=period.end.astimezone(at.tzinfo),
             partial=period.partial,
         ),
+        baseline=baseline,
         status=status,
         reason=reason,
         value=None if measurement.value is None else decimal_text(measurement.value),
         unit=UNITS[measurement.dimension],
         target=str(objective.target),
+        target_value=None if target is None else decimal_text(target),
+        baseline_level=(
+            None if relative is None or relative.level is None else decimal_text(relative.level)
+        ),
         error_budget=budget,
         evidence=Evidence(
             totals={k: decimal_text(v) for k, v in sorted(measurement.totals.items())},

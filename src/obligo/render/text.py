@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from obligo.report.model import Report, Verdict
+from obligo.report.model import ClaimStatus, Consequence, MoneyTotal, Report, Verdict
 
 HEADERS = ("clause", "period", "measured", "target", "status")
 
@@ -54,6 +54,7 @@ def report_text(reports: list[Report]) -> str:
         for row in rows:
             out.append("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())
         out.append("")
+        out.extend(_consequences(report))
         for account in report.inputs:
             out.append(
                 f"{account.name}: {account.lines} lines, {account.used} used,"
@@ -74,3 +75,107 @@ def report_text(reports: list[Report]) -> str:
                 out.append(f"  ... and {report.rejected - 10} more")
         out.append("")
     return "\n".join(out)
+
+
+# ------------------------------------------------------------------------------- consequences
+def _money(amount: str | None, currency: str | None) -> str:
+    if amount is None:
+        return "amount not known"
+    return f"{amount} {currency}" if currency else amount
+
+
+def _claim(claim: ClaimStatus | None) -> str:
+    if claim is None:
+        return ""
+    if not claim.required:
+        return ", no claim needed"
+    if claim.deadline is None:
+        return f", claim {claim.rule}: {claim.detail}"
+    state = "passed" if claim.passed else "open"
+    when = claim.deadline.isoformat(timespec="minutes")
+    last = claim.last_day.isoformat() if claim.last_day else when
+    return f", claim {claim.rule}: last day {last} (deadline {when}), {state}"
+
+
+def _consequence(item: Consequence) -> list[str]:
+    group = f" {item.group}" if item.group else ""
+    head = (
+        f"  {item.clause} {item.kind}{group} {item.period.label}:"
+        f" {_money(item.amount, item.currency)}{_claim(item.claim)}"
+    )
+    lines = [head]
+    for line in item.lines:
+        lines.append(f"    {line.rule}: {line.arithmetic}")
+    for cap in item.caps:
+        effect = (
+            f"bound, {cap.before} -> {cap.after}"
+            if cap.bound
+            else f"not reached (limit {cap.limit})"
+        )
+        lines.append(f"    cap {cap.cap}: {effect}; {cap.arithmetic}")
+    if item.claim is not None:
+        for check in item.claim.requirements:
+            missing = (
+                f"; not reported: {', '.join(check.not_qualifying)}" if check.not_qualifying else ""
+            )
+            lines.append(
+                f"    claim requires {check.requirement}: {check.qualifying} of"
+                f" {check.records} records{missing}"
+            )
+    if item.settlement is not None:
+        settled = {
+            "against_future_payments": "set off against future payments",
+            "refund": "paid back as a refund",
+        }
+        lines.append(f"    settled: {settled[item.settlement]}")
+    if item.reason and all(item.reason != line.arithmetic for line in item.lines):
+        lines.append(f"    {item.reason}")
+    return lines
+
+
+def _total(name: str, amounts: list[MoneyTotal]) -> list[str]:
+    found = []
+    for money in amounts:
+        cur = money.currency
+        text = (
+            f"  {name}: credits {money.credits} {cur}, penalties {money.penalties} {cur},"
+            f" rewards {money.rewards} {cur}"
+        )
+        if money.credits_to_claim != money.credits_claim_passed or money.credits_to_claim.strip(
+            "0."
+        ):
+            text += (
+                f" (credits still to claim {money.credits_to_claim} {cur}, claim deadline"
+                f" passed {money.credits_claim_passed} {cur})"
+            )
+        found.append(text)
+    return found
+
+
+def _consequences(report: Report) -> list[str]:
+    out: list[str] = []
+    baseline = report.baseline
+    if baseline is not None:
+        state = "ended" if baseline.ended else "running"
+        out.append(
+            f"baseline {baseline.first.isoformat()} to {baseline.last.isoformat()} ({state}):"
+            " its periods are measured and judged, without consequences"
+        )
+    if report.consequences:
+        out.append("consequences")
+        for item in report.consequences:
+            out.extend(_consequence(item))
+    else:
+        out.append("consequences: none in the periods shown")
+    totals = report.totals
+    if totals.contract:
+        out.append("totals")
+        out.extend(_total("contract", totals.contract))
+        for service in totals.services:
+            out.extend(_total(f"service {service.service}", service.amounts))
+        for supplier in totals.suppliers:
+            out.extend(_total(f"supplier {supplier.supplier}", supplier.amounts))
+        if totals.without_amount:
+            out.append(f"  {totals.without_amount} consequences without a known amount")
+    out.append("")
+    return out

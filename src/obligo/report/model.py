@@ -95,13 +95,149 @@ class Verdict(ReportNode):
     group: str | None = None
     objective: str
     period: PeriodRef
+    # A period of the baseline: measured and judged, but without consequences.
+    baseline: bool = False
     status: Status
     reason: str | None = None
     value: str | None = None
     unit: str
     target: str
+    # The target as the number the value was compared with, in `unit` (for `110% of the
+    # baseline`: 110% of the baseline's level); null while it is not known.
+    target_value: str | None = None
+    # For a target relative to the baseline: the level achieved in the baseline.
+    baseline_level: str | None = None
     error_budget: ErrorBudget | None = None
     evidence: Evidence
+
+
+# ------------------------------------------------------------------------------- consequences
+ConsequenceKind = Literal["credit", "penalty", "reward"]
+CapKind = Literal["period", "shared", "trailing", "term"]
+Settlement = Literal["against_future_payments", "refund"]
+
+
+class FeeBasis(ReportNode):
+    """The fee a consequence is reckoned on: a service's fee for the period, and its source."""
+
+    service: str
+    group: str | None = None
+    amount: str | None
+    currency: str
+    source: Literal["contract", "billing_records"]
+    detail: str
+
+
+class ConsequenceLine(ReportNode):
+    """One credit, penalty or reward line of a clause applied in one period, with its sums."""
+
+    rule: str
+    location: Location
+    subject: str | None = None
+    group: str | None = None
+    value: str | None = None
+    unit: str | None = None
+    quantity: str | None = None
+    amount: str | None
+    arithmetic: str
+
+
+class CapStep(ReportNode):
+    """One cap applied to a consequence: the room it left, and the amount before and after."""
+
+    cap: str
+    kind: CapKind
+    location: Location
+    limit: str
+    before: str
+    after: str
+    bound: bool
+    arithmetic: str
+
+
+class RequirementCheck(ReportNode):
+    """A claim requirement (``claim requires ticket records within 72 hours of the outage``)
+    in one period: which of the records behind the credit met it."""
+
+    requirement: str
+    records: int
+    qualifying: int
+    not_qualifying: list[str] = []
+
+
+class ClaimStatus(ReportNode):
+    """Whether a credit must be claimed, by when, and whether that time has passed."""
+
+    rule: str | None
+    required: bool
+    deadline: dt.datetime | None = None
+    last_day: dt.date | None = None
+    passed: bool | None = None
+    detail: str | None = None
+    requirements: list[RequirementCheck] = []
+
+
+class Consequence(ReportNode):
+    """What one clause gives in one period (and group): a credit, a penalty or a reward, with
+    its arithmetic: the fee, the lines that applied, the caps, the rounding and the claim."""
+
+    clause: str
+    clause_title: str | None
+    kind: ConsequenceKind
+    period: PeriodRef
+    group: str | None = None
+    service: str | None = None
+    supplier: str | None = None
+    fee: FeeBasis | None = None
+    lines: list[ConsequenceLine]
+    before_caps: str | None
+    caps: list[CapStep] = []
+    after_caps: str | None
+    amount: str | None
+    currency: str | None
+    rounding: str | None
+    claim: ClaimStatus | None = None
+    settlement: Settlement | None = None
+    reason: str | None = None
+
+
+class MoneyTotal(ReportNode):
+    """Sums in one currency (amounts in different currencies are never added)."""
+
+    currency: str
+    credits: str
+    penalties: str
+    rewards: str
+    credits_to_claim: str
+    credits_claim_passed: str
+
+
+class ServiceTotal(ReportNode):
+    service: str
+    amounts: list[MoneyTotal]
+
+
+class SupplierTotal(ReportNode):
+    supplier: str
+    amounts: list[MoneyTotal]
+
+
+class Totals(ReportNode):
+    """The consequences shown, added up per currency: for the contract, per service and per
+    supplier (the party that delivers the service)."""
+
+    contract: list[MoneyTotal] = []
+    services: list[ServiceTotal] = []
+    suppliers: list[SupplierTotal] = []
+    without_amount: int = 0
+
+
+class BaselineRef(ReportNode):
+    """The baseline: its first and last day, and whether it has ended at the evaluation time."""
+
+    first: dt.date
+    last: dt.date
+    ended: bool
 
 
 class Rejection(ReportNode):
@@ -148,4 +284,7 @@ class Report(ReportNode):
     merges: int
     rejected: int
     rejections: list[Rejection]
+    baseline: BaselineRef | None = None
     verdicts: list[Verdict]
+    consequences: list[Consequence] = []
+    totals: Totals = Totals()

@@ -1,0 +1,268 @@
+"""Consequences: the credits, penalties and rewards a contract gives, period by period, with
+their arithmetic; caps, claims and totals. The rules are in ``docs/consequences.md``.
+
+:func:`consequences` is called by the evaluation once every verdict exists, with the engine's
+own measurement of metrics, and returns one :class:`~obligo.report.model.Consequence` per
+clause, kind, period and group, for every period from the start of the term (the window of
+periods a report shows never changes a cap or a total of an earlier period); :func:`totals`
+adds up those shown.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
+
+from obligo.checks.reporter import Scope, lineage
+from obligo.engine.baseline import BaselineSpan
+from obligo.engine.context import EvaluationContext
+from obligo.engine.numbers import decimal_text
+from obligo.engine.periods import MeasurementPeriod
+from obligo.model import clauses as c
+from obligo.model.contract import Contract
+from obligo.model.metrics import RollingPeriod
+from obligo.report.model import (
+    Consequence,
+    FeeBasis,
+    MoneyTotal,
+    PeriodRef,
+    ServiceTotal,
+    SupplierTotal,
+    Totals,
+    Verdict,
+)
+
+from .caps import Caps
+from .claims import ClaimClock
+from .fees import Fees
+from .lines import Entry, Lines, Measure, Pricer, Targets
+from .money import minor_unit, money_text, rounding_text
+
+__all__ = ["consequences", "totals"]
+
+_KIND_ORDER = {"credit": 0, "penalty": 1, "reward": 2}
+
+
+def consequences(
+    contract: Contract,
+    ctx: EvaluationContext,
+    clauses: Sequence[c.Clause],
+    verdicts: Sequence[Verdict],
+    measure: Measure,
+    span: BaselineSpan | None,
+    targets: Targets,
+) -> list[Consequence]:
+    """Every consequence of the clauses in force, in every period from the start of the term
+    that is over at the evaluation time and is not in the baseline; ordered by clause, kind,
+    group, then period."""
+    scope = ctx.scope
+    billing = next(
+        (level.billing_cycle for level in lineage(contract) if level.billing_cycle), None
+    )
+    fees = Fees(ctx, scope.services, scope.currency)
+    pricer = Pricer(fees, ctx, scope.currency or "?")
+    resolve = _ServiceOf(scope)
+    statuses: dict[str, dict[tuple[str, dt.datetime], list[tuple[str, bool]]]] = {}
+    periods: dict[str, dict[tuple[str, dt.datetime], MeasurementPeriod]] = {}
+    for verdict in verdicts:
+        if isinstance(ctx.metric(verdict.metric).period, RollingPeriod):
+            continue  # overlapping windows: no period a penalty could be counted per
+        ref = verdict.period
+        period = MeasurementPeriod(
+            start=ref.start.astimezone(dt.UTC),
+            end=ref.end.astimezone(dt.UTC),
+            label=ref.label,
+            partial=ref.partial,
+        )
+        key = (ref.label, period.start)
+        statuses.setdefault(verdict.clause, {}).setdefault(key, []).append(
+            (verdict.status, verdict.baseline)
+        )
+        periods.setdefault(verdict.clause, {})[key] = period
+    lines = Lines(ctx, measure, pricer, span, statuses, periods, targets, resolve)
+    for order, clause in enumerate(clauses):
+        lines.clause(order, clause)
+    entries = list(lines.entries.values())
+    Caps(ctx, pricer, {cl.id: (i, cl) for i, cl in enumerate(clauses)}, resolve).apply(entries)
+    clock = ClaimClock(ctx, billing)
+    entries.sort(
+        key=lambda e: (e.order, _KIND_ORDER[e.kind], e.group or "", e.period.start, e.period.end)
+    )
+    return [_report(entry, ctx, clock, resolve, pricer.currency) for entry in entries]
+
+
+class _ServiceOf:
+    """Which service a clause's consequences concern, and who delivers it.
+
+    The clause's ``service`` line; else a service its amounts name (``of the fee of uplink``);
+    else the service of the metric its first promise, tier or formula measures (``availability
+    of api``, a metric's ``service`` line); else the contract's only service."""
+
+    def __init__(self, scope: Scope) -> None:
+        self.scope = scope
+        self.provider = next((p.id for p in scope.parties.values() if p.role == "provider"), None)
+
+    def __call__(self, clause: c.Clause) -> str | None:
+        services = self.scope.services
+        if clause.service in services:
+            return clause.service
+        for node in _amounts(clause):
+            named = getattr(node, "service", None)
+            if named in services:
+                return str(named)
+        for name in _metric_names(clause):
+            metric = self.scope.metrics.get(name)
+            if metric is None:
+                continue
+            for named in (metric.service, getattr(metric.measure, "service", None)):
+                if named in services:
+                    return str(named)
+        if len(services) == 1:
+            return next(iter(services))
+        return None
+
+    def supplier(self, service: str | None) -> str | None:
+        """The party that delivers the service (owes its consequences); the provider when the
+        service names none, or when the consequence concerns no known service."""
+        if service is None or service not in self.scope.services:
+            return self.provider
+        return self.scope.services[service].delivered_by or self.provider
+
+
+def _amounts(clause: c.Clause) -> Iterable[c.Amount]:
+    for credit in clause.credits:
+        if isinstance(credit, c.CreditTable):
+            yield from (t.amount for t in credit.tiers)
+        else:
+            yield credit.amount
+    yield from (p.amount for p in clause.penalties)
+    yield from (r.tier.amount for r in clause.rewards)
+
+
+def _metric_names(clause: c.Clause) -> Iterable[str]:
+    yield from (o.metric for o in clause.promises)
+    for credit in clause.credits:
+        if isinstance(credit, c.CreditTable):
+            yield from (t.condition.subject for t in credit.tiers if t.condition.subject)
+        else:
+            yield credit.per.metric
+
+
+def _report(
+    entry: Entry, ctx: EvaluationContext, clock: ClaimClock, resolve: _ServiceOf, currency: str
+) -> Consequence:
+    tz = ctx.tz
+    period = entry.period
+    clause = entry.clause
+    money_currency = entry.currency or currency
+    fee = entry.fee
+    amount = None if entry.rounded is None else money_text(entry.rounded)
+    reason = "; ".join(dict.fromkeys(entry.reasons)) or None
+    claim = None
+    if entry.kind == "credit":
+        claim = clock.status(clause.claim, period, entry.supporting, entry.requirements)
+    return Consequence(
+        clause=clause.id,
+        clause_title=clause.title,
+        kind=entry.kind,
+        period=PeriodRef(
+            label=period.label,
+            start=period.start.astimezone(tz),
+            end=period.end.astimezone(tz),
+            partial=period.partial,
+        ),
+        group=entry.group,
+        service=entry.service,
+        supplier=resolve.supplier(entry.service),
+        fee=None
+        if fee is None
+        else FeeBasis(
+            service=fee.service,
+            group=fee.group,
+            amount=None if fee.amount is None else decimal_text(fee.amount),
+            currency=fee.currency,
+            source=fee.source,
+            detail=fee.detail,
+        ),
+        lines=entry.lines,
+        before_caps=None if entry.before is None else decimal_text(entry.before),
+        caps=entry.caps,
+        after_caps=None if entry.after is None else decimal_text(entry.after),
+        amount=amount,
+        currency=money_currency,
+        rounding=rounding_text(money_currency),
+        claim=claim,
+        settlement=clause.settlement if entry.kind == "credit" else None,
+        reason=reason,
+    )
+
+
+# ------------------------------------------------------------------------------------- totals
+class _Sums:
+    def __init__(self) -> None:
+        self.by_currency: dict[str, dict[str, Decimal]] = {}
+
+    def add(self, currency: str, key: str, amount: Decimal) -> None:
+        sums = self.by_currency.setdefault(currency, {})
+        sums[key] = sums.get(key, Decimal(0)) + amount
+
+    def ensure(self, currency: str) -> None:
+        self.by_currency.setdefault(currency, {})
+
+    def report(self) -> list[MoneyTotal]:
+        out: list[MoneyTotal] = []
+        for currency in sorted(self.by_currency):
+            sums = self.by_currency[currency]
+            zero = Decimal(0).scaleb(-minor_unit(currency))
+
+            def text(key: str, sums: dict[str, Decimal] = sums, zero: Decimal = zero) -> str:
+                return money_text(sums.get(key, zero) + zero)
+
+            out.append(
+                MoneyTotal(
+                    currency=currency,
+                    credits=text("credits"),
+                    penalties=text("penalties"),
+                    rewards=text("rewards"),
+                    credits_to_claim=text("credits_to_claim"),
+                    credits_claim_passed=text("credits_claim_passed"),
+                )
+            )
+        return out
+
+
+def totals(shown: Sequence[Consequence], currency: str | None) -> Totals:
+    """The consequences shown, added up per currency: for the contract (always in the
+    contract's currency, zero when nothing is owed), per service and per supplier."""
+    contract = _Sums()
+    if currency is not None:
+        contract.ensure(currency)
+    services: dict[str, _Sums] = {}
+    suppliers: dict[str, _Sums] = {}
+    without = 0
+    for item in shown:
+        if item.amount is None or item.currency is None:
+            without += 1
+            continue
+        amount = Decimal(item.amount)
+        keys = [{"credit": "credits", "penalty": "penalties", "reward": "rewards"}[item.kind]]
+        claim = item.claim
+        if item.kind == "credit" and claim is not None and claim.required:
+            keys.append("credits_claim_passed" if claim.passed else "credits_to_claim")
+        targets = [contract]
+        if item.service is not None:
+            targets.append(services.setdefault(item.service, _Sums()))
+        if item.supplier is not None:
+            targets.append(suppliers.setdefault(item.supplier, _Sums()))
+        for sums in targets:
+            for key in keys:
+                sums.add(item.currency, key, amount)
+    return Totals(
+        contract=contract.report(),
+        services=[ServiceTotal(service=s, amounts=services[s].report()) for s in sorted(services)],
+        suppliers=[
+            SupplierTotal(supplier=s, amounts=suppliers[s].report()) for s in sorted(suppliers)
+        ],
+        without_amount=without,
+    )

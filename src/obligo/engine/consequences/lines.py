@@ -1,0 +1,747 @@
+"""The consequence lines of every clause in every closed period: credit tiers and formulas,
+penalties, rewards, each with its arithmetic, gathered into one entry per clause, kind, period
+and group. Caps are applied afterwards (:mod:`.caps`), once every entry is known."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from fractions import Fraction
+
+from obligo.engine.baseline import BaselineSpan
+from obligo.engine.context import EvaluationContext, Record
+from obligo.engine.measurement import Measurement
+from obligo.engine.numbers import decimal_text
+from obligo.engine.periods import MeasurementPeriod, add_months, local_midnight
+from obligo.engine.verdicts import UNITS
+from obligo.model import clauses as c
+from obligo.model import conditions as k
+from obligo.model import metrics as m
+from obligo.model.base import LiteralValue, Node, Text
+from obligo.report.model import (
+    CapStep,
+    ConsequenceKind,
+    ConsequenceLine,
+    Location,
+    RequirementCheck,
+)
+
+from .claims import PERIOD_WORDS, RequirementOutcome, restrict
+from .fees import FeeOfSpan, Fees, condition_key, condition_keys
+from .rules import (
+    UNIT_WORDS,
+    condition_text,
+    exceedance,
+    formula_text,
+    in_tier,
+    penalty_text,
+    tier_text,
+    unit_seconds,
+)
+
+Measure = Callable[[m.Metric], dict[str, Measurement]]
+# The exact target of each promise and group: (clause id, promise index, group) -> target.
+Targets = Mapping[tuple[str, int, str | None], Fraction | None]
+_MONTHS = {"month": 1, "quarter": 3, "year": 12}
+
+
+@dataclass
+class Entry:
+    """What one clause gives in one period (and group), before and after its caps."""
+
+    clause: c.Clause
+    order: int  # the clause's place among the clauses in force
+    kind: ConsequenceKind
+    period: MeasurementPeriod  # bounds in UTC
+    group: str | None
+    service: str | None
+    lines: list[ConsequenceLine] = field(default_factory=list)
+    amounts: list[Fraction | None] = field(default_factory=list)
+    reasons: list[str] = field(default_factory=list)
+    fee: FeeOfSpan | None = None
+    supporting: list[Record] = field(default_factory=list)
+    requirements: list[RequirementCheck] = field(default_factory=list)
+    caps: list[CapStep] = field(default_factory=list)
+    after: Fraction | None = None
+    rounded: Decimal | None = None
+    currency: str | None = None
+    hints: frozenset[str] = frozenset()
+
+    @property
+    def before(self) -> Fraction | None:
+        if any(a is None for a in self.amounts):
+            return None
+        return sum((a for a in self.amounts if a is not None), Fraction(0))
+
+
+@dataclass(frozen=True)
+class Priced:
+    """An amount of a line: exact, or None with the reason; its arithmetic in words."""
+
+    amount: Fraction | None
+    words: str
+    fee: FeeOfSpan | None = None
+    currency: str | None = None
+
+
+def money(amount: Fraction, currency: str) -> str:
+    return f"{decimal_text(amount)} {currency}"
+
+
+def location(node: Node) -> Location:
+    return Location(file=node.loc.file, line=node.loc.line, column=node.loc.column)
+
+
+def months_between(first: dt.date, after: dt.date) -> int | None:
+    """Whole months from ``first`` to ``after`` (same day of the month), else None."""
+    months = (after.year - first.year) * 12 + after.month - first.month
+    if months > 0 and add_months(first, months) == after:
+        return months
+    return None
+
+
+class Pricer:
+    """Amounts of money over a span: a percentage of a fee, days or months of it, fixed."""
+
+    def __init__(self, fees: Fees, ctx: EvaluationContext, currency: str) -> None:
+        self.fees = fees
+        self.ctx = ctx
+        self.currency = currency
+
+    def price(
+        self,
+        amount: c.Amount,
+        service: str | None,
+        start: dt.datetime,
+        end: dt.datetime,
+        group: str | None,
+        hints: frozenset[str],
+        span_name: str,
+    ) -> Priced:
+        if isinstance(amount, c.FixedAmount):
+            return Priced(
+                Fraction(amount.money.amount), str(amount.money), currency=amount.money.currency
+            )
+        named = amount.service or service
+        if named is None:
+            return Priced(None, "no service whose fee this is: give the clause a `service` line")
+        if named not in self.fees.services:
+            return Priced(None, f"unknown service {named}")
+        grouped = self.fees.services[named].fee_group_by is not None
+        fee = self.fees.of(named, start, end, group if grouped else None, hints)
+        if fee.amount is None:
+            return Priced(None, fee.detail, fee)
+        cur = fee.currency
+        if isinstance(amount, c.PercentOfFee):
+            percent = Fraction(amount.percent.value)
+            value = percent / 100 * fee.amount
+            words = f"{amount.percent} × {money(fee.amount, cur)} = {money(value, cur)}"
+            return Priced(value, words, fee, fee.currency)
+        duration = amount.duration
+        count = Fraction(duration.amount)
+        if duration.unit in ("day", "week"):
+            per = 7 if duration.unit == "week" else 1
+            days = self.fees.day_count(start, end)
+            length = (
+                Fraction(days)
+                if days is not None
+                else Fraction((end - start) // dt.timedelta(microseconds=1), 86_400_000_000)
+            )
+            value = fee.amount / length * count * per
+            unit = "day" if count * per == 1 else "days"
+            words = (
+                f"{decimal_text(count * per)} {unit} × {money(fee.amount, cur)}"
+                f" ÷ {decimal_text(length)} days of {span_name} = {money(value, cur)}"
+            )
+            return Priced(value, words, fee, fee.currency)
+        months = Fraction(duration.amount) * _MONTHS[duration.unit]
+        tz = self.ctx.tz
+        first = start.astimezone(tz).date()
+        whole = months_between(first, end.astimezone(tz).date())
+        if whole is not None and self.fees.day_count(start, end) is not None:
+            value = fee.amount * months / whole
+            words = (
+                f"{duration} of the fee: {money(fee.amount, cur)} × {decimal_text(months)}"
+                f" ÷ {whole} {'month' if whole == 1 else 'months'} = {money(value, cur)}"
+            )
+            return Priced(value, words, fee, fee.currency)
+        if months.denominator != 1:
+            return Priced(None, f"{duration} of the fee of {span_name}: not whole months", fee)
+        # A span that is not whole months: the fee of that many months from its start.
+        until = local_midnight(add_months(first, int(months)), tz)
+        other = self.fees.of(named, start, until, group if grouped else None, hints)
+        if other.amount is None:
+            return Priced(None, other.detail, other)
+        words = f"{duration} of the fee from {first.isoformat()}: {money(other.amount, cur)}"
+        return Priced(other.amount, words, other, other.currency)
+
+
+@dataclass
+class Subject:
+    """A value a consequence line is judged on, in one period and group."""
+
+    period: MeasurementPeriod
+    group: str | None  # the group judged
+    entry_group: str | None  # the group of the entry: a credit per group of a grouped metric
+    value: Fraction | None
+    dimension: str
+    name: str  # "api-uptime", "resolution for \"P2\"", "the exceedance of jitter < 2 ms"
+    hints: frozenset[str]
+    outcome: RequirementOutcome | None
+    unrestricted: Fraction | None  # the value with every record, when requirements apply
+    metric: m.Metric | None = None
+
+
+class Lines:
+    """Builds the entries of every clause: one per clause, kind, period and group."""
+
+    def __init__(
+        self,
+        ctx: EvaluationContext,
+        measure: Measure,
+        pricer: Pricer,
+        span: BaselineSpan | None,
+        statuses: Mapping[str, Mapping[tuple[str, dt.datetime], list[tuple[str, bool]]]],
+        periods_of: Mapping[str, Mapping[tuple[str, dt.datetime], MeasurementPeriod]],
+        targets: Targets,
+        service_of: Callable[[c.Clause], str | None],
+    ) -> None:
+        self.ctx = ctx
+        self.measure = measure
+        self.pricer = pricer
+        self.span = span
+        self.statuses = statuses  # clause -> (label, start) -> [(status, baseline)]
+        self.periods_of = periods_of  # clause -> (label, start) -> period
+        self.targets = targets
+        self.service_of = service_of
+        self.entries: dict[tuple[str, str, str, dt.datetime, str | None], Entry] = {}
+        self._restricted: dict[tuple[str, str], RequirementOutcome] = {}
+        self._hint_cache: dict[tuple[str, str | None], frozenset[str]] = {}
+
+    # --------------------------------------------------------------------------- the clause
+    def clause(self, order: int, clause: c.Clause) -> None:
+        for credit in clause.credits:
+            if isinstance(credit, c.CreditTable):
+                self._table(order, clause, "credit", credit.tiers, credit.cumulative, tier_text)
+            else:
+                self._per_unit(
+                    order, clause, "credit", credit.amount, credit.per, formula_text(credit), credit
+                )
+        for penalty in clause.penalties:
+            basis = penalty.basis
+            rule = penalty_text(penalty)
+            if isinstance(basis, c.PerBreach):
+                self._per_breach(order, clause, penalty, rule)
+            elif isinstance(basis, c.PerUnit):
+                self._per_unit(order, clause, "penalty", penalty.amount, basis, rule, penalty)
+            elif isinstance(basis, c.PerMissedRecord):
+                self._per_missed(order, clause, penalty, rule)
+            else:
+                tier = c.Tier(amount=penalty.amount, condition=basis, loc=penalty.loc)
+                self._table(order, clause, "penalty", (tier,), False, _always(rule))
+        for reward in clause.rewards:
+            rule = tier_text(reward.tier)
+            self._table(order, clause, "reward", (reward.tier,), False, _always(rule))
+
+    # ------------------------------------------------------------------------------ helpers
+    def _entry(
+        self, order: int, clause: c.Clause, kind: ConsequenceKind, subject: Subject
+    ) -> Entry:
+        period = subject.period
+        key = (clause.id, kind, period.label, period.start, subject.entry_group)
+        if key not in self.entries:
+            self.entries[key] = Entry(
+                clause=clause,
+                order=order,
+                kind=kind,
+                period=period,
+                group=subject.entry_group,
+                service=self.service_of(clause),
+            )
+        return self.entries[key]
+
+    def _counts(self, period: MeasurementPeriod) -> bool:
+        """Whether a period can carry consequences: it is over, and not in the baseline."""
+        if period.end > self.ctx.at:
+            return False
+        return not (self.span is not None and self.span.covers(period.start))
+
+    def _breached(self, clause: c.Clause, period: MeasurementPeriod) -> bool:
+        found = self.statuses.get(clause.id, {}).get((period.label, period.start), [])
+        return any(status == "breached" for status, _ in found)
+
+    def _outcome(self, clause: c.Clause, metric: m.Metric) -> RequirementOutcome | None:
+        if not clause.claim_requirements:
+            return None
+        key = (clause.id, metric.id)
+        if key not in self._restricted:
+            self._restricted[key] = restrict(metric, clause.claim_requirements, self.ctx, clause.id)
+        outcome = self._restricted[key]
+        return outcome if outcome.applies else None
+
+    def _hints(self, metric: m.Metric, group: str | None) -> frozenset[str]:
+        """The conditions the metric's records are filtered by (and its group's), which choose
+        among a service's fees ``where ...``."""
+        key = (metric.id, group)
+        if key not in self._hint_cache:
+            self._hint_cache[key] = self._conditions(metric, group)
+        return self._hint_cache[key]
+
+    def _conditions(self, metric: m.Metric, group: str | None) -> frozenset[str]:
+        keys: set[str] = set()
+        for node in _walk(metric):
+            if isinstance(node, k.Selection):
+                keys |= condition_keys(node.where)
+        group_by = getattr(metric.measure, "group_by", None)
+        if group is not None and group_by:
+            keys.add(condition_key(k.Compare(field=group_by, op="=", value=Text(value=group))))
+        return frozenset(keys)
+
+    def _subjects(
+        self, clause: c.Clause, metric: m.Metric, group: str | None, kind: ConsequenceKind
+    ) -> Iterable[Subject]:
+        """The metric's value in each period that counts, for one group or for each group. A
+        metric over rolling windows has none: its windows overlap (one ends every day), so none
+        of them is a period a fee is paid for."""
+        if isinstance(metric.period, m.RollingPeriod):
+            return
+        outcome = self._outcome(clause, metric) if kind == "credit" else None
+        measured = self.measure(outcome.metric if outcome is not None else metric)
+        plain = self.measure(metric) if outcome is not None else measured
+        grouped = bool(getattr(metric.measure, "group_by", None))
+        for period in self.ctx.periods(metric.period):
+            if not self._counts(period):
+                continue
+            measurement = measured[period.label]
+            if group is not None or not grouped:
+                judged: list[tuple[str | None, str | None]] = [(group, None)]
+            else:
+                judged = [(g, g) for g in sorted(measurement.groups)]
+            for one, entry_group in judged:
+                name = metric.id + (f' for "{one}"' if one is not None else "")
+                yield Subject(
+                    period=period,
+                    group=one,
+                    entry_group=entry_group,
+                    value=_value(measurement, one),
+                    dimension=measurement.dimension,
+                    name=name,
+                    hints=self._hints(metric, one),
+                    outcome=outcome,
+                    unrestricted=_value(plain[period.label], one),
+                    metric=metric,
+                )
+
+    def _price(self, amount: c.Amount, entry: Entry, subject: Subject) -> Priced:
+        period = subject.period
+        priced = self.pricer.price(
+            amount,
+            entry.service,
+            period.start,
+            period.end,
+            subject.entry_group if subject.entry_group is not None else subject.group,
+            subject.hints,
+            period.label,
+        )
+        if priced.fee is not None and entry.fee is None and priced.fee.service == entry.service:
+            entry.fee = priced.fee
+        if entry.currency is None and priced.currency is not None:
+            entry.currency = priced.currency
+        if not entry.hints:
+            entry.hints = subject.hints
+        return priced
+
+    def _add(
+        self,
+        entry: Entry,
+        subject: Subject,
+        rule: str,
+        node: Node,
+        amount: Fraction | None,
+        words: str,
+        *,
+        value: str | None,
+        unit: str | None,
+        quantity: str | None = None,
+        subject_name: str | None = None,
+    ) -> None:
+        entry.lines.append(
+            ConsequenceLine(
+                rule=rule,
+                location=location(node),
+                subject=subject_name if subject_name is not None else subject.name,
+                group=subject.group,
+                value=value,
+                unit=unit,
+                quantity=quantity,
+                amount=None if amount is None else decimal_text(amount),
+                arithmetic=words,
+            )
+        )
+        entry.amounts.append(amount)
+        if amount is None:
+            entry.reasons.append(words)
+        supporting: list[Record] = []
+        if subject.outcome is not None:
+            checks, supporting = subject.outcome.in_period(subject.period)
+            if not entry.requirements:
+                entry.requirements = checks
+        elif subject.metric is not None:
+            supporting = self._claim_records(entry.clause, subject.metric, subject.period)
+        for record in supporting:
+            if record not in entry.supporting:
+                entry.supporting.append(record)
+
+    def _claim_records(
+        self, clause: c.Clause, metric: m.Metric, period: MeasurementPeriod
+    ) -> list[Record]:
+        """For ``claim within 15 days after the incident``: the metric's records of that type
+        that began in the period."""
+        claim = clause.claim
+        if not isinstance(claim, c.ClaimWithin) or claim.after in PERIOD_WORDS:
+            return []
+        found: list[Record] = []
+        for node in _walk(metric):
+            if isinstance(node, k.Selection) and node.record_type == claim.after:
+                found.extend(
+                    r
+                    for r in self.ctx.records(node)
+                    if r.when is not None and period.contains(r.when) and r not in found
+                )
+        return found
+
+    # ----------------------------------------------------------------------- tiers and tables
+    def _table(
+        self,
+        order: int,
+        clause: c.Clause,
+        kind: ConsequenceKind,
+        tiers: tuple[c.Tier, ...],
+        cumulative: bool,
+        rule_of: Callable[[c.Tier], str],
+    ) -> None:
+        condition = tiers[0].condition
+        if condition.exceedance:
+            subjects = self._exceedances(clause, kind)
+        else:
+            metric = self.ctx.metric(str(condition.subject))
+            group = _group_name(condition.group)
+            subjects = iter(self._subjects(clause, metric, group, kind))
+        for subject in subjects:
+            if subject.value is None:
+                if kind == "credit" and self._breached(clause, subject.period):
+                    entry = self._entry(order, clause, kind, subject)
+                    why = (
+                        f"no value of {subject.name} in {subject.period.label}: no tier can be"
+                        " placed, although the period is breached"
+                    )
+                    self._add(
+                        entry,
+                        subject,
+                        rule_of(tiers[0]),
+                        tiers[0],
+                        None,
+                        why,
+                        value=None,
+                        unit=None,
+                    )
+                continue
+            matched = _matched(tiers, subject.value, subject.dimension, cumulative)
+            unit = "%" if condition.exceedance else UNITS[subject.dimension]
+            if not matched:
+                if subject.outcome is not None and subject.unrestricted is not None:
+                    would = _matched(tiers, subject.unrestricted, subject.dimension, cumulative)
+                    if would:
+                        entry = self._entry(order, clause, kind, subject)
+                        self._add(
+                            entry,
+                            subject,
+                            rule_of(would[-1]),
+                            would[-1],
+                            Fraction(0),
+                            f"{subject.name} {_shown(subject.value, unit)} from the records that"
+                            " met the claim requirements: no tier applies (with every record:"
+                            f" {_shown(subject.unrestricted, unit)})",
+                            value=decimal_text(subject.value),
+                            unit=unit,
+                        )
+                continue
+            entry = self._entry(order, clause, kind, subject)
+            for tier in matched:
+                priced = self._price(tier.amount, entry, subject)
+                words = (
+                    f"{subject.name} {_shown(subject.value, unit)}"
+                    f" {_bounds(tier.condition)}: {priced.words}"
+                )
+                self._add(
+                    entry,
+                    subject,
+                    rule_of(tier),
+                    tier,
+                    priced.amount,
+                    words,
+                    value=decimal_text(subject.value),
+                    unit=unit,
+                )
+
+    def _exceedances(self, clause: c.Clause, kind: ConsequenceKind) -> Iterable[Subject]:
+        """How far the value of the clause's first promise is beyond its target, per period."""
+        if not clause.promises:
+            return
+        objective = clause.promises[0]
+        metric = self.ctx.metric(objective.metric)
+        group = _group_name(objective.group)
+        for subject in self._subjects(clause, metric, group, kind):
+            target = self.targets.get((clause.id, 0, subject.group))
+            shown = "no value" if subject.value is None else decimal_text(subject.value)
+            described = (
+                f"the exceedance of {subject.name} ({shown} against {objective.op}"
+                f" {objective.target})"
+            )
+            value = None
+            if subject.value is not None and target is not None:
+                value = exceedance(subject.value, objective.op, target)
+            unrestricted = None
+            if subject.unrestricted is not None and target is not None:
+                unrestricted = exceedance(subject.unrestricted, objective.op, target)
+            yield Subject(
+                period=subject.period,
+                group=subject.group,
+                entry_group=subject.entry_group,
+                value=value,
+                dimension="percent",
+                name=described,
+                hints=subject.hints,
+                outcome=subject.outcome,
+                unrestricted=unrestricted,
+                metric=subject.metric,
+            )
+
+    # --------------------------------------------------------------------- per unit of time
+    def _per_unit(
+        self,
+        order: int,
+        clause: c.Clause,
+        kind: ConsequenceKind,
+        amount: c.Amount,
+        per: c.PerUnit,
+        rule: str,
+        node: Node,
+    ) -> None:
+        metric = self.ctx.metric(per.metric)
+        seconds = unit_seconds(per.unit)
+        if seconds is None:
+            return  # the checks allow only fixed units of time here
+        word = {"started": "started ", "full": "full ", "exact": ""}[per.rounding]
+        for subject in self._subjects(clause, metric, None, kind):
+            if subject.value is None:
+                continue
+            units = _units(subject.value, seconds, per.rounding)
+            if units == 0:
+                if subject.outcome is not None and subject.unrestricted:
+                    would = _units(subject.unrestricted, seconds, per.rounding)
+                    if would:
+                        entry = self._entry(order, clause, kind, subject)
+                        self._add(
+                            entry,
+                            subject,
+                            rule,
+                            node,
+                            Fraction(0),
+                            f"{subject.name} {decimal_text(subject.value)} s from the records"
+                            " that met the claim requirements: nothing to credit (with every"
+                            f" record: {decimal_text(subject.unrestricted)} s)",
+                            value=decimal_text(subject.value),
+                            unit="s",
+                            quantity="0",
+                        )
+                continue
+            entry = self._entry(order, clause, kind, subject)
+            priced = self._price(amount, entry, subject)
+            unit_word = _unit_word(per.unit, units)
+            total = None if priced.amount is None else priced.amount * units
+            each = (
+                priced.words
+                if isinstance(amount, c.FixedAmount) or priced.amount is None
+                else f"({priced.words})"
+            )
+            words = (
+                f"{subject.name} {decimal_text(subject.value)} s ="
+                f" {decimal_text(units)} {word}{unit_word}; {decimal_text(units)} × {each}"
+            )
+            if total is not None:
+                words += f" = {money(total, self.pricer.currency)}"
+            self._add(
+                entry,
+                subject,
+                rule,
+                node,
+                total,
+                words,
+                value=decimal_text(subject.value),
+                unit="s",
+                quantity=decimal_text(units),
+            )
+
+    # ------------------------------------------------------------------ per breach, per miss
+    def _per_breach(self, order: int, clause: c.Clause, penalty: c.Penalty, rule: str) -> None:
+        for (label, start), found in sorted(
+            self.statuses.get(clause.id, {}).items(), key=lambda item: item[0][1]
+        ):
+            if not any(status == "breached" for status, _ in found):
+                continue
+            period = self.periods_of[clause.id][(label, start)]
+            if not self._counts(period):
+                continue
+            subject = Subject(
+                period=period,
+                group=None,
+                entry_group=None,
+                value=None,
+                dimension="count",
+                name=f"clause {clause.id}",
+                hints=frozenset(),
+                outcome=None,
+                unrestricted=None,
+            )
+            entry = self._entry(order, clause, "penalty", subject)
+            priced = self._price(penalty.amount, entry, subject)
+            self._add(
+                entry,
+                subject,
+                rule,
+                penalty,
+                priced.amount,
+                f"clause {clause.id} breached in {label}: {priced.words}",
+                value=None,
+                unit=None,
+                quantity="1",
+                subject_name=f"clause {clause.id}",
+            )
+
+    def _per_missed(self, order: int, clause: c.Clause, penalty: c.Penalty, rule: str) -> None:
+        """Every record that missed its target, in the clause's promises on shares of records
+        within target (each promise's own group, or every group)."""
+        missed: dict[tuple[str, dt.datetime], tuple[MeasurementPeriod, int, list[str]]] = {}
+        for objective in clause.promises:
+            metric = self.ctx.metric(objective.metric)
+            if not isinstance(metric.measure, m.ShareWithinTarget):
+                continue
+            measured = self.measure(metric)
+            group = _group_name(objective.group)
+            for period in self.ctx.periods(metric.period):
+                if not self._counts(period):
+                    continue
+                measurement = measured[period.label]
+                one = measurement if group is None else measurement.groups.get(group)
+                late = 0 if one is None else int(one.totals.get("late", 0))
+                if late == 0:
+                    continue
+                key = (period.label, period.start)
+                _, before, names = missed.get(key, (period, 0, []))
+                name = objective.metric + (f' for "{group}"' if group is not None else "")
+                missed[key] = (period, before + late, [*names, f"{late} late in {name}"])
+        for period, late, names in (missed[key] for key in sorted(missed, key=lambda x: x[1])):
+            subject = Subject(
+                period=period,
+                group=None,
+                entry_group=None,
+                value=Fraction(late),
+                dimension="count",
+                name="missed records",
+                hints=frozenset(),
+                outcome=None,
+                unrestricted=None,
+            )
+            entry = self._entry(order, clause, "penalty", subject)
+            priced = self._price(penalty.amount, entry, subject)
+            total = None if priced.amount is None else priced.amount * late
+            words = f"{', '.join(names)}: {late} × {priced.words}"
+            if total is not None:
+                words += f" = {money(total, self.pricer.currency)}"
+            self._add(
+                entry,
+                subject,
+                rule,
+                penalty,
+                total,
+                words,
+                value=str(late),
+                unit="records",
+                quantity=str(late),
+            )
+
+
+# ------------------------------------------------------------------------------ small helpers
+def _always(rule: str) -> Callable[[c.Tier], str]:
+    def text(_tier: c.Tier) -> str:
+        return rule
+
+    return text
+
+
+def _group_name(literal: LiteralValue | None) -> str | None:
+    """A group as its value: ``"P2"`` names the group P2."""
+    if literal is None:
+        return None
+    return literal.value if isinstance(literal, Text) else str(literal)
+
+
+def _value(measurement: Measurement, group: str | None) -> Fraction | None:
+    if group is None:
+        return measurement.value
+    one = measurement.groups.get(group)
+    return None if one is None else one.value
+
+
+def _matched(
+    tiers: tuple[c.Tier, ...], value: Fraction, dimension: str, cumulative: bool
+) -> list[c.Tier]:
+    """The tiers that apply: every one for a cumulative table, else the worst, that is the
+    last one that applies in the order written (tables run from the mildest shortfall to the
+    worst; the checks make sure of it)."""
+    applying = [t for t in tiers if in_tier(value, t.condition, dimension)]
+    return applying if cumulative else applying[-1:]
+
+
+def _units(seconds: Fraction, unit: Fraction, rounding: str) -> Fraction:
+    units = seconds / unit
+    if rounding == "started":
+        return Fraction(math.ceil(units))
+    if rounding == "full":
+        return Fraction(math.floor(units))
+    return units
+
+
+def _unit_word(unit: str, count: Fraction) -> str:
+    word = UNIT_WORDS.get(unit, unit)
+    return word if count == 1 else f"{word}s"
+
+
+def _shown(value: Fraction, unit: str) -> str:
+    text = decimal_text(value)
+    if unit == "records" and value == 1:
+        return "1 record"
+    if unit == "%":
+        return f"{text}%"
+    return f"{text} {unit}" if unit else text
+
+
+def _bounds(condition: c.TierCondition) -> str:
+    return " and ".join(f"{b.op} {b.value}" for b in condition.bounds)
+
+
+def _walk(node: object) -> Iterable[object]:
+    if isinstance(node, Node):
+        yield node
+        for name in type(node).model_fields:
+            yield from _walk(getattr(node, name))
+    elif isinstance(node, tuple | list):
+        for item in node:
+            yield from _walk(item)
+
+
+__all__ = ["Entry", "Lines", "Measure", "Pricer", "Targets", "condition_text"]
