@@ -9,6 +9,7 @@ import pytest
 
 import obligo
 from obligo.events import EventSchema, FieldSource, FieldType, schema_for
+from obligo.events.schema import RESERVED_FIELDS
 from obligo.model.base import Boolean, DateValue, Duration, Number, Percent, Text
 from obligo.model.clauses import Clause, LongEvents, TerminationRight
 from obligo.model.conditions import (
@@ -263,3 +264,37 @@ def test_example_contracts(name: str) -> None:
     if name == "contoso-helpdesk.sla":
         assert schema.fields["opened"] is FieldType.TIMESTAMP
         assert schema.fields["priority"] is FieldType.TEXT
+
+
+def test_union_of_schemas_reads_what_each_reads() -> None:
+    from obligo.events import union_of, with_field
+
+    first = EventSchema(fields={"status": FieldType.NUMBER}, record_types=frozenset({"request"}))
+    second = with_field(
+        EventSchema(fields={"ok": FieldType.BOOLEAN}, record_types=frozenset({"probe"})),
+        "customer",
+        FieldType.TEXT,
+    )
+    union = union_of([first, second])
+    assert {name: kind for name, kind in union.fields.items() if name not in RESERVED_FIELDS} == {
+        "customer": FieldType.TEXT,
+        "ok": FieldType.BOOLEAN,
+        "status": FieldType.NUMBER,
+    }
+    assert union.record_types == {"request", "probe"}
+
+
+def test_union_of_schemas_refuses_what_cannot_share_a_log() -> None:
+    from obligo.events import union_of
+
+    number = EventSchema(fields={"code": FieldType.NUMBER}, record_types=frozenset({"r"}))
+    text = EventSchema(fields={"code": FieldType.TEXT}, record_types=frozenset({"r"}))
+    with pytest.raises(ValueError, match="'code' is read as number by one agreement and as text"):
+        union_of([number, text])
+    one = EventSchema(fields={}, record_types=frozenset(), mappings=(FieldSource("start", "a"),))
+    two = EventSchema(fields={}, record_types=frozenset(), mappings=(FieldSource("start", "b"),))
+    with pytest.raises(ValueError, match="read from 'a' by one agreement and from 'b'"):
+        union_of([one, two])
+    berlin = EventSchema(fields={}, record_types=frozenset(), timezone="Europe/Berlin")
+    with pytest.raises(ValueError, match="different timezones"):
+        union_of([berlin, EventSchema(fields={}, record_types=frozenset())])

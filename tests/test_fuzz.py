@@ -38,7 +38,7 @@ TRICKY = [
 
 @cache
 def seed_texts() -> tuple[str, ...]:
-    texts = tuple(p.read_text(encoding="utf-8") for p in sorted(CONTRACTS.rglob("*.sla")))
+    texts = tuple(p.read_text(encoding="utf-8") for p in sorted(CONTRACTS.glob("*.sla")))
     assert texts, f"no example contracts in {CONTRACTS}"
     return texts
 

@@ -8,7 +8,14 @@
 """
 
 from obligo.events.loader import EventLog, EventRejectedError, InputAccount, Rejection
-from obligo.events.schema import EventSchema, FieldSource, FieldType, schema_for
+from obligo.events.schema import (
+    EventSchema,
+    FieldSource,
+    FieldType,
+    schema_for,
+    union_of,
+    with_field,
+)
 from obligo.events.sql import compile_condition, compile_selection, quote_ident
 
 __all__ = [
@@ -23,4 +30,6 @@ __all__ = [
     "compile_selection",
     "quote_ident",
     "schema_for",
+    "union_of",
+    "with_field",
 ]

@@ -67,6 +67,8 @@ ROWS = "_obligo_rows"
 CSV_REJECTS = "_obligo_csv_rejects"
 CSV_SCANS = "_obligo_csv_scans"
 CSV_SKIPPED = "_obligo_csv_skipped"
+ALL_EVENTS = "_obligo_all_events"  # every record, when `events` is restricted to some of them
+SCOPE = "_obligo_scope"
 
 
 @dataclass(frozen=True)
@@ -196,6 +198,58 @@ class EventLog:
             log.close()
             raise
         return log
+
+    def restrict(self, field: str, value: str) -> None:
+        """From now on ``events`` holds only the records whose ``field`` is ``value``, and the
+        records without that field (they concern every value: an outage of a shared service
+        is every customer's outage). Call :meth:`unrestricted` to see every record again.
+
+        The value is bound, never written into the SQL: it sits in a one-row table that the
+        view reads, so that every query of the engine sees the restriction unchanged."""
+        if field not in self.schema.fields:
+            raise ValueError(f"the log has no field {field!r} in this schema")
+        self._keep_all()
+        con = self.connection
+        con.execute(f"DELETE FROM {SCOPE}")
+        con.execute(f"INSERT INTO {SCOPE} VALUES ($1)", [value])
+        column = quote_ident(field)
+        con.execute(
+            f"CREATE OR REPLACE TEMP VIEW events AS SELECT a.* FROM {ALL_EVENTS} a "
+            f"WHERE a.{column} IS NULL OR a.{column} = (SELECT value FROM {SCOPE})"
+        )
+
+    def unrestricted(self) -> None:
+        """Undo :meth:`restrict`: ``events`` holds every record again."""
+        if self._all_kept:
+            self.connection.execute(
+                f"CREATE OR REPLACE TEMP VIEW events AS SELECT * FROM {ALL_EVENTS}"
+            )
+
+    def values_of(self, field: str) -> list[str]:
+        """The distinct values of a text field over every accepted record, sorted."""
+        if field not in self.schema.fields:
+            return []
+        source = ALL_EVENTS if self._all_kept else "events"
+        column = quote_ident(field)
+        rows = self.connection.execute(
+            f"SELECT DISTINCT CAST({column} AS VARCHAR) FROM {source} "
+            f"WHERE {column} IS NOT NULL ORDER BY 1"
+        ).fetchall()
+        return [str(row[0]) for row in rows]
+
+    _all_kept = False
+
+    def _keep_all(self) -> None:
+        """Rename the log's ``events`` (a table or a view) so that a view can take its name."""
+        if self._all_kept:
+            return
+        con = self.connection
+        is_view = con.execute(
+            "SELECT count(*) FROM duckdb_views() WHERE view_name = 'events'"
+        ).fetchall()[0][0]
+        con.execute(f"ALTER {'VIEW' if is_view else 'TABLE'} events RENAME TO {ALL_EVENTS}")
+        con.execute(f"CREATE TEMP TABLE {SCOPE} (value VARCHAR)")
+        self._all_kept = True
 
     def close(self) -> None:
         """Close the database and remove the temporary files."""

@@ -8,8 +8,8 @@ contract's use of a field says what it is (``severity <= 2`` makes ``severity`` 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from enum import Enum
 from types import MappingProxyType
 from typing import Any
@@ -136,6 +136,53 @@ class EventSchema:
 
 
 # ----------------------------------------------------------------------------- schema_for
+
+
+def with_field(schema: EventSchema, name: str, kind: FieldType) -> EventSchema:
+    """``schema`` that also reads ``name`` (kept as it is when the schema already reads it)."""
+    if name in schema.fields:
+        return schema
+    return replace(schema, fields={**schema.fields, name: kind})
+
+
+def union_of(schemas: Sequence[EventSchema]) -> EventSchema:
+    """One schema that reads what each of ``schemas`` reads, for agreements sharing one log.
+
+    A field read as two different types, a field renamed two ways, or two timezones (naive
+    timestamps would mean two instants) cannot share one log: ValueError says which."""
+    if not schemas:
+        raise ValueError("no schema to unite")
+    fields: dict[str, FieldType] = {}
+    for schema in schemas:
+        for name, kind in schema.fields.items():
+            if fields.setdefault(name, kind) is not kind:
+                raise ValueError(
+                    f"the field {name!r} is read as {fields[name].value} by one agreement and "
+                    f"as {kind.value} by another"
+                )
+    sources: dict[tuple[str, str | None], str] = {}
+    for schema in schemas:
+        for entry in schema.mappings:
+            key = (entry.field, entry.record_type)
+            if sources.setdefault(key, entry.source) != entry.source:
+                raise ValueError(
+                    f"the field {entry.field!r} is read from {sources[key]!r} by one agreement "
+                    f"and from {entry.source!r} by another"
+                )
+    zones = sorted({schema.timezone for schema in schemas})
+    if len(zones) > 1:
+        raise ValueError(f"agreements in different timezones share one log: {', '.join(zones)}")
+    return EventSchema(
+        fields=fields,
+        record_types=frozenset().union(*(schema.record_types for schema in schemas)),
+        mappings=tuple(
+            FieldSource(field=f, source=src, record_type=rt)
+            for (f, rt), src in sorted(
+                sources.items(), key=lambda item: (item[0][0], item[0][1] or "")
+            )
+        ),
+        timezone=zones[0],
+    )
 
 
 def schema_for(

@@ -1,0 +1,49 @@
+"""An event log restricted to one customer: its records, and the records of every customer."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from obligo.events import EventLog, EventSchema, FieldType
+
+SCHEMA = EventSchema(
+    fields={"customer": FieldType.TEXT, "status": FieldType.NUMBER},
+    record_types=frozenset({"request", "incident"}),
+)
+TRICKY = "o'hare\"; DROP TABLE events; --"
+RECORDS = [
+    {"type": "request", "customer": "globex", "time": "2026-03-01T00:00:00Z", "status": 200},
+    {"type": "request", "customer": "initech", "time": "2026-03-01T00:00:01Z", "status": 503},
+    {"type": "request", "customer": TRICKY, "time": "2026-03-01T00:00:02Z", "status": 200},
+    {"type": "incident", "start": "2026-03-01T00:00:00Z", "end": "2026-03-01T00:10:00Z"},
+]
+
+
+def rows(log: EventLog) -> list[tuple[str, str | None]]:
+    return log.connection.execute('SELECT "type", customer FROM events ORDER BY _line').fetchall()
+
+
+def test_restrict_keeps_the_customer_and_the_shared_records(tmp_path: Path) -> None:
+    path = tmp_path / "log.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in RECORDS), encoding="utf-8")
+    with EventLog.load([path], SCHEMA, ZoneInfo("UTC")) as log:
+        assert log.values_of("customer") == ["globex", "initech", TRICKY]
+        log.restrict("customer", "initech")
+        assert rows(log) == [("request", "initech"), ("incident", None)]
+        # A value that would break SQL if it were pasted in is only ever bound.
+        log.restrict("customer", TRICKY)
+        assert rows(log) == [("request", TRICKY), ("incident", None)]
+        assert log.values_of("customer") == ["globex", "initech", TRICKY]
+        log.unrestricted()
+        assert len(rows(log)) == 4
+
+
+def test_restrict_to_an_unknown_field_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "log.jsonl"
+    path.write_text(json.dumps(RECORDS[0]) + "\n", encoding="utf-8")
+    with EventLog.load([path], SCHEMA, ZoneInfo("UTC")) as log, pytest.raises(ValueError):
+        log.restrict("region", "eu")
