@@ -288,7 +288,7 @@ def instrument(clock: Clock) -> None:
     Labels: ``load`` and ``load: PART``; ``metric NAME`` (everything measuring it took) with
     ``metric NAME: SQL`` (its DuckDB queries) and ``metric NAME: contributors`` (the evidence of
     an availability metric: each down interval's share); ``line accounting``; ``checks``."""
-    from obligo.engine import availability, evaluation
+    from obligo.engine import availability, evaluation, session
     from obligo.engine.context import EvaluationContext
     from obligo.events import _bytescan, loader
 
@@ -304,11 +304,11 @@ def instrument(clock: Clock) -> None:
     patch(loader._Loader, "_typed", "load: DuckDB scan into a typed table, and counts")
     patch(loader._Loader, "_assemble", "load: view of the accepted records")
     patch(loader, "merge", "load: merge by id, table events")
-    patch(evaluation, "check_contract", "checks")
+    patch(session, "check_contract", "checks")
     patch(evaluation, "account_lines", "line accounting")
     patch(availability, "_contributors", in_metric("contributors"))
     patch(EvaluationContext, "query", in_metric("SQL"))
-    measure = evaluation._measure
+    measure = session.measure_metric
 
     def measured(metric: Any, *args: Any) -> Any:
         outer, clock.metric = clock.metric, metric.id
@@ -319,7 +319,7 @@ def instrument(clock: Clock) -> None:
             clock.add(f"metric {metric.id}", time.perf_counter() - started)
             clock.metric = outer
 
-    evaluation._measure = measured  # type: ignore[assignment]
+    session.measure_metric = measured  # type: ignore[assignment]
 
 
 def run_obligo(path: Path, contract_text: str, breakdown: bool) -> dict[str, Any]:

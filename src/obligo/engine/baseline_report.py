@@ -21,7 +21,6 @@ from collections.abc import Mapping, Sequence
 from fractions import Fraction
 from typing import Any, Literal
 
-from obligo.engine.assessment import measuring, opened
 from obligo.engine.history import (
     Judged,
     baseline_of,
@@ -32,6 +31,7 @@ from obligo.engine.history import (
     outcome_of,
 )
 from obligo.engine.numbers import decimal_text
+from obligo.engine.session import Measurer, opened
 from obligo.engine.verdicts import compare
 from obligo.model.contract import Contract
 from obligo.report.baseline import (
@@ -64,7 +64,7 @@ def baseline_report(
     with opened(contract, events, at, skip_invalid=skip_invalid, mappings=mappings) as ctx:
         span = baseline_of(contract, ctx)
         margins = margins_of(contract)
-        judged = history(contract, ctx, measuring(ctx), span, effective_clauses(contract))
+        judged = history(contract, ctx, Measurer(ctx), span, effective_clauses(contract))
         objectives: dict[tuple[str, int, str | None], list[Judged]] = {}
         for item in judged:
             key = (item.clause.id, id(item.objective), item.group)

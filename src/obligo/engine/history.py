@@ -24,6 +24,7 @@ from obligo.model import clauses as c
 from obligo.model.contract import Contract, Margins, Term
 from obligo.model.metrics import Metric
 from obligo.report.baseline import Outcome
+from obligo.report.model import Verdict
 
 # What measures a metric: the engine's measurement of a metric in every period, by label. The
 # evaluation passes its own (cached) measurement, so that nothing is measured twice.
@@ -50,6 +51,7 @@ class Judged:
     target: Fraction | None  # None: relative to a baseline not over yet (or that measured nothing)
     short: bool  # fewer records than the metric's `at least N records`
     baseline: bool  # the period starts inside the baseline
+    verdict: Verdict  # as the report shows it
 
     @property
     def closed(self) -> bool:
@@ -255,6 +257,7 @@ def _objective_history(
                     ),
                     short=minimum is not None and own.records < minimum.records,
                     baseline=in_baseline,
+                    verdict=verdict,
                 )
             )
     return found

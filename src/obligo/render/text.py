@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from obligo.render.baseline import rights_text
 from obligo.report.model import ClaimStatus, Consequence, MoneyTotal, Report, Verdict
+from obligo.report.rights import Assessment
 
 HEADERS = ("clause", "period", "measured", "target", "status")
 
@@ -55,6 +57,15 @@ def report_text(reports: list[Report]) -> str:
             out.append("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())
         out.append("")
         out.extend(_consequences(report))
+        rights = rights_text(
+            Assessment(
+                termination_rights=report.termination_rights,
+                escalations=report.escalations,
+                triggers=report.triggers,
+            )
+        )
+        if rights:
+            out.extend([*rights, ""])
         for account in report.inputs:
             out.append(
                 f"{account.name}: {account.lines} lines, {account.used} used,"

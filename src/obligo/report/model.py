@@ -10,15 +10,14 @@ from __future__ import annotations
 import datetime as dt
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict
+from obligo.report.base import Location, ReportNode
+from obligo.report.rights import EscalationNotice, TerminationRightArisen, TriggerFired
 
 SCHEMA_VERSION = "1"
 
+__all__ = ["Location", "ReportNode"]  # re-exported: defined in report/base.py
+
 Status = Literal["met", "breached", "no_data", "pending"]
-
-
-class ReportNode(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
 
 
 class PeriodRef(ReportNode):
@@ -28,12 +27,6 @@ class PeriodRef(ReportNode):
     start: dt.datetime
     end: dt.datetime
     partial: bool = False
-
-
-class Location(ReportNode):
-    file: str
-    line: int
-    column: int
 
 
 class Contributor(ReportNode):
@@ -288,3 +281,6 @@ class Report(ReportNode):
     verdicts: list[Verdict]
     consequences: list[Consequence] = []
     totals: Totals = Totals()
+    termination_rights: list[TerminationRightArisen] = []
+    escalations: list[EscalationNotice] = []
+    triggers: list[TriggerFired] = []

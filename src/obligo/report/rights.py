@@ -14,7 +14,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from obligo.report.model import Location, ReportNode
+from obligo.report.base import Location, ReportNode
 
 
 class TriggerPeriod(ReportNode):

@@ -1,0 +1,167 @@
+"""Opening an evaluation (the checks, the log, the context) and measuring its metrics.
+
+``evaluate``, rights and triggers, and ``obligo baseline`` all open an evaluation the same way
+and measure each metric once, through :class:`Measurer`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+from collections.abc import Iterator, Mapping, Sequence
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from obligo.checks import check_contract
+from obligo.checks.names import walk
+from obligo.checks.reporter import Scope, lineage
+from obligo.engine import aggregates, availability, records, slices
+from obligo.engine.context import EvaluationContext
+from obligo.engine.measurement import Measurement
+from obligo.errors import ObligoError, ObligoSemanticError, Severity
+from obligo.events import EventLog, EventSchema, schema_for
+from obligo.model import metrics as m
+from obligo.model.conditions import Selection
+from obligo.model.contract import Contract
+
+EventInput = Any  # a path, "-", an open file, or an iterable of dicts
+
+
+@contextlib.contextmanager
+def opened(
+    contract: Contract,
+    events: Sequence[EventInput] | EventInput,
+    at: dt.datetime | None = None,
+    *,
+    skip_invalid: bool = False,
+    mappings: Mapping[str, str] | None = None,
+) -> Iterator[EvaluationContext]:
+    """An evaluation context over a checked contract and its logs; the log is closed on
+    leaving. Raises :class:`~obligo.ObligoSemanticError` when the contract has errors and
+    :class:`~obligo.EventDataError` on bad data unless ``skip_invalid``."""
+    schema = schema_for(contract, dict(mappings or {}))
+    tz, at = _time_of(contract, at)
+    log = EventLog.load(as_inputs(events), schema, tz, skip_invalid=skip_invalid)
+    try:
+        yield _context(contract, log, schema, tz, at)
+    finally:
+        log.close()
+
+
+def context_over(
+    contract: Contract, log: EventLog, schema: EventSchema, at: dt.datetime | None
+) -> EvaluationContext:
+    """An evaluation context of a checked contract over a log already loaded (which may hold
+    the records of other agreements too)."""
+    tz, at = _time_of(contract, at)
+    return _context(contract, log, schema, tz, at)
+
+
+def _context(
+    contract: Contract, log: EventLog, schema: EventSchema, tz: ZoneInfo, at: dt.datetime
+) -> EvaluationContext:
+    term = contract.term or next((c.term for c in lineage(contract) if c.term), None)
+    assert term is not None  # _time_of checked it
+    return EvaluationContext(
+        contract, Scope.of(contract), tz, at, term.start, term.end, log, schema
+    )
+
+
+def _time_of(contract: Contract, at: dt.datetime | None) -> tuple[ZoneInfo, dt.datetime]:
+    """Check the contract; its timezone, and the evaluation time in it (default now)."""
+    diagnostics = check_contract(contract)
+    if any(d.severity is Severity.ERROR for d in diagnostics):
+        raise ObligoSemanticError.from_diagnostics(diagnostics)
+    scope = Scope.of(contract)
+    if scope.timezone is None:
+        raise ObligoError(
+            "the contract names no timezone",
+            file=contract.loc.file,
+            line=contract.loc.line,
+            column=1,
+        )
+    tz = ZoneInfo(scope.timezone)
+    term = contract.term or next((c.term for c in lineage(contract) if c.term), None)
+    if term is None:
+        raise ObligoError(
+            "the contract has no term: evaluation starts at the term's first day",
+            file=contract.loc.file,
+            line=contract.loc.line,
+            column=1,
+            hint="add a line such as: term 2026-01-01 to 2026-12-31",
+        )
+    if at is None:
+        at = dt.datetime.now(tz)
+    if at.tzinfo is None:
+        raise ValueError("the evaluation time must be timezone-aware")
+    return tz, at.astimezone(tz)
+
+
+def as_inputs(events: Any) -> list[Any]:
+    """One input or a list of inputs; an iterable of dicts is one input."""
+    if isinstance(events, str | bytes) or hasattr(events, "read") or hasattr(events, "__fspath__"):
+        return [events]
+    items: list[Any] = list(events)
+    if items and all(isinstance(e, Mapping) for e in items):
+        return [items]  # one iterable of records
+    return items
+
+
+class Measurer:
+    """Measures metrics over one context, each metric once (by period label)."""
+
+    def __init__(self, ctx: EvaluationContext) -> None:
+        self.ctx = ctx
+        self.cache: dict[str, Any] = {}
+
+    def __call__(self, metric: m.Metric) -> dict[str, Measurement]:
+        return measure_metric(metric, self.ctx, self.cache)
+
+
+def measure_metric(
+    metric: m.Metric, ctx: EvaluationContext, cache: dict[str, Any]
+) -> dict[str, Measurement]:
+    key = "measure:" + metric.id
+    if key in cache:
+        return cache[key]  # type: ignore[no-any-return]
+    downtimes: dict[str, availability.Downtime] = cache.setdefault("downtime", {})
+    measure = metric.measure
+    result: dict[str, Measurement]
+    if isinstance(measure, m.Availability):
+        result = availability.availability(metric, ctx, downtimes)
+    elif isinstance(measure, m.TotalDuration):
+        result = availability.total_duration(metric, ctx, downtimes)
+    elif isinstance(measure, m.MeanTimeToRepair | m.MeanTimeBetweenFailures):
+        result = availability.repair_times(metric, ctx, downtimes)
+    elif isinstance(measure, m.SliceAverage):
+        result = slices.slice_average(metric, ctx)
+    elif isinstance(measure, m.Ratio):
+        result = aggregates.ratio(metric, ctx)
+    elif isinstance(measure, m.Aggregate):
+        result = aggregates.aggregate(metric, ctx)
+    else:
+        result = records.share_within_target(metric, ctx)
+    unmeasured(metric, ctx, result)
+    cache[key] = result
+    return result
+
+
+def unmeasured(metric: m.Metric, ctx: EvaluationContext, result: dict[str, Measurement]) -> None:
+    """A metric that no log feeds is unmeasured in every period, never silently compliant (a
+    count or a total duration of a record type the log never mentions would otherwise be 0)."""
+    if metric.down_when is not None:
+        return  # a composite is measured when its components are
+    # The records the value is made of; deployment records (`only while`) only bound the time.
+    sources = metric.model_copy(update={"only_while": ()})
+    types = sorted({n.record_type for n in walk(sources) if isinstance(n, Selection)})
+    if not types:
+        return
+    if ctx.has_records(types):
+        return
+    reason = "unmeasured: the log has no " + " or ".join(f"{t} records" for t in types)
+    for measurement in result.values():
+        measurement.value = None
+        measurement.no_data = reason
+        measurement.budget = None
+        for group in measurement.groups.values():
+            group.value, group.no_data, group.budget = None, reason, None
