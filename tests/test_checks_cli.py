@@ -116,8 +116,39 @@ def test_an_unreadable_file_exits_2_without_a_traceback(tmp_path: Path) -> None:
     assert f"{tmp_path / 'x.sla'}:1:1: error: cannot read" in output
 
 
-def test_a_directory_exits_2_without_a_traceback(tmp_path: Path) -> None:
+def test_a_folder_without_contracts_exits_2_without_a_traceback(tmp_path: Path) -> None:
     (tmp_path / "folder.sla").mkdir()
     result = CliRunner().invoke(cli, ["check", str(tmp_path / "folder.sla")])
     assert result.exit_code == 2
+    assert "no .sla files in the folder" in result.output
+    assert "Traceback" not in result.output
+
+
+NIMBUS = Path(__file__).resolve().parent.parent / "contracts" / "nimbus"
+
+
+def test_a_folder_is_checked_file_by_file() -> None:
+    result = CliRunner().invoke(cli, ["check", str(NIMBUS)])
+    assert result.exit_code == 0, result.output
+    assert result.stderr.strip() == "6 files checked: 0 errors, 0 warnings"
+
+
+def test_resolve_prints_each_clause_with_its_level_and_file() -> None:
+    result = CliRunner().invoke(
+        cli, ["check", "--resolve", "customer=globex,service=db", str(NIMBUS)]
+    )
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("resolved agreement for customer globex, service db\n")
+    lines = result.stdout.splitlines()
+    clause = next(i for i, line in enumerate(lines) if line.startswith("  1.1 "))
+    assert lines[clause].split()[-2:] == ["service", f"{NIMBUS / 'globex-db.sla'}:14"]
+    assert "replaces customer" in lines[clause + 1]
+
+
+def test_resolve_an_uncovered_pair_exits_2_with_a_suggestion() -> None:
+    result = CliRunner().invoke(
+        cli, ["check", "--resolve", "customer=globx,service=db", str(NIMBUS)]
+    )
+    assert result.exit_code == 2
+    assert 'no agreement covers customer "globx" (did you mean "globex"?)' in result.stdout
     assert "Traceback" not in result.output

@@ -8,7 +8,15 @@ The public API::
     report = obligo.evaluate(contract, ["incidents.jsonl"], at=datetime(2026, 4, 1, tzinfo=UTC))
 """
 
-from obligo.api import check, format_contract, load, parse, raise_for_errors
+from obligo.api import (
+    check,
+    format_contract,
+    load,
+    load_agreements,
+    parse,
+    parse_pair_argument,
+    raise_for_errors,
+)
 from obligo.engine.baseline_report import baseline_report as baseline
 from obligo.engine.evaluation import evaluate
 from obligo.errors import (
@@ -35,6 +43,8 @@ __all__ = [
     "evaluate",
     "format_contract",
     "load",
+    "load_agreements",
     "parse",
+    "parse_pair_argument",
     "raise_for_errors",
 ]

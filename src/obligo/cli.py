@@ -13,6 +13,7 @@ import click
 from obligo import api
 from obligo.engine.evaluation import evaluate
 from obligo.errors import Diagnostic, EventDataError, ObligoError, Severity
+from obligo.render.resolved import resolved_agreement_text
 
 EXIT_OK = 0
 EXIT_WARNINGS = 1
@@ -34,13 +35,33 @@ def _diagnostics_of(path: str) -> list[Diagnostic]:
 
 
 @cli.command()
-@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
 @click.option("--strict", is_flag=True, help="Exit 1 when there are warnings.")
-def check(files: tuple[str, ...], strict: bool) -> None:
-    """Check contract files: syntax, names, units, tiers, dates, levels.
+@click.option(
+    "--resolve",
+    metavar="customer=NAME,service=NAME",
+    help="Print the agreement in force for one customer and service, each clause with the"
+    " level and file it comes from (PATHS: the contract files and folders of the set).",
+)
+def check(paths: tuple[str, ...], strict: bool, resolve: str | None) -> None:
+    """Check contract files (a folder: every .sla file in it): syntax, names, units, tiers,
+    dates, levels.
 
     Exit 0 when clean or only warnings, 1 on warnings with --strict, 2 on any error.
     """
+    if resolve is not None:
+        try:
+            pair = api.parse_pair_argument(resolve)
+            resolved = api.load_agreements(paths).resolve(
+                customer=pair.customer, service=pair.service, agreement=pair.agreement
+            )
+        except ObligoError as error:
+            for diagnostic in getattr(error, "diagnostics", ()) or (error.diagnostic(),):
+                click.echo(diagnostic.format())
+            sys.exit(EXIT_ERRORS)
+        click.echo(resolved_agreement_text(resolved), nl=False)
+        return
+    files = _contract_files(paths)
     errors = warnings = 0
     for path in files:
         for diagnostic in _diagnostics_of(path):
@@ -59,6 +80,20 @@ def check(files: tuple[str, ...], strict: bool) -> None:
         sys.exit(EXIT_ERRORS)
     if warnings and strict:
         sys.exit(EXIT_WARNINGS)
+
+
+def _contract_files(paths: tuple[str, ...]) -> list[str]:
+    """The files given, with each folder replaced by the .sla files in it, sorted."""
+    files: list[str] = []
+    for path in paths:
+        if Path(path).is_dir():
+            inside = sorted(Path(path).glob("*.sla"))
+            if not inside:
+                raise click.BadParameter(f"no .sla files in the folder {path}")
+            files.extend(str(p) for p in inside)
+        else:
+            files.append(path)
+    return files
 
 
 @cli.command()
