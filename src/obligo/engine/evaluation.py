@@ -11,9 +11,10 @@ from obligo.engine.assessment import assess
 from obligo.engine.consequences import consequences, totals
 from obligo.engine.context import EvaluationContext
 from obligo.engine.history import baseline_of, effective_clauses, history
+from obligo.engine.positions import net_positions, supplier_positions
 from obligo.engine.session import EventInput, Measurer, opened
 from obligo.model.contract import Contract
-from obligo.report.model import BaselineRef, ContractRef, Rejection, Report, Window
+from obligo.report.model import BaselineRef, ContractRef, PeriodRef, Rejection, Report, Window
 
 
 def evaluate(
@@ -48,15 +49,17 @@ def evaluate(
         }
         owed = consequences(contract, ctx, clauses, verdicts, measure, span, targets)
         rights = assess(contract, ctx, measure, judged)
+
+        def visible(period: PeriodRef) -> bool:
+            return _shown(period.start, period.end, window_start, window_end, ctx)
+
+        shown = [v for v in verdicts if visible(v.period)]
+        owed_shown = [o for o in owed if visible(o.period)]
+        suppliers = supplier_positions(contract, ctx, measure, shown, owed_shown, visible)
+        net = net_positions(ctx, owed_shown)
         accounts = account_lines(contract, ctx)
         log, scope = ctx.log, ctx.scope
         at = ctx.at
-    shown = [
-        v for v in verdicts if _shown(v.period.start, v.period.end, window_start, window_end, ctx)
-    ]
-    owed_shown = [
-        o for o in owed if _shown(o.period.start, o.period.end, window_start, window_end, ctx)
-    ]
     return Report(
         contract=ContractRef(id=contract.id, version=contract.version, title=contract.title),
         evaluated_at=at,
@@ -77,6 +80,8 @@ def evaluate(
         termination_rights=rights.termination_rights,
         escalations=rights.escalations,
         triggers=rights.triggers,
+        suppliers=suppliers,
+        net_position=net,
     )
 
 

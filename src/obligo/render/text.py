@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from obligo.render.baseline import rights_text
 from obligo.report.model import ClaimStatus, Consequence, MoneyTotal, Report, Verdict
 from obligo.report.rights import Assessment
@@ -57,6 +59,7 @@ def report_text(reports: list[Report]) -> str:
             out.append("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())
         out.append("")
         out.extend(_consequences(report))
+        out.extend(_suppliers(report))
         rights = rights_text(
             Assessment(
                 termination_rights=report.termination_rights,
@@ -189,4 +192,36 @@ def _consequences(report: Report) -> list[str]:
         if totals.without_amount:
             out.append(f"  {totals.without_amount} consequences without a known amount")
     out.append("")
+    return out
+
+
+def _suppliers(report: Report) -> list[str]:
+    """Each supplier's periods (attributed downtime, its verdicts, what can be claimed from it),
+    then the provider's net position per period and currency."""
+    out: list[str] = []
+    for position in report.suppliers:
+        if not position.periods:
+            continue
+        name = f' "{position.name}"' if position.name else ""
+        out.append(f"supplier {position.supplier}{name} ({', '.join(position.services)})")
+        for row in position.periods:
+            parts = [f"{a.seconds} s of {a.metric} downtime attributed" for a in row.attributed]
+            parts += [
+                f"{v.clause} {v.metric}{' ' + v.group if v.group else ''} {v.status}"
+                for v in row.verdicts
+            ]
+            for money in row.claimable:
+                parts.append(f"claimable {money.credits} {money.currency} credits")
+                if Decimal(money.penalties):
+                    parts.append(f"claimable {money.penalties} {money.currency} penalties")
+            out.append(f"  {row.period.label}: " + "; ".join(parts))
+    if report.net_position:
+        out.append("net position (owed to the customer - claimable from suppliers)")
+        for net in report.net_position:
+            out.append(
+                f"  {net.period.label}: {net.owed_to_customer} - {net.claimable_from_suppliers}"
+                f" = {net.net} {net.currency}"
+            )
+    if out:
+        out.append("")
     return out

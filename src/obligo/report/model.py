@@ -233,6 +233,55 @@ class BaselineRef(ReportNode):
     ended: bool
 
 
+# ------------------------------------------------------------------- suppliers, net position
+class AttributedDowntime(ReportNode):
+    """End-to-end downtime of a composite metric attributed to a supplier in one period."""
+
+    metric: str
+    seconds: str
+
+
+class SupplierVerdict(ReportNode):
+    """A verdict of a clause about a service the supplier delivers (its own promise)."""
+
+    clause: str
+    metric: str
+    group: str | None = None
+    status: Status
+    value: str | None = None
+    target: str
+
+
+class SupplierPeriod(ReportNode):
+    """What one supplier did in one period: downtime attributed to it, its own verdicts, and
+    what can be claimed from it (its credits and penalties, per currency)."""
+
+    period: PeriodRef
+    attributed: list[AttributedDowntime] = []
+    verdicts: list[SupplierVerdict] = []
+    claimable: list[MoneyTotal] = []
+
+
+class SupplierPosition(ReportNode):
+    """A supplier behind the provider's promise: the services it delivers, period by period."""
+
+    supplier: str
+    name: str | None = None
+    services: list[str] = []
+    periods: list[SupplierPeriod] = []
+
+
+class NetPosition(ReportNode):
+    """The provider's position in one period and currency: credits and penalties it owes its
+    customer, those it can claim from its suppliers for the same period, and the difference."""
+
+    period: PeriodRef
+    currency: str
+    owed_to_customer: str
+    claimable_from_suppliers: str
+    net: str
+
+
 class Rejection(ReportNode):
     """A line of an input that could not be used, and why."""
 
@@ -284,3 +333,5 @@ class Report(ReportNode):
     termination_rights: list[TerminationRightArisen] = []
     escalations: list[EscalationNotice] = []
     triggers: list[TriggerFired] = []
+    suppliers: list[SupplierPosition] = []
+    net_position: list[NetPosition] = []

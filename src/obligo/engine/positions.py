@@ -1,0 +1,183 @@
+"""The provider between its customer and its suppliers: what each supplier did (downtime
+attributed to it, its own verdicts, what can be claimed from it) and the provider's net position.
+
+- A supplier is a party that delivers a service (``delivered by``) and is not the provider.
+- Attributed downtime comes from composite metrics with an attribution rule
+  (``downtime attributed to ...``, see docs/semantics.md, 8.3): the seconds of end-to-end downtime
+  given to the supplier in each period.
+- Its own verdicts are those of promises about a metric of a service it delivers, and of the
+  other promises of clauses about such a service (found as the consequences find it).
+- Claimable: the credits and penalties of those clauses, per currency.
+- Net position, per period and currency: credits and penalties owed to the customer (clauses about
+  the provider's own services) minus those claimable from suppliers. Rewards are not in it: they
+  are shown in the totals. Amounts whose claim deadline has passed are counted all the same: the
+  report cannot know whether they were claimed (the totals split them out).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from decimal import Decimal
+from fractions import Fraction
+
+from obligo.engine.consequences import _ServiceOf as ServiceOf
+from obligo.engine.consequences import totals
+from obligo.engine.context import EvaluationContext
+from obligo.engine.history import Measure, effective_clauses
+from obligo.engine.numbers import decimal_text
+from obligo.model.contract import Contract
+from obligo.report.model import (
+    AttributedDowntime,
+    Consequence,
+    NetPosition,
+    PeriodRef,
+    SupplierPeriod,
+    SupplierPosition,
+    SupplierVerdict,
+    Verdict,
+)
+
+ATTRIBUTED = "attributed_seconds:"
+
+PeriodKey = tuple[str, str, str]  # label, start, end (ISO): one period, whatever its metric
+
+
+def _key(period: PeriodRef) -> PeriodKey:
+    return (period.label, period.start.isoformat(), period.end.isoformat())
+
+
+def _sort_key(period: PeriodRef) -> tuple[str, str, str]:
+    return (period.start.isoformat(), period.end.isoformat(), period.label)
+
+
+def supplier_positions(
+    contract: Contract,
+    ctx: EvaluationContext,
+    measure: Measure,
+    verdicts: Sequence[Verdict],
+    owed: Sequence[Consequence],
+    shown: Callable[[PeriodRef], bool],
+) -> list[SupplierPosition]:
+    """Each supplier's periods: attributed downtime, its verdicts, what is claimable from it."""
+    scope = ctx.scope
+    service_of = ServiceOf(scope)
+    provider = service_of.provider
+    delivered: dict[str, list[str]] = {}
+    for service in sorted(scope.services.values(), key=lambda s: s.id):
+        if service.delivered_by and service.delivered_by != provider:
+            delivered.setdefault(service.delivered_by, []).append(service.id)
+    if not delivered:
+        return []
+    clause_supplier = {
+        clause.id: service_of.supplier(service_of(clause)) for clause in effective_clauses(contract)
+    }
+    periods: dict[str, dict[PeriodKey, PeriodRef]] = {name: {} for name in delivered}
+    attributed: dict[tuple[str, PeriodKey], list[AttributedDowntime]] = {}
+    for metric in sorted(scope.metrics.values(), key=lambda m: m.id):
+        if metric.attribution is None:
+            continue
+        for period in ctx.periods(metric.period):
+            ref = PeriodRef(
+                label=period.label,
+                start=period.start.astimezone(ctx.tz),
+                end=period.end.astimezone(ctx.tz),
+                partial=period.partial,
+            )
+            if not shown(ref):
+                continue
+            totals_of = measure(metric)[period.label].totals
+            for name, seconds in sorted(totals_of.items()):
+                supplier = name.removeprefix(ATTRIBUTED)
+                if not name.startswith(ATTRIBUTED) or supplier not in delivered:
+                    continue
+                periods[supplier].setdefault(_key(ref), ref)
+                attributed.setdefault((supplier, _key(ref)), []).append(
+                    AttributedDowntime(metric=metric.id, seconds=decimal_text(Fraction(seconds)))
+                )
+    own: dict[tuple[str, PeriodKey], list[SupplierVerdict]] = {}
+    for verdict in verdicts:
+        # A promise about a metric of a supplier's service is that supplier's, whatever else
+        # its clause is about (one clause may hold the promises of two data centres).
+        metric = scope.metrics.get(verdict.metric)
+        named = (
+            None if metric is None else (metric.service or getattr(metric.measure, "service", None))
+        )
+        by = service_of.supplier(named) if named in scope.services else None
+        if by is None or by not in delivered:
+            by = clause_supplier.get(verdict.clause)
+        if by is None or by not in delivered:
+            continue
+        periods[by].setdefault(_key(verdict.period), verdict.period)
+        own.setdefault((by, _key(verdict.period)), []).append(
+            SupplierVerdict(
+                clause=verdict.clause,
+                metric=verdict.metric,
+                group=verdict.group,
+                status=verdict.status,
+                value=verdict.value,
+                target=verdict.target,
+            )
+        )
+    claims: dict[tuple[str, PeriodKey], list[Consequence]] = {}
+    for consequence in owed:
+        if consequence.supplier in delivered:
+            assert consequence.supplier is not None
+            at = _key(consequence.period)
+            periods[consequence.supplier].setdefault(at, consequence.period)
+            claims.setdefault((consequence.supplier, at), []).append(consequence)
+    positions: list[SupplierPosition] = []
+    for supplier, services in sorted(delivered.items()):
+        party = scope.parties.get(supplier)
+        rows = []
+        for key, ref in sorted(periods[supplier].items(), key=lambda item: _sort_key(item[1])):
+            claimed = claims.get((supplier, key), [])
+            rows.append(
+                SupplierPeriod(
+                    period=ref,
+                    attributed=attributed.get((supplier, key), []),
+                    verdicts=own.get((supplier, key), []),
+                    claimable=totals(claimed, None).contract if claimed else [],
+                )
+            )
+        positions.append(
+            SupplierPosition(
+                supplier=supplier,
+                name=None if party is None else party.title,
+                services=services,
+                periods=rows,
+            )
+        )
+    return positions
+
+
+def net_positions(ctx: EvaluationContext, owed: Sequence[Consequence]) -> list[NetPosition]:
+    """Per period and currency: owed to the customer, claimable from suppliers, the difference.
+
+    Empty for a contract without suppliers (there is nothing to net)."""
+    provider = ServiceOf(ctx.scope).provider
+    if not any(c.supplier not in (None, provider) for c in owed):
+        return []
+    refs: dict[PeriodKey, PeriodRef] = {}
+    sums: dict[tuple[PeriodKey, str], list[Decimal]] = {}
+    for consequence in owed:
+        if consequence.kind == "reward" or consequence.amount is None:
+            continue
+        if consequence.currency is None:
+            continue
+        key = _key(consequence.period)
+        refs.setdefault(key, consequence.period)
+        row = sums.setdefault((key, consequence.currency), [Decimal(0), Decimal(0)])
+        side = 0 if consequence.supplier in (None, provider) else 1
+        row[side] += Decimal(consequence.amount)
+    return [
+        NetPosition(
+            period=refs[key],
+            currency=currency,
+            owed_to_customer=f"{owed_sum:f}",
+            claimable_from_suppliers=f"{claimable:f}",
+            net=f"{owed_sum - claimable:f}",
+        )
+        for (key, currency), (owed_sum, claimable) in sorted(
+            sums.items(), key=lambda item: (_sort_key(refs[item[0][0]]), item[0][1])
+        )
+    ]
