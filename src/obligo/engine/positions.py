@@ -98,10 +98,10 @@ def supplier_positions(
     for verdict in verdicts:
         # A promise about a metric of a supplier's service is that supplier's, whatever else
         # its clause is about (one clause may hold the promises of two data centres).
-        metric = scope.metrics.get(verdict.metric)
-        named = (
-            None if metric is None else (metric.service or getattr(metric.measure, "service", None))
-        )
+        about = scope.metrics.get(verdict.metric)
+        named = None
+        if about is not None:
+            named = about.service or getattr(about.measure, "service", None)
         by = service_of.supplier(named) if named in scope.services else None
         if by is None or by not in delivered:
             by = clause_supplier.get(verdict.clause)
