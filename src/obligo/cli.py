@@ -7,13 +7,20 @@ import difflib
 import glob
 import sys
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import click
 
 from obligo import api
+from obligo.checks.reporter import Scope, lineage
 from obligo.engine.evaluation import evaluate
+from obligo.engine.portfolio import evaluate_agreements
 from obligo.errors import Diagnostic, EventDataError, ObligoError, Severity
+from obligo.model.contract import Contract
+from obligo.render import portfolio_json, portfolio_text
 from obligo.render.resolved import resolved_agreement_text
+from obligo.report.model import Report
+from obligo.report.portfolio import PortfolioReport
 
 EXIT_OK = 0
 EXIT_WARNINGS = 1
@@ -168,6 +175,24 @@ def _event_inputs(given: tuple[str, ...]) -> list[str]:
     return expanded
 
 
+def _single_agreement(paths: tuple[str, ...]) -> Contract | None:
+    """The contract of ``obligo eval FILE`` when it is one agreement evaluated as a whole; None
+    for a folder, several files, or a service-based agreement (evaluated per customer)."""
+    if len(paths) != 1 or Path(paths[0]).is_dir():
+        return None
+    contract = api.load(paths[0])
+    kind = next((c.kind for c in lineage(contract) if c.kind), None)
+    return None if kind == "service-based" else contract
+
+
+def _aware(when: dt.datetime | None, contract: Contract | None) -> dt.datetime | None:
+    """An evaluation time without an offset is read in the contract's timezone."""
+    if when is None or when.tzinfo is not None:
+        return when
+    zone = "UTC" if contract is None else (Scope.of(contract).timezone or "UTC")
+    return when.replace(tzinfo=ZoneInfo(zone))
+
+
 def _parse_time(value: str | None, option: str) -> dt.datetime | None:
     if value is None:
         return None
@@ -181,7 +206,7 @@ def _parse_time(value: str | None, option: str) -> dt.datetime | None:
 
 
 @cli.command(name="eval")
-@click.argument("contracts", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.argument("contracts", nargs=-1, required=True, type=click.Path(exists=True))
 @click.option(
     "--events",
     "events",
@@ -254,27 +279,30 @@ def evaluate_command(
     try:
         evaluation_time = _parse_time(at, "--at")
         inputs = _event_inputs(events)
-        reports = []
-        for path in contracts:
-            contract = api.load(path)
-            when = evaluation_time
-            if when is not None and when.tzinfo is None:
-                from zoneinfo import ZoneInfo
-
-                from obligo.checks.reporter import Scope
-
-                zone = Scope.of(contract).timezone or "UTC"
-                when = when.replace(tzinfo=ZoneInfo(zone))
-            reports.append(
-                evaluate(
-                    contract,
-                    inputs,
-                    at=when,
-                    skip_invalid=skip_invalid,
-                    mappings=field_map,
-                    window_start=window_start.date() if window_start else None,
-                    window_end=window_end.date() if window_end else None,
-                )
+        window = {
+            "window_start": window_start.date() if window_start else None,
+            "window_end": window_end.date() if window_end else None,
+        }
+        single = _single_agreement(contracts)
+        if single is not None:
+            result: Report | PortfolioReport = evaluate(
+                single,
+                inputs,
+                at=_aware(evaluation_time, single),
+                skip_invalid=skip_invalid,
+                mappings=field_map,
+                **window,
+            )
+        else:
+            agreements = api.load_agreements(contracts)
+            first = agreements.resolve_all()[0].as_contract() if agreements.pairs else None
+            result = evaluate_agreements(
+                agreements,
+                inputs,
+                at=_aware(evaluation_time, first),
+                skip_invalid=skip_invalid,
+                mappings=field_map,
+                **window,
             )
     except EventDataError as error:
         click.echo(f"error: {error.message}", err=True)  # the message lists file:line of each
@@ -284,7 +312,10 @@ def evaluate_command(
             error.diagnostic().format() if error.line else f"error: {error.message}", err=True
         )
         sys.exit(EXIT_ERRORS)
-    text = report_json(reports) if output_format == "json" else report_text(reports)
+    if isinstance(result, PortfolioReport):
+        text = portfolio_json(result) if output_format == "json" else portfolio_text(result)
+    else:
+        text = report_json([result]) if output_format == "json" else report_text([result])
     if output:
         Path(output).write_text(text, encoding="utf-8")
     else:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from obligo.checks.names import walk
@@ -15,36 +16,42 @@ from obligo.report.model import InputAccount
 
 def account_lines(contract: Contract, ctx: EvaluationContext) -> list[InputAccount]:
     """Every line of every input: used, outside the periods, not used by this contract, rejected."""
-    selections = [
-        n
-        for level in lineage(contract)
-        for n in walk(level.model_copy(update={"imported": ()}))
-        if isinstance(n, Selection)
-    ]
+    return account_inputs([ctx], ctx.query)
+
+
+def account_inputs(
+    contexts: Sequence[EvaluationContext], query: Callable[[str, list[Any]], list[Any]]
+) -> list[InputAccount]:
+    """Every line of the inputs that ``contexts`` share (one log): used by an agreement inside
+    its evaluated span, outside every such span, used by none, rejected."""
     used_parts: list[str] = []
-    params: list[Any] = []
-    for selection in selections:
-        sql, selection_params = compile_selection(selection, ctx.schema)
-        used_parts.append(f"({sql})")
-        params.extend(selection_params)
+    in_span_parts: list[str] = []
+    used_params: list[Any] = []
+    in_span_params: list[Any] = []
+    for ctx in contexts:
+        selected, params = _selected(ctx)
+        used_parts.append(selected)
+        used_params.extend(params)
+        # A record is inside the evaluated span when its instant is, or when its interval
+        # overlaps it (an incident that began before the term but ran into it made downtime).
+        in_span_parts.append(
+            f"(({selected}) AND "
+            '(CASE WHEN "time" IS NOT NULL THEN "time" >= ? AND "time" < ?'
+            ' WHEN "start" IS NOT NULL THEN "start" < ? AND ("end" IS NULL OR "end" > ?)'
+            " ELSE TRUE END))"
+        )
+        in_span_params.extend([*params, ctx.start, ctx.end, ctx.end, ctx.start])
     used = " OR ".join(used_parts) or "FALSE"
-    # A record is inside the evaluated span when its instant is, or when its interval overlaps
-    # it (an incident that began before the term but ran into it made downtime in it).
-    in_span = (
-        '(CASE WHEN "time" IS NOT NULL THEN "time" >= ? AND "time" < ?'
-        ' WHEN "start" IS NOT NULL THEN "start" < ? AND ("end" IS NULL OR "end" > ?)'
-        " ELSE TRUE END)"
-    )
-    span = [ctx.start, ctx.end, ctx.end, ctx.start]
-    rows = ctx.query(
-        f"SELECT _input, count(*) FILTER (WHERE ({used}) AND {in_span}),"
-        f" count(*) FILTER (WHERE ({used}) AND NOT {in_span}), count(*) FILTER (WHERE NOT ({used}))"
-        " FROM events GROUP BY _input",
-        [*params, *span, *params, *span, *params],
+    in_span = " OR ".join(in_span_parts) or "FALSE"
+    rows = query(
+        f"SELECT _input, count(*) FILTER (WHERE {in_span}),"
+        f" count(*) FILTER (WHERE ({used}) AND NOT ({in_span})),"
+        f" count(*) FILTER (WHERE NOT ({used})) FROM events GROUP BY _input",
+        [*in_span_params, *used_params, *in_span_params, *used_params],
     )
     by_input = {int(r[0]): r[1:] for r in rows}
     accounts: list[InputAccount] = []
-    for index, account in enumerate(ctx.log.inputs):
+    for index, account in enumerate(contexts[0].log.inputs):
         used_n, outside_n, unselected_n = (int(n) for n in by_input.get(index, (0, 0, 0)))
         # The loader's records are counted before records with the same type and id are merged;
         # the rows above after. The difference is the lines folded into another record.
@@ -62,3 +69,20 @@ def account_lines(contract: Contract, ctx: EvaluationContext) -> list[InputAccou
             )
         )
     return accounts
+
+
+def _selected(ctx: EvaluationContext) -> tuple[str, list[Any]]:
+    """SQL true for the records a contract (with the levels it imports) reads."""
+    selections = [
+        n
+        for level in lineage(ctx.contract)
+        for n in walk(level.model_copy(update={"imported": ()}))
+        if isinstance(n, Selection)
+    ]
+    parts: list[str] = []
+    params: list[Any] = []
+    for selection in selections:
+        sql, selection_params = compile_selection(selection, ctx.schema)
+        parts.append(f"({sql})")
+        params.extend(selection_params)
+    return " OR ".join(parts) or "FALSE", params

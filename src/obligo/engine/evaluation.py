@@ -37,35 +37,44 @@ def evaluate(
     :class:`~obligo.EventDataError` on bad data unless ``skip_invalid``.
     """
     with opened(contract, events, at, skip_invalid=skip_invalid, mappings=mappings) as ctx:
-        measure = Measurer(ctx)
-        span = baseline_of(contract, ctx)
-        clauses = effective_clauses(contract)
-        # Every objective in every period from the start of the term, whatever is shown: the
-        # consequences and rights of a period depend on the periods before it.
-        judged = history(contract, ctx, measure, span, clauses)
-        verdicts = [j.verdict for j in judged]
-        targets: dict[tuple[str, int, str | None], Fraction | None] = {
-            (j.clause.id, j.clause.promises.index(j.objective), j.group): j.target for j in judged
-        }
-        owed = consequences(contract, ctx, clauses, verdicts, measure, span, targets)
-        rights = assess(contract, ctx, measure, judged)
+        return report_of(contract, ctx, window_start, window_end)
 
-        def visible(period: PeriodRef) -> bool:
-            return _shown(period.start, period.end, window_start, window_end, ctx)
 
-        shown = [v for v in verdicts if visible(v.period)]
-        owed_shown = [o for o in owed if visible(o.period)]
-        suppliers = supplier_positions(contract, ctx, measure, shown, owed_shown, visible)
-        net = net_positions(ctx, owed_shown)
-        accounts = account_lines(contract, ctx)
-        log, scope = ctx.log, ctx.scope
-        at = ctx.at
+def report_of(
+    contract: Contract,
+    ctx: EvaluationContext,
+    window_start: dt.date | None = None,
+    window_end: dt.date | None = None,
+    *,
+    account: bool = True,
+) -> Report:
+    """The report of one contract over an open evaluation context. ``account=False`` leaves
+    the line account out (an agreement set accounts for its shared log once)."""
+    measure = Measurer(ctx)
+    span = baseline_of(contract, ctx)
+    clauses = effective_clauses(contract)
+    # Every objective in every period from the start of the term, whatever is shown: the
+    # consequences and rights of a period depend on the periods before it.
+    judged = history(contract, ctx, measure, span, clauses)
+    verdicts = [j.verdict for j in judged]
+    targets: dict[tuple[str, int, str | None], Fraction | None] = {
+        (j.clause.id, j.clause.promises.index(j.objective), j.group): j.target for j in judged
+    }
+    owed = consequences(contract, ctx, clauses, verdicts, measure, span, targets)
+    rights = assess(contract, ctx, measure, judged)
+
+    def visible(period: PeriodRef) -> bool:
+        return _shown(period.start, period.end, window_start, window_end, ctx)
+
+    shown = [v for v in verdicts if visible(v.period)]
+    owed_shown = [o for o in owed if visible(o.period)]
+    log, scope, at = ctx.log, ctx.scope, ctx.at
     return Report(
         contract=ContractRef(id=contract.id, version=contract.version, title=contract.title),
         evaluated_at=at,
-        timezone=scope.timezone,
+        timezone=ctx.tz.key,
         window=Window(start=window_start, end=window_end),
-        inputs=accounts,
+        inputs=account_lines(contract, ctx) if account else [],
         merges=log.merges,
         rejected=len(log.rejections),
         rejections=[Rejection(file=r.file, line=r.line, reason=r.reason) for r in log.rejections],
@@ -80,8 +89,8 @@ def evaluate(
         termination_rights=rights.termination_rights,
         escalations=rights.escalations,
         triggers=rights.triggers,
-        suppliers=suppliers,
-        net_position=net,
+        suppliers=supplier_positions(contract, ctx, measure, shown, owed_shown, visible),
+        net_position=net_positions(ctx, owed_shown),
     )
 
 

@@ -199,23 +199,31 @@ class EventLog:
             raise
         return log
 
-    def restrict(self, field: str, value: str) -> None:
-        """From now on ``events`` holds only the records whose ``field`` is ``value``, and the
-        records without that field (they concern every value: an outage of a shared service
-        is every customer's outage). Call :meth:`unrestricted` to see every record again.
+    def restrict(self, values: Mapping[str, str]) -> None:
+        """From now on ``events`` holds only the records whose fields have the given values
+        (``{"customer": "globex", "service": "db"}``), a record without one of these fields
+        counting as having every value: an outage of a shared platform is every customer's.
+        Call :meth:`unrestricted` to see every record again.
 
-        The value is bound, never written into the SQL: it sits in a one-row table that the
-        view reads, so that every query of the engine sees the restriction unchanged."""
-        if field not in self.schema.fields:
-            raise ValueError(f"the log has no field {field!r} in this schema")
+        The values are bound, never written into the SQL: they sit in a table that the view
+        reads, so that every query of the engine sees the restriction unchanged."""
+        for name in values:
+            if name not in self.schema.fields:
+                raise ValueError(f"the log has no field {name!r} in this schema")
         self._keep_all()
         con = self.connection
         con.execute(f"DELETE FROM {SCOPE}")
-        con.execute(f"INSERT INTO {SCOPE} VALUES ($1)", [value])
-        column = quote_ident(field)
+        conditions = ["TRUE"]
+        for position, (name, value) in enumerate(sorted(values.items())):
+            con.execute(f"INSERT INTO {SCOPE} VALUES ($1, $2)", [position, value])
+            column = quote_ident(name)
+            conditions.append(
+                f"(a.{column} IS NULL OR a.{column} = "
+                f"(SELECT value FROM {SCOPE} WHERE position = {position}))"
+            )
         con.execute(
             f"CREATE OR REPLACE TEMP VIEW events AS SELECT a.* FROM {ALL_EVENTS} a "
-            f"WHERE a.{column} IS NULL OR a.{column} = (SELECT value FROM {SCOPE})"
+            f"WHERE {' AND '.join(conditions)}"
         )
 
     def unrestricted(self) -> None:
@@ -248,7 +256,7 @@ class EventLog:
             "SELECT count(*) FROM duckdb_views() WHERE view_name = 'events'"
         ).fetchall()[0][0]
         con.execute(f"ALTER {'VIEW' if is_view else 'TABLE'} events RENAME TO {ALL_EVENTS}")
-        con.execute(f"CREATE TEMP TABLE {SCOPE} (value VARCHAR)")
+        con.execute(f"CREATE TEMP TABLE {SCOPE} (position INTEGER, value VARCHAR)")
         self._all_kept = True
 
     def close(self) -> None:

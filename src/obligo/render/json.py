@@ -7,6 +7,7 @@ import json
 from typing import Any
 
 from obligo.report.model import Report
+from obligo.report.portfolio import PortfolioReport
 
 
 def report_json(reports: list[Report]) -> str:
@@ -15,6 +16,19 @@ def report_json(reports: list[Report]) -> str:
     if len(reports) == 1:
         data = data[0]
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+
+
+def portfolio_json(portfolio: PortfolioReport) -> str:
+    """An agreement set's report, in the same form."""
+    return json.dumps(portfolio.model_dump(mode="json"), indent=2, ensure_ascii=False) + "\n"
+
+
+def portfolio_schema() -> str:
+    """The JSON Schema of an agreement set's report (docs/portfolio.schema.json)."""
+    schema = PortfolioReport.model_json_schema(mode="serialization")
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "obligo agreement set report"
+    return json.dumps(schema, indent=2, sort_keys=True) + "\n"
 
 
 def report_schema() -> str:

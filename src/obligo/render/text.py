@@ -5,7 +5,16 @@ from __future__ import annotations
 from decimal import Decimal
 
 from obligo.render.baseline import rights_text
-from obligo.report.model import ClaimStatus, Consequence, MoneyTotal, Report, Verdict
+from obligo.report.model import (
+    ClaimStatus,
+    Consequence,
+    InputAccount,
+    MoneyTotal,
+    Rejection,
+    Report,
+    Verdict,
+)
+from obligo.report.portfolio import PortfolioReport
 from obligo.report.rights import Assessment
 
 HEADERS = ("clause", "period", "measured", "target", "status")
@@ -69,25 +78,64 @@ def report_text(reports: list[Report]) -> str:
         )
         if rights:
             out.extend([*rights, ""])
-        for account in report.inputs:
-            out.append(
-                f"{account.name}: {account.lines} lines, {account.used} used,"
-                f" {account.outside_periods} outside the periods, {account.unused} not used by this"
-                f" contract, {account.rejected} rejected"
-                + (f", {account.merged} merged" if account.merged else "")
-                + (
-                    f", {account.naive_timestamps} timestamps without offset"
-                    if account.naive_timestamps
-                    else ""
-                )
-            )
-        if report.rejected:
-            out.append(f"{report.rejected} lines rejected:")
-            for rejection in report.rejections[:10]:
-                out.append(f"  {rejection.file}:{rejection.line}: {rejection.reason}")
-            if report.rejected > 10:
-                out.append(f"  ... and {report.rejected - 10} more")
+        out.extend(_accounts(report.inputs, report.rejections, "contract"))
         out.append("")
+    return "\n".join(out)
+
+
+def _accounts(inputs: list[InputAccount], rejections: list[Rejection], reader: str) -> list[str]:
+    out: list[str] = []
+    for account in inputs:
+        out.append(
+            f"{account.name}: {account.lines} lines, {account.used} used,"
+            f" {account.outside_periods} outside the periods, {account.unused} not used by this"
+            f" {reader}, {account.rejected} rejected"
+            + (f", {account.merged} merged" if account.merged else "")
+            + (
+                f", {account.naive_timestamps} timestamps without offset"
+                if account.naive_timestamps
+                else ""
+            )
+        )
+    if rejections:
+        out.append(f"{len(rejections)} lines rejected:")
+        for rejection in rejections[:10]:
+            out.append(f"  {rejection.file}:{rejection.line}: {rejection.reason}")
+        if len(rejections) > 10:
+            out.append(f"  ... and {len(rejections) - 10} more")
+    return out
+
+
+def portfolio_text(portfolio: PortfolioReport) -> str:
+    """Every section (customer and service, the clauses in force and where they come from, then
+    its report), the net position over all of them, and the line account of the shared log."""
+    out = [
+        f"agreement set evaluated at {portfolio.evaluated_at.isoformat()} ({portfolio.timezone})"
+    ]
+    for section in portfolio.sections:
+        customer = "any customer" if section.customer is None else f"customer {section.customer}"
+        out.append("")
+        out.append(
+            f"== {customer}, service {section.service} ({section.agreement}, {section.kind})"
+        )
+        for origin in section.clauses:
+            replaced = f", replaces {', '.join(origin.replaces)}" if origin.replaces else ""
+            out.append(
+                f"   clause {origin.clause}: {origin.level} {origin.file}:{origin.line}{replaced}"
+            )
+        out.append("")
+        out.append(report_text([section.report]).rstrip("\n"))
+    if portfolio.net_position:
+        out.append("")
+        out.append("net position over all sections (owed to customers - claimable from suppliers)")
+        for net in portfolio.net_position:
+            out.append(
+                f"  {net.period.label}: {net.owed_to_customer} - {net.claimable_from_suppliers}"
+                f" = {net.net} {net.currency}"
+            )
+    out.append("")
+    out.extend(_accounts(portfolio.inputs, portfolio.rejections, "agreement set"))
+    out.append("")
     return "\n".join(out)
 
 

@@ -1,0 +1,186 @@
+"""Evaluating an agreement set: every (customer, service) pair its agreements cover, in one pass
+over the logs.
+
+- The logs are read once, into one database, with every field any agreement reads (and
+  ``customer``). Agreements that read a field as different types, or in different timezones,
+  cannot share one log: that is an error naming them.
+- A (customer, service) pair is evaluated on the records of that customer (``customer`` field)
+  and of that service (``service`` field); a record without one of these fields concerns every
+  customer or every service (an outage of a shared platform is every customer's outage).
+- A service-based agreement (any customer) is evaluated once per customer found in the logs that
+  no more specific agreement covers for the service; without any customer in the logs, once over
+  every record.
+- The line account covers every line once, for all sections: a line is used when some section's
+  agreement reads it inside its evaluated span.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from decimal import Decimal
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from obligo.agreements import AgreementSet, ResolvedAgreement
+from obligo.engine.accounting import account_inputs
+from obligo.engine.context import EvaluationContext
+from obligo.engine.evaluation import report_of
+from obligo.engine.session import EventInput, as_inputs, context_over
+from obligo.errors import ObligoError, ObligoSemanticError, Severity
+from obligo.events import EventLog, FieldType, schema_for, union_of, with_field
+from obligo.model.contract import Contract
+from obligo.report.model import NetPosition, PeriodRef, Rejection, Window
+from obligo.report.portfolio import ClauseOrigin, PortfolioReport, Section
+
+CUSTOMER = "customer"
+SERVICE = "service"
+
+
+def evaluate_agreements(
+    agreements: AgreementSet,
+    events: Sequence[EventInput] | EventInput,
+    at: dt.datetime | None = None,
+    *,
+    skip_invalid: bool = False,
+    mappings: Mapping[str, str] | None = None,
+    window_start: dt.date | None = None,
+    window_end: dt.date | None = None,
+) -> PortfolioReport:
+    """Evaluate every pair an agreement set covers against the logs (read once).
+
+    Raises :class:`~obligo.ObligoSemanticError` when a file of the set has errors, and what
+    :func:`obligo.evaluate` raises."""
+    errors = [d for d in agreements.check() if d.severity is Severity.ERROR]
+    if errors:
+        raise ObligoSemanticError.from_diagnostics(errors)
+    resolved = agreements.resolve_all()
+    if not resolved:
+        raise ObligoError("the agreements cover no (customer, service) pair to evaluate")
+    contracts = [_about_its_service(r) for r in resolved]
+    try:
+        schema = union_of(
+            [
+                with_field(
+                    with_field(schema_for(c, dict(mappings or {})), CUSTOMER, FieldType.TEXT),
+                    SERVICE,
+                    FieldType.TEXT,
+                )
+                for c in contracts
+            ]
+        )
+    except ValueError as error:
+        raise ObligoError(f"these agreements cannot share one log: {error}") from None
+    if at is not None and at.tzinfo is None:
+        raise ValueError("the evaluation time must be timezone-aware")
+    tz = ZoneInfo(schema.timezone)
+    when = at.astimezone(tz) if at is not None else dt.datetime.now(tz)
+    log = EventLog.load(as_inputs(events), schema, tz, skip_invalid=skip_invalid)
+    try:
+        sections: list[Section] = []
+        contexts: list[EvaluationContext] = []
+        in_log = log.values_of(CUSTOMER)
+        specific: set[tuple[str | None, str]] = {
+            (r.customer, r.service) for r in resolved if r.customer is not None
+        }
+        for agreement, contract in zip(resolved, contracts, strict=True):
+            for customer in _customers(agreement, in_log, specific):
+                scope = {SERVICE: agreement.service}
+                if customer is not None:
+                    scope[CUSTOMER] = customer
+                log.restrict(scope)
+                ctx = context_over(contract, log, schema, when)
+                contexts.append(ctx)
+                report = report_of(contract, ctx, window_start, window_end, account=False)
+                sections.append(_section(agreement, customer, report))
+        log.unrestricted()
+        accounts = account_inputs(contexts, lambda sql, params: _query(log, sql, params))
+    finally:
+        log.close()
+    return PortfolioReport(
+        evaluated_at=when,
+        timezone=schema.timezone,
+        window=Window(start=window_start, end=window_end),
+        inputs=accounts,
+        merges=log.merges,
+        rejected=len(log.rejections),
+        rejections=[Rejection(file=r.file, line=r.line, reason=r.reason) for r in log.rejections],
+        sections=sections,
+        net_position=_net(sections),
+    )
+
+
+def _about_its_service(agreement: ResolvedAgreement) -> Contract:
+    """The pair's agreement as one contract, each clause that names no service being about the
+    pair's service: in the section for (globex, erp), "10% of the fee" is erp's fee."""
+    contract = agreement.as_contract()
+    if not any(s.id == agreement.service for s in contract.services):
+        return contract
+    clauses = tuple(
+        c if c.service is not None else c.model_copy(update={"service": agreement.service})
+        for c in contract.clauses
+    )
+    return contract.model_copy(update={"clauses": clauses})
+
+
+def _customers(
+    agreement: ResolvedAgreement, in_log: list[str], specific: set[tuple[str | None, str]]
+) -> list[str | None]:
+    if agreement.customer is not None:
+        return [agreement.customer]
+    found = [c for c in in_log if (c, agreement.service) not in specific]
+    return list(found) if found else [None]
+
+
+def _section(agreement: ResolvedAgreement, customer: str | None, report: Any) -> Section:
+    return Section(
+        customer=customer,
+        service=agreement.service,
+        agreement=agreement.agreement,
+        kind=agreement.kind,
+        clauses=[
+            ClauseOrigin(
+                clause=c.id,
+                level=c.origin.tier,
+                file=c.origin.file,
+                line=c.origin.line,
+                replaces=[str(o) for o in c.replaces],
+            )
+            for c in agreement.clauses
+        ],
+        report=report,
+    )
+
+
+def _query(log: EventLog, sql: str, params: list[Any]) -> list[Any]:
+    return log.connection.execute(sql, params).fetchall()
+
+
+def _net(sections: list[Section]) -> list[NetPosition]:
+    """The sections' net positions added up per period (label and bounds) and currency."""
+    refs: dict[tuple[str, str, str], PeriodRef] = {}
+    sums: dict[tuple[tuple[str, str, str], str], list[Decimal]] = {}
+    for section in sections:
+        for net in section.report.net_position:
+            key = (net.period.label, net.period.start.isoformat(), net.period.end.isoformat())
+            refs.setdefault(key, net.period)
+            row = sums.setdefault((key, net.currency), [Decimal(0), Decimal(0)])
+            row[0] += Decimal(net.owed_to_customer)
+            row[1] += Decimal(net.claimable_from_suppliers)
+    return [
+        NetPosition(
+            period=refs[key],
+            currency=currency,
+            owed_to_customer=f"{owed:f}",
+            claimable_from_suppliers=f"{claimable:f}",
+            net=f"{owed - claimable:f}",
+        )
+        for (key, currency), (owed, claimable) in sorted(
+            sums.items(), key=lambda item: (item[0][0][1], item[0][0][2], item[0][0][0], item[0][1])
+        )
+    ]
+
+
+def agreements_of(contracts: Sequence[Contract]) -> AgreementSet:
+    """An agreement set of contracts already loaded (each with its imports)."""
+    return AgreementSet.build(contracts)
