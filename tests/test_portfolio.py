@@ -295,3 +295,26 @@ def test_agreements_in_different_timezones_cannot_share_one_log(tmp_path: Path) 
     log = write(tmp_path / "events.jsonl", [])
     with pytest.raises(obligo.ObligoError, match="different timezones"):
         evaluate_agreements(obligo.load_agreements([NIMBUS, other]), [log], at=AT)
+
+
+def test_the_portfolio_schema_file_is_current_and_documented() -> None:
+    import re
+
+    from obligo.render import portfolio_schema
+
+    committed = (REPO / "docs" / "portfolio.schema.json").read_text(encoding="utf-8")
+    assert committed == portfolio_schema(), "regenerate docs/portfolio.schema.json"
+    text = (REPO / "docs" / "report.md").read_text(encoding="utf-8")
+    documented = set(re.findall(r"^\| `([a-z_]+)` \|", text, flags=re.MULTILINE))
+    schema = json.loads(committed)
+    keys = set(schema["properties"])
+    for definition in schema["$defs"].values():
+        keys |= set(definition.get("properties", {}))
+    assert keys <= documented, sorted(keys - documented)
+
+
+def test_a_portfolio_validates_against_its_schema(tmp_path: Path) -> None:
+    from test_report_invariants import validate
+
+    schema = json.loads((REPO / "docs" / "portfolio.schema.json").read_text(encoding="utf-8"))
+    validate(json.loads(nimbus(tmp_path).model_dump_json()), schema, schema)

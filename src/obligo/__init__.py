@@ -19,6 +19,7 @@ from obligo.api import (
 )
 from obligo.engine.baseline_report import baseline_report as baseline
 from obligo.engine.evaluation import evaluate
+from obligo.engine.portfolio import evaluate_agreements
 from obligo.errors import (
     Diagnostic,
     EventDataError,
@@ -41,6 +42,7 @@ __all__ = [
     "baseline",
     "check",
     "evaluate",
+    "evaluate_agreements",
     "format_contract",
     "load",
     "load_agreements",
