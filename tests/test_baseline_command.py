@@ -336,3 +336,76 @@ def test_command_errors_exit_2(tmp_path: Path) -> None:
 def test_the_library_exports_it() -> None:
     found = obligo.baseline(parse(CONTRACT), records(), AT)
     assert [o.clause for o in found.objectives] == ["1", "2", "3", "4"]
+
+
+# ------------------------------------------------- relative targets: baseline agrees with eval
+RELATIVE = """\
+contract relative "Targets relative to the baseline" version 1
+  term 2026-01-01 to 2026-12-31
+  timezone "UTC"
+
+metric first-contact "First-contact resolution"
+  ratio of count(ticket records where touches = 1) to count(ticket records), per calendar month
+
+metric first-contact-by "First-contact resolution per priority"
+  ratio of count(ticket records where touches = 1) to count(ticket records), per calendar month, by priority
+
+clause 1 "First contact"
+  promise first-contact >= 110% of the baseline
+
+clause 2 "First contact, per priority"
+  promise first-contact-by >= 110% of the baseline
+
+baseline the first 3 months
+"""
+
+# Tickets resolved at first contact, of 50 per priority and month.
+FIRST_CONTACT = {1: (30, 40), 2: (35, 40), 3: (40, 40), 4: (38, 45), 5: (39, 43), 6: (50, 50)}
+
+
+def tickets() -> list[dict[str, Any]]:
+    found: list[dict[str, Any]] = []
+    for month, goods in FIRST_CONTACT.items():
+        for priority, good in zip(("P1", "P2"), goods, strict=True):
+            for i in range(50):
+                found.append(
+                    {
+                        "type": "ticket",
+                        "id": f"{priority}-{month}-{i}",
+                        "time": f"2026-{month:02d}-{i % 28 + 1:02d}T10:00:00Z",
+                        "priority": priority,
+                        "touches": 1 if i < good else 2,
+                    }
+                )
+    return found
+
+
+def test_baseline_and_evaluate_judge_a_relative_target_alike() -> None:
+    # The levels achieved in January-March: the whole metric (70 + 75 + 80) ÷ 3 = 75%, target
+    # 110% of it = 82.5%; P1 (60 + 70 + 80) ÷ 3 = 70%, target 77%; P2 80%, target 88%. Every
+    # period is judged against them, the baseline's included. June is running on 10 June.
+    contract = parse(RELATIVE)
+    at = dt.datetime(2026, 6, 10, tzinfo=dt.UTC)
+    history_ = baseline_report(contract, tickets(), at)
+    evaluated = obligo.evaluate(contract, tickets(), at=at)
+    verdicts = {
+        (v.clause, v.group, v.period.label): (v.status, v.target_value)
+        for v in evaluated.verdicts
+        if v.status != "pending"
+    }
+    from_history = {
+        (o.clause, o.group, p.label): (p.status, o.target_value)
+        for o in history_.objectives
+        for p in o.periods
+    }
+    assert from_history == verdicts
+    months = [f"2026-{m:02d}" for m in range(1, 6)]
+    expected = {
+        ("1", None): ("82.5", ["breached", "breached", "breached", "met", "breached"]),
+        ("2", "P1"): ("77", ["breached", "breached", "met", "breached", "met"]),
+        ("2", "P2"): ("88", ["breached", "breached", "breached", "met", "breached"]),
+    }
+    for (clause, group), (target, statuses) in expected.items():
+        assert [verdicts[(clause, group, m)] for m in months] == [(s, target) for s in statuses]
+    levels = {(v.clause, v.group): v.baseline_level for v in evaluated.verdicts}
+    assert levels == {("1", None): "75", ("2", "P1"): "70", ("2", "P2"): "80"}

@@ -263,3 +263,37 @@ def test_days_weeks_and_months_of_the_fee_of_a_quarter() -> None:
     assert owed(report, "3", "2026-Q1").lines[0].arithmetic == (
         "breaches 1 record > 0: 1 month of the fee: 9000 EUR × 1 ÷ 3 months = 3000 EUR"
     )
+
+
+UNMEASURED = """
+contract unmeasured "Outage time nobody records" version 1
+  term 2026-01-01 to 2026-12-31
+  timezone "UTC"
+  currency EUR
+
+service api "API"
+  fee 3100 EUR monthly
+
+metric outage-time "Outage time"
+  total duration of outage records, per calendar month
+  a period without data is breached
+
+clause 1 "Outage hours"
+  service api
+  promise outage-time <= 1 h
+  credit 1 day of the fee per started hour of outage-time
+"""
+
+
+def test_a_breached_period_without_a_value_lists_its_per_unit_credit_without_an_amount() -> None:
+    # The log has no outage records: outage-time is unmeasured, and each month is breached by
+    # the contract's rule. No hour can be counted, so the credit is listed, not left out.
+    records = [{"type": "request", "time": "2026-01-05T00:00:00Z"}]
+    report = evaluate(UNMEASURED, records, "2026-03-10T00:00:00+00:00")
+    assert amounts(report) == {("1", "credit", "2026-01"): None, ("1", "credit", "2026-02"): None}
+    january = owed(report, "1", "2026-01")
+    assert january.reason == (
+        "no value of outage-time in 2026-01: no units can be counted, although the period is"
+        " breached"
+    )
+    assert report.totals.without_amount == 2

@@ -217,3 +217,60 @@ def test_a_shared_cap_applies_when_the_clause_that_states_it_gives_nothing() -> 
     }
     assert caps[("2", "2026-11")] == [("shared", "1200", False)]
     assert caps[("3", "2026-11")] == [("shared", "1160", False)]
+
+
+def test_the_report_package_exports_the_consequence_and_rights_types() -> None:
+    import importlib
+    import inspect
+
+    import obligo.report as report
+    from obligo.report import model
+    from obligo.report.base import ReportNode
+
+    for name in (
+        "Consequence", "ConsequenceLine", "FeeBasis", "CapStep", "ClaimStatus",
+        "RequirementCheck", "Totals", "MoneyTotal", "ServiceTotal", "SupplierTotal",
+        "BaselineRef", "Verdict", "Report",
+    ):  # fmt: skip
+        assert getattr(report, name) is getattr(model, name)
+        assert name in report.__all__
+    # Every node of the rights and of `obligo baseline`.
+    for module_name in ("obligo.report.rights", "obligo.report.baseline"):
+        module = importlib.import_module(module_name)
+        nodes = [
+            name
+            for name, item in vars(module).items()
+            if inspect.isclass(item)
+            and issubclass(item, ReportNode)
+            and item.__module__ == module_name
+        ]
+        assert nodes
+        for name in nodes:
+            assert getattr(report, name) is getattr(module, name), name
+            assert name in report.__all__
+    assert report.TerminationRightArisen.__name__ == "TerminationRightArisen"
+
+
+def test_acme_outage_hours_are_credited_on_the_fee_of_the_api() -> None:
+    # contracts/acme-hosting.sla, clause 4.2 (`service api`): a day of the API's 4,000 EUR per
+    # started hour. The sample log with one more outage of 61 minutes on 20 April, evaluated on
+    # 10 May, when April is over and after the baseline: 2 started hours × 4000 ÷ 30 days =
+    # 266.666666667 EUR, under the cap of one month's fee.
+    log = REPO / "contracts" / "acme-hosting" / "events.jsonl"
+    records = [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines()]
+    records.append(
+        {
+            "type": "outage",
+            "id": "OUT-3",
+            "start": "2026-04-20T10:00:00+02:00",
+            "end": "2026-04-20T11:01:00+02:00",
+        }
+    )
+    contract = obligo.load(REPO / "contracts" / "acme-hosting.sla")
+    at = dt.datetime.fromisoformat("2026-05-10T00:00:00+02:00")
+    report = obligo.evaluate(contract, records, at=at)
+    (april,) = [c for c in report.consequences if c.clause == "4.2"]
+    assert (april.period.label, april.service, april.supplier) == ("2026-04", "api", "nimbus")
+    assert april.fee is not None and april.fee.amount == "4000"
+    assert (april.before_caps, april.amount, april.reason) == ("266.666666667", "266.67", None)
+    assert [(c.kind, c.bound) for c in april.caps] == [("period", False)]

@@ -176,12 +176,17 @@ def test_output_file(contract: str, log: str, tmp_path: Path) -> None:
     assert text.read_text(encoding="utf-8").startswith('contract shop "Web shop"')
 
 
-def test_several_contracts_give_an_array(contract: str, log: str, tmp_path: Path) -> None:
+def test_several_contracts_are_one_agreement_set(contract: str, log: str, tmp_path: Path) -> None:
     other = tmp_path / "other.sla"
     other.write_text(CONTRACT.replace("contract shop", "contract other"), encoding="utf-8")
-    reports = run_json(contract, str(other), "--events", log, "--at", AT)
-    assert [r["contract"]["id"] for r in reports] == ["shop", "other"]
+    portfolio = run_json(contract, str(other), "--events", log, "--at", AT)
+    assert portfolio["kind"] == "portfolio"
+    reports = [s["report"] for s in portfolio["sections"]]
+    assert sorted(r["contract"]["id"] for r in reports) == ["other", "shop"]
     assert outcomes(reports[0]) == outcomes(reports[1]) == EXPECTED
+    # One pass over the log, accounted for once.
+    (account,) = portfolio["inputs"]
+    assert account["lines"] == len(RECORDS)
 
 
 def test_naive_evaluation_time_is_in_the_contract_timezone(contract: str, log: str) -> None:

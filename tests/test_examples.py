@@ -1,9 +1,11 @@
-"""The example contracts and the examples of docs/language.md parse and check cleanly.
+"""The example contracts and the examples of the documentation parse and check cleanly.
 
 - every ``contracts/*.sla`` loads and checks without errors, and with exactly the warnings it is
   meant to show (EXPECTED_WARNINGS);
-- every ```` ```sla ```` block of ``docs/language.md`` is a complete contract that parses and checks
-  without errors (a line marked ``# warning`` must carry a warning, no other line may);
+- every ```` ```sla ```` block of ``docs/language.md``, ``docs/consequences.md`` and
+  ``docs/rights-and-triggers.md`` is a complete contract that parses and checks without errors (a
+  line marked ``# warning`` must carry a warning, no other line may). This is the one place the
+  pages' blocks are read; tests that evaluate a page's example take it from :func:`doc_blocks`;
 - every agreement of ``public-terms.md`` has its contract;
 - together the contracts use every declaration of the grammar and every kind of metric, period,
   credit, cap, claim, trigger and renegotiation condition of the model, so coverage cannot silently
@@ -29,7 +31,9 @@ from obligo.model import base, clauses, conditions, contract, metrics
 
 REPO = Path(__file__).resolve().parent.parent
 CONTRACTS = REPO / "contracts"
-DOCS = REPO / "docs" / "language.md"
+DOCS = REPO / "docs"
+# The pages whose ```sla blocks are complete contracts, with how many blocks each has at least.
+DOC_PAGES: dict[str, int] = {"language.md": 20, "consequences.md": 3, "rights-and-triggers.md": 3}
 GRAMMAR = REPO / "grammar" / "obligo.lark"
 
 # One contract per section of /work/shared/slas/public-terms.md (S3 has one file per class).
@@ -73,9 +77,9 @@ def severities(diagnostics: list[Diagnostic], severity: Severity) -> list[Diagno
     return [d for d in diagnostics if d.severity is severity]
 
 
-def doc_blocks() -> list[tuple[int, str]]:
-    """Each ```sla block of docs/language.md: the line of its first line of code, and its text."""
-    text = DOCS.read_text(encoding="utf-8")
+def doc_blocks(page: str = "language.md") -> list[tuple[int, str]]:
+    """Each ```sla block of a page of docs/: the line of its first line of code, and its text."""
+    text = (DOCS / page).read_text(encoding="utf-8")
     found = []
     for match in re.finditer(r"^```sla[ \t]*\n(.*?)^```[ \t]*$", text, re.M | re.S):
         line = text.count("\n", 0, match.start(1)) + 1
@@ -83,14 +87,21 @@ def doc_blocks() -> list[tuple[int, str]]:
     return found
 
 
+def doc_contract_name(block: str) -> str:
+    """The name a block's contract declares (``contract worked "..."``: ``worked``)."""
+    words = re.search(r"^contract\s+(\S+)", block, re.M)
+    return words.group(1) if words else "no-contract"
+
+
 def doc_block_params() -> list[Any]:
-    if not DOCS.exists():
-        return [pytest.param(0, "", id="docs-language-md-missing")]
     params = []
-    for line, block in doc_blocks():
-        words = re.search(r"^contract\s+(\S+)", block, re.M)
-        name = words.group(1) if words else "no-contract"
-        params.append(pytest.param(line, block, id=f"line{line}-{name}"))
+    for page in DOC_PAGES:
+        if not (DOCS / page).exists():
+            params.append(pytest.param(page, 0, "", id=f"{page}-missing"))
+            continue
+        for line, block in doc_blocks(page):
+            name = doc_contract_name(block)
+            params.append(pytest.param(page, line, block, id=f"{page}:{line}-{name}"))
     return params
 
 
@@ -136,13 +147,13 @@ def test_public_terms_contract_exists(section: str) -> None:
 
 
 # ------------------------------------------------------------------------------ the docs
-@pytest.mark.parametrize(("line", "block"), doc_block_params())
-def test_doc_example_parses_and_checks(line: int, block: str) -> None:
-    assert DOCS.exists(), f"{DOCS} is missing"
+@pytest.mark.parametrize(("page", "line", "block"), doc_block_params())
+def test_doc_example_parses_and_checks(page: str, line: int, block: str) -> None:
+    assert (DOCS / page).exists(), f"docs/{page} is missing"
     assert block.lstrip().startswith(("contract", "import", "#")), (
-        f"docs/language.md:{line}: an sla block is a complete contract"
+        f"docs/{page}:{line}: an sla block is a complete contract"
     )
-    filename = f"docs/language.md:{line}"
+    filename = f"docs/{page}:{line}"
     contract_ = obligo.parse(block, filename=filename, base_dir=CONTRACTS)
     diagnostics = obligo.check(contract_)
     own = [d for d in diagnostics if d.file == filename]
@@ -157,8 +168,17 @@ def test_doc_example_parses_and_checks(line: int, block: str) -> None:
     )
 
 
-def test_docs_have_examples() -> None:
-    assert len(doc_blocks()) >= 20
+@pytest.mark.parametrize(("page", "least"), DOC_PAGES.items())
+def test_docs_have_examples(page: str, least: int) -> None:
+    assert len(doc_blocks(page)) >= least
+
+
+def test_doc_examples_have_distinct_names() -> None:
+    """Tests take a page's example by the name of its contract."""
+    for page in DOC_PAGES:
+        names = [doc_contract_name(block) for _, block in doc_blocks(page)]
+        if page != "language.md":  # its blocks are read only here, never by name
+            assert len(names) == len(set(names)), f"docs/{page}: {names}"
 
 
 # ------------------------------------------------------------------------------- coverage

@@ -8,7 +8,6 @@ without incidents (in a log that has incidents) is 100%, met.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -18,12 +17,10 @@ import pytest
 import obligo
 from engine_helpers import parse
 from obligo.engine.assessment import assessment
-from obligo.errors import Severity
 from obligo.report.rights import TriggerFired
 
 UTC = dt.UTC
 BERLIN = ZoneInfo("Europe/Berlin")
-DOC = Path(__file__).resolve().parent.parent / "docs" / "rights-and-triggers.md"
 
 
 def at(text: str) -> dt.datetime:
@@ -518,23 +515,3 @@ def test_the_baseline_review_waits_for_a_longer_period_that_starts_in_it() -> No
 def test_a_contract_without_baseline_has_no_baseline_review() -> None:
     text = REVIEWED.replace("baseline the first 2 months\n", "")
     assert fired(text, [incident("2026-01-10")], "2026-06-01T00:00:00+00:00") == []
-
-
-# ------------------------------------------------------------------------------ the page
-def doc_blocks() -> list[tuple[int, str]]:
-    text = DOC.read_text(encoding="utf-8")
-    return [
-        (text.count("\n", 0, m.start(1)) + 1, m.group(1))
-        for m in re.finditer(r"^```sla[ \t]*\n(.*?)^```[ \t]*$", text, re.M | re.S)
-    ]
-
-
-@pytest.mark.parametrize(("line", "block"), doc_blocks())
-def test_the_examples_of_the_page_parse_and_check(line: int, block: str) -> None:
-    contract = obligo.parse(block, filename=f"docs/rights-and-triggers.md:{line}")
-    errors = [d for d in obligo.check(contract) if d.severity is Severity.ERROR]
-    assert not errors, [d.format() for d in errors]
-
-
-def test_the_page_has_examples() -> None:
-    assert len(doc_blocks()) >= 3

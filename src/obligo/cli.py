@@ -7,6 +7,7 @@ import difflib
 import glob
 import sys
 from pathlib import Path
+from typing import NoReturn
 from zoneinfo import ZoneInfo
 
 import click
@@ -14,7 +15,7 @@ import click
 from obligo import api
 from obligo.checks.reporter import Scope, lineage
 from obligo.engine.evaluation import evaluate
-from obligo.engine.portfolio import evaluate_agreements
+from obligo.engine.portfolio import evaluate_agreements, single_report
 from obligo.errors import Diagnostic, EventDataError, ObligoError, Severity
 from obligo.model.contract import Contract
 from obligo.render import portfolio_json, portfolio_text
@@ -268,14 +269,7 @@ def evaluate_command(
     """
     from obligo.render import report_json, report_text
 
-    field_map: dict[str, str] = {}
-    for item in mappings:
-        target, sep, source = item.partition("=")
-        if not sep or not target or not source:
-            raise click.BadParameter(
-                f"{item!r}: write canonical=source, e.g. start=begin_time", param_hint="--map"
-            )
-        field_map[target.strip()] = source.strip()
+    field_map = _field_map(mappings)
     try:
         evaluation_time = _parse_time(at, "--at")
         inputs = _event_inputs(events)
@@ -304,22 +298,15 @@ def evaluate_command(
                 mappings=field_map,
                 **window,
             )
-    except EventDataError as error:
-        click.echo(f"error: {error.message}", err=True)  # the message lists file:line of each
-        sys.exit(EXIT_ERRORS)
+            # A service-based agreement whose logs name no customer is one plain report.
+            result = single_report(result) or result
     except ObligoError as error:
-        click.echo(
-            error.diagnostic().format() if error.line else f"error: {error.message}", err=True
-        )
-        sys.exit(EXIT_ERRORS)
+        _fail(error)
     if isinstance(result, PortfolioReport):
         text = portfolio_json(result) if output_format == "json" else portfolio_text(result)
     else:
         text = report_json([result]) if output_format == "json" else report_text([result])
-    if output:
-        Path(output).write_text(text, encoding="utf-8")
-    else:
-        click.echo(text, nl=False)
+    _write(text, output)
 
 
 @cli.command(name="baseline")
@@ -370,6 +357,26 @@ def baseline_command(
     from obligo.engine.baseline_report import baseline_report
     from obligo.render.baseline import baseline_json, baseline_text
 
+    field_map = _field_map(mappings)
+    try:
+        when = _parse_time(at, "--at")
+        inputs = _event_inputs(events)
+        contract = api.load(contract_path)
+        report = baseline_report(
+            contract,
+            inputs,
+            at=_aware(when, contract),
+            skip_invalid=skip_invalid,
+            mappings=field_map,
+        )
+    except ObligoError as error:
+        _fail(error)
+    text = baseline_json(report) if output_format == "json" else baseline_text(report)
+    _write(text, output)
+
+
+def _field_map(mappings: tuple[str, ...]) -> dict[str, str]:
+    """``--map start=begin_time`` options: canonical field -> the log's name."""
     field_map: dict[str, str] = {}
     for item in mappings:
         target, sep, source = item.partition("=")
@@ -378,28 +385,20 @@ def baseline_command(
                 f"{item!r}: write canonical=source, e.g. start=begin_time", param_hint="--map"
             )
         field_map[target.strip()] = source.strip()
-    try:
-        when = _parse_time(at, "--at")
-        inputs = _event_inputs(events)
-        contract = api.load(contract_path)
-        if when is not None and when.tzinfo is None:
-            from zoneinfo import ZoneInfo
+    return field_map
 
-            from obligo.checks.reporter import Scope
 
-            when = when.replace(tzinfo=ZoneInfo(Scope.of(contract).timezone or "UTC"))
-        report = baseline_report(
-            contract, inputs, at=when, skip_invalid=skip_invalid, mappings=field_map
-        )
-    except EventDataError as error:
+def _fail(error: ObligoError) -> NoReturn:
+    """A user error: printed without a traceback (a data error lists file:line of each
+    rejected line in its message), exit 2."""
+    if isinstance(error, EventDataError) or not error.line:
         click.echo(f"error: {error.message}", err=True)
-        sys.exit(EXIT_ERRORS)
-    except ObligoError as error:
-        click.echo(
-            error.diagnostic().format() if error.line else f"error: {error.message}", err=True
-        )
-        sys.exit(EXIT_ERRORS)
-    text = baseline_json(report) if output_format == "json" else baseline_text(report)
+    else:
+        click.echo(error.diagnostic().format(), err=True)
+    sys.exit(EXIT_ERRORS)
+
+
+def _write(text: str, output: str | None) -> None:
     if output:
         Path(output).write_text(text, encoding="utf-8")
     else:

@@ -6,7 +6,9 @@ over the logs.
   cannot share one log: that is an error naming them.
 - A (customer, service) pair is evaluated on the records of that customer (``customer`` field)
   and of that service (``service`` field); a record without one of these fields concerns every
-  customer or every service (an outage of a shared platform is every customer's outage).
+  customer or every service (an outage of a shared platform is every customer's outage). A
+  service-based agreement is restricted by customer only: it is about its service for every
+  customer, and its own selections say which records are its service's.
 - A service-based agreement (any customer) is evaluated once per customer found in the logs that
   no more specific agreement covers for the service; without any customer in the logs, once over
   every record.
@@ -23,6 +25,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from obligo.agreements import AgreementSet, ResolvedAgreement
+from obligo.checks.reporter import Scope
 from obligo.engine.accounting import account_inputs
 from obligo.engine.context import EvaluationContext
 from obligo.engine.evaluation import report_of
@@ -30,7 +33,7 @@ from obligo.engine.session import EventInput, as_inputs, context_over
 from obligo.errors import ObligoError, ObligoSemanticError, Severity
 from obligo.events import EventLog, FieldType, schema_for, union_of, with_field
 from obligo.model.contract import Contract
-from obligo.report.model import NetPosition, PeriodRef, Rejection, Window
+from obligo.report.model import NetPosition, PeriodRef, Rejection, Report, Window
 from obligo.report.portfolio import ClauseOrigin, PortfolioReport, Section
 
 CUSTOMER = "customer"
@@ -54,10 +57,22 @@ def evaluate_agreements(
     errors = [d for d in agreements.check() if d.severity is Severity.ERROR]
     if errors:
         raise ObligoSemanticError.from_diagnostics(errors)
-    resolved = agreements.resolve_all()
-    if not resolved:
-        raise ObligoError("the agreements cover no (customer, service) pair to evaluate")
-    contracts = [_about_its_service(r) for r in resolved]
+    # Pairs of customer-based and multi-level agreements, each on its own; a service-based
+    # agreement, and one that declares no service, is evaluated whole (per customer for the
+    # first).
+    resolved = [r for r in agreements.resolve_all() if r.kind != "service-based"]
+    covered = {r.agreement for r in resolved}
+    whole = [
+        f.contract
+        for f in agreements.files
+        if f.listed
+        and f.tier == "agreement"
+        and f.contract.id not in covered
+        and (f.kind == "service-based" or not Scope.of(f.contract).services)
+    ]
+    if not resolved and not whole:
+        raise ObligoError("the agreements cover nothing to evaluate")
+    contracts = [_about_its_service(r) for r in resolved] + whole
     try:
         schema = union_of(
             [
@@ -80,19 +95,31 @@ def evaluate_agreements(
         sections: list[Section] = []
         contexts: list[EvaluationContext] = []
         in_log = log.values_of(CUSTOMER)
-        specific: set[tuple[str | None, str]] = {
-            (r.customer, r.service) for r in resolved if r.customer is not None
-        }
-        for agreement, contract in zip(resolved, contracts, strict=True):
-            for customer in _customers(agreement, in_log, specific):
-                scope = {SERVICE: agreement.service}
-                if customer is not None:
-                    scope[CUSTOMER] = customer
-                log.restrict(scope)
+        for agreement, contract in zip(resolved, contracts, strict=False):
+            scope = {SERVICE: agreement.service}
+            if agreement.customer is not None:
+                scope[CUSTOMER] = agreement.customer
+            log.restrict(scope)
+            ctx = context_over(contract, log, schema, when)
+            contexts.append(ctx)
+            report = report_of(contract, ctx, window_start, window_end, account=False)
+            sections.append(_section(agreement, agreement.customer, report))
+        for contract in whole:
+            # A service-based agreement is about its service for every customer (its own
+            # selections say which records are its service's): one section per customer the
+            # logs name that no other agreement covers, or one over every record.
+            customers: list[str | None] = [None]
+            if contract.kind == "service-based":
+                customers = [c for c in in_log if c not in {r.customer for r in resolved}] or [None]
+            for customer in customers:
+                if customer is None:
+                    log.unrestricted()
+                else:
+                    log.restrict({CUSTOMER: customer})
                 ctx = context_over(contract, log, schema, when)
                 contexts.append(ctx)
                 report = report_of(contract, ctx, window_start, window_end, account=False)
-                sections.append(_section(agreement, customer, report))
+                sections.append(_whole_section(contract, customer, report))
         log.unrestricted()
         accounts = account_inputs(contexts, lambda sql, params: _query(log, sql, params))
     finally:
@@ -123,15 +150,6 @@ def _about_its_service(agreement: ResolvedAgreement) -> Contract:
     return contract.model_copy(update={"clauses": clauses})
 
 
-def _customers(
-    agreement: ResolvedAgreement, in_log: list[str], specific: set[tuple[str | None, str]]
-) -> list[str | None]:
-    if agreement.customer is not None:
-        return [agreement.customer]
-    found = [c for c in in_log if (c, agreement.service) not in specific]
-    return list(found) if found else [None]
-
-
 def _section(agreement: ResolvedAgreement, customer: str | None, report: Any) -> Section:
     return Section(
         customer=customer,
@@ -147,6 +165,29 @@ def _section(agreement: ResolvedAgreement, customer: str | None, report: Any) ->
                 replaces=[str(o) for o in c.replaces],
             )
             for c in agreement.clauses
+        ],
+        report=report,
+    )
+
+
+def single_report(portfolio: PortfolioReport) -> Report | None:
+    """The plain report of a portfolio that is one agreement over every record (a service-based
+    agreement whose logs name no customer), with the portfolio's line account; else None."""
+    if len(portfolio.sections) != 1 or portfolio.sections[0].customer is not None:
+        return None
+    return portfolio.sections[0].report.model_copy(update={"inputs": portfolio.inputs})
+
+
+def _whole_section(contract: Contract, customer: str | None, report: Any) -> Section:
+    services = sorted(Scope.of(contract).services)
+    return Section(
+        customer=customer,
+        service=services[0] if len(services) == 1 else None,
+        agreement=contract.id,
+        kind=contract.kind,
+        clauses=[
+            ClauseOrigin(clause=c.id, level="agreement", file=c.loc.file, line=c.loc.line)
+            for c in contract.clauses
         ],
         report=report,
     )

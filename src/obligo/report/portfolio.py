@@ -32,12 +32,14 @@ class ClauseOrigin(ReportNode):
 
 class Section(ReportNode):
     """One (customer, service) pair: the clauses that applied and their report. ``customer``
-    is null for a service-based agreement evaluated over every record (no customer field)."""
+    is null for a service-based agreement evaluated over every record (no customer field);
+    ``customer`` and ``service`` are both null for an agreement that declares no service,
+    evaluated whole."""
 
     customer: str | None
-    service: str
+    service: str | None
     agreement: str
-    kind: Literal["service-based", "customer-based", "multi-level"]
+    kind: Literal["service-based", "customer-based", "multi-level"] | None
     clauses: list[ClauseOrigin]
     report: Report
 

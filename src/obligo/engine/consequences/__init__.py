@@ -38,6 +38,7 @@ from .claims import ClaimClock
 from .fees import Fees
 from .lines import Entry, Lines, Measure, Pricer, Targets
 from .money import minor_unit, money_text, rounding_text
+from .rolling import BillingPeriods, window_text
 
 __all__ = ["consequences", "totals"]
 
@@ -63,24 +64,40 @@ def consequences(
     fees = Fees(ctx, scope.services, scope.currency)
     pricer = Pricer(fees, ctx, scope.currency or "?")
     resolve = _ServiceOf(scope)
+    billing_periods = BillingPeriods(ctx, billing)
     statuses: dict[str, dict[tuple[str, dt.datetime], list[tuple[str, bool]]]] = {}
     periods: dict[str, dict[tuple[str, dt.datetime], MeasurementPeriod]] = {}
+    windows: dict[str, dict[tuple[str, dt.datetime], list[str]]] = {}
     for verdict in verdicts:
-        if isinstance(ctx.metric(verdict.metric).period, RollingPeriod):
-            continue  # overlapping windows: no period a penalty could be counted per
+        metric = ctx.metric(verdict.metric)
         ref = verdict.period
-        period = MeasurementPeriod(
-            start=ref.start.astimezone(dt.UTC),
-            end=ref.end.astimezone(dt.UTC),
-            label=ref.label,
-            partial=ref.partial,
-        )
-        key = (ref.label, period.start)
+        if isinstance(metric.period, RollingPeriod):
+            # Overlapping windows: the window that ends with a billing period decides it, the
+            # other windows decide nothing (see .rolling).
+            decided = billing_periods.by_window(metric).get(ref.label)
+            if decided is None or decided.window is None:
+                continue
+            period = decided.period
+            used = f"{metric.id} over the {window_text(metric, decided.window, ctx.tz)}"
+            key = (period.label, period.start)
+            found = windows.setdefault(verdict.clause, {}).setdefault(key, [])
+            if used not in found:
+                found.append(used)
+        else:
+            period = MeasurementPeriod(
+                start=ref.start.astimezone(dt.UTC),
+                end=ref.end.astimezone(dt.UTC),
+                label=ref.label,
+                partial=ref.partial,
+            )
+        key = (period.label, period.start)
         statuses.setdefault(verdict.clause, {}).setdefault(key, []).append(
             (verdict.status, verdict.baseline)
         )
         periods.setdefault(verdict.clause, {})[key] = period
-    lines = Lines(ctx, measure, pricer, span, statuses, periods, targets, resolve)
+    lines = Lines(
+        ctx, measure, pricer, span, statuses, periods, targets, resolve, billing_periods, windows
+    )
     for order, clause in enumerate(clauses):
         lines.clause(order, clause)
     entries = list(lines.entries.values())

@@ -31,6 +31,7 @@ from obligo.report.model import (
 
 from .claims import PERIOD_WORDS, RequirementOutcome, restrict
 from .fees import FeeOfSpan, Fees, condition_key, condition_keys
+from .rolling import BillingPeriods, window_text
 from .rules import (
     UNIT_WORDS,
     condition_text,
@@ -193,6 +194,15 @@ class Subject:
     outcome: RequirementOutcome | None
     unrestricted: Fraction | None  # the value with every record, when requirements apply
     metric: m.Metric | None = None
+    # The span the value was measured over: the period itself, or for a metric over rolling
+    # windows the window that decides the billing period (see .rolling).
+    window: MeasurementPeriod | None = None
+    # Why there is no value although one was due, listed rather than passed over in silence.
+    missing: str | None = None
+
+    @property
+    def measured(self) -> MeasurementPeriod:
+        return self.window if self.window is not None else self.period
 
 
 class Lines:
@@ -208,6 +218,8 @@ class Lines:
         periods_of: Mapping[str, Mapping[tuple[str, dt.datetime], MeasurementPeriod]],
         targets: Targets,
         service_of: Callable[[c.Clause], str | None],
+        billing: BillingPeriods,
+        windows: Mapping[str, Mapping[tuple[str, dt.datetime], list[str]]],
     ) -> None:
         self.ctx = ctx
         self.measure = measure
@@ -217,6 +229,8 @@ class Lines:
         self.periods_of = periods_of  # clause -> (label, start) -> period
         self.targets = targets
         self.service_of = service_of
+        self.billing = billing
+        self.windows = windows  # clause -> (label, start) -> the rolling windows judged there
         self.entries: dict[tuple[str, str, str, dt.datetime, str | None], Entry] = {}
         self._restricted: dict[tuple[str, str], RequirementOutcome] = {}
         self._hint_cache: dict[tuple[str, str | None], frozenset[str]] = {}
@@ -301,27 +315,65 @@ class Lines:
         return frozenset(keys)
 
     def _subjects(
-        self, clause: c.Clause, metric: m.Metric, group: str | None, kind: ConsequenceKind
+        self,
+        clause: c.Clause,
+        metric: m.Metric,
+        group: str | None,
+        kind: ConsequenceKind,
+        *,
+        counted: bool = False,
     ) -> Iterable[Subject]:
-        """The metric's value in each period that counts, for one group or for each group. A
-        metric over rolling windows has none: its windows overlap (one ends every day), so none
-        of them is a period a fee is paid for."""
-        if isinstance(metric.period, m.RollingPeriod):
-            return
+        """The metric's value in each period that counts, for one group or for each group.
+
+        A metric over rolling windows is reckoned per billing period (:mod:`.rolling`): a level
+        on the window that ends with the billing period, a quantity ``counted`` per unit over
+        the billing period itself."""
+        name_of = metric.id
+        rolling = isinstance(metric.period, m.RollingPeriod)
+        over = ""
+        if rolling and counted:
+            metric = self.billing.per_period(metric)
+            rolling = False
+            over = " (counted over the billing period)"
         outcome = self._outcome(clause, metric) if kind == "credit" else None
         measured = self.measure(outcome.metric if outcome is not None else metric)
         plain = self.measure(metric) if outcome is not None else measured
         grouped = bool(getattr(metric.measure, "group_by", None))
-        for period in self.ctx.periods(metric.period):
+        spans: Iterable[tuple[MeasurementPeriod, MeasurementPeriod | None]]
+        if rolling:
+            spans = ((d.period, d.window) for d in self.billing.decided(metric))
+        else:
+            spans = ((p, p) for p in self.ctx.periods(metric.period))
+        for period, window in spans:
             if not self._counts(period):
                 continue
-            measurement = measured[period.label]
+            if window is None:
+                yield Subject(
+                    period=period,
+                    group=group,
+                    entry_group=None,
+                    value=None,
+                    dimension="count",
+                    name=name_of,
+                    hints=self._hints(metric, group),
+                    outcome=None,
+                    unrestricted=None,
+                    metric=metric,
+                    missing=(
+                        f"no rolling window of {name_of} ends in the billing period"
+                        f" {period.label}: no value to reckon its consequences on"
+                    ),
+                )
+                continue
+            measurement = measured[window.label]
             if group is not None or not grouped:
                 judged: list[tuple[str | None, str | None]] = [(group, None)]
             else:
                 judged = [(g, g) for g in sorted(measurement.groups)]
+            if rolling:
+                over = f" ({window_text(metric, window, self.ctx.tz)})"
             for one, entry_group in judged:
-                name = metric.id + (f' for "{one}"' if one is not None else "")
+                name = name_of + (f' for "{one}"' if one is not None else "") + over
                 yield Subject(
                     period=period,
                     group=one,
@@ -331,8 +383,9 @@ class Lines:
                     name=name,
                     hints=self._hints(metric, one),
                     outcome=outcome,
-                    unrestricted=_value(plain[period.label], one),
+                    unrestricted=_value(plain[window.label], one),
                     metric=metric,
+                    window=window if rolling else None,
                 )
 
     def _price(self, amount: c.Amount, entry: Entry, subject: Subject) -> Priced:
@@ -386,11 +439,11 @@ class Lines:
             entry.reasons.append(words)
         supporting: list[Record] = []
         if subject.outcome is not None:
-            checks, supporting = subject.outcome.in_period(subject.period)
+            checks, supporting = subject.outcome.in_period(subject.measured)
             if not entry.requirements:
                 entry.requirements = checks
         elif subject.metric is not None:
-            supporting = self._claim_records(entry.clause, subject.metric, subject.period)
+            supporting = self._claim_records(entry.clause, subject.metric, subject.measured)
         for record in supporting:
             if record not in entry.supporting:
                 entry.supporting.append(record)
@@ -431,6 +484,19 @@ class Lines:
             group = _group_name(condition.group)
             subjects = iter(self._subjects(clause, metric, group, kind))
         for subject in subjects:
+            if subject.missing is not None:
+                entry = self._entry(order, clause, kind, subject)
+                self._add(
+                    entry,
+                    subject,
+                    rule_of(tiers[0]),
+                    tiers[0],
+                    None,
+                    subject.missing,
+                    value=None,
+                    unit=None,
+                )
+                continue
             if subject.value is None:
                 if kind == "credit" and self._breached(clause, subject.period):
                     entry = self._entry(order, clause, kind, subject)
@@ -518,6 +584,8 @@ class Lines:
                 outcome=subject.outcome,
                 unrestricted=unrestricted,
                 metric=subject.metric,
+                window=subject.window,
+                missing=subject.missing,
             )
 
     # --------------------------------------------------------------------- per unit of time
@@ -536,8 +604,15 @@ class Lines:
         if seconds is None:
             return  # the checks allow only fixed units of time here
         word = {"started": "started ", "full": "full ", "exact": ""}[per.rounding]
-        for subject in self._subjects(clause, metric, None, kind):
+        for subject in self._subjects(clause, metric, None, kind, counted=True):
             if subject.value is None:
+                if kind == "credit" and self._breached(clause, subject.period):
+                    entry = self._entry(order, clause, kind, subject)
+                    why = (
+                        f"no value of {subject.name} in {subject.period.label}: no units can be"
+                        " counted, although the period is breached"
+                    )
+                    self._add(entry, subject, rule, node, None, why, value=None, unit=None)
                 continue
             units = _units(subject.value, seconds, per.rounding)
             if units == 0:
@@ -609,13 +684,15 @@ class Lines:
             )
             entry = self._entry(order, clause, "penalty", subject)
             priced = self._price(penalty.amount, entry, subject)
+            judged = self.windows.get(clause.id, {}).get((label, start), [])
+            on = f" (judged on {', '.join(judged)})" if judged else ""
             self._add(
                 entry,
                 subject,
                 rule,
                 penalty,
                 priced.amount,
-                f"clause {clause.id} breached in {label}: {priced.words}",
+                f"clause {clause.id} breached in {label}{on}: {priced.words}",
                 value=None,
                 unit=None,
                 quantity="1",
@@ -630,6 +707,11 @@ class Lines:
             metric = self.ctx.metric(objective.metric)
             if not isinstance(metric.measure, m.ShareWithinTarget):
                 continue
+            over = ""
+            if isinstance(metric.period, m.RollingPeriod):
+                # Each late record counted once: over the billing periods, not the windows.
+                metric = self.billing.per_period(metric)
+                over = " (counted over the billing period)"
             measured = self.measure(metric)
             group = _group_name(objective.group)
             for period in self.ctx.periods(metric.period):
@@ -642,7 +724,7 @@ class Lines:
                     continue
                 key = (period.label, period.start)
                 _, before, names = missed.get(key, (period, 0, []))
-                name = objective.metric + (f' for "{group}"' if group is not None else "")
+                name = objective.metric + (f' for "{group}"' if group is not None else "") + over
                 missed[key] = (period, before + late, [*names, f"{late} late in {name}"])
         for period, late, names in (missed[key] for key in sorted(missed, key=lambda x: x[1])):
             subject = Subject(
