@@ -318,3 +318,45 @@ def test_a_portfolio_validates_against_its_schema(tmp_path: Path) -> None:
 
     schema = json.loads((REPO / "docs" / "portfolio.schema.json").read_text(encoding="utf-8"))
     validate(json.loads(nimbus(tmp_path).model_dump_json()), schema, schema)
+
+
+def test_a_back_to_back_promise_is_judged_on_what_is_attributed(tmp_path: Path) -> None:
+    report = fabrikam(tmp_path)
+
+    # North's own downtime in January: 10:15-11:00 = 45 min -> 1 - 45/44640 = 99.899193548%;
+    # attributed to it: 10:20-10:50, while South was down too = 30 min -> 99.932795699%.
+    def of(metric: str) -> dict[str, tuple[str, str | None]]:
+        return {v.period.label: (v.status, v.value) for v in report.verdicts if v.metric == metric}
+
+    assert of("north-uptime")["2026-01"] == ("breached", "99.899193548")
+    attributed_promise = of("north-attributed")
+    assert attributed_promise["2026-01"] == ("breached", "99.932795699")
+    # February: North was never down; nothing attributed.
+    assert attributed_promise["2026-02"] == ("met", "100")
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        (
+            "  down when uplink-uptime is down because of netco",
+            "metric uplink-uptime attributes no downtime to suppliers",
+        ),
+        ("  down when checkout-uptime is down because of nobody", 'unknown party "nobody"'),
+        (
+            "  down when north-attributed is down because of netco",
+            "cannot take its downtime from itself",
+        ),
+    ],
+)
+def test_a_back_to_back_metric_must_name_an_attributing_composite_and_a_party(
+    tmp_path: Path, line: str, message: str
+) -> None:
+    text = FABRIKAM.read_text(encoding="utf-8").replace(
+        "  down when checkout-uptime is down because of north-colo", line
+    )
+    path = tmp_path / "fabrikam-checkout.sla"
+    path.write_text(text, encoding="utf-8")
+    findings = [d for d in obligo.check(obligo.load(path)) if d.severity is obligo.Severity.ERROR]
+    assert any(message in d.message for d in findings), [d.format() for d in findings]
+    assert all(d.file == str(path) for d in findings)

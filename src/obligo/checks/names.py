@@ -140,6 +140,8 @@ def _metric_names(metric: m.Metric, scope: Scope, resolver: _Resolver, out: Repo
         resolver.need(scope.calendars, calendar[0], "calendar", calendar[1])
     if metric.down_when is not None:
         _components(metric, metric.down_when, scope, resolver, out)
+    if metric.down_because is not None:
+        _attributed(metric, metric.down_because, scope, resolver, out)
     values = {v.name: v for v in metric.values}
     seen: set[str] = set()
     for value in metric.values:
@@ -197,15 +199,40 @@ def _components(
                 )
 
 
+def _attributed(
+    metric: m.Metric, down: m.AttributedDown, scope: Scope, resolver: _Resolver, out: Reporter
+) -> None:
+    """``down when checkout-uptime is down because of north-colo``: a composite metric that
+    attributes its downtime, and a party that can bear it."""
+    where = out.in_block(metric.loc, "down when", down.metric)
+    if down.metric == metric.id or metric.id in _reachable(down.metric, scope):
+        out.error(f"metric {metric.id} cannot take its downtime from itself", where)
+    elif resolver.need(scope.metrics, down.metric, "metric", where):
+        target = scope.metrics[down.metric]
+        if target.down_when is None or target.attribution is None:
+            out.error(
+                f"metric {down.metric} attributes no downtime to suppliers",
+                where,
+                f"give {down.metric} a line such as: downtime attributed to each supplier whose"
+                " component was down",
+            )
+    resolver.need(
+        scope.parties, down.supplier, "party", out.in_block(metric.loc, "down when", down.supplier)
+    )
+
+
 def _reachable(name: str, scope: Scope) -> set[str]:
     """Every metric a composite metric is built from, through any depth of components."""
     seen: set[str] = set()
     todo = [name]
     while todo:
         current = scope.metrics.get(todo.pop())
-        if current is None or current.down_when is None:
+        if current is None:
             continue
-        for leaf in _leaves(current.down_when):
+        leaves = [] if current.down_when is None else _leaves(current.down_when)
+        if current.down_because is not None:
+            leaves.append(current.down_because.metric)
+        for leaf in leaves:
             if leaf not in seen:
                 seen.add(leaf)
                 todo.append(leaf)

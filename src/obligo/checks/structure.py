@@ -40,23 +40,30 @@ def _levels(contract: k.Contract, out: Reporter) -> None:
 
 def _metric(metric: m.Metric, out: Reporter) -> None:
     measure = metric.measure
-    sources = bool(metric.down_during) + bool(metric.down_when) + bool(metric.slice_down)
+    sources = (
+        bool(metric.down_during)
+        + bool(metric.down_when)
+        + bool(metric.down_because)
+        + bool(metric.slice_down)
+    )
     if isinstance(measure, m.Availability):
         if sources == 0:
             out.error(
                 f"metric {metric.id} does not say when the service is down",
                 metric.loc,
-                "add `down during TYPE records`, `a slice is down when ...` or `down when any of [...] is down`",
+                "add `down during TYPE records`, `a slice is down when ...`, `down when any of [...]"
+                " is down` or `down when METRIC is down because of SUPPLIER`",
                 word=metric.id,
             )
         elif sources > 1 and not (metric.down_during and metric.slice_down):
             out.error(
                 f"metric {metric.id} says in two ways when the service is down",
                 metric.loc,
-                "a composite metric takes its downtime from its components only",
+                "a composite metric takes its downtime from its components only, and a supplier's"
+                " share from its composite only",
                 word=metric.id,
             )
-    elif metric.down_during or metric.down_when:
+    elif metric.down_during or metric.down_when or metric.down_because:
         out.error(
             f"`down` lines belong to an availability metric, and {metric.id} is not one",
             out.in_block(metric.loc, "down"),

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from fractions import Fraction
 
 from obligo.engine.context import EvaluationContext, Record
@@ -147,6 +147,8 @@ def downtime(metric: m.Metric, ctx: EvaluationContext, cache: dict[str, Downtime
         parts.append(slice_downtime(metric, ctx))
     if metric.down_when is not None:
         parts.append(_composite(metric, metric.down_when, ctx, cache))
+    if metric.down_because is not None:
+        parts.append(_attributed(metric.down_because, ctx, cache))
     if not parts:  # pragma: no cover - the checks require one of the three
         result = Downtime(measured=False, unmeasured_reason="the metric says no downtime source")
     elif len(parts) == 1:
@@ -282,6 +284,31 @@ def _composite(
                 known = result.by_supplier.get(leaf.supplier, [])
                 result.by_supplier[leaf.supplier] = union([*known, *attributed])
     return result
+
+
+def _attributed(
+    down: m.AttributedDown, ctx: EvaluationContext, cache: dict[str, Downtime]
+) -> Downtime:
+    """``down when checkout-uptime is down because of north-colo``: the composite's down time
+    that its attribution rule gives to the supplier; the composite's records are the evidence,
+    each held responsible only inside that time."""
+    composite = downtime(ctx.metric(down.metric), ctx, cache)
+    attributed = composite.by_supplier.get(down.supplier, [])
+    return Downtime(
+        sources=[
+            replace(
+                source,
+                within=attributed
+                if source.within is None
+                else intersect(source.within, attributed),
+            )
+            for source in composite.sources
+        ],
+        record_times=composite.record_times,
+        measured=composite.measured,
+        unmeasured_reason=composite.unmeasured_reason,
+        intervals=attributed,
+    )
 
 
 def _leaf_names(composite: m.Composite) -> list[str]:

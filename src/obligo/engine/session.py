@@ -149,7 +149,7 @@ def measure_metric(
 def unmeasured(metric: m.Metric, ctx: EvaluationContext, result: dict[str, Measurement]) -> None:
     """A metric that no log feeds is unmeasured in every period, never silently compliant (a
     count or a total duration of a record type the log never mentions would otherwise be 0)."""
-    if metric.down_when is not None:
+    if metric.down_when is not None or metric.down_because is not None:
         return  # a composite is measured when its components are
     # The records the value is made of; deployment records (`only while`) only bound the time.
     sources = metric.model_copy(update={"only_while": ()})

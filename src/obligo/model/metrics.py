@@ -136,6 +136,14 @@ class Composite(Node):
     components: tuple[str | Composite, ...]
 
 
+class AttributedDown(Node):
+    """``down when checkout-uptime is down because of north-colo``: the end-to-end downtime of a
+    composite metric that its attribution rule gives to one supplier (back-to-back agreements)."""
+
+    metric: str
+    supplier: str
+
+
 class SliceCompare(Node):
     """``error-rate > 5%`` on one slice."""
 
@@ -229,6 +237,7 @@ class Metric(Node):
     service: str | None = None
     down_during: tuple[Selection, ...] = ()
     down_when: Composite | None = None
+    down_because: AttributedDown | None = None
     attribution: Literal["each_supplier", "first_cause"] | None = None
     excluding: tuple[str, ...] = ()
     only_while: tuple[Selection, ...] = ()

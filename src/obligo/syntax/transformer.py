@@ -701,7 +701,7 @@ class ContractTransformer(Transformer[Token, Any]):
         items = [c for c in children if isinstance(c, Item)]
         single = self.once(
             items,
-            "description service down_when attribution only_during slice runs duration"
+            "description service down_when down_because attribution only_during slice runs duration"
             " open_records minimum_data without_data percentile_method",
         )
 
@@ -720,6 +720,7 @@ class ContractTransformer(Transformer[Token, Any]):
             service=one("service"),
             down_during=tuple(i.value for i in items if i.key == "down_during"),
             down_when=one("down_when"),
+            down_because=one("down_because"),
             attribution=one("attribution"),
             excluding=tuple(excluding),
             only_while=tuple(i.value for i in items if i.key == "only_while"),
@@ -879,6 +880,12 @@ class ContractTransformer(Transformer[Token, Any]):
 
     def down_when(self, meta: Meta, children: list[Any]) -> Item:
         return Item("down_when", children[0], self.loc(meta))
+
+    def down_because(self, meta: Meta, children: list[Name]) -> Item:
+        down = metrics.AttributedDown(
+            metric=children[0].text, supplier=children[1].text, loc=self.loc(meta)
+        )
+        return Item("down_because", down, self.loc(meta))
 
     def any_of(self, meta: Meta, children: list[Any]) -> str:
         return "any"
