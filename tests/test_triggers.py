@@ -447,6 +447,15 @@ def test_without_a_notice_period_an_underlying_gap_is_known_from_the_start() -> 
     assert moments(found) == [("underlying_ending", at("2026-01-01T00:00:00+00:00"))]
 
 
+def test_an_underlying_contract_ending_first_is_a_notice_even_without_a_renegotiate_line() -> None:
+    text = UNDERLYING.replace("renegotiate when an underlying contract ends before the term\n", "")
+    found = fired(text, [], "2026-08-02T00:00:00+00:00")
+    assert moments(found) == [("underlying_ending", at("2026-08-02T00:00:00+00:00"))]
+    # Located at the `under "..."` of the service line that names the supplier contract.
+    assert (found[0].location.line, found[0].location.column) == (8, 22)
+    assert found[0].because is None
+
+
 def test_no_trigger_when_every_underlying_contract_outlasts_the_term() -> None:
     text = UNDERLYING.replace("ending 2026-09-30", "ending 2026-12-31")
     assert fired(text, [], "2026-12-31T00:00:00+00:00") == []

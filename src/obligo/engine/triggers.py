@@ -100,6 +100,15 @@ def triggers(
     for level in levels:
         for notification in level.notifications:
             add(_notice(notification, contract, ctx))
+    # A supplier contract or lease ending before the term is a renegotiation notice even when
+    # the contract has no `renegotiate when an underlying contract ends before the term` line:
+    # `obligo check` warns about it, and the evaluation says when to act (at its own line).
+    if not any(
+        isinstance(r.condition, k.UnderlyingEnding)
+        for level in levels
+        for r in level.renegotiations
+    ):
+        add(_underlying_ending(None, contract, ctx))
     if span is not None:
         add(_baseline_review(span, judged, ctx))
     # At the same moment: in the order of the lines, this level's first, then those above;
@@ -564,7 +573,7 @@ def _notice(
 
 
 def _underlying_ending(
-    condition: k.UnderlyingEnding, contract: k.Contract, ctx: EvaluationContext
+    condition: k.UnderlyingEnding | None, contract: k.Contract, ctx: EvaluationContext
 ) -> list[_Fired]:
     """``an underlying contract ends before the term``: for each supplier contract or lease of
     a service that ends before the term (or at all, when the term has no end), ahead of its end
@@ -592,7 +601,7 @@ def _underlying_ending(
                     at,
                     f'service {service.id} depends on "{underlying.reference}", which ends on'
                     f" {ends}, before {supported}{ahead}",
-                    condition.loc,
+                    underlying.loc if condition is None else condition.loc,
                 )
             )
     return found
