@@ -6,8 +6,9 @@ import datetime as dt
 import difflib
 import glob
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn, TypeVar
 from zoneinfo import ZoneInfo
 
 import click
@@ -23,9 +24,40 @@ from obligo.render.resolved import resolved_agreement_text
 from obligo.report.model import Report
 from obligo.report.portfolio import PortfolioReport
 
+F = TypeVar("F", bound=Callable[..., Any])
+
 EXIT_OK = 0
 EXIT_WARNINGS = 1
 EXIT_ERRORS = 2
+
+
+def _report_options(command: F) -> F:
+    """``--format``, ``-o`` and ``--map``, shared by the commands that read logs."""
+    for option in reversed(
+        [
+            click.option(
+                "--format",
+                "output_format",
+                type=click.Choice(["text", "json"]),
+                default="text",
+                show_default=True,
+            ),
+            click.option(
+                "-o",
+                "--output",
+                type=click.Path(dir_okay=False, writable=True),
+                help="Write the report to a file.",
+            ),
+            click.option(
+                "--map",
+                "mappings",
+                multiple=True,
+                help="Read a canonical field from another name: start=begin_time.",
+            ),
+        ]
+    ):
+        command = option(command)
+    return command
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -230,25 +262,7 @@ def _parse_time(value: str | None, option: str) -> dt.datetime | None:
     type=click.DateTime(formats=["%Y-%m-%d"]),
     help="Show periods up to this date.",
 )
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-)
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(dir_okay=False, writable=True),
-    help="Write the report to a file.",
-)
-@click.option(
-    "--map",
-    "mappings",
-    multiple=True,
-    help="Read a canonical field from another name: start=begin_time.",
-)
+@_report_options
 @click.option(
     "--skip-invalid", is_flag=True, help="Go on past rejected lines; the report counts them."
 )
@@ -319,25 +333,7 @@ def evaluate_command(
     help="The history: an event log (repeat for several; a folder or a quoted glob is expanded).",
 )
 @click.option("--at", "at", help="The end of the history (RFC 3339; default now).")
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-)
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(dir_okay=False, writable=True),
-    help="Write the report to a file.",
-)
-@click.option(
-    "--map",
-    "mappings",
-    multiple=True,
-    help="Read a canonical field from another name: start=begin_time.",
-)
+@_report_options
 @click.option("--skip-invalid", is_flag=True, help="Go on past rejected lines of the logs.")
 def baseline_command(
     contract_path: str,

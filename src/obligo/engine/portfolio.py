@@ -29,11 +29,12 @@ from obligo.checks.reporter import Scope
 from obligo.engine.accounting import account_inputs
 from obligo.engine.context import EvaluationContext
 from obligo.engine.evaluation import report_of
+from obligo.engine.positions import added_up
 from obligo.engine.session import EventInput, as_inputs, context_over
 from obligo.errors import ObligoError, ObligoSemanticError, Severity
 from obligo.events import EventLog, FieldType, schema_for, union_of, with_field
 from obligo.model.contract import Contract
-from obligo.report.model import NetPosition, PeriodRef, Rejection, Report, Window
+from obligo.report.model import NetPosition, Rejection, Report, Window
 from obligo.report.portfolio import ClauseOrigin, PortfolioReport, Section
 
 CUSTOMER = "customer"
@@ -199,29 +200,13 @@ def _query(log: EventLog, sql: str, params: list[Any]) -> list[Any]:
 
 def _net(sections: list[Section]) -> list[NetPosition]:
     """The sections' net positions added up per period (label and bounds) and currency."""
-    refs: dict[tuple[str, str, str], PeriodRef] = {}
-    sums: dict[tuple[tuple[str, str, str], str], list[Decimal]] = {}
-    for section in sections:
-        for net in section.report.net_position:
-            key = (net.period.label, net.period.start.isoformat(), net.period.end.isoformat())
-            refs.setdefault(key, net.period)
-            row = sums.setdefault((key, net.currency), [Decimal(0), Decimal(0)])
-            row[0] += Decimal(net.owed_to_customer)
-            row[1] += Decimal(net.claimable_from_suppliers)
-    return [
-        NetPosition(
-            period=refs[key],
-            currency=currency,
-            owed_to_customer=f"{owed:f}",
-            claimable_from_suppliers=f"{claimable:f}",
-            net=f"{owed - claimable:f}",
+    return added_up(
+        (
+            net.period,
+            net.currency,
+            Decimal(net.owed_to_customer),
+            Decimal(net.claimable_from_suppliers),
         )
-        for (key, currency), (owed, claimable) in sorted(
-            sums.items(), key=lambda item: (item[0][0][1], item[0][0][2], item[0][0][0], item[0][1])
-        )
-    ]
-
-
-def agreements_of(contracts: Sequence[Contract]) -> AgreementSet:
-    """An agreement set of contracts already loaded (each with its imports)."""
-    return AgreementSet.build(contracts)
+        for section in sections
+        for net in section.report.net_position
+    )

@@ -16,7 +16,7 @@ attributed to it, its own verdicts, what can be claimed from it) and the provide
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
 from fractions import Fraction
 
@@ -157,18 +157,29 @@ def net_positions(ctx: EvaluationContext, owed: Sequence[Consequence]) -> list[N
     provider = ServiceOf(ctx.scope).provider
     if not any(c.supplier not in (None, provider) for c in owed):
         return []
+    return added_up(
+        (
+            c.period,
+            c.currency,
+            Decimal(c.amount) if c.supplier in (None, provider) else Decimal(0),
+            Decimal(0) if c.supplier in (None, provider) else Decimal(c.amount),
+        )
+        for c in owed
+        if c.kind != "reward" and c.amount is not None and c.currency is not None
+    )
+
+
+def added_up(rows: Iterable[tuple[PeriodRef, str, Decimal, Decimal]]) -> list[NetPosition]:
+    """Net positions from (period, currency, owed, claimable) rows, added up per period (label
+    and bounds) and currency, in time order."""
     refs: dict[PeriodKey, PeriodRef] = {}
     sums: dict[tuple[PeriodKey, str], list[Decimal]] = {}
-    for consequence in owed:
-        if consequence.kind == "reward" or consequence.amount is None:
-            continue
-        if consequence.currency is None:
-            continue
-        key = _key(consequence.period)
-        refs.setdefault(key, consequence.period)
-        row = sums.setdefault((key, consequence.currency), [Decimal(0), Decimal(0)])
-        side = 0 if consequence.supplier in (None, provider) else 1
-        row[side] += Decimal(consequence.amount)
+    for period, currency, owed_part, claimable_part in rows:
+        key = _key(period)
+        refs.setdefault(key, period)
+        row = sums.setdefault((key, currency), [Decimal(0), Decimal(0)])
+        row[0] += owed_part
+        row[1] += claimable_part
     return [
         NetPosition(
             period=refs[key],
