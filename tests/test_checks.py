@@ -730,8 +730,8 @@ CASES = [
         "metric uplink-uptime does not say when the service is down",
         "metric uplink-uptime",
         "uplink-uptime",
-        "add `down during TYPE records`, `a slice is down when ...`"
-        " or `down when any of [...] is down`",
+        "add `down during TYPE records`, `a slice is down when ...`, `down when any of [...]"
+        " is down` or `down when METRIC is down because of SUPPLIER`",
         good='  down during outage records where kind = "full"\n',
     ),
     Case(

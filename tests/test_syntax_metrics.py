@@ -926,8 +926,11 @@ def test_measure_mistakes(
             id="down-when-is-up",
         ),
         pytest.param(
-            "down when some of [a, b] is down", 'unexpected "some", expected "all" or "any"',
-            13, None, id="down-when-some-of",
+            "down when some of [a, b] is down", 'unexpected "of", expected "is"', 18,
+            "a chain or a redundant group is `down when any of [...] is down` (or `all of`);"
+            " a supplier's share of a composite is `down when METRIC is down because of"
+            " SUPPLIER`",
+            id="down-when-some-of",
         ),
         pytest.param(
             "downtime attributed to the last cause", 'unexpected "last", expected "first"', 30,

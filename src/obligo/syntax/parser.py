@@ -101,6 +101,15 @@ def _hint_for(token: Token, expected: set[str], text: str) -> str | None:
         return 'names are written without quotes; quotes are for values such as "P1"'
     if token.type == "CURRENCY" and wants_name:
         return "names are lowercase words joined by hyphens (api-uptime); write any other name in backticks"
+    if str(token) == "of" and token.start_pos is not None:
+        line = text[: token.start_pos]
+        line = line[line.rfind("\n") + 1 :]
+        if re.fullmatch(r"\s*down\s+when\s+[a-z0-9_-]+\s*", line):
+            return (
+                "a chain or a redundant group is `down when any of [...] is down` (or `all of`);"
+                " a supplier's share of a composite is `down when METRIC is down because of"
+                " SUPPLIER`"
+            )
     if token.type in ("CMP_EQ", "LPAR") and token.start_pos is not None:
         before = text[: token.start_pos].rstrip()
         word = re.search(r"([a-z_][a-z0-9_-]*)$", before)
