@@ -67,3 +67,20 @@ def test_restrict_to_an_unknown_field_is_refused(tmp_path: Path) -> None:
     path.write_text(json.dumps(RECORDS[0]) + "\n", encoding="utf-8")
     with EventLog.load([path], SCHEMA, ZoneInfo("UTC")) as log, pytest.raises(ValueError):
         log.restrict({"region": "eu"})
+
+
+def test_restrict_after_records_were_merged(tmp_path: Path) -> None:
+    # Merging builds `events` as a table rather than a view: restricting works on either.
+    schema = EventSchema(fields={"customer": FieldType.TEXT}, record_types=frozenset({"incident"}))
+    records = [
+        {"type": "incident", "id": "1", "customer": "globex"},
+        {"type": "incident", "id": "1", "start": "2026-03-01T00:00:00Z"},
+        {"type": "incident", "id": "2", "customer": "initech"},
+    ]
+    path = tmp_path / "log.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    with EventLog.load([path], schema, ZoneInfo("UTC")) as log:
+        assert log.merges == 1
+        log.restrict({"customer": "globex"})
+        rows = log.connection.execute('SELECT "id", customer, "start" IS NOT NULL FROM events')
+        assert rows.fetchall() == [("1", "globex", True)]
