@@ -210,3 +210,51 @@ def test_totals_split_the_credits_by_claim() -> None:
         "310.00",
         "610.00",
     )
+
+
+OUTAGE_CLAIM = """
+contract outage-claims "Claims counted from outages" version 1
+  term 2026-01-01 to 2027-12-31
+  timezone "Europe/Berlin"
+  currency EUR
+
+service dia "DIA"
+  fee 1000 EUR monthly
+
+metric hours "Outage time"
+  total duration of outage records, per calendar month
+
+clause 1 "Outage hours"
+  service dia
+  credit 1 day of the fee per started hour of hours
+  claim requires ticket records where service = "dia" within 72 hours of the outage
+  claim within 30 days after the end of the outage
+"""
+
+
+def test_a_claim_counted_from_the_outage_uses_the_outages_that_met_the_requirements() -> None:
+    # o1 (2.5 h, ticket the next day) qualifies, o2 has no ticket: the credit is 3 started hours
+    # of 1,000 / 31 EUR a day = 96.77, to be claimed within 30 days after o1 ended (10 January
+    # 02:30): by 9 February 02:30, passed on 20 February.
+    report = obligo.evaluate(
+        parse(OUTAGE_CLAIM),
+        [
+            [
+                {"type": "outage", "id": "o1", "start": "2026-01-10T00:00:00+01:00",
+                 "end": "2026-01-10T02:30:00+01:00"},
+                {"type": "outage", "id": "o2", "start": "2026-01-20T00:00:00+01:00",
+                 "end": "2026-01-20T05:00:00+01:00"},
+                {"type": "ticket", "id": "t1", "service": "dia",
+                 "time": "2026-01-11T00:00:00+01:00"},
+            ]
+        ],
+        at=dt.datetime(2026, 2, 20, tzinfo=dt.timezone(dt.timedelta(hours=1))),
+    )  # fmt: skip
+    (credit,) = report.consequences
+    assert credit.amount == "96.77"
+    assert credit.claim is not None
+    assert credit.claim.deadline == dt.datetime(
+        2026, 2, 9, 2, 30, tzinfo=dt.timezone(dt.timedelta(hours=1))
+    )
+    assert credit.claim.passed is True
+    assert credit.claim.detail == "30 days after the end of outage o1"

@@ -360,3 +360,106 @@ def test_a_back_to_back_metric_must_name_an_attributing_composite_and_a_party(
     findings = [d for d in obligo.check(obligo.load(path)) if d.severity is obligo.Severity.ERROR]
     assert any(message in d.message for d in findings), [d.format() for d in findings]
     assert all(d.file == str(path) for d in findings)
+
+
+# ------------------------------------------------------------- agreement sets, found in review
+SETS = Path(__file__).resolve().parent / "data" / "sets"
+JANUARY = dt.datetime(2026, 2, 15, tzinfo=dt.UTC)
+DAY = {"start": "2026-01-10T00:00:00Z", "end": "2026-01-11T00:00:00Z"}  # 1 of 31 days
+
+
+def evaluate_set(
+    tmp_path: Path, files: list[str], records: list[dict[str, Any]]
+) -> PortfolioReport:
+    log = write(tmp_path / "events.jsonl", records)
+    return evaluate_agreements(obligo.load_agreements([SETS / f for f in files]), [log], at=JANUARY)
+
+
+def credits(portfolio: PortfolioReport) -> dict[tuple[str | None, str | None], list[str | None]]:
+    return {
+        (s.customer, s.service): [c.amount for c in s.report.consequences]
+        for s in portfolio.sections
+    }
+
+
+def test_a_service_based_agreement_covers_a_customer_that_has_other_agreements(
+    tmp_path: Path,
+) -> None:
+    # Globex has its own agreement for the database, not for the API: the public API agreement
+    # is Globex's for the API. A day down of 31: 96.774193548% < 99.9%: 10% of 1,000 EUR.
+    portfolio = evaluate_set(
+        tmp_path,
+        ["public-api.sla", "globex-db.sla"],
+        [
+            {"type": "incident", "id": "g-api", "customer": "globex", "service": "api", **DAY},
+            {"type": "incident", "id": "i-api", "customer": "initech", "service": "api", **DAY},
+            {"type": "incident", "id": "g-db", "customer": "globex", "service": "db", **DAY},
+        ],
+    )
+    assert credits(portfolio) == {
+        ("globex", "db"): ["200.00"],
+        ("globex", "api"): ["100.00"],
+        ("initech", "api"): ["100.00"],
+    }
+
+
+def test_the_net_position_of_a_set_counts_every_section(tmp_path: Path) -> None:
+    # Globex's database (no supplier) owes 200.00; Initech's app 100.00 and its link, delivered
+    # by Telco, is claimable 50.00: 300.00 - 50.00 = 250.00.
+    portfolio = evaluate_set(
+        tmp_path,
+        ["globex-db.sla", "initech-app.sla"],
+        [
+            {"type": "incident", "id": "i-app", "customer": "initech", "service": "app", **DAY},
+            {"type": "outage", "id": "o1", "link": "l1", **DAY},
+            {"type": "incident", "id": "g-db", "customer": "globex", "service": "db", **DAY},
+        ],
+    )
+    assert [
+        (n.period.label, n.owed_to_customer, n.claimable_from_suppliers, n.net)
+        for n in portfolio.net_position
+    ] == [("2026-01", "300.00", "50.00", "250.00")]
+
+
+def test_the_line_account_of_a_set_counts_what_its_sections_saw(tmp_path: Path) -> None:
+    # The database agreement reads every incident record, but its section sees only Globex's
+    # database records (and those naming no customer or service).
+    text = (
+        (SETS / "globex-db.sla")
+        .read_text(encoding="utf-8")
+        .replace(
+            'down during incident records where service = "db"', "down during incident records"
+        )
+    )
+    (tmp_path / "globex-db.sla").write_text(text, encoding="utf-8")
+    log = write(
+        tmp_path / "events.jsonl",
+        [
+            {"type": "incident", "id": "g-db", "customer": "globex", "service": "db", **DAY},
+            {"type": "incident", "id": "a-crm", "customer": "acme", "service": "crm", **DAY},
+            {"type": "incident", "id": "g-crm", "customer": "globex", "service": "crm", **DAY},
+        ],
+    )
+    portfolio = evaluate_agreements(
+        obligo.load_agreements([tmp_path / "globex-db.sla"]), [log], at=JANUARY
+    )
+    (account,) = portfolio.inputs
+    assert (account.lines, account.used, account.unused) == (3, 1, 2)
+
+
+def test_a_composite_reads_its_components_services_in_a_set(tmp_path: Path) -> None:
+    # Fabrikam's sample log with each outage naming its component as its service: the checkout
+    # section still reads the uplink's and the data centres' outages (January: 800.00 EUR).
+    records = [
+        {**json.loads(line), "service": json.loads(line)["component"]}
+        for line in (REPO / "contracts" / "fabrikam-checkout" / "events.jsonl")
+        .read_text(encoding="utf-8")
+        .splitlines()
+    ]
+    log = write(tmp_path / "events.jsonl", records)
+    at = dt.datetime(2026, 4, 15, tzinfo=dt.UTC)
+    portfolio = evaluate_agreements(obligo.load_agreements([FABRIKAM]), [log], at=at)
+    sections = {s.service: s.report for s in portfolio.sections}
+    assert amounts(sections["checkout"], "1") == {"2026-01": "800.00"}
+    alone = obligo.evaluate(obligo.load(FABRIKAM), [log], at=at)
+    assert amounts(alone, "1") == {"2026-01": "800.00"}

@@ -20,16 +20,22 @@ def account_lines(contract: Contract, ctx: EvaluationContext) -> list[InputAccou
 
 
 def account_inputs(
-    contexts: Sequence[EvaluationContext], query: Callable[[str, list[Any]], list[Any]]
+    contexts: Sequence[EvaluationContext],
+    query: Callable[[str, list[Any]], list[Any]],
+    scopes: Sequence[tuple[str, list[Any]]] | None = None,
 ) -> list[InputAccount]:
     """Every line of the inputs that ``contexts`` share (one log): used by an agreement inside
-    its evaluated span, outside every such span, used by none, rejected."""
+    its evaluated span, outside every such span, used by none, rejected. ``scopes``, one per
+    context, is the condition on the records each evaluation saw (a customer's, a service's)."""
     used_parts: list[str] = []
     in_span_parts: list[str] = []
     used_params: list[Any] = []
     in_span_params: list[Any] = []
-    for ctx in contexts:
+    for index, ctx in enumerate(contexts):
         selected, params = _selected(ctx)
+        if scopes is not None:
+            selected = f"({selected}) AND {scopes[index][0]}"
+            params = [*params, *scopes[index][1]]
         used_parts.append(selected)
         used_params.extend(params)
         # A record is inside the evaluated span when its instant is, or when its interval

@@ -12,8 +12,12 @@ over the logs.
 - A service-based agreement (any customer) is evaluated once per customer found in the logs that
   no more specific agreement covers for the service; without any customer in the logs, once over
   every record.
+- A section reads, besides its own service's records, those of the services of its composite
+  metrics' components (an end-to-end chain reads the uplink's outages).
 - The line account covers every line once, for all sections: a line is used when some section's
-  agreement reads it inside its evaluated span.
+  agreement reads it, among the records the section sees, inside its evaluated span.
+- The net position adds up every section's credits and penalties: owed to customers, minus
+  claimable from suppliers.
 """
 
 from __future__ import annotations
@@ -29,12 +33,13 @@ from obligo.checks.reporter import Scope
 from obligo.engine.accounting import account_inputs
 from obligo.engine.context import EvaluationContext
 from obligo.engine.evaluation import report_of
-from obligo.engine.positions import added_up
+from obligo.engine.positions import added_up, net_rows
 from obligo.engine.session import EventInput, as_inputs, context_over
 from obligo.errors import ObligoError, ObligoSemanticError, Severity
 from obligo.events import EventLog, FieldType, schema_for, union_of, with_field
 from obligo.model.contract import Contract
-from obligo.report.model import NetPosition, Rejection, Report, Window
+from obligo.model.metrics import Composite
+from obligo.report.model import PeriodRef, Rejection, Report, Window
 from obligo.report.portfolio import ClauseOrigin, PortfolioReport, Section
 
 CUSTOMER = "customer"
@@ -95,34 +100,49 @@ def evaluate_agreements(
     try:
         sections: list[Section] = []
         contexts: list[EvaluationContext] = []
-        in_log = log.values_of(CUSTOMER)
-        for agreement, contract in zip(resolved, contracts, strict=False):
-            scope = {SERVICE: agreement.service}
-            if agreement.customer is not None:
-                scope[CUSTOMER] = agreement.customer
-            log.restrict(scope)
+        conditions: list[tuple[str, list[Any]]] = []
+        net: list[tuple[PeriodRef, str, Decimal, Decimal]] = []
+
+        def evaluate_section(contract: Contract, scope: Scoped) -> Report:
+            if scope:
+                log.restrict(scope)
+            else:
+                log.unrestricted()
             ctx = context_over(contract, log, schema, when)
             contexts.append(ctx)
+            conditions.append(EventLog.scope_condition(scope))
             report = report_of(contract, ctx, window_start, window_end, account=False)
+            net.extend(net_rows(ctx, report.consequences))
+            return report
+
+        in_log = log.values_of(CUSTOMER)
+        for agreement, contract in zip(resolved, contracts, strict=False):
+            scope: Scoped = {SERVICE: _services_read(agreement.service, contract)}
+            if agreement.customer is not None:
+                scope[CUSTOMER] = agreement.customer
+            report = evaluate_section(contract, scope)
             sections.append(_section(agreement, agreement.customer, report))
+        pairs = {(r.customer, r.service) for r in resolved if r.customer is not None}
         for contract in whole:
             # A service-based agreement is about its service for every customer (its own
             # selections say which records are its service's): one section per customer the
-            # logs name that no other agreement covers, or one over every record.
+            # logs name for whom no other agreement covers all of its services, or one over
+            # every record.
             customers: list[str | None] = [None]
             if contract.kind == "service-based":
-                customers = [c for c in in_log if c not in {r.customer for r in resolved}] or [None]
+                services = set(Scope.of(contract).services)
+                customers = [
+                    c for c in in_log if any((c, service) not in pairs for service in services)
+                ] or [None]
             for customer in customers:
-                if customer is None:
-                    log.unrestricted()
-                else:
-                    log.restrict({CUSTOMER: customer})
-                ctx = context_over(contract, log, schema, when)
-                contexts.append(ctx)
-                report = report_of(contract, ctx, window_start, window_end, account=False)
+                report = evaluate_section(
+                    contract, {} if customer is None else {CUSTOMER: customer}
+                )
                 sections.append(_whole_section(contract, customer, report))
         log.unrestricted()
-        accounts = account_inputs(contexts, lambda sql, params: _query(log, sql, params))
+        accounts = account_inputs(
+            contexts, lambda sql, params: _query(log, sql, params), conditions
+        )
     finally:
         log.close()
     return PortfolioReport(
@@ -134,8 +154,35 @@ def evaluate_agreements(
         rejected=len(log.rejections),
         rejections=[Rejection(file=r.file, line=r.line, reason=r.reason) for r in log.rejections],
         sections=sections,
-        net_position=_net(sections),
+        net_position=added_up(net),
     )
+
+
+Scoped = dict[str, str | list[str]]
+
+
+def _services_read(service: str, contract: Contract) -> list[str]:
+    """The services whose records a section reads: its own, and those of the components of its
+    composite metrics (a chain over the uplink reads the uplink's outages)."""
+    scope = Scope.of(contract)
+    found = {service}
+    for metric in scope.metrics.values():
+        if metric.down_when is None:
+            continue
+        for name in _leaves(metric.down_when):
+            component = scope.metrics.get(name)
+            if component is not None:
+                named = component.service or getattr(component.measure, "service", None)
+                if named:
+                    found.add(str(named))
+    return sorted(found)
+
+
+def _leaves(composite: Composite) -> list[str]:
+    names: list[str] = []
+    for component in composite.components:
+        names.extend(_leaves(component) if isinstance(component, Composite) else [component])
+    return names
 
 
 def _about_its_service(agreement: ResolvedAgreement) -> Contract:
@@ -196,17 +243,3 @@ def _whole_section(contract: Contract, customer: str | None, report: Any) -> Sec
 
 def _query(log: EventLog, sql: str, params: list[Any]) -> list[Any]:
     return log.connection.execute(sql, params).fetchall()
-
-
-def _net(sections: list[Section]) -> list[NetPosition]:
-    """The sections' net positions added up per period (label and bounds) and currency."""
-    return added_up(
-        (
-            net.period,
-            net.currency,
-            Decimal(net.owed_to_customer),
-            Decimal(net.claimable_from_suppliers),
-        )
-        for section in sections
-        for net in section.report.net_position
-    )

@@ -8,15 +8,15 @@ attributed to it, its own verdicts, what can be claimed from it) and the provide
 - Its own verdicts are those of promises about a metric of a service it delivers, and of the
   other promises of clauses about such a service (found as the consequences find it).
 - Claimable: the credits and penalties of those clauses, per currency.
-- Net position, per period and currency: credits and penalties owed to the customer (clauses about
-  the provider's own services) minus those claimable from suppliers. Rewards are not in it: they
+- Net position, per period and currency, for a contract with suppliers: credits and penalties owed
+  to the customer (clauses about the provider's own services) minus those claimable from suppliers. Rewards are not in it: they
   are shown in the totals. Amounts whose claim deadline has passed are counted all the same: the
   report cannot know whether they were claimed (the totals split them out).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from decimal import Decimal
 from fractions import Fraction
 
@@ -153,20 +153,29 @@ def supplier_positions(
 def net_positions(ctx: EvaluationContext, owed: Sequence[Consequence]) -> list[NetPosition]:
     """Per period and currency: owed to the customer, claimable from suppliers, the difference.
 
-    Empty for a contract without suppliers (there is nothing to net)."""
-    provider = ServiceOf(ctx.scope).provider
-    if not any(c.supplier not in (None, provider) for c in owed):
+    Empty for a contract whose services all belong to the provider (there is nothing to net)."""
+    if not has_suppliers(ctx):
         return []
-    return added_up(
-        (
-            c.period,
-            c.currency,
-            Decimal(c.amount) if c.supplier in (None, provider) else Decimal(0),
-            Decimal(0) if c.supplier in (None, provider) else Decimal(c.amount),
-        )
-        for c in owed
-        if c.kind != "reward" and c.amount is not None and c.currency is not None
-    )
+    return added_up(net_rows(ctx, owed))
+
+
+def has_suppliers(ctx: EvaluationContext) -> bool:
+    provider = ServiceOf(ctx.scope).provider
+    return any(s.delivered_by not in (None, provider) for s in ctx.scope.services.values())
+
+
+def net_rows(
+    ctx: EvaluationContext, owed: Sequence[Consequence]
+) -> Iterator[tuple[PeriodRef, str, Decimal, Decimal]]:
+    """(period, currency, owed to the customer, claimable from suppliers) per consequence with
+    an amount: credits and penalties, not rewards."""
+    provider = ServiceOf(ctx.scope).provider
+    for c in owed:
+        if c.kind == "reward" or c.amount is None or c.currency is None:
+            continue
+        mine = c.supplier in (None, provider)
+        amount = Decimal(c.amount)
+        yield (c.period, c.currency, amount if mine else Decimal(0), Decimal(0) if mine else amount)
 
 
 def added_up(rows: Iterable[tuple[PeriodRef, str, Decimal, Decimal]]) -> list[NetPosition]:

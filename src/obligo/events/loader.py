@@ -199,11 +199,11 @@ class EventLog:
             raise
         return log
 
-    def restrict(self, values: Mapping[str, str]) -> None:
-        """From now on ``events`` holds only the records whose fields have the given values
-        (``{"customer": "globex", "service": "db"}``), a record without one of these fields
-        counting as having every value: an outage of a shared platform is every customer's.
-        Call :meth:`unrestricted` to see every record again.
+    def restrict(self, values: Mapping[str, str | Sequence[str]]) -> None:
+        """From now on ``events`` holds only the records whose fields have one of the given
+        values (``{"customer": "globex", "service": ["db", "uplink"]}``), a record without one of
+        these fields counting as having every value: an outage of a shared platform is every
+        customer's. Call :meth:`unrestricted` to see every record again.
 
         The values are bound, never written into the SQL: they sit in a table that the view
         reads, so that every query of the engine sees the restriction unchanged."""
@@ -214,17 +214,30 @@ class EventLog:
         con = self.connection
         con.execute(f"DELETE FROM {SCOPE}")
         conditions = ["TRUE"]
-        for position, (name, value) in enumerate(sorted(values.items())):
-            con.execute(f"INSERT INTO {SCOPE} VALUES ($1, $2)", [position, value])
+        for position, (name, allowed) in enumerate(sorted(values.items())):
+            listed = [allowed] if isinstance(allowed, str) else sorted(allowed)
+            con.execute(f"INSERT INTO {SCOPE} VALUES ($1, $2)", [position, listed])
             column = quote_ident(name)
             conditions.append(
-                f"(a.{column} IS NULL OR a.{column} = "
-                f"(SELECT value FROM {SCOPE} WHERE position = {position}))"
+                f"(a.{column} IS NULL OR list_contains("
+                f"(SELECT value FROM {SCOPE} WHERE position = {position}), a.{column}))"
             )
         con.execute(
             f"CREATE OR REPLACE TEMP VIEW events AS SELECT a.* FROM {ALL_EVENTS} a "
             f"WHERE {' AND '.join(conditions)}"
         )
+
+    @staticmethod
+    def scope_condition(values: Mapping[str, str | Sequence[str]]) -> tuple[str, list[Any]]:
+        """The SQL condition :meth:`restrict` applies, over the columns of ``events``, with its
+        bound parameters (for a query that must see what a restricted evaluation saw)."""
+        conditions = ["TRUE"]
+        params: list[Any] = []
+        for name, allowed in sorted(values.items()):
+            column = quote_ident(name)
+            conditions.append(f"({column} IS NULL OR list_contains(?::VARCHAR[], {column}))")
+            params.append([allowed] if isinstance(allowed, str) else sorted(allowed))
+        return " AND ".join(conditions), params
 
     def unrestricted(self) -> None:
         """Undo :meth:`restrict`: ``events`` holds every record again."""
@@ -256,7 +269,7 @@ class EventLog:
             "SELECT count(*) FROM duckdb_views() WHERE view_name = 'events'"
         ).fetchall()[0][0]
         con.execute(f"ALTER {'VIEW' if is_view else 'TABLE'} events RENAME TO {ALL_EVENTS}")
-        con.execute(f"CREATE TEMP TABLE {SCOPE} (position INTEGER, value VARCHAR)")
+        con.execute(f"CREATE TEMP TABLE {SCOPE} (position INTEGER, value VARCHAR[])")
         self._all_kept = True
 
     def close(self) -> None:

@@ -144,13 +144,18 @@ class RequirementOutcome:
     checks: list[tuple[c.ClaimRequirement, list[tuple[Record, Record | None]]]]
 
     def in_period(self, period: MeasurementPeriod) -> tuple[list[RequirementCheck], list[Record]]:
-        """The checks of the records that begin in the period, and the records that met them."""
+        """The checks of the records that begin in the period, and the records that met them
+        with the records that qualified them."""
         reports: list[RequirementCheck] = []
         supporting: list[Record] = []
         for requirement, pairs in self.checks:
             inside = [(r, s) for r, s in pairs if r.when is not None and period.contains(r.when)]
             missing = [_name(r) for r, s in inside if s is None]
-            supporting.extend(s for _, s in inside if s is not None)
+            # Both the records that qualified and the reports that qualified them: a claim
+            # counted from the outage, or from the ticket, finds its anchor among them.
+            for record, report in inside:
+                if report is not None:
+                    supporting.extend((record, report))
             reports.append(
                 RequirementCheck(
                     requirement=requirement_text(requirement),
