@@ -182,16 +182,19 @@ def test_a_missing_invoice_leaves_the_amount_unknown_and_another_currency_is_lef
     assert report.totals.contract[0].credits == "0.00"
 
 
-def test_invoices_that_bill_part_of_the_period_say_so() -> None:
+def test_invoices_that_bill_part_of_the_period_leave_the_fee_unknown() -> None:
+    # January's invoice bills 17 of the cycle's 31 days (15 January to 14 February); February's
+    # is missing. A smaller fee would shrink the credit silently: the amount is not known.
     records = [invoice("2026-01", "3100.00"), IN_THE_CYCLE]
     report = evaluate(INVOICED, records, "2026-03-20T00:00:00Z")
     item = owed(report, "1", "2026-01-15/2026-02-14")
     assert item.fee is not None
+    assert item.fee.amount is None
     assert item.fee.detail == (
-        "invoice records: 2026-01 3100.00 USD × 17/31 = 1700 USD (the records bill 17 of the"
-        " 31 days)"
+        "invoice records of warehouse bill 17 of the 31 days of the period: the fee is not known"
     )
-    assert item.amount == "170.00"
+    assert item.amount is None
+    assert report.totals.without_amount >= 1
 
 
 NO_SERVICE = """

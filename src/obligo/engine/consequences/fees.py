@@ -239,7 +239,13 @@ class Fees:
         if span_days is not None:
             days = (span_days[1] - span_days[0]).days
             if len(covered) < days:
-                detail += f" (the records bill {len(covered)} of the {days} days)"
+                # A part of the period without an invoice is a fee not known, never a smaller
+                # fee: a missing invoice must not shrink a credit silently.
+                why = (
+                    f"{kind} of {who} bill {len(covered)} of the {days} days of the period:"
+                    " the fee is not known"
+                )
+                return FeeOfSpan(service.id, group, None, currency, "billing_records", why)
         if skipped:
             detail += " (left out: " + "; ".join(sorted(skipped)) + ")"
         return FeeOfSpan(service.id, group, total, currency, "billing_records", detail)
