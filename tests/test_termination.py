@@ -306,6 +306,20 @@ def test_an_open_outage_counts_once_it_has_lasted_longer_than_the_duration() -> 
     assert right.outages[-1].end is None and right.outages[-1].seconds == "3600"
 
 
+def test_an_end_logged_after_the_evaluation_time_has_not_happened_yet() -> None:
+    # The log already says OUT-3 will end at 11:00, but at 09:20 it had lasted 20 minutes: no
+    # right yet; at 10:00 it had lasted an hour (still open then), and the right arose at 09:30.
+    records = [
+        outage("2026-01-20T10:00:00+00:00", 45, "OUT-1"),
+        outage("2026-02-05T10:00:00+00:00", 31, "OUT-2"),
+        outage("2026-02-18T09:00:00+00:00", 120, "OUT-3"),
+    ]
+    assert rights_of(assess(records, "2026-02-18T09:20:00+00:00"), "2") == []
+    (right,) = rights_of(assess(records, "2026-02-18T10:00:00+00:00"), "2")
+    assert right.arose_at == at("2026-02-18T09:30:00+00:00")
+    assert right.outages[-1].end is None and right.outages[-1].seconds == "3600"
+
+
 def test_outages_before_the_term_or_in_the_baseline_do_not_count() -> None:
     text = CHRONIC.replace("term 2026-01-01", "term 2026-01-10") + "\nbaseline the first 10 days\n"
     records = [

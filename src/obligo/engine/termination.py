@@ -110,8 +110,12 @@ def long_events(
         # Records count from the start of the term to the evaluation time, outside the baseline.
         if not ctx.start <= start < ctx.end or (span is not None and span.covers(start)):
             continue
+        # A logged end after the evaluation time has not happened yet: by its length so far.
+        now = utc(ctx.at)
+        still_open = record.end is None or end > now
+        end = min(end, now)
         if seconds(start, end) > limit:
-            found.append(_Long(start, end, record.id, record.type, record.end is None))
+            found.append(_Long(start, end, record.id, record.type, still_open))
     found.sort(key=lambda r: (r.start, r.id or ""))
     count = trigger.count
     happenings: list[Happening] = []
