@@ -351,3 +351,25 @@ def test_repeated_keys_that_are_not_read_do_not_matter(tmp_path: Path) -> None:
         assert [(r.file, r.line) for r in log.rejections] == [(str(slow), 2)]
         assert [a.fast_path for a in log.inputs] == [True, False]
         assert [a.records for a in log.inputs] == [1, 1]
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "reason"),
+    [
+        ('\f\n{"type":"probe","service":"a"}\n', 1, "not valid JSON"),
+        ('{"type":"probe","service":"a"}\n\v\n', 2, "not valid JSON"),
+        ('{"type":"probe",\r"service":"a"}\n', 1, "a carriage return inside the line"),
+        ('{"type":"probe","service":"a"}\f\n', 1, "not valid JSON"),
+    ],
+)
+def test_whitespace_json_allows_elsewhere_is_judged_as_on_the_exact_path(
+    tmp_path: Path, text: str, line: int, reason: str
+) -> None:
+    # DuckDB's JSON reader takes a form feed, a vertical tab or a lone carriage return for
+    # whitespace; such a line must be rejected (and counted) whether or not the file holds
+    # another bad line, never skipped or accepted on the fast path alone.
+    path = write(tmp_path / "log.jsonl", text)
+    with load([path], skip_invalid=True) as log:
+        assert [(r.line, reason in r.reason) for r in log.rejections] == [(line, True)]
+        assert log.inputs[0].rejected == 1
+        assert log.inputs[0].lines == log.inputs[0].records + log.inputs[0].rejected

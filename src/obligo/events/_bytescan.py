@@ -216,6 +216,27 @@ def empty_lines(path: Path, compressed: bool) -> list[int]:
     return found
 
 
+def plain_whitespace(path: Path, compressed: bool) -> bool:
+    """Whether DuckDB's JSON reader reads the file as the exact path does.
+
+    The reader takes a form feed, a vertical tab and a carriage return not followed by a line
+    feed for whitespace, where the exact path finds a line that is not JSON (or a line split in
+    two): a file holding any of them is read on the exact path, so that a line is judged alike
+    whatever else the file holds. Byte searches over large chunks, at memory speed."""
+    pending_cr = False
+    for chunk in _chunks(path, compressed):
+        if b"\x0b" in chunk or b"\x0c" in chunk:
+            return False
+        if pending_cr and not chunk.startswith(b"\n"):
+            return False
+        if b"\r" in chunk:
+            body = chunk[:-1] if chunk.endswith(b"\r") else chunk
+            if body.count(b"\r") != body.count(b"\r\n"):
+                return False
+        pending_cr = chunk.endswith(b"\r")
+    return not pending_cr
+
+
 def record_lines(path: Path, compressed: bool, ordinals: set[int]) -> dict[int, int]:
     """The physical line of each given record ordinal (1-based) of a JSON Lines file.
 

@@ -439,7 +439,7 @@ class _Loader:
 
     # --------------------------------------------------------------------------- JSON Lines
     def _jsonl(self, source: LocalInput) -> _Staged:
-        if not source.reasons:
+        if not source.reasons and _bytescan.plain_whitespace(source.path, source.compressed):
             staged = self._jsonl_fast(source)
             if staged is not None:
                 return staged
