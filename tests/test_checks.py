@@ -1161,3 +1161,23 @@ metric y "Y"
     messages = [(d.message, d.line, d.column) for d in found]
     assert ("metric x is a component of itself, through y", 6, 21) in messages
     assert ("metric y is a component of itself, through x", 10, 21) in messages
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        ("review every 5 business days from 2026-06-20", "a review interval of 5 business days cannot be counted in business time"),
+        ("review every 0.5 months from 2026-01-01", "a review interval of 0.5 months is not a whole number of months"),
+        ('notify "A" 36 hours before the end of the term', "a notice of 36 h is not a whole number of days"),
+        ('notify "A" 3 months before the end of the term', None),
+    ],
+)  # fmt: skip
+def test_notices_and_reviews_fall_on_whole_days(line: str, message: str | None) -> None:
+    text = (
+        'contract dated "Dated" version 1\n  term 2026-01-01 to 2026-12-31\n'
+        f'  timezone "UTC"\n\n{line}\n'
+    )
+    errors = [d for d in obligo.check(obligo.parse(text, "x.sla")) if d.severity is Severity.ERROR]
+    assert [d.message for d in errors] == ([] if message is None else [message])
+    if message is not None:
+        assert errors[0].line == 5

@@ -124,11 +124,11 @@ def _agreement(contract: k.Contract, scope: Scope, out: Reporter) -> None:
                     word=str(underlying.ends),
                 )
     if term is not None:
-        _at_least_a_day(term.notice, out, "a notice period")
+        _whole_days(term.notice, out, "a notice period")
     for notification in contract.notifications:
-        _at_least_a_day(notification.before_end, out, "a notice")
+        _whole_days(notification.before_end, out, "a notice")
     for review in contract.reviews:
-        _at_least_a_day(review.every, out, "a review interval")
+        _whole_days(review.every, out, "a review interval")
     for review in contract.reviews:
         if review.every.amount <= 0:
             out.error("a review interval must be longer than zero", review.loc)
@@ -174,7 +174,7 @@ def grouped(metric: m.Metric) -> bool:
 
 
 def _at_least_a_day(duration: Duration | None, out: Reporter, what: str) -> None:
-    """A notice or a deadline of minutes is almost always a slip (``3m`` for three months)."""
+    """A deadline of minutes is almost always a slip (``3m`` for three months)."""
     if duration is None or duration.business or duration.seconds is None:
         return
     if duration.seconds < 86400:
@@ -183,6 +183,22 @@ def _at_least_a_day(duration: Duration | None, out: Reporter, what: str) -> None
             duration.loc,
             "m is minutes: write 3 months for months",
         )
+
+
+def _whole_days(duration: Duration | None, out: Reporter, what: str) -> None:
+    """Notices and reviews fall on dates: a whole number of calendar days, weeks, months,
+    quarters or years (a business day is not a date span, and ``3m`` is three minutes)."""
+    if duration is None:
+        return
+    hint = "write whole days, weeks, months, quarters or years, such as 90 days or 3 months"
+    if duration.business:
+        out.error(f"{what} of {duration} cannot be counted in business time", duration.loc, hint)
+    elif duration.amount != duration.amount.to_integral_value():
+        out.error(
+            f"{what} of {duration} is not a whole number of {duration.unit}s", duration.loc, hint
+        )
+    elif duration.seconds is not None and duration.seconds % 86400:
+        out.error(f"{what} of {duration} is not a whole number of days", duration.loc, hint)
 
 
 def _percent_range(percent: Percent, out: Reporter, what: str) -> None:

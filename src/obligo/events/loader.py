@@ -37,6 +37,7 @@ import shutil
 import tempfile
 import zlib
 from collections.abc import Iterable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
@@ -439,8 +440,16 @@ class _Loader:
 
     # --------------------------------------------------------------------------- JSON Lines
     def _jsonl(self, source: LocalInput) -> _Staged:
-        if not source.reasons and _bytescan.plain_whitespace(source.path, source.compressed):
-            staged = self._jsonl_fast(source)
+        if not source.reasons:
+            # The byte check runs beside DuckDB's scan (which releases the interpreter): a
+            # file it finds unusual is read again on the exact path.
+            with ThreadPoolExecutor(max_workers=1) as pool:
+                plain = pool.submit(_bytescan.plain_whitespace, source.path, source.compressed)
+                staged = self._jsonl_fast(source)
+                if not plain.result() and staged is not None:
+                    assert staged.table is not None
+                    self._drop(staged.table)
+                    staged = None
             if staged is not None:
                 return staged
         return self._jsonl_slow(source, _bytescan.count_lines(source.path, source.compressed))
