@@ -524,3 +524,24 @@ def test_the_baseline_review_waits_for_a_longer_period_that_starts_in_it() -> No
 def test_a_contract_without_baseline_has_no_baseline_review() -> None:
     text = REVIEWED.replace("baseline the first 2 months\n", "")
     assert fired(text, [incident("2026-01-10")], "2026-06-01T00:00:00+00:00") == []
+
+
+def test_a_notice_period_longer_than_the_term_is_due_from_its_first_day() -> None:
+    text = """
+contract short "A short term" version 1
+  term 2026-01-01 to 2026-03-31, notice 6 months
+  timezone "UTC"
+
+renegotiate when the term ends within its notice period
+notify "Procurement" 120 days before the end of the term
+"""
+    found = fired(text, [], "2026-01-01T00:00:00+00:00")
+    assert moments(found) == [
+        ("term_ending", at("2026-01-01T00:00:00+00:00")),
+        ("notice", at("2026-01-01T00:00:00+00:00")),
+    ]
+    assert found[0].reason == (
+        "the term ends on 2026-03-31: its notice period of 6 months begins on 2025-10-01,"
+        " before the term began: due from its first day"
+    )
+    assert fired(text, [], "2025-12-31T23:59:59+00:00") == []

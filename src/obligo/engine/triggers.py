@@ -528,6 +528,14 @@ def before(day_after: dt.date, duration: Duration, ctx: EvaluationContext) -> dt
     return local_midnight(day_after - dt.timedelta(days=days), ctx.tz)
 
 
+def _term_start(ctx: EvaluationContext) -> dt.datetime:
+    return local_midnight(ctx.term_start, ctx.tz)
+
+
+def _before_the_term(begins: dt.datetime, at: dt.datetime) -> str:
+    return ", before the term began: due from its first day" if begins < at else ""
+
+
 def _term_ending(
     condition: k.TermEnding, contract: k.Contract, ctx: EvaluationContext
 ) -> list[_Fired]:
@@ -538,13 +546,15 @@ def _term_ending(
     if ending is None or term is None or term.notice is None:
         return []
     last, _ = ending
-    at = before(last + dt.timedelta(days=1), term.notice, ctx)
+    # A notice period longer than the term began before it: it holds from the term's start.
+    begins = before(last + dt.timedelta(days=1), term.notice, ctx)
+    at = max(begins, _term_start(ctx))
     return [
         _Fired(
             "term_ending",
             at,
             f"the term ends on {last}: its notice period of {term.notice} begins"
-            f" on {at.astimezone(ctx.tz).date()}",
+            f" on {begins.astimezone(ctx.tz).date()}{_before_the_term(begins, at)}",
             condition.loc,
         )
     ]
@@ -558,14 +568,15 @@ def _notice(
     if ending is None:
         return []
     last, _ = ending
-    at = before(last + dt.timedelta(days=1), notification.before_end, ctx)
+    begins = before(last + dt.timedelta(days=1), notification.before_end, ctx)
+    at = max(begins, _term_start(ctx))
     whom = f"notify {notification.to}" if notification.to else "notice"
     return [
         _Fired(
             "notice",
             at,
             f"{whom}: the term ends on {last}, {notification.before_end} from"
-            f" {at.astimezone(ctx.tz).date()}",
+            f" {begins.astimezone(ctx.tz).date()}{_before_the_term(begins, at)}",
             notification.loc,
             to=notification.to,
         )
