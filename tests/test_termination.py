@@ -509,3 +509,29 @@ def test_the_rights_section_in_words() -> None:
         "    clause 1 was breached in 2 of the last 3 months: 2026-01, 2026-02, 2026-03",
     ]
     assert rights_text(assess([], "2026-04-15T00:00:00+00:00")) == []
+
+
+def test_a_right_that_arose_at_a_skipped_midnight_lapses_at_midnight() -> None:
+    # Santiago's clocks skip from 00:00 to 01:00 on 6 September 2026: the day of 5 September
+    # ends at 01:00 local time; 30 days later is local midnight of 6 October again.
+    text = """
+contract santiago "Santiago" version 1
+  term 2026-08-01 to 2026-12-31
+  timezone "America/Santiago"
+
+metric uptime "Availability"
+  availability, per calendar day
+  down during incident records
+
+clause 1 "Availability"
+  promise uptime >= 99%
+  termination right when breached in 1 consecutive day, exercised within 30 days
+"""
+    records = [
+        {"type": "incident", "id": "I-1", "start": "2026-09-05T10:00:00-04:00",
+         "end": "2026-09-05T12:00:00-04:00"},
+    ]  # fmt: skip
+    result = assessment(parse(text), records, at("2026-09-20T00:00:00-03:00"))
+    (right,) = rights_of(result, "1")
+    assert right.arose_at == at("2026-09-06T01:00:00-03:00")
+    assert right.lapses_at == at("2026-10-06T00:00:00-03:00")

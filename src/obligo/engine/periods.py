@@ -133,6 +133,26 @@ def local_instant(day: dt.date, at: dt.time, tz: ZoneInfo) -> dt.datetime:
     return before + lo * _SECOND
 
 
+def add_duration(instant: dt.datetime, duration: Duration, tz: ZoneInfo) -> dt.datetime:
+    """``instant`` plus a duration in the contract's zone: months, quarters and years as calendar
+    months and whole days or weeks as local days (the same wall-clock time, whatever the changes
+    of the clocks between; the start of a local day stays the start of a local day, also where
+    the clocks skip midnight), other lengths as exact elapsed time."""
+    local = instant.astimezone(tz)
+    if duration.unit in _MONTHS:
+        day = add_months(local.date(), int(duration.amount * _MONTHS[duration.unit]))
+    else:
+        seconds = duration.seconds
+        if seconds is None:
+            raise ValueError(f"{duration} is not a fixed length of time")
+        if seconds % _DAY_SECONDS:
+            return instant + dt.timedelta(microseconds=int(seconds * 1_000_000))
+        day = local.date() + dt.timedelta(days=int(seconds // _DAY_SECONDS))
+    if instant == local_midnight(local.date(), tz):
+        return local_midnight(day, tz)
+    return local_instant(day, local.time(), tz)
+
+
 def local_midnight(day: dt.date, tz: ZoneInfo) -> dt.datetime:
     """The first instant (in UTC) of a local date."""
     return local_instant(day, _MIDNIGHT, tz)

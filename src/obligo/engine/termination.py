@@ -38,10 +38,10 @@ from obligo.engine.exclusions import record_interval
 from obligo.engine.history import Judged, Measure, closed, holds, quantity
 from obligo.engine.intervals import seconds, utc
 from obligo.engine.numbers import decimal_text
-from obligo.engine.periods import MeasurementPeriod, local_instant
+from obligo.engine.periods import MeasurementPeriod, add_duration
 from obligo.engine.verdicts import target_fraction
 from obligo.model import clauses as c
-from obligo.model.base import Duration, LiteralValue, SourceLocation
+from obligo.model.base import LiteralValue, SourceLocation
 from obligo.model.conditions import And, Compare, Condition, Member, Not, Or, Presence, Selection
 from obligo.report.model import Location
 from obligo.report.rights import (
@@ -212,7 +212,7 @@ def termination_rights(
                     lapses = (
                         None
                         if exercise is None
-                        else add_duration(happening.at, exercise.within, ctx)
+                        else add_duration(happening.at, exercise.within, ctx.tz)
                     )
                     arisen = TerminationRightArisen(
                         clause=clause.id,
@@ -261,18 +261,6 @@ def escalations(
 
 
 # --------------------------------------------------------------------------------- helpers
-def add_duration(instant: dt.datetime, duration: Duration, ctx: EvaluationContext) -> dt.datetime:
-    """``instant`` plus a fixed duration. Whole days and weeks are local calendar days (30 days
-    after local midnight is local midnight, across a change of the clocks); other lengths are
-    exact elapsed time."""
-    length = Fraction(duration.seconds or 0)
-    if length % _DAY_SECONDS == 0:
-        local = instant.astimezone(ctx.tz)
-        day = local.date() + dt.timedelta(days=int(length // _DAY_SECONDS))
-        return local_instant(day, local.time(), ctx.tz)
-    return utc(instant) + _timedelta(length)
-
-
 def _timedelta(length: Fraction) -> dt.timedelta:
     return dt.timedelta(microseconds=int(length * 1_000_000))
 

@@ -8,8 +8,9 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from obligo.engine import periods
 from obligo.engine.context import EvaluationContext, Record
-from obligo.engine.periods import MeasurementPeriod, add_months, local_instant, measurement_periods
+from obligo.engine.periods import MeasurementPeriod, measurement_periods
 from obligo.model import clauses as c
 from obligo.model import conditions as k
 from obligo.model import metrics as m
@@ -28,20 +29,8 @@ _MICROSECOND = dt.timedelta(microseconds=1)
 
 
 def add_duration(instant: dt.datetime, duration: Duration, ctx: EvaluationContext) -> dt.datetime:
-    """``instant`` plus a duration: months, quarters and years as calendar months and whole days
-    or weeks as local days (the same wall-clock time, whatever the DST changes between), other
-    lengths as exact elapsed time."""
-    tz = ctx.tz
-    local = instant.astimezone(tz)
-    if duration.unit in _MONTHS:
-        months = int(duration.amount * _MONTHS[duration.unit])
-        return local_instant(add_months(local.date(), months), local.time(), tz)
-    seconds = duration.seconds
-    assert seconds is not None  # the checks make claim periods fixed lengths or calendar spans
-    if seconds % 86_400 == 0:
-        days = dt.timedelta(days=int(seconds // 86_400))
-        return local_instant(local.date() + days, local.time(), tz)
-    return instant + dt.timedelta(microseconds=int(seconds * 1_000_000))
+    """``instant`` plus a duration, in the contract's zone (see periods.add_duration)."""
+    return periods.add_duration(instant, duration, ctx.tz)
 
 
 def last_day(deadline: dt.datetime, ctx: EvaluationContext) -> dt.date:
