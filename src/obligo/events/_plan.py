@@ -218,13 +218,23 @@ class Plan:
             f" ELSE {self._no_type()} END)"
         )
 
-    def typed_select(self, params: Params, raw: str, native: frozenset[int] = frozenset()) -> str:
+    def typed_select(
+        self,
+        params: Params,
+        raw: str,
+        native: frozenset[int] = frozenset(),
+        absent: frozenset[int] = frozenset(),
+    ) -> str:
         """Rows of ``raw`` with each field in its type, and ``_used``, ``_bad``, ``_naive``.
 
-        ``native``: the fields whose ``r<i>`` is already typed (not text), never naive."""
+        ``native``: the fields whose ``r<i>`` is already typed (not text), never naive.
+        ``absent``: the fields the input has no column for, left out (all null: storing ten
+        million nulls costs time and memory; the accepted view puts them back)."""
         inner = self._typed_inner(params, raw, native)
         columns = ["_line"]
-        columns += [f"v{i} AS {quote_ident(name)}" for i, name in enumerate(self.names)]
+        columns += [
+            f"v{i} AS {quote_ident(name)}" for i, name in enumerate(self.names) if i not in absent
+        ]
         columns.append("_used")
         columns.append(f"{self._bad()} AS _bad")
         naive = [
@@ -263,5 +273,9 @@ class Plan:
         ]
         return ", ".join([*defs, "_input INTEGER", "_line BIGINT"])
 
-    def column_list(self) -> str:
-        return ", ".join(quote_ident(name) for name in self.names)
+    def column_list(self, absent: frozenset[int] = frozenset()) -> str:
+        """The fields as the ``events`` table has them; an absent field as a typed null."""
+        return ", ".join(
+            f"NULL::{kind.sql} AS {quote_ident(name)}" if i in absent else quote_ident(name)
+            for i, (name, kind) in enumerate(zip(self.names, self.kinds, strict=True))
+        )

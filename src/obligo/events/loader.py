@@ -308,6 +308,8 @@ class _Staged:
     # The fast JSON Lines path numbers records, not physical lines (blank lines are skipped):
     # a message that names a line maps the record's ordinal to its line (see _physical_lines).
     ordinal: bool = False
+    # The fields the input has no column for (not stored; null in `events`).
+    absent: frozenset[int] = frozenset()
 
 
 class _Loader:
@@ -352,9 +354,9 @@ class _Loader:
 
         A view, not a copy: copying ten million rows costs more than every later query reading
         through the filter. The inputs' tables stay until the log is closed."""
-        columns = self.plan.column_list()
         parts = [
-            f"SELECT {columns}, {index}::INTEGER AS _input, ({s.line})::BIGINT AS _line "
+            f"SELECT {self.plan.column_list(s.absent)}, {index}::INTEGER AS _input, "
+            f"({s.line})::BIGINT AS _line "
             f"FROM {s.table} WHERE NOT _bad AND _used"
             for index, s in enumerate(staged)
             if s.table is not None
@@ -382,10 +384,11 @@ class _Loader:
         params: Params,
         nested: str,
         native: frozenset[int] = frozenset(),
+        absent: frozenset[int] = frozenset(),
     ) -> _Counts:
         """Create ``table``: the rows of ``rows_sql`` typed and checked; count what it holds."""
         raw = "(" + self.plan.raw_select(params, rows_sql, nested=nested) + ")"
-        typed = self.plan.typed_select(params, raw, native)
+        typed = self.plan.typed_select(params, raw, native, absent)
         self.con.execute(f"CREATE OR REPLACE TEMP TABLE {table} AS {typed}", params.values)
         row = self.con.execute(
             f"SELECT count(*), count(*) FILTER (WHERE _bad), "
@@ -643,7 +646,8 @@ class _Loader:
             f"FROM (SELECT rowid + 1 AS _n, * FROM {ROWS}) r{join}"
         )
         table = f"_obligo_input_{source.index}"
-        counts = self._typed(table, rows_sql, Params(), "none")
+        absent = self._absent(set(header))
+        counts = self._typed(table, rows_sql, Params(), "none", absent=absent)
         rejections = [
             Rejection(source.name, line_no, reason, source.index)
             for line_no, reason in structural.items()
@@ -654,7 +658,7 @@ class _Loader:
         account = self._account(
             source, counts, len(rejections), fast=not structural and not counts.bad
         )
-        return _Staged(account, rejections, table)
+        return _Staged(account, rejections, table, absent=absent)
 
     # ----------------------------------------------------------------------------- Parquet
     def _parquet(self, source: LocalInput) -> _Staged:
@@ -695,14 +699,25 @@ class _Loader:
         )
         path_values = list(params.values)
         table = f"_obligo_input_{source.index}"
-        counts = self._typed(table, rows_sql, params, "none", native)
+        absent = self._absent(set(types))
+        counts = self._typed(table, rows_sql, params, "none", native, absent)
         rejections: list[Rejection] = []
         if counts.bad:
             detail = Params()
             detail.values = list(path_values)
             rejections = self._details(source, rows_sql, detail, "none", native=native)
         account = self._account(source, counts, len(rejections), fast=not counts.bad)
-        return _Staged(account, rejections, table)
+        return _Staged(account, rejections, table, absent=absent)
+
+    def _absent(self, columns: set[str]) -> frozenset[int]:
+        """The fields none of whose source columns the input has (always null in it)."""
+        return frozenset(
+            i
+            for i in range(len(self.plan.names))
+            if not any(
+                source in columns for source in self.plan.sources if i in self.plan.feeds(source)
+            )
+        )
 
     # ------------------------------------------------------------------------------ reasons
     def _reason(self, row: dict[str, Any]) -> str:
