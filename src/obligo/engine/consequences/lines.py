@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
 
+from obligo.checks.names import walk
 from obligo.engine.baseline import BaselineSpan
 from obligo.engine.context import EvaluationContext, Record
 from obligo.engine.measurement import Measurement
@@ -306,7 +307,7 @@ class Lines:
 
     def _conditions(self, metric: m.Metric, group: str | None) -> frozenset[str]:
         keys: set[str] = set()
-        for node in _walk(metric):
+        for node in walk(metric):
             if isinstance(node, k.Selection):
                 keys |= condition_keys(node.where)
         group_by = getattr(metric.measure, "group_by", None)
@@ -457,7 +458,7 @@ class Lines:
         if not isinstance(claim, c.ClaimWithin) or claim.after in PERIOD_WORDS:
             return []
         found: list[Record] = []
-        for node in _walk(metric):
+        for node in walk(metric):
             if isinstance(node, k.Selection) and node.record_type == claim.after:
                 found.extend(
                     r
@@ -814,16 +815,6 @@ def _shown(value: Fraction, unit: str) -> str:
 
 def _bounds(condition: c.TierCondition) -> str:
     return " and ".join(f"{b.op} {b.value}" for b in condition.bounds)
-
-
-def _walk(node: object) -> Iterable[object]:
-    if isinstance(node, Node):
-        yield node
-        for name in type(node).model_fields:
-            yield from _walk(getattr(node, name))
-    elif isinstance(node, tuple | list):
-        for item in node:
-            yield from _walk(item)
 
 
 __all__ = ["Entry", "Lines", "Measure", "Pricer", "Targets", "condition_text"]
