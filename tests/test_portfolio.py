@@ -422,8 +422,8 @@ def test_the_net_position_of_a_set_counts_every_section(tmp_path: Path) -> None:
 
 
 def test_the_line_account_of_a_set_counts_what_its_sections_saw(tmp_path: Path) -> None:
-    # The database agreement reads every incident record, but its section sees only Globex's
-    # database records (and those naming no customer or service).
+    # The database agreement reads every incident record, but it is Globex's agreement: its
+    # section sees only Globex's records (and those naming no customer).
     text = (
         (SETS / "globex-db.sla")
         .read_text(encoding="utf-8")
@@ -444,10 +444,10 @@ def test_the_line_account_of_a_set_counts_what_its_sections_saw(tmp_path: Path) 
         obligo.load_agreements([tmp_path / "globex-db.sla"]), [log], at=JANUARY
     )
     (account,) = portfolio.inputs
-    assert (account.lines, account.used, account.unused) == (3, 1, 2)
+    assert (account.lines, account.used, account.unused) == (3, 2, 1)
 
 
-def test_a_composite_reads_its_components_services_in_a_set(tmp_path: Path) -> None:
+def test_a_composite_reads_its_components_records_in_a_set(tmp_path: Path) -> None:
     # Fabrikam's sample log with each outage naming its component as its service: the checkout
     # section still reads the uplink's and the data centres' outages (January: 800.00 EUR).
     records = [
@@ -459,7 +459,85 @@ def test_a_composite_reads_its_components_services_in_a_set(tmp_path: Path) -> N
     log = write(tmp_path / "events.jsonl", records)
     at = dt.datetime(2026, 4, 15, tzinfo=dt.UTC)
     portfolio = evaluate_agreements(obligo.load_agreements([FABRIKAM]), [log], at=at)
-    sections = {s.service: s.report for s in portfolio.sections}
-    assert amounts(sections["checkout"], "1") == {"2026-01": "800.00"}
+    # A customer-based agreement is one section, for its customer.
+    (section,) = portfolio.sections
+    assert (section.customer, section.service) == ("fabrikam", None)
+    assert amounts(section.report, "1") == {"2026-01": "800.00"}
     alone = obligo.evaluate(obligo.load(FABRIKAM), [log], at=at)
     assert amounts(alone, "1") == {"2026-01": "800.00"}
+
+
+def nimbus_copy(tmp_path: Path, corporate_extra: str = "") -> Path:
+    folder = tmp_path / "nimbus"
+    folder.mkdir()
+    for path in NIMBUS.glob("*.sla"):
+        text = path.read_text(encoding="utf-8")
+        if path.name == "corporate.sla" and corporate_extra:
+            text = text.replace(
+                "# Maintenance in the agreed weekly window",
+                corporate_extra + "\n# Maintenance in the agreed weekly window",
+            )
+        (folder / path.name).write_text(text, encoding="utf-8")
+    return folder
+
+
+def test_a_corporate_service_is_evaluated_per_customer_never_twice(tmp_path: Path) -> None:
+    folder = nimbus_copy(
+        tmp_path, 'service backup "Backup"\n  fee 100 GBP monthly\n  delivered by nimbus\n'
+    )
+    outage = {"type": "incident", "service": "backup", "severity": 1}
+    log = write(
+        tmp_path / "events.jsonl",
+        [
+            # 10 hours each: April 1 - 600/43200 = 98.611111111%, May 1 - 600/44640 = 98.655913978%
+            {**outage, "id": "G", "customer": "globex", "start": "2026-04-03T10:00:00+01:00", "end": "2026-04-03T20:00:00+01:00"},
+            {**outage, "id": "H", "customer": "hooli", "start": "2026-05-03T10:00:00+01:00", "end": "2026-05-03T20:00:00+01:00"},
+        ],
+    )  # fmt: skip
+    portfolio = evaluate_agreements(obligo.load_agreements([folder]), [log], at=AT)
+    backup = {
+        s.customer: amounts(s.report, "1.1") for s in portfolio.sections if s.service == "backup"
+    }
+    # Globex's own level: 20% below 99.0%; Hooli, without a level, the corporate 10%; Initrode
+    # has no outage. No section reads every customer's records.
+    assert backup == {"globex": {"2026-04": "20.00"}, "hooli": {"2026-05": "10.00"}, "initrode": {}}
+
+
+def test_a_service_based_agreement_never_credits_a_pair_another_agreement_covers(
+    tmp_path: Path,
+) -> None:
+    incident = {"type": "incident", "service": "db", "severity": 2}
+    log = write(
+        tmp_path / "events.jsonl",
+        [
+            # 26 hours in April: 1 - 1560/43200 = 96.388888889%
+            {**incident, "id": "G", "customer": "globex", "start": "2026-04-10T10:00:00+01:00", "end": "2026-04-11T12:00:00+01:00"},
+            {**incident, "id": "H", "customer": "hooli", "start": "2026-04-10T10:00:00+01:00", "end": "2026-04-11T12:00:00+01:00"},
+        ],
+    )  # fmt: skip
+    agreements = obligo.load_agreements([NIMBUS, SETS / "public-db.sla"])
+    portfolio = evaluate_agreements(agreements, [log], at=AT)
+    db = {
+        (s.agreement, s.customer): amounts(s.report, "1.1") or amounts(s.report, "9.1")
+        for s in portfolio.sections
+        if s.service in ("db", None)
+    }
+    # Globex's database is Nimbus's multi-level agreement's (40% of 4,000 below 97%), not the
+    # public one's too; Hooli has only the public one (10% of 500).
+    assert db[("nimbus", "globex")] == {"2026-04": "1200.00"}
+    assert db[("public-db", "hooli")] == {"2026-04": "50.00"}
+    assert ("public-db", "globex") not in db
+
+
+def test_check_of_several_files_runs_the_checks_of_the_set(tmp_path: Path) -> None:
+    folder = nimbus_copy(tmp_path)
+    (folder / "globex-support.sla").write_text(
+        'import "corporate.sla"\n\ncontract nimbus-globex-support "Support" version 1\n'
+        "  kind multi-level\n  level customer globex\n"
+        '  provider nimbus "Nimbus Cloud Ltd"\n  customer globex "Globex Corporation"\n\n'
+        'override clause 1.1 "Availability"\n  promise uptime >= 99%\n',
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(cli, ["check", str(folder)])
+    assert result.exit_code == 2, result.output
+    assert "is overridden by two files at the customer level of globex" in result.stdout

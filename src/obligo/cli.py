@@ -14,8 +14,7 @@ from zoneinfo import ZoneInfo
 import click
 
 from obligo import api
-from obligo.checks.reporter import Scope, lineage
-from obligo.engine.evaluation import evaluate
+from obligo.checks.reporter import Scope
 from obligo.engine.portfolio import evaluate_agreements, single_report
 from obligo.errors import Diagnostic, EventDataError, ObligoError, Severity
 from obligo.model.contract import Contract
@@ -103,13 +102,27 @@ def check(paths: tuple[str, ...], strict: bool, resolve: str | None) -> None:
         return
     files = _contract_files(paths)
     errors = warnings = 0
-    for path in files:
-        for diagnostic in _diagnostics_of(path):
-            click.echo(diagnostic.format())
-            if diagnostic.severity is Severity.ERROR:
-                errors += 1
-            else:
-                warnings += 1
+    shown: set[str] = set()
+    findings = [d for path in files for d in _diagnostics_of(path)]
+    if len(files) > 1 and not any(d.severity is Severity.ERROR for d in findings):
+        # Levels read together form an agreement set: its overrides across files are checked
+        # too (files without levels are checked each on its own).
+        try:
+            agreements = api.load_agreements(list(files))
+            if any(f.tier != "agreement" for f in agreements.files):
+                findings += agreements.check()
+        except ObligoError as error:
+            findings.append(error.diagnostic())
+    for diagnostic in findings:
+        text = diagnostic.format()
+        if text in shown:
+            continue
+        shown.add(text)
+        click.echo(text)
+        if diagnostic.severity is Severity.ERROR:
+            errors += 1
+        else:
+            warnings += 1
     noun = "file" if len(files) == 1 else "files"
     click.echo(
         f"{len(files)} {noun} checked: {errors} error{'s' * (errors != 1)}, "
@@ -208,16 +221,6 @@ def _event_inputs(given: tuple[str, ...]) -> list[str]:
     return expanded
 
 
-def _single_agreement(paths: tuple[str, ...]) -> Contract | None:
-    """The contract of ``obligo eval FILE`` when it is one agreement evaluated as a whole; None
-    for a folder, several files, or a service-based agreement (evaluated per customer)."""
-    if len(paths) != 1 or Path(paths[0]).is_dir():
-        return None
-    contract = api.load(paths[0])
-    kind = next((c.kind for c in lineage(contract) if c.kind), None)
-    return None if kind == "service-based" else contract
-
-
 def _aware(when: dt.datetime | None, contract: Contract | None) -> dt.datetime | None:
     """An evaluation time without an offset is read in the contract's timezone."""
     if when is None or when.tzinfo is not None:
@@ -291,29 +294,21 @@ def evaluate_command(
             "window_start": window_start.date() if window_start else None,
             "window_end": window_end.date() if window_end else None,
         }
-        single = _single_agreement(contracts)
-        if single is not None:
-            result: Report | PortfolioReport = evaluate(
-                single,
-                inputs,
-                at=_aware(evaluation_time, single),
-                skip_invalid=skip_invalid,
-                mappings=field_map,
-                **window,
-            )
-        else:
-            agreements = api.load_agreements(contracts)
-            first = agreements.resolve_all()[0].as_contract() if agreements.pairs else None
-            result = evaluate_agreements(
-                agreements,
-                inputs,
-                at=_aware(evaluation_time, first),
-                skip_invalid=skip_invalid,
-                mappings=field_map,
-                **window,
-            )
-            # A service-based agreement whose logs name no customer is one plain report.
-            result = single_report(result) or result
+        agreements = api.load_agreements(contracts)
+        first = agreements.resolve_all()[0].as_contract() if agreements.pairs else None
+        if first is None:
+            first = next((f.contract for f in agreements.files if f.listed), None)
+        portfolio = evaluate_agreements(
+            agreements,
+            inputs,
+            at=_aware(evaluation_time, first),
+            skip_invalid=skip_invalid,
+            mappings=field_map,
+            **window,
+        )
+        # One agreement, one section (a customer-based file, or any file whose logs name no
+        # customer): its plain report.
+        result: Report | PortfolioReport = single_report(portfolio) or portfolio
     except ObligoError as error:
         _fail(error)
     if isinstance(result, PortfolioReport):
@@ -388,7 +383,8 @@ def _fail(error: ObligoError) -> NoReturn:
     """A user error: printed without a traceback (a data error lists file:line of each
     rejected line in its message), exit 2."""
     if isinstance(error, EventDataError) or not error.line:
-        click.echo(f"error: {error.message}", err=True)
+        hint = f" ({error.hint})" if error.hint else ""
+        click.echo(f"error: {error.message}{hint}", err=True)
     else:
         click.echo(error.diagnostic().format(), err=True)
     sys.exit(EXIT_ERRORS)

@@ -101,13 +101,16 @@ class EvaluationContext:
         return self.log.connection.execute(sql, list(params)).fetchall()
 
     def has_records(self, types: Iterable[str]) -> bool:
-        """Whether the log holds any record of these types (asked once per set of types)."""
+        """Whether the log holds any record of these types (asked once per set of types): the
+        whole log, also when this evaluation sees one customer's records only (a customer
+        without incidents is measured at 100%, not unmeasured)."""
         wanted = tuple(sorted(set(types)))
         if not wanted:
             return False
         if wanted not in self._present:
             marks = ", ".join("?" for _ in wanted)
-            rows = self.query(f'SELECT count(*) FROM events WHERE "type" IN ({marks})', wanted)
+            table = self.log.all_records
+            rows = self.query(f'SELECT count(*) FROM {table} WHERE "type" IN ({marks})', wanted)
             self._present[wanted] = bool(rows[0][0])
         return self._present[wanted]
 

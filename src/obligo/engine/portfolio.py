@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -31,13 +32,14 @@ from zoneinfo import ZoneInfo
 from obligo.agreements import AgreementSet, ResolvedAgreement
 from obligo.checks.reporter import Scope
 from obligo.engine.accounting import account_inputs
+from obligo.engine.consequences import _ServiceOf as ServiceOf
 from obligo.engine.context import EvaluationContext
 from obligo.engine.evaluation import report_of
 from obligo.engine.positions import added_up, net_rows
 from obligo.engine.session import EventInput, as_inputs, context_over
 from obligo.errors import ObligoError, ObligoSemanticError, Severity
 from obligo.events import EventLog, FieldType, schema_for, union_of, with_field
-from obligo.model.contract import Contract
+from obligo.model.contract import AgreementKind, Contract
 from obligo.model.metrics import Composite
 from obligo.report.model import PeriodRef, Rejection, Report, Window
 from obligo.report.portfolio import ClauseOrigin, PortfolioReport, Section
@@ -63,22 +65,10 @@ def evaluate_agreements(
     errors = [d for d in agreements.check() if d.severity is Severity.ERROR]
     if errors:
         raise ObligoSemanticError.from_diagnostics(errors)
-    # Pairs of customer-based and multi-level agreements, each on its own; a service-based
-    # agreement, and one that declares no service, is evaluated whole (per customer for the
-    # first).
-    resolved = [r for r in agreements.resolve_all() if r.kind != "service-based"]
-    covered = {r.agreement for r in resolved}
-    whole = [
-        f.contract
-        for f in agreements.files
-        if f.listed
-        and f.tier == "agreement"
-        and f.contract.id not in covered
-        and (f.kind == "service-based" or not Scope.of(f.contract).services)
-    ]
-    if not resolved and not whole:
+    plans = _plans(agreements)
+    if not plans:
         raise ObligoError("the agreements cover nothing to evaluate")
-    contracts = [_about_its_service(r) for r in resolved] + whole
+    contracts = [plan.contract for plan in plans]
     try:
         schema = union_of(
             [
@@ -91,7 +81,11 @@ def evaluate_agreements(
             ]
         )
     except ValueError as error:
-        raise ObligoError(f"these agreements cannot share one log: {error}") from None
+        files = sorted({c.loc.file for c in contracts})
+        raise ObligoError(
+            f"these agreements cannot share one log: {error}",
+            hint="evaluate them separately: " + ", ".join(files),
+        ) from None
     if at is not None and at.tzinfo is None:
         raise ValueError("the evaluation time must be timezone-aware")
     tz = ZoneInfo(schema.timezone)
@@ -116,29 +110,24 @@ def evaluate_agreements(
             return report
 
         in_log = log.values_of(CUSTOMER)
-        for agreement, contract in zip(resolved, contracts, strict=False):
-            scope: Scoped = {SERVICE: _services_read(agreement.service, contract)}
-            if agreement.customer is not None:
-                scope[CUSTOMER] = agreement.customer
-            report = evaluate_section(contract, scope)
-            sections.append(_section(agreement, agreement.customer, report))
-        pairs = {(r.customer, r.service) for r in resolved if r.customer is not None}
-        for contract in whole:
-            # A service-based agreement is about its service for every customer (its own
-            # selections say which records are its service's): one section per customer the
-            # logs name for whom no other agreement covers all of its services, or one over
-            # every record.
-            customers: list[str | None] = [None]
-            if contract.kind == "service-based":
-                services = set(Scope.of(contract).services)
-                customers = [
-                    c for c in in_log if any((c, service) not in pairs for service in services)
-                ] or [None]
-            for customer in customers:
-                report = evaluate_section(
-                    contract, {} if customer is None else {CUSTOMER: customer}
-                )
-                sections.append(_whole_section(contract, customer, report))
+        covered: set[tuple[str | None, str]] = {
+            (plan.customer, service)
+            for plan in plans
+            if plan.customer is not None
+            for service in plan.services
+        }
+        for plan in plans:
+            for customer in plan.customers(in_log, covered):
+                contract = plan.for_customer(customer, covered)
+                if contract is None:
+                    continue  # every clause is about a service another agreement covers
+                scope: Scoped = {}
+                if plan.restrict_service is not None:
+                    scope[SERVICE] = plan.restrict_service
+                if customer is not None:
+                    scope[CUSTOMER] = customer
+                report = evaluate_section(contract, scope)
+                sections.append(plan.section(customer, report))
         log.unrestricted()
         accounts = account_inputs(
             contexts, lambda sql, params: _query(log, sql, params), conditions
@@ -159,6 +148,115 @@ def evaluate_agreements(
 
 
 Scoped = dict[str, str | list[str]]
+
+
+@dataclass
+class _Plan:
+    """One agreement of the set, as it is evaluated: a multi-level pair (its customer, or any
+    customer for a service the corporate level declares), or a whole agreement (customer-based:
+    its customer; service-based: every customer of the logs; without services: every record)."""
+
+    contract: Contract
+    kind: AgreementKind | None
+    agreement: str
+    customer: str | None  # a known customer (a multi-level pair's, a customer-based agreement's)
+    services: list[str]
+    restrict_service: list[str] | None  # the services whose records a section reads
+    origins: list[ClauseOrigin]
+    pair_service: str | None
+
+    def customers(
+        self, in_log: list[str], covered: set[tuple[str | None, str]]
+    ) -> list[str | None]:
+        if self.customer is not None:
+            return [self.customer]
+        if self.kind == "multi-level" or self.kind == "service-based":
+            # Any customer: each customer of the logs, on their own records, for the services
+            # no agreement of their own covers; without customers in the logs, every record.
+            found = [c for c in in_log if any((c, s) not in covered for s in self.services)]
+            return list(found) if in_log else [None]
+        return [None]
+
+    def for_customer(
+        self, customer: str | None, covered: set[tuple[str | None, str]]
+    ) -> Contract | None:
+        """The contract for one customer: without the clauses about a service another agreement
+        covers for that customer (so that nothing is credited twice)."""
+        if customer is None or self.customer is not None:
+            return self.contract
+        service_of = ServiceOf(Scope.of(self.contract))
+        kept = tuple(
+            c for c in self.contract.clauses if (customer, service_of(c) or "") not in covered
+        )
+        if not kept:
+            return None
+        return self.contract.model_copy(update={"clauses": kept})
+
+    def section(self, customer: str | None, report: Report) -> Section:
+        return Section(
+            customer=customer,
+            service=self.pair_service,
+            agreement=self.agreement,
+            kind=self.kind,
+            clauses=self.origins,
+            report=report,
+        )
+
+
+def _plans(agreements: AgreementSet) -> list[_Plan]:
+    plans: list[_Plan] = []
+    levels = {r.agreement for r in agreements.resolve_all() if r.kind == "multi-level"}
+    for pair in agreements.resolve_all():
+        # Multi-level agreements are split per (customer, service), for the files given (a
+        # level file alone evaluates its own pairs, not its siblings').
+        if pair.kind != "multi-level" or not pair.files[-1].listed:
+            continue
+        contract = _about_its_service(pair)
+        plans.append(
+            _Plan(
+                contract=contract,
+                kind=pair.kind,
+                agreement=pair.agreement,
+                customer=pair.customer,
+                services=[pair.service],
+                restrict_service=_services_read(pair.service, contract),
+                origins=[
+                    ClauseOrigin(
+                        clause=c.id,
+                        level=c.origin.tier,
+                        file=c.origin.file,
+                        line=c.origin.line,
+                        replaces=[str(o) for o in c.replaces],
+                    )
+                    for c in pair.clauses
+                ],
+                pair_service=pair.service,
+            )
+        )
+    for file in agreements.files:
+        if not file.listed or file.tier != "agreement" or file.contract.id in levels:
+            continue
+        contract = file.contract
+        services = sorted(Scope.of(contract).services)
+        customer = None
+        if file.kind == "customer-based":
+            customer = next((p.id for p in contract.parties if p.role == "customer"), None)
+        plans.append(
+            _Plan(
+                contract=contract,
+                kind=file.kind if contract.kind else None,
+                agreement=contract.id,
+                customer=customer,
+                services=services,
+                restrict_service=None,
+                origins=[
+                    ClauseOrigin(clause=c.id, level="agreement", file=c.loc.file, line=c.loc.line)
+                    for c in contract.clauses
+                ],
+                pair_service=services[0] if len(services) == 1 else None,
+            )
+        )
+    return plans
 
 
 def _services_read(service: str, contract: Contract) -> list[str]:
@@ -198,47 +296,12 @@ def _about_its_service(agreement: ResolvedAgreement) -> Contract:
     return contract.model_copy(update={"clauses": clauses})
 
 
-def _section(agreement: ResolvedAgreement, customer: str | None, report: Any) -> Section:
-    return Section(
-        customer=customer,
-        service=agreement.service,
-        agreement=agreement.agreement,
-        kind=agreement.kind,
-        clauses=[
-            ClauseOrigin(
-                clause=c.id,
-                level=c.origin.tier,
-                file=c.origin.file,
-                line=c.origin.line,
-                replaces=[str(o) for o in c.replaces],
-            )
-            for c in agreement.clauses
-        ],
-        report=report,
-    )
-
-
 def single_report(portfolio: PortfolioReport) -> Report | None:
-    """The plain report of a portfolio that is one agreement over every record (a service-based
-    agreement whose logs name no customer), with the portfolio's line account; else None."""
-    if len(portfolio.sections) != 1 or portfolio.sections[0].customer is not None:
+    """The plain report of a portfolio of one section (one agreement file evaluated for its
+    customer, or over every record), with the portfolio's line account; else None."""
+    if len(portfolio.sections) != 1:
         return None
     return portfolio.sections[0].report.model_copy(update={"inputs": portfolio.inputs})
-
-
-def _whole_section(contract: Contract, customer: str | None, report: Any) -> Section:
-    services = sorted(Scope.of(contract).services)
-    return Section(
-        customer=customer,
-        service=services[0] if len(services) == 1 else None,
-        agreement=contract.id,
-        kind=contract.kind,
-        clauses=[
-            ClauseOrigin(clause=c.id, level="agreement", file=c.loc.file, line=c.loc.line)
-            for c in contract.clauses
-        ],
-        report=report,
-    )
 
 
 def _query(log: EventLog, sql: str, params: list[Any]) -> list[Any]:

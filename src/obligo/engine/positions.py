@@ -22,6 +22,7 @@ from fractions import Fraction
 
 from obligo.engine.consequences import _ServiceOf as ServiceOf
 from obligo.engine.consequences import totals
+from obligo.engine.consequences.money import minor_unit
 from obligo.engine.context import EvaluationContext
 from obligo.engine.history import Measure, effective_clauses
 from obligo.engine.numbers import decimal_text
@@ -189,13 +190,16 @@ def added_up(rows: Iterable[tuple[PeriodRef, str, Decimal, Decimal]]) -> list[Ne
         row = sums.setdefault((key, currency), [Decimal(0), Decimal(0)])
         row[0] += owed_part
         row[1] += claimable_part
+    def cents(amount: Decimal, currency: str) -> str:
+        return f"{amount.quantize(Decimal(1).scaleb(-minor_unit(currency))):f}"
+
     return [
         NetPosition(
             period=refs[key],
             currency=currency,
-            owed_to_customer=f"{owed_sum:f}",
-            claimable_from_suppliers=f"{claimable:f}",
-            net=f"{owed_sum - claimable:f}",
+            owed_to_customer=cents(owed_sum, currency),
+            claimable_from_suppliers=cents(claimable, currency),
+            net=cents(owed_sum - claimable, currency),
         )
         for (key, currency), (owed_sum, claimable) in sorted(
             sums.items(), key=lambda item: (_sort_key(refs[item[0][0]]), item[0][1])

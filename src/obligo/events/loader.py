@@ -240,6 +240,11 @@ class EventLog:
             params.append([allowed] if isinstance(allowed, str) else sorted(allowed))
         return " AND ".join(conditions), params
 
+    @property
+    def all_records(self) -> str:
+        """The relation of every accepted record, whatever :meth:`restrict` keeps in ``events``."""
+        return ALL_EVENTS if self._all_kept else "events"
+
     def unrestricted(self) -> None:
         """Undo :meth:`restrict`: ``events`` holds every record again."""
         if self._all_kept:
@@ -251,7 +256,7 @@ class EventLog:
         """The distinct values of a text field over every accepted record, sorted."""
         if field not in self.schema.fields:
             return []
-        source = ALL_EVENTS if self._all_kept else "events"
+        source = self.all_records
         column = quote_ident(field)
         rows = self.connection.execute(
             f"SELECT DISTINCT CAST({column} AS VARCHAR) FROM {source} "
