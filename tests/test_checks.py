@@ -1181,3 +1181,14 @@ def test_notices_and_reviews_fall_on_whole_days(line: str, message: str | None) 
     assert [d.message for d in errors] == ([] if message is None else [message])
     if message is not None:
         assert errors[0].line == 5
+
+
+def test_a_service_level_without_an_import_is_told_to_import_its_customer_level() -> None:
+    text = (
+        'contract db "DB" version 1\n  kind multi-level\n  level service db for customer globex\n'
+        '  timezone "UTC"\n'
+    )
+    findings = [
+        d for d in obligo.check(obligo.parse(text, "x.sla")) if "imports no higher" in d.message
+    ]
+    assert [d.hint for d in findings] == ['import its customer level, such as: import "globex.sla"']

@@ -34,7 +34,9 @@ def _levels(contract: k.Contract, out: Reporter) -> None:
         out.warning(
             f"a {contract.level.level} level that imports no higher level",
             contract.level.loc,
-            'import the level above: import "corporate.sla"',
+            'import the level above: import "corporate.sla"'
+            if contract.level.level == "customer"
+            else 'import its customer level, such as: import "globex.sla"',
         )
 
 

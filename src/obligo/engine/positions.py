@@ -190,6 +190,7 @@ def added_up(rows: Iterable[tuple[PeriodRef, str, Decimal, Decimal]]) -> list[Ne
         row = sums.setdefault((key, currency), [Decimal(0), Decimal(0)])
         row[0] += owed_part
         row[1] += claimable_part
+
     def cents(amount: Decimal, currency: str) -> str:
         return f"{amount.quantize(Decimal(1).scaleb(-minor_unit(currency))):f}"
 
