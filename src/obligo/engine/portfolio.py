@@ -32,7 +32,7 @@ from zoneinfo import ZoneInfo
 from obligo.agreements import AgreementSet, ResolvedAgreement
 from obligo.checks.reporter import Scope
 from obligo.engine.accounting import account_inputs
-from obligo.engine.consequences import _ServiceOf as ServiceOf
+from obligo.engine.consequences import ServiceOf
 from obligo.engine.context import EvaluationContext
 from obligo.engine.evaluation import report_of
 from obligo.engine.positions import added_up, net_rows

@@ -20,8 +20,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from decimal import Decimal
 from fractions import Fraction
 
-from obligo.engine.consequences import _ServiceOf as ServiceOf
-from obligo.engine.consequences import totals
+from obligo.engine.consequences import ServiceOf, totals
 from obligo.engine.consequences.money import minor_unit
 from obligo.engine.context import EvaluationContext
 from obligo.engine.history import Measure, effective_clauses

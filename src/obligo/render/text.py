@@ -10,6 +10,7 @@ from obligo.report.model import (
     Consequence,
     InputAccount,
     MoneyTotal,
+    NetPosition,
     Rejection,
     Report,
     Verdict,
@@ -127,12 +128,12 @@ def portfolio_text(portfolio: PortfolioReport) -> str:
         out.append(report_text([section.report]).rstrip("\n"))
     if portfolio.net_position:
         out.append("")
-        out.append("net position over all sections (owed to customers - claimable from suppliers)")
-        for net in portfolio.net_position:
-            out.append(
-                f"  {net.period.label}: {net.owed_to_customer} - {net.claimable_from_suppliers}"
-                f" = {net.net} {net.currency}"
+        out.extend(
+            _net_lines(
+                "net position over all sections (owed to customers - claimable from suppliers)",
+                portfolio.net_position,
             )
+        )
     out.append("")
     out.extend(_accounts(portfolio.inputs, portfolio.rejections, "agreement set"))
     out.append("")
@@ -264,12 +265,20 @@ def _suppliers(report: Report) -> list[str]:
                     parts.append(f"claimable {money.penalties} {money.currency} penalties")
             out.append(f"  {row.period.label}: " + "; ".join(parts))
     if report.net_position:
-        out.append("net position (owed to the customer - claimable from suppliers)")
-        for net in report.net_position:
-            out.append(
-                f"  {net.period.label}: {net.owed_to_customer} - {net.claimable_from_suppliers}"
-                f" = {net.net} {net.currency}"
+        out.extend(
+            _net_lines(
+                "net position (owed to the customer - claimable from suppliers)",
+                report.net_position,
             )
+        )
     if out:
         out.append("")
     return out
+
+
+def _net_lines(title: str, nets: list[NetPosition]) -> list[str]:
+    return [title] + [
+        f"  {net.period.label}: {net.owed_to_customer} - {net.claimable_from_suppliers}"
+        f" = {net.net} {net.currency}"
+        for net in nets
+    ]

@@ -63,7 +63,7 @@ def consequences(
     )
     fees = Fees(ctx, scope.services, scope.currency)
     pricer = Pricer(fees, ctx, scope.currency or "?")
-    resolve = _ServiceOf(scope)
+    resolve = ServiceOf(scope)
     billing_periods = BillingPeriods(ctx, billing)
     statuses: dict[str, dict[tuple[str, dt.datetime], list[tuple[str, bool]]]] = {}
     periods: dict[str, dict[tuple[str, dt.datetime], MeasurementPeriod]] = {}
@@ -109,7 +109,7 @@ def consequences(
     return [_report(entry, ctx, clock, resolve, pricer.currency) for entry in entries]
 
 
-class _ServiceOf:
+class ServiceOf:
     """Which service a clause's consequences concern, and who delivers it.
 
     The clause's ``service`` line; else a service its amounts name (``of the fee of uplink``);
@@ -167,7 +167,7 @@ def _metric_names(clause: c.Clause) -> Iterable[str]:
 
 
 def _report(
-    entry: Entry, ctx: EvaluationContext, clock: ClaimClock, resolve: _ServiceOf, currency: str
+    entry: Entry, ctx: EvaluationContext, clock: ClaimClock, resolve: ServiceOf, currency: str
 ) -> Consequence:
     tz = ctx.tz
     period = entry.period
