@@ -373,3 +373,61 @@ def test_whitespace_json_allows_elsewhere_is_judged_as_on_the_exact_path(
         assert [(r.line, reason in r.reason) for r in log.rejections] == [(line, True)]
         assert log.inputs[0].rejected == 1
         assert log.inputs[0].lines == log.inputs[0].records + log.inputs[0].rejected
+
+
+# The fast path does not store the fields that the first records of a file never name; it
+# checks that guess on every record, and reads the file again when a later record has one.
+def sampled_file(tmp_path: Path, last: str) -> Path:
+    body = [LINE % (4, i // 3600 % 24, i // 60 % 60, i % 60) for i in range(2_000)]
+    body.append(last + "\n")
+    return write(tmp_path / "late.jsonl", "".join(body))
+
+
+@pytest.mark.parametrize("sample", [100, 1 << 20])
+def test_a_field_first_seen_after_the_sample_is_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, sample: int
+) -> None:
+    from obligo.events import _bytescan
+
+    monkeypatch.setattr(_bytescan, "SAMPLE", sample)
+    path = sampled_file(
+        tmp_path, '{"type":"incident","severity":2,"opened":"2026-03-04T10:00:00","ok":false}'
+    )
+    with load([path]) as log:
+        assert log.inputs[0].fast_path
+        assert log.inputs[0].records == 2_001
+        assert log.inputs[0].naive_timestamps == 1
+        assert log.connection.execute(
+            "SELECT severity, opened, ok, _line FROM events WHERE type = 'incident'"
+        ).fetchall() == [(Decimal(2), dt.datetime(2026, 3, 4, 9, tzinfo=UTC), False, 2_001)]
+        assert log.connection.execute(
+            "SELECT count(*) FROM events WHERE severity IS NULL AND opened IS NULL"
+        ).fetchall() == [(2_000,)]
+
+
+def test_a_bad_field_first_seen_after_the_sample_is_rejected_at_its_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from obligo.events import _bytescan
+
+    monkeypatch.setattr(_bytescan, "SAMPLE", 100)
+    path = sampled_file(tmp_path, '{"type":"incident","severity":"high"}')
+    with pytest.raises(EventRejectedError) as caught:
+        load([path])
+    assert [(r.line, r.reason) for r in caught.value.rejections] == [
+        (2_001, '`severity` is not a number: "high"')
+    ]
+
+
+def test_a_null_field_after_the_sample_is_absent(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from obligo.events import _bytescan
+
+    monkeypatch.setattr(_bytescan, "SAMPLE", 100)
+    path = sampled_file(tmp_path, '{"type":"incident","severity":null,"opened":null}')
+    with load([path]) as log:
+        assert log.inputs[0].fast_path
+        assert log.connection.execute(
+            "SELECT count(*) FROM events WHERE severity IS NULL AND opened IS NULL"
+        ).fetchall() == [(2_001,)]

@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import codecs
 import gzip
+import io
+import json
 import re
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO
 
 CHUNK = 1 << 24  # 16 MiB
 
@@ -27,9 +28,9 @@ _TROUBLE = re.compile(rb"[\x00\x01]|\r(?!\n)")
 _EMPTY_LINE = re.compile(rb"\n(?=\r?\n)")
 
 
-def open_bytes(path: Path, compressed: bool) -> BinaryIO:
+def open_bytes(path: Path, compressed: bool) -> io.BufferedIOBase:
     if compressed:
-        return gzip.open(path, "rb")  # type: ignore[return-value]
+        return gzip.GzipFile(path, "rb")
     return path.open("rb")
 
 
@@ -222,19 +223,56 @@ def plain_whitespace(path: Path, compressed: bool) -> bool:
     The reader takes a form feed, a vertical tab and a carriage return not followed by a line
     feed for whitespace, where the exact path finds a line that is not JSON (or a line split in
     two): a file holding any of them is read on the exact path, so that a line is judged alike
-    whatever else the file holds. Byte searches over large chunks, at memory speed."""
+    whatever else the file holds. Byte searches at memory speed."""
     pending_cr = False
-    for chunk in _chunks(path, compressed):
-        if b"\x0b" in chunk or b"\x0c" in chunk:
-            return False
-        if pending_cr and not chunk.startswith(b"\n"):
-            return False
-        if b"\r" in chunk:
-            body = chunk[:-1] if chunk.endswith(b"\r") else chunk
-            if body.count(b"\r") != body.count(b"\r\n"):
+    # Small reads into one buffer: each search then runs over bytes still in the CPU's cache
+    # (twice as fast as 16 MiB chunks on a 1 GB file).
+    buffer = bytearray(1 << 18)
+    with open_bytes(path, compressed) as stream:
+        while size := stream.readinto(buffer):
+            chunk = buffer if size == len(buffer) else buffer[:size]
+            if not _plain_chunk(chunk, pending_cr):
                 return False
-        pending_cr = chunk.endswith(b"\r")
+            pending_cr = chunk.endswith(b"\r")
     return not pending_cr
+
+
+def _plain_chunk(chunk: bytearray, pending_cr: bool) -> bool:
+    if b"\x0b" in chunk or b"\x0c" in chunk:
+        return False
+    if pending_cr and not chunk.startswith(b"\n"):
+        return False
+    if b"\r" in chunk:
+        body = chunk[:-1] if chunk.endswith(b"\r") else chunk
+        if body.count(b"\r") != body.count(b"\r\n"):
+            return False
+    return True
+
+
+SAMPLE = 1 << 20  # 1 MiB: about ten thousand records, read in a few hundredths of a second
+
+
+def sample_keys(path: Path, compressed: bool) -> set[str] | None:
+    """The keys of the JSON objects on the first lines of a file (its first :data:`SAMPLE`
+    bytes, whole lines only), or None when none of them can be read.
+
+    Only a guess of which fields the file has: the fast path checks it on every record."""
+    size = SAMPLE
+    with open_bytes(path, compressed) as stream:
+        data = stream.read(size + 1)
+    if len(data) > size:
+        data = data[: data.rfind(b"\n") + 1]
+    keys: set[str] = set()
+    read = False
+    for line in data.split(b"\n"):
+        try:
+            record = json.loads(line)
+        except ValueError:  # blank, or not JSON: the scan decides
+            continue
+        if isinstance(record, dict):
+            keys.update(record)
+            read = True
+    return keys if read else None
 
 
 def record_lines(path: Path, compressed: bool, ordinals: set[int]) -> dict[int, int]:

@@ -77,6 +77,11 @@ JSON_NOT_JSON = 1
 JSON_NOT_OBJECT = 2
 JSON_DUPLICATE_KEY = 3
 
+# What a strict typed scan (see Plan.typed_select) raises: a record that the exact path would
+# reject, or a value of a field that the scan was told the input does not have.
+STRICT_REJECTED = "obligo: a record to reject"
+STRICT_UNEXPECTED = "obligo: a field the input was not expected to have"
+
 
 class Params:
     """Numbered parameters: ``params(value)`` gives ``$n`` and remembers the value."""
@@ -175,13 +180,24 @@ class Plan:
         return f"SELECT {', '.join(columns)} FROM ({inner})"
 
     # ----------------------------------------------------------------------------- typing
-    def _typed_inner(self, params: Params, raw: str, native: frozenset[int]) -> str:
-        tz = params(self.timezone)
+    def _typed_inner(
+        self,
+        params: Params,
+        raw: str,
+        native: frozenset[int],
+        absent: frozenset[int] = frozenset(),
+    ) -> str:
+        tz = ""
         columns = ["_line", "_jp", "_text"]
         columns += [f"r{i}" for i in range(len(self.names))]
         columns += [f"n{i}" for i in self.text_fields()]
         for i, kind in enumerate(self.kinds):
-            if i in native:
+            if kind is FieldType.TIMESTAMP and i not in absent and i not in native and not tz:
+                tz = params(self.timezone)  # bound once, and only when used
+            if i in absent:
+                # Null in every row (or the scan stops): nothing to parse.
+                columns.append(f"NULL::{kind.sql} AS v{i}")
+            elif i in native:
                 # Already in a type of its kind (Parquet): no text to parse.
                 columns.append(f"TRY_CAST(r{i} AS {kind.sql}) AS v{i}")
             elif kind is FieldType.TEXT:
@@ -224,23 +240,37 @@ class Plan:
         raw: str,
         native: frozenset[int] = frozenset(),
         absent: frozenset[int] = frozenset(),
+        *,
+        strict: bool = False,
     ) -> str:
         """Rows of ``raw`` with each field in its type, and ``_used``, ``_bad``, ``_naive``.
 
         ``native``: the fields whose ``r<i>`` is already typed (not text), never naive.
         ``absent``: the fields the input has no column for, left out (all null: storing ten
-        million nulls costs time and memory; the accepted view puts them back)."""
-        inner = self._typed_inner(params, raw, native)
-        columns = ["_line"]
+        million nulls costs time and memory; the accepted view puts them back).
+
+        ``strict`` (the optimistic fast path): no ``_line`` and no ``_bad`` column; instead the
+        query stops with :data:`STRICT_REJECTED` at a row the exact path would reject, and with
+        :data:`STRICT_UNEXPECTED` at a row that has a value for a field in ``absent`` (which is
+        then a guess, from a sample of the input)."""
+        inner = self._typed_inner(params, raw, native, absent)
+        columns = [] if strict else ["_line"]
         columns += [
             f"v{i} AS {quote_ident(name)}" for i, name in enumerate(self.names) if i not in absent
         ]
-        columns.append("_used")
-        columns.append(f"{self._bad()} AS _bad")
+        if strict:
+            unexpected = " OR ".join(f"r{i} IS NOT NULL" for i in sorted(absent)) or "FALSE"
+            columns.append(
+                f"CASE WHEN {unexpected} THEN error('{STRICT_UNEXPECTED}') "
+                f"WHEN {self._bad()} THEN error('{STRICT_REJECTED}') ELSE _used END AS _used"
+            )
+        else:
+            columns.append("_used")
+            columns.append(f"{self._bad()} AS _bad")
         naive = [
             f"(r{i} IS NOT NULL AND v{i} IS NOT NULL AND NOT obligo_aware(r{i}))::INTEGER"
             for i, kind in enumerate(self.kinds)
-            if kind is FieldType.TIMESTAMP and i not in native
+            if kind is FieldType.TIMESTAMP and i not in native and i not in absent
         ]
         columns.append(f"({' + '.join(naive) or '0'}) AS _naive")
         return f"SELECT {', '.join(columns)} FROM ({inner})"

@@ -55,6 +55,7 @@ from obligo.events._plan import (
     JSON_NOT_JSON,
     JSON_NOT_OBJECT,
     MACROS,
+    STRICT_UNEXPECTED,
     Params,
     Plan,
 )
@@ -315,6 +316,8 @@ class _Staged:
     ordinal: bool = False
     # The fields the input has no column for (not stored; null in `events`).
     absent: frozenset[int] = frozenset()
+    # Whether the table has a ``_bad`` column (a strict scan stops at a bad row instead).
+    flagged: bool = True
 
 
 class _Loader:
@@ -362,7 +365,7 @@ class _Loader:
         parts = [
             f"SELECT {self.plan.column_list(s.absent)}, {index}::INTEGER AS _input, "
             f"({s.line})::BIGINT AS _line "
-            f"FROM {s.table} WHERE NOT _bad AND _used"
+            f"FROM {s.table} WHERE {'NOT _bad AND ' if s.flagged else ''}_used"
             for index, s in enumerate(staged)
             if s.table is not None
         ]
@@ -390,16 +393,22 @@ class _Loader:
         nested: str,
         native: frozenset[int] = frozenset(),
         absent: frozenset[int] = frozenset(),
+        *,
+        strict: bool = False,
     ) -> _Counts:
-        """Create ``table``: the rows of ``rows_sql`` typed and checked; count what it holds."""
+        """Create ``table``: the rows of ``rows_sql`` typed and checked; count what it holds.
+
+        ``strict``: the table has no ``_bad`` column, and the query fails instead at a bad row
+        (see :meth:`Plan.typed_select`)."""
         raw = "(" + self.plan.raw_select(params, rows_sql, nested=nested) + ")"
-        typed = self.plan.typed_select(params, raw, native, absent)
+        typed = self.plan.typed_select(params, raw, native, absent, strict=strict)
         self.con.execute(f"CREATE OR REPLACE TEMP TABLE {table} AS {typed}", params.values)
+        good = "TRUE" if strict else "NOT _bad"
         row = self.con.execute(
-            f"SELECT count(*), count(*) FILTER (WHERE _bad), "
-            f"count(*) FILTER (WHERE NOT _bad AND _used), "
-            f"count(*) FILTER (WHERE NOT _bad AND NOT _used), "
-            f"coalesce(sum(_naive) FILTER (WHERE NOT _bad AND _used), 0) FROM {table}"
+            f"SELECT count(*), {'0' if strict else 'count(*) FILTER (WHERE _bad)'}, "
+            f"count(*) FILTER (WHERE {good} AND _used), "
+            f"count(*) FILTER (WHERE {good} AND NOT _used), "
+            f"coalesce(sum(_naive) FILTER (WHERE {good} AND _used), 0) FROM {table}"
         ).fetchall()[0]
         return _Counts(int(row[0]), int(row[1]), int(row[2]), int(row[3]), int(row[4]))
 
@@ -463,33 +472,42 @@ class _Loader:
         return self._jsonl_slow(source, _bytescan.count_lines(source.path, source.compressed))
 
     def _jsonl_fast(self, source: LocalInput) -> _Staged | None:
-        """One strict ``read_json`` scan, typed on the fly; None when it cannot be exact."""
-        params = Params()
-        columns = {name: "VARCHAR" for name in self.plan.sources}
-        picks = ", ".join(
-            f"{quote_ident(name)} AS s{j}" for j, name in enumerate(self.plan.sources)
-        )
-        scan = (
-            f"SELECT NULL::BIGINT AS _line, NULL::INTEGER AS _jp, NULL::VARCHAR AS _text, "
-            f"{picks} FROM read_json({params(str(source.path))}, format='newline_delimited', "
-            f"columns={params(columns)}, compression={params(_compression(source))}, "
-            f"maximum_object_size={MAX_LINE})"
-        )
+        """One strict ``read_json`` scan, typed on the fly; None when it cannot be exact.
+
+        Fields that the first records of the file never name are not stored (ten million
+        nulls cost more to write than the rest of a record): the scan stops if one has a
+        value further on, and runs again storing every field."""
+        sampled = _bytescan.sample_keys(source.path, source.compressed)
+        guesses = [self._absent(sampled), frozenset()] if sampled is not None else []
         table = f"_obligo_input_{source.index}"
-        try:
-            counts = self._typed(table, scan, params, "prefix")
-        except duckdb.Error:
-            self._drop(table)
-            return None
-        if counts.bad:
-            # Something to report at its exact line: the slow path numbers physical lines.
-            self._drop(table)
-            return None
-        # No byte scan of the file first: rows are numbered by their order (DuckDB keeps the
-        # file's), which is the line number unless blank lines were skipped; a message that
-        # names a line maps it then (_physical_lines).
-        account = self._account(source, counts, 0, fast=True)
-        return _Staged(account, [], table, "rowid + 1", ordinal=True)
+        for absent in dict.fromkeys([*guesses, frozenset()]):
+            params = Params()
+            columns = {name: "VARCHAR" for name in self.plan.sources}
+            picks = ", ".join(
+                f"{quote_ident(name)} AS s{j}" for j, name in enumerate(self.plan.sources)
+            )
+            scan = (
+                f"SELECT NULL::BIGINT AS _line, NULL::INTEGER AS _jp, NULL::VARCHAR AS _text, "
+                f"{picks} FROM read_json({params(str(source.path))}, "
+                f"format='newline_delimited', columns={params(columns)}, "
+                f"compression={params(_compression(source))}, maximum_object_size={MAX_LINE})"
+            )
+            try:
+                counts = self._typed(table, scan, params, "prefix", absent=absent, strict=True)
+            except duckdb.Error as error:
+                self._drop(table)
+                if STRICT_UNEXPECTED in str(error):
+                    continue
+                # Malformed JSON, or a record to reject: the slow path says at which line.
+                return None
+            # No byte scan of the file first: rows are numbered by their order (DuckDB keeps
+            # the file's), which is the line number unless blank lines were skipped; a message
+            # that names a line maps it then (_physical_lines).
+            account = self._account(source, counts, 0, fast=True)
+            return _Staged(
+                account, [], table, "rowid + 1", ordinal=True, absent=absent, flagged=False
+            )
+        return None  # pragma: no cover - the last attempt expects no field to be absent
 
     def _jsonl_slow(self, source: LocalInput, scan: _bytescan.LineCount) -> _Staged:
         """Every physical line, numbered, checked and taken apart in SQL."""
