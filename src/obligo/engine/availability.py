@@ -28,6 +28,7 @@ from obligo.engine.context import EvaluationContext, Record
 from obligo.engine.exclusions import ExcludedTime, excluded_time, record_interval
 from obligo.engine.intervals import (
     Interval,
+    OverlapCount,
     intersect,
     overlaps,
     seconds,
@@ -470,6 +471,7 @@ class _Prepared:
     removed: list[Interval]  # valid `excluded from the period` time, all of it
     available: list[Interval]  # valid `counts as available` time, all of it
     sources: list[DownSource]  # down sources and refused exclusion time, for the evidence
+    records: OverlapCount  # the records (or slices with records) overlapping a window
 
 
 def _prepare(source: Downtime, limits: Restrictions) -> _Prepared:
@@ -504,6 +506,7 @@ def _prepare(source: Downtime, limits: Restrictions) -> _Prepared:
         removed=removed,
         available=available,
         sources=[*source.sources, *refused],
+        records=OverlapCount(source.record_times),
     )
 
 
@@ -538,7 +541,7 @@ def _measure(
     counted_seconds = total(time.counted)
     down_seconds = total(time.down)
     measurement = Measurement(value=None, dimension="percent")
-    measurement.records = _records_in(prep.source.record_times, period.start, end)
+    measurement.records = prep.records(period.start, end)
     measurement.totals = {
         "period_seconds": seconds(period.start, end),
         "counted_seconds": counted_seconds,
@@ -569,10 +572,6 @@ def _measure(
         capacity = counted_seconds
     measurement.budget = Budget(capacity=capacity, bad=down_seconds, unit="seconds of downtime")
     return measurement
-
-
-def _records_in(times: list[Interval], start: dt.datetime, end: dt.datetime) -> int:
-    return sum(1 for interval in times if overlaps(interval, start, end))
 
 
 def availability(
@@ -709,7 +708,7 @@ def total_duration(
         measurement = Measurement(
             value=value,
             dimension="duration",
-            records=_records_in(source.record_times, period.start, end),
+            records=prep.records(period.start, end),
         )
         measurement.totals = {"total_seconds": value, "period_seconds": seconds(period.start, end)}
         measurement.contributors = _contributors(prep.sources, time.down)
