@@ -50,10 +50,11 @@ def account_inputs(
     used = " OR ".join(used_parts) or "FALSE"
     in_span = " OR ".join(in_span_parts) or "FALSE"
     rows = query(
-        f"SELECT _input, count(*) FILTER (WHERE {in_span}),"
-        f" count(*) FILTER (WHERE ({used}) AND NOT ({in_span})),"
-        f" count(*) FILTER (WHERE NOT ({used})) FROM events GROUP BY _input",
-        [*in_span_params, *used_params, *in_span_params, *used_params],
+        "SELECT _input, count(*) FILTER (WHERE _in_span),"
+        " count(*) FILTER (WHERE _used AND NOT _in_span),"
+        " count(*) FILTER (WHERE NOT _used) FROM "
+        f"(SELECT _input, ({in_span}) AS _in_span, ({used}) AS _used FROM events) GROUP BY _input",
+        [*in_span_params, *used_params],
     )
     by_input = {int(r[0]): r[1:] for r in rows}
     accounts: list[InputAccount] = []
@@ -85,10 +86,21 @@ def _selected(ctx: EvaluationContext) -> tuple[str, list[Any]]:
         for n in walk(level.model_copy(update={"imported": ()}))
         if isinstance(n, Selection)
     ]
+    # A type read without a condition anywhere is read whole: its other selections add nothing.
+    whole = sorted({s.record_type for s in selections if s.where is None})
     parts: list[str] = []
     params: list[Any] = []
+    if whole:
+        parts.append(f'("type" IN ({", ".join("?" for _ in whole)}))')
+        params.extend(whole)
+    seen: set[tuple[str, tuple[Any, ...]]] = set()
     for selection in selections:
+        if selection.record_type in whole:
+            continue
         sql, selection_params = compile_selection(selection, ctx.schema)
-        parts.append(f"({sql})")
-        params.extend(selection_params)
+        key = (sql, tuple(map(repr, selection_params)))
+        if key not in seen:
+            seen.add(key)
+            parts.append(f"({sql})")
+            params.extend(selection_params)
     return " OR ".join(parts) or "FALSE", params
