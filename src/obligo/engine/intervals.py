@@ -18,6 +18,8 @@ Interval = tuple[dt.datetime, dt.datetime]
 def utc(instant: dt.datetime) -> dt.datetime:
     """The instant in UTC. Python compares and subtracts two datetimes of the same zone by their
     wall clocks, which is wrong across a DST change, so all arithmetic here happens in UTC."""
+    if instant.tzinfo is dt.UTC:  # already (slices, the log's instants): no conversion to pay
+        return instant
     return instant.astimezone(dt.UTC)
 
 
