@@ -218,3 +218,26 @@ def test_merging_does_not_depend_on_order(tmp_path: Path) -> None:
             assert log.merges == 2
     assert results[0] == results[1] == results[2]
     assert results[0][0] == ("T", "P1", instant(8), instant(11), instant(10))
+
+
+def test_a_conflict_in_a_large_parquet_file_names_its_rows(tmp_path: Path) -> None:
+    # Clean Parquet is read without a row-number column: rows land in file order (two
+    # threads), and a message numbers them from there.
+    import duckdb
+
+    source = write(
+        tmp_path / "log.jsonl",
+        [{"type": "incident", "id": f"R{n}", "severity": 1} for n in range(200_000)]
+        + [{"type": "incident", "id": "R7", "severity": 2}],
+    )
+    path = tmp_path / "log.parquet"
+    con = duckdb.connect()
+    con.execute(
+        "COPY (SELECT * FROM read_json(?, format='newline_delimited')) TO ? "
+        "(FORMAT parquet, ROW_GROUP_SIZE 10000)",
+        [str(source), str(path)],
+    )
+    con.close()
+    with pytest.raises(EventRejectedError) as caught:
+        EventLog.load([path], SCHEMA, ZoneInfo("UTC"), threads=2)
+    assert [r.line for r in caught.value.rejections] == [8, 200_001]

@@ -723,6 +723,16 @@ class _Loader:
         path_values = list(params.values)
         table = f"_obligo_input_{source.index}"
         absent = self._absent(set(types))
+        try:
+            # Clean input (the common case) needs no `_bad` and no `_line` column: the rows
+            # land in file order, so `rowid` numbers them.
+            counts = self._typed(table, rows_sql, params, "none", native, absent, strict=True)
+            account = self._account(source, counts, 0, fast=True)
+            return _Staged(account, [], table, "rowid + 1", absent=absent, flagged=False)
+        except duckdb.Error:
+            self._drop(table)
+        params = Params()
+        params.values = list(path_values)
         counts = self._typed(table, rows_sql, params, "none", native, absent)
         rejections: list[Rejection] = []
         if counts.bad:
