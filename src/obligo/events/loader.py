@@ -9,11 +9,15 @@ open files) are first copied to a temporary file.
 
 JSON Lines, fast path: one strict ``read_json`` scan with explicit columns (every field the
 contract uses, as text: DuckDB's sampling would mistype fields first seen late in a file), typed
-and validated in SQL in the same parallel query. Its rows land in a table in file order (DuckDB
-preserves insertion order), so ``rowid + 1`` is the line number once a byte scan of the file has
-shown that every line is a record (no blank lines, no lone carriage returns). When the scan fails
-(malformed JSON), when the lines do not match the records, or when validation finds anything
-wrong, the file is read again on the exact slow path: DuckDB reads it as lines (``read_csv`` with a
+and validated in SQL in the same parallel query, which stops at the first record the exact path
+would reject (``error()``: no ``_bad`` column to write). Fields that the file's first records
+(a 1 MiB sample) never name are not stored; the scan stops if a later record has one, and runs
+again storing every field. Its rows land in a table in file order (DuckDB preserves insertion
+order), so ``rowid + 1`` numbers the records; the physical line of a record is looked up only
+when a message names one (blank lines are not records). A byte check beside the scan sends a
+file holding whitespace that the JSON reader would skip (a form feed, a vertical tab, a lone
+carriage return) to the exact path. When the scan fails (malformed JSON, a record to reject),
+the file is read again on the exact slow path: DuckDB reads it as lines (``read_csv`` with a
 delimiter that no valid JSON line holds and no quoting), numbered by ``rowid``; ``json_valid``,
 ``json_type``, ``json_keys`` and ``from_json`` find each bad line and its reason. Bytes that stop
 that reader (not UTF-8, NUL, a lone carriage return) are first replaced in a temporary copy by a
@@ -22,8 +26,10 @@ control character, which keeps the line invalid JSON, and reported at their line
 CSV: every column read as text, numbered by ``rowid``; the header is line 1. Structural errors (a
 row with too many or too few cells, a quote never closed, bytes that are not UTF-8) come from
 DuckDB's rejects table, and the line numbers of the rows after them (and after empty lines) are
-shifted accordingly. Parquet: typed columns are turned into the same text forms (timestamps with
-their offset; a ``TIMESTAMP`` without zone is naive), numbered with ``file_row_number``.
+shifted accordingly. Parquet: a column whose type already fits its field is read as it is; the
+others are turned into the same text forms (timestamps with their offset; a ``TIMESTAMP`` without
+zone is naive). A clean file takes one strict scan as JSON Lines does (rows numbered by their
+order); one with a bad value is read again, numbered with ``file_row_number``.
 """
 
 from __future__ import annotations
