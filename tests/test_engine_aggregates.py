@@ -13,7 +13,10 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
+import duckdb
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import obligo
 from engine_helpers import context, parse
@@ -448,3 +451,42 @@ def test_duckdb_discrete_quantile_is_the_nearest_rank(percentile: str) -> None:
         for n, value in con.execute(sql).fetchall():
             rank, _, _ = percentile_ranks(share, int(n), "nearest-rank")
             assert value == rank, (n, value, rank)
+
+
+# ------------------------------------------------------------------ placing records in periods
+@given(
+    st.lists(st.tuples(st.integers(0, 5), st.integers(1, 5)), min_size=0, max_size=40),
+    st.lists(st.integers(-5, 260), min_size=1, max_size=30),
+)
+def test_period_index_finds_the_period_of_each_instant(
+    steps: list[tuple[int, int]], moments: list[int]
+) -> None:
+    origin = dt.datetime(2026, 3, 1, tzinfo=dt.UTC)
+    bounds: list[tuple[int, dt.datetime, dt.datetime]] = []
+    cursor = 0
+    for index, (gap, length) in enumerate(steps):  # disjoint periods, some with gaps between
+        start = cursor + gap
+        cursor = start + length
+        bounds.append(
+            (index, origin + dt.timedelta(hours=start), origin + dt.timedelta(hours=cursor))
+        )
+    search = aggregates.period_index("w", bounds[::-1])  # in any order
+    assert search is not None
+    sql, params = search
+    con = duckdb.connect()
+    con.execute("SET TimeZone = 'UTC'")
+    for hour in moments:
+        at = origin + dt.timedelta(hours=hour)
+        expected = next((i for i, start, end in bounds if start <= at < end), None)
+        got = con.execute(f"SELECT {sql} FROM (SELECT ?::TIMESTAMPTZ AS w)", [*params, at])
+        assert got.fetchall() == [(expected,)]
+    con.close()
+
+
+def test_period_index_leaves_overlapping_periods_to_the_join() -> None:
+    day = dt.datetime(2026, 3, 1, tzinfo=dt.UTC)
+    hour = dt.timedelta(hours=1)
+    assert (
+        aggregates.period_index("w", [(0, day, day + 2 * hour), (1, day + hour, day + 3 * hour)])
+        is None
+    )
