@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import duckdb
 import pytest
 
 from obligo.events import (
@@ -185,3 +186,31 @@ def test_errors() -> None:
         compile_condition(cmp("severity", ">", Duration(amount=Decimal(5), unit="minutes")), SCHEMA)
     with pytest.raises(ValueError):
         quote_ident("a\x00b")
+
+
+def test_without_type_tests_drops_only_that_types_tests() -> None:
+    from obligo.events.sql import without_type_tests
+
+    schema = EventSchema(fields={"status": FieldType.NUMBER}, record_types=frozenset({"request"}))
+    failed, failed_params = compile_selection(
+        Selection(
+            record_type="request",
+            where=Compare(field="status", op=">=", value=Number(value=Decimal(500))),
+        ),
+        schema,
+    )
+    probe, probe_params = compile_selection(Selection(record_type="probe"), schema)
+    sql = f"count(*) FILTER (WHERE {failed}), count(*) FILTER (WHERE {probe})"
+    lean, params = without_type_tests(sql, [*failed_params, *probe_params], "request")
+    assert lean.count('"type" = ?') == 1  # the probe's test stays
+    assert params == [*failed_params[1:], "probe"]
+    con = duckdb.connect()
+    rows = "(VALUES ('request', 503::DECIMAL(38, 9)), ('request', 200), ('probe', 503)) t(type, status)"
+    full = con.execute(
+        f"SELECT {sql} FROM {rows} WHERE type = 'request'", [*failed_params, *probe_params]
+    ).fetchall()
+    assert (
+        con.execute(f"SELECT {lean} FROM {rows} WHERE type = 'request'", params).fetchall() == full
+    )
+    # A "?" that is not a parameter: left as it is.
+    assert without_type_tests("'?' = ?", ["x"], "x") == ("'?' = ?", ["x"])

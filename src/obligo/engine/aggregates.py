@@ -56,7 +56,7 @@ from obligo.engine.expressions import (
 )
 from obligo.engine.measurement import Budget, Measurement
 from obligo.engine.periods import MeasurementPeriod
-from obligo.events.sql import compile_selection, quote_ident
+from obligo.events.sql import compile_selection, quote_ident, without_type_tests
 from obligo.model import metrics as m
 
 PERIODS_TABLE = "obligo_periods"
@@ -126,9 +126,16 @@ def _grouped(
     where: str,
     where_params: list[Any],
     group_by: str | None,
+    only_type: str | None = None,
 ) -> Rows:
     """Aggregates per period (and per group): one scan of the records, each placed in its
-    period by a binary search (or, when periods overlap, joined with them)."""
+    period by a binary search (or, when periods overlap, joined with them).
+
+    ``only_type``: ``where`` keeps records of this type only, so that the aggregates need not
+    test it again."""
+    selected = ", ".join(columns)
+    if only_type is not None:
+        selected, params = without_type_tests(selected, params, only_type)
     search = period_index(WHEN, _bounds(ctx, periods))
     if search is None:
         _periods_table(ctx, periods)
@@ -143,7 +150,7 @@ def _grouped(
         field = f"e.{quote_ident(group_by)}"
         head = f"{owner}.{IDX}, CAST({field} AS VARCHAR), GROUPING({field})"
         grouping = f"GROUPING SETS (({owner}.{IDX}), ({owner}.{IDX}, {field}))"
-    sql = f"SELECT {head}, {', '.join(columns)} FROM {source} WHERE {where} GROUP BY {grouping}"
+    sql = f"SELECT {head}, {selected} FROM {source} WHERE {where} GROUP BY {grouping}"
     rows: Rows = {}
     for row in ctx.query(sql, [*params, *source_params, *where_params]):
         index, group, pooled = int(row[0]), row[1], row[2]
@@ -179,6 +186,7 @@ def ratio(metric: m.Metric, ctx: EvaluationContext) -> dict[str, Measurement]:
         f'e."type" IN ({marks})',
         types,
         measure.group_by,
+        types[0] if len(types) == 1 else None,
     )
 
     def measured(row: tuple[Any, ...] | None) -> Measurement:
@@ -252,6 +260,7 @@ def aggregate(metric: m.Metric, ctx: EvaluationContext) -> dict[str, Measurement
             kind,
             kind_params,
             measure.group_by,
+            measure.selection.record_type,
         )
 
     def measured(row: tuple[Any, ...] | None) -> Measurement:

@@ -61,7 +61,12 @@ from obligo.engine.expressions import (
 )
 from obligo.engine.measurement import Budget, Measurement
 from obligo.engine.numbers import decimal_text
-from obligo.events.sql import compile_condition, compile_selection, quote_ident
+from obligo.events.sql import (
+    compile_condition,
+    compile_selection,
+    quote_ident,
+    without_type_tests,
+)
 from obligo.model import conditions as c
 from obligo.model import metrics as m
 from obligo.report.model import Contributor
@@ -375,7 +380,11 @@ def _grouped_query(
     where = f'"time" >= ? AND "time" < ? AND "type" IN ({marks})'
     if feature is not None:
         where += f" AND {quote_ident(feature)} IS NOT NULL"
-    columns = ", ".join(plan.columns) if having is None else "1"
+    columns, column_params = ", ".join(plan.columns), list(plan.params)
+    if len(types) == 1:  # the scan keeps that type only: the aggregates need not test it
+        columns, column_params = without_type_tests(columns, column_params, types[0])
+    if having is not None:
+        columns, column_params = "1", []
     source = f"(SELECT *, {', '.join(inner)} FROM events WHERE {where})"
     if group_by is None:
         head = f"{SLICE}, NULL, 1"
@@ -385,7 +394,7 @@ def _grouped_query(
         grouping = f"GROUPING SETS (({', '.join(keys)}), ({', '.join([*keys, GROUP])}))"
     feature_head = f", {FEATURE}" if feature is not None else ""
     sql = f"SELECT {head}{feature_head}, {columns} FROM {source} AS sliced GROUP BY {grouping}"
-    params = [*(plan.params if having is None else []), micros, *span, *types]
+    params = [*column_params, micros, *span, *types]
     if having is not None:
         sql += f" HAVING {having[0]}"
         params += having[1]

@@ -74,6 +74,28 @@ def compile_selection(
     return f'("type" = ? AND ({where}))', [selection.record_type, *params]
 
 
+_TYPE_TEST = '("type" = ?'  # how compile_selection begins
+
+
+def without_type_tests(sql: str, params: list[Any], record_type: str) -> tuple[str, list[Any]]:
+    """``sql`` with each :func:`compile_selection` test ``("type" = ?`` of ``record_type`` made
+    ``(TRUE``, for a query that reads only records of that type (ten million string comparisons
+    less per aggregate). Other parameters keep their order."""
+    pieces = sql.split("?")
+    if len(pieces) != len(params) + 1:
+        return sql, params  # a "?" in a literal: leave it all as it is
+    out = [pieces[0]]
+    kept: list[Any] = []
+    for value, piece in zip(params, pieces[1:], strict=True):
+        if out[-1].endswith(_TYPE_TEST[:-1]) and value == record_type:
+            out[-1] = out[-1][: -len(_TYPE_TEST) + 1] + "(TRUE"
+        else:
+            out[-1] += "?"
+            kept.append(value)
+        out.append(piece)
+    return "".join(out), kept
+
+
 def compile_condition(
     condition: Condition | None, schema: EventSchema, *, timezone: str | None = None
 ) -> tuple[str, list[Any]]:
