@@ -406,7 +406,10 @@ def slice_rows(program: SliceProgram, ctx: EvaluationContext, group_by: str | No
     span = (ctx.start, ctx.end)
     if span[1] <= span[0]:
         return result
-    for row in _grouped_query(ctx, span, program.length, program.plan, group_by, None):
+    pooled_rows = _grouped_query(ctx, span, program.length, program.plan, group_by, None)
+    if group_by is None:  # every row is pooled (one per slice with records)
+        result.rows = {int(row[0]): row[3:] for row in pooled_rows}
+    for row in pooled_rows if group_by is not None else ():
         number, group, pooled = int(row[0]), row[1], row[2]
         values = row[3:]
         if pooled:
@@ -489,7 +492,12 @@ def _slice_times(
     numbers: list[int], length: dt.timedelta, start: dt.datetime, end: dt.datetime
 ) -> list[tuple[dt.datetime, dt.datetime]]:
     """The spans of the given slices, the first and last clipped to ``[start, end)``."""
-    times = [(EPOCH + length * n, EPOCH + length * (n + 1)) for n in numbers]
+    times: list[tuple[dt.datetime, dt.datetime]] = []
+    after, previous = EPOCH, None
+    for n in numbers:  # sorted: a slice often begins where the one before ended
+        begin = after if n - 1 == previous else EPOCH + length * n
+        after, previous = begin + length, n
+        times.append((begin, after))
     if times:
         times[0] = (max(times[0][0], start), min(times[0][1], end))
         times[-1] = (max(times[-1][0], start), min(times[-1][1], end))
