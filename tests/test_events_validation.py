@@ -431,3 +431,23 @@ def test_a_null_field_after_the_sample_is_absent(
         assert log.connection.execute(
             "SELECT count(*) FROM events WHERE severity IS NULL AND opened IS NULL"
         ).fetchall() == [(2_001,)]
+
+
+def test_json_numbers_keep_fifteen_significant_digits_and_strings_every_digit(
+    tmp_path: Path,
+) -> None:
+    # docs/semantics.md, "One limit": DuckDB's JSON reader holds a JSON number as a double.
+    path = write(
+        tmp_path / "numbers.jsonl",
+        '{"type":"incident","severity":123456789.123456}\n'
+        '{"type":"incident","severity":0.000123}\n'
+        '{"type":"incident","severity":"12345678.123456789"}\n'
+        '{"type":"incident","severity":12345678.123456789}\n',
+    )
+    with load([path]) as log:
+        assert log.connection.execute("SELECT severity FROM events ORDER BY _line").fetchall() == [
+            (Decimal("123456789.123456"),),
+            (Decimal("0.000123"),),
+            (Decimal("12345678.123456789"),),
+            (Decimal("12345678.123456790"),),
+        ]
