@@ -473,3 +473,28 @@ def test_temporary_files_are_removed(tmp_path: Path, monkeypatch: pytest.MonkeyP
     assert not workdir.exists()
     with pytest.raises(EventDataError):
         load([[{"type": "probe", "ok": "maybe"}]])
+
+
+def test_parquet_integer_column_mapped_from_another_for_one_type(tmp_path: Path) -> None:
+    # `map latMs to lat in req records`: the file has `lat` (an integer column) but no `latMs`;
+    # the field reads text from one source, so the other is read as text too.
+    from obligo.events import FieldSource
+
+    schema = EventSchema(
+        fields={"lat": FieldType.NUMBER},
+        record_types=frozenset({"req", "probe"}),
+        mappings=(FieldSource("lat", "latMs", "req"),),
+    )
+    path = tmp_path / "log.parquet"
+    con = duckdb.connect()
+    con.execute(
+        "COPY (SELECT * FROM (VALUES ('req', 5::BIGINT), ('probe', 7::BIGINT)) t(type, lat)) "
+        "TO ? (FORMAT parquet)",
+        [str(path)],
+    )
+    con.close()
+    with EventLog.load([path], schema, ZoneInfo("UTC")) as log:
+        assert log.connection.execute("SELECT type, lat FROM events ORDER BY _line").fetchall() == [
+            ("req", None),
+            ("probe", Decimal(7)),
+        ]

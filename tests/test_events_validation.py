@@ -451,3 +451,11 @@ def test_json_numbers_keep_fifteen_significant_digits_and_strings_every_digit(
             (Decimal("12345678.123456789"),),
             (Decimal("12345678.123456790"),),
         ]
+
+
+def test_a_deeply_nested_value_in_the_sample_does_not_stop_the_load(tmp_path: Path) -> None:
+    deep = "[" * 1000 + "]" * 1000  # valid JSON, deeper than Python's json reads
+    path = write(tmp_path / "deep.jsonl", f'{{"type":"incident","severity":1,"blob":{deep}}}\n')
+    with load([path]) as log:
+        assert log.inputs[0].fast_path
+        assert log.connection.execute("SELECT severity FROM events").fetchall() == [(Decimal(1),)]

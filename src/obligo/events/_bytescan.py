@@ -267,8 +267,8 @@ def sample_keys(path: Path, compressed: bool) -> set[str] | None:
     for line in data.split(b"\n"):
         try:
             record = json.loads(line)
-        except ValueError:  # blank, or not JSON: the scan decides
-            continue
+        except (ValueError, RecursionError):  # blank, not JSON, or nested too deep for Python:
+            continue  # the scan decides
         if isinstance(record, dict):
             keys.update(record)
             read = True

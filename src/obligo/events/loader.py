@@ -708,14 +708,23 @@ class _Loader:
             if (kind := types.get(name)) is not None
             and all(_parquet_native(self.plan.kinds[i], kind) for i in self.plan.feeds(name))
         }
-        native = frozenset(
-            i
-            for i in range(len(self.plan.names))
-            if self.plan.kinds[i] is not FieldType.TEXT
-            and all(
-                source in direct for source in self.plan.sources if i in self.plan.feeds(source)
+        while True:
+            native = frozenset(
+                i
+                for i in range(len(self.plan.names))
+                if self.plan.kinds[i] is not FieldType.TEXT
+                and all(
+                    source in direct
+                    for source in self.plan.sources
+                    if i in self.plan.feeds(source)
+                )
             )
-        )
+            # A column read as it is feeds native fields only: a field that also reads text
+            # (another column, or one the file lacks) takes every column as text.
+            kept = {s for s in direct if all(i in native for i in self.plan.feeds(s))}
+            if kept == direct:
+                break
+            direct = kept
         picks = ", ".join(
             (quote_ident(name) if name in direct else _parquet_text(name, types.get(name)))
             + f" AS s{j}"
