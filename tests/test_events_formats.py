@@ -498,3 +498,24 @@ def test_parquet_integer_column_mapped_from_another_for_one_type(tmp_path: Path)
             ("req", None),
             ("probe", Decimal(7)),
         ]
+
+
+def test_parquet_with_every_timestamp_typed_reports_a_bad_value(tmp_path: Path) -> None:
+    # No timestamp is read from text: the query that says what is wrong binds no time zone.
+    schema = EventSchema(
+        fields={"severity": FieldType.NUMBER}, record_types=frozenset({"incident"})
+    )
+    path = tmp_path / "typed.parquet"
+    con = duckdb.connect()
+    con.execute(
+        "COPY (SELECT 'incident' AS type, 'x' AS severity, "
+        "TIMESTAMPTZ '2026-03-01 00:00:00+00' AS time, TIMESTAMPTZ '2026-03-01 00:00:00+00' AS start, "
+        "TIMESTAMPTZ '2026-03-01 01:00:00+00' AS \"end\", "
+        "TIMESTAMPTZ '2026-03-01 02:00:00+00' AS updated) TO ? (FORMAT parquet)",
+        [str(path)],
+    )
+    con.close()
+    with EventLog.load([path], schema, ZoneInfo("UTC"), skip_invalid=True) as log:
+        assert [(r.line, r.reason) for r in log.rejections] == [
+            (1, '`severity` is not a number: "x"')
+        ]

@@ -201,12 +201,12 @@ class Plan:
         native: frozenset[int],
         absent: frozenset[int] = frozenset(),
     ) -> str:
-        tz = ""
         texts = [
             i
             for i, kind in enumerate(self.kinds)
             if kind is FieldType.TIMESTAMP and i not in native and i not in absent
         ]
+        tz = params(self.timezone) if texts else ""  # bound only when used
         if texts:
             # The common forms first, in a column of their own (CASE then reads each text once).
             quick = ", ".join(f"obligo_ts_z(r{i}) AS q{i}" for i in texts)
@@ -215,8 +215,6 @@ class Plan:
         columns += [f"r{i}" for i in range(len(self.names))]
         columns += [f"n{i}" for i in self.text_fields()]
         for i, kind in enumerate(self.kinds):
-            if kind is FieldType.TIMESTAMP and i not in absent and i not in native and not tz:
-                tz = params(self.timezone)  # bound once, and only when used
             if i in absent:
                 # Null in every row (or the scan stops): nothing to parse.
                 columns.append(f"NULL::{kind.sql} AS v{i}")
@@ -310,9 +308,12 @@ class Plan:
             for i in range(len(self.names))
         ]
         columns += [f"{self._problem(i)} AS p{i}" for i in range(len(self.names))]
-        tz = params(self.timezone)
-        for i, kind in enumerate(self.kinds):
-            if kind is FieldType.TIMESTAMP and i not in native:
+        texts = [
+            i for i, k in enumerate(self.kinds) if k is FieldType.TIMESTAMP and i not in native
+        ]
+        tz = params(self.timezone) if texts else ""  # bound only when used
+        for i in range(len(self.kinds)):
+            if i in texts:
                 columns.append(
                     f"(r{i} IS NOT NULL AND coalesce(obligo_gap(r{i}, {tz}), FALSE)) AS g{i}"
                 )

@@ -714,9 +714,7 @@ class _Loader:
                 for i in range(len(self.plan.names))
                 if self.plan.kinds[i] is not FieldType.TEXT
                 and all(
-                    source in direct
-                    for source in self.plan.sources
-                    if i in self.plan.feeds(source)
+                    source in direct for source in self.plan.sources if i in self.plan.feeds(source)
                 )
             )
             # A column read as it is feeds native fields only: a field that also reads text
