@@ -484,14 +484,14 @@ class _Loader:
         nulls cost more to write than the rest of a record): the scan stops if one has a
         value further on, and runs again storing every field."""
         sampled = _bytescan.sample_keys(source.path, source.compressed)
-        guesses = [self._absent(sampled), frozenset()] if sampled is not None else []
+        guess = [self._absent(sampled)] if sampled is not None else []
         table = f"_obligo_input_{source.index}"
-        for absent in dict.fromkeys([*guesses, frozenset()]):
+        columns = {name: "VARCHAR" for name in self.plan.sources}
+        picks = ", ".join(
+            f"{quote_ident(name)} AS s{j}" for j, name in enumerate(self.plan.sources)
+        )
+        for absent in dict.fromkeys([*guess, frozenset()]):  # the guess, then every field
             params = Params()
-            columns = {name: "VARCHAR" for name in self.plan.sources}
-            picks = ", ".join(
-                f"{quote_ident(name)} AS s{j}" for j, name in enumerate(self.plan.sources)
-            )
             scan = (
                 f"SELECT NULL::BIGINT AS _line, NULL::INTEGER AS _jp, NULL::VARCHAR AS _text, "
                 f"{picks} FROM read_json({params(str(source.path))}, "
