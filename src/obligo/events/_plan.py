@@ -201,11 +201,7 @@ class Plan:
         native: frozenset[int],
         absent: frozenset[int] = frozenset(),
     ) -> str:
-        texts = [
-            i
-            for i, kind in enumerate(self.kinds)
-            if kind is FieldType.TIMESTAMP and i not in native and i not in absent
-        ]
+        texts = self._timestamps_from_text(native | absent)
         tz = params(self.timezone) if texts else ""  # bound only when used
         if texts:
             # The common forms first, in a column of their own (CASE then reads each text once).
@@ -235,6 +231,13 @@ class Plan:
         types = params(sorted(self.schema.record_types))
         columns.append(f"coalesce(list_contains({types}::VARCHAR[], r0), FALSE) AS _used")
         return f"SELECT {', '.join(columns)} FROM {raw}"
+
+    def _timestamps_from_text(self, skipped: frozenset[int]) -> list[int]:
+        """The timestamp fields read from text (not typed already, not absent): those that
+        need the time zone, bound as a parameter only when there is one."""
+        return [
+            i for i, k in enumerate(self.kinds) if k is FieldType.TIMESTAMP and i not in skipped
+        ]
 
     def _problem(self, i: int) -> str:
         if self.kinds[i] is FieldType.TEXT:
@@ -293,8 +296,7 @@ class Plan:
             columns.append(f"{self._bad()} AS _bad")
         naive = [
             f"(r{i} IS NOT NULL AND v{i} IS NOT NULL AND NOT obligo_aware(r{i}))::INTEGER"
-            for i, kind in enumerate(self.kinds)
-            if kind is FieldType.TIMESTAMP and i not in native and i not in absent
+            for i in self._timestamps_from_text(native | absent)
         ]
         columns.append(f"({' + '.join(naive) or '0'}) AS _naive")
         return f"SELECT {', '.join(columns)} FROM ({inner})"
@@ -308,9 +310,7 @@ class Plan:
             for i in range(len(self.names))
         ]
         columns += [f"{self._problem(i)} AS p{i}" for i in range(len(self.names))]
-        texts = [
-            i for i, k in enumerate(self.kinds) if k is FieldType.TIMESTAMP and i not in native
-        ]
+        texts = self._timestamps_from_text(native)
         tz = params(self.timezone) if texts else ""  # bound only when used
         for i in range(len(self.kinds)):
             if i in texts:
