@@ -267,6 +267,25 @@ def test_naive_timestamps_in_the_contract_zone(tmp_path: Path) -> None:
         assert log.inputs[0].naive_timestamps == 8
 
 
+def test_naive_timestamps_among_quickly_read_ones_are_counted(tmp_path: Path) -> None:
+    # The strict scan reads the common UTC forms quickly and counts the naive ones apart.
+    # Naive (read in Berlin time): the second time, the first end, the second start, the
+    # last start and end; five in all.
+    records = [
+        {"type": "probe", "time": "2026-03-01T10:00:00Z"},
+        {"type": "probe", "time": "2026-03-01T10:00:00"},
+        {"type": "probe", "time": "2026-03-01T10:00:00.123Z"},
+        {"type": "incident", "start": "2026-03-01T10:00:00.123456Z", "end": "2026-03-01T12:00:00"},
+        {"type": "incident", "start": "2026-03-01T10:00:00", "end": "2026-03-01T12:00:00+01:00"},
+        {"type": "incident", "start": "2026-03-01 10:00:00", "end": "2026-03-01T11:00:00"},
+        {"type": "probe", "time": "2026-03-01t10:00:00z"},  # aware (lower case), not quick
+    ]
+    lines = "".join(json.dumps(r) + "\n" for r in records)
+    with load([write(tmp_path / "log.jsonl", lines)]) as log:
+        assert log.inputs[0].fast_path
+        assert log.inputs[0].naive_timestamps == 5
+
+
 def test_naive_timestamps_are_counted_per_input(tmp_path: Path) -> None:
     a = write(
         tmp_path / "a.jsonl",

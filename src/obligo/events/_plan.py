@@ -210,6 +210,7 @@ class Plan:
         columns = ["_line", "_jp", "_text"]
         columns += [f"r{i}" for i in range(len(self.names))]
         columns += [f"n{i}" for i in self.text_fields()]
+        columns += [f"q{i}" for i in texts]
         for i, kind in enumerate(self.kinds):
             if i in absent:
                 # Null in every row (or the scan stops): nothing to parse.
@@ -251,13 +252,16 @@ class Plan:
     def _no_type(self) -> str:
         return "(r0 IS NULL OR trim(r0) = '' OR n0)"
 
-    def _bad(self) -> str:
-        problems = [self._problem(i) for i in range(1, len(self.names))]
-        problems.append(self._order_problem())
+    def _bad(self, absent: frozenset[int] = frozenset()) -> str:
+        """Whether a row is to be rejected. A field in ``absent`` has no value in any row (or
+        the strict scan stops first): it has no problem to test."""
+        problems = [self._problem(i) for i in range(1, len(self.names)) if i not in absent]
+        if not {self.names.index("start"), self.names.index("end")} & absent:
+            problems.append(self._order_problem())
         # A used record has a type (a known name); only the others may lack one. CASE, unlike OR,
         # evaluates each branch only on its rows.
         return (
-            f"(_jp IS NOT NULL OR CASE WHEN _used THEN ({' OR '.join(problems)})"
+            f"(_jp IS NOT NULL OR CASE WHEN _used THEN ({' OR '.join(problems) or 'FALSE'})"
             f" ELSE {self._no_type()} END)"
         )
 
@@ -289,13 +293,15 @@ class Plan:
             unexpected = " OR ".join(f"r{i} IS NOT NULL" for i in sorted(absent)) or "FALSE"
             columns.append(
                 f"CASE WHEN {unexpected} THEN error('{STRICT_UNEXPECTED}') "
-                f"WHEN {self._bad()} THEN error('{STRICT_REJECTED}') ELSE _used END AS _used"
+                f"WHEN {self._bad(absent)} THEN error('{STRICT_REJECTED}') ELSE _used END AS _used"
             )
         else:
             columns.append("_used")
-            columns.append(f"{self._bad()} AS _bad")
+            columns.append(f"{self._bad(absent)} AS _bad")
+        # A text read quickly ends with Z: the test of q first spares the others on most rows.
         naive = [
-            f"(r{i} IS NOT NULL AND v{i} IS NOT NULL AND NOT obligo_aware(r{i}))::INTEGER"
+            f"(q{i} IS NULL AND r{i} IS NOT NULL AND v{i} IS NOT NULL"
+            f" AND NOT obligo_aware(r{i}))::INTEGER"
             for i in self._timestamps_from_text(native | absent)
         ]
         columns.append(f"({' + '.join(naive) or '0'}) AS _naive")
