@@ -69,6 +69,13 @@ BAD_LINES = [
     ('{"type":"other","ok":"yes","time":"garbage"}', None),  # a type the contract does not use
 ]
 
+# Lines the fast path reads (no reason: nothing to reject).
+FINE_LINES = [
+    ('{"type":"probe","service":"legit [text]","ok":false}', None),
+    ('{"type":"other","ok":"yes","time":"garbage","service":{"a":1}}', None),  # not used
+    ('{"type":"probe","time":"2026-03-04T10:00:00.5+01:00","severity":"1e3"}', None),
+]
+
 
 def write(path: Path, text: str) -> Path:
     path.write_text(text, encoding="utf-8")
@@ -96,6 +103,24 @@ def test_every_reason_with_its_line(tmp_path: Path) -> None:
         )
         assert log.connection.execute("SELECT count(*) FROM events").fetchall() == [(1,)]
         assert not account.fast_path
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [*((line, reason) for line, reason in BAD_LINES if reason is not None), *FINE_LINES],
+)
+def test_the_strict_scan_stops_at_each_bad_line_alone(
+    tmp_path: Path, line: str, expected: str | None
+) -> None:
+    # The fast path must give up exactly where the exact path rejects: a line it let through
+    # would be accepted unchecked.
+    good = '{"type":"probe","time":"2026-03-04T10:00:00Z","service":"api"}\n'
+    path = write(tmp_path / "log.jsonl", good + line + "\n" + good)
+    with load([path], skip_invalid=True) as log:
+        assert log.inputs[0].fast_path is (expected is None)
+        assert [(r.line, expected in r.reason) for r in log.rejections] == (
+            [] if expected is None else [(2, True)]
+        )
 
 
 def test_bad_bytes_are_rejected_at_their_line(tmp_path: Path) -> None:

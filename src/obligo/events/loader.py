@@ -407,7 +407,8 @@ class _Loader:
         ``strict``: the table has no ``_bad`` column, and the query fails instead at a bad row
         (see :meth:`Plan.typed_select`)."""
         raw = "(" + self.plan.raw_select(params, rows_sql, nested=nested) + ")"
-        typed = self.plan.typed_select(params, raw, native, absent, strict=strict)
+        prefix = nested == "prefix"
+        typed = self.plan.typed_select(params, raw, native, absent, strict=strict, prefix=prefix)
         self.con.execute(f"CREATE OR REPLACE TEMP TABLE {table} AS {typed}", params.values)
         good = "TRUE" if strict else "NOT _bad"
         row = self.con.execute(
