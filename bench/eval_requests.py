@@ -13,8 +13,12 @@ over March and April 2026, and a Parquet copy of it (DuckDB ``COPY``), into a te
 - runs one hand-written DuckDB query that computes the same numbers straight from the file
   (``read_json`` with explicit columns, or ``read_parquet``), with the same DuckDB settings as
   obligo (2 threads, 2 GB memory limit);
+- runs the two in pairs, one right after the other (which goes first alternates), so that the
+  machine's load at the time weighs on both sides of a pair alike; prints each pair's ratio and
+  their median;
 - checks that both give the same numbers, and prints a table: seconds (best of ``--runs``), the
-  ratio obligo / hand query, and the peak resident memory of each.
+  ratio obligo / hand query of the best runs and the median of the pairs' ratios, and the peak
+  resident memory of each.
 
 Every measurement runs in its own child process (``resource.getrusage`` there gives that
 measurement's peak RSS, the interpreter and its imports included). The obligo child also notes
@@ -43,6 +47,7 @@ import datetime as dt
 import json
 import os
 import resource
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -360,33 +365,47 @@ def child(args: argparse.Namespace) -> None:
 # ---------------------------------------------------------------------------------- parent
 
 
-def measure(kind: str, path: Path, fmt: str, shape: str, runs: int) -> dict[str, Any]:
-    """Best of ``runs`` child processes; the peak RSS is the largest of them."""
-    results = []
-    load_before = os.getloadavg()[0]
-    for _ in range(runs):
-        command = [
-            sys.executable,
-            __file__,
-            "--child",
-            kind,
-            "--path",
-            str(path),
-            "--format",
-            fmt,
-            "--shape",
-            shape,
-        ]
-        done = subprocess.run(command, capture_output=True, text=True, check=False)
-        if done.returncode != 0:
-            sys.stderr.write(done.stderr)
-            raise SystemExit(f"{kind} on {path} failed")
-        results.append(json.loads(done.stdout.strip().splitlines()[-1]))
+def run_child(kind: str, path: Path, fmt: str, shape: str) -> dict[str, Any]:
+    """One measurement in its own process."""
+    command = [sys.executable, __file__, "--child", kind, "--path", str(path)]
+    command += ["--format", fmt, "--shape", shape]
+    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        sys.stderr.write(done.stderr)
+        raise SystemExit(f"{kind} on {path} failed")
+    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    return result
+
+
+def summary(results: list[dict[str, Any]], load: tuple[float, float]) -> dict[str, Any]:
+    """The best run, with every run's seconds, the largest peak RSS and the load average."""
     best: dict[str, Any] = min(results, key=lambda r: r["seconds"])
     best["all_seconds"] = [r["seconds"] for r in results]
     best["peak_rss_mb"] = max(r["peak_rss_mb"] for r in results)
-    best["load"] = (load_before, os.getloadavg()[0])
+    best["load"] = load
     return best
+
+
+def measure(kind: str, path: Path, fmt: str, shape: str, runs: int) -> dict[str, Any]:
+    """Best of ``runs`` child processes; the peak RSS is the largest of them."""
+    load_before = os.getloadavg()[0]
+    results = [run_child(kind, path, fmt, shape) for _ in range(runs)]
+    return summary(results, (load_before, os.getloadavg()[0]))
+
+
+def measure_pairs(path: Path, fmt: str, runs: int) -> tuple[dict[str, Any], dict[str, Any]]:
+    """obligo and the hand query, ``runs`` times each, one after the other (the first of each
+    pair alternating): a change in the machine's load between runs then weighs on both sides
+    alike, and each pair gives a ratio of its own."""
+    ours: list[dict[str, Any]] = []
+    hand: list[dict[str, Any]] = []
+    load_before = os.getloadavg()[0]
+    for number in range(runs):
+        kinds = ["obligo", "hand"] if number % 2 == 0 else ["hand", "obligo"]
+        for kind in kinds:
+            (ours if kind == "obligo" else hand).append(run_child(kind, path, fmt, "main"))
+    load = (load_before, os.getloadavg()[0])
+    return summary(ours, load), summary(hand, load)
 
 
 def show_breakdown(result: dict[str, Any]) -> None:
@@ -453,12 +472,17 @@ def main() -> None:
         )
         rows = []
         for fmt in args.formats.split(","):
-            ours = measure("obligo", paths[fmt], fmt, "main", args.runs)
-            hand = measure("hand", paths[fmt], fmt, "main", args.runs)
+            ours, hand = measure_pairs(paths[fmt], fmt, args.runs)
             same = ours["values"] == hand["values"]
             rows.append((fmt, ours, hand, same))
-            print(f"\n{fmt}: obligo {_runs(ours)}, load average {_load(ours)}")
-            print(f"{fmt}: hand query {_runs(hand)}, load average {_load(hand)}")
+            ratios = [a / b for a, b in zip(ours["all_seconds"], hand["all_seconds"], strict=True)]
+            print(f"\n{fmt}: obligo {_runs(ours)}; hand query {_runs(hand)}")
+            print(
+                f"{fmt}: ratio of each pair {', '.join(f'{r:.2f}' for r in ratios)}; median "
+                f"{statistics.median(ratios):.2f}x; medians "
+                f"{statistics.median(ours['all_seconds']):.2f} / "
+                f"{statistics.median(hand['all_seconds']):.2f} s; load average {_load(ours)}"
+            )
             print(f"  where the time went in the best obligo run ({ours['seconds']:.2f} s):")
             show_breakdown(ours)
             print("  values (obligo | hand query):")
@@ -470,6 +494,7 @@ def main() -> None:
         print()
         header = (
             f"{'records':>10}  {'format':<8} {'obligo s':>9} {'hand s':>7} {'ratio':>6}"
+            f" {'pairs':>6}"
             f" {'obligo RSS':>11} {'hand RSS':>9}  same values"
         )
         print(header)
@@ -477,7 +502,7 @@ def main() -> None:
         for fmt, ours, hand, same in rows:
             print(
                 f"{args.records:>10,}  {fmt:<8} {ours['seconds']:>9.2f} {hand['seconds']:>7.2f}"
-                f" {ours['seconds'] / hand['seconds']:>5.1f}x"
+                f" {ours['seconds'] / hand['seconds']:>5.2f}x {_pair_median(ours, hand):>5.2f}x"
                 f" {ours['peak_rss_mb']:>8.0f} MB {hand['peak_rss_mb']:>6.0f} MB  "
                 f"{'yes' if same else 'NO'}"
             )
@@ -502,6 +527,12 @@ def main() -> None:
                     show_breakdown(result)
         if not all(same for *_, same in rows):
             raise SystemExit("obligo and the hand query gave different numbers")
+
+
+def _pair_median(ours: dict[str, Any], hand: dict[str, Any]) -> float:
+    """The median of the ratios of the pairs of runs."""
+    pairs = zip(ours["all_seconds"], hand["all_seconds"], strict=True)
+    return float(statistics.median(float(a) / float(b) for a, b in pairs))
 
 
 def _own_rss() -> float:
