@@ -365,8 +365,12 @@ def child(args: argparse.Namespace) -> None:
 # ---------------------------------------------------------------------------------- parent
 
 
+PAUSE = 3.0  # seconds of rest before each measured child (see measure_pairs)
+
+
 def run_child(kind: str, path: Path, fmt: str, shape: str) -> dict[str, Any]:
-    """One measurement in its own process."""
+    """One measurement in its own process, after a pause."""
+    time.sleep(PAUSE)
     command = [sys.executable, __file__, "--child", kind, "--path", str(path)]
     command += ["--format", fmt, "--shape", shape]
     done = subprocess.run(command, capture_output=True, text=True, check=False)
@@ -396,7 +400,9 @@ def measure(kind: str, path: Path, fmt: str, shape: str, runs: int) -> dict[str,
 def measure_pairs(path: Path, fmt: str, runs: int) -> tuple[dict[str, Any], dict[str, Any]]:
     """obligo and the hand query, ``runs`` times each, one after the other (the first of each
     pair alternating): a change in the machine's load between runs then weighs on both sides
-    alike, and each pair gives a ratio of its own."""
+    alike, and each pair gives a ratio of its own. Each run follows a pause: on the development
+    machine, a run that started right after another took 0.4 to 0.8 s longer, whichever of the
+    two it was."""
     ours: list[dict[str, Any]] = []
     hand: list[dict[str, Any]] = []
     load_before = os.getloadavg()[0]
