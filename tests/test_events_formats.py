@@ -451,6 +451,27 @@ def test_parquet_bad_values(tmp_path: Path) -> None:
         ]
 
 
+@pytest.mark.parametrize("column", ["DECIMAL(38, 9)", "BIGINT", "DOUBLE", "VARCHAR"])
+def test_parquet_numbers_beyond_the_narrow_type(tmp_path: Path, column: str) -> None:
+    # A clean file is read in one strict scan, with 64-bit numbers while they fit and again
+    # with the wide type when one does not.
+    path = tmp_path / "log.parquet"
+    con = duckdb.connect()
+    con.execute(
+        f"COPY (SELECT 'incident' AS type, CAST(v AS {column}) AS severity FROM "
+        "(VALUES (1), (2000000000), (-30000000000000)) t(v)) "
+        "TO '" + str(path).replace("'", "''") + "' (FORMAT parquet)"
+    )
+    con.close()
+    with load([path]) as log:
+        assert log.inputs[0].fast_path
+        assert log.connection.execute("SELECT severity FROM events ORDER BY _line").fetchall() == [
+            (Decimal(1),),
+            (Decimal(2_000_000_000),),
+            (Decimal(-30_000_000_000_000),),
+        ]
+
+
 def test_the_same_file_twice(tmp_path: Path) -> None:
     path = write_jsonl(tmp_path / "log.jsonl", RECORDS)
     with pytest.raises(EventDataError, match="given twice"):

@@ -373,6 +373,64 @@ def test_numbers_are_exact_decimals(tmp_path: Path) -> None:
         ]
 
 
+def events_number_type(log: EventLog) -> str:
+    described = log.connection.execute("DESCRIBE SELECT severity FROM events").fetchall()
+    return str(described[0][1])
+
+
+def test_numbers_beyond_the_narrow_type_are_read_exactly_on_the_fast_path(
+    tmp_path: Path,
+) -> None:
+    # The strict scan stores numbers in 64 bits while they fit (below a billion), and reads
+    # the file again with the wide type at the first that does not.
+    path = write(
+        tmp_path / "log.jsonl",
+        '{"type":"incident","severity":0.5}\n'
+        '{"type":"incident","severity":"999999999.999999999"}\n'
+        '{"type":"incident","severity":"-999999999.9999999996"}\n'
+        '{"type":"incident","severity":1000000000}\n'
+        '{"type":"incident","severity":"-12345678901234567890.5"}\n'
+        '{"type":"incident","severity":1e15}\n'
+        '{"type":"incident","severity":"70252631465829.48476299E-9"}\n',
+    )
+    with load([path]) as log:
+        assert log.inputs[0].fast_path
+        assert log.connection.execute("SELECT severity FROM events ORDER BY _line").fetchall() == [
+            (Decimal("0.5"),),
+            (Decimal("999999999.999999999"),),
+            (Decimal("-1000000000"),),  # 9 decimal places, rounded half up
+            (Decimal("1000000000"),),
+            (Decimal("-12345678901234567890.5"),),
+            (Decimal("1E+15"),),
+            (Decimal("70252.631465829"),),  # narrowly refused (its digits), read widely
+        ]
+        assert events_number_type(log) == "DECIMAL(38,9)"
+
+
+def test_narrow_numbers_are_widened_in_events(tmp_path: Path) -> None:
+    path = write(tmp_path / "log.jsonl", '{"type":"incident","severity":"-0.000000001"}\n')
+    with load([path]) as log:
+        assert log.inputs[0].fast_path
+        assert events_number_type(log) == "DECIMAL(38,9)"
+        assert log.connection.execute("SELECT severity FROM events").fetchall() == [
+            (Decimal("-0.000000001"),)
+        ]
+
+
+def test_a_bad_number_is_rejected_whatever_its_size(tmp_path: Path) -> None:
+    path = write(
+        tmp_path / "log.jsonl",
+        '{"type":"incident","severity":1}\n'
+        '{"type":"incident","severity":"1_000_000_000_000"}\n'
+        '{"type":"incident","severity":"99999999999999999999999999999999"}\n',
+    )
+    with load([path], skip_invalid=True) as log:
+        assert [(r.line, r.reason) for r in log.rejections] == [
+            (2, '`severity` is not a number: "1_000_000_000_000"'),
+            (3, '`severity` is not a number: "99999999999999999999999999999999"'),
+        ]
+
+
 def test_options(tmp_path: Path) -> None:
     path = write(tmp_path / "log.jsonl", '{"type":"probe"}\n')
     with EventLog.load([path], SCHEMA, BERLIN, memory_limit="512MB", threads=1) as log:
@@ -447,6 +505,22 @@ def test_a_field_first_seen_after_the_sample_is_read(
         assert log.connection.execute(
             "SELECT count(*) FROM events WHERE severity IS NULL AND opened IS NULL"
         ).fetchall() == [(2_000,)]
+
+
+def test_a_field_and_a_large_number_first_seen_after_the_sample(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Two guesses wrong at once: the field is stored after all, and in the wide type.
+    from obligo.events import _bytescan
+
+    monkeypatch.setattr(_bytescan, "SAMPLE", 100)
+    path = sampled_file(tmp_path, '{"type":"incident","severity":12345678901.25}')
+    with load([path]) as log:
+        assert log.inputs[0].fast_path
+        assert log.connection.execute(
+            "SELECT severity, _line FROM events WHERE severity IS NOT NULL"
+        ).fetchall() == [(Decimal("12345678901.25"), 2_001)]
+        assert events_number_type(log) == "DECIMAL(38,9)"
 
 
 def test_a_bad_field_first_seen_after_the_sample_is_rejected_at_its_line(

@@ -35,6 +35,8 @@ assert AWARE_PATTERN != TIMESTAMP_PATTERN
 MACROS = f"""
 CREATE OR REPLACE TEMP MACRO obligo_num(s) AS
   CASE WHEN NOT contains(s, '_') THEN TRY_CAST(s AS DECIMAL(38, 9)) END;
+CREATE OR REPLACE TEMP MACRO obligo_num_narrow(s) AS
+  CASE WHEN NOT contains(s, '_') THEN TRY_CAST(s AS DECIMAL(18, 9)) END;
 CREATE OR REPLACE TEMP MACRO obligo_bool(s) AS
   CASE s WHEN 'true' THEN TRUE WHEN 'false' THEN FALSE
          ELSE CASE lower(trim(s)) WHEN 'true' THEN TRUE WHEN 'false' THEN FALSE END END;
@@ -85,7 +87,9 @@ CREATE OR REPLACE TEMP MACRO obligo_gap(s, tz) AS
 # microseconds (make_timestamptz: no time zone arithmetic; a cast converts from the session's
 # time zone, and adding an interval to a TIMESTAMPTZ goes through ICU: 0.4 s per ten million).
 # obligo_num: DuckDB's decimal cast accepts what a number looks like (signs, exponents, spaces
-# around it) and digit separators ("1_000"), which are refused.
+# around it) and digit separators ("1_000"), which are refused. obligo_num_narrow: the same in
+# 64 bits (below a billion in magnitude), which the strict scan stores when every value fits
+# (NARROW_NUMBER): the cast and the table cost less, and the `events` view widens it again.
 
 JSON_NOT_JSON = 1
 JSON_NOT_OBJECT = 2
@@ -95,6 +99,10 @@ JSON_DUPLICATE_KEY = 3
 # reject, or a value of a field that the scan was told the input does not have.
 STRICT_REJECTED = "obligo: a record to reject"
 STRICT_UNEXPECTED = "obligo: a field the input was not expected to have"
+STRICT_WIDE = "obligo: a number too large for the narrow type"
+
+# A strict scan's numbers, when every one fits: 64-bit, where DECIMAL(38, 9) takes 128 bits.
+NARROW_NUMBER = "DECIMAL(18, 9)"
 
 
 class Params:
@@ -198,6 +206,7 @@ class Plan:
         native: frozenset[int],
         absent: frozenset[int] = frozenset(),
         prefix: bool = False,
+        narrow: bool = False,
     ) -> str:
         texts = self._timestamps_from_text(native | absent)
         tz = params(self.timezone) if texts else ""  # bound only when used
@@ -215,11 +224,12 @@ class Plan:
                 columns.append(f"NULL::{kind.sql} AS v{i}")
             elif i in native:
                 # Already in a type of its kind (Parquet): no text to parse.
-                columns.append(f"TRY_CAST(r{i} AS {kind.sql}) AS v{i}")
+                sql = NARROW_NUMBER if narrow and kind is FieldType.NUMBER else kind.sql
+                columns.append(f"TRY_CAST(r{i} AS {sql}) AS v{i}")
             elif kind is FieldType.TEXT:
                 columns.append(f"r{i} AS v{i}")
             elif kind is FieldType.NUMBER:
-                columns.append(f"obligo_num(r{i}) AS v{i}")
+                columns.append(f"obligo_num{'_narrow' if narrow else ''}(r{i}) AS v{i}")
             elif kind is FieldType.BOOLEAN:
                 columns.append(f"obligo_bool(r{i}) AS v{i}")
             else:
@@ -281,6 +291,7 @@ class Plan:
         *,
         strict: bool = False,
         prefix: bool = False,
+        narrow: bool = False,
     ) -> str:
         """Rows of ``raw`` with each field in its type, and ``_used``, ``_bad``, ``_naive``.
 
@@ -293,16 +304,31 @@ class Plan:
         :data:`STRICT_UNEXPECTED` at a row that has a value for a field in ``absent`` (which is
         then a guess, from a sample of the input).
 
-        ``prefix``: ``raw`` was made with ``nested="prefix"`` (no ``n<i>`` columns)."""
-        inner = self._typed_inner(params, raw, native, absent, prefix)
+        ``prefix``: ``raw`` was made with ``nested="prefix"`` (no ``n<i>`` columns).
+
+        ``narrow`` (strict only): numbers in :data:`NARROW_NUMBER`; the query stops with
+        :data:`STRICT_WIDE` at a valid number that does not fit."""
+        if narrow and not strict:
+            raise ValueError("only a strict scan stores narrow numbers")
+        inner = self._typed_inner(params, raw, native, absent, prefix, narrow)
         columns = [] if strict else ["_line"]
         columns += [
             f"v{i} AS {quote_ident(name)}" for i, name in enumerate(self.names) if i not in absent
         ]
         if strict:
             unexpected = " OR ".join(f"r{i} IS NOT NULL" for i in sorted(absent)) or "FALSE"
+            # A number the narrow type cannot hold but the wide one can (tested only where the
+            # narrow reading failed).
+            wide = " OR ".join(
+                f"(r{i} IS NOT NULL AND v{i} IS NULL AND "
+                + (f"TRY_CAST(r{i} AS {kind.sql})" if i in native else f"obligo_num(r{i})")
+                + " IS NOT NULL)"
+                for i, kind in enumerate(self.kinds)
+                if narrow and kind is FieldType.NUMBER and i not in absent
+            )
             columns.append(
                 f"CASE WHEN {unexpected} THEN error('{STRICT_UNEXPECTED}') "
+                f"WHEN {wide or 'FALSE'} THEN error('{STRICT_WIDE}') "
                 f"WHEN {self._bad(absent, prefix)} THEN error('{STRICT_REJECTED}') "
                 "ELSE _used END AS _used"
             )
@@ -348,9 +374,18 @@ class Plan:
         ]
         return ", ".join([*defs, "_input INTEGER", "_line BIGINT"])
 
-    def column_list(self, absent: frozenset[int] = frozenset()) -> str:
-        """The fields as the ``events`` table has them; an absent field as a typed null."""
+    def column_list(self, absent: frozenset[int] = frozenset(), narrow: bool = False) -> str:
+        """The fields as the ``events`` table has them; an absent field as a typed null, a
+        narrow number (see :meth:`typed_select`) widened."""
+
+        def column(i: int, name: str, kind: FieldType) -> str:
+            if i in absent:
+                return f"NULL::{kind.sql} AS {quote_ident(name)}"
+            if narrow and kind is FieldType.NUMBER:
+                return f"CAST({quote_ident(name)} AS {kind.sql}) AS {quote_ident(name)}"
+            return quote_ident(name)
+
         return ", ".join(
-            f"NULL::{kind.sql} AS {quote_ident(name)}" if i in absent else quote_ident(name)
+            column(i, name, kind)
             for i, (name, kind) in enumerate(zip(self.names, self.kinds, strict=True))
         )

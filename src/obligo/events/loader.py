@@ -42,7 +42,7 @@ import re
 import shutil
 import tempfile
 import zlib
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
@@ -62,6 +62,7 @@ from obligo.events._plan import (
     JSON_NOT_OBJECT,
     MACROS,
     STRICT_UNEXPECTED,
+    STRICT_WIDE,
     Params,
     Plan,
 )
@@ -324,6 +325,8 @@ class _Staged:
     absent: frozenset[int] = frozenset()
     # Whether the table has a ``_bad`` column (a strict scan stops at a bad row instead).
     flagged: bool = True
+    # Whether its numbers are narrow (Plan.typed_select), widened in `events`.
+    narrow: bool = False
 
 
 class _Loader:
@@ -369,7 +372,7 @@ class _Loader:
         A view, not a copy: copying ten million rows costs more than every later query reading
         through the filter. The inputs' tables stay until the log is closed."""
         parts = [
-            f"SELECT {self.plan.column_list(s.absent)}, {index}::INTEGER AS _input, "
+            f"SELECT {self.plan.column_list(s.absent, s.narrow)}, {index}::INTEGER AS _input, "
             f"({s.line})::BIGINT AS _line "
             f"FROM {s.table} WHERE {'NOT _bad AND ' if s.flagged else ''}_used"
             for index, s in enumerate(staged)
@@ -401,14 +404,17 @@ class _Loader:
         absent: frozenset[int] = frozenset(),
         *,
         strict: bool = False,
+        narrow: bool = False,
     ) -> _Counts:
         """Create ``table``: the rows of ``rows_sql`` typed and checked; count what it holds.
 
         ``strict``: the table has no ``_bad`` column, and the query fails instead at a bad row
-        (see :meth:`Plan.typed_select`)."""
+        (see :meth:`Plan.typed_select`, which says what ``narrow`` does)."""
         raw = "(" + self.plan.raw_select(params, rows_sql, nested=nested) + ")"
         prefix = nested == "prefix"
-        typed = self.plan.typed_select(params, raw, native, absent, strict=strict, prefix=prefix)
+        typed = self.plan.typed_select(
+            params, raw, native, absent, strict=strict, prefix=prefix, narrow=narrow
+        )
         self.con.execute(f"CREATE OR REPLACE TEMP TABLE {table} AS {typed}", params.values)
         good = "TRUE" if strict else "NOT _bad"
         row = self.con.execute(
@@ -418,6 +424,37 @@ class _Loader:
             f"coalesce(sum(_naive) FILTER (WHERE {good} AND _used), 0) FROM {table}"
         ).fetchall()[0]
         return _Counts(int(row[0]), int(row[1]), int(row[2]), int(row[3]), int(row[4]))
+
+    def _strict(
+        self,
+        table: str,
+        scan: Callable[[], tuple[str, Params]],
+        nested: str,
+        native: frozenset[int] = frozenset(),
+        absent: frozenset[int] = frozenset(),
+    ) -> tuple[_Counts, frozenset[int], bool] | None:
+        """The strict scan of ``scan()`` (its rows and their parameters) into ``table``, with
+        the smallest table first: the fields in ``absent`` left out, numbers narrow. It runs
+        again storing every field if a record has one of those (``absent`` was a guess), and
+        with wide numbers if one does not fit. Returns the counts and what the table holds;
+        None when the scan stops at a record to reject (or at input that is not clean)."""
+        narrow = True
+        while True:
+            rows_sql, params = scan()
+            try:
+                counts = self._typed(
+                    table, rows_sql, params, nested, native, absent, strict=True, narrow=narrow
+                )
+            except duckdb.Error as error:
+                self._drop(table)
+                if STRICT_UNEXPECTED in str(error) and absent:
+                    absent = frozenset()
+                elif STRICT_WIDE in str(error) and narrow:
+                    narrow = False
+                else:
+                    return None
+                continue
+            return counts, absent, narrow
 
     def _drop(self, *tables: str) -> None:
         for table in tables:
@@ -485,36 +522,42 @@ class _Loader:
         nulls cost more to write than the rest of a record): the scan stops if one has a
         value further on, and runs again storing every field."""
         sampled = _bytescan.sample_keys(source.path, source.compressed)
-        guess = [self._absent(sampled)] if sampled is not None else []
+        guess = self._absent(sampled) if sampled is not None else frozenset()
         table = f"_obligo_input_{source.index}"
         columns = {name: "VARCHAR" for name in self.plan.sources}
         picks = ", ".join(
             f"{quote_ident(name)} AS s{j}" for j, name in enumerate(self.plan.sources)
         )
-        for absent in dict.fromkeys([*guess, frozenset()]):  # the guess, then every field
+
+        def scan() -> tuple[str, Params]:
             params = Params()
-            scan = (
+            sql = (
                 f"SELECT NULL::BIGINT AS _line, NULL::INTEGER AS _jp, NULL::VARCHAR AS _text, "
                 f"{picks} FROM read_json({params(str(source.path))}, "
                 f"format='newline_delimited', columns={params(columns)}, "
                 f"compression={params(_compression(source))}, maximum_object_size={MAX_LINE})"
             )
-            try:
-                counts = self._typed(table, scan, params, "prefix", absent=absent, strict=True)
-            except duckdb.Error as error:
-                self._drop(table)
-                if STRICT_UNEXPECTED in str(error):
-                    continue
-                # Malformed JSON, or a record to reject: the slow path says at which line.
-                return None
-            # No byte scan of the file first: rows are numbered by their order (DuckDB keeps
-            # the file's), which is the line number unless blank lines were skipped; a message
-            # that names a line maps it then (_physical_lines).
-            account = self._account(source, counts, 0, fast=True)
-            return _Staged(
-                account, [], table, "rowid + 1", ordinal=True, absent=absent, flagged=False
-            )
-        return None  # pragma: no cover - the last attempt expects no field to be absent
+            return sql, params
+
+        done = self._strict(table, scan, "prefix", absent=guess)
+        if done is None:
+            # Malformed JSON, or a record to reject: the slow path says at which line.
+            return None
+        counts, absent, narrow = done
+        # No byte scan of the file first: rows are numbered by their order (DuckDB keeps the
+        # file's), which is the line number unless blank lines were skipped; a message that
+        # names a line maps it then (_physical_lines).
+        account = self._account(source, counts, 0, fast=True)
+        return _Staged(
+            account,
+            [],
+            table,
+            "rowid + 1",
+            ordinal=True,
+            absent=absent,
+            flagged=False,
+            narrow=narrow,
+        )
 
     def _jsonl_slow(self, source: LocalInput, scan: _bytescan.LineCount) -> _Staged:
         """Every physical line, numbered, checked and taken apart in SQL."""
@@ -737,14 +780,21 @@ class _Loader:
         path_values = list(params.values)
         table = f"_obligo_input_{source.index}"
         absent = self._absent(set(types))
-        try:
-            # Clean input (the common case) needs no `_bad` and no `_line` column: the rows
-            # land in file order, so `rowid` numbers them.
-            counts = self._typed(table, rows_sql, params, "none", native, absent, strict=True)
+
+        def scan() -> tuple[str, Params]:
+            fresh = Params()
+            fresh.values = list(path_values)
+            return rows_sql, fresh
+
+        # Clean input (the common case) needs no `_bad` and no `_line` column: the rows land in
+        # file order, so `rowid` numbers them.
+        done = self._strict(table, scan, "none", native, absent)
+        if done is not None:
+            counts, _, narrow = done
             account = self._account(source, counts, 0, fast=True)
-            return _Staged(account, [], table, "rowid + 1", absent=absent, flagged=False)
-        except duckdb.Error:
-            self._drop(table)
+            return _Staged(
+                account, [], table, "rowid + 1", absent=absent, flagged=False, narrow=narrow
+            )
         params = Params()
         params.values = list(path_values)
         counts = self._typed(table, rows_sql, params, "none", native, absent)

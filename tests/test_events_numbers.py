@@ -1,0 +1,84 @@
+"""The strict scan's narrow numbers agree with the wide reading.
+
+The JSON Lines and Parquet fast paths store numbers as ``DECIMAL(18, 9)`` while they fit
+(``obligo_num_narrow``, see ``obligo/events/_plan.py``) and read the input again with
+``DECIMAL(38, 9)`` (``obligo_num``) when one does not. A text the narrow reading accepts must be
+accepted by the wide one with the same value: otherwise a log would be read differently by the
+two paths. (A text it refuses that the wide one reads makes the scan start again, wide.)"""
+
+from __future__ import annotations
+
+import random
+from decimal import Decimal
+
+import duckdb
+import pytest
+
+from obligo.events._plan import MACROS
+
+ALPHABET = "0123456789.-+eE _,\t"
+
+
+def number_text(rnd: random.Random) -> str:
+    digits = rnd.randint(1, 22)
+    whole = "".join(rnd.choice("0123456789") for _ in range(digits))
+    text = rnd.choice(["", "-", "+"]) + whole
+    if rnd.random() < 0.6:
+        text += "." + "".join(rnd.choice("0123456789") for _ in range(rnd.randint(0, 12)))
+    if rnd.random() < 0.1:
+        text += rnd.choice(["e", "E"]) + str(rnd.randint(-12, 12))
+    if rnd.random() < 0.3:  # a character in, out or changed
+        chars = list(text)
+        place = rnd.randrange(len(chars) + 1)
+        action = rnd.random()
+        if action < 0.4:
+            chars.insert(place, rnd.choice(ALPHABET))
+        elif chars and action < 0.7:
+            del chars[min(place, len(chars) - 1)]
+        elif chars:
+            chars[min(place, len(chars) - 1)] = rnd.choice(ALPHABET)
+        text = "".join(chars)
+    return text
+
+
+@pytest.fixture(scope="module")
+def con() -> duckdb.DuckDBPyConnection:
+    connection = duckdb.connect()
+    connection.execute(MACROS)
+    return connection
+
+
+def test_the_narrow_reading_agrees_with_the_wide_one(con: duckdb.DuckDBPyConnection) -> None:
+    rnd = random.Random(20261127)
+    texts = [number_text(rnd) for _ in range(60_000)]
+    rows = con.execute(
+        "SELECT s, obligo_num_narrow(s), obligo_num(s) FROM (SELECT unnest($1::VARCHAR[]) AS s)",
+        [texts],
+    ).fetchall()
+    narrow_read = [(s, n, w) for s, n, w in rows if n is not None]
+    assert [(s, n, w) for s, n, w in narrow_read if n != w] == []
+    # Refused narrowly and read widely (too large, or an exponent on more digits than 64 bits
+    # hold): the strict scan stops then, and the input is read again in the wide type.
+    refused = [(s, w) for s, n, w in rows if n is None and w is not None]
+    assert len(narrow_read) > 10_000
+    assert len(refused) > 5_000
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("999999999.999999999", Decimal("999999999.999999999")),
+        ("-999999999.999999999", Decimal("-999999999.999999999")),
+        ("0.0000000005", Decimal("0.000000001")),  # 9 decimal places, rounded half up
+        ("1e-9", Decimal("0.000000001")),
+        (" 12 ", Decimal(12)),
+        ("999999999.9999999995", None),  # rounds to a billion: too large
+        ("1000000000", None),
+        ("1_000", None),
+        ("true", None),
+    ],
+)
+def test_the_narrow_reading_at_its_edges(
+    con: duckdb.DuckDBPyConnection, text: str, value: Decimal | None
+) -> None:
+    assert con.execute("SELECT obligo_num_narrow($1)", [text]).fetchall() == [(value,)]
