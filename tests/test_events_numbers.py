@@ -41,6 +41,14 @@ def number_text(rnd: random.Random) -> str:
     return text
 
 
+def long_with_exponent(rnd: random.Random) -> str:
+    """Many digits before an exponent: DuckDB's 64-bit cast drops those after the 18th."""
+    digits = "".join(rnd.choice("0123456789") for _ in range(rnd.randint(10, 40)))
+    point = rnd.randint(0, len(digits))
+    mantissa = digits[:point] + "." + digits[point:] if rnd.random() < 0.8 else digits
+    return f"{rnd.choice(['', '-', ' '])}{mantissa}{rnd.choice('eE')}{rnd.randint(-40, 40)}"
+
+
 @pytest.fixture(scope="module")
 def con() -> duckdb.DuckDBPyConnection:
     connection = duckdb.connect()
@@ -51,6 +59,7 @@ def con() -> duckdb.DuckDBPyConnection:
 def test_the_narrow_reading_agrees_with_the_wide_one(con: duckdb.DuckDBPyConnection) -> None:
     rnd = random.Random(20261127)
     texts = [number_text(rnd) for _ in range(60_000)]
+    texts += [long_with_exponent(rnd) for _ in range(30_000)]
     rows = con.execute(
         "SELECT s, obligo_num_narrow(s), obligo_num(s) FROM (SELECT unnest($1::VARCHAR[]) AS s)",
         [texts],
@@ -73,6 +82,11 @@ def test_the_narrow_reading_agrees_with_the_wide_one(con: duckdb.DuckDBPyConnect
         ("1e-9", Decimal("0.000000001")),
         (" 12 ", Decimal(12)),
         ("999999999.9999999995", None),  # rounds to a billion: too large
+        # More than 18 digits before an exponent: read wide, then narrowed.
+        ("2573.059888045478958e5", Decimal("257305988.804547896")),
+        ("9.999999999999999999e8", None),  # a billion: too large
+        ("0.0000000000000000000000000001e28", Decimal(1)),
+        ("0.0000000000000000000000000000001e70", None),
         ("1000000000", None),
         ("1_000", None),
         ("true", None),

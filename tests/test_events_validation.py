@@ -408,12 +408,20 @@ def test_numbers_beyond_the_narrow_type_are_read_exactly_on_the_fast_path(
 
 
 def test_narrow_numbers_are_widened_in_events(tmp_path: Path) -> None:
-    path = write(tmp_path / "log.jsonl", '{"type":"incident","severity":"-0.000000001"}\n')
+    path = write(
+        tmp_path / "log.jsonl",
+        '{"type":"incident","severity":"-0.000000001"}\n'
+        # More than 18 digits before an exponent (DuckDB's 64-bit cast would drop some).
+        '{"type":"incident","severity":"2573.059888045478958e5"}\n'
+        '{"type":"incident","severity":"0.0000000000000000000000000001e28"}\n',
+    )
     with load([path]) as log:
         assert log.inputs[0].fast_path
         assert events_number_type(log) == "DECIMAL(38,9)"
-        assert log.connection.execute("SELECT severity FROM events").fetchall() == [
-            (Decimal("-0.000000001"),)
+        assert log.connection.execute("SELECT severity FROM events ORDER BY _line").fetchall() == [
+            (Decimal("-0.000000001"),),
+            (Decimal("257305988.804547896"),),
+            (Decimal(1),),
         ]
 
 
@@ -422,13 +430,34 @@ def test_a_bad_number_is_rejected_whatever_its_size(tmp_path: Path) -> None:
         tmp_path / "log.jsonl",
         '{"type":"incident","severity":1}\n'
         '{"type":"incident","severity":"1_000_000_000_000"}\n'
-        '{"type":"incident","severity":"99999999999999999999999999999999"}\n',
+        '{"type":"incident","severity":"99999999999999999999999999999999"}\n'
+        '{"type":"incident","severity":"0.0000000000000000000000000000001e70"}\n',
     )
     with load([path], skip_invalid=True) as log:
         assert [(r.line, r.reason) for r in log.rejections] == [
             (2, '`severity` is not a number: "1_000_000_000_000"'),
             (3, '`severity` is not a number: "99999999999999999999999999999999"'),
+            (4, '`severity` is not a number: "0.0000000000000000000000000000001e70"'),
         ]
+    # Alone, the last one is rejected as well: the fast path gives up at it.
+    alone = write(
+        tmp_path / "alone.jsonl",
+        '{"type":"incident","severity":"0.0000000000000000000000000000001e70"}\n',
+    )
+    with load([alone], skip_invalid=True) as log:
+        assert not log.inputs[0].fast_path
+        assert [r.line for r in log.rejections] == [1]
+
+
+def test_many_naive_timestamps_in_one_record_are_counted(tmp_path: Path) -> None:
+    names = [f"t{k:03d}" for k in range(260)]
+    schema = EventSchema(
+        fields=dict.fromkeys(names, FieldType.TIMESTAMP), record_types=frozenset({"probe"})
+    )
+    record = {"type": "probe", **dict.fromkeys(names, "2026-03-01T10:00:00")}
+    path = write(tmp_path / "log.jsonl", json.dumps(record) + "\n")
+    with EventLog.load([path], schema, BERLIN) as log:
+        assert log.inputs[0].naive_timestamps == 260
 
 
 def test_options(tmp_path: Path) -> None:

@@ -36,7 +36,9 @@ MACROS = f"""
 CREATE OR REPLACE TEMP MACRO obligo_num(s) AS
   CASE WHEN NOT contains(s, '_') THEN TRY_CAST(s AS DECIMAL(38, 9)) END;
 CREATE OR REPLACE TEMP MACRO obligo_num_narrow(s) AS
-  CASE WHEN NOT contains(s, '_') THEN TRY_CAST(s AS DECIMAL(18, 9)) END;
+  CASE WHEN NOT contains(s, '_') THEN
+    CASE WHEN strlen(s) <= 18 THEN TRY_CAST(s AS DECIMAL(18, 9))
+         ELSE TRY_CAST(TRY_CAST(s AS DECIMAL(38, 9)) AS DECIMAL(18, 9)) END END;
 CREATE OR REPLACE TEMP MACRO obligo_bool(s) AS
   CASE s WHEN 'true' THEN TRUE WHEN 'false' THEN FALSE
          ELSE CASE lower(trim(s)) WHEN 'true' THEN TRUE WHEN 'false' THEN FALSE END END;
@@ -90,6 +92,10 @@ CREATE OR REPLACE TEMP MACRO obligo_gap(s, tz) AS
 # around it) and digit separators ("1_000"), which are refused. obligo_num_narrow: the same in
 # 64 bits (below a billion in magnitude), which the strict scan stores when every value fits
 # (NARROW_NUMBER): the cast and the table cost less, and the `events` view widens it again.
+# DuckDB's 64-bit decimal cast drops the digits after the 18th of a number with an exponent
+# ("2573.059888045478958e5" loses its last digit, "0.0000000000000000000000000001e28" is 0), so
+# a text that long is read wide and then narrowed (exact: the same scale); a shorter one has no
+# digit to drop.
 
 JSON_NOT_JSON = 1
 JSON_NOT_OBJECT = 2
@@ -336,13 +342,15 @@ class Plan:
             columns.append("_used")
             columns.append(f"{self._bad(absent, prefix)} AS _bad")
         # A text read quickly ends with Z: the test of q first spares the others on most rows.
+        # One byte a row when it can hold the count: ten million rows are written.
+        texts = self._timestamps_from_text(native | absent)
+        count = "UTINYINT" if len(texts) < 256 else "INTEGER"
         naive = [
             f"(q{i} IS NULL AND r{i} IS NOT NULL AND v{i} IS NOT NULL"
-            f" AND NOT obligo_aware(r{i}))::UTINYINT"
-            for i in self._timestamps_from_text(native | absent)
+            f" AND NOT obligo_aware(r{i}))::{count}"
+            for i in texts
         ]
-        # One byte a row (at most four timestamp fields): ten million rows are written.
-        columns.append(f"({' + '.join(naive) or '0'})::UTINYINT AS _naive")
+        columns.append(f"({' + '.join(naive) or '0'})::{count} AS _naive")
         return f"SELECT {', '.join(columns)} FROM ({inner})"
 
     def detail_select(self, params: Params, raw: str, native: frozenset[int] = frozenset()) -> str:

@@ -12,9 +12,11 @@ contract uses, as text: DuckDB's sampling would mistype fields first seen late i
 and validated in SQL in the same parallel query, which stops at the first record the exact path
 would reject (``error()``: no ``_bad`` column to write). Fields that the file's first records
 (a 1 MiB sample) never name are not stored; the scan stops if a later record has one, and runs
-again storing every field. Its rows land in a table in file order (DuckDB preserves insertion
-order), so ``rowid + 1`` numbers the records; the physical line of a record is looked up only
-when a message names one (blank lines are not records). A byte check beside the scan sends a
+again storing every field. Numbers are stored in 64 bits (``DECIMAL(18, 9)``) while they fit,
+widened in ``events``; the scan runs again with ``DECIMAL(38, 9)`` at the first that does not
+(a third smaller table, a cheaper cast). Its rows land in a table in file order (DuckDB
+preserves insertion order), so ``rowid + 1`` numbers the records; the physical line of a record
+is looked up only when a message names one (blank lines are not records). A byte check beside the scan sends a
 file holding whitespace that the JSON reader would skip (a form feed, a vertical tab, a lone
 carriage return) to the exact path. When the scan fails (malformed JSON, a record to reject),
 the file is read again on the exact slow path: DuckDB reads it as lines (``read_csv`` with a
@@ -29,7 +31,8 @@ DuckDB's rejects table, and the line numbers of the rows after them (and after e
 shifted accordingly. Parquet: a column whose type already fits its field is read as it is; the
 others are turned into the same text forms (timestamps with their offset; a ``TIMESTAMP`` without
 zone is naive). A clean file takes one strict scan as JSON Lines does (rows numbered by their
-order); one with a bad value is read again, numbered with ``file_row_number``.
+order, numbers narrow while they fit); one with a bad value is read again, numbered with
+``file_row_number``.
 """
 
 from __future__ import annotations
