@@ -241,3 +241,40 @@ def test_a_conflict_in_a_large_parquet_file_names_its_rows(tmp_path: Path) -> No
     with pytest.raises(EventRejectedError) as caught:
         EventLog.load([path], SCHEMA, ZoneInfo("UTC"), threads=2)
     assert [r.line for r in caught.value.rejections] == [8, 200_001]
+
+
+def test_a_contract_of_one_record_type(tmp_path: Path) -> None:
+    # The inputs' tables do not store the type then (every record kept has it); `events` has
+    # it all the same, on every path, with merging, and beside fields of any name.
+    schema = EventSchema(
+        fields={"t": FieldType.NUMBER, "_obligo_type": FieldType.TEXT},
+        record_types=frozenset({"incident"}),
+    )
+    fast = write(
+        tmp_path / "a.jsonl",
+        [
+            {"type": "incident", "id": "INC-1", "start": at(10), "t": 1, "_obligo_type": "x"},
+            {"type": "probe", "id": "INC-1", "time": at(10), "t": 9},
+            {"type": "incident", "id": "INC-1", "end": at(11)},
+        ],
+    )
+    slow = tmp_path / "b.jsonl"
+    slow.write_text('{"type":"incident","t":2}\n{"type":"incident","t":"x"}\n', encoding="utf-8")
+    csv_path = tmp_path / "c.csv"
+    csv_path.write_text("type,t\nincident,3\nprobe,4\n", encoding="utf-8")
+    with EventLog.load([fast, slow, csv_path], schema, ZoneInfo("UTC"), skip_invalid=True) as log:
+        assert [a.fast_path for a in log.inputs] == [True, False, True]
+        assert log.merges == 1
+        assert log.connection.execute(
+            'SELECT "type", "id", t, "_obligo_type", "start", "end", _input, _line '
+            "FROM events ORDER BY _input, _line"
+        ).fetchall() == [
+            ("incident", "INC-1", Decimal(1), "x", instant(10), instant(11), 0, 1),
+            ("incident", None, Decimal(2), None, None, None, 1, 1),
+            ("incident", None, Decimal(3), None, None, None, 2, 2),
+        ]
+        assert [(a.records, a.unused, a.rejected) for a in log.inputs] == [
+            (2, 1, 0),
+            (1, 0, 1),
+            (1, 1, 0),
+        ]

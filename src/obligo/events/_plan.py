@@ -143,6 +143,14 @@ class Plan:
                     "be read together"
                 )
 
+    @property
+    def single_type(self) -> str | None:
+        """The record type, when the contract reads one only. Every record kept then has it,
+        so an input's table does not store ``type`` (ten million copies of one word cost half a
+        second to write): the ``events`` view gives it (:meth:`column_list`)."""
+        types = self.schema.record_types
+        return next(iter(types)) if len(types) == 1 else None
+
     def feeds(self, source: str) -> list[int]:
         """The fields whose value may come from the log's column ``source``."""
         return [
@@ -318,9 +326,10 @@ class Plan:
             raise ValueError("only a strict scan stores narrow numbers")
         inner = self._typed_inner(params, raw, native, absent, prefix, narrow)
         columns = [] if strict else ["_line"]
-        columns += [
-            f"v{i} AS {quote_ident(name)}" for i, name in enumerate(self.names) if i not in absent
-        ]
+        stored = [i for i in range(len(self.names)) if i not in absent]
+        if self.single_type is not None:
+            stored.remove(0)  # the type: the one the contract reads (see single_type)
+        columns += [f"v{i} AS {quote_ident(self.names[i])}" for i in stored]
         if strict:
             unexpected = " OR ".join(f"r{i} IS NOT NULL" for i in sorted(absent)) or "FALSE"
             # A number the narrow type cannot hold but the wide one can (tested only where the
@@ -382,16 +391,26 @@ class Plan:
         ]
         return ", ".join([*defs, "_input INTEGER", "_line BIGINT"])
 
-    def column_list(self, absent: frozenset[int] = frozenset(), narrow: bool = False) -> str:
+    def column_list(
+        self,
+        absent: frozenset[int] = frozenset(),
+        narrow: bool = False,
+        type_from: str = "",
+        qualifier: str = "",
+    ) -> str:
         """The fields as the ``events`` table has them; an absent field as a typed null, a
-        narrow number (see :meth:`typed_select`) widened."""
+        narrow number (see :meth:`typed_select`) widened, the type from ``type_from`` if given
+        (see :attr:`single_type`). ``qualifier`` (``alias.``) prefixes the columns read."""
 
         def column(i: int, name: str, kind: FieldType) -> str:
+            read = qualifier + quote_ident(name)
+            if i == 0 and type_from:
+                return f"{type_from} AS {quote_ident(name)}"
             if i in absent:
                 return f"NULL::{kind.sql} AS {quote_ident(name)}"
             if narrow and kind is FieldType.NUMBER:
-                return f"CAST({quote_ident(name)} AS {kind.sql}) AS {quote_ident(name)}"
-            return quote_ident(name)
+                return f"CAST({read} AS {kind.sql}) AS {quote_ident(name)}"
+            return f"{read} AS {quote_ident(name)}" if qualifier else read
 
         return ", ".join(
             column(i, name, kind)

@@ -80,6 +80,8 @@ FAST_MAX_LINE = 2 * 1024 * 1024
 SHOWN_REJECTIONS = 10
 
 ROWS = "_obligo_rows"
+INPUT = "_obligo_input"  # an input's table, as the view of accepted records names it
+RECORD_TYPE = "_obligo_record_type"  # the one record type a contract reads (Plan.single_type)
 CSV_REJECTS = "_obligo_csv_rejects"
 CSV_SCANS = "_obligo_csv_scans"
 CSV_SKIPPED = "_obligo_csv_skipped"
@@ -324,7 +326,7 @@ class _Staged:
     rejections: list[Rejection] = field(default_factory=list)
     # The input's typed rows, and how to number them: a ``_line`` column, or the table's order.
     table: str | None = None
-    line: str = "_line"
+    line: str = f"{INPUT}._line"
     # The fast JSON Lines path numbers records, not physical lines (blank lines are skipped):
     # a message that names a line maps the record's ordinal to its line (see _physical_lines).
     ordinal: bool = False
@@ -377,11 +379,20 @@ class _Loader:
         """View ``_obligo_accepted``: the good records of used types of every input.
 
         A view, not a copy: copying ten million rows costs more than every later query reading
-        through the filter. The inputs' tables stay until the log is closed."""
+        through the filter. The inputs' tables stay until the log is closed. When the contract
+        reads one record type, the tables do not store it: a one-row table gives it."""
+        join, type_from = "", ""
+        if (single := self.plan.single_type) is not None:
+            self.con.execute(
+                f"CREATE OR REPLACE TEMP TABLE {RECORD_TYPE} AS SELECT CAST($1 AS VARCHAR) AS t",
+                [single],
+            )
+            join, type_from = f" CROSS JOIN {RECORD_TYPE}", f"{RECORD_TYPE}.t"
         parts = [
-            f"SELECT {self.plan.column_list(s.absent, s.narrow)}, {index}::INTEGER AS _input, "
-            f"({s.line})::BIGINT AS _line "
-            f"FROM {s.table} WHERE {'NOT _bad AND ' if s.flagged else ''}_used"
+            f"SELECT {self.plan.column_list(s.absent, s.narrow, type_from, f'{INPUT}.')}, "
+            f"{index}::INTEGER AS _input, ({s.line})::BIGINT AS _line "
+            f"FROM {s.table} AS {INPUT}{join} "
+            f"WHERE {f'NOT {INPUT}._bad AND ' if s.flagged else ''}{INPUT}._used"
             for index, s in enumerate(staged)
             if s.table is not None
         ]
@@ -559,7 +570,7 @@ class _Loader:
             account,
             [],
             table,
-            "rowid + 1",
+            f"{INPUT}.rowid + 1",
             ordinal=True,
             absent=absent,
             flagged=False,
@@ -800,7 +811,13 @@ class _Loader:
             counts, _, narrow = done
             account = self._account(source, counts, 0, fast=True)
             return _Staged(
-                account, [], table, "rowid + 1", absent=absent, flagged=False, narrow=narrow
+                account,
+                [],
+                table,
+                f"{INPUT}.rowid + 1",
+                absent=absent,
+                flagged=False,
+                narrow=narrow,
             )
         params = Params()
         params.values = list(path_values)
