@@ -19,6 +19,7 @@ import pytest
 
 from obligo.errors import EventDataError
 from obligo.events import EventLog, EventSchema, FieldType
+from obligo.events.schema import FieldSource
 
 BERLIN = ZoneInfo("Europe/Berlin")
 UTC = dt.UTC
@@ -469,6 +470,33 @@ def test_parquet_numbers_beyond_the_narrow_type(tmp_path: Path, column: str) -> 
             (Decimal(1),),
             (Decimal(2_000_000_000),),
             (Decimal(-30_000_000_000_000),),
+        ]
+
+
+def test_a_text_field_mapped_for_one_record_type_on_the_exact_path(tmp_path: Path) -> None:
+    # The exact path tells objects and arrays apart per field: a mapping for one record type
+    # must test the record's type text there too (it once tested a flag, and stopped).
+    schema = EventSchema(
+        fields={"component": FieldType.TEXT},
+        record_types=frozenset({"outage", "probe"}),
+        mappings=(FieldSource(field="component", source="comp", record_type="outage"),),
+    )
+    path = tmp_path / "log.jsonl"
+    path.write_text(
+        '{"type":"outage","comp":"db"}\n'
+        '{"type":"probe","component":"web"}\n'
+        '{"type":"outage","comp":{"x":1}}\n'
+        "not json\n",
+        encoding="utf-8",
+    )
+    with EventLog.load([path], schema, BERLIN, skip_invalid=True) as log:
+        assert not log.inputs[0].fast_path
+        assert log.connection.execute(
+            'SELECT "type", component FROM events ORDER BY _line'
+        ).fetchall() == [("outage", "db"), ("probe", "web")]
+        assert [(r.line, r.reason.split(":")[0]) for r in log.rejections] == [
+            (3, "`component` (read from `comp`) is a JSON object or array, not a value"),
+            (4, "not valid JSON (Expecting value at column 1)"),
         ]
 
 

@@ -278,3 +278,26 @@ def test_a_contract_of_one_record_type(tmp_path: Path) -> None:
             (1, 0, 1),
             (1, 1, 0),
         ]
+
+
+def test_a_contract_of_one_record_type_and_inputs_without_a_type(tmp_path: Path) -> None:
+    # An input with no `type` column (a header-only export, records without the key) has no
+    # record to keep; it must not stop the load.
+    schema = EventSchema(fields={"t": FieldType.NUMBER}, record_types=frozenset({"incident"}))
+    empty = tmp_path / "empty.csv"
+    empty.write_text("id,t\n", encoding="utf-8")
+    fine = write(tmp_path / "a.jsonl", [{"type": "incident", "t": 1}])
+    with EventLog.load(
+        [fine, empty, [{"id": "A"}]], schema, ZoneInfo("UTC"), skip_invalid=True
+    ) as log:
+        assert [(a.records, a.rejected) for a in log.inputs] == [(1, 0), (0, 0), (0, 1)]
+        assert log.connection.execute('SELECT "type", t FROM events').fetchall() == [
+            ("incident", Decimal(1))
+        ]
+        assert [r.reason for r in log.rejections] == ["record without `type`"]
+
+
+@pytest.mark.parametrize("name", ["_used", "_bad", "_naive", "rowid", "ROWID", "_input"])
+def test_the_loader_s_own_column_names_are_not_fields(name: str) -> None:
+    with pytest.raises(ValueError, match="reserved"):
+        EventSchema(fields={name: FieldType.NUMBER}, record_types=frozenset({"incident"}))

@@ -165,11 +165,16 @@ class Plan:
 
     # ---------------------------------------------------------------------------- mapping
     def mapped(
-        self, params: Params, source: Callable[[int], str], fields: list[int] | None = None
+        self,
+        params: Params,
+        source: Callable[[int], str],
+        fields: list[int] | None = None,
+        type_text: Callable[[int], str] | None = None,
     ) -> dict[int, str]:
-        """For each field (or those given), the SQL of its value from the source columns."""
+        """For each field (or those given), the SQL of its value from the source columns; a
+        per-record-type mapping tests the type's text, ``type_text`` (default: ``source``)."""
         index = {name: j for j, name in enumerate(self.sources)}
-        type_source = source(index[self.schema.source_of("type")])
+        type_source = (type_text or source)(index[self.schema.source_of("type")])
         exprs: dict[int, str] = {}
         for i in range(len(self.names)) if fields is None else fields:
             name = self.names[i]
@@ -204,7 +209,9 @@ class Plan:
         columns = ["_line", "_jp", "_text"]
         columns += [f"{expr} AS r{i}" for i, expr in values.items()]
         if nested == "exact":
-            flags = self.mapped(params, lambda j: f"z{j}", self.text_fields())
+            flags = self.mapped(
+                params, lambda j: f"z{j}", self.text_fields(), type_text=lambda j: f"s{j}"
+            )
         for i in self.text_fields():
             if nested == "exact":
                 columns.append(f"coalesce({flags[i]}, FALSE) AS n{i}")
@@ -327,7 +334,7 @@ class Plan:
         inner = self._typed_inner(params, raw, native, absent, prefix, narrow)
         columns = [] if strict else ["_line"]
         stored = [i for i in range(len(self.names)) if i not in absent]
-        if self.single_type is not None:
+        if self.single_type is not None and 0 in stored:
             stored.remove(0)  # the type: the one the contract reads (see single_type)
         columns += [f"v{i} AS {quote_ident(self.names[i])}" for i in stored]
         if strict:

@@ -62,6 +62,9 @@ INVOICE_FIELDS: Mapping[str, FieldType] = MappingProxyType(
 
 #: Columns the ``events`` table adds to the schema's fields.
 BOOKKEEPING_COLUMNS = ("_input", "_line")
+#: Names the loader's tables use for their own columns (an input's table: whether a record is
+#: used, bad, how many naive timestamps it has; DuckDB's row number), which no field may take.
+INTERNAL_COLUMNS = ("_used", "_bad", "_naive", "rowid")
 
 
 @dataclass(frozen=True)
@@ -97,7 +100,7 @@ class EventSchema:
         for name, kind in self.fields.items():
             if name in RESERVED_FIELDS and kind is not RESERVED_FIELDS[name]:
                 raise ValueError(f"field {name!r} is always {RESERVED_FIELDS[name].value}")
-            if name in BOOKKEEPING_COLUMNS:
+            if name in BOOKKEEPING_COLUMNS or name.casefold() in INTERNAL_COLUMNS:
                 raise ValueError(f"{name!r} is reserved for the events table's bookkeeping")
             if not name:
                 raise ValueError("a field name cannot be empty")
