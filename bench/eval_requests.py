@@ -440,7 +440,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--records", type=int, default=1_000_000)
     parser.add_argument("--formats", default="jsonl,parquet")
-    parser.add_argument("--runs", type=int, default=3, help="best of this many runs")
+    parser.add_argument("--runs", type=int, default=3, help="pairs of runs (the best is shown)")
     parser.add_argument("--clauses", action="store_true", help="also 1 vs 5 clauses (JSONL)")
     parser.add_argument("--clause-runs", type=int, default=None, help="runs for --clauses")
     parser.add_argument(
