@@ -446,3 +446,26 @@ def test_merged_records_are_counted(contract: str, tmp_path: Path) -> None:
     assert report["merges"] == 1
     assert report["inputs"][0]["merged"] == 1
     assert report["inputs"][0]["lines"] == len(updated)
+
+
+def test_a_contract_reading_a_reserved_field_name_is_an_input_error(tmp_path: Path) -> None:
+    sla = tmp_path / "r.sla"
+    sla.write_text(
+        'contract r "R" version 1\n'
+        "  term 2026-03-01 to 2026-04-30\n"
+        '  timezone "UTC"\n\n'
+        'service api "API"\n\n'
+        'metric m "M"\n'
+        "  count of request records where rowid > 5, per calendar month\n\n"
+        'clause 1 "C"\n'
+        "  promise m <= 3\n",
+        encoding="utf-8",
+    )
+    log = tmp_path / "r.jsonl"
+    log.write_text('{"type":"request","time":"2026-03-01T00:00:00Z","rowid":7}\n', encoding="utf-8")
+    result = run(str(sla), "--events", str(log), "--at", "2026-05-01T00:00:00Z")
+    assert result.exit_code == 2
+    assert "the contract's fields cannot be read from an event log: 'rowid' is reserved" in (
+        result.output
+    )
+    assert "Traceback" not in result.output

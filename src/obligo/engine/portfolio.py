@@ -82,6 +82,13 @@ def evaluate_agreements(
         )
     except ValueError as error:
         files = sorted({c.loc.file for c in contracts})
+        if len(files) == 1:  # nothing to share: the contract's own fields are the trouble
+            raise ObligoError(
+                f"the contract's fields cannot be read from an event log: {error}",
+                file=files[0],
+                hint="a log field of a reserved name can be read under another: "
+                "map NAME to OTHER-NAME",
+            ) from None
         raise ObligoError(
             f"these agreements cannot share one log: {error}",
             hint="evaluate them separately: " + ", ".join(files),
