@@ -12,6 +12,7 @@ from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -157,4 +158,17 @@ def test_random_words_and_lines(data: st.DataObject, in_words: Check) -> None:
     text = "contract c\n"
     for word in words:
         text += word + data.draw(st.sampled_from([" ", " ", " ", "\n", "\n  ", "\n    ", ""]))
+    check(text, in_words)
+
+
+@pytest.mark.parametrize("inside", ["\r", "\x0c", "\x0b", "\u2028"])
+def test_an_import_error_shows_its_line_as_the_parser_counts_lines(
+    inside: str, in_words: Check
+) -> None:
+    # Found by test_characters_inserted_into_contracts: a carriage return inside an import's
+    # path made the error show half of its line (str.splitlines splits there; the parser not).
+    text = (
+        'contract x "X" version 1\n  term 2026-01-01 to 2026-12-31\n\nservice a "A"\n'
+        f'import "{inside}nimbus-corporate.sla"\n'
+    )
     check(text, in_words)

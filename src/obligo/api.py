@@ -95,6 +95,12 @@ def format_contract(text: str, filename: str = "<string>") -> str:
     return format_text(text)
 
 
+def _source_lines(text: str) -> list[str]:
+    """The lines of a contract as the parser counts them: split at line feeds only (a carriage
+    return or a form feed inside a line leaves it one line), without a byte order mark."""
+    return [line.rstrip("\r") for line in text.removeprefix("\ufeff").split("\n")]
+
+
 def _read(path: Path, imported_from: tuple[str, int, int, str | None] | None) -> str:
     try:
         return path.read_text(encoding="utf-8")
@@ -118,7 +124,7 @@ def _parse(text: str, filename: str, base_dir: Path, chain: tuple[Path, ...]) ->
     contract = parse_contract(text, filename)
     if not contract.imports:
         return contract
-    lines = text.splitlines()
+    lines = _source_lines(text)
     imported: list[Contract] = []
     for item in contract.imports:
         target = (base_dir / item.path).resolve()
@@ -182,7 +188,7 @@ class _SharedLoads:
         name = self.names[target]
         text = _read(target, imported_from)
         contract = parse_contract(text, name)
-        lines = text.splitlines()
+        lines = _source_lines(text)
         imported: list[Contract] = []
         for item in contract.imports:
             spelled = os.path.normpath(Path(name).parent / item.path)
