@@ -445,17 +445,21 @@ class _Loader:
 
     def _strict(
         self,
-        table: str,
+        source: LocalInput,
         scan: Callable[[], tuple[str, Params]],
         nested: str,
         native: frozenset[int] = frozenset(),
         absent: frozenset[int] = frozenset(),
-    ) -> tuple[_Counts, frozenset[int], bool] | None:
-        """The strict scan of ``scan()`` (its rows and their parameters) into ``table``, with
-        the smallest table first: the fields in ``absent`` left out, numbers narrow. It runs
-        again storing every field if a record has one of those (``absent`` was a guess), and
-        with wide numbers if one does not fit. Returns the counts and what the table holds;
-        None when the scan stops at a record to reject (or at input that is not clean)."""
+        *,
+        ordinal: bool = False,
+    ) -> _Staged | None:
+        """The strict scan of ``scan()`` (its rows and their parameters) into the input's table,
+        with the smallest table first: the fields in ``absent`` left out, numbers narrow. It
+        runs again storing every field if a record has one of those (``absent`` was a guess),
+        and with wide numbers if one does not fit. None when the scan stops at a record to
+        reject (or at input that is not clean). Its rows land in file order, so ``rowid``
+        numbers them (``ordinal``: records, not physical lines; see _physical_lines)."""
+        table = f"_obligo_input_{source.index}"
         narrow = True
         while True:
             rows_sql, params = scan()
@@ -472,7 +476,9 @@ class _Loader:
                 else:
                     return None
                 continue
-            return counts, absent, narrow
+            account = self._account(source, counts, 0, fast=True)
+            line = f"{INPUT}.rowid + 1"
+            return _Staged(account, [], table, line, ordinal, absent, flagged=False, narrow=narrow)
 
     def _drop(self, *tables: str) -> None:
         for table in tables:
@@ -541,7 +547,6 @@ class _Loader:
         value further on, and runs again storing every field."""
         sampled = _bytescan.sample_keys(source.path, source.compressed)
         guess = self._absent(sampled) if sampled is not None else frozenset()
-        table = f"_obligo_input_{source.index}"
         columns = {name: "VARCHAR" for name in self.plan.sources}
         picks = ", ".join(
             f"{quote_ident(name)} AS s{j}" for j, name in enumerate(self.plan.sources)
@@ -557,25 +562,11 @@ class _Loader:
             )
             return sql, params
 
-        done = self._strict(table, scan, "prefix", absent=guess)
-        if done is None:
-            # Malformed JSON, or a record to reject: the slow path says at which line.
-            return None
-        counts, absent, narrow = done
         # No byte scan of the file first: rows are numbered by their order (DuckDB keeps the
         # file's), which is the line number unless blank lines were skipped; a message that
-        # names a line maps it then (_physical_lines).
-        account = self._account(source, counts, 0, fast=True)
-        return _Staged(
-            account,
-            [],
-            table,
-            f"{INPUT}.rowid + 1",
-            ordinal=True,
-            absent=absent,
-            flagged=False,
-            narrow=narrow,
-        )
+        # names a line maps it then (_physical_lines). None: malformed JSON, or a record to
+        # reject; the slow path says at which line.
+        return self._strict(source, scan, "prefix", absent=guess, ordinal=True)
 
     def _jsonl_slow(self, source: LocalInput, scan: _bytescan.LineCount) -> _Staged:
         """Every physical line, numbered, checked and taken apart in SQL."""
@@ -804,21 +795,10 @@ class _Loader:
             fresh.values = list(path_values)
             return rows_sql, fresh
 
-        # Clean input (the common case) needs no `_bad` and no `_line` column: the rows land in
-        # file order, so `rowid` numbers them.
-        done = self._strict(table, scan, "none", native, absent)
-        if done is not None:
-            counts, _, narrow = done
-            account = self._account(source, counts, 0, fast=True)
-            return _Staged(
-                account,
-                [],
-                table,
-                f"{INPUT}.rowid + 1",
-                absent=absent,
-                flagged=False,
-                narrow=narrow,
-            )
+        # Clean input (the common case) needs no `_bad` and no `_line` column.
+        staged = self._strict(source, scan, "none", native, absent)
+        if staged is not None:
+            return staged
         params = Params()
         params.values = list(path_values)
         counts = self._typed(table, rows_sql, params, "none", native, absent)
