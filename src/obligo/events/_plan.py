@@ -36,9 +36,8 @@ MACROS = f"""
 CREATE OR REPLACE TEMP MACRO obligo_num(s) AS
   CASE WHEN NOT contains(s, '_') THEN TRY_CAST(s AS DECIMAL(38, 9)) END;
 CREATE OR REPLACE TEMP MACRO obligo_num_narrow(s) AS
-  CASE WHEN NOT contains(s, '_') THEN
-    CASE WHEN strlen(s) <= 18 THEN TRY_CAST(s AS DECIMAL(18, 9))
-         ELSE TRY_CAST(TRY_CAST(s AS DECIMAL(38, 9)) AS DECIMAL(18, 9)) END END;
+  CASE WHEN strlen(s) > 18 THEN TRY_CAST(obligo_num(s) AS DECIMAL(18, 9))
+       WHEN NOT contains(s, '_') THEN TRY_CAST(s AS DECIMAL(18, 9)) END;
 CREATE OR REPLACE TEMP MACRO obligo_bool(s) AS
   CASE s WHEN 'true' THEN TRUE WHEN 'false' THEN FALSE
          ELSE CASE lower(trim(s)) WHEN 'true' THEN TRUE WHEN 'false' THEN FALSE END END;
