@@ -194,8 +194,8 @@ def fmt(files: tuple[str, ...], check_only: bool, show_diff: bool) -> None:
         if show_diff:
             diff = "".join(
                 difflib.unified_diff(
-                    original.splitlines(keepends=True),
-                    formatted.splitlines(keepends=True),
+                    _lines(original),
+                    _lines(formatted),
                     fromfile=path,
                     tofile=path,
                 )
@@ -463,6 +463,13 @@ def _write(text: str, output: str | None) -> None:
             _out(text, nl=False)
     except OutputError as error:
         _fail(error)
+
+
+def _lines(text: str) -> list[str]:
+    """The lines of a text split at line feeds only, each with its own: ``str.splitlines``
+    would also split inside a line at characters such as U+0085 or U+2028."""
+    parts = text.split("\n")
+    return [part + "\n" for part in parts[:-1]] + ([parts[-1]] if parts[-1] else [])
 
 
 def _read(path: str) -> str:
