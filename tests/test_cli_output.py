@@ -144,6 +144,21 @@ def test_eval_refuses_an_imported_contract_and_standard_input_read_from_the_targ
     assert (work / "events.jsonl").read_text(encoding="utf-8") == LOG
 
 
+def test_eval_refuses_a_log_found_in_a_folder_or_by_a_glob(work: Path) -> None:
+    (work / "logs").mkdir()
+    (work / "logs" / "march.jsonl").write_text(LOG, encoding="utf-8")
+    for given in ("logs", "logs/*.jsonl"):
+        result = run(
+            "eval", "shop.sla", "--events", given, "--at", AT, "-o", "logs/march.jsonl", cwd=work
+        )
+        assert result.returncode == 2
+        assert result.stderr == (
+            "error: will not write the report to logs/march.jsonl: it is the event log"
+            " logs/march.jsonl, read by this run\n"
+        )
+    assert (work / "logs" / "march.jsonl").read_text(encoding="utf-8") == LOG
+
+
 def test_baseline_refuses_to_write_over_its_log_and_contract(work: Path) -> None:
     for target, what in (("events.jsonl", "the event log"), ("shop.sla", "the contract")):
         result = run(

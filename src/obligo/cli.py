@@ -157,7 +157,7 @@ def _contract_files(paths: tuple[str, ...]) -> list[str]:
         if Path(path).is_dir():
             inside = sorted(Path(path).glob("*.sla"))
             if not inside:
-                raise click.BadParameter(f"no .sla files in the folder {path}")
+                raise click.BadParameter(inert(f"no .sla files in the folder {path}"))
             files.extend(str(p) for p in inside)
         else:
             files.append(path)
@@ -344,6 +344,10 @@ def evaluate_command(
         # One agreement, one section (a customer-based file, or any file whose logs name no
         # customer): its plain report.
         result: Report | PortfolioReport = single_report(portfolio) or portfolio
+        if output:
+            # Every file the evaluation read, as its line account names it (a folder or a glob
+            # expanded, whoever expanded it).
+            refuse_inputs(output, [(a.name, "the event log") for a in result.inputs])
     except ObligoError as error:
         _fail(error)
     if isinstance(result, PortfolioReport):
