@@ -151,6 +151,17 @@ def test_a_caret_past_the_end_of_the_line_keeps_its_column() -> None:
     assert diagnostic.format() == "f.sla:1:6: error: m\n  \\x1bab\n          ^"
 
 
+def test_an_error_about_no_line_shows_no_made_up_position() -> None:
+    from obligo.errors import ObligoError
+
+    assert str(ObligoError("the evaluation time has no timezone", hint="h\x1b")) == (
+        "error: the evaluation time has no timezone (h\\x1b)"
+    )
+    assert str(ObligoError("cannot write it", file="out\u202e.txt")) == (
+        "out\\u202e.txt: error: cannot write it"
+    )
+
+
 # ------------------------------------------------------------------------------- obligo check
 @pytest.mark.parametrize(("raw", "shown"), IN_CONTRACTS)
 def test_check_shows_file_name_and_source_line_inert(

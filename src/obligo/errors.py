@@ -32,14 +32,19 @@ class Diagnostic:
     source_line: str | None = None
 
     def format(self) -> str:
-        """``file:line:col: error: message``, then the source line and a caret under the spot.
+        """``file:line:col: error: message``, then the source line and a caret under the spot
+        (``file: error: message`` for an error about no line, ``error: message`` about no file).
 
         The file name, message, hint and source line are shown inert (terminal controls and
         invisible characters escaped, :func:`obligo._inert.inert`); the caret stays under the
         character it points at, after the escaped forms before it. A tab in the source line
         shows as one space."""
+        if self.line > 0:
+            place = f"{self.file}:{self.line}:{self.column}: "
+        else:  # about no line of a file (an argument, an output): no made-up position
+            place = "" if self.file == "<string>" else f"{self.file}: "
         text = inert(
-            f"{self.file}:{self.line}:{self.column}: {self.severity.value}: {self.message}"
+            f"{place}{self.severity.value}: {self.message}"
             + (f" ({self.hint})" if self.hint else "")
         )
         if self.source_line is not None:
