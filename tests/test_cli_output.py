@@ -299,7 +299,45 @@ def test_a_report_written_through_a_link_replaces_the_file_it_points_to(work: Pa
     assert (work / "reports" / "march.txt").read_text(encoding="utf-8").startswith("contract shop")
 
 
-UNFORMATTED = CONTRACT.replace("  term", "    term", 1).replace("  timezone", "    timezone", 1)
+@pytest.mark.skipif(os.geteuid() != 0, reason="giving a file away takes the superuser")
+def test_a_report_replaced_by_the_superuser_keeps_the_owner(work: Path) -> None:
+    target = work / "report.txt"
+    target.write_text("old\n", encoding="utf-8")
+    os.chown(target, 4321, 4321)
+    result = run(
+        "eval", "shop.sla", "--events", "events.jsonl", "--at", AT, "-o", "report.txt", cwd=work
+    )
+    assert result.returncode == 0, result.stderr
+    assert (target.stat().st_uid, target.stat().st_gid) == (4321, 4321)
+    assert target.read_text(encoding="utf-8").startswith("contract shop")
+
+
+def test_a_read_only_target_is_refused_not_replaced(
+    work: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A rename could replace a file its owner made read-only; writing in place could not. (The
+    tests run as root, who may write anything: the permission is answered for it.)"""
+    from obligo import _output
+
+    target = work / "report.txt"
+    target.write_text("kept\n", encoding="utf-8")
+    target.chmod(0o444)
+    monkeypatch.setattr(_output.os, "access", lambda path, mode: False)
+    with pytest.raises(_output.OutputError) as caught:
+        _output.write_file(str(target), "new\n")
+    assert caught.value.message == f"cannot write {target}: Permission denied"
+    assert target.read_text(encoding="utf-8") == "kept\n"
+
+
+def test_a_target_that_is_not_a_regular_file_is_written_as_a_stream(work: Path) -> None:
+    os.mkfifo(work / "pipe")
+    reader = subprocess.Popen(["cat", str(work / "pipe")], stdout=subprocess.PIPE, text=True)
+    result = run("eval", "shop.sla", "--events", "events.jsonl", "--at", AT, "-o", "pipe", cwd=work)
+    assert result.returncode == 0, result.stderr
+    shown, _ = reader.communicate(timeout=30)
+    assert shown.startswith('contract shop "Web shop" version 2\n')
+    assert stat.S_ISFIFO((work / "pipe").stat().st_mode)  # still the pipe, not replaced
+    assert leftovers(work) == []
 
 
 def test_fmt_rewrites_a_file_through_its_link_keeping_mode_and_link(work: Path) -> None:

@@ -2,9 +2,13 @@
 
 - A file is never written in place: the text goes to a temporary file in the same folder, which
   then replaces the target in one rename. A run stopped half-way (a signal, a full disk) leaves
-  the previous file as it was and no temporary file behind. The new file keeps the target's
-  permissions; a symbolic link stays a link and the file it points to is replaced. A target that
-  is not a regular file (``/dev/stdout``, a named pipe, a device) is written as a stream.
+  the previous file as it was and no temporary file behind (only SIGKILL or a crash of the
+  machine can leave one, ``.NAME.XXXX.obligo-tmp``, beside the untouched target). The new file
+  keeps the target's permissions (and owner, when obligo runs as the superuser); a read-only
+  target is refused as writing in place would refuse it; a symbolic link stays a link and the
+  file it points to is replaced; another hard link to the target keeps the previous content. A
+  target that is not a regular file (``/dev/stdout``, a named pipe, a device) is written as a
+  stream.
 - A file that the run reads (an event log, a contract, a contract it imports, standard input
   redirected from a file) is never a target, however it is spelled or linked to.
 - Every operating-system error while writing becomes an :class:`OutputError` (one line naming the
@@ -91,6 +95,9 @@ def write_file(path: str, text: str) -> None:
     if before is not None and not stat.S_ISREG(before.st_mode):
         _write_stream(path, target, text)
         return
+    if before is not None and not os.access(target, os.W_OK):
+        # A rename would replace a file its owner made read-only: respect the protection.
+        raise OutputError(f"cannot write {path}: {os.strerror(errno.EACCES)}", file=path)
     folder, name = os.path.split(target)
     try:
         handle, temporary = tempfile.mkstemp(
@@ -104,6 +111,9 @@ def write_file(path: str, text: str) -> None:
             stream.flush()
             os.fsync(stream.fileno())
         os.chmod(temporary, stat.S_IMODE(before.st_mode) if before else _default_mode())
+        if before is not None and (before.st_uid, before.st_gid) != _owner(temporary):
+            with contextlib.suppress(OSError):  # only the superuser may give a file away
+                os.chown(temporary, before.st_uid, before.st_gid)
         os.replace(temporary, target)
     except OSError as error:
         with contextlib.suppress(OSError):
@@ -122,6 +132,11 @@ def _write_stream(path: str, target: str, text: str) -> None:
             stream.write(text)
     except OSError as error:
         raise OutputError(f"cannot write {path}: {_reason(error, path)}", file=path) from None
+
+
+def _owner(path: str) -> tuple[int, int]:
+    status = os.stat(path)
+    return status.st_uid, status.st_gid
 
 
 def _default_mode() -> int:
