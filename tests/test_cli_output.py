@@ -447,3 +447,49 @@ def test_a_signal_stops_the_run_cleanly(work: Path, signum: int, code: int, name
     assert (work / "report.txt").read_text(encoding="utf-8") == "previous report\n"
     assert list(temporary.iterdir()) == []
     assert leftovers(work) == []
+
+
+def test_closing_the_log_removes_its_folder_even_when_interrupted(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A signal while the database closes, or while its folder is being removed, still leaves
+    no folder behind; the interruption goes on once the folder is gone."""
+    import shutil
+    import tempfile
+    from zoneinfo import ZoneInfo
+
+    import obligo
+    from obligo.events import EventLog, loader, schema_for
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    schema = schema_for(obligo.parse(CONTRACT, "shop.sla"), {})
+    records = [json.loads(LOG)]
+
+    log = EventLog.load([records], schema, ZoneInfo("Europe/Berlin"))
+    database = log.connection
+
+    class Interrupting:
+        def close(self) -> None:
+            raise KeyboardInterrupt
+
+    log.connection = Interrupting()  # type: ignore[assignment]
+    with pytest.raises(KeyboardInterrupt):
+        log.close()
+    database.close()
+    assert list(tmp_path.iterdir()) == []
+
+    log = EventLog.load([records], schema, ZoneInfo("Europe/Berlin"))
+    real_rmtree = shutil.rmtree
+    calls: list[str] = []
+
+    def interrupted_once(path: str | Path, ignore_errors: bool = False) -> None:
+        calls.append(str(path))
+        if len(calls) == 1:
+            raise KeyboardInterrupt
+        real_rmtree(path, ignore_errors=ignore_errors)
+
+    monkeypatch.setattr(loader.shutil, "rmtree", interrupted_once)
+    with pytest.raises(KeyboardInterrupt):
+        log.close()
+    assert len(calls) == 2
+    assert list(tmp_path.iterdir()) == []
