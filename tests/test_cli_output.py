@@ -21,6 +21,7 @@ from pathlib import Path
 import pytest
 
 OBLIGO = [sys.executable, "-m", "obligo"]
+REPO = Path(__file__).resolve().parent.parent
 AT = "2026-03-10T12:00"
 
 CONTRACT = """\
@@ -126,8 +127,8 @@ def test_eval_refuses_an_imported_contract_and_standard_input_read_from_the_targ
     )
     assert result.returncode == 2, result.stderr
     assert result.stderr == (
-        "error: will not write the report to corporate.sla: it is a contract imported by this"
-        " one corporate.sla, read by this run\n"
+        "error: will not write the report to corporate.sla: it is the imported contract"
+        " corporate.sla, read by this run\n"
     )
     assert (work / "corporate.sla").read_text(encoding="utf-8") == before
 
@@ -159,7 +160,7 @@ def test_eval_refuses_a_log_found_in_a_folder_or_by_a_glob(work: Path) -> None:
     assert (work / "logs" / "march.jsonl").read_text(encoding="utf-8") == LOG
 
 
-def test_baseline_refuses_to_write_over_its_log_and_contract(work: Path) -> None:
+def test_baseline_refuses_to_write_over_its_log_contract_and_imports(work: Path) -> None:
     for target, what in (("events.jsonl", "the event log"), ("shop.sla", "the contract")):
         result = run(
             "baseline", "shop.sla", "--events", "events.jsonl", "--at", AT, "-o", target, cwd=work
@@ -171,6 +172,21 @@ def test_baseline_refuses_to_write_over_its_log_and_contract(work: Path) -> None
         )
     assert (work / "events.jsonl").read_text(encoding="utf-8") == LOG
     assert (work / "shop.sla").read_text(encoding="utf-8") == CONTRACT
+
+    import shutil
+
+    shutil.copytree(REPO / "contracts" / "nimbus", work / "nimbus")
+    corporate = (work / "nimbus" / "corporate.sla").read_text(encoding="utf-8")
+    for target in ("nimbus/globex.sla", "nimbus/corporate.sla"):
+        result = run(
+            "baseline", "nimbus/globex-db.sla", "--events", "events.jsonl", "-o", target, cwd=work
+        )
+        assert result.returncode == 2
+        assert result.stderr.startswith(
+            f"error: will not write the report to {target}: it is the imported contract "
+        )
+        assert result.stderr.endswith(f"{target.split('/')[1]}, read by this run\n")
+    assert (work / "nimbus" / "corporate.sla").read_text(encoding="utf-8") == corporate
 
 
 # ------------------------------------------------------------------- errors writing the output

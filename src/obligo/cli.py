@@ -326,7 +326,7 @@ def evaluate_command(
                 [(p, "the event log") for p in inputs if isinstance(p, str)]
                 + [(p, "the contract") for p in contracts]
                 + [
-                    (f.path, "the contract" if f.listed else "a contract imported by this one")
+                    (f.path, "the contract" if f.listed else "the imported contract")
                     for f in agreements.files
                 ],
             )
@@ -397,7 +397,7 @@ def baseline_command(
                 output,
                 [(p, "the event log") for p in inputs if isinstance(p, str)]
                 + [(contract_path, "the contract")]
-                + [(path, "a contract imported by this one") for path in _imported(contract)],
+                + [(path, "the imported contract") for path in _imported(contract)],
             )
         report = baseline_report(
             contract,
