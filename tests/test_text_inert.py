@@ -308,3 +308,18 @@ def test_check_resolve_shows_titles_and_paths_inert(
         f"nimbus{shown}/corporate.sla:54",
     ]
     assert_inert(result.stdout, result.stderr)
+
+
+@pytest.mark.parametrize(("raw", "shown"), IN_CONTRACTS)
+def test_eval_of_an_agreement_set_shows_its_files_inert(
+    runner: CliRunner, tmp_path: Path, raw: str, shown: str
+) -> None:
+    folder = tmp_path / f"nimbus{raw}"
+    shutil.copytree(REPO / "contracts" / "nimbus", folder)
+    (tmp_path / "events.jsonl").write_text(log("1"), encoding="utf-8")
+    result = runner.invoke(
+        cli, ["eval", folder.name, "--events", "events.jsonl", "--at", AT, "--skip-invalid"]
+    )
+    assert result.exit_code == 0, result.stderr
+    assert f"   clause 1.3: corporate nimbus{shown}/corporate.sla:54" in result.stdout.splitlines()
+    assert_inert(result.stdout, result.stderr)
