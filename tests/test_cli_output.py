@@ -211,6 +211,23 @@ def test_an_output_that_cannot_be_written_is_one_line_naming_it(
     assert leftovers(work) == []
 
 
+def test_an_empty_output_name_is_a_usage_error_not_standard_output(work: Path) -> None:
+    result = run("eval", "shop.sla", "--events", "events.jsonl", "--at", AT, "-o", "", cwd=work)
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert result.stderr.endswith(
+        "Error: Invalid value for '-o' / '--output': an empty file name\n"
+    )
+
+
+def test_a_long_output_name_still_fits_its_temporary_file(work: Path) -> None:
+    name = "r" * 250 + ".txt"  # 254 bytes, a temporary name built on it would pass 255
+    result = run("eval", "shop.sla", "--events", "events.jsonl", "--at", AT, "-o", name, cwd=work)
+    assert result.returncode == 0, result.stderr
+    assert (work / name).read_text(encoding="utf-8").startswith("contract shop")
+    assert leftovers(work) == []
+
+
 def test_a_folder_as_output_is_a_usage_error(work: Path) -> None:
     (work / "out").mkdir()
     result = run("eval", "shop.sla", "--events", "events.jsonl", "--at", AT, "-o", "out", cwd=work)

@@ -101,7 +101,7 @@ def write_file(path: str, text: str) -> None:
     folder, name = os.path.split(target)
     try:
         handle, temporary = tempfile.mkstemp(
-            dir=folder, prefix=f".{name}.", suffix=TEMPORARY_SUFFIX
+            dir=folder, prefix=f".{name[:128]}.", suffix=TEMPORARY_SUFFIX
         )
     except OSError as error:
         raise OutputError(f"cannot write {path}: {_reason(error, path)}", file=path) from None

@@ -44,6 +44,13 @@ EXIT_ERRORS = 2
 EXIT_PIPE = 128 + 13
 
 
+def _named_output(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """``-o ""`` names no file: an error, not the report on standard output."""
+    if value is not None and not value:
+        raise click.BadParameter("an empty file name", ctx=ctx, param=param)
+    return value
+
+
 def _report_options(command: F) -> F:
     """``--format``, ``-o`` and ``--map``, shared by the commands that read logs."""
     for option in reversed(
@@ -59,7 +66,8 @@ def _report_options(command: F) -> F:
                 "-o",
                 "--output",
                 type=click.Path(dir_okay=False, writable=True),
-                help="Write the report to a file.",
+                callback=_named_output,
+                help="Write the report to a file (replaced whole, never an input).",
             ),
             click.option(
                 "--map",
