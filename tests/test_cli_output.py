@@ -526,3 +526,44 @@ def test_closing_the_log_removes_its_folder_even_when_interrupted(
         log.close()
     assert len(calls) == 2
     assert list(tmp_path.iterdir()) == []
+
+
+# ------------------------------------------------------------------------ standard streams
+def test_fmt_of_a_closed_standard_input_is_one_line(work: Path) -> None:
+    result = subprocess.run(
+        [*OBLIGO, "fmt", "-"], cwd=work, capture_output=True, text=True, timeout=60,
+        preexec_fn=lambda: os.close(0),
+    )  # fmt: skip
+    assert result.returncode == 2
+    assert result.stderr == "<stdin>:1:1: error: cannot read standard input: it is closed\n"
+
+
+def test_fmt_of_standard_input_that_is_not_utf8_is_refused_as_a_file_is(work: Path) -> None:
+    result = subprocess.run(
+        [*OBLIGO, "fmt", "-"], cwd=work, input=b"\xff\xfe", capture_output=True, timeout=60
+    )
+    assert result.returncode == 2
+    assert result.stdout == b""
+    assert result.stderr == (
+        b"<stdin>:1:1: error: cannot read standard input: 'utf-8' codec can't decode byte 0xff"
+        b" in position 0: invalid start byte\n"
+    )
+
+
+def test_fmt_of_standard_input_reads_line_ends_as_a_file_does(work: Path) -> None:
+    result = subprocess.run(
+        [*OBLIGO, "fmt", "-"], cwd=work, input=CONTRACT.replace("\n", "\r\n").encode(),
+        capture_output=True, timeout=60,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == CONTRACT.encode()
+
+
+def test_an_output_encoding_that_cannot_show_the_report_is_one_line(work: Path) -> None:
+    (work / "shop.sla").write_text(CONTRACT.replace("Web shop", "Café"), encoding="utf-8")
+    env = {**os.environ, "PYTHONIOENCODING": "ascii"}
+    result = run("eval", "shop.sla", "--events", "events.jsonl", "--at", AT, cwd=work, env=env)
+    assert result.returncode == 2
+    assert result.stderr == (
+        "error: cannot write to standard output: its encoding (ascii) cannot show 'é'\n"
+    )

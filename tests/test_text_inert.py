@@ -117,6 +117,12 @@ def test_inert_keeps_ordinary_text_and_escapes_newlines_unless_they_are_structur
     assert inert("a\nb\tc", newlines=True, tabs=True) == "a\nb\tc"
 
 
+def test_inert_escapes_lone_surrogates_of_file_names_that_are_not_utf8() -> None:
+    name = b"events\xff.jsonl".decode("utf-8", "surrogateescape")
+    assert inert(name) == "events\\udcff.jsonl"
+    inert(name).encode("utf-8")  # printable on any UTF-8 output
+
+
 def test_inert_json_keeps_the_value() -> None:
     value = {"title": "a\x1b\x9b\x7f\u202e\u200bb"}
     text = inert_json(json.dumps(value, ensure_ascii=False))

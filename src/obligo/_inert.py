@@ -41,7 +41,10 @@ def _escaped(code: int) -> str:
     return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"
 
 
-_TABLE: dict[int, str] = {code: _escaped(code) for code in [*_CONTROLS, *_FORMAT]}
+# Lone surrogates: a file name that is not UTF-8 comes from the system with them, and no UTF-8
+# output can encode them.
+_SURROGATES = range(0xD800, 0xE000)
+_TABLE: dict[int, str] = {code: _escaped(code) for code in [*_CONTROLS, *_FORMAT, *_SURROGATES]}
 _TABLE[0x09] = "\\t"
 _TABLE[0x0A] = "\\n"
 _TABLE[0x0D] = "\\r"

@@ -173,6 +173,13 @@ def write_stdout(text: str) -> None:
         discard_stdout()
         reason = error.strerror or str(error)
         raise OutputError(f"cannot write to standard output: {reason}", file="<stdout>") from None
+    except UnicodeEncodeError as error:
+        discard_stdout()
+        raise OutputError(
+            f"cannot write to standard output: its encoding ({error.encoding}) cannot show"
+            f" {error.object[error.start : error.end]!r}",
+            file="<stdout>",
+        ) from None
     except ValueError:  # closed by the program itself
         raise OutputError(
             "cannot write to standard output: it is closed", file="<stdout>"

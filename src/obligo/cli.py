@@ -186,7 +186,7 @@ def fmt(files: tuple[str, ...], check_only: bool, show_diff: bool) -> None:
     would_change = failed = 0
     for path in files:
         try:
-            original = sys.stdin.read() if path == "-" else _read(path)
+            original = _read_stdin() if path == "-" else _read(path)
             formatted = api.format_contract(original, "<stdin>" if path == "-" else path)
         except ObligoError as error:
             _interrupt.check()
@@ -482,6 +482,26 @@ def _lines(text: str) -> list[str]:
     would also split inside a line at characters such as U+0085 or U+2028."""
     parts = text.split("\n")
     return [part + "\n" for part in parts[:-1]] + ([parts[-1]] if parts[-1] else [])
+
+
+def _read_stdin() -> str:
+    """Standard input as UTF-8, read as strictly as a file is (line ends as Python reads a
+    file's: CR LF and a lone CR are line feeds)."""
+    try:
+        if sys.stdin is None:
+            raise ObligoError("it is closed")
+        text = sys.stdin.buffer.read().decode("utf-8")
+    except (ObligoError, OSError, UnicodeDecodeError) as error:
+        if isinstance(error, ObligoError):
+            reason = error.message
+        elif isinstance(error, OSError):
+            reason = error.strerror or str(error)
+        else:
+            reason = str(error)
+        raise ObligoError(
+            f"cannot read standard input: {reason}", file="<stdin>", line=1, column=1
+        ) from None
+    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def _read(path: str) -> str:
