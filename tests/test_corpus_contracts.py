@@ -37,9 +37,7 @@ def _error_lines(path: str) -> list[str]:
         diagnostics = list(getattr(error, "diagnostics", ()) or (error.diagnostic(),))
     else:
         diagnostics = obligo.check(contract)
-    return [
-        d.format().splitlines()[0] for d in diagnostics if d.severity is Severity.ERROR
-    ]
+    return [d.format().splitlines()[0] for d in diagnostics if d.severity is Severity.ERROR]
 
 
 def test_the_corpus_is_large_enough() -> None:

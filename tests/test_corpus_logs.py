@@ -45,7 +45,12 @@ def _run(folder: Path, case: dict[str, Any], *extra: str) -> Result:
     if not contract.exists():
         contract = CORPUS / "contract.sla"
     events = case.get("events") or sorted(
-        {p.name for pattern in EVENT_NAMES for p in folder.glob(pattern) if p.name.startswith("events")}
+        {
+            p.name
+            for pattern in EVENT_NAMES
+            for p in folder.glob(pattern)
+            if p.name.startswith("events")
+        }
     )
     args = [str(contract), "--at", case.get("at", "2026-02-01T00:00:00Z")]
     for event in events:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import errno
 import glob
 import sys
 from collections.abc import Callable
@@ -13,8 +14,18 @@ from zoneinfo import ZoneInfo
 
 import click
 
-from obligo import api
+from obligo import _interrupt, api
+from obligo._inert import inert
+from obligo._output import (
+    OutputClosed,
+    OutputError,
+    discard_stdout,
+    refuse_inputs,
+    write_file,
+    write_stdout,
+)
 from obligo.checks.reporter import Scope
+from obligo.engine.evaluation_time import wall_clock
 from obligo.engine.portfolio import evaluate_agreements, single_report
 from obligo.errors import Diagnostic, EventDataError, ObligoError, Severity
 from obligo.model.contract import Contract
@@ -28,6 +39,16 @@ F = TypeVar("F", bound=Callable[..., Any])
 EXIT_OK = 0
 EXIT_WARNINGS = 1
 EXIT_ERRORS = 2
+# The reader of standard output went away (``obligo eval ... | head -1``): the status of a
+# program ended by SIGPIPE, as a shell reports it, and nothing on standard error.
+EXIT_PIPE = 128 + 13
+
+
+def _named_output(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """``-o ""`` names no file: an error, not the report on standard output."""
+    if value is not None and not value:
+        raise click.BadParameter("an empty file name", ctx=ctx, param=param)
+    return value
 
 
 def _report_options(command: F) -> F:
@@ -45,7 +66,8 @@ def _report_options(command: F) -> F:
                 "-o",
                 "--output",
                 type=click.Path(dir_okay=False, writable=True),
-                help="Write the report to a file.",
+                callback=_named_output,
+                help="Write the report to a file (replaced whole, never an input).",
             ),
             click.option(
                 "--map",
@@ -95,10 +117,11 @@ def check(paths: tuple[str, ...], strict: bool, resolve: str | None) -> None:
                 customer=pair.customer, service=pair.service, agreement=pair.agreement
             )
         except ObligoError as error:
+            _interrupt.check()
             for diagnostic in getattr(error, "diagnostics", ()) or (error.diagnostic(),):
-                click.echo(diagnostic.format())
+                _out(diagnostic.format())
             sys.exit(EXIT_ERRORS)
-        click.echo(resolved_agreement_text(resolved), nl=False)
+        _out(resolved_agreement_text(resolved), nl=False)
         return
     files = _contract_files(paths)
     errors = warnings = 0
@@ -118,7 +141,7 @@ def check(paths: tuple[str, ...], strict: bool, resolve: str | None) -> None:
         if text in shown:
             continue
         shown.add(text)
-        click.echo(text)
+        _out(text)
         if diagnostic.severity is Severity.ERROR:
             errors += 1
         else:
@@ -142,7 +165,7 @@ def _contract_files(paths: tuple[str, ...]) -> list[str]:
         if Path(path).is_dir():
             inside = sorted(Path(path).glob("*.sla"))
             if not inside:
-                raise click.BadParameter(f"no .sla files in the folder {path}")
+                raise click.BadParameter(inert(f"no .sla files in the folder {path}"))
             files.extend(str(p) for p in inside)
         else:
             files.append(path)
@@ -163,35 +186,42 @@ def fmt(files: tuple[str, ...], check_only: bool, show_diff: bool) -> None:
     would_change = failed = 0
     for path in files:
         try:
-            original = sys.stdin.read() if path == "-" else _read(path)
+            original = _read_stdin() if path == "-" else _read(path)
             formatted = api.format_contract(original, "<stdin>" if path == "-" else path)
         except ObligoError as error:
+            _interrupt.check()
             click.echo(error.diagnostic().format(), err=True)
             failed += 1
             continue
         if path == "-" and not (check_only or show_diff):
-            click.echo(formatted, nl=False)
+            _out(formatted, nl=False)  # the contract itself, as it is (a pipe's data)
             continue
         if formatted == original:
             continue
         would_change += 1
         if show_diff:
-            click.echo(
-                "".join(
-                    difflib.unified_diff(
-                        original.splitlines(keepends=True),
-                        formatted.splitlines(keepends=True),
-                        fromfile=path,
-                        tofile=path,
-                    )
-                ),
-                nl=False,
+            diff = "".join(
+                difflib.unified_diff(
+                    _lines(original),
+                    _lines(formatted),
+                    fromfile=path,
+                    tofile=path,
+                )
             )
+            # Shown to people: the contract's lines inert, but each on its own line and its
+            # tabs as they are (a tab may be the very change the diff shows).
+            _out(inert(diff, newlines=True, tabs=True), nl=False)
         if check_only:
-            click.echo(f"would reformat {path}", err=True)
+            click.echo(inert(f"would reformat {path}"), err=True)
         elif not show_diff:
-            Path(path).write_text(formatted, encoding="utf-8")
-            click.echo(f"reformatted {path}", err=True)
+            _interrupt.check()
+            try:
+                write_file(path, formatted)
+            except OutputError as error:
+                click.echo(f"error: {inert(error.message)}", err=True)
+                failed += 1
+                continue
+            click.echo(inert(f"reformatted {path}"), err=True)
     if failed:
         sys.exit(EXIT_ERRORS)
     if would_change and check_only:
@@ -221,12 +251,15 @@ def _event_inputs(given: tuple[str, ...]) -> list[str]:
     return expanded
 
 
-def _aware(when: dt.datetime | None, contract: Contract | None) -> dt.datetime | None:
-    """An evaluation time without an offset is read in the contract's timezone."""
+def _aware(
+    when: dt.datetime | None, contract: Contract | None, written: str | None
+) -> dt.datetime | None:
+    """An evaluation time without an offset is read in the contract's timezone, as a log's
+    timestamp is: refused in a daylight-saving gap, the first occurrence in a repeated hour."""
     if when is None or when.tzinfo is not None:
         return when
     zone = "UTC" if contract is None else (Scope.of(contract).timezone or "UTC")
-    return when.replace(tzinfo=ZoneInfo(zone))
+    return wall_clock(when, ZoneInfo(zone), f"--at {written or when.isoformat()}")
 
 
 def _parse_time(value: str | None, option: str) -> dt.datetime | None:
@@ -295,13 +328,23 @@ def evaluate_command(
             "window_end": window_end.date() if window_end else None,
         }
         agreements = api.load_agreements(contracts)
+        if output:
+            refuse_inputs(
+                output,
+                [(p, "the event log") for p in inputs if isinstance(p, str)]
+                + [(p, "the contract") for p in contracts]
+                + [
+                    (f.path, "the contract" if f.listed else "the imported contract")
+                    for f in agreements.files
+                ],
+            )
         first = agreements.resolve_all()[0].as_contract() if agreements.pairs else None
         if first is None:
             first = next((f.contract for f in agreements.files if f.listed), None)
         portfolio = evaluate_agreements(
             agreements,
             inputs,
-            at=_aware(evaluation_time, first),
+            at=_aware(evaluation_time, first, at),
             skip_invalid=skip_invalid,
             mappings=field_map,
             **window,
@@ -309,6 +352,10 @@ def evaluate_command(
         # One agreement, one section (a customer-based file, or any file whose logs name no
         # customer): its plain report.
         result: Report | PortfolioReport = single_report(portfolio) or portfolio
+        if output:
+            # Every file the evaluation read, as its line account names it (a folder or a glob
+            # expanded, whoever expanded it).
+            refuse_inputs(output, [(a.name, "the event log") for a in result.inputs])
     except ObligoError as error:
         _fail(error)
     if isinstance(result, PortfolioReport):
@@ -353,10 +400,17 @@ def baseline_command(
         when = _parse_time(at, "--at")
         inputs = _event_inputs(events)
         contract = api.load(contract_path)
+        if output:
+            refuse_inputs(
+                output,
+                [(p, "the event log") for p in inputs if isinstance(p, str)]
+                + [(contract_path, "the contract")]
+                + [(path, "the imported contract") for path in _imported(contract)],
+            )
         report = baseline_report(
             contract,
             inputs,
-            at=_aware(when, contract),
+            at=_aware(when, contract, at),
             skip_invalid=skip_invalid,
             mappings=field_map,
         )
@@ -379,22 +433,75 @@ def _field_map(mappings: tuple[str, ...]) -> dict[str, str]:
     return field_map
 
 
+def _imported(contract: Contract) -> list[str]:
+    """The files a contract imports, directly or through others."""
+    found: list[str] = []
+    for parent in contract.imported:
+        found += [parent.loc.file, *_imported(parent)]
+    return found
+
+
 def _fail(error: ObligoError) -> NoReturn:
     """A user error: printed without a traceback (a data error lists file:line of each
-    rejected line in its message), exit 2."""
-    if isinstance(error, EventDataError) or not error.line:
-        hint = f" ({error.hint})" if error.hint else ""
-        click.echo(f"error: {error.message}{hint}", err=True)
-    else:
-        click.echo(error.diagnostic().format(), err=True)
+    rejected line in its message), exit 2. Text from the input is shown inert. An error that
+    an interruption caused (DuckDB's "Query interrupted" turned into bad data) is the
+    interruption."""
+    _interrupt.check()
+    click.echo(_error_text(error), err=True)
     sys.exit(EXIT_ERRORS)
 
 
+def _error_text(error: ObligoError) -> str:
+    if isinstance(error, EventDataError) or not error.line:
+        hint = f" ({error.hint})" if error.hint else ""
+        # A data error's message lists one rejected line per line: its line feeds are its own.
+        return inert(f"error: {error.message}{hint}", newlines=isinstance(error, EventDataError))
+    return error.diagnostic().format()
+
+
+def _out(text: str, *, nl: bool = True) -> None:
+    """Standard output, flushed at once: a closed or full output is an error here."""
+    write_stdout(text + "\n" if nl else text)
+
+
 def _write(text: str, output: str | None) -> None:
-    if output:
-        Path(output).write_text(text, encoding="utf-8")
-    else:
-        click.echo(text, nl=False)
+    """The report to ``-o FILE`` (replaced in one rename) or to standard output. Nothing is
+    written once a signal has been received."""
+    _interrupt.check()
+    try:
+        if output:
+            write_file(output, text)
+        else:
+            _out(text, nl=False)
+    except OutputError as error:
+        _fail(error)
+
+
+def _lines(text: str) -> list[str]:
+    """The lines of a text split at line feeds only, each with its own: ``str.splitlines``
+    would also split inside a line at characters such as U+0085 or U+2028."""
+    parts = text.split("\n")
+    return [part + "\n" for part in parts[:-1]] + ([parts[-1]] if parts[-1] else [])
+
+
+def _read_stdin() -> str:
+    """Standard input as UTF-8, read as strictly as a file is (line ends as Python reads a
+    file's: CR LF and a lone CR are line feeds)."""
+    try:
+        if sys.stdin is None:
+            raise ObligoError("it is closed")
+        text = sys.stdin.buffer.read().decode("utf-8")
+    except (ObligoError, OSError, UnicodeDecodeError) as error:
+        if isinstance(error, ObligoError):
+            reason = error.message
+        elif isinstance(error, OSError):
+            reason = error.strerror or str(error)
+        else:
+            reason = str(error)
+        raise ObligoError(
+            f"cannot read standard input: {reason}", file="<stdin>", line=1, column=1
+        ) from None
+    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def _read(path: str) -> str:
@@ -405,9 +512,42 @@ def _read(path: str) -> str:
 
 
 def main() -> None:
-    """Entry point: user errors print without a traceback and exit 2."""
+    """Entry point: user errors print without a traceback and exit 2; an error writing the
+    output is one line naming it, exit 2; a reader that closed the pipe ends the run quietly
+    (exit 141); SIGINT and SIGTERM end it with one line, exit 130 and 143, after the cleanup."""
+    _interrupt.install()
+    code: int | str | None = EXIT_OK
     try:
-        cli.main(standalone_mode=True)
-    except ObligoError as error:  # pragma: no cover - commands handle their own errors
-        click.echo(error.diagnostic().format(), err=True)
-        sys.exit(EXIT_ERRORS)
+        try:
+            cli.main(standalone_mode=True)
+        except SystemExit as done:
+            code = done.code
+        except OutputClosed:
+            discard_stdout()
+            code = EXIT_PIPE
+        except ObligoError as error:  # an error writing to standard output, or one not caught
+            _interrupt.check()
+            click.echo(_error_text(error), err=True)
+            code = EXIT_ERRORS
+        if sys.stdout is not None and code != EXIT_PIPE:
+            try:
+                sys.stdout.flush()
+            except OSError as error:
+                discard_stdout()
+                if error.errno != errno.EPIPE:
+                    reason = error.strerror or str(error)
+                    click.echo(f"error: cannot write to standard output: {reason}", err=True)
+                    code = EXIT_ERRORS
+                else:
+                    code = EXIT_PIPE
+    except BaseException:
+        signum = _interrupt.received()
+        if signum is None:
+            raise
+        code = None
+    signum = _interrupt.received()
+    if signum is not None:
+        discard_stdout()
+        click.echo(f"error: interrupted by {_interrupt.describe(signum)}", err=True)
+        code = 128 + signum
+    sys.exit(code)

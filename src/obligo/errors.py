@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from obligo._inert import inert
+
 
 class Severity(StrEnum):
     """How serious a diagnostic is: an error stops a contract from being used, a warning does not."""
@@ -30,14 +32,27 @@ class Diagnostic:
     source_line: str | None = None
 
     def format(self) -> str:
-        """``file:line:col: error: message``, then the source line and a caret under the spot."""
-        text = f"{self.file}:{self.line}:{self.column}: {self.severity.value}: {self.message}"
-        if self.hint:
-            text += f" ({self.hint})"
+        """``file:line:col: error: message``, then the source line and a caret under the spot
+        (``file: error: message`` for an error about no line, ``error: message`` about no file).
+
+        The file name, message, hint and source line are shown inert (terminal controls and
+        invisible characters escaped, :func:`obligo._inert.inert`); the caret stays under the
+        character it points at, after the escaped forms before it. A tab in the source line
+        shows as one space."""
+        if self.line > 0:
+            place = f"{self.file}:{self.line}:{self.column}: "
+        else:  # about no line of a file (an argument, an output): no made-up position
+            place = "" if self.file == "<string>" else f"{self.file}: "
+        text = inert(
+            f"{place}{self.severity.value}: {self.message}"
+            + (f" ({self.hint})" if self.hint else "")
+        )
         if self.source_line is not None:
-            line = self.source_line.rstrip("\r\n").expandtabs(1)
-            caret = " " * max(self.column - 1, 0) + "^"
-            text += f"\n  {line}\n  {caret}"
+            line = self.source_line.rstrip("\r\n").replace("\t", " ")
+            width = max(self.column - 1, 0)
+            before = inert(line[:width]) + " " * max(width - len(line), 0)
+            caret = " " * len(before) + "^"
+            text += f"\n  {inert(line)}\n  {caret}"
         return text
 
 

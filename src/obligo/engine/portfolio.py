@@ -35,6 +35,7 @@ from obligo.engine.accounting import account_inputs
 from obligo.engine.consequences import ServiceOf
 from obligo.engine.context import EvaluationContext
 from obligo.engine.evaluation import report_of
+from obligo.engine.evaluation_time import evaluation_time
 from obligo.engine.positions import added_up, net_rows
 from obligo.engine.session import EventInput, as_inputs, context_over
 from obligo.errors import ObligoError, ObligoSemanticError, Severity
@@ -93,10 +94,8 @@ def evaluate_agreements(
             f"these agreements cannot share one log: {error}",
             hint="evaluate them separately: " + ", ".join(files),
         ) from None
-    if at is not None and at.tzinfo is None:
-        raise ValueError("the evaluation time must be timezone-aware")
     tz = ZoneInfo(schema.timezone)
-    when = at.astimezone(tz) if at is not None else dt.datetime.now(tz)
+    when = evaluation_time(at, tz)
     log = EventLog.load(as_inputs(events), schema, tz, skip_invalid=skip_invalid)
     try:
         sections: list[Section] = []

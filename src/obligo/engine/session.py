@@ -17,6 +17,7 @@ from obligo.checks.names import walk
 from obligo.checks.reporter import Scope, lineage
 from obligo.engine import aggregates, availability, records, slices
 from obligo.engine.context import EvaluationContext
+from obligo.engine.evaluation_time import evaluation_time
 from obligo.engine.measurement import Measurement
 from obligo.errors import ObligoError, ObligoSemanticError, Severity
 from obligo.events import EventLog, EventSchema, schema_for
@@ -90,11 +91,7 @@ def _time_of(contract: Contract, at: dt.datetime | None) -> tuple[ZoneInfo, dt.d
             column=1,
             hint="add a line such as: term 2026-01-01 to 2026-12-31",
         )
-    if at is None:
-        at = dt.datetime.now(tz)
-    if at.tzinfo is None:
-        raise ValueError("the evaluation time must be timezone-aware")
-    return tz, at.astimezone(tz)
+    return tz, evaluation_time(at, tz)
 
 
 def as_inputs(events: Any) -> list[Any]:

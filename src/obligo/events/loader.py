@@ -205,7 +205,7 @@ class EventLog:
                 },
             )
         except BaseException:
-            shutil.rmtree(workdir, ignore_errors=True)
+            _remove(workdir)
             raise
         log = cls(connection, schema, timezone, workdir)
         try:
@@ -296,10 +296,12 @@ class EventLog:
         self._all_kept = True
 
     def close(self) -> None:
-        """Close the database and remove the temporary files."""
-        with contextlib.suppress(duckdb.Error):
-            self.connection.close()
-        shutil.rmtree(self._workdir, ignore_errors=True)
+        """Close the database and remove the temporary files (even when interrupted)."""
+        try:
+            with contextlib.suppress(duckdb.Error):
+                self.connection.close()
+        finally:
+            _remove(self._workdir)
 
     def __enter__(self) -> EventLog:
         return self
@@ -865,6 +867,16 @@ class _Loader:
 
 
 # ------------------------------------------------------------------------------------- helpers
+
+
+def _remove(folder: Path) -> None:
+    """Remove a temporary folder; a signal that stops the removal half-way (Ctrl-C, or the
+    command line's SIGTERM handler) is raised once the folder is gone."""
+    try:
+        shutil.rmtree(folder, ignore_errors=True)
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
 
 
 def _zone_name(zone: ZoneInfo) -> str:

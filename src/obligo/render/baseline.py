@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 
+from obligo._inert import inert_json, inert_model
 from obligo.report.baseline import BaselineReport, ObjectiveHistory, Outcome
 from obligo.report.rights import Assessment
 
@@ -21,10 +22,14 @@ OUTCOME_WORDS: dict[str, str] = {
 
 def baseline_json(report: BaselineReport) -> str:
     """Keys in model order, two-space indent: the same inputs give the same bytes."""
-    return json.dumps(report.model_dump(mode="json"), indent=2, ensure_ascii=False) + "\n"
+    return (
+        inert_json(json.dumps(report.model_dump(mode="json"), indent=2, ensure_ascii=False)) + "\n"
+    )
 
 
 def baseline_text(report: BaselineReport) -> str:
+    """The history as text; every text taken from a contract or a log is shown inert."""
+    report = inert_model(report)
     contract = report.contract
     version = f" version {contract.version}" if contract.version else ""
     title = f' "{contract.title}"' if contract.title else ""

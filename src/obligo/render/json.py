@@ -1,11 +1,14 @@
 """The JSON form of a report: deterministic (the same inputs give the same bytes), documented
-by a JSON Schema generated from the report model (``docs/report.schema.json``)."""
+by a JSON Schema generated from the report model (``docs/report.schema.json``). Terminal
+controls and invisible characters in strings are written as ``\\uXXXX`` escapes (the same JSON
+value), so that the report is harmless to print."""
 
 from __future__ import annotations
 
 import json
 from typing import Any
 
+from obligo._inert import inert_json
 from obligo.report.model import Report
 from obligo.report.portfolio import PortfolioReport
 
@@ -15,12 +18,15 @@ def report_json(reports: list[Report]) -> str:
     data: Any = [r.model_dump(mode="json") for r in reports]
     if len(reports) == 1:
         data = data[0]
-    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    return inert_json(json.dumps(data, indent=2, ensure_ascii=False)) + "\n"
 
 
 def portfolio_json(portfolio: PortfolioReport) -> str:
     """An agreement set's report, in the same form."""
-    return json.dumps(portfolio.model_dump(mode="json"), indent=2, ensure_ascii=False) + "\n"
+    return (
+        inert_json(json.dumps(portfolio.model_dump(mode="json"), indent=2, ensure_ascii=False))
+        + "\n"
+    )
 
 
 def portfolio_schema() -> str:

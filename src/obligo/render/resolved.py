@@ -7,17 +7,19 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from obligo._inert import inert
 from obligo.agreements import Inherited, Origin, ResolvedAgreement
 from obligo.model.base import Duration
 from obligo.model.contract import BillingCycle, Margins, Term
 
 
 def resolved_agreement_text(resolved: ResolvedAgreement) -> str:
-    """The resolved agreement as aligned text; the same agreement always gives the same text."""
+    """The resolved agreement as aligned text; the same agreement always gives the same text.
+    Every text taken from a contract or a file name is shown inert."""
     customer = "any customer" if resolved.customer is None else f"customer {resolved.customer}"
     out = [
-        f"resolved agreement for {customer}, service {resolved.service}",
-        f"agreement {resolved.agreement} ({resolved.kind})",
+        inert(f"resolved agreement for {customer}, service {resolved.service}"),
+        inert(f"agreement {resolved.agreement} ({resolved.kind})"),
         "",
         "levels, from the top",
     ]
@@ -31,12 +33,12 @@ def resolved_agreement_text(resolved: ResolvedAgreement) -> str:
         title = f'"{clause.clause.title}"' if clause.clause.title else ""
         rows.append((clause.id, title, clause.origin.tier, _place(clause.origin)))
         if clause.replaces:
-            notes[len(rows) - 1] = "replaces " + ", ".join(
-                f"{o.tier} {_place(o)}" for o in clause.replaces
+            notes[len(rows) - 1] = "replaces " + inert(
+                ", ".join(f"{o.tier} {_place(o)}" for o in clause.replaces)
             )
     if rows:
         lines = _table(rows)
-        indent = " " * (2 + len(max((r[0] for r in rows), key=len)) + 2)
+        indent = " " * (2 + len(max((inert(r[0]) for r in rows), key=len)) + 2)
         for index, line in enumerate(lines):
             out.append(line)
             if index in notes:
@@ -78,6 +80,7 @@ def _place(origin: Origin) -> str:
 
 
 def _table(rows: Sequence[tuple[str, ...]]) -> list[str]:
+    rows = [tuple(inert(cell) for cell in row) for row in rows]
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     return [
         "  "

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from obligo._inert import inert_model
 from obligo.render.baseline import rights_text
 from obligo.report.model import (
     ClaimStatus,
@@ -45,8 +46,9 @@ def _status(verdict: Verdict) -> str:
 
 
 def report_text(reports: list[Report]) -> str:
+    """The reports as text; every text taken from a contract or a log is shown inert."""
     out: list[str] = []
-    for report in reports:
+    for report in map(inert_model, reports):
         contract = report.contract
         version = f" version {contract.version}" if contract.version else ""
         title = f' "{contract.title}"' if contract.title else ""
@@ -109,7 +111,9 @@ def _accounts(inputs: list[InputAccount], rejections: list[Rejection], reader: s
 
 def portfolio_text(portfolio: PortfolioReport) -> str:
     """Every section (customer and service, the clauses in force and where they come from, then
-    its report), the net position over all of them, and the line account of the shared log."""
+    its report), the net position over all of them, and the line account of the shared log.
+    Every text taken from a contract or a log is shown inert."""
+    portfolio = inert_model(portfolio)
     out = [
         f"agreement set evaluated at {portfolio.evaluated_at.isoformat()} ({portfolio.timezone})"
     ]
