@@ -13,8 +13,6 @@ are counted on.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from decimal import Decimal
-from fractions import Fraction
 
 from obligo.checks.names import walk
 from obligo.checks.reporter import Reporter, Scope, did_you_mean
@@ -181,22 +179,13 @@ def _filters(contract: k.Contract, out: Reporter) -> None:
                     literal.loc,
                     unit_suggestion(node.field),
                 )
-            else:
-                # A record filter compares the field's own numbers: it is written in its unit.
-                number = m.in_field_unit(literal, unit.unit)
-                op = node.op if isinstance(node, cond.Compare) else "in"
-                shown = "" if number is None else f" {node.field} {op} {_decimal(number)}"
+            elif literal.seconds is None:
                 out.error(
-                    f"a record filter compares {node.field} with a number of its unit"
-                    f" ({unit.unit}), not with {literal}",
+                    f"{node.field} is a number of {unit.unit}: {literal} is not a fixed length"
+                    " of time",
                     literal.loc,
-                    f"write{shown}" if shown else f"write a number of {unit.unit}",
+                    f"write a fixed length such as 250 ms or 2 s, or a number of {unit.unit}",
                 )
-
-
-def _decimal(number: Fraction) -> str:
-    shown = (Decimal(number.numerator) / Decimal(number.denominator)).normalize()
-    return f"{shown:f}"
 
 
 def _business_durations(contract: k.Contract) -> Iterator[Duration]:
