@@ -189,12 +189,12 @@ def test_a_target_in_business_days_uses_the_contracts_calendar() -> None:
     # `target 2 business days` names no calendar and the duration none either: the contract's.
     # Opened Friday 2 October 2026 16:00 (7 h elapsed): due Tuesday 6 October 16:00.
     text = DESK + (
-        "\nmetric resolution \"Resolution\"\n"
+        '\nmetric resolution "Resolution"\n'
         "  share of ticket records within target, per calendar month\n"
         "  duration from opened to resolved\n"
         "  target 2 business days\n"
         "  a record still open is late once its target has passed\n"
-        "\nclause 3 \"Resolution\"\n  promise resolution >= 50%\n"
+        '\nclause 3 "Resolution"\n  promise resolution >= 50%\n'
     )
     tickets = [
         {"type": "ticket", "id": "K1", "opened": "2026-10-02T16:00:00+02:00",
@@ -238,9 +238,7 @@ def test_business_time_without_a_calendar_is_an_error_at_check(line: str, messag
         'clause 1 "U"\n  service api\n  credit 10% of the fee when uptime < 99%\n'
         f"{line}\n"
     )
-    errors = [
-        d for d in obligo.check(obligo.parse(text, "c.sla")) if d.severity is Severity.ERROR
-    ]
+    errors = [d for d in obligo.check(obligo.parse(text, "c.sla")) if d.severity is Severity.ERROR]
     assert [(d.message, d.line, d.hint) for d in errors] == [
         (
             message,

@@ -209,11 +209,7 @@ def termination_rights(
             exercise = right.exercise
             for t, trigger in enumerate(right.triggers):
                 for happening in clause_trigger(trigger, clause, history, ctx, measure, span):
-                    lapses = (
-                        None
-                        if exercise is None
-                        else ctx.after(happening.at, exercise.within)
-                    )
+                    lapses = None if exercise is None else ctx.after(happening.at, exercise.within)
                     arisen = TerminationRightArisen(
                         clause=clause.id,
                         clause_title=clause.title,
