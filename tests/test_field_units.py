@@ -190,7 +190,7 @@ def test_a_plain_number_on_a_field_without_a_unit_is_still_accepted() -> None:
         ),
         (
             "2 business hours",
-            "the target is 2 business h, which is not a fixed length of time, but latency is a"
+            "the target is 2 business hours, which is not a fixed length of time, but latency is a"
             " number of ms (latency_ms)",
             "write a fixed length such as 250 ms or 2 s, or a number of ms",
         ),
