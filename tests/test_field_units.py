@@ -312,3 +312,38 @@ def test_the_unit_of_a_field_the_contract_times_records_with() -> None:
             "a unit is for a field of numbers, such as latency_ms",
         )
     ]
+
+
+def test_a_lower_level_inherits_the_fields_unit_and_the_calendar(tmp_path: Any) -> None:
+    # The corporate level states the unit and the calendar; the customer level promises in
+    # seconds and claims in business days. Evaluated as one agreement, both still apply.
+    (tmp_path / "corporate.sla").write_text(
+        'contract corp "Corporate" version 1\n  kind multi-level\n  level corporate\n'
+        '  provider nimbus "Nimbus"\n  term 2026-01-01 to 2026-12-31\n  timezone "UTC"\n'
+        "  currency EUR\n  field latency_ms in ms\n  calendar office\n\n"
+        'calendar office "Office"\n  monday to friday 09:00 to 17:00\n',
+        encoding="utf-8",
+    )
+    (tmp_path / "acme.sla").write_text(
+        'import "corporate.sla"\n\ncontract acme "Acme" version 1\n  kind multi-level\n'
+        '  level customer acme\n  provider nimbus "Nimbus"\n  customer acme "Acme"\n\n'
+        'service api "API"\n  fee 1000 EUR monthly\n\n'
+        'metric latency "p95 latency"\n  p95 of latency_ms in request records, per calendar month\n\n'
+        'clause 1 "Latency"\n  service api\n  promise latency <= 1 s\n'
+        "  credit 10% of the fee when latency > 1 s\n"
+        "  claim within 2 business days after the end of the month\n",
+        encoding="utf-8",
+    )
+    records = [dict(r, customer="acme") for r in requests("1500")]
+    # As the command line evaluates it: the pair's agreement, its levels made one contract.
+    portfolio = obligo.evaluate_agreements(
+        obligo.load_agreements([tmp_path / "acme.sla"]), records, at=AT
+    )
+    (section,) = portfolio.sections
+    report = section.report
+    january = report.verdicts[0]
+    assert (january.status, january.value, january.unit) == ("breached", "1500", "ms")
+    # January ends on Sunday 1 February: Monday 2 and Tuesday 3 February, until 17:00.
+    (credit,) = [c for c in report.consequences if c.period.label == "2026-01"]
+    assert credit.claim is not None
+    assert credit.claim.deadline == dt.datetime.fromisoformat("2026-02-03T17:00:00+00:00")

@@ -202,6 +202,9 @@ class ResolvedAgreement:
             currency=None if self.currency is None else self.currency.value,
             billing_cycle=None if self.billing_cycle is None else self.billing_cycle.value,
             mappings=_unique(m for c in contracts for m in c.mappings),
+            # A field's unit and the business calendar: the lowest level that states them.
+            field_units=tuple({u.field: u for c in contracts for u in c.field_units}.values()),
+            calendar=next((c.calendar for c in reversed(contracts) if c.calendar), None),
             margins=None if self.margins is None else self.margins.value,
             services=tuple(s.value for s in self.services),
             calendars=tuple(c.value for c in self.calendars),
