@@ -347,3 +347,20 @@ def test_a_lower_level_inherits_the_fields_unit_and_the_calendar(tmp_path: Any) 
     (credit,) = [c for c in report.consequences if c.period.label == "2026-01"]
     assert credit.claim is not None
     assert credit.claim.deadline == dt.datetime.fromisoformat("2026-02-03T17:00:00+00:00")
+
+
+def test_agreements_that_read_a_field_in_two_units_cannot_share_a_log(tmp_path: Any) -> None:
+    for name, unit in (("a", "ms"), ("b", "s")):
+        (tmp_path / f"{name}.sla").write_text(
+            HEAD.format(declaration=f"  field latency_ms in {unit}\n").replace(
+                'contract lat "Latency"', f'contract {name} "{name}"'
+            )
+            + 'clause 1 "Latency"\n  service api\n  promise latency <= 1 s\n',
+            encoding="utf-8",
+        )
+    agreements = obligo.load_agreements([tmp_path / "a.sla", tmp_path / "b.sla"])
+    with pytest.raises(obligo.ObligoError) as raised:
+        obligo.evaluate_agreements(agreements, requests("1"), at=AT)
+    assert "the field 'latency_ms' is in ms for one agreement and in s for another" in str(
+        raised.value
+    )
