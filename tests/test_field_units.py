@@ -364,3 +364,35 @@ def test_agreements_that_read_a_field_in_two_units_cannot_share_a_log(tmp_path: 
     assert "the field 'latency_ms' is in ms for one agreement and in s for another" in str(
         raised.value
     )
+
+
+def test_the_resolved_agreement_shows_the_calendar_and_the_units_with_their_levels(
+    tmp_path: Any,
+) -> None:
+    (tmp_path / "corporate.sla").write_text(
+        'contract corp "Corporate" version 1\n  kind multi-level\n  level corporate\n'
+        '  provider nimbus "Nimbus"\n  term 2026-01-01 to 2026-12-31\n  timezone "UTC"\n'
+        "  field latency_ms in ms\n  calendar office\n\n"
+        'calendar office "Office"\n  monday to friday 09:00 to 17:00\n',
+        encoding="utf-8",
+    )
+    (tmp_path / "acme.sla").write_text(
+        'import "corporate.sla"\n\ncontract acme "Acme" version 1\n  kind multi-level\n'
+        '  level customer acme\n  provider nimbus "Nimbus"\n  customer acme "Acme"\n'
+        "  field wait_s in seconds\n\n"
+        'service api "API"\n',
+        encoding="utf-8",
+    )
+    resolved = obligo.load_agreements([tmp_path]).resolve(customer="acme", service="api")
+    assert resolved.business_calendar is not None
+    assert (resolved.business_calendar.value.name, resolved.business_calendar.origin.line) == (
+        "office",
+        8,
+    )
+    assert [(u.value.field, u.value.unit, u.origin.tier) for u in resolved.field_units] == [
+        ("latency_ms", "ms", "corporate"),
+        ("wait_s", "s", "customer"),
+    ]
+    contract = resolved.as_contract()
+    assert contract.default_calendar() is not None
+    assert [u.field for u in contract.field_units] == ["latency_ms", "wait_s"]
