@@ -220,6 +220,16 @@ def _business_time(contract: k.Contract, scope: Scope, out: Reporter) -> None:
                 else f"declare it: calendar {name} ... with its opening hours"
             )
         out.error(f'unknown calendar "{name}"', contract.calendar.loc, hint, word=name)
+    elif contract.calendar is not None:
+        calendar = scope.calendars[contract.calendar.name]
+        if not calendar.hours:
+            out.error(
+                f"calendar {calendar.id} has no opening hours: no business day is ever counted"
+                " on it",
+                contract.calendar.loc,
+                "give it hours such as `monday to friday 09:00 to 17:00`",
+                word=calendar.id,
+            )
     for duration in _business_durations(contract):
         if not duration.business:
             continue

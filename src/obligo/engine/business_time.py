@@ -201,9 +201,11 @@ class BusinessCalendar:
         """The ``count``-th opening day counting back from the day before ``day_after`` (that
         day itself counting when it is an opening day): a notice of 10 business days before a
         term ending on Thursday 31 December begins on the 10th opening day back, so that 10 whole
-        opening days lie between it and the end. ``count`` is at least 1."""
-        if count < 1:
+        opening days lie between it and the end. A count of 0 is ``day_after`` itself."""
+        if count < 0:
             raise ValueError(f"a whole number of business days is needed, not {count}")
+        if count == 0:
+            return day_after
         self._require_open()
         day = day_after
         for _ in range(count):
