@@ -396,3 +396,21 @@ def test_the_resolved_agreement_shows_the_calendar_and_the_units_with_their_leve
     contract = resolved.as_contract()
     assert contract.default_calendar() is not None
     assert [u.field for u in contract.field_units] == ["latency_ms", "wait_s"]
+
+
+def test_a_duration_in_an_expression_is_an_error() -> None:
+    # Before: accepted, and 250 ms read as 0.25 whatever unit latency_ms is in.
+    body = (
+        'metric up "Up"\n  availability, per calendar month\n  in slices of 1 minute\n'
+        "  slow = mean(latency_ms in request records) / 250 ms\n"
+        "  a slice is down when slow > 1\n  a slice without request records is up\n"
+    )
+    assert errors(body, "  field latency_ms in ms\n") == [
+        (
+            16,
+            48,
+            "an expression computes with the numbers of fields, not with a duration (250 ms)",
+            "write it as a number of the unit of the field it meets, such as 250 for a field"
+            " in ms",
+        )
+    ]

@@ -160,8 +160,18 @@ def _timestamp_fields(contract: k.Contract) -> dict[str, str]:
 
 
 def _filters(contract: k.Contract, out: Reporter) -> None:
-    """A duration in a record filter (``where latency_ms > 250 ms``) needs the field's unit."""
+    """A duration in a record filter (``where latency_ms > 250 ms``) needs the field's unit; a
+    duration in an expression (``mean(latency_ms in ...) / 250 ms``) has none to take: the
+    expression computes with the fields' own numbers."""
     for node in walk(contract.model_copy(update={"imported": ()})):
+        if isinstance(node, cond.Constant) and isinstance(node.value, Duration):
+            out.error(
+                f"an expression computes with the numbers of fields, not with a duration"
+                f" ({node.value})",
+                node.value.loc,
+                "write it as a number of the unit of the field it meets, such as 250 for a field in ms",
+            )
+            continue
         if isinstance(node, cond.Compare):
             literals: tuple[LiteralValue, ...] = (node.value,)
         elif isinstance(node, cond.Member):
