@@ -174,7 +174,7 @@ def test_the_text_shows_each_consequence_its_arithmetic_and_the_totals() -> None
         " last day 2026-11-06 (deadline 2026-11-06T09:00-05:00), passed"
     ) in text.splitlines()
     assert (
-        "    1 day of the fee when latency > 45 ms: latency 45.833333333 > 45 ms: 1 day ×"
+        "    1 day of the fee when latency > 45 ms: latency 45.833333333 ms > 45 ms: 1 day ×"
         " 1200 USD ÷ 30 days of 2026-11 = 40 USD"
     ) in text.splitlines()
     assert (

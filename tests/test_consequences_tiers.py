@@ -187,6 +187,7 @@ contract jitter "Tiers by exceedance" version 1
   term 2026-01-01
   timezone "UTC"
   currency USD
+  field jitter_ms in ms
 
 service transport "Transport"
   fee 3000 USD monthly

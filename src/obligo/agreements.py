@@ -35,7 +35,9 @@ from obligo.model.contract import (
     Calendar,
     ClauseBreached,
     Contract,
+    DefaultCalendar,
     Exclusion,
+    FieldUnit,
     Margins,
     NeverMet,
     Party,
@@ -171,6 +173,9 @@ class ResolvedAgreement:
     calendars: tuple[Inherited[Calendar], ...]
     exclusions: tuple[Inherited[Exclusion], ...]
     metrics: tuple[Inherited[Metric], ...]
+    # `calendar NAME` and `field NAME in UNIT`: the lowest level that states them.
+    business_calendar: Inherited[DefaultCalendar] | None = None
+    field_units: tuple[Inherited[FieldUnit], ...] = ()
 
     def clause(self, clause_id: str) -> ResolvedClause | None:
         return next((c for c in self.clauses if c.id == clause_id), None)
@@ -202,6 +207,8 @@ class ResolvedAgreement:
             currency=None if self.currency is None else self.currency.value,
             billing_cycle=None if self.billing_cycle is None else self.billing_cycle.value,
             mappings=_unique(m for c in contracts for m in c.mappings),
+            field_units=tuple(u.value for u in self.field_units),
+            calendar=None if self.business_calendar is None else self.business_calendar.value,
             margins=None if self.margins is None else self.margins.value,
             services=tuple(s.value for s in self.services),
             calendars=tuple(c.value for c in self.calendars),
@@ -769,6 +776,12 @@ def _resolve(pair: CoveredPair, chain: Chain, out: Reporter) -> ResolvedAgreemen
     term = _setting(chain, "term", lambda c: c.term, out)
     billing = _setting(chain, "billing cycle", lambda c: c.billing_cycle, out)
     margins = _setting(chain, "margins", lambda c: c.margins, out)
+    business_calendar = _setting(chain, "business calendar", lambda c: c.calendar, out)
+    units: dict[str, Inherited[FieldUnit]] = {}
+    for tier, files in chain:  # top down: a lower level's line replaces the one above
+        for file in files:
+            for unit in file.contract.field_units:
+                units[unit.field] = Inherited(unit, _origin(tier, file, unit.loc))
     parties = _declarations(chain, "party", lambda c: c.parties, out, conflicts=False)
     services = _declarations(chain, "service", lambda c: c.services, out)
     calendars = _declarations(chain, "calendar", lambda c: c.calendars, out)
@@ -823,6 +836,8 @@ def _resolve(pair: CoveredPair, chain: Chain, out: Reporter) -> ResolvedAgreemen
         calendars=calendars,
         exclusions=exclusions,
         metrics=metrics,
+        business_calendar=business_calendar,
+        field_units=tuple(units[name] for name in sorted(units)),
     )
 
 

@@ -9,6 +9,7 @@ from obligo.checks.names import check_names
 from obligo.checks.reporter import Reporter, Scope
 from obligo.checks.structure import check_structure
 from obligo.checks.tiers import check_tiers
+from obligo.checks.units import check_units
 from obligo.checks.values import check_values
 from obligo.errors import Diagnostic
 from obligo.model.contract import Contract
@@ -20,9 +21,10 @@ def check_contract(contract: Contract) -> list[Diagnostic]:
     scope = Scope.of(contract)
     check_names(contract, scope, out)
     check_values(contract, scope, out)
+    check_units(contract, scope, out)
     check_structure(contract, scope, out)
     for clause in contract.clauses:
-        check_tiers(clause, out, scope.metrics)
+        check_tiers(clause, out, scope.metrics, contract)
     unique = list(dict.fromkeys(out.found))
     return sorted(unique, key=lambda d: (d.file, d.line, d.column))
 

@@ -10,20 +10,23 @@ earns nothing, which some real agreements do (and obligo encodes faithfully), so
 from __future__ import annotations
 
 import itertools
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+from fractions import Fraction
 
 from obligo.checks.reporter import Reporter
 from obligo.model import clauses as c
 from obligo.model.base import Duration, LiteralValue, Number, Percent
+from obligo.model.contract import Contract
+from obligo.model.metrics import Metric, in_field_unit
 
 
 @dataclass(frozen=True)
 class Interval:
-    low: Decimal | None
+    low: Fraction | None
     low_inclusive: bool
-    high: Decimal | None
+    high: Fraction | None
     high_inclusive: bool
 
     def empty(self) -> bool:
@@ -53,20 +56,25 @@ class Interval:
         )
 
 
-def magnitude(value: LiteralValue) -> Decimal | None:
+def magnitude(value: LiteralValue, unit: str | None = None) -> Fraction | None:
+    """A bound as an exact number: for a metric of a field with a stated unit, in that unit by
+    the engine's own conversion rule (``1 s`` on a field in ms is 1000, ``250`` is 250);
+    otherwise a percentage or a number as written and a duration in seconds."""
+    if unit is not None:
+        return in_field_unit(value, unit)
     if isinstance(value, Percent | Number):
-        return value.value
-    if isinstance(value, Duration):
-        return value.seconds
+        return Fraction(value.value)
+    if isinstance(value, Duration) and value.seconds is not None:
+        return Fraction(value.seconds)
     return None
 
 
-def interval(condition: c.TierCondition) -> Interval | None:
-    low: Decimal | None = None
-    high: Decimal | None = None
+def interval(condition: c.TierCondition, unit: str | None = None) -> Interval | None:
+    low: Fraction | None = None
+    high: Fraction | None = None
     low_inclusive = high_inclusive = False
     for bound in condition.bounds:
-        value = magnitude(bound.value)
+        value = magnitude(bound.value, unit)
         if value is None or bound.op == "!=":
             return None
         if bound.op in ("<", "<=", "="):
@@ -78,8 +86,11 @@ def interval(condition: c.TierCondition) -> Interval | None:
     return Interval(low, low_inclusive, high, high_inclusive)
 
 
-def _show(value: Decimal | None, unit: str) -> str:
-    return "-" if value is None else f"{value.normalize():f}{unit}"
+def _show(value: Fraction | None, unit: str) -> str:
+    if value is None:
+        return "-"
+    shown = (Decimal(value.numerator) / Decimal(value.denominator)).normalize()
+    return f"{shown:f}{unit}"
 
 
 def _gap(lower: Interval, upper: Interval, unit: str) -> str:
@@ -91,17 +102,35 @@ def _gap(lower: Interval, upper: Interval, unit: str) -> str:
     return f"a value {start} and {end}"
 
 
-def check_tiers(clause: c.Clause, out: Reporter, metrics: Collection[str] | None = None) -> None:
-    """``metrics``: the metric names in scope; a table naming another is left to the name check."""
+def check_tiers(
+    clause: c.Clause,
+    out: Reporter,
+    metrics: Collection[str] | None = None,
+    contract: Contract | None = None,
+) -> None:
+    """``metrics``: the metric names in scope (a table naming another is left to the name
+    check), the metrics themselves when a mapping; ``contract``: where field units are stated."""
     tables = [credit for credit in clause.credits if isinstance(credit, c.CreditTable)]
     for table in tables:
         subjects = {t.condition.subject for t in table.tiers} - {None}
         if metrics is not None and not subjects <= set(metrics):
             continue
-        _table(table, out)
+        _table(table, out, _field_unit(subjects, metrics, contract))
 
 
-def _table(table: c.CreditTable, out: Reporter) -> None:
+def _field_unit(
+    subjects: set[str | None], metrics: Collection[str] | None, contract: Contract | None
+) -> str | None:
+    """The stated unit of the field the table's one metric is made of, if any."""
+    if contract is None or not isinstance(metrics, Mapping) or len(subjects) != 1:
+        return None
+    metric = metrics.get(next(iter(subjects)))
+    field = metric.measured_field if isinstance(metric, Metric) else None
+    declared = contract.field_unit(field) if field is not None else None
+    return declared.unit if declared is not None else None
+
+
+def _table(table: c.CreditTable, out: Reporter, field_unit: str | None = None) -> None:
     tiers = table.tiers
     subjects = {(t.condition.subject, t.condition.exceedance) for t in tiers}
     if len(subjects) > 1:
@@ -115,13 +144,16 @@ def _table(table: c.CreditTable, out: Reporter) -> None:
         if any(b.op == "!=" for b in tier.condition.bounds):
             out.error("a tier is a range of values: != cannot bound it", tier.condition.loc)
             return
-    if len({type(b.value) for t in tiers for b in t.condition.bounds}) > 1:
+    kinds = {type(b.value) for t in tiers for b in t.condition.bounds}
+    if len(kinds) > 1 and (field_unit is None or not kinds <= {Number, Duration}):
         return  # a percentage beside a duration: not comparable, reported by the unit checks
-    intervals = [interval(t.condition) for t in tiers]
+    intervals = [interval(t.condition, field_unit) for t in tiers]
     if any(i is None for i in intervals):
         return  # a bound of the wrong kind, reported by the unit checks
     spans: list[Interval] = [i for i in intervals if i is not None]
     unit = "%" if isinstance(tiers[0].condition.bounds[0].value, Percent) else ""
+    if field_unit is not None:
+        unit = f" {field_unit}"
     for tier, span in zip(tiers, spans, strict=True):
         if span.empty():
             out.error(
@@ -197,8 +229,8 @@ def _direction(spans: list[Interval]) -> str | None:
     """``ascending`` or ``descending`` when the tiers are written in value order, else None."""
     keys = [
         (
-            s.low if s.low is not None else Decimal("-Infinity"),
-            s.high if s.high is not None else Decimal("Infinity"),
+            (0, s.low) if s.low is not None else (-1, Fraction(0)),
+            (0, s.high) if s.high is not None else (1, Fraction(0)),
         )
         for s in spans
     ]

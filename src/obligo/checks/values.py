@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from obligo.checks.names import walk
 from obligo.checks.reporter import Reporter, Scope, did_you_mean
+from obligo.checks.units import field_unit_of, fit_field_unit, unitless_duration
 from obligo.model import clauses as c
 from obligo.model import contract as k
 from obligo.model import metrics as m
@@ -41,7 +42,7 @@ EXPECTED_WORDS = {
     "percent": "a percentage such as 99.9%",
     "duration": "a duration such as 30 minutes",
     "count": "a whole number",
-    "number": "a number (or a duration, for a field measured in time)",
+    "number": "a number (a duration once the field's unit is stated: `field NAME in ms`)",
 }
 
 
@@ -58,13 +59,13 @@ def fits(dimension: str, value: LiteralValue) -> bool:
 def check_values(contract: k.Contract, scope: Scope, out: Reporter) -> None:
     _agreement(contract, scope, out)
     for metric in contract.metrics:
-        _metric_values(metric, scope, out)
+        _metric_values(metric, scope, out, contract)
     for clause in contract.clauses:
-        _clause_values(clause, scope, out)
+        _clause_values(clause, scope, out, contract)
     for renegotiation in contract.renegotiations:
         condition = renegotiation.condition
         if isinstance(condition, k.MetricValueRun) and condition.metric in scope.metrics:
-            _fit(scope.metrics[condition.metric], condition.value, out, "this value")
+            _fit(scope.metrics[condition.metric], condition.value, out, "this value", contract)
         for node in walk(condition):
             if isinstance(node, c.NOfLast | c.Consecutive):
                 _window(node, out)
@@ -124,9 +125,9 @@ def _agreement(contract: k.Contract, scope: Scope, out: Reporter) -> None:
                     word=str(underlying.ends),
                 )
     if term is not None:
-        _whole_days(term.notice, out, "a notice period")
+        _whole_days(term.notice, out, "a notice period", business_days=True)
     for notification in contract.notifications:
-        _whole_days(notification.before_end, out, "a notice")
+        _whole_days(notification.before_end, out, "a notice", business_days=True)
     for review in contract.reviews:
         _whole_days(review.every, out, "a review interval")
     for review in contract.reviews:
@@ -185,13 +186,24 @@ def _at_least_a_day(duration: Duration | None, out: Reporter, what: str) -> None
         )
 
 
-def _whole_days(duration: Duration | None, out: Reporter, what: str) -> None:
+def _whole_days(
+    duration: Duration | None, out: Reporter, what: str, *, business_days: bool = False
+) -> None:
     """Notices and reviews fall on dates: a whole number of calendar days, weeks, months,
-    quarters or years (a business day is not a date span, and ``3m`` is three minutes)."""
+    quarters or years (``3m`` is three minutes). A notice before the end of the term may be in
+    whole business days (``business_days``), counted back on the contract's calendar; a review
+    every N business days has no meaning obligo gives it."""
     if duration is None:
         return
     hint = "write whole days, weeks, months, quarters or years, such as 90 days or 3 months"
-    if duration.business:
+    if duration.business and business_days:
+        if duration.unit != "day" or duration.amount != duration.amount.to_integral_value():
+            out.error(
+                f"{what} of {duration} is not a whole number of business days",
+                duration.loc,
+                "a notice falls on a date: write whole business days, such as 10 business days",
+            )
+    elif duration.business:
         out.error(f"{what} of {duration} cannot be counted in business time", duration.loc, hint)
     elif duration.amount != duration.amount.to_integral_value():
         out.error(
@@ -206,7 +218,15 @@ def _percent_range(percent: Percent, out: Reporter, what: str) -> None:
         out.error(f"{percent} is not a possible {what}: use 0% to 100%", percent.loc)
 
 
-def _fit(metric: m.Metric, value: LiteralValue, out: Reporter, what: str) -> None:
+def _fit(
+    metric: m.Metric, value: LiteralValue, out: Reporter, what: str, contract: k.Contract
+) -> None:
+    unit = field_unit_of(metric, contract)
+    if unit is not None:
+        fit_field_unit(metric, unit, value, out, what)
+        return
+    if unitless_duration(metric, value, out, what):
+        return
     dimension = metric_dimension(metric)
     if not fits(dimension, value):
         out.error(
@@ -231,7 +251,7 @@ def _fixed_duration(duration: Duration | None, out: Reporter, what: str) -> None
         out.error(f"{what} must be longer than zero", duration.loc)
 
 
-def _metric_values(metric: m.Metric, scope: Scope, out: Reporter) -> None:
+def _metric_values(metric: m.Metric, scope: Scope, out: Reporter, contract: k.Contract) -> None:
     measure = metric.measure
     _fixed_duration(metric.slice, out, "a slice")
     if isinstance(measure, m.SliceAverage):
@@ -254,6 +274,9 @@ def _metric_values(metric: m.Metric, scope: Scope, out: Reporter) -> None:
     if metric.minimum_data is not None and metric.minimum_data.records < 1:
         out.error("a minimum of data is at least 1 record", metric.minimum_data.loc)
     calendar_default = metric.duration.calendar if metric.duration else None
+    default = contract.default_calendar()
+    if calendar_default is None and default is not None:
+        calendar_default = default.name  # business time counted on the contract's calendar
     for target in metric.targets:
         if target.limit.business and not (target.calendar or calendar_default):
             out.error(
@@ -281,7 +304,7 @@ def _metric_values(metric: m.Metric, scope: Scope, out: Reporter) -> None:
             out.error("at least 1, or more", condition.loc)
 
 
-def _clause_values(clause: c.Clause, scope: Scope, out: Reporter) -> None:
+def _clause_values(clause: c.Clause, scope: Scope, out: Reporter, contract: k.Contract) -> None:
     for objective in clause.promises:
         metric = scope.metrics.get(objective.metric)
         if metric is None:
@@ -291,7 +314,7 @@ def _clause_values(clause: c.Clause, scope: Scope, out: Reporter) -> None:
             if target.percent.value <= 0:
                 out.error("a target relative to the baseline is more than 0%", target.loc)
         else:
-            _fit(metric, target, out, "the target")
+            _fit(metric, target, out, "the target", contract)
         if objective.group is not None and not grouped(metric):
             out.error(
                 f"{objective.metric} has no groups: `for {objective.group}` applies only to a"
@@ -308,7 +331,7 @@ def _clause_values(clause: c.Clause, scope: Scope, out: Reporter) -> None:
                     " measured `by` a field",
                     node.group.loc,
                 )
-            _tier_values(node, scope, out)
+            _tier_values(node, scope, out, contract)
         elif isinstance(node, c.PercentOfFee) and id(node) not in capped:  # caps: see _caps
             _percent_range(node.percent, out, "share of a fee")
             if node.percent.value == 0:
@@ -325,9 +348,10 @@ def _clause_values(clause: c.Clause, scope: Scope, out: Reporter) -> None:
             if node.count < 1:
                 out.error("count at least 1 outage", node.loc)
         elif isinstance(node, c.TotalInPeriod) and node.metric in scope.metrics:
-            _fit(scope.metrics[node.metric], node.value, out, "this total")
+            _fit(scope.metrics[node.metric], node.value, out, "this total", contract)
         elif isinstance(node, c.Exercise):
-            _fixed_duration(node.within, out, "the time to exercise a right")
+            if not node.within.business:  # business time: counted on the contract's calendar
+                _fixed_duration(node.within, out, "the time to exercise a right")
             _at_least_a_day(node.within, out, "the time to exercise a right")
         elif isinstance(node, c.ClaimWithin):
             _at_least_a_day(node.duration, out, "a claim period")
@@ -356,7 +380,9 @@ def _window(node: c.NOfLast | c.Consecutive, out: Reporter) -> None:
         out.error("at least 1 period", node.loc)
 
 
-def _tier_values(condition: c.TierCondition, scope: Scope, out: Reporter) -> None:
+def _tier_values(
+    condition: c.TierCondition, scope: Scope, out: Reporter, contract: k.Contract
+) -> None:
     for bound in condition.bounds:
         if condition.exceedance:
             if not isinstance(bound.value, Percent):
@@ -367,7 +393,7 @@ def _tier_values(condition: c.TierCondition, scope: Scope, out: Reporter) -> Non
             elif bound.value.value < 0:
                 out.error("an exceedance is at least 0%", bound.value.loc)
         elif condition.subject in scope.metrics:
-            _fit(scope.metrics[condition.subject], bound.value, out, "this bound")
+            _fit(scope.metrics[condition.subject], bound.value, out, "this bound", contract)
 
 
 def _caps(clause: c.Clause, out: Reporter) -> None:

@@ -263,8 +263,13 @@ def aggregate(metric: m.Metric, ctx: EvaluationContext) -> dict[str, Measurement
             measure.selection.record_type,
         )
 
+    # A field with a stated unit (`field latency_ms in ms`) makes the value a number of that
+    # unit, the dimension its targets are converted to; without one the field's number is bare.
+    declared = ctx.contract.field_unit(metric.measured_field or "")
+    of_field = declared.unit if declared is not None and metric.measured_field else "number"
+
     def measured(row: tuple[Any, ...] | None) -> Measurement:
-        dimension = "count" if measure.function == "count" else "number"
+        dimension = "count" if measure.function == "count" else of_field
         measurement = Measurement(value=None, dimension=dimension)
         if row is None:
             # A count or a sum of nothing is 0: a month without incidents has 0 incidents.

@@ -53,6 +53,11 @@ Deadlines (:meth:`BusinessCalendar.deadline`)
       of the opening time of the opening day the whole days ended in (the next opening day when
       they ended at a close), consumed as business time.
 
+Notices before a date (:meth:`BusinessCalendar.opening_day_back`)
+    ``10 business days before the end of the term`` counts opening days back from the term's
+    last day (itself included when it is an opening day): the notice begins at the start of the
+    10th of them.
+
 All results are timezone-aware datetimes in the calendar's timezone. Inputs must be
 timezone-aware (any timezone); naive datetimes raise :class:`ValueError`.
 """
@@ -190,6 +195,23 @@ class BusinessCalendar:
         """The ``count``-th opening day after the opening day ``day`` (``day`` itself for 0)."""
         for _ in range(count):
             day = self._next_opening_day(day)
+        return day
+
+    def opening_day_back(self, day_after: dt.date, count: int) -> dt.date:
+        """The ``count``-th opening day counting back from the day before ``day_after`` (that
+        day itself counting when it is an opening day): a notice of 10 business days before a
+        term ending on Thursday 31 December begins on the 10th opening day back, so that 10 whole
+        opening days lie between it and the end. A count of 0 is ``day_after`` itself."""
+        if count < 0:
+            raise ValueError(f"a whole number of business days is needed, not {count}")
+        if count == 0:
+            return day_after
+        self._require_open()
+        day = day_after
+        for _ in range(count):
+            day -= _DAY
+            while not self._day(day):
+                day -= _DAY
         return day
 
     def _require_open(self) -> None:

@@ -10,10 +10,16 @@ from zoneinfo import ZoneInfo
 
 from obligo.checks.reporter import Scope, lineage
 from obligo.engine.business_time import BusinessCalendar
-from obligo.engine.periods import MeasurementPeriod, local_midnight, measurement_periods
+from obligo.engine.periods import (
+    MeasurementPeriod,
+    add_duration,
+    local_midnight,
+    measurement_periods,
+)
 from obligo.errors import ObligoError
 from obligo.events import EventLog, EventSchema
 from obligo.events.sql import compile_selection, quote_ident
+from obligo.model.base import Duration
 from obligo.model.conditions import Selection
 from obligo.model.contract import Contract
 from obligo.model.metrics import Metric, Period
@@ -93,6 +99,28 @@ class EvaluationContext:
                 raise ObligoError(f'unknown calendar "{name}"')
             self._calendars[name] = BusinessCalendar(model, self.tz)
         return self._calendars[name]
+
+    def business_calendar(self, duration: Duration) -> BusinessCalendar:
+        """The calendar business time that names none is counted on: the contract's ``calendar
+        NAME`` line (the checks refuse business time without one; never a 24x7 reading)."""
+        default = self.contract.default_calendar()
+        if default is None:
+            raise ObligoError(
+                f"{duration}: no calendar to count them on",
+                file=duration.loc.file,
+                line=duration.loc.line,
+                column=duration.loc.column,
+                hint="add `calendar NAME` to the contract",
+            )
+        return self.calendar(default.name)
+
+    def after(self, instant: dt.datetime, duration: Duration) -> dt.datetime:
+        """``instant`` plus a duration: business time on the contract's calendar (see
+        :meth:`BusinessCalendar.deadline`), any other length in the contract's zone (see
+        :func:`obligo.engine.periods.add_duration`)."""
+        if duration.business:
+            return self.business_calendar(duration).deadline(instant, duration)
+        return add_duration(instant, duration, self.tz)
 
     def metric(self, name: str) -> Metric:
         return self.scope.metrics[name]

@@ -6,7 +6,9 @@ the evaluation time). Its validity rules decide what each record may take out:
 - ``valid when ANNOUNCED at least DURATION before FIELD``: the record counts only when the
   notice was given in time (exactly the required notice is enough). The notice is measured in
   the contract's timezone: fixed lengths exactly, ``1 month`` as a calendar month,
-  ``2 business days`` as opening days of a 24x7 calendar (every day). A record without the
+  ``2 business days`` as opening days of the contract's calendar (``calendar NAME``): the
+  record is valid when the start is at or after the announcement plus that business time
+  (see :meth:`BusinessCalendar.deadline`). A record without the
   announcement, or announced too late, is *refused* with its reason.
 - ``valid when within CALENDAR``: only the parts of the record inside the calendar's opening
   hours count; the rest is refused ("outside the window").
@@ -144,7 +146,10 @@ def _refusal(exclusion: Exclusion, record: Record, ctx: EvaluationContext) -> st
             return f"not announced: no {rule.announced_field}"
         if before is None:
             return f"no {rule.before_field} to measure the notice against"
-        due = ctx.calendar(None).deadline(announced, rule.at_least)
+        notice = rule.at_least
+        # Business days of notice are opening days of the contract's calendar, never of 24x7.
+        calendar = ctx.business_calendar(notice) if notice.business else ctx.calendar(None)
+        due = calendar.deadline(announced, notice)
         if due > before:
             given = seconds(announced, before)
             when = "after" if announced > before else f"{_length(given)} before"

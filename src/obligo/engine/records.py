@@ -50,6 +50,9 @@ def _due(
     (the target's, else the duration's), or in wall-clock time without one."""
     name = target.calendar or spec.calendar
     limit = target.limit
+    if name is None and limit.business:
+        # Business time that names no calendar: the contract's `calendar NAME`, never 24x7.
+        return ctx.business_calendar(limit).deadline(opened, limit)
     if name is None:
         return BusinessCalendar.always(ctx.tz).deadline(opened, limit)
     if not limit.business and limit.seconds is not None:

@@ -38,7 +38,7 @@ from obligo.engine.exclusions import record_interval
 from obligo.engine.history import Judged, Measure, closed, holds, quantity
 from obligo.engine.intervals import seconds, utc
 from obligo.engine.numbers import decimal_text
-from obligo.engine.periods import MeasurementPeriod, add_duration
+from obligo.engine.periods import MeasurementPeriod
 from obligo.engine.verdicts import target_fraction
 from obligo.model import clauses as c
 from obligo.model.base import LiteralValue, SourceLocation
@@ -209,11 +209,7 @@ def termination_rights(
             exercise = right.exercise
             for t, trigger in enumerate(right.triggers):
                 for happening in clause_trigger(trigger, clause, history, ctx, measure, span):
-                    lapses = (
-                        None
-                        if exercise is None
-                        else add_duration(happening.at, exercise.within, ctx.tz)
-                    )
+                    lapses = None if exercise is None else ctx.after(happening.at, exercise.within)
                     arisen = TerminationRightArisen(
                         clause=clause.id,
                         clause_title=clause.title,

@@ -520,7 +520,11 @@ def _term_end(ctx: EvaluationContext) -> tuple[dt.date, dt.datetime] | None:
 
 def before(day_after: dt.date, duration: Duration, ctx: EvaluationContext) -> dt.datetime:
     """Local midnight ``duration`` before local midnight of ``day_after``: months are calendar
-    months, days and weeks local days."""
+    months, days and weeks local days, business days opening days of the contract's calendar
+    (the start of the N-th opening day back, so that N whole opening days lie before it)."""
+    if duration.business:
+        calendar = ctx.business_calendar(duration)
+        return local_midnight(calendar.opening_day_back(day_after, int(duration.amount)), ctx.tz)
     if duration.unit in _MONTHS:
         months = int(duration.amount * _MONTHS[duration.unit])
         return local_midnight(add_months(day_after, -months), ctx.tz)

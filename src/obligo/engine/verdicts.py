@@ -15,6 +15,8 @@ from obligo.engine.periods import MeasurementPeriod
 from obligo.model import clauses as c
 from obligo.model import metrics as m
 from obligo.model.base import Duration, Number, Percent
+from obligo.model.metrics import in_field_unit
+from obligo.model.units import FIELD_UNITS
 from obligo.report.model import (
     Contributor,
     ErrorBudget,
@@ -24,21 +26,31 @@ from obligo.report.model import (
     Verdict,
 )
 
-UNITS = {"percent": "%", "duration": "s", "count": "records", "number": ""}
+# A measurement's dimension and the unit its value is shown in. A metric of a field whose unit
+# the contract states (`field latency_ms in ms`) has that unit as its dimension: its value is a
+# number of milliseconds, shown as such ("256.1 ms").
+UNITS = {
+    "percent": "%",
+    "duration": "s",
+    "count": "records",
+    "number": "",
+    **{unit: unit for unit in FIELD_UNITS},
+}
 TOP = 10
 
 
 def target_fraction(target: object, dimension: str = "duration") -> Fraction | None:
     """A target literal as an exact number in the metric's unit (percent, seconds, number).
 
-    A metric of a field's own numbers (``mean of round_trip_ms``) has no unit of its own: a
-    duration target is read in the unit it is written in (``<= 45 ms`` compares with 45), so the
-    contract says the field's unit where it states the target."""
+    A metric of a field with a stated unit (dimension ``ms``) compares with the target converted
+    to that unit exactly (``<= 1 s`` is 1000); the checks order credit tiers by the same rule
+    (:func:`obligo.model.metrics.in_field_unit`). A field's bare number (dimension ``number``) is
+    compared only with a number: a duration cannot be related to it (the checks refuse it)."""
+    if dimension in FIELD_UNITS:
+        return in_field_unit(target, dimension)
     if isinstance(target, Percent | Number):
         return Fraction(target.value)
-    if isinstance(target, Duration) and dimension == "number":
-        return Fraction(target.amount)
-    if isinstance(target, Duration) and target.seconds is not None:
+    if isinstance(target, Duration) and dimension != "number" and target.seconds is not None:
         return Fraction(target.seconds)
     return None
 

@@ -94,6 +94,9 @@ class EventSchema:
     record_types: frozenset[str]
     mappings: tuple[FieldSource, ...] = ()
     timezone: str = "UTC"
+    # The stated unit of fields of numbers (`field latency_ms in ms`): a duration compared with
+    # such a field in a filter is converted to it (`latency_ms > 1 s` compares with 1000).
+    units: Mapping[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         fields = dict(RESERVED_FIELDS)
@@ -110,6 +113,7 @@ class EventSchema:
         object.__setattr__(self, "fields", MappingProxyType(ordered))
         object.__setattr__(self, "record_types", frozenset(self.record_types))
         object.__setattr__(self, "mappings", tuple(self.mappings))
+        object.__setattr__(self, "units", MappingProxyType(dict(sorted(self.units.items()))))
         for entry in self.mappings:
             if entry.field == "type" and entry.record_type is not None:
                 raise ValueError("the record type field can only be mapped for all records")
@@ -172,6 +176,14 @@ def union_of(schemas: Sequence[EventSchema]) -> EventSchema:
                     f"the field {entry.field!r} is read from {sources[key]!r} by one agreement "
                     f"and from {entry.source!r} by another"
                 )
+    units: dict[str, str] = {}
+    for schema in schemas:
+        for name, unit in schema.units.items():
+            if units.setdefault(name, unit) != unit:
+                raise ValueError(
+                    f"the field {name!r} is in {units[name]} for one agreement and in {unit} for"
+                    " another"
+                )
     zones = sorted({schema.timezone for schema in schemas})
     if len(zones) > 1:
         raise ValueError(f"agreements in different timezones share one log: {', '.join(zones)}")
@@ -185,6 +197,7 @@ def union_of(schemas: Sequence[EventSchema]) -> EventSchema:
             )
         ),
         timezone=zones[0],
+        units=units,
     )
 
 
@@ -207,10 +220,17 @@ def schema_for(
     collector = _Collector()
     collector.walk_contract(contract)
     fields: dict[str, FieldType] = {}
+    units = {
+        declared.field: declared.unit
+        for level in reversed(list(contract.levels()))
+        for declared in level.field_units
+    }
     for name in {**collector.structural, **collector.compared}:
         if name in RESERVED_FIELDS:
             continue
         kinds = collector.structural.get(name) or collector.compared.get(name) or set()
+        if not kinds and name in units:
+            kinds = {FieldType.NUMBER}  # compared only with durations: numbers of its unit
         if len(kinds) == 1:
             fields[name] = next(iter(kinds))
         else:
@@ -221,6 +241,7 @@ def schema_for(
         record_types=frozenset(collector.record_types),
         mappings=mappings,
         timezone=_timezone_of(contract) or "UTC",
+        units={name: unit for name, unit in units.items() if name in fields},
     )
 
 

@@ -28,6 +28,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from decimal import Decimal, InvalidOperation
+from fractions import Fraction
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -43,6 +44,7 @@ from obligo.model.base import (
     Text,
 )
 from obligo.model.conditions import And, Compare, Condition, Member, Not, Or, Presence, Selection
+from obligo.model.metrics import in_field_unit
 
 NUMBER_SQL = "DECIMAL(38, 9)"
 
@@ -162,6 +164,17 @@ class _Compiler:
     # -------------------------------------------------------------------------- comparisons
     def compare(self, name: str, op: str, literal: LiteralValue) -> str:
         column, kind = self.column(name)
+        unit = self.schema.units.get(name)
+        if isinstance(literal, Duration) and unit is not None and literal.seconds is not None:
+            # A field with a stated unit (`field latency_ms in ms`): `> 1 s` compares with 1000.
+            amount = in_field_unit(literal, unit)
+            assert amount is not None  # a fixed length always converts
+            if kind is FieldType.NUMBER and not _exact_decimal(amount):
+                # 1 min on a field in hours is 1/60: compare field × 60 with 1, exactly.
+                scaled = f"{column} * CAST({self.bind(str(amount.denominator))} AS {NUMBER_SQL})"
+                bound = f"CAST({self.bind(str(amount.numerator))} AS {NUMBER_SQL})"
+                return f"COALESCE({scaled} {op} {bound}, FALSE)"
+            literal = Number(value=_decimal_of(amount), loc=literal.loc)
         if isinstance(literal, Duration | Money):
             raise ValueError(f"field {name!r} cannot be compared with {literal}")
         if kind is FieldType.TIMESTAMP and isinstance(literal, DateValue):
@@ -242,6 +255,20 @@ class _Compiler:
         if instant.tzinfo is None:
             instant = instant.replace(tzinfo=self.zone)
         return instant
+
+
+def _exact_decimal(number: Fraction) -> bool:
+    """Whether a fraction is a finite decimal (its denominator has no factor but 2 and 5)."""
+    denominator = number.denominator
+    for factor in (2, 5):
+        while denominator % factor == 0:
+            denominator //= factor
+    return denominator == 1
+
+
+def _decimal_of(number: Fraction) -> Decimal:
+    """A fraction as a decimal: exact for a finite decimal, else to Decimal's precision."""
+    return Decimal(number.numerator) / Decimal(number.denominator)
 
 
 def _number_of(literal: Number | Percent) -> Decimal:

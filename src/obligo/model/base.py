@@ -90,13 +90,17 @@ class Duration(Node):
         return self.amount * SECONDS[self.unit]
 
     def __str__(self) -> str:
-        business = "business " if self.business else ""
+        if self.business:
+            # `4 business hours`, never `4 business h`: business time is spoken in words.
+            word = {"min": "minute", "h": "hour"}.get(self.unit, self.unit)
+            plural = "" if self.amount == 1 else "s"
+            return f"{self.amount.normalize():f} business {word}{plural}"
         unit = (
             self.unit
             if self.amount == 1 or self.unit in ("ms", "s", "min", "h")
             else f"{self.unit}s"
         )
-        return f"{self.amount.normalize():f} {business}{unit}"
+        return f"{self.amount.normalize():f} {unit}"
 
 
 class Money(Node):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from typing import Literal
 
 from pydantic import Field
@@ -58,6 +59,23 @@ class FieldMapping(Node):
     source: str
     target: str
     record_type: str | None = None
+
+
+class FieldUnit(Node):
+    """``field latency_ms in ms``: the unit a log field's numbers are in, stated once for the
+    contract (and the levels below it), so that ``<= 1 s`` on a metric of the field compares
+    with 1000 of its milliseconds. ``unit`` is canonical (a fixed length of time, see
+    :mod:`obligo.model.units`)."""
+
+    field: str
+    unit: str
+
+
+class DefaultCalendar(Node):
+    """``calendar office`` in the contract block: business days and hours that a clause does not
+    name otherwise are counted on this calendar."""
+
+    name: str
 
 
 class Margins(Node):
@@ -252,6 +270,8 @@ class Contract(Node):
     currency: str | None = None
     billing_cycle: BillingCycle | None = None
     mappings: tuple[FieldMapping, ...] = ()
+    field_units: tuple[FieldUnit, ...] = ()
+    calendar: DefaultCalendar | None = None
     margins: Margins | None = None
     imports: tuple[Import, ...] = ()
     services: tuple[Service, ...] = ()
@@ -268,6 +288,25 @@ class Contract(Node):
     # The text the contract was parsed from, so that findings can quote their line. Not part of
     # the contract's meaning: left out of dumps (compare models with `without_locations`).
     source_text: str | None = Field(default=None, exclude=True, repr=False)
+
+    def levels(self) -> Iterator[Contract]:
+        """This contract, then every level above it (depth first, in import order)."""
+        yield self
+        for parent in self.imported:
+            yield from parent.levels()
+
+    def field_unit(self, field: str) -> FieldUnit | None:
+        """The declared unit of a log field: the nearest level's ``field NAME in UNIT``."""
+        for level in self.levels():
+            for declared in level.field_units:
+                if declared.field == field:
+                    return declared
+        return None
+
+    def default_calendar(self) -> DefaultCalendar | None:
+        """The calendar business time is counted on where a clause names none: the nearest
+        level's ``calendar NAME`` line."""
+        return next((level.calendar for level in self.levels() if level.calendar), None)
 
     def party(self, party_id: str) -> Party | None:
         return next((p for p in self.parties if p.id == party_id), None)

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+from fractions import Fraction
 from typing import Literal
 
-from obligo.model.base import Comparator, Duration, LiteralValue, Node, Percent
+from obligo.model.base import Comparator, Duration, LiteralValue, Node, Number, Percent
 from obligo.model.conditions import Expression, Selection
+from obligo.model.units import in_unit
 
 # ------------------------------------------------------------------------------------- periods
 
@@ -257,6 +259,28 @@ class Metric(Node):
     @property
     def period(self) -> Period:
         return self.measure.period
+
+    @property
+    def measured_field(self) -> str | None:
+        """The log field whose numbers the metric's value is made of (``p95 of latency_ms``:
+        latency_ms), so that the value is in that field's unit; None for every other measure
+        (a count, a percentage, a duration measured by the engine in seconds)."""
+        measure = self.measure
+        if isinstance(measure, Aggregate) and measure.function != "count":
+            return measure.field
+        return None
+
+
+def in_field_unit(value: object, unit: str) -> Fraction | None:
+    """A target or bound written against a field measured in ``unit`` (``field latency_ms in
+    ms``), as a number of that unit: a plain number is already in it (``<= 250``), a duration is
+    converted exactly (``<= 1 s`` is 1000); anything else (a percentage, money, a month, business
+    time) cannot be related to it and is None (the checks reject it)."""
+    if isinstance(value, Number):
+        return Fraction(value.value)
+    if isinstance(value, Duration) and value.seconds is not None:
+        return in_unit(value.amount, value.unit, unit)
+    return None
 
 
 Composite.model_rebuild()

@@ -7,6 +7,7 @@ of these words. Each spelling maps to a canonical unit, and each canonical unit 
 from __future__ import annotations
 
 from decimal import Decimal
+from fractions import Fraction
 from typing import Final
 
 # canonical unit -> seconds, for units of a fixed length. Months, quarters and years are calendar
@@ -82,3 +83,16 @@ CALENDAR_PERIODS: Final[tuple[str, ...]] = ("day", "week", "month", "quarter", "
 def canonical_unit(spelling: str) -> str | None:
     """The canonical unit for a spelling, or None when the word is not a unit."""
     return SPELLINGS.get(spelling)
+
+
+# Units a log field's numbers can be in (``field latency_ms in ms``): the fixed lengths of time.
+# A month has no fixed length, and a business day is not a length at all.
+FIELD_UNITS: Final[tuple[str, ...]] = tuple(SECONDS)
+
+
+def in_unit(amount: Decimal, unit: str, to_unit: str) -> Fraction:
+    """``amount`` of ``unit`` expressed in ``to_unit``, exactly: 1 s in ms is 1000, 1 min in h is
+    1/60 (a Fraction: a Decimal cannot hold a third of anything). Both are fixed lengths of
+    time. This is the one conversion rule of field units: the checks order credit tiers with
+    it and the engine compares values with it."""
+    return Fraction(amount) * Fraction(SECONDS[unit]) / Fraction(SECONDS[to_unit])

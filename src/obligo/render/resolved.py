@@ -10,7 +10,7 @@ from typing import Any
 from obligo._inert import inert
 from obligo.agreements import Inherited, Origin, ResolvedAgreement
 from obligo.model.base import Duration
-from obligo.model.contract import BillingCycle, Margins, Term
+from obligo.model.contract import BillingCycle, DefaultCalendar, FieldUnit, Margins, Term
 
 
 def resolved_agreement_text(resolved: ResolvedAgreement) -> str:
@@ -53,6 +53,8 @@ def resolved_agreement_text(resolved: ResolvedAgreement) -> str:
         ("term", resolved.term),
         ("billing cycle", resolved.billing_cycle),
         ("margins", resolved.margins),
+        ("business calendar", resolved.business_calendar),
+        *((f"field {unit.value.field}", unit) for unit in resolved.field_units),
     ]
     for what, item in given:
         if item is not None:
@@ -120,4 +122,8 @@ def _value(value: object) -> str:
         return text if value.anchor is None else f"{text} from {value.anchor.isoformat()}"
     if isinstance(value, Margins):
         return f"wide at most {value.wide_at_most}, narrow above {value.narrow_above}"
+    if isinstance(value, DefaultCalendar):
+        return value.name
+    if isinstance(value, FieldUnit):
+        return f"in {value.unit}"
     return str(value)

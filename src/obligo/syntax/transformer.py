@@ -23,6 +23,7 @@ from obligo.model import base, clauses, conditions, contract, metrics
 from obligo.model.units import (
     BUSINESS_UNITS,
     CALENDAR_PERIODS,
+    FIELD_UNITS,
     PERIOD_WORDS,
     SPELLINGS,
 )
@@ -314,6 +315,8 @@ class ContractTransformer(Transformer[Token, Any]):
         }
         parties = tuple(i.value for i in items if i.key == "party")
         mappings = tuple(i.value for i in items if i.key == "mapping")
+        field_units = tuple(i.value for i in items if i.key == "field_unit")
+        default_calendar = next((i.value for i in items if i.key == "default_calendar"), None)
         return Item(
             "contract",
             {
@@ -329,6 +332,8 @@ class ContractTransformer(Transformer[Token, Any]):
                 "currency": value["currency"],
                 "billing_cycle": value["billing"],
                 "mappings": mappings,
+                "field_units": field_units,
+                "calendar": default_calendar,
                 "margins": value["margins"],
                 "loc": self.loc(meta),
             },
@@ -479,6 +484,32 @@ class ContractTransformer(Transformer[Token, Any]):
             ),
             self.loc(meta),
         )
+
+    def field_unit_item(self, meta: Meta, children: list[Any]) -> Item:
+        """``field latency_ms in ms``: the unit a log field's numbers are in."""
+        name, word = children[0], children[1]
+        unit = SPELLINGS.get(str(word))
+        if unit is None:
+            self.fail(
+                f'"{word}" is not a unit',
+                self.loc(word),
+                suggest(str(word), list(SPELLINGS)) or "units: ms, s, min, h, days, weeks",
+            )
+        if unit not in FIELD_UNITS:
+            self.fail(
+                f"a field's unit is a fixed length of time, not {unit}s: a {unit} has no fixed"
+                " length",
+                self.loc(word),
+                "use ms, seconds, minutes, hours, days or weeks",
+            )
+        value = contract.FieldUnit(field=name.text, unit=unit, loc=self.loc(meta))
+        return Item("field_unit", value, self.loc(meta))
+
+    def default_calendar_item(self, meta: Meta, children: list[Name]) -> Item:
+        """``calendar office``: the calendar of business time a clause does not name otherwise."""
+        name = children[0]
+        value = contract.DefaultCalendar(name=name.text, loc=name.loc)
+        return Item("default_calendar", value, self.loc(meta))
 
     def margins_item(self, meta: Meta, children: list[Token]) -> Item:
         wide, narrow = (base.Percent(value=Decimal(str(t)[:-1]), loc=self.loc(t)) for t in children)

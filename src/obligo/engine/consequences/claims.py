@@ -8,7 +8,6 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from obligo.engine import periods
 from obligo.engine.context import EvaluationContext, Record
 from obligo.engine.periods import MeasurementPeriod, measurement_periods
 from obligo.model import clauses as c
@@ -29,8 +28,10 @@ _MICROSECOND = dt.timedelta(microseconds=1)
 
 
 def add_duration(instant: dt.datetime, duration: Duration, ctx: EvaluationContext) -> dt.datetime:
-    """``instant`` plus a duration, in the contract's zone (see periods.add_duration)."""
-    return periods.add_duration(instant, duration, ctx.tz)
+    """``instant`` plus a duration, in the contract's zone (see periods.add_duration); business
+    days and hours on the contract's calendar (``within 7 business days after the end of the
+    month`` ends at the close of the 7th opening day from the month's end)."""
+    return ctx.after(instant, duration)
 
 
 def last_day(deadline: dt.datetime, ctx: EvaluationContext) -> dt.date:

@@ -1,0 +1,252 @@
+"""Field units and business time: what a number read from a log is in, and what business days
+are counted on.
+
+- ``field latency_ms in ms`` states a log field's unit once; a metric of the field (``p95 of
+  latency_ms``) is then measured in it, and a duration compared with it (a target, a tier, a
+  filter) is converted exactly. Without it a duration cannot be compared with the field: the
+  number alone does not say whether 250 is milliseconds or seconds.
+- ``calendar office`` in the contract block is the calendar business time is counted on where a
+  clause names none (claims, claim requirements, notices, exercise windows, targets). Business
+  time with no calendar that applies is an error here, never a silent 24x7 reading.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from obligo.checks.names import walk
+from obligo.checks.reporter import Reporter, Scope, did_you_mean
+from obligo.model import clauses as c
+from obligo.model import conditions as cond
+from obligo.model import contract as k
+from obligo.model import metrics as m
+from obligo.model.base import Duration, LiteralValue, describe_literal
+
+# Fields whose values are instants, never numbers of a unit.
+TIMESTAMP_FIELDS = ("time", "start", "end", "updated")
+
+# Name endings that say a field's unit, for the suggestion: `latency_ms` is surely in ms.
+_ENDINGS = (
+    ("_ms", "ms"),
+    ("_millis", "ms"),
+    ("_milliseconds", "ms"),
+    ("_s", "seconds"),
+    ("_sec", "seconds"),
+    ("_secs", "seconds"),
+    ("_seconds", "seconds"),
+    ("_min", "minutes"),
+    ("_mins", "minutes"),
+    ("_minutes", "minutes"),
+    ("_h", "hours"),
+    ("_hours", "hours"),
+    ("_days", "days"),
+)
+
+
+def unit_suggestion(field: str) -> str:
+    """``field latency_ms in ms``: the line that states a field's unit, its unit guessed from
+    the name when the name says it."""
+    guess = next((unit for ending, unit in _ENDINGS if field.endswith(ending)), None)
+    if guess is None:
+        return f"add `field {field} in UNIT` (ms, seconds, minutes, hours) to the contract"
+    return f"add `field {field} in {guess}` to the contract"
+
+
+def field_unit_of(metric: m.Metric, contract: k.Contract) -> k.FieldUnit | None:
+    """The declared unit of the field a metric is made of (None: no field, or no unit)."""
+    field = metric.measured_field
+    return None if field is None else contract.field_unit(field)
+
+
+def fit_field_unit(
+    metric: m.Metric, unit: k.FieldUnit, value: LiteralValue, out: Reporter, what: str
+) -> None:
+    """A value compared with a metric of a field in ``unit``: a number (of that unit) or a
+    fixed length of time, converted; anything else cannot be related to it."""
+    if m.in_field_unit(value, unit.unit) is not None:
+        return
+    if isinstance(value, Duration):
+        out.error(
+            f"{what} is {value}, which is not a fixed length of time, but {metric.id} is a"
+            f" number of {unit.unit} ({unit.field})",
+            value.loc,
+            f"write a fixed length such as 250 ms or 2 s, or a number of {unit.unit}",
+        )
+        return
+    out.error(
+        f"{what} is {describe_literal(value)}, but {metric.id} is measured in {unit.unit}"
+        f" (the unit of {unit.field})",
+        value.loc,
+        f"write a duration such as 250 ms or 2 s, or a number of {unit.unit}",
+    )
+
+
+def unitless_duration(metric: m.Metric, value: LiteralValue, out: Reporter, what: str) -> bool:
+    """A duration compared with a metric of a field whose unit nobody stated: an error (the
+    number 250 could be milliseconds or seconds). True when it was reported."""
+    field = metric.measured_field
+    if field is None or not isinstance(value, Duration):
+        return False
+    out.error(
+        f"{what} is a duration, but the contract does not state the unit of {field}, the field"
+        f" {metric.id} is made of",
+        value.loc,
+        unit_suggestion(field),
+    )
+    return True
+
+
+def check_units(contract: k.Contract, scope: Scope, out: Reporter) -> None:
+    _declarations(contract, out)
+    _filters(contract, out)
+    _business_time(contract, scope, out)
+
+
+def _declarations(contract: k.Contract, out: Reporter) -> None:
+    seen: dict[str, k.FieldUnit] = {}
+    for declared in contract.field_units:
+        first = seen.setdefault(declared.field, declared)
+        if first is not declared:
+            out.error(
+                f"the unit of {declared.field} is stated twice",
+                declared.loc,
+                f"the first is on line {first.loc.line}",
+                word=declared.field,
+            )
+            continue
+        if declared.field in TIMESTAMP_FIELDS:
+            out.error(
+                f"{declared.field} holds instants, not numbers: it has no unit",
+                declared.loc,
+                "a unit is for a field of numbers, such as latency_ms",
+                word=declared.field,
+            )
+            continue
+        for parent in contract.imported:
+            above = parent.field_unit(declared.field)
+            if above is not None and above.unit != declared.unit:
+                out.error(
+                    f"{declared.field} is in {above.unit} at a higher level ({above.loc}), not"
+                    f" in {declared.unit}",
+                    declared.loc,
+                    "a field has one unit for every level: convert in the targets instead",
+                    word=declared.field,
+                )
+    timed = _timestamp_fields(contract)
+    for declared in seen.values():
+        if declared.field in timed and declared.field not in TIMESTAMP_FIELDS:
+            out.error(
+                f"{declared.field} holds instants here ({timed[declared.field]}), not numbers:"
+                " it has no unit",
+                declared.loc,
+                "a unit is for a field of numbers, such as latency_ms",
+                word=declared.field,
+            )
+
+
+def _timestamp_fields(contract: k.Contract) -> dict[str, str]:
+    found: dict[str, str] = {}
+    for metric in contract.metrics:
+        if metric.duration is not None:
+            found.setdefault(metric.duration.start_field, f"metric {metric.id} times from it")
+            found.setdefault(metric.duration.end_field, f"metric {metric.id} times to it")
+    for exclusion in contract.exclusions:
+        for rule in exclusion.valid_when:
+            if isinstance(rule, k.NoticeRule):
+                where = f"exclusion {exclusion.id} measures a notice with it"
+                found.setdefault(rule.announced_field, where)
+                found.setdefault(rule.before_field, where)
+    return found
+
+
+def _filters(contract: k.Contract, out: Reporter) -> None:
+    """A duration in a record filter (``where latency_ms > 250 ms``) needs the field's unit; a
+    duration in an expression (``mean(latency_ms in ...) / 250 ms``) has none to take: the
+    expression computes with the fields' own numbers."""
+    for node in walk(contract.model_copy(update={"imported": ()})):
+        if isinstance(node, cond.Constant) and isinstance(node.value, Duration):
+            out.error(
+                f"an expression computes with the numbers of fields, not with a duration"
+                f" ({node.value})",
+                node.value.loc,
+                "write it as a number of the unit of the field it meets, such as 250 for a field in ms",
+            )
+            continue
+        if isinstance(node, cond.Compare):
+            literals: tuple[LiteralValue, ...] = (node.value,)
+        elif isinstance(node, cond.Member):
+            literals = node.values
+        else:
+            continue
+        for literal in literals:
+            if not isinstance(literal, Duration):
+                continue
+            unit = contract.field_unit(node.field)
+            if unit is None:
+                out.error(
+                    f"{node.field} is compared with a duration, but the contract does not state"
+                    " the unit of its numbers",
+                    literal.loc,
+                    unit_suggestion(node.field),
+                )
+            elif literal.seconds is None:
+                out.error(
+                    f"{node.field} is a number of {unit.unit}: {literal} is not a fixed length"
+                    " of time",
+                    literal.loc,
+                    f"write a fixed length such as 250 ms or 2 s, or a number of {unit.unit}",
+                )
+
+
+def _business_durations(contract: k.Contract) -> Iterator[Duration]:
+    """Every duration of a construct that names no calendar of its own (business or not)."""
+    for exclusion in contract.exclusions:
+        for rule in exclusion.valid_when:
+            if isinstance(rule, k.NoticeRule):
+                yield rule.at_least
+    for clause in contract.clauses:
+        for node in walk(clause):
+            if isinstance(node, c.ClaimWithin):
+                yield node.duration
+            elif isinstance(node, c.ClaimRequirement):
+                yield node.within
+            elif isinstance(node, c.Exercise):
+                yield node.within
+    for notification in contract.notifications:
+        yield notification.before_end
+    if contract.term is not None and contract.term.notice is not None:
+        yield contract.term.notice
+
+
+def _business_time(contract: k.Contract, scope: Scope, out: Reporter) -> None:
+    default = contract.default_calendar()
+    if contract.calendar is not None and contract.calendar.name not in scope.calendars:
+        name = contract.calendar.name
+        hint = did_you_mean(name, sorted(scope.calendars))
+        if hint is None:
+            hint = (
+                "the calendars declared are " + ", ".join(sorted(scope.calendars)[:8])
+                if scope.calendars
+                else f"declare it: calendar {name} ... with its opening hours"
+            )
+        out.error(f'unknown calendar "{name}"', contract.calendar.loc, hint, word=name)
+    elif contract.calendar is not None:
+        calendar = scope.calendars[contract.calendar.name]
+        if not calendar.hours:
+            out.error(
+                f"calendar {calendar.id} has no opening hours: no business day is ever counted"
+                " on it",
+                contract.calendar.loc,
+                "give it hours such as `monday to friday 09:00 to 17:00`",
+                word=calendar.id,
+            )
+    for duration in _business_durations(contract):
+        if not duration.business:
+            continue
+        if default is None:
+            out.error(
+                f"{duration}: no calendar to count them on",
+                duration.loc,
+                "add `calendar NAME` to the contract: business time that names no calendar is"
+                " counted on it",
+            )
