@@ -26,6 +26,7 @@ from obligo.model.units import (
     PERIOD_WORDS,
     SPELLINGS,
 )
+from obligo.syntax.lines import split_lines
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 EVERY_WORDS = {
@@ -115,7 +116,7 @@ class ContractTransformer(Transformer[Token, Any]):
     def __init__(self, filename: str, text: str) -> None:
         super().__init__()
         self.filename = filename
-        self.lines = [line.rstrip("\r") for line in text.split("\n")]
+        self.lines = split_lines(text)
 
     # ----------------------------------------------------------------------------- helpers
     def loc(self, where: Meta | Token) -> base.SourceLocation:
