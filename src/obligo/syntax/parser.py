@@ -163,6 +163,11 @@ def _keyword_types() -> frozenset[str]:
     return frozenset(t.name for t in parser().terminals if _keyword(t.name))
 
 
+# The most rules the parser may have open at once. A real contract needs about 30; each `not`
+# or bracket opens one more, each level of `any of [...]` three. Beyond this the parse tree is
+# too deep for the transformer and the checks, which recurse over it.
+MAX_NESTING = 128
+
 _WORD = re.compile(r"[A-Za-z0-9_]+(?:-[A-Za-z0-9_]+)*")
 
 
@@ -176,6 +181,16 @@ def _parse_words(text: str, filename: str) -> Tree[Token]:
     token: Token | None = None
     try:
         for token in interactive.iter_parse():
+            if len(interactive.parser_state.state_stack) > MAX_NESTING:
+                raise ObligoSyntaxError(
+                    "this line nests too deeply for obligo to read",
+                    file=filename,
+                    line=token.line or 1,
+                    column=token.column or 1,
+                    hint="use fewer brackets, `not`s or `any of`/`all of` groups inside one"
+                    " another: about 100 levels at most",
+                    source_line=source_line(text, token.line or 1),
+                )
             end = token.end_pos or 0
             if token.type in _keyword_types() and _WORD.match(text, end):
                 word = _WORD.match(text, token.start_pos or 0)

@@ -78,6 +78,11 @@ ONCE_WORDS = {
     "settlement": "credit settled",
 }
 TERM_OPTIONS = ("end", "renewal", "notice")
+# The dates a contract may name: wide enough for any agreement, and far enough from the edges of
+# Python's calendar (years 1 and 9999) that every period, deadline and renewal reckoned from them
+# stays inside it.
+FIRST_DATE = dt.date(1900, 1, 1)
+LAST_DATE = dt.date(2999, 12, 31)
 
 
 @dataclass(frozen=True)
@@ -210,9 +215,21 @@ class ContractTransformer(Transformer[Token, Any]):
 
     def to_date(self, token: Token) -> dt.date:
         try:
-            return dt.date.fromisoformat(str(token))
+            value = dt.date.fromisoformat(str(token))
         except ValueError:
             self.fail(f'"{token}" is not a date in the calendar', token, "dates are YYYY-MM-DD")
+        if not FIRST_DATE <= value <= LAST_DATE:
+            # Periods, deadlines and renewals are reckoned from a contract's dates: at the edges
+            # of the calendar (year 1, year 9999) they would fall outside it.
+            self.fail(
+                f'"{token}" is outside the years a contract can use'
+                f" ({FIRST_DATE.year} to {LAST_DATE.year})",
+                token,
+                "a term without an end is written without `to DATE`"
+                if value > LAST_DATE
+                else None,
+            )
+        return value
 
     def to_time(self, token: Token) -> dt.time | None:
         text = str(token)
