@@ -1,10 +1,11 @@
-"""Semantic checks across a contract's declarations: names, values and units, tiers, structure.
+"""Semantic checks across a contract's declarations: names, values and units, tiers, structure, claims.
 
 ``check_contract`` returns every finding as data, errors and warnings, in the order of the text.
 """
 
 from __future__ import annotations
 
+from obligo.checks.claims import check_claims
 from obligo.checks.names import check_names
 from obligo.checks.reporter import Reporter, Scope
 from obligo.checks.structure import check_structure
@@ -21,6 +22,7 @@ def check_contract(contract: Contract) -> list[Diagnostic]:
     check_names(contract, scope, out)
     check_values(contract, scope, out)
     check_structure(contract, scope, out)
+    check_claims(contract, scope, out)
     for clause in contract.clauses:
         check_tiers(clause, out, scope.metrics)
     unique = list(dict.fromkeys(out.found))

@@ -124,7 +124,18 @@ def _agreement(contract: k.Contract, scope: Scope, out: Reporter) -> None:
                     word=str(underlying.ends),
                 )
     if term is not None:
+        # A notice of 0 days is a real term (no notice needed); a renewal every 0 years is not.
         _whole_days(term.notice, out, "a notice period")
+        if term.renewal is not None:
+            every = term.renewal.every
+            if every.amount <= 0:
+                out.error(
+                    f"a term cannot renew every {every}: a renewal period is longer than zero",
+                    every.loc,
+                    "renews yearly, or renews every 2 years",
+                )
+            else:
+                _whole_days(every, out, "a renewal period")
     for notification in contract.notifications:
         _whole_days(notification.before_end, out, "a notice")
     for review in contract.reviews:
@@ -330,7 +341,10 @@ def _clause_values(clause: c.Clause, scope: Scope, out: Reporter) -> None:
             _fixed_duration(node.within, out, "the time to exercise a right")
             _at_least_a_day(node.within, out, "the time to exercise a right")
         elif isinstance(node, c.ClaimWithin):
-            _at_least_a_day(node.duration, out, "a claim period")
+            if node.duration.seconds is not None and node.duration.seconds <= 0:
+                out.error("a claim period must be longer than zero", node.duration.loc)
+            else:
+                _at_least_a_day(node.duration, out, "a claim period")
         elif isinstance(node, c.NOfLast | c.Consecutive):
             _window(node, out)
         elif isinstance(node, c.PerUnit):
