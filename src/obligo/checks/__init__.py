@@ -6,12 +6,13 @@
 from __future__ import annotations
 
 from obligo.checks.claims import check_claims
+from obligo.checks.levels import parent_level
 from obligo.checks.names import check_names
 from obligo.checks.reporter import Reporter, Scope
 from obligo.checks.structure import check_structure
 from obligo.checks.tiers import check_tiers
 from obligo.checks.values import check_values
-from obligo.errors import Diagnostic
+from obligo.errors import Diagnostic, Severity
 from obligo.model.contract import Contract
 
 
@@ -19,7 +20,15 @@ def check_contract(contract: Contract) -> list[Diagnostic]:
     out = Reporter()
     out.add_source(contract)
     scope = Scope.of(contract)
-    check_names(contract, scope, out)
+    # A level that imports the wrong level (a service level importing the corporate level) is
+    # reported as such, not as the unknown names that follow from it: those would be declared
+    # by the level it should import.
+    hierarchy = Reporter(sources=out.sources)
+    if contract.level is not None and contract.imported:
+        parent_level(contract, hierarchy)
+    out.found.extend(hierarchy.found)
+    if not any(d.severity is Severity.ERROR for d in hierarchy.found):
+        check_names(contract, scope, out)
     check_values(contract, scope, out)
     check_structure(contract, scope, out)
     check_claims(contract, scope, out)

@@ -19,6 +19,7 @@ from obligo.model.base import (
     SourceLocation,
     describe_literal,
 )
+from obligo.model.currencies import closest_currency, is_currency
 
 # What a metric's value is, by the kind of its measure.
 PERCENT_MEASURES = (m.Availability, m.SliceAverage, m.Ratio, m.ShareWithinTarget)
@@ -79,6 +80,8 @@ def _agreement(contract: k.Contract, scope: Scope, out: Reporter) -> None:
     ]:
         if name is not None:
             _timezone(name, out.in_block(loc, "timezone", f'"{name}"'), out)
+    if contract.currency is not None:
+        _iso_currency(contract.currency, out.in_block(contract.loc, "currency"), out)
     if contract.metrics and scope.timezone is None:
         out.error(
             f"contract {contract.id} has metrics but no timezone",
@@ -162,7 +165,23 @@ def _timezone(name: str, loc: SourceLocation, out: Reporter) -> None:
         )
 
 
+def _iso_currency(code: str, loc: SourceLocation, out: Reporter) -> bool:
+    """Whether ``code`` is an ISO 4217 currency; reports it at ``loc`` when it is not."""
+    if is_currency(code):
+        return True
+    close = closest_currency(code)
+    out.error(
+        f'"{code}" is not an ISO 4217 currency code',
+        loc,
+        f'did you mean "{close}"?' if close and close != code else "such as EUR, USD, GBP or JPY",
+        word=code,
+    )
+    return False
+
+
 def _currency(money: Money, scope: Scope, out: Reporter) -> None:
+    if money.currency != scope.currency and not _iso_currency(money.currency, money.loc, out):
+        return
     if scope.currency is None:
         out.error(
             f"an amount in {money.currency}, but the contract names no currency",

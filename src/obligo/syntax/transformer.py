@@ -429,7 +429,8 @@ class ContractTransformer(Transformer[Token, Any]):
             self.fail(
                 f'"{name.text}" is not a frequency',
                 name.loc,
-                suggest(name.text, list(EVERY_WORDS)) or "use monthly, quarterly or yearly",
+                suggest(name.text, list(EVERY_WORDS))
+                or "use " + ", ".join(list(EVERY_WORDS)[:-1]) + " or " + list(EVERY_WORDS)[-1],
             )
         amount, unit = EVERY_WORDS[name.text]
         return base.Duration(amount=Decimal(amount), unit=unit, loc=name.loc)
