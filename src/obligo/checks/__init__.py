@@ -6,7 +6,7 @@
 from __future__ import annotations
 
 from obligo.checks.claims import check_claims
-from obligo.checks.levels import parent_level
+from obligo.checks.levels import check_service_level, parent_level
 from obligo.checks.names import check_names
 from obligo.checks.reporter import Reporter, Scope
 from obligo.checks.structure import check_structure
@@ -29,6 +29,10 @@ def check_contract(contract: Contract) -> list[Diagnostic]:
     out.found.extend(hierarchy.found)
     if not any(d.severity is Severity.ERROR for d in hierarchy.found):
         check_names(contract, scope, out)
+        level = contract.level
+        if contract.imported and level is not None and level.level == "service" and level.name:
+            # The service it is about is declared at its level or above (as in a set).
+            check_service_level(contract, list(scope.services), out)
     check_values(contract, scope, out)
     check_structure(contract, scope, out)
     check_claims(contract, scope, out)

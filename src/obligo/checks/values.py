@@ -19,7 +19,7 @@ from obligo.model.base import (
     SourceLocation,
     describe_literal,
 )
-from obligo.model.currencies import closest_currency, is_currency
+from obligo.model.currencies import NOT_MONEY, closest_currency, is_currency
 
 # What a metric's value is, by the kind of its measure.
 PERCENT_MEASURES = (m.Availability, m.SliceAverage, m.Ratio, m.ShareWithinTarget)
@@ -169,6 +169,15 @@ def _iso_currency(code: str, loc: SourceLocation, out: Reporter) -> bool:
     """Whether ``code`` is an ISO 4217 currency; reports it at ``loc`` when it is not."""
     if is_currency(code):
         return True
+    if code in NOT_MONEY:
+        out.error(
+            f'"{code}" is an ISO 4217 code for {NOT_MONEY[code]}, not a currency amounts are'
+            " paid in",
+            loc,
+            "name the currency the fees are invoiced in, such as EUR or USD",
+            word=code,
+        )
+        return False
     close = closest_currency(code)
     out.error(
         f'"{code}" is not an ISO 4217 currency code',
@@ -182,6 +191,8 @@ def _iso_currency(code: str, loc: SourceLocation, out: Reporter) -> bool:
 def _currency(money: Money, scope: Scope, out: Reporter) -> None:
     if money.currency != scope.currency and not _iso_currency(money.currency, money.loc, out):
         return
+    if scope.currency is not None and not is_currency(scope.currency):
+        return  # the contract's own code is reported at its `currency` line
     if scope.currency is None:
         out.error(
             f"an amount in {money.currency}, but the contract names no currency",

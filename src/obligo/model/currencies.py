@@ -32,6 +32,14 @@ MINOR_UNITS: dict[str, int] = {
     **dict.fromkeys("CLF UYW".split(), 4),
 }
 
+# The codes of ISO 4217 that are no currency: what each stands for.
+NOT_MONEY: dict[str, str] = {
+    **dict.fromkeys(("XAU", "XAG", "XPD", "XPT"), "a precious metal"),
+    **dict.fromkeys(("XBA", "XBB", "XBC", "XBD", "XDR", "XSU", "XUA"), "a unit of account"),
+    "XTS": "testing",
+    "XXX": "no currency",
+}
+
 
 def is_currency(code: str) -> bool:
     """Whether ``code`` is an ISO 4217 currency code (in capitals, as contracts write it)."""

@@ -225,9 +225,6 @@ class ContractTransformer(Transformer[Token, Any]):
                 f'"{token}" is outside the years a contract can use'
                 f" ({FIRST_DATE.year} to {LAST_DATE.year})",
                 token,
-                "a term without an end is written without `to DATE`"
-                if value > LAST_DATE
-                else None,
             )
         return value
 
