@@ -332,7 +332,7 @@ def test_text_without_final_newline(parse_sla: Parse) -> None:
         pytest.param(
             "contract c\n  billing cycle fortnightly\n",
             '"fortnightly" is not a frequency',
-            2, 17, "use monthly, quarterly or yearly",
+            2, 17, "use daily, weekly, monthly, quarterly, yearly or annually",
             id="unknown-frequency",
         ),
         pytest.param(
