@@ -122,6 +122,14 @@ def test_a_fifo_given_to_check_is_refused_without_hanging(tmp_path: Path) -> Non
 
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here")
+def test_a_fifo_given_to_fmt_is_refused_without_hanging(tmp_path: Path) -> None:
+    os.mkfifo(tmp_path / "pipe.sla")
+    code, output = run(tmp_path, "fmt", "--check", "pipe.sla")
+    assert code == 2
+    assert "pipe.sla:1:1: error: cannot read pipe.sla: it is a named pipe (FIFO)" in output
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here")
 def test_a_fifo_given_to_load_agreements_is_refused(tmp_path: Path) -> None:
     os.mkfifo(tmp_path / "pipe.sla")
     with pytest.raises(obligo.ObligoError, match="it is a named pipe"):

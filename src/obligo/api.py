@@ -62,6 +62,19 @@ def load(path: str | Path) -> Contract:
     return _Imports({real: name}).file(real, name, (real,), None)
 
 
+def read_contract(path: str | Path) -> str:
+    """The text of a contract file, within the bounds :func:`load` reads files in (a regular
+    UTF-8 file of at most 8 MiB; a FIFO or a device is refused without being read); raises
+    :class:`ObligoError` otherwise. For callers that need the text itself, such as ``fmt``."""
+    name = str(path)
+    text = read_contract_text(name, imported=False)
+    if isinstance(text, Refusal):
+        raise ObligoError(
+            f"cannot read {name}: {text.reason}", file=name, line=1, column=1, hint=text.hint
+        )
+    return text
+
+
 def load_agreements(paths: str | Path | Iterable[str | Path]) -> AgreementSet:
     """Load a set of agreements: contract files and folders (every ``*.sla`` directly inside a
     folder, in name order), each file read and parsed once, the files they import included.
@@ -236,4 +249,5 @@ __all__ = [
     "parse",
     "parse_pair_argument",
     "raise_for_errors",
+    "read_contract",
 ]
