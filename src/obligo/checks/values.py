@@ -307,6 +307,12 @@ def _metric_values(metric: m.Metric, scope: Scope, out: Reporter) -> None:
                 f"a target time must be a fixed length, not {target.limit}",
                 target.limit.loc,
             )
+        if target.limit.amount <= 0:
+            out.error(
+                f"a target time of {target.limit} can only be met by a record that takes no time",
+                target.limit.loc,
+                "a target time is longer than zero, such as 4 hours",
+            )
     for condition in metric.slice_down:
         if isinstance(condition, m.SliceCompare):
             threshold = condition.threshold
