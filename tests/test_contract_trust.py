@@ -347,3 +347,21 @@ def test_an_odd_but_valid_contract_reads_right() -> None:
 
 def test_an_odd_but_valid_contract_is_stable_under_fmt() -> None:
     assert format_text(ODD) == ODD
+
+
+def test_a_nul_byte_in_a_backtick_name_given_as_text_is_located() -> None:
+    text = 'contract c "C"\n  timezone "UTC"\n\nmetric m "M"\n  count of x records where `a\x00b` = 1, per calendar month\n'
+    with pytest.raises(obligo.ObligoSyntaxError) as caught:
+        obligo.parse(text, "x.sla")
+    error = caught.value
+    assert (error.line, error.column) == (5, 30)  # at the NUL itself
+    assert error.message == "a name in backticks holds the control character U+0000"
+
+
+def test_a_symlink_loop_in_a_folder_of_agreements_is_named(tmp_path: Path) -> None:
+    write(tmp_path / "a.sla", 'contract a "A"\n')
+    os.symlink("c.sla", tmp_path / "b.sla")
+    os.symlink("b.sla", tmp_path / "c.sla")
+    with pytest.raises(obligo.ObligoError) as caught:
+        api.load_agreements([tmp_path])
+    assert caught.value.message == f"cannot read {tmp_path / 'b.sla'}: a loop of symbolic links"
