@@ -365,3 +365,21 @@ def test_a_symlink_loop_in_a_folder_of_agreements_is_named(tmp_path: Path) -> No
     with pytest.raises(obligo.ObligoError) as caught:
         api.load_agreements([tmp_path])
     assert caught.value.message == f"cannot read {tmp_path / 'b.sla'}: a loop of symbolic links"
+
+
+def test_a_level_error_found_by_the_file_and_by_the_set_is_given_once(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.chdir(Path(__file__).parent / "corpus" / "contracts" / "bad")
+    case = "level-service-of-undeclared-service"
+    agreements = api.load_agreements([f"{case}/main.sla", f"{case}/customer.sla"])
+    assert [(d.file, d.line, d.column, d.message, d.source_line) for d in agreements.check()] == [
+        (
+            f"{case}/main.sla",
+            5,
+            17,
+            'the service level of dbb for customer globex is about service "dbb", which no level'
+            " declares",
+            "  level service dbb for customer globex",
+        )
+    ]
