@@ -383,3 +383,14 @@ def test_a_level_error_found_by_the_file_and_by_the_set_is_given_once(
             "  level service dbb for customer globex",
         )
     ]
+
+
+def test_a_caps_rounding_says_it_is_down_to_the_cent() -> None:
+    sys.path.insert(0, str(Path(__file__).parent))
+    from test_consequences_caps import CENTS, evaluate, incident, of
+
+    report = evaluate(CENTS, [incident("2026-01")], "2026-03-10T00:00:00+00:00")
+    (cap,) = of(report, "1")["2026-01"].caps
+    assert cap.arithmetic == (
+        "50% × 1234.57 EUR = 617.285 EUR for 2026-01, 617.28 EUR rounded down to 0.01 EUR"
+    )
