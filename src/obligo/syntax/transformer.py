@@ -78,6 +78,30 @@ ONCE_WORDS = {
     "settlement": "credit settled",
 }
 TERM_OPTIONS = ("end", "renewal", "notice")
+# The longest length a contract may give (a notice, a window, a claim period, a renewal):
+# longer ones overflow the calendar when a deadline or a window is reckoned from them.
+LONGEST_YEARS = 100
+# Amounts of money: the engine reckons in decimals of 28 significant digits.
+LARGEST_AMOUNT = Decimal(10) ** 15
+MOST_DECIMALS = 6
+_UNIT_YEARS = {
+    "ms": Decimal(1) / (1000 * 86400 * 366),
+    "s": Decimal(1) / (86400 * 366),
+    "min": Decimal(1) / (1440 * 366),
+    "h": Decimal(1) / (24 * 366),
+    "day": Decimal(1) / 366,
+    "week": Decimal(7) / 366,
+    "month": Decimal(1) / 12,
+    "quarter": Decimal(1) / 4,
+    "year": Decimal(1),
+}
+
+
+def _years(duration: base.Duration) -> Decimal:
+    """A duration's length in years, at most (a year of 366 days), for the bound on lengths."""
+    return duration.amount * _UNIT_YEARS.get(duration.unit, Decimal(1))
+
+
 # The dates a contract may name: wide enough for any agreement, and far enough from the edges of
 # Python's calendar (years 1 and 9999) that every period, deadline and renewal reckoned from them
 # stays inside it.
@@ -206,9 +230,15 @@ class ContractTransformer(Transformer[Token, Any]):
         return base.Percent(value=Decimal(str(children[0])[:-1]), loc=self.loc(meta))
 
     def money(self, meta: Meta, children: list[Token]) -> base.Money:
-        return base.Money(
-            amount=Decimal(str(children[0])), currency=str(children[1]), loc=self.loc(meta)
-        )
+        amount = Decimal(str(children[0]))
+        if amount >= LARGEST_AMOUNT or amount.as_tuple().exponent < -MOST_DECIMALS:  # type: ignore[operator]
+            # Amounts are reckoned in decimals of 28 digits: beyond these bounds they would not fit.
+            self.fail(
+                f"{children[0]} {children[1]} is not an amount obligo can reckon with",
+                meta,
+                f"amounts are below {LARGEST_AMOUNT:,} with at most {MOST_DECIMALS} decimals",
+            )
+        return base.Money(amount=amount, currency=str(children[1]), loc=self.loc(meta))
 
     def date(self, meta: Meta, children: list[Token]) -> base.DateValue:
         return base.DateValue(value=self.to_date(children[0]), loc=self.loc(meta))
@@ -279,7 +309,15 @@ class ContractTransformer(Transformer[Token, Any]):
                 f'a business duration is counted in minutes, hours or days, not "{unit_token}"',
                 unit_loc,
             )
-        return base.Duration(amount=Decimal(number), unit=unit, business=business, loc=loc)
+        duration = base.Duration(amount=Decimal(number), unit=unit, business=business, loc=loc)
+        if _years(duration) > LONGEST_YEARS:
+            # Deadlines and windows this long overflow the calendar when reckoned.
+            self.fail(
+                f"{duration} is longer than any contract runs: a length is at most"
+                f" {LONGEST_YEARS} years",
+                loc,
+            )
+        return duration
 
     def value_list(
         self, meta: Meta, children: list[base.LiteralValue]
