@@ -1375,10 +1375,18 @@ class ContractTransformer(Transformer[Token, Any]):
 
     def trailing_cap(self, meta: Meta, children: list[Any]) -> Item:
         percent = base.Percent(value=Decimal(str(children[0])[:-1]), loc=self.loc(children[0]))
+        periods, unit = self.integer(children[1]), self.period_word(children[2])
+        window = base.Duration(amount=Decimal(periods), unit=unit, loc=self.loc(children[1]))
+        if _years(window) > LONGEST_YEARS:
+            self.fail(
+                f"the last {periods} {children[2].text} are longer than any contract runs: a"
+                f" window is at most {LONGEST_YEARS} years",
+                children[1],
+            )
         cap = clauses.TrailingCap(
             percent=percent,
-            periods=self.integer(children[1]),
-            unit=self.period_word(children[2]),
+            periods=periods,
+            unit=unit,
             less_given=len(children) > 3,
             loc=self.loc(meta),
         )
