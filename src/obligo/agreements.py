@@ -230,9 +230,14 @@ def _unique(items: Iterable[T]) -> tuple[T, ...]:
 
 
 def _sorted(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
-    """Each finding once, by file and position."""
-    unique = dict.fromkeys(diagnostics)
-    return sorted(unique, key=lambda d: (d.file, d.line, d.column, d.message))
+    """Each finding once, by file and position. A finding made both by a file's own checks and
+    by the set's (a level's place in the hierarchy) is one, whether or not it quotes its line."""
+    unique: dict[tuple[object, ...], Diagnostic] = {}
+    for d in diagnostics:
+        key = (d.severity, d.message, d.file, d.line, d.column, d.hint)
+        if key not in unique or unique[key].source_line is None:
+            unique[key] = d
+    return sorted(unique.values(), key=lambda d: (d.file, d.line, d.column, d.message))
 
 
 # A chain of levels for one pair, from the top: each level's tier and its files (in path order).

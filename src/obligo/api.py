@@ -20,34 +20,59 @@ from obligo.agreements import (
     parse_pair_argument,
 )
 from obligo.checks import check_contract
+from obligo.contract_files import Refusal, read_contract_text
 from obligo.errors import Diagnostic, ObligoError, ObligoSemanticError
 from obligo.model.contract import Contract
 from obligo.syntax import parse_contract
 from obligo.syntax.fmt import format_text
+from obligo.syntax.lines import line_at, split_lines
 
 
 def parse(text: str, filename: str = "<string>", *, base_dir: str | Path | None = None) -> Contract:
     """Parse a contract's text into its model.
 
     Imports (``import "corporate.sla"``) are resolved relative to ``base_dir``, or to the
-    directory of ``filename`` when it names a file, and the imported contracts are attached as
-    :attr:`Contract.imported`.
+    directory of ``filename`` when it names a file (else to the working directory), and the
+    imported contracts are attached as :attr:`Contract.imported`. An imported file is named
+    (in errors and reports) by that folder joined to the path the import gives, so names stay
+    relative when they were given relative.
 
     Raises :class:`~obligo.ObligoSyntaxError` when the text cannot be read and
     :class:`~obligo.ObligoSemanticError` when a line cannot mean anything (an unknown unit, a date that is
     not in the calendar). Findings across declarations are returned by :func:`check`.
     """
-    if base_dir is None:
-        candidate = Path(filename)
-        base_dir = candidate.parent if candidate.is_file() else Path.cwd()
-    return _parse(text, filename, Path(base_dir), ())
+    if base_dir is not None:
+        folder = str(base_dir)
+    else:
+        folder = os.path.dirname(filename) if _is_file(filename) else ""
+    contract = parse_contract(text, filename)
+    chain = (os.path.realpath(filename),) if _is_file(filename) else ()
+    return _Imports({}).attach(contract, text, filename, folder, chain)
 
 
 def load(path: str | Path) -> Contract:
-    """Read and parse a contract file, with the contracts it imports."""
-    path = Path(path)
-    text = _read(path, None)
-    return _parse(text, str(path), path.parent, ())
+    """Read and parse a contract file, with the contracts it imports.
+
+    The file and every file it imports are read within the bounds of
+    :func:`obligo.contract_files.read_contract_text`: a regular file of UTF-8 text of at most
+    8 MiB (an import: a ``.sla`` file); anything else is an :class:`ObligoError`.
+    """
+    name = str(path)
+    real = os.path.realpath(name)
+    return _Imports({real: name}).file(real, name, (real,), None)
+
+
+def read_contract(path: str | Path) -> str:
+    """The text of a contract file, within the bounds :func:`load` reads files in (a regular
+    UTF-8 file of at most 8 MiB; a FIFO or a device is refused without being read); raises
+    :class:`ObligoError` otherwise. For callers that need the text itself, such as ``fmt``."""
+    name = str(path)
+    text = read_contract_text(name, imported=False)
+    if isinstance(text, Refusal):
+        raise ObligoError(
+            f"cannot read {name}: {text.reason}", file=name, line=1, column=1, hint=text.hint
+        )
+    return text
 
 
 def load_agreements(paths: str | Path | Iterable[str | Path]) -> AgreementSet:
@@ -64,13 +89,13 @@ def load_agreements(paths: str | Path | Iterable[str | Path]) -> AgreementSet:
     files = _contract_files([Path(p) for p in given])
     # Every file is named by the shortest spelling it was given under, the same whatever the
     # order of the arguments; files reached only by `import` are named from their importer.
-    names: dict[Path, str] = {}
+    names: dict[str, str] = {}
     for path in files:
         name = os.path.normpath(path)
-        target = path.resolve()
-        names[target] = min(names.get(target, name), name, key=lambda n: (len(n), n))
-    shared = _SharedLoads(names)
-    listed = [shared.load(target, (target,), None) for target in sorted(names)]
+        real = os.path.realpath(name)
+        names[real] = min(names.get(real, name), name, key=lambda n: (len(n), n))
+    imports = _Imports(names)
+    listed = [imports.file(real, names[real], (real,), None) for real in sorted(names, key=Path)]
     return AgreementSet.build(listed)
 
 
@@ -95,63 +120,13 @@ def format_contract(text: str, filename: str = "<string>") -> str:
     return format_text(text)
 
 
-def _source_lines(text: str) -> list[str]:
-    """The lines of a contract as the parser counts them: split at line feeds only (a carriage
-    return or a form feed inside a line leaves it one line), without a byte order mark."""
-    return [line.rstrip("\r") for line in text.removeprefix("\ufeff").split("\n")]
-
-
-def _read(path: Path, imported_from: tuple[str, int, int, str | None] | None) -> str:
-    try:
-        return path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        reason = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
-        if imported_from is None:
-            raise ObligoError(
-                f"cannot read {path}: {reason}", file=str(path), line=1, column=1
-            ) from None
-        file, line, column, source = imported_from
-        raise ObligoSemanticError(
-            f"cannot import {path}: {reason}",
-            file=file,
-            line=line,
-            column=column,
-            source_line=source,
-        ) from None
-
-
-def _parse(text: str, filename: str, base_dir: Path, chain: tuple[Path, ...]) -> Contract:
-    contract = parse_contract(text, filename)
-    if not contract.imports:
-        return contract
-    lines = _source_lines(text)
-    imported: list[Contract] = []
-    for item in contract.imports:
-        target = (base_dir / item.path).resolve()
-        source = lines[item.loc.line - 1] if 0 < item.loc.line <= len(lines) else None
-        where = (filename, item.loc.line, item.loc.column, source)
-        if target in chain or (filename != "<string>" and target == Path(filename).resolve()):
-            raise ObligoSemanticError(
-                f'"{item.path}" imports itself, directly or through other files',
-                file=filename,
-                line=item.loc.line,
-                column=item.loc.column,
-                source_line=source,
-            )
-        child_text = _read(target, where)
-        imported.append(
-            _parse(child_text, str(base_dir / item.path), target.parent, (*chain, target))
-        )
-    return contract.model_copy(update={"imported": tuple(imported)})
-
-
 def _contract_files(paths: list[Path]) -> list[Path]:
     if not paths:
         raise ObligoError("no contract files given", file="<agreements>", line=1, column=1)
     files: list[Path] = []
     for path in paths:
         if path.is_dir():
-            found = sorted(p for p in path.glob("*.sla") if p.is_file())
+            found = sorted(p for p in path.glob("*.sla") if not p.is_dir())
             if not found:
                 raise ObligoError(
                     f"no contract (*.sla) in the folder {path}",
@@ -160,8 +135,8 @@ def _contract_files(paths: list[Path]) -> list[Path]:
                     column=1,
                 )
             files.extend(found)
-        elif path.is_file():
-            files.append(path)
+        elif os.path.lexists(path):
+            files.append(path)  # a FIFO, a device or a symlink loop is refused when read
         else:
             raise ObligoError(
                 f"cannot read {path}: no such file or folder", file=str(path), line=1, column=1
@@ -169,46 +144,92 @@ def _contract_files(paths: list[Path]) -> list[Path]:
     return files
 
 
-class _SharedLoads:
-    """Parses each file of an agreement set once: a file imported by several levels (or also
-    listed) is one :class:`Contract`, shared by every contract that imports it."""
+# How deep imports may nest: far beyond any real hierarchy (corporate, customer, service), and
+# well inside Python's recursion limit.
+MAX_IMPORT_DEPTH = 64
 
-    def __init__(self, names: dict[Path, str]) -> None:
-        self.names = names
-        self.done: dict[Path, Contract] = {}
+# Where an import is written: the importing file's name, the line, the column, the line's text.
+Where = tuple[str, int, int, str | None]
 
-    def load(
-        self,
-        target: Path,
-        chain: tuple[Path, ...],
-        imported_from: tuple[str, int, int, str | None] | None,
+
+def _is_file(name: str) -> bool:
+    try:
+        return os.path.isfile(name)
+    except ValueError:  # a NUL byte in the name
+        return False
+
+
+class _Imports:
+    """The one loader of contract files and their imports, for :func:`load`, :func:`parse` and
+    :func:`load_agreements` alike: each file is read and parsed once (a file imported by several
+    levels, or also listed, is one shared :class:`Contract`) and named by the folder of the file
+    that imports it joined to the path the import gives."""
+
+    def __init__(self, names: dict[str, str]) -> None:
+        self.names = names  # the real path of each file -> the name it is shown under
+        self.done: dict[str, Contract] = {}
+
+    def file(
+        self, real: str, spelled: str, chain: tuple[str, ...], where: Where | None
     ) -> Contract:
-        if target in self.done:
-            return self.done[target]
-        name = self.names[target]
-        text = _read(target, imported_from)
+        if real in self.done:
+            return self.done[real]
+        name = self.names.setdefault(real, spelled)
+        text = read_contract_text(spelled, imported=where is not None)
+        if isinstance(text, Refusal):
+            if where is None:
+                raise ObligoError(
+                    f"cannot read {spelled}: {text.reason}",
+                    file=spelled,
+                    line=1,
+                    column=1,
+                    hint=text.hint,
+                )
+            file, line, column, source = where
+            raise ObligoSemanticError(
+                f"cannot import {spelled}: {text.reason}",
+                file=file,
+                line=line,
+                column=column,
+                hint=text.hint,
+                source_line=source,
+            )
         contract = parse_contract(text, name)
-        lines = _source_lines(text)
+        contract = self.attach(contract, text, name, os.path.dirname(name), chain)
+        self.done[real] = contract
+        return contract
+
+    def attach(
+        self, contract: Contract, text: str, name: str, folder: str, chain: tuple[str, ...]
+    ) -> Contract:
+        """The contract with the contracts it imports, each resolved relative to ``folder``."""
+        if not contract.imports:
+            return contract
+        lines = split_lines(text)
         imported: list[Contract] = []
         for item in contract.imports:
-            spelled = os.path.normpath(Path(name).parent / item.path)
-            parent = Path(spelled).resolve()
-            source = lines[item.loc.line - 1] if 0 < item.loc.line <= len(lines) else None
-            where = (name, item.loc.line, item.loc.column, source)
-            if parent in chain:
+            spelled = os.path.normpath(os.path.join(folder, item.path))
+            real = os.path.realpath(spelled)
+            where = (name, item.loc.line, item.loc.column, line_at(lines, item.loc.line))
+            if real in chain:
                 raise ObligoSemanticError(
                     f'"{item.path}" imports itself, directly or through other files',
                     file=name,
                     line=item.loc.line,
                     column=item.loc.column,
-                    source_line=source,
+                    source_line=where[3],
                 )
-            self.names.setdefault(parent, spelled)
-            imported.append(self.load(parent, (*chain, parent), where))
-        if imported:
-            contract = contract.model_copy(update={"imported": tuple(imported)})
-        self.done[target] = contract
-        return contract
+            if len(chain) >= MAX_IMPORT_DEPTH:
+                raise ObligoSemanticError(
+                    f"imports nest more than {MAX_IMPORT_DEPTH} files deep",
+                    file=name,
+                    line=item.loc.line,
+                    column=item.loc.column,
+                    hint="a level imports the level above it: corporate, customer, service",
+                    source_line=where[3],
+                )
+            imported.append(self.file(real, spelled, (*chain, real), where))
+        return contract.model_copy(update={"imported": tuple(imported)})
 
 
 __all__ = [
@@ -228,4 +249,5 @@ __all__ = [
     "parse",
     "parse_pair_argument",
     "raise_for_errors",
+    "read_contract",
 ]

@@ -505,10 +505,7 @@ def _read_stdin() -> str:
 
 
 def _read(path: str) -> str:
-    try:
-        return Path(path).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        raise ObligoError(f"cannot read {path}: {error}", file=path, line=1, column=1) from None
+    return api.read_contract(path)  # bounded: a FIFO or /dev/zero is refused, never read
 
 
 def main() -> None:

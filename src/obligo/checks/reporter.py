@@ -12,6 +12,7 @@ from obligo.model.base import SourceLocation
 from obligo.model.clauses import Clause
 from obligo.model.contract import Calendar, Contract, Exclusion, Party, Service
 from obligo.model.metrics import Metric
+from obligo.syntax.lines import split_lines
 
 
 @dataclass
@@ -23,7 +24,7 @@ class Reporter:
 
     def add_source(self, contract: Contract) -> None:
         if contract.source_text is not None:
-            self.sources.setdefault(contract.loc.file, contract.source_text.splitlines())
+            self.sources.setdefault(contract.loc.file, split_lines(contract.source_text))
         for parent in contract.imported:
             self.add_source(parent)
 

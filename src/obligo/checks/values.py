@@ -20,6 +20,7 @@ from obligo.model.base import (
     SourceLocation,
     describe_literal,
 )
+from obligo.model.currencies import NOT_MONEY, closest_currency, is_currency
 
 # What a metric's value is, by the kind of its measure.
 PERCENT_MEASURES = (m.Availability, m.SliceAverage, m.Ratio, m.ShareWithinTarget)
@@ -80,6 +81,8 @@ def _agreement(contract: k.Contract, scope: Scope, out: Reporter) -> None:
     ]:
         if name is not None:
             _timezone(name, out.in_block(loc, "timezone", f'"{name}"'), out)
+    if contract.currency is not None:
+        _iso_currency(contract.currency, out.in_block(contract.loc, "currency"), out)
     if contract.metrics and scope.timezone is None:
         out.error(
             f"contract {contract.id} has metrics but no timezone",
@@ -125,7 +128,18 @@ def _agreement(contract: k.Contract, scope: Scope, out: Reporter) -> None:
                     word=str(underlying.ends),
                 )
     if term is not None:
+        # A notice of 0 days is a real term (no notice needed); a renewal every 0 years is not.
         _whole_days(term.notice, out, "a notice period", business_days=True)
+        if term.renewal is not None:
+            every = term.renewal.every
+            if every.amount <= 0:
+                out.error(
+                    f"a term cannot renew every {every}: a renewal period is longer than zero",
+                    every.loc,
+                    "renews yearly, or renews every 2 years",
+                )
+            else:
+                _whole_days(every, out, "a renewal period")
     for notification in contract.notifications:
         _whole_days(notification.before_end, out, "a notice", business_days=True)
     for review in contract.reviews:
@@ -152,7 +166,34 @@ def _timezone(name: str, loc: SourceLocation, out: Reporter) -> None:
         )
 
 
+def _iso_currency(code: str, loc: SourceLocation, out: Reporter) -> bool:
+    """Whether ``code`` is an ISO 4217 currency; reports it at ``loc`` when it is not."""
+    if is_currency(code):
+        return True
+    if code in NOT_MONEY:
+        out.error(
+            f'"{code}" is an ISO 4217 code for {NOT_MONEY[code]}, not a currency amounts are'
+            " paid in",
+            loc,
+            "name the currency the fees are invoiced in, such as EUR or USD",
+            word=code,
+        )
+        return False
+    close = closest_currency(code)
+    out.error(
+        f'"{code}" is not an ISO 4217 currency code',
+        loc,
+        f'did you mean "{close}"?' if close and close != code else "such as EUR, USD, GBP or JPY",
+        word=code,
+    )
+    return False
+
+
 def _currency(money: Money, scope: Scope, out: Reporter) -> None:
+    if money.currency != scope.currency and not _iso_currency(money.currency, money.loc, out):
+        return
+    if scope.currency is not None and not is_currency(scope.currency):
+        return  # the contract's own code is reported at its `currency` line
     if scope.currency is None:
         out.error(
             f"an amount in {money.currency}, but the contract names no currency",
@@ -289,6 +330,12 @@ def _metric_values(metric: m.Metric, scope: Scope, out: Reporter, contract: k.Co
                 f"a target time must be a fixed length, not {target.limit}",
                 target.limit.loc,
             )
+        if target.limit.amount <= 0:
+            out.error(
+                f"a target time of {target.limit} can only be met by a record that takes no time",
+                target.limit.loc,
+                "a target time is longer than zero, such as 4 hours",
+            )
     for condition in metric.slice_down:
         if isinstance(condition, m.SliceCompare):
             threshold = condition.threshold
@@ -354,7 +401,10 @@ def _clause_values(clause: c.Clause, scope: Scope, out: Reporter, contract: k.Co
                 _fixed_duration(node.within, out, "the time to exercise a right")
             _at_least_a_day(node.within, out, "the time to exercise a right")
         elif isinstance(node, c.ClaimWithin):
-            _at_least_a_day(node.duration, out, "a claim period")
+            if node.duration.seconds is not None and node.duration.seconds <= 0:
+                out.error("a claim period must be longer than zero", node.duration.loc)
+            else:
+                _at_least_a_day(node.duration, out, "a claim period")
         elif isinstance(node, c.NOfLast | c.Consecutive):
             _window(node, out)
         elif isinstance(node, c.PerUnit):

@@ -129,6 +129,12 @@ Cap = PeriodCap | TrailingCap | TermCap
 
 
 # -------------------------------------------------------------------------------------- claims
+# The words after `claim ... after the` that name the period credited rather than a record type
+# (the engine's obligo.engine.consequences.claims.PERIOD_WORDS holds the same words).
+CLAIM_PERIOD_WORDS = frozenset(
+    {"day", "week", "month", "quarter", "year", "period", "cycle", "billing", "billing-cycle"}
+)
+
 class ClaimByBillingCycle(Node):
     """``claim by the end of the second billing cycle after the incident``."""
 

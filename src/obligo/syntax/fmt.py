@@ -33,6 +33,8 @@ from dataclasses import dataclass, field
 from itertools import pairwise
 from typing import Literal
 
+from obligo.syntax.lines import split_lines
+
 INDENT = "  "
 COMMENT_GAP = "  "
 
@@ -98,12 +100,9 @@ def format_text(text: str) -> str:
 
 # ------------------------------------------------------------------------------------ reading
 def _physical_lines(text: str) -> list[str]:
-    if text.startswith("\ufeff"):
-        text = text[1:]
-    # Only "\n" ends a line (as in the grammar); str.splitlines would also split at characters
-    # such as "\x0c" or "\u2028" that may sit inside a quoted text.
-    # A "\r" at the end of a line belongs to its line ending ("\r\n"), and no token ends in one.
-    raws = [raw.rstrip(" \t\r") for raw in text.split("\n")]
+    # The lines as the parser counts them (obligo.syntax.lines); a "\r" at the end of a line
+    # belongs to its line ending ("\r\n"), and no token ends in one.
+    raws = [raw.rstrip(" \t\r") for raw in split_lines(text)]
     if raws and raws[-1] == "":
         raws.pop()
     return raws

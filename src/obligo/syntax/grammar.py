@@ -7,12 +7,14 @@ reads the file at the root, so an edit to the grammar is seen at once.
 
 from __future__ import annotations
 
+import re
 from functools import cache
 from importlib import resources
 from pathlib import Path
 
-from lark import Lark
+from lark import Lark, Token
 
+from obligo.errors import ObligoSyntaxError
 from obligo.syntax.indenter import ContractIndenter
 
 GRAMMAR_NAME = "obligo.lark"
@@ -37,4 +39,28 @@ def parser() -> Lark:
         postlex=ContractIndenter(),
         propagate_positions=True,
         maybe_placeholders=False,
+        lexer_callbacks={
+            "STRING": refuse_control_characters,
+            "QUOTED_NAME": refuse_control_characters,
+        },
+    )
+
+
+# Characters a quoted text or a `name` may not hold: the C0 and C1 controls (a tab excepted).
+# They cannot be seen in an editor, and a NUL byte cannot even be passed to the database that
+# reads the logs.
+_CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f]")
+
+
+def refuse_control_characters(token: Token) -> Token:
+    """The token of a quoted text or a `name`, unless it holds a control character."""
+    found = _CONTROL.search(str(token))
+    if found is None:
+        return token
+    what = "a quoted text" if token.type == "STRING" else "a name in backticks"
+    raise ObligoSyntaxError(
+        f"{what} holds the control character U+{ord(found.group(0)):04X}",
+        line=token.line or 1,
+        column=(token.column or 1) + found.start(),
+        hint="remove it; such characters cannot be seen and mean nothing in a contract",
     )

@@ -13,6 +13,7 @@ from lark.lexer import PatternStr
 
 from obligo.errors import ObligoError, ObligoSyntaxError
 from obligo.syntax.grammar import parser
+from obligo.syntax.lines import line_at, split_lines
 
 # How terminals that are patterns read in an error message.
 TERMINAL_WORDS: dict[str, str] = {
@@ -127,11 +128,7 @@ def _suggestion(found: str, expected: Iterable[str]) -> str | None:
 
 
 def source_line(text: str, line: int) -> str | None:
-    # Lines end at "\n" only, as for the lexer: splitlines() would also split at "\f", "\x1c", ...
-    lines = text.split("\n")
-    if 1 <= line <= len(lines):
-        return lines[line - 1].rstrip("\r")
-    return None
+    return line_at(text, line)
 
 
 def parse_tree(text: str, filename: str) -> Tree[Token]:
@@ -166,6 +163,11 @@ def _keyword_types() -> frozenset[str]:
     return frozenset(t.name for t in parser().terminals if _keyword(t.name))
 
 
+# The most rules the parser may have open at once. A real contract needs about 30; each `not`
+# or bracket opens one more, each level of `any of [...]` three. Beyond this the parse tree is
+# too deep for the transformer and the checks, which recurse over it.
+MAX_NESTING = 128
+
 _WORD = re.compile(r"[A-Za-z0-9_]+(?:-[A-Za-z0-9_]+)*")
 
 
@@ -179,6 +181,16 @@ def _parse_words(text: str, filename: str) -> Tree[Token]:
     token: Token | None = None
     try:
         for token in interactive.iter_parse():
+            if len(interactive.parser_state.state_stack) > MAX_NESTING:
+                raise ObligoSyntaxError(
+                    "this line nests too deeply for obligo to read",
+                    file=filename,
+                    line=token.line or 1,
+                    column=token.column or 1,
+                    hint="use fewer brackets, `not`s or `any of`/`all of` groups inside one"
+                    " another: about 100 levels at most",
+                    source_line=source_line(text, token.line or 1),
+                )
             end = token.end_pos or 0
             if token.type in _keyword_types() and _WORD.match(text, end):
                 word = _WORD.match(text, token.start_pos or 0)
@@ -332,7 +344,7 @@ _SKIP = re.compile(r'"(?:[^"\\\n]|\\.)*"?|`[^`\n]*`?|#[^\n]*')
 def _unclosed_bracket(text: str, line: int, column: int) -> tuple[int, int, str] | None:
     """The innermost ( or [ still open at (line, column): its line, column and character."""
     stack: list[tuple[int, int, str]] = []
-    for number, content in enumerate(text.split("\n")[:line], start=1):
+    for number, content in enumerate(split_lines(text)[:line], start=1):
         if number == line:
             content = content[: max(column - 1, 0)]
         position = 0
@@ -355,7 +367,7 @@ _CODE = re.compile(r'(?:"(?:[^"\\\n]|\\.)*"?|`[^`\n]*`?|[^"`#])*')
 
 def _previous_code_indent(text: str, line: int) -> tuple[int, int] | None:
     """The line number and indentation of the last code line before ``line``."""
-    lines = text.split("\n")
+    lines = split_lines(text)
     for index in range(min(line - 1, len(lines)) - 1, -1, -1):
         code = lines[index].split("#", 1)[0]
         if code.strip():
@@ -365,7 +377,7 @@ def _previous_code_indent(text: str, line: int) -> tuple[int, int] | None:
 
 def _end_of_previous_code(text: str, line: int, column: int) -> tuple[int, int]:
     """The position just after the last code character at or before (line, column)."""
-    lines = text.split("\n")
+    lines = split_lines(text)
     index = min(line, len(lines)) - 1
     while index >= 0:
         # The line without its comment; a "#" inside a quoted text or a `name` is not a comment.

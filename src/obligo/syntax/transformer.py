@@ -27,6 +27,7 @@ from obligo.model.units import (
     PERIOD_WORDS,
     SPELLINGS,
 )
+from obligo.syntax.lines import split_lines
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 EVERY_WORDS = {
@@ -78,6 +79,35 @@ ONCE_WORDS = {
     "settlement": "credit settled",
 }
 TERM_OPTIONS = ("end", "renewal", "notice")
+# The longest length a contract may give (a notice, a window, a claim period, a renewal):
+# longer ones overflow the calendar when a deadline or a window is reckoned from them.
+LONGEST_YEARS = 100
+# Amounts of money: the engine reckons in decimals of 28 significant digits.
+LARGEST_AMOUNT = Decimal(10) ** 15
+MOST_DECIMALS = 6
+_UNIT_YEARS = {
+    "ms": Decimal(1) / (1000 * 86400 * 366),
+    "s": Decimal(1) / (86400 * 366),
+    "min": Decimal(1) / (1440 * 366),
+    "h": Decimal(1) / (24 * 366),
+    "day": Decimal(1) / 366,
+    "week": Decimal(7) / 366,
+    "month": Decimal(1) / 12,
+    "quarter": Decimal(1) / 4,
+    "year": Decimal(1),
+}
+
+
+def _years(duration: base.Duration) -> Decimal:
+    """A duration's length in years, at most (a year of 366 days), for the bound on lengths."""
+    return duration.amount * _UNIT_YEARS.get(duration.unit, Decimal(1))
+
+
+# The dates a contract may name: wide enough for any agreement, and far enough from the edges of
+# Python's calendar (years 1 and 9999) that every period, deadline and renewal reckoned from them
+# stays inside it.
+FIRST_DATE = dt.date(1900, 1, 1)
+LAST_DATE = dt.date(2999, 12, 31)
 
 
 @dataclass(frozen=True)
@@ -116,7 +146,7 @@ class ContractTransformer(Transformer[Token, Any]):
     def __init__(self, filename: str, text: str) -> None:
         super().__init__()
         self.filename = filename
-        self.lines = [line.rstrip("\r") for line in text.split("\n")]
+        self.lines = split_lines(text)
 
     # ----------------------------------------------------------------------------- helpers
     def loc(self, where: Meta | Token) -> base.SourceLocation:
@@ -201,18 +231,33 @@ class ContractTransformer(Transformer[Token, Any]):
         return base.Percent(value=Decimal(str(children[0])[:-1]), loc=self.loc(meta))
 
     def money(self, meta: Meta, children: list[Token]) -> base.Money:
-        return base.Money(
-            amount=Decimal(str(children[0])), currency=str(children[1]), loc=self.loc(meta)
-        )
+        amount = Decimal(str(children[0]))
+        if amount >= LARGEST_AMOUNT or amount.as_tuple().exponent < -MOST_DECIMALS:  # type: ignore[operator]
+            # Amounts are reckoned in decimals of 28 digits: beyond these bounds they would not fit.
+            self.fail(
+                f"{children[0]} {children[1]} is not an amount obligo can reckon with",
+                meta,
+                f"amounts are below {LARGEST_AMOUNT:,} with at most {MOST_DECIMALS} decimals",
+            )
+        return base.Money(amount=amount, currency=str(children[1]), loc=self.loc(meta))
 
     def date(self, meta: Meta, children: list[Token]) -> base.DateValue:
         return base.DateValue(value=self.to_date(children[0]), loc=self.loc(meta))
 
     def to_date(self, token: Token) -> dt.date:
         try:
-            return dt.date.fromisoformat(str(token))
+            value = dt.date.fromisoformat(str(token))
         except ValueError:
             self.fail(f'"{token}" is not a date in the calendar', token, "dates are YYYY-MM-DD")
+        if not FIRST_DATE <= value <= LAST_DATE:
+            # Periods, deadlines and renewals are reckoned from a contract's dates: at the edges
+            # of the calendar (year 1, year 9999) they would fall outside it.
+            self.fail(
+                f'"{token}" is outside the years a contract can use'
+                f" ({FIRST_DATE.year} to {LAST_DATE.year})",
+                token,
+            )
+        return value
 
     def to_time(self, token: Token) -> dt.time | None:
         text = str(token)
@@ -265,7 +310,15 @@ class ContractTransformer(Transformer[Token, Any]):
                 f'a business duration is counted in minutes, hours or days, not "{unit_token}"',
                 unit_loc,
             )
-        return base.Duration(amount=Decimal(number), unit=unit, business=business, loc=loc)
+        duration = base.Duration(amount=Decimal(number), unit=unit, business=business, loc=loc)
+        if _years(duration) > LONGEST_YEARS:
+            # Deadlines and windows this long overflow the calendar when reckoned.
+            self.fail(
+                f"{duration} is longer than any contract runs: a length is at most"
+                f" {LONGEST_YEARS} years",
+                loc,
+            )
+        return duration
 
     def value_list(
         self, meta: Meta, children: list[base.LiteralValue]
@@ -416,7 +469,8 @@ class ContractTransformer(Transformer[Token, Any]):
             self.fail(
                 f'"{name.text}" is not a frequency',
                 name.loc,
-                suggest(name.text, list(EVERY_WORDS)) or "use monthly, quarterly or yearly",
+                suggest(name.text, list(EVERY_WORDS))
+                or "use " + ", ".join(list(EVERY_WORDS)[:-1]) + " or " + list(EVERY_WORDS)[-1],
             )
         amount, unit = EVERY_WORDS[name.text]
         return base.Duration(amount=Decimal(amount), unit=unit, loc=name.loc)
@@ -1352,10 +1406,18 @@ class ContractTransformer(Transformer[Token, Any]):
 
     def trailing_cap(self, meta: Meta, children: list[Any]) -> Item:
         percent = base.Percent(value=Decimal(str(children[0])[:-1]), loc=self.loc(children[0]))
+        periods, unit = self.integer(children[1]), self.period_word(children[2])
+        window = base.Duration(amount=Decimal(periods), unit=unit, loc=self.loc(children[1]))
+        if _years(window) > LONGEST_YEARS:
+            self.fail(
+                f"the last {periods} {children[2].text} are longer than any contract runs: a"
+                f" window is at most {LONGEST_YEARS} years",
+                children[1],
+            )
         cap = clauses.TrailingCap(
             percent=percent,
-            periods=self.integer(children[1]),
-            unit=self.period_word(children[2]),
+            periods=periods,
+            unit=unit,
             less_given=len(children) > 3,
             loc=self.loc(meta),
         )

@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Callable
+from decimal import Decimal
 from fractions import Fraction
 
 from obligo.engine.context import EvaluationContext
@@ -193,7 +194,9 @@ class Caps:
         limit = max(room - given, Fraction(0))
         words = f"{priced.words} for {label}"
         if room != priced.amount:
-            words += f", {money(room, currency)} in whole {currency}"
+            # Down to the minor unit (cents for USD), not to whole units of the currency.
+            step = Decimal(1).scaleb(-minor_unit(currency))
+            words += f", {money(room, currency)} rounded down to {step:f} {currency}"
         if given:
             words += f", less {money(given, currency)} already given in {label}"
         self._step(entry, cap, "period", limit, words)

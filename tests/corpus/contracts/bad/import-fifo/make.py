@@ -1,0 +1,7 @@
+"""Makes what cannot be committed as it is."""
+
+import os
+
+
+def make(folder):
+    os.mkfifo(folder / 'pipe.sla')
