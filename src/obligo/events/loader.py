@@ -72,11 +72,15 @@ from obligo.events._plan import (
 from obligo.events.schema import EventSchema, FieldType
 from obligo.events.sql import quote_ident
 
-MAX_LINE = 64 * 1024 * 1024
+# The longest line read (2 MiB); a longer one is rejected, found by the byte scans before DuckDB
+# reads (whose own limits are looser: read_json reads somewhat longer lines, and read_csv drops
+# a very long row without a word). DuckDB's limits are set a little above it.
+MAX_LINE = _bytescan.MAX_LINE
+DUCKDB_MAX_LINE = MAX_LINE + 16
 # The longest record the JSON Lines fast path reads: DuckDB's reader sizes its buffers by it
 # (64 MiB cost 130 MB more memory at ten million records than 2 MiB). A file with a longer line
-# is read on the exact path, which takes lines up to MAX_LINE.
-FAST_MAX_LINE = 2 * 1024 * 1024
+# is read on the exact path, which rejects it.
+FAST_MAX_LINE = MAX_LINE
 SHOWN_REJECTIONS = 10
 
 ROWS = "_obligo_rows"
@@ -537,7 +541,8 @@ class _Loader:
                     staged = None
             if staged is not None:
                 return staged
-        return self._jsonl_slow(source, _bytescan.count_lines(source.path, source.compressed))
+        scan = _bytescan.count_lines(source.path, source.compressed, complete=False)
+        return self._jsonl_slow(source, scan)
 
     def _jsonl_fast(self, source: LocalInput) -> _Staged | None:
         """One strict ``read_json`` scan, typed on the fly; None when it cannot be exact.
@@ -581,7 +586,8 @@ class _Loader:
             f"SELECT line FROM read_csv({params(str(path))}, "
             f"columns={{'line': 'VARCHAR'}}, delim={params(_bytescan.LINE_READER_DELIMITER)}, "
             f"quote='', escape='', header=false, auto_detect=false, "
-            f"max_line_size={MAX_LINE}, compression={params('gzip' if compressed else 'none')})"
+            f"max_line_size={DUCKDB_MAX_LINE}, "
+            f"compression={params('gzip' if compressed else 'none')})"
         )
         try:
             self.con.execute(f"CREATE OR REPLACE TEMP TABLE {ROWS} AS {reader}", params.values)
@@ -652,6 +658,7 @@ class _Loader:
 
     # --------------------------------------------------------------------------------- CSV
     def _csv(self, source: LocalInput) -> _Staged:
+        source, long_lines = _bytescan.without_long_csv_lines(source, self.workdir)
         header = _csv_header(source)
         if header is None:
             return _Staged(InputAccount(source.name, source.format))
@@ -675,7 +682,7 @@ class _Loader:
             sql = (
                 f"SELECT {picks} FROM read_csv({params(str(path))}, "
                 f"header=true, columns={params(columns)}, delim=',', quote='\"', escape='\"', "
-                f"auto_detect=false, strict_mode=true, max_line_size={MAX_LINE}, "
+                f"auto_detect=false, strict_mode=true, max_line_size={DUCKDB_MAX_LINE}, "
                 f"compression={params('gzip' if compressed else 'none')}{options})"
             )
             self._drop(CSV_REJECTS, CSV_SCANS)
@@ -705,6 +712,7 @@ class _Loader:
             ).fetchall():
                 structural[int(line)] = _csv_reason(list(kinds), str(message))
             self._drop(CSV_REJECTS, CSV_SCANS)
+        structural.update(long_lines)
         skipped = sorted(
             set(structural) | set(_bytescan.empty_lines(source.path, source.compressed))
         )
