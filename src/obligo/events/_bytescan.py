@@ -424,24 +424,63 @@ def record_lines(path: Path, compressed: bool, ordinals: set[int]) -> dict[int, 
 _CSV_REJECTED_ROW = b'"' + MARK + b'"' + MARK
 
 
-def without_long_csv_lines(source: LocalInput, workdir: Path) -> tuple[LocalInput, dict[int, str]]:
-    """A CSV input with each line longer than :data:`MAX_LINE` replaced by a row that DuckDB
-    rejects, and the reasons of those lines; the input itself when it has none (one search at
-    memory speed). A header line that long is an error: no row could be read."""
+CSV_NUL_REASON = "a NUL character, which CSV text cannot hold"
+
+
+def without_damaged_csv_lines(
+    source: LocalInput, workdir: Path
+) -> tuple[LocalInput, dict[int, str]]:
+    """A CSV input with each line longer than :data:`MAX_LINE` or holding a NUL replaced by a
+    row that DuckDB rejects, and the reasons of those lines; the input itself when it has none
+    (searches at memory speed). Such a header line is an error: no row could be read."""
     first = first_long_line(source.path, source.compressed)
-    if first is None:
+    nul = has_nul(source.path, source.compressed)
+    if first is None and not nul:
         return source, {}
-    if first == 1:
+    if first == 1:  # said before the whole file is read
         raise EventDataError(
-            f"{source.name}: the header (line 1) is longer than the limit of {MAX_LINE_SHOWN} "
-            f"({MAX_LINE} bytes): not a CSV header",
+            f"{source.name}: the header (line 1) is not a CSV header: it is longer than the "
+            f"limit of {MAX_LINE_SHOWN} ({MAX_LINE} bytes)",
             file=source.name,
             line=1,
         )
     target = workdir / f"shortened-{source.index}.csv"
     long_lines: dict[int, int] = {}
+    reasons: dict[int, str] = {}
+    line_base = 0
     with target.open("wb") as out:
         for data in _whole_lines(source.path, source.compressed, long_lines, _CSV_REJECTED_ROW):
-            out.write(data)
-    reasons = {line: long_line_reason(length) for line, length in long_lines.items()}
+            if b"\x00" in data:
+                counter = _LineCounter(data, line_base)
+                pieces: list[bytes] = []
+                kept = 0
+                while (at := data.find(b"\x00", kept)) >= 0:
+                    start = data.rfind(b"\n", 0, at) + 1
+                    end = data.find(b"\n", at)
+                    end = len(data) if end < 0 else end
+                    reasons[counter.line_at(start)] = CSV_NUL_REASON
+                    pieces += [data[kept:start], _CSV_REJECTED_ROW]
+                    kept = end
+                pieces.append(data[kept:])
+                out.write(b"".join(pieces))
+            else:
+                out.write(data)
+            line_base += data.count(b"\n")
+    reasons.update({line: long_line_reason(length) for line, length in long_lines.items()})
+    if 1 in reasons:
+        raise EventDataError(
+            f"{source.name}: the header (line 1) is not a CSV header: {reasons[1]}",
+            file=source.name,
+            line=1,
+        )
     return replace(source, path=target, compressed=False), reasons
+
+
+def has_nul(path: Path, compressed: bool) -> bool:
+    """Whether the file holds a NUL byte (a search at memory speed, in small reads)."""
+    buffer = bytearray(1 << 18)
+    with open_bytes(path, compressed) as stream:
+        while size := stream.readinto(buffer):
+            if b"\x00" in (buffer if size == len(buffer) else buffer[:size]):
+                return True
+    return False

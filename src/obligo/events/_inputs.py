@@ -20,10 +20,12 @@ import glob
 import io
 import json
 import os
+import re
 import shutil
 import stat
 import sys
-from collections.abc import Iterable, Mapping
+import zlib
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -195,10 +197,80 @@ def _alias(name: str, found: tuple[Format, bool], index: int, workdir: Path) -> 
             hint="set TMPDIR to a folder whose path holds none of * ? [ ] { } ~",
         )
     kind, compressed = found
+    _check_container(name, kind, compressed)
     suffix = {"jsonl": ".jsonl", "csv": ".csv", "parquet": ".parquet"}[kind]
     alias = workdir / f"input-{index}{suffix}{'.gz' if compressed else ''}"
     os.symlink(os.path.abspath(name), alias)
     return alias
+
+
+PARQUET_MAGIC = b"PAR1"
+
+
+def _check_container(name: str, kind: Format, compressed: bool) -> None:
+    """A gzip or Parquet file that is not one is named as such before DuckDB reads it."""
+    with open(name, "rb") as stream:
+        head = stream.read(4)
+        if kind == "parquet":
+            size = stream.seek(0, os.SEEK_END)
+            if size >= 12:
+                stream.seek(-4, os.SEEK_END)
+                tail = stream.read(4)
+    if compressed and not head:
+        raise EventDataError(
+            f"cannot read {name}: the file is empty, and so not gzip-compressed as its name "
+            f"says (a compressed empty log is 20 bytes long)",
+            file=name,
+        )
+    if compressed and head[:2] != GZIP_MAGIC:
+        raise EventDataError(
+            f"cannot read {name}: not gzip-compressed, as its name says", file=name
+        )
+    if kind == "parquet" and (head != PARQUET_MAGIC or size < 12 or tail != PARQUET_MAGIC):
+        raise EventDataError(
+            f"cannot read {name}: not a Parquet file (a Parquet file begins and ends with "
+            f"the marker PAR1)",
+            file=name,
+        )
+
+
+def check_parquet_type_column(
+    source: LocalInput,
+    types: Mapping[str, str],
+    sources: Iterable[str],
+    feeds: Callable[[str], Iterable[int]],
+) -> None:
+    """A Parquet column that gives records their ``type`` (field 0) must hold text: a number
+    there would make every record one of a type no contract reads, counted but never used."""
+    for column in sources:
+        kind = types.get(column)
+        if kind is not None and 0 in feeds(column) and kind != "VARCHAR":
+            raise EventDataError(
+                f"cannot read {source.name}: its column `{column}`, which gives each record its "
+                f"type, is {kind}, not text (a type is a name such as \"incident\")",
+                file=source.name,
+            )
+
+
+_TEMPORARY = re.compile(r"'?[^\s']*obligo-events-[^\s']*'?")
+_DUCKDB_KIND = re.compile(r"^(?:[A-Z][a-z]+ )+Error: ")
+
+
+def unreadable(source: LocalInput, error: BaseException) -> EventDataError:
+    """The error for an input that cannot be read at all, in its user's terms: the file's name,
+    never the temporary link or copy that DuckDB was given."""
+    if isinstance(error, EOFError):
+        detail = "the gzip data ends early (a truncated file)"
+    elif isinstance(error, zlib.error):
+        detail = f"damaged gzip data ({error})"
+    elif isinstance(error, OSError) and error.strerror:
+        detail = error.strerror
+    else:
+        text = str(error).strip()
+        detail = text.splitlines()[0] if text else type(error).__name__
+        detail = _DUCKDB_KIND.sub("", detail.replace(str(source.path), source.name))
+        detail = _TEMPORARY.sub(lambda _: source.name, detail)
+    return EventDataError(f"cannot read {source.name}: {detail}", file=source.name)
 
 
 def _stdin() -> IO[Any]:

@@ -56,7 +56,7 @@ from zoneinfo import ZoneInfo
 import duckdb
 
 from obligo.errors import EventDataError
-from obligo.events import _bytescan, _inputs
+from obligo.events import _bytescan, _inputs, _plan
 from obligo.events._inputs import LocalInput
 from obligo.events._merge import ACCEPTED, EMPTY, Conflict, merge
 from obligo.events._plan import (
@@ -414,7 +414,7 @@ class _Loader:
                 return self._csv(source)
             return self._parquet(source)
         except (OSError, EOFError, zlib.error) as error:  # unreadable, or a damaged gzip file
-            raise EventDataError(f"cannot read {source.name}: {error}", file=source.name) from None
+            raise _inputs.unreadable(source, error) from None
 
     def _typed(
         self,
@@ -592,9 +592,7 @@ class _Loader:
         try:
             self.con.execute(f"CREATE OR REPLACE TEMP TABLE {ROWS} AS {reader}", params.values)
         except duckdb.Error as error:
-            raise EventDataError(
-                f"cannot read {source.name}: {_first_line(error)}", file=source.name
-            ) from None
+            raise _inputs.unreadable(source, error) from None
         finally:
             if path != source.path:
                 path.unlink(missing_ok=True)
@@ -658,7 +656,7 @@ class _Loader:
 
     # --------------------------------------------------------------------------------- CSV
     def _csv(self, source: LocalInput) -> _Staged:
-        source, long_lines = _bytescan.without_long_csv_lines(source, self.workdir)
+        source, long_lines = _bytescan.without_damaged_csv_lines(source, self.workdir)
         header = _csv_header(source)
         if header is None:
             return _Staged(InputAccount(source.name, source.format))
@@ -701,9 +699,7 @@ class _Loader:
                 try:
                     read(normalized, False, tolerant=True)
                 except duckdb.Error:
-                    raise EventDataError(
-                        f"cannot read {source.name}: {_first_line(error)}", file=source.name
-                    ) from None
+                    raise _inputs.unreadable(source, error) from None
                 finally:
                     normalized.unlink(missing_ok=True)
             for line, kinds, message in self.con.execute(
@@ -757,10 +753,9 @@ class _Loader:
                 "DESCRIBE SELECT * FROM read_parquet($1)", [str(source.path)]
             ).fetchall()
         except duckdb.Error as error:
-            raise EventDataError(
-                f"cannot read {source.name}: {_first_line(error)}", file=source.name
-            ) from None
+            raise _inputs.unreadable(source, error) from None
         types = {str(row[0]): str(row[1]) for row in described}
+        _inputs.check_parquet_type_column(source, types, self.plan.sources, self.plan.feeds)
         # A column whose Parquet type already is of the kind of every field it feeds is read as
         # it is (a TIMESTAMPTZ, an integer, a BOOLEAN); the others as text, checked like JSON.
         direct = {
@@ -863,6 +858,11 @@ class _Loader:
                     f"{shown} {value} does not exist in {plan.timezone}: it falls in a "
                     f"daylight-saving gap"
                 )
+            elif _timestamp_out_of_range(row[f"r{i}"]):
+                reasons.append(
+                    f"{shown} {value} is out of range (obligo reads instants from 0001-01-02 "
+                    f"to 9999-12-30, UTC)"
+                )
             else:
                 reasons.append(f"{shown} is not an RFC 3339 timestamp: {value}")
         if row["_order"]:
@@ -883,9 +883,21 @@ def _compression(source: LocalInput) -> str:
     return "gzip" if source.compressed else "none"
 
 
-def _first_line(error: BaseException) -> str:
-    text = str(error).strip()
-    return text.splitlines()[0] if text else type(error).__name__
+def _timestamp_out_of_range(value: Any) -> bool:
+    """Whether a rejected timestamp is well formed (its year aside) and out of range."""
+    if not isinstance(value, str):
+        return value is not None  # a Parquet timestamp read as it is: only its range can fail
+    text = value.strip().upper()
+    if re.fullmatch(_plan.TIMESTAMP_PATTERN.replace(r"\d{4}", r"\d{4,}", 1), text) is None:
+        return False
+    year = int(text[: text.index("-")])
+    if not 1 <= year <= 9999:
+        return True
+    try:  # a date that exists (not 30 February), rejected: at the edges of the range
+        dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return False
+    return year in (1, 9999)
 
 
 def _show(value: Any, limit: int = 60) -> str:
