@@ -888,6 +888,8 @@ def _timestamp_out_of_range(value: Any) -> bool:
     if not isinstance(value, str):
         return value is not None  # a Parquet timestamp read as it is: only its range can fail
     text = value.strip().upper()
+    if text.endswith("(BC)") or " (BC) " in text:  # DuckDB's text of a Parquet instant
+        return True
     if re.fullmatch(_plan.TIMESTAMP_PATTERN.replace(r"\d{4}", r"\d{4,}", 1), text) is None:
         return False
     year = int(text[: text.index("-")])
