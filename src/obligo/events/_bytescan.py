@@ -124,15 +124,20 @@ def _whole_lines(
         yield carry
 
 
-def first_long_line(path: Path, compressed: bool) -> int | None:
+def first_long_line(
+    path: Path, compressed: bool, nul_found: list[bool] | None = None
+) -> int | None:
     """The number of the first line longer than :data:`MAX_LINE`, or None: a search at memory
-    speed, in small reads (see :func:`plain_whitespace`)."""
+    speed, in small reads (see :func:`plain_whitespace`). ``nul_found[0]`` is set when a NUL
+    byte comes before (or without) a long line."""
     buffer = bytearray(min(1 << 18, MAX_LINE))  # a line inside one read is never long
     open_length = 0  # the bytes of the line still open at the end of the last read
     lines = 0
     with open_bytes(path, compressed) as stream:
         while size := stream.readinto(buffer):
             chunk = buffer if size == len(buffer) else buffer[:size]
+            if nul_found is not None and not nul_found[0] and b"\0" in chunk:
+                nul_found[0] = True
             first = chunk.find(b"\n")
             if first < 0:
                 open_length += size
@@ -433,8 +438,7 @@ def without_damaged_csv_lines(
     """A CSV input with each line longer than :data:`MAX_LINE` or holding a NUL replaced by a
     row that DuckDB rejects, and the reasons of those lines; the input itself when it has none
     (searches at memory speed). Such a header line is an error: no row could be read."""
-    first = first_long_line(source.path, source.compressed)
-    nul = has_nul(source.path, source.compressed)
+    first, nul = _long_line_or_nul(source.path, source.compressed)
     if first is None and not nul:
         return source, {}
     if first == 1:  # said before the whole file is read
@@ -476,11 +480,7 @@ def without_damaged_csv_lines(
     return replace(source, path=target, compressed=False), reasons
 
 
-def has_nul(path: Path, compressed: bool) -> bool:
-    """Whether the file holds a NUL byte (a search at memory speed, in small reads)."""
-    buffer = bytearray(1 << 18)
-    with open_bytes(path, compressed) as stream:
-        while size := stream.readinto(buffer):
-            if b"\x00" in (buffer if size == len(buffer) else buffer[:size]):
-                return True
-    return False
+def _long_line_or_nul(path: Path, compressed: bool) -> tuple[int | None, bool]:
+    """The first line longer than :data:`MAX_LINE` (or None), and whether the file holds a NUL:
+    one pass at memory speed, which stops at the first long line."""
+    return first_long_line(path, compressed, nul_found := [False]), nul_found[0]
