@@ -656,7 +656,7 @@ class _Loader:
 
     # --------------------------------------------------------------------------------- CSV
     def _csv(self, source: LocalInput) -> _Staged:
-        source, long_lines = _bytescan.without_damaged_csv_lines(source, self.workdir)
+        source, damaged = _bytescan.without_damaged_csv_lines(source, self.workdir)
         header = _csv_header(source)
         if header is None:
             return _Staged(InputAccount(source.name, source.format))
@@ -708,7 +708,7 @@ class _Loader:
             ).fetchall():
                 structural[int(line)] = _csv_reason(list(kinds), str(message))
             self._drop(CSV_REJECTS, CSV_SCANS)
-        structural.update(long_lines)
+        structural.update(damaged)  # lines too long, or holding a NUL
         skipped = sorted(
             set(structural) | set(_bytescan.empty_lines(source.path, source.compressed))
         )
