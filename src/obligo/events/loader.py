@@ -21,15 +21,18 @@ file holding whitespace that the JSON reader would skip (a form feed, a vertical
 carriage return) to the exact path. When the scan fails (malformed JSON, a record to reject),
 the file is read again on the exact slow path: DuckDB reads it as lines (``read_csv`` with a
 delimiter that no valid JSON line holds and no quoting), numbered by ``rowid``; ``json_valid``,
-``json_type``, ``json_keys`` and ``from_json`` find each bad line and its reason. Bytes that stop
-that reader (not UTF-8, NUL, a lone carriage return) are first replaced in a temporary copy by a
-control character, which keeps the line invalid JSON, and reported at their line.
+``json_type``, ``json_keys`` and ``from_json`` find each bad line and its reason. A line holding
+bytes that stop that reader (not UTF-8, NUL, a lone carriage return) or longer than ``MAX_LINE``
+is first replaced in a temporary copy by a control character, which keeps it invalid JSON, and
+reported at its number (``_bytescan.sanitize``).
 
 CSV: every column read as text, numbered by ``rowid``; the header is line 1. Structural errors (a
 row with too many or too few cells, a quote never closed, bytes that are not UTF-8) come from
 DuckDB's rejects table, and the line numbers of the rows after them (and after empty lines) are
-shifted accordingly. Parquet: a column whose type already fits its field is read as it is; the
-others are turned into the same text forms (timestamps with their offset; a ``TIMESTAMP`` without
+shifted accordingly; a line longer than ``MAX_LINE`` or holding a NUL is replaced first, in a
+copy, by a row DuckDB rejects (``_bytescan.without_damaged_csv_lines``).
+
+Parquet: a column whose type already fits its field is read as it is; the others are turned into the same text forms (timestamps with their offset; a ``TIMESTAMP`` without
 zone is naive). A clean file takes one strict scan as JSON Lines does (rows numbered by their
 order, numbers narrow while they fit); one with a bad value is read again, numbered with
 ``file_row_number``.
