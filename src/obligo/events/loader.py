@@ -32,10 +32,10 @@ DuckDB's rejects table, and the line numbers of the rows after them (and after e
 shifted accordingly; a line longer than ``MAX_LINE`` or holding a NUL is replaced first, in a
 copy, by a row DuckDB rejects (``_bytescan.without_damaged_csv_lines``).
 
-Parquet: a column whose type already fits its field is read as it is; the others are turned into the same text forms (timestamps with their offset; a ``TIMESTAMP`` without
-zone is naive). A clean file takes one strict scan as JSON Lines does (rows numbered by their
-order, numbers narrow while they fit); one with a bad value is read again, numbered with
-``file_row_number``.
+Parquet: a column whose type already fits its field is read as it is; the others are turned into the
+same text forms (timestamps with their offset; a ``TIMESTAMP`` without zone is naive). A clean file
+takes one strict scan as JSON Lines does (rows numbered by their order, numbers narrow while they
+fit); one with a bad value is read again, numbered with ``file_row_number``.
 """
 
 from __future__ import annotations
