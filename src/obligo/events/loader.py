@@ -919,6 +919,8 @@ def _json_error(text: str | None) -> str:
         detail = getattr(error, "msg", str(error))
         column = getattr(error, "colno", None)
         return f"not valid JSON ({detail} at column {column})" if column else "not valid JSON"
+    except RecursionError:  # Python's parser stops at about a thousand levels
+        return "not valid JSON (arrays or objects nested too deeply to say where)"
     return "not valid JSON"
 
 
@@ -934,7 +936,7 @@ def _duplicate_key(text: str | None) -> str:
         return dict(items)
 
     if text is not None:
-        with contextlib.suppress(ValueError):
+        with contextlib.suppress(ValueError, RecursionError):
             json.loads(text, object_pairs_hook=pairs)
     if duplicate:
         return f"the key {_show(duplicate[0])} appears twice"
