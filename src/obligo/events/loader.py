@@ -966,7 +966,7 @@ _CSV_REASONS = {
     "UNQUOTED VALUE": "a quote that is not closed, or text after a closing quote",
     "INVALID ENCODING": "not valid UTF-8",
     "INVALID UNICODE": "not valid UTF-8",
-    "LINE SIZE OVER MAXIMUM": "a line too long",
+    "LINE SIZE OVER MAXIMUM": "a row longer than the limit of 2 MiB (its quoted cells span lines)",
 }
 
 
