@@ -393,3 +393,19 @@ def test_a_parquet_type_column_must_hold_text(tmp_path: Path) -> None:
         match="its column `type`, which gives each record its type, is INTEGER, not text",
     ):
         load([path], skip_invalid=True)
+
+
+def test_a_temporary_folder_duckdb_would_read_as_a_pattern_is_named(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    odd = tmp_path / "tmp[1]"
+    odd.mkdir()
+    monkeypatch.setattr("tempfile.tempdir", str(odd))
+    (tmp_path / "log.jsonl").write_text(record("a") + "\n")
+    with pytest.raises(EventDataError, match="would read as a pattern") as caught:
+        load([tmp_path / "log.jsonl"])
+    assert caught.value.hint is not None and "TMPDIR" in caught.value.hint
+    # DuckDB expands the folders of a path too: records copied there would be read from tmp1.
+    (tmp_path / "tmp1").mkdir()
+    with pytest.raises(EventDataError, match="would read as a pattern"):
+        load([[{"type": "incident", "service": "a", "severity": 1}]])

@@ -124,6 +124,13 @@ def _missing(name: str) -> EventDataError:
 def resolve(inputs: Iterable[InputSpec], workdir: Path) -> list[LocalInput]:
     if isinstance(inputs, str | Path | Mapping) or hasattr(inputs, "read"):
         raise TypeError("EventLog.load takes a sequence of inputs, e.g. [path] or [records]")
+    if _DUCKDB_SPECIAL & set(str(workdir)):
+        # DuckDB would read the links and copies in it as patterns (their folders included).
+        raise EventDataError(
+            f"cannot read the event log: the temporary folder {workdir} has a name that DuckDB "
+            f"would read as a pattern",
+            hint="set TMPDIR to a folder whose path holds none of * ? [ ] { } ~",
+        )
     specs: list[InputSpec] = []
     for spec in inputs:
         # Paths are expanded here too, so that the API reads folders and patterns as the
@@ -189,13 +196,6 @@ def _alias(name: str, found: tuple[Format, bool], index: int, workdir: Path) -> 
             pass
     except OSError as error:
         raise EventDataError(f"cannot read {name}: {error.strerror}", file=name) from None
-    if _DUCKDB_SPECIAL & set(str(workdir)):
-        raise EventDataError(
-            f"cannot read {name}: the temporary folder {workdir} has a name that DuckDB would "
-            f"read as a pattern",
-            file=name,
-            hint="set TMPDIR to a folder whose path holds none of * ? [ ] { } ~",
-        )
     kind, compressed = found
     _check_container(name, kind, compressed)
     suffix = {"jsonl": ".jsonl", "csv": ".csv", "parquet": ".parquet"}[kind]
