@@ -184,23 +184,6 @@ def test_malformed_line_in_a_large_file(tmp_path: Path) -> None:
         ]
 
 
-def test_a_line_longer_than_the_fast_path_sizes_its_buffers_for_is_read(tmp_path: Path) -> None:
-    # The fast path sizes DuckDB's buffers for records of 2 MiB; a longer one is read all the
-    # same (by DuckDB's reader, or on the exact path, which takes lines up to 64 MiB).
-    long_text = "x" * (3 * 1024 * 1024)
-    path = write(
-        tmp_path / "log.jsonl",
-        '{"type":"probe","service":"a"}\n'
-        + json.dumps({"type": "probe", "service": long_text})
-        + '\n{"type":"probe","service":"b"}\n',
-    )
-    with load([path]) as log:
-        assert log.inputs[0].records == 3
-        assert log.connection.execute(
-            "SELECT _line, length(service) FROM events ORDER BY _line"
-        ).fetchall() == [(1, 1), (2, len(long_text)), (3, 1)]
-
-
 def test_a_large_file_on_the_fast_path_is_numbered_in_order(tmp_path: Path) -> None:
     path = tmp_path / "big.jsonl"
     path.write_text(

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import errno
-import glob
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -28,6 +27,7 @@ from obligo.checks.reporter import Scope
 from obligo.engine.evaluation_time import wall_clock
 from obligo.engine.portfolio import evaluate_agreements, single_report
 from obligo.errors import Diagnostic, EventDataError, ObligoError, Severity
+from obligo.events import expand_event_paths
 from obligo.model.contract import Contract
 from obligo.render import portfolio_json, portfolio_text
 from obligo.render.resolved import resolved_agreement_text
@@ -228,27 +228,9 @@ def fmt(files: tuple[str, ...], check_only: bool, show_diff: bool) -> None:
         sys.exit(EXIT_WARNINGS)
 
 
-EVENT_SUFFIXES = (".jsonl", ".jsonl.gz", ".csv", ".csv.gz", ".parquet", ".json", ".ndjson")
-
-
 def _event_inputs(given: tuple[str, ...]) -> list[str]:
-    """Each --events value as given; a folder or a quoted glob is expanded here, sorted."""
-    expanded: list[str] = []
-    for item in given:
-        path = Path(item)
-        if item != "-" and path.is_dir():
-            found = sorted(str(p) for p in path.iterdir() if p.name.endswith(EVENT_SUFFIXES))
-            if not found:
-                raise ObligoError(f"no event log in folder {item}", file=item, line=1, column=1)
-            expanded.extend(found)
-        elif item != "-" and any(ch in item for ch in "*?[") and not path.exists():
-            matches = sorted(glob.glob(item))
-            if not matches:
-                raise ObligoError(f"no file matches {item}", file=item, line=1, column=1)
-            expanded.extend(matches)
-        else:
-            expanded.append(item)
-    return expanded
+    """Each --events value as the files it stands for (the library's rule: obligo.events)."""
+    return expand_event_paths(given)
 
 
 def _aware(

@@ -3,10 +3,12 @@
 * :func:`schema_for` says which record types and fields a contract reads, with their types.
 * :meth:`EventLog.load` reads JSON Lines, CSV (both also gzip-compressed), Parquet, standard input,
   open files and iterables of records into table ``events`` of an in-memory DuckDB database.
+* :func:`expand_event_paths` turns paths, folders and patterns into the files they stand for.
 * :func:`compile_condition` and :func:`compile_selection` turn a contract's filters into SQL with
   bound parameters.
 """
 
+from obligo.events._inputs import expand as expand_event_paths
 from obligo.events.loader import EventLog, EventRejectedError, InputAccount, Rejection
 from obligo.events.schema import (
     EventSchema,
@@ -28,6 +30,7 @@ __all__ = [
     "Rejection",
     "compile_condition",
     "compile_selection",
+    "expand_event_paths",
     "quote_ident",
     "schema_for",
     "union_of",

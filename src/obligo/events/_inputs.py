@@ -1,6 +1,14 @@
 """The inputs of one event log, each made a local file that DuckDB can scan.
 
-Files are read where they are. Standard input, open file objects and iterables of records are
+Paths are expanded by :func:`expand` (the one rule of the API and the command line): a path that
+exists is that file, whatever characters its name holds; a folder stands for the event logs in
+it; a name that exists nowhere but holds ``*``, ``?`` or ``[`` is a pattern, matched by obligo.
+``~`` is never expanded (the shell does that).
+
+DuckDB expands the names it is given once more (globs, brackets, ``~``, and ``s3://``-like
+prefixes): a file named ``log?.jsonl`` would be read together with ``log1.jsonl``. So DuckDB is
+never given a user's name: every file reaches it through a symbolic link with a safe name in the
+log's temporary folder (no copy). Standard input, open file objects and iterables of records are
 copied once into a temporary file (streams in large blocks; records as JSON Lines, one per line),
 which is the only place where obligo handles records one by one in Python.
 """
@@ -8,11 +16,16 @@ which is the only place where obligo handles records one by one in Python.
 from __future__ import annotations
 
 import datetime as dt
+import glob
 import io
 import json
+import os
+import re
 import shutil
+import stat
 import sys
-from collections.abc import Iterable, Mapping
+import zlib
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -54,12 +67,78 @@ def format_of(name: str) -> tuple[Format, bool] | None:
     return None
 
 
+# Characters that make a name a pattern (Python's glob and DuckDB's alike).
+PATTERN_CHARACTERS = frozenset("*?[")
+# What DuckDB would read in a name as something else than the file: a pattern, a home folder.
+_DUCKDB_SPECIAL = frozenset("*?[]{}~")
+
+
+def expand(given: Iterable[str | Path]) -> list[str]:
+    """Every path of an event log as the files it stands for, in the order given.
+
+    A path that exists is itself (a file, whatever its name holds), or, a folder, the event logs
+    in it (files whose names say a format, sorted). A path that does not exist but holds ``*``,
+    ``?`` or ``[`` is a pattern: the files it matches, sorted (folders it matches are left out).
+    ``-`` (standard input) and any other path are kept as they are (a missing file is named when
+    it is read). ``~`` is not expanded: ``~/x.jsonl`` is a missing file. Raises
+    :class:`EventDataError` for a folder without event logs and a pattern that matches no
+    file."""
+    expanded: list[str] = []
+    for item in given:
+        name = str(item)
+        if name == "-":
+            expanded.append(name)
+            continue
+        path = Path(name)
+        if path.is_dir():
+            found = sorted(
+                str(p) for p in path.iterdir() if format_of(p.name) is not None and not p.is_dir()
+            )
+            if not found:
+                raise EventDataError(
+                    f"no event log in folder {name} (looked for .jsonl, .ndjson, .json, .csv, "
+                    f"their .gz forms, .parquet)",
+                    file=name,
+                )
+            expanded.extend(found)
+        elif PATTERN_CHARACTERS & set(name) and not os.path.lexists(name):
+            matches = sorted(m for m in glob.glob(name) if not os.path.isdir(m))
+            if not matches:
+                raise EventDataError(f"no file matches {name}", file=name)
+            expanded.extend(matches)
+        else:
+            expanded.append(name)  # a file, or a missing one (named when it is read)
+    return expanded
+
+
+def _missing(name: str) -> EventDataError:
+    hint = None
+    if name.startswith("~"):
+        hint = (
+            "obligo does not expand ~: leave the path unquoted so that the shell expands it, "
+            "or write it in full"
+        )
+    return EventDataError(f"cannot read {name}: no such file", file=name, hint=hint)
+
+
 def resolve(inputs: Iterable[InputSpec], workdir: Path) -> list[LocalInput]:
     if isinstance(inputs, str | Path | Mapping) or hasattr(inputs, "read"):
         raise TypeError("EventLog.load takes a sequence of inputs, e.g. [path] or [records]")
+    if _DUCKDB_SPECIAL & set(str(workdir)):
+        # DuckDB would read the links and copies in it as patterns (their folders included).
+        raise EventDataError(
+            f"cannot read the event log: the temporary folder {workdir} has a name that DuckDB "
+            f"would read as a pattern",
+            hint="set TMPDIR to a folder whose path holds none of * ? [ ] { } ~",
+        )
+    specs: list[InputSpec] = []
+    for spec in inputs:
+        # Paths are expanded here too, so that the API reads folders and patterns as the
+        # command line does (its already expanded paths are files: each stays itself).
+        specs.extend(expand([spec]) if isinstance(spec, str | Path) else [spec])
     resolved: list[LocalInput] = []
     seen: dict[Path, str] = {}
-    for index, spec in enumerate(inputs):
+    for index, spec in enumerate(specs):
         if isinstance(spec, str | Path) and str(spec) != "-":
             key = Path(spec).resolve()
             if key in seen:
@@ -84,10 +163,7 @@ def _resolve_one(index: int, spec: InputSpec, workdir: Path) -> LocalInput:
                 ".jsonl.gz, .csv.gz or .parquet",
                 file=name,
             )
-        path = Path(spec)
-        if not path.is_file():
-            raise EventDataError(f"cannot read {name}: no such file", file=name)
-        return LocalInput(index, name, path, found[0], found[1])
+        return LocalInput(index, name, _alias(name, found, index, workdir), found[0], found[1])
     if isinstance(spec, Mapping):
         raise TypeError("an input cannot be a single record: give a list of records")
     if hasattr(spec, "read"):
@@ -98,6 +174,103 @@ def _resolve_one(index: int, spec: InputSpec, workdir: Path) -> LocalInput:
     if isinstance(spec, Iterable):
         return _from_records(index, spec, workdir)
     raise TypeError(f"not an event log input: {spec!r}")
+
+
+def _alias(name: str, found: tuple[Format, bool], index: int, workdir: Path) -> Path:
+    """A symbolic link to the file ``name`` with a name that DuckDB reads as it is."""
+    try:
+        mode = os.stat(name).st_mode
+    except FileNotFoundError:
+        raise _missing(name) from None
+    except OSError as error:
+        raise EventDataError(f"cannot read {name}: {error.strerror}", file=name) from None
+    if stat.S_ISDIR(mode):
+        raise EventDataError(f"cannot read {name}: it is a folder, not a file", file=name)
+    if not stat.S_ISREG(mode):
+        raise EventDataError(
+            f"cannot read {name}: not a regular file (a pipe or a device cannot be read twice)",
+            file=name,
+        )
+    try:
+        with open(name, "rb"):
+            pass
+    except OSError as error:
+        raise EventDataError(f"cannot read {name}: {error.strerror}", file=name) from None
+    kind, compressed = found
+    _check_container(name, kind, compressed)
+    suffix = {"jsonl": ".jsonl", "csv": ".csv", "parquet": ".parquet"}[kind]
+    alias = workdir / f"input-{index}{suffix}{'.gz' if compressed else ''}"
+    os.symlink(os.path.abspath(name), alias)
+    return alias
+
+
+PARQUET_MAGIC = b"PAR1"
+
+
+def _check_container(name: str, kind: Format, compressed: bool) -> None:
+    """A gzip or Parquet file that is not one is named as such before DuckDB reads it."""
+    with open(name, "rb") as stream:
+        head = stream.read(4)
+        if kind == "parquet":
+            size = stream.seek(0, os.SEEK_END)
+            if size >= 12:
+                stream.seek(-4, os.SEEK_END)
+                tail = stream.read(4)
+    if compressed and not head:
+        raise EventDataError(
+            f"cannot read {name}: the file is empty, and so not gzip-compressed as its name "
+            f"says (a compressed empty log is 20 bytes long)",
+            file=name,
+        )
+    if compressed and head[:2] != GZIP_MAGIC:
+        raise EventDataError(
+            f"cannot read {name}: not gzip-compressed, as its name says", file=name
+        )
+    if kind == "parquet" and (head != PARQUET_MAGIC or size < 12 or tail != PARQUET_MAGIC):
+        raise EventDataError(
+            f"cannot read {name}: not a Parquet file (a Parquet file begins and ends with "
+            f"the marker PAR1)",
+            file=name,
+        )
+
+
+def check_parquet_type_column(
+    source: LocalInput,
+    types: Mapping[str, str],
+    sources: Iterable[str],
+    feeds: Callable[[str], Iterable[int]],
+) -> None:
+    """A Parquet column that gives records their ``type`` (field 0) must hold text: a number
+    there would make every record one of a type no contract reads, counted but never used."""
+    for column in sources:
+        kind = types.get(column)
+        if kind is not None and 0 in feeds(column) and kind != "VARCHAR":
+            raise EventDataError(
+                f"cannot read {source.name}: its column `{column}`, which gives each record its "
+                f"type, is {kind}, not text (a type is a name such as \"incident\")",
+                file=source.name,
+            )
+
+
+_TEMPORARY = re.compile(r"'?[^\s']*obligo-events-[^\s']*'?")
+_DUCKDB_KIND = re.compile(r"^(?:[A-Z][a-z]+ )+Error: ")
+
+
+def unreadable(source: LocalInput, error: BaseException) -> EventDataError:
+    """The error for an input that cannot be read at all, in its user's terms: the file's name,
+    never the temporary link or copy that DuckDB was given."""
+    if isinstance(error, EOFError):
+        detail = "the gzip data ends early (a truncated file)"
+    elif isinstance(error, zlib.error):
+        detail = f"damaged gzip data ({error})"
+    elif isinstance(error, OSError) and error.strerror:
+        detail = error.strerror
+    else:
+        text = str(error).strip()
+        detail = text.splitlines()[0] if text else type(error).__name__
+        detail = _DUCKDB_KIND.sub("", detail.replace(str(source.path), source.name))
+        detail = _TEMPORARY.sub(lambda _: source.name, detail)
+    return EventDataError(f"cannot read {source.name}: {detail}", file=source.name)
 
 
 def _stdin() -> IO[Any]:

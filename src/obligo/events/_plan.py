@@ -32,6 +32,11 @@ TIMESTAMP_PATTERN = (
 AWARE_PATTERN = TIMESTAMP_PATTERN.removesuffix("?")
 assert AWARE_PATTERN != TIMESTAMP_PATTERN
 
+# The instants a log may hold: a day inside Python's years 1 to 9999, so that every instant can
+# be shown in any timezone (DuckDB reads year 0, which Python cannot hold: the engine failed).
+FIRST_INSTANT = "0001-01-02 00:00:00+00"
+LAST_INSTANT = "9999-12-30 23:59:59.999999+00"
+
 MACROS = f"""
 CREATE OR REPLACE TEMP MACRO obligo_num(s) AS
   CASE WHEN NOT contains(s, '_') THEN TRY_CAST(s AS DECIMAL(38, 9)) END;
@@ -67,6 +72,8 @@ CREATE OR REPLACE TEMP MACRO obligo_ts_z(s) AS
                    WHEN 24 THEN try_strptime(s, '%Y-%m-%dT%H:%M:%S.%gZ')
                    WHEN 27 THEN try_strptime(s, '%Y-%m-%dT%H:%M:%S.%fZ') END END;
 CREATE OR REPLACE TEMP MACRO obligo_utc(t) AS make_timestamptz(epoch_us(t));
+CREATE OR REPLACE TEMP MACRO obligo_in_range(t) AS
+  CASE WHEN t BETWEEN '{FIRST_INSTANT}'::TIMESTAMPTZ AND '{LAST_INSTANT}'::TIMESTAMPTZ THEN t END;
 CREATE OR REPLACE TEMP MACRO obligo_gap(s, tz) AS
   obligo_tsfmt(upper(trim(s))) AND NOT obligo_offset(upper(trim(s)))
   AND TRY_CAST(upper(trim(s)) AS TIMESTAMP) IS NOT NULL
@@ -245,7 +252,10 @@ class Plan:
             elif i in native:
                 # Already in a type of its kind (Parquet): no text to parse.
                 sql = NARROW_NUMBER if narrow and kind is FieldType.NUMBER else kind.sql
-                columns.append(f"TRY_CAST(r{i} AS {sql}) AS v{i}")
+                cast = f"TRY_CAST(r{i} AS {sql})"
+                if kind is FieldType.TIMESTAMP:
+                    cast = f"obligo_in_range({cast})"
+                columns.append(f"{cast} AS v{i}")
             elif kind is FieldType.TEXT:
                 columns.append(f"r{i} AS v{i}")
             elif kind is FieldType.NUMBER:
@@ -254,8 +264,8 @@ class Plan:
                 columns.append(f"obligo_bool(r{i}) AS v{i}")
             else:
                 columns.append(
-                    f"CASE WHEN q{i} IS NOT NULL THEN obligo_utc(q{i}) "
-                    f"ELSE obligo_ts(r{i}, {tz}) END AS v{i}"
+                    f"obligo_in_range(CASE WHEN q{i} IS NOT NULL THEN obligo_utc(q{i}) "
+                    f"ELSE obligo_ts(r{i}, {tz}) END) AS v{i}"
                 )
         types = params(sorted(self.schema.record_types))
         columns.append(f"coalesce(list_contains({types}::VARCHAR[], r0), FALSE) AS _used")

@@ -21,18 +21,21 @@ file holding whitespace that the JSON reader would skip (a form feed, a vertical
 carriage return) to the exact path. When the scan fails (malformed JSON, a record to reject),
 the file is read again on the exact slow path: DuckDB reads it as lines (``read_csv`` with a
 delimiter that no valid JSON line holds and no quoting), numbered by ``rowid``; ``json_valid``,
-``json_type``, ``json_keys`` and ``from_json`` find each bad line and its reason. Bytes that stop
-that reader (not UTF-8, NUL, a lone carriage return) are first replaced in a temporary copy by a
-control character, which keeps the line invalid JSON, and reported at their line.
+``json_type``, ``json_keys`` and ``from_json`` find each bad line and its reason. A line holding
+bytes that stop that reader (not UTF-8, NUL, a lone carriage return) or longer than ``MAX_LINE``
+is first replaced in a temporary copy by a control character, which keeps it invalid JSON, and
+reported at its number (``_bytescan.sanitize``).
 
 CSV: every column read as text, numbered by ``rowid``; the header is line 1. Structural errors (a
 row with too many or too few cells, a quote never closed, bytes that are not UTF-8) come from
 DuckDB's rejects table, and the line numbers of the rows after them (and after empty lines) are
-shifted accordingly. Parquet: a column whose type already fits its field is read as it is; the
-others are turned into the same text forms (timestamps with their offset; a ``TIMESTAMP`` without
-zone is naive). A clean file takes one strict scan as JSON Lines does (rows numbered by their
-order, numbers narrow while they fit); one with a bad value is read again, numbered with
-``file_row_number``.
+shifted accordingly; a line longer than ``MAX_LINE`` or holding a NUL is replaced first, in a
+copy, by a row DuckDB rejects (``_bytescan.without_damaged_csv_lines``).
+
+Parquet: a column whose type already fits its field is read as it is; the others are turned into the
+same text forms (timestamps with their offset; a ``TIMESTAMP`` without zone is naive). A clean file
+takes one strict scan as JSON Lines does (rows numbered by their order, numbers narrow while they
+fit); one with a bad value is read again, numbered with ``file_row_number``.
 """
 
 from __future__ import annotations
@@ -56,7 +59,7 @@ from zoneinfo import ZoneInfo
 import duckdb
 
 from obligo.errors import EventDataError
-from obligo.events import _bytescan, _inputs
+from obligo.events import _bytescan, _inputs, _plan
 from obligo.events._inputs import LocalInput
 from obligo.events._merge import ACCEPTED, EMPTY, Conflict, merge
 from obligo.events._plan import (
@@ -72,11 +75,15 @@ from obligo.events._plan import (
 from obligo.events.schema import EventSchema, FieldType
 from obligo.events.sql import quote_ident
 
-MAX_LINE = 64 * 1024 * 1024
+# The longest line read (2 MiB); a longer one is rejected, found by the byte scans before DuckDB
+# reads (whose own limits are looser: read_json reads somewhat longer lines, and read_csv drops
+# a very long row without a word). DuckDB's limits are set a little above it.
+MAX_LINE = _bytescan.MAX_LINE
+DUCKDB_MAX_LINE = MAX_LINE + 16
 # The longest record the JSON Lines fast path reads: DuckDB's reader sizes its buffers by it
 # (64 MiB cost 130 MB more memory at ten million records than 2 MiB). A file with a longer line
-# is read on the exact path, which takes lines up to MAX_LINE.
-FAST_MAX_LINE = 2 * 1024 * 1024
+# is read on the exact path, which rejects it.
+FAST_MAX_LINE = MAX_LINE
 SHOWN_REJECTIONS = 10
 
 ROWS = "_obligo_rows"
@@ -412,7 +419,7 @@ class _Loader:
                 return self._csv(source)
             return self._parquet(source)
         except (OSError, EOFError, zlib.error) as error:  # unreadable, or a damaged gzip file
-            raise EventDataError(f"cannot read {source.name}: {error}", file=source.name) from None
+            raise _inputs.unreadable(source, error) from None
 
     def _typed(
         self,
@@ -539,7 +546,8 @@ class _Loader:
                     staged = None
             if staged is not None:
                 return staged
-        return self._jsonl_slow(source, _bytescan.count_lines(source.path, source.compressed))
+        scan = _bytescan.count_lines(source.path, source.compressed, complete=False)
+        return self._jsonl_slow(source, scan)
 
     def _jsonl_fast(self, source: LocalInput) -> _Staged | None:
         """One strict ``read_json`` scan, typed on the fly; None when it cannot be exact.
@@ -583,14 +591,13 @@ class _Loader:
             f"SELECT line FROM read_csv({params(str(path))}, "
             f"columns={{'line': 'VARCHAR'}}, delim={params(_bytescan.LINE_READER_DELIMITER)}, "
             f"quote='', escape='', header=false, auto_detect=false, "
-            f"max_line_size={MAX_LINE}, compression={params('gzip' if compressed else 'none')})"
+            f"max_line_size={DUCKDB_MAX_LINE}, "
+            f"compression={params('gzip' if compressed else 'none')})"
         )
         try:
             self.con.execute(f"CREATE OR REPLACE TEMP TABLE {ROWS} AS {reader}", params.values)
         except duckdb.Error as error:
-            raise EventDataError(
-                f"cannot read {source.name}: {_first_line(error)}", file=source.name
-            ) from None
+            raise _inputs.unreadable(source, error) from None
         finally:
             if path != source.path:
                 path.unlink(missing_ok=True)
@@ -654,6 +661,7 @@ class _Loader:
 
     # --------------------------------------------------------------------------------- CSV
     def _csv(self, source: LocalInput) -> _Staged:
+        source, damaged = _bytescan.without_damaged_csv_lines(source, self.workdir)
         header = _csv_header(source)
         if header is None:
             return _Staged(InputAccount(source.name, source.format))
@@ -668,16 +676,19 @@ class _Loader:
 
         def read(path: Path, compressed: bool, tolerant: bool) -> None:
             params = Params()
+            # The tolerant read is not parallel: DuckDB's parallel reader loses its place in a
+            # quoted cell longer than its buffer (60 MB across lines: 250,000 rows of fragments
+            # rejected, lines lost and 1 GB of memory, where one reader rejects the one row).
             options = (
                 f", ignore_errors=true, store_rejects=true, rejects_table='{CSV_REJECTS}', "
-                f"rejects_scan='{CSV_SCANS}'"
+                f"rejects_scan='{CSV_SCANS}', parallel=false"
                 if tolerant
                 else ""
             )
             sql = (
                 f"SELECT {picks} FROM read_csv({params(str(path))}, "
                 f"header=true, columns={params(columns)}, delim=',', quote='\"', escape='\"', "
-                f"auto_detect=false, strict_mode=true, max_line_size={MAX_LINE}, "
+                f"auto_detect=false, strict_mode=true, max_line_size={DUCKDB_MAX_LINE}, "
                 f"compression={params('gzip' if compressed else 'none')}{options})"
             )
             self._drop(CSV_REJECTS, CSV_SCANS)
@@ -696,9 +707,7 @@ class _Loader:
                 try:
                     read(normalized, False, tolerant=True)
                 except duckdb.Error:
-                    raise EventDataError(
-                        f"cannot read {source.name}: {_first_line(error)}", file=source.name
-                    ) from None
+                    raise _inputs.unreadable(source, error) from None
                 finally:
                     normalized.unlink(missing_ok=True)
             for line, kinds, message in self.con.execute(
@@ -707,6 +716,7 @@ class _Loader:
             ).fetchall():
                 structural[int(line)] = _csv_reason(list(kinds), str(message))
             self._drop(CSV_REJECTS, CSV_SCANS)
+        structural.update(damaged)  # lines too long, or holding a NUL
         skipped = sorted(
             set(structural) | set(_bytescan.empty_lines(source.path, source.compressed))
         )
@@ -751,10 +761,9 @@ class _Loader:
                 "DESCRIBE SELECT * FROM read_parquet($1)", [str(source.path)]
             ).fetchall()
         except duckdb.Error as error:
-            raise EventDataError(
-                f"cannot read {source.name}: {_first_line(error)}", file=source.name
-            ) from None
+            raise _inputs.unreadable(source, error) from None
         types = {str(row[0]): str(row[1]) for row in described}
+        _inputs.check_parquet_type_column(source, types, self.plan.sources, self.plan.feeds)
         # A column whose Parquet type already is of the kind of every field it feeds is read as
         # it is (a TIMESTAMPTZ, an integer, a BOOLEAN); the others as text, checked like JSON.
         direct = {
@@ -857,6 +866,11 @@ class _Loader:
                     f"{shown} {value} does not exist in {plan.timezone}: it falls in a "
                     f"daylight-saving gap"
                 )
+            elif _timestamp_out_of_range(row[f"r{i}"]):
+                reasons.append(
+                    f"{shown} {value} is out of range (obligo reads instants from 0001-01-02 "
+                    f"to 9999-12-30, UTC)"
+                )
             else:
                 reasons.append(f"{shown} is not an RFC 3339 timestamp: {value}")
         if row["_order"]:
@@ -887,9 +901,23 @@ def _compression(source: LocalInput) -> str:
     return "gzip" if source.compressed else "none"
 
 
-def _first_line(error: BaseException) -> str:
-    text = str(error).strip()
-    return text.splitlines()[0] if text else type(error).__name__
+def _timestamp_out_of_range(value: Any) -> bool:
+    """Whether a rejected timestamp is well formed (its year aside) and out of range."""
+    if not isinstance(value, str):
+        return value is not None  # a Parquet timestamp read as it is: only its range can fail
+    text = value.strip().upper()
+    if text.endswith("(BC)") or " (BC) " in text:  # DuckDB's text of a Parquet instant
+        return True
+    if re.fullmatch(_plan.TIMESTAMP_PATTERN.replace(r"\d{4}", r"\d{4,}", 1), text) is None:
+        return False
+    year = int(text[: text.index("-")])
+    if not 1 <= year <= 9999:
+        return True
+    try:  # a date that exists (not 30 February), rejected: at the edges of the range
+        dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return False
+    return year in (1, 9999)
 
 
 def _show(value: Any, limit: int = 60) -> str:
@@ -906,6 +934,8 @@ def _json_error(text: str | None) -> str:
         detail = getattr(error, "msg", str(error))
         column = getattr(error, "colno", None)
         return f"not valid JSON ({detail} at column {column})" if column else "not valid JSON"
+    except RecursionError:  # Python's parser stops at about a thousand levels
+        return "not valid JSON (arrays or objects nested too deeply to say where)"
     return "not valid JSON"
 
 
@@ -921,7 +951,7 @@ def _duplicate_key(text: str | None) -> str:
         return dict(items)
 
     if text is not None:
-        with contextlib.suppress(ValueError):
+        with contextlib.suppress(ValueError, RecursionError):
             json.loads(text, object_pairs_hook=pairs)
     if duplicate:
         return f"the key {_show(duplicate[0])} appears twice"
@@ -951,7 +981,7 @@ _CSV_REASONS = {
     "UNQUOTED VALUE": "a quote that is not closed, or text after a closing quote",
     "INVALID ENCODING": "not valid UTF-8",
     "INVALID UNICODE": "not valid UTF-8",
-    "LINE SIZE OVER MAXIMUM": "a line too long",
+    "LINE SIZE OVER MAXIMUM": "a row longer than the limit of 2 MiB (its quoted cells span lines)",
 }
 
 

@@ -1,0 +1,11 @@
+"""A long last line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+FIRST = '{"type":"incident","service":"api","severity":1,"start":"2026-01-03T10:00:00Z","end":"2026-01-03T11:00:00Z"}'
+
+
+def make(folder: Path) -> None:
+    (folder / "events.jsonl").write_bytes((FIRST + "\n").encode() + b" " * 3_000_000 + b"{}")

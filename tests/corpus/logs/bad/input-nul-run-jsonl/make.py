@@ -1,0 +1,14 @@
+"""A run of 16 MB of NUL bytes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+FIRST = '{"type":"incident","service":"api","severity":1,"start":"2026-01-03T10:00:00Z","end":"2026-01-03T11:00:00Z"}'
+LAST = '{"type":"incident","service":"api","severity":1,"start":"2026-01-04T10:00:00Z","end":"2026-01-04T11:00:00Z"}'
+
+
+def make(folder: Path) -> None:
+    (folder / "events.jsonl").write_bytes(
+        FIRST.encode() + b"\n" + b"\0" * 16_000_000 + b"\n" + LAST.encode() + b"\n"
+    )
