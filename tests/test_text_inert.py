@@ -39,9 +39,12 @@ CHARACTERS = {
     "right-to-left mark": ("\u200f", "\\u200f"),
 }
 PARAMS = [pytest.param(raw, shown, id=name) for name, (raw, shown) in CHARACTERS.items()]
-# A contract file is read with universal newlines: a carriage return in it ends a line, so it
-# cannot be inside a title; it is tested in file names, log values and in-memory lines.
-IN_CONTRACTS = [p for p in PARAMS if p.values[0] != "\r"]
+# A contract may hold the format characters in its quoted texts, not the C0 and C1 controls (the
+# lexer refuses them: see test_a_control_character_in_a_contract_is_refused_and_shown_inert);
+# those are tested in file names, log values and in-memory lines.
+CONTROLS = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f]")
+IN_CONTRACTS = [p for p in PARAMS if not CONTROLS.match(str(p.values[0]))]
+REFUSED_IN_CONTRACTS = [p for p in PARAMS if CONTROLS.match(str(p.values[0])) and p.values[0] != "\r"]
 # What may never reach a terminal raw (a tab is harmless and shown as a space under a caret).
 DANGEROUS = re.compile(
     "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]"
@@ -187,12 +190,41 @@ def test_check_shows_file_name_and_source_line_inert(
     assert_inert(result.stdout, result.stderr)
 
 
+@pytest.mark.parametrize(("raw", "shown"), REFUSED_IN_CONTRACTS)
+def test_a_control_character_in_a_contract_is_refused_and_shown_inert(
+    runner: CliRunner, tmp_path: Path, raw: str, shown: str
+) -> None:
+    text = contract(f"We{raw}b")
+    (tmp_path / "shop.sla").write_text(text, encoding="utf-8")
+    result = runner.invoke(cli, ["check", "shop.sla"])
+    assert result.exit_code == 2
+    column = text.index(raw) + 1
+    line = f'contract shop "We{shown}b" version 2'
+    assert result.stdout.startswith(
+        f"shop.sla:1:{column}: error: a quoted text holds the control character"
+        f" U+{ord(raw):04X}"
+    )
+    assert f"\n  {line}\n  {' ' * line.index(shown)}^\n" in result.stdout
+    assert_inert(result.stdout, result.stderr)
+
+
 # -------------------------------------------------------------------------------- obligo eval
-@pytest.mark.parametrize(("raw", "shown"), IN_CONTRACTS)
+# A log's values and file names may hold any character; the contract's title holds it where the
+# lexer accepts it (the format characters), and is plain otherwise.
+IN_LOGS = [p for p in PARAMS if p.values[0] != "\r"]
+
+
+def title(raw: str, shown: str | None = None) -> str:
+    if CONTROLS.match(raw):
+        return "Webshop"
+    return f"Web{raw if shown is None else shown}shop"
+
+
+@pytest.mark.parametrize(("raw", "shown"), IN_LOGS)
 def test_eval_text_report_shows_title_file_name_and_log_values_inert(
     runner: CliRunner, tmp_path: Path, raw: str, shown: str
 ) -> None:
-    (tmp_path / "shop.sla").write_text(contract(f"Web{raw}shop"), encoding="utf-8")
+    (tmp_path / "shop.sla").write_text(contract(title(raw)), encoding="utf-8")
     (tmp_path / f"events{raw}.jsonl").write_text(log(f"high{raw}"), encoding="utf-8")
     args = ["eval", "shop.sla", "--events", f"events{raw}.jsonl", "--at", AT]
 
@@ -205,7 +237,7 @@ def test_eval_text_report_shows_title_file_name_and_log_values_inert(
     result = runner.invoke(cli, [*args, "--skip-invalid"])
     assert result.exit_code == 0, result.stderr
     lines = result.stdout.splitlines()
-    assert lines[0] == f'contract shop "Web{shown}shop" version 2'
+    assert lines[0] == f'contract shop "{title(raw, shown)}" version 2'
     assert (
         f"events{shown}.jsonl: 2 lines, 1 used, 0 outside the periods,"
         " 0 not used by this contract, 1 rejected"
@@ -214,11 +246,11 @@ def test_eval_text_report_shows_title_file_name_and_log_values_inert(
     assert_inert(result.stdout, result.stderr)
 
 
-@pytest.mark.parametrize(("raw", "shown"), IN_CONTRACTS)
+@pytest.mark.parametrize(("raw", "shown"), IN_LOGS)
 def test_eval_json_escapes_them_and_keeps_the_values(
     runner: CliRunner, tmp_path: Path, raw: str, shown: str
 ) -> None:
-    (tmp_path / "shop.sla").write_text(contract(f"Web{raw}shop"), encoding="utf-8")
+    (tmp_path / "shop.sla").write_text(contract(title(raw)), encoding="utf-8")
     (tmp_path / f"events{raw}.jsonl").write_text(log(f"high{raw}"), encoding="utf-8")
     result = runner.invoke(
         cli,
@@ -227,9 +259,10 @@ def test_eval_json_escapes_them_and_keeps_the_values(
     )  # fmt: skip
     assert result.exit_code == 0, result.stderr
     assert_inert(result.stdout)
-    assert f'"title": "Web\\u{ord(raw):04x}shop"' in result.stdout
+    if title(raw) != "Webshop":
+        assert f'"title": "Web\\u{ord(raw):04x}shop"' in result.stdout
     report = json.loads(result.stdout)
-    assert report["contract"]["title"] == f"Web{raw}shop"
+    assert report["contract"]["title"] == title(raw)
     assert report["inputs"][0]["name"] == f"events{raw}.jsonl"
 
 
