@@ -3,10 +3,13 @@ every input that cannot be read named (see docs/semantics.md, section 2)."""
 
 from __future__ import annotations
 
+import errno
 import gzip
+import io
 import os
 import random
 import re
+import sys
 import tracemalloc
 from pathlib import Path
 from typing import Any
@@ -160,6 +163,29 @@ def test_inputs_that_are_not_files(tmp_path: Path) -> None:
         EventDataError, match=r"cannot read .*file\.jsonl/x\.jsonl: Not a directory"
     ):
         load([tmp_path / "file.jsonl" / "x.jsonl"])
+
+
+class _FailingReader(io.RawIOBase):
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        raise OSError(errno.EIO, "Input/output error")
+
+
+def test_a_stream_that_cannot_be_read_is_named(monkeypatch: pytest.MonkeyPatch) -> None:
+    with pytest.raises(EventDataError, match=r"cannot read <stream>: Input/output error"):
+        load([io.BufferedReader(_FailingReader())])
+    text = io.TextIOWrapper(io.BytesIO(b"\xff\n"), encoding="utf-8")
+    with pytest.raises(EventDataError, match=r"cannot read <stream>: 'utf-8' codec can't decode"):
+        load([text])
+    closed = io.BytesIO(b"")
+    closed.close()
+    with pytest.raises(EventDataError, match=r"cannot read <stream>: I/O operation on closed"):
+        load([closed])
+    monkeypatch.setattr(sys, "stdin", None)  # `obligo eval --events - <&-`
+    with pytest.raises(EventDataError, match=r"cannot read standard input: it is closed"):
+        load(["-"])
 
 
 def half(data: bytes) -> bytes:

@@ -274,10 +274,23 @@ def unreadable(source: LocalInput, error: BaseException) -> EventDataError:
 
 
 def _stdin() -> IO[Any]:
+    """Standard input as bytes; closed (`<&-`), it is an error, not a crash."""
+    if sys.stdin is None:
+        raise EventDataError("cannot read standard input: it is closed", file="<stdin>")
     return cast("IO[Any]", getattr(sys.stdin, "buffer", sys.stdin))
 
 
 def _from_stream(
+    index: int, name: str, stream: IO[Any], workdir: Path, *, default: Format
+) -> LocalInput:
+    try:
+        return _copy_stream(index, name, stream, workdir, default=default)
+    except (OSError, UnicodeError, ValueError) as error:  # ValueError: a closed file object
+        reason = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
+        raise EventDataError(f"cannot read {name}: {reason}", file=name) from None
+
+
+def _copy_stream(
     index: int, name: str, stream: IO[Any], workdir: Path, *, default: Format
 ) -> LocalInput:
     found = format_of(name) if not name.startswith("<") else None
