@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from obligo.cli import cli
@@ -152,3 +153,19 @@ def test_resolve_an_uncovered_pair_exits_2_with_a_suggestion() -> None:
     assert result.exit_code == 2
     assert 'no agreement covers customer "globx" (did you mean "globex"?)' in result.stdout
     assert "Traceback" not in result.output
+
+
+def test_a_path_that_is_no_contract_is_named_for_what_it_is(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "a.sla").symlink_to("b.sla")
+    (tmp_path / "b.sla").symlink_to("a.sla")
+    runner = CliRunner()
+    for command in (["check", "a.sla"], ["eval", "a.sla", "--events", "x.jsonl"]):
+        result = runner.invoke(cli, command)
+        assert result.exit_code == 2
+        assert "a.sla:1:1: error: cannot read a.sla: a loop of symbolic links" in result.output
+    result = runner.invoke(cli, ["check", "nope.sla"])
+    assert result.exit_code == 2
+    assert result.stdout == "nope.sla:1:1: error: cannot read nope.sla: no such file\n"

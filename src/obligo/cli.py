@@ -96,7 +96,7 @@ def _diagnostics_of(path: str) -> list[Diagnostic]:
 
 
 @cli.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
 @click.option("--strict", is_flag=True, help="Exit 1 when there are warnings.")
 @click.option(
     "--resolve",
@@ -257,7 +257,7 @@ def _parse_time(value: str | None, option: str) -> dt.datetime | None:
 
 
 @cli.command(name="eval")
-@click.argument("contracts", nargs=-1, required=True, type=click.Path(exists=True))
+@click.argument("contracts", nargs=-1, required=True, type=click.Path())
 @click.option(
     "--events",
     "events",
