@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from obligo.events.schema import EventSchema, FieldType
+from obligo.events.schema import EventSchema, FieldType, SchemaError
 from obligo.events.sql import quote_ident
 
 # RFC 3339 date-time (upper case; the loader also tries upper(trim(text))): the offset is optional
@@ -137,10 +137,32 @@ class Plan:
         for source in self.sources:
             other = folded.setdefault(source.casefold(), source)
             if other != source:
-                raise ValueError(
-                    f"the log fields {other!r} and {source!r} differ only in case and cannot "
-                    "be read together"
+                # DuckDB's JSON reader matches keys regardless of case: the two names would be
+                # one column. An error a contract author can act on, not a crash.
+                raise SchemaError(
+                    f"the log fields `{other}` ({self._read_as(other)}) and `{source}` "
+                    f"({self._read_as(source)}) differ only in case and cannot be read from "
+                    f"one log",
+                    hint=f"read one name for every record type (map `{source}` to "
+                    f"{self._targets(source)[0]} without `in ... records`), or rename the field "
+                    f"in the log",
                 )
+
+    def _targets(self, source: str) -> list[str]:
+        """The fields read from the log's name ``source``."""
+        names = [n for n in self.names if self.schema.source_of(n) == source]
+        names += [m.field for m in self.schema.mappings if m.source == source]
+        return list(dict.fromkeys(names)) or [source]
+
+    def _read_as(self, source: str) -> str:
+        where = [
+            f"{m.field} in {m.record_type} records"
+            for m in self.schema.mappings
+            if m.source == source and m.record_type is not None
+        ]
+        general = [n for n in self.names if self.schema.source_of(n) == source]
+        where += [f"{n} in every record" for n in general]
+        return ", ".join(where) or "read"
 
     @property
     def single_type(self) -> str | None:

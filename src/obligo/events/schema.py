@@ -16,6 +16,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from obligo.errors import EventDataError
 from obligo.model.base import Boolean, DateValue, LiteralValue, Number, Percent, Text
 from obligo.model.conditions import Compare, FieldOf, Member, Presence, Selection
 from obligo.model.contract import Contract, FieldMapping, NoticeRule, Service
@@ -42,6 +43,12 @@ _SQL_TYPES = {
     FieldType.BOOLEAN: "BOOLEAN",
     FieldType.TIMESTAMP: "TIMESTAMPTZ",
 }
+
+class SchemaError(EventDataError, ValueError):
+    """A schema that no log can be read with: a reserved field name, a mapping that names no
+    field, two log names that differ only in case. An :class:`~obligo.EventDataError` (the CLI
+    prints it and exits 2); also a ``ValueError``, as it was before it had a class of its own."""
+
 
 #: Fields every schema has, with their fixed types.
 RESERVED_FIELDS: Mapping[str, FieldType] = MappingProxyType(
@@ -99,11 +106,11 @@ class EventSchema:
         fields = dict(RESERVED_FIELDS)
         for name, kind in self.fields.items():
             if name in RESERVED_FIELDS and kind is not RESERVED_FIELDS[name]:
-                raise ValueError(f"field {name!r} is always {RESERVED_FIELDS[name].value}")
+                raise SchemaError(f"field {name!r} is always {RESERVED_FIELDS[name].value}")
             if name in BOOKKEEPING_COLUMNS or name.casefold() in INTERNAL_COLUMNS:
-                raise ValueError(f"{name!r} is reserved for the events table's bookkeeping")
+                raise SchemaError(f"{name!r} is reserved for the events table's bookkeeping")
             if not name:
-                raise ValueError("a field name cannot be empty")
+                raise SchemaError("a field name cannot be empty")
             fields[name] = kind
         ordered = {name: fields[name] for name in RESERVED_FIELDS}
         ordered.update({name: fields[name] for name in sorted(fields) if name not in ordered})
@@ -111,11 +118,17 @@ class EventSchema:
         object.__setattr__(self, "record_types", frozenset(self.record_types))
         object.__setattr__(self, "mappings", tuple(self.mappings))
         for entry in self.mappings:
+            for name in (entry.field, entry.source):
+                if not isinstance(name, str) or not name.strip() or "\x00" in name:
+                    raise SchemaError(
+                        f"the mapping {entry.field!r} <- {entry.source!r} names no field: a "
+                        "name is a non-empty text without NUL characters"
+                    )
             if entry.field == "type" and entry.record_type is not None:
-                raise ValueError("the record type field can only be mapped for all records")
+                raise SchemaError("the record type field can only be mapped for all records")
         seen = {(m.field, m.record_type) for m in self.mappings}
         if len(seen) != len(self.mappings):
-            raise ValueError("a field is mapped twice for the same records")
+            raise SchemaError("a field is mapped twice for the same records")
 
     def source_of(self, name: str, record_type: str | None = None) -> str:
         """The name the log uses for canonical field ``name`` in records of ``record_type``."""
@@ -154,12 +167,12 @@ def union_of(schemas: Sequence[EventSchema]) -> EventSchema:
     A field read as two different types, a field renamed two ways, or two timezones (naive
     timestamps would mean two instants) cannot share one log: ValueError says which."""
     if not schemas:
-        raise ValueError("no schema to unite")
+        raise SchemaError("no schema to unite")
     fields: dict[str, FieldType] = {}
     for schema in schemas:
         for name, kind in schema.fields.items():
             if fields.setdefault(name, kind) is not kind:
-                raise ValueError(
+                raise SchemaError(
                     f"the field {name!r} is read as {fields[name].value} by one agreement and "
                     f"as {kind.value} by another"
                 )
@@ -168,13 +181,13 @@ def union_of(schemas: Sequence[EventSchema]) -> EventSchema:
         for entry in schema.mappings:
             key = (entry.field, entry.record_type)
             if sources.setdefault(key, entry.source) != entry.source:
-                raise ValueError(
+                raise SchemaError(
                     f"the field {entry.field!r} is read from {sources[key]!r} by one agreement "
                     f"and from {entry.source!r} by another"
                 )
     zones = sorted({schema.timezone for schema in schemas})
     if len(zones) > 1:
-        raise ValueError(f"agreements in different timezones share one log: {', '.join(zones)}")
+        raise SchemaError(f"agreements in different timezones share one log: {', '.join(zones)}")
     return EventSchema(
         fields=fields,
         record_types=frozenset().union(*(schema.record_types for schema in schemas)),
