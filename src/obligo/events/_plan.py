@@ -96,6 +96,9 @@ CREATE OR REPLACE TEMP MACRO obligo_gap(s, tz) AS
 # a text that long is read wide and then narrowed (exact: the same scale); a shorter one has no
 # digit to drop.
 
+# A type text that read_json could have made from a JSON number (see Plan._no_type).
+SCALAR_TYPE = r"-?[0-9][0-9.eE+-]*"
+
 JSON_NOT_JSON = 1
 JSON_NOT_OBJECT = 2
 JSON_DUPLICATE_KEY = 3
@@ -224,7 +227,9 @@ class Plan:
         ``nested``: ``"exact"`` (``inner`` has ``z<j>``, true for objects and arrays),
         ``"prefix"`` (a text starting with ``{`` or ``[`` may be one: the caller checks again;
         no ``n<i>`` column, :meth:`typed_select` with ``prefix`` tests the text where needed),
-        or ``"none"`` (CSV and Parquet cells are values).
+        ``"none"`` (CSV and Parquet cells are values), or ``"typed"`` (Parquet whose type
+        column is not text: every type in it is a number or a boolean, a line to reject).
+        ``"exact"`` also reads ``_scalar_type``: the record's type is a JSON number or boolean.
         """
         values = self.mapped(params, lambda j: f"s{j}")
         columns = ["_line", "_jp", "_text"]
@@ -235,8 +240,12 @@ class Plan:
             )
         for i in self.text_fields():
             if nested == "exact":
-                columns.append(f"coalesce({flags[i]}, FALSE) AS n{i}")
-            elif nested == "none":
+                # The type: also when it is a JSON number or boolean (``_scalar_type``).
+                scalar = " OR _scalar_type" if i == 0 else ""
+                columns.append(f"coalesce({flags[i]}{scalar}, FALSE) AS n{i}")
+            elif nested == "typed" and i == 0:
+                columns.append("(r0 IS NOT NULL) AS n0")
+            elif nested in ("none", "typed"):
                 columns.append(f"FALSE AS n{i}")
         return f"SELECT {', '.join(columns)} FROM ({inner})"
 
@@ -309,7 +318,13 @@ class Plan:
         return f"coalesce(v{end} < v{start}, FALSE)"
 
     def _no_type(self, prefix: bool = False) -> str:
-        return f"(r0 IS NULL OR trim(r0) = '' OR {self._nested(0, prefix)})"
+        if prefix:
+            # read_json gives a JSON number or boolean as its text (7 as "7"): a type that reads
+            # like one may not be a JSON string, and the exact path decides.
+            scalar = f" OR r0 IN ('true', 'false') OR regexp_full_match(r0, '{SCALAR_TYPE}')"
+        else:
+            scalar = ""
+        return f"(r0 IS NULL OR trim(r0) = '' OR {self._nested(0, prefix)}{scalar})"
 
     def _bad(self, absent: frozenset[int] = frozenset(), prefix: bool = False) -> str:
         """Whether a row is to be rejected. A field in ``absent`` has no value in any row (or

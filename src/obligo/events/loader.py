@@ -64,6 +64,7 @@ from obligo.events._plan import (
     JSON_NOT_JSON,
     JSON_NOT_OBJECT,
     MACROS,
+    SCALAR_TYPE,
     STRICT_UNEXPECTED,
     STRICT_WIDE,
     Params,
@@ -627,8 +628,20 @@ class _Loader:
         read_keys = params(list(sources))
         keys = f"list_filter(json_keys(line), lambda k: list_contains({read_keys}, k))"
         repeated = f"len({keys}) <> len(list_distinct({keys}))"
+        type_at = sources.index(self.plan.schema.source_of("type")) + 1
         looks_nested = " OR ".join(
             f"left(struct_extract_at(v, {j + 1}), 1) IN ('{{', '[')" for j in range(len(sources))
+        )
+        # A type that reads like a number or a boolean may be one (7, not "7"): its JSON type
+        # says, taken apart as JSON with the nested values.
+        type_text = f"struct_extract_at(v, {type_at})"
+        looks_nested += (
+            f" OR {type_text} IN ('true', 'false') "
+            f"OR regexp_full_match({type_text}, '{SCALAR_TYPE}')"
+        )
+        scalar_type = (
+            f"coalesce(json_type(struct_extract_at(z, {type_at})) NOT IN ('VARCHAR', 'NULL'), "
+            f"FALSE) AS _scalar_type"
         )
         fields = ", ".join(
             f"struct_extract_at(v, {j + 1}) AS s{j}, "
@@ -637,7 +650,8 @@ class _Loader:
             for j in range(len(sources))
         )
         sql = (
-            f"SELECT _line, _jp, CASE WHEN _jp IS NOT NULL THEN line END AS _text, {fields} "
+            f"SELECT _line, _jp, CASE WHEN _jp IS NOT NULL THEN line END AS _text, {fields}, "
+            f"{scalar_type} "
             f"FROM (SELECT _line, line, _jp, v, "
             f"CASE WHEN {looks_nested} THEN from_json(line, {as_json}) END AS z "
             f"FROM (SELECT _line, line, _jp, "
@@ -776,6 +790,9 @@ class _Loader:
             if kept == direct:
                 break
             direct = kept
+        # A type column of numbers or booleans: each of its types is not a text (rejected).
+        type_kind = types.get(self.plan.schema.source_of("type"))
+        nested = "none" if type_kind in (None, "VARCHAR") else "typed"
         picks = ", ".join(
             (quote_ident(name) if name in direct else _parquet_text(name, types.get(name)))
             + f" AS s{j}"
@@ -796,17 +813,17 @@ class _Loader:
             return rows_sql, fresh
 
         # Clean input (the common case) needs no `_bad` and no `_line` column.
-        staged = self._strict(source, scan, "none", native, absent)
+        staged = self._strict(source, scan, nested, native, absent)
         if staged is not None:
             return staged
         params = Params()
         params.values = list(path_values)
-        counts = self._typed(table, rows_sql, params, "none", native, absent)
+        counts = self._typed(table, rows_sql, params, nested, native, absent)
         rejections: list[Rejection] = []
         if counts.bad:
             detail = Params()
             detail.values = list(path_values)
-            rejections = self._details(source, rows_sql, detail, "none", native=native)
+            rejections = self._details(source, rows_sql, detail, nested, native=native)
         account = self._account(source, counts, len(rejections), fast=not counts.bad)
         return _Staged(account, rejections, table, absent=absent)
 
@@ -831,7 +848,7 @@ class _Loader:
             return _duplicate_key(row["_text"])
         if row["_no_type"]:
             if row["r0"] is not None and row["p0"]:
-                return "`type` is not a text"
+                return f"`type` is not a text: {_show_raw(row['r0'])}"
             return "record without `type`"
         schema, plan = self.log.schema, self.plan
         record_type = row["r0"]
@@ -883,6 +900,15 @@ def _first_line(error: BaseException) -> str:
 def _show(value: Any, limit: int = 60) -> str:
     text = json.dumps(value, ensure_ascii=False)
     return text if len(text) <= limit else text[: limit - 4] + '..."'
+
+
+def _show_raw(text: str) -> str:
+    """A value as the log wrote it: an object, a number or a boolean as its JSON text."""
+    try:
+        json.loads(text)
+    except ValueError:
+        return _show(text)
+    return text if len(text) <= 60 else text[:56] + "..."
 
 
 def _json_error(text: str | None) -> str:
