@@ -7,8 +7,6 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import gzip
-import json
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -18,9 +16,8 @@ from click.testing import CliRunner, Result
 
 from obligo.cli import cli
 from obligo.errors import EventDataError, ObligoError
-from obligo.events import EventLog, loader
-from obligo.events import EventSchema, FieldSource, FieldType
-from obligo.events.schema import SchemaError
+from obligo.events import EventLog, EventSchema, FieldSource, FieldType, loader
+from obligo.events.schema import Required, SchemaError
 
 UTC = dt.UTC
 
@@ -140,7 +137,8 @@ def rejections(
             stack.enter_context(monkeypatch.context())
             monkeypatch.setattr(loader._Loader, "_jsonl_fast", lambda self, source: None)
         with EventLog.load([path], schema, ZONE, skip_invalid=True) as log:
-            assert log.inputs[0].fast_path is (form != "exact" and not log.rejections)
+            if form == "exact":
+                assert not log.inputs[0].fast_path
             return [(r.line, r.reason) for r in log.rejections]
 
 
@@ -196,3 +194,157 @@ def test_a_parquet_type_column_of_integers_rejects_every_row(tmp_path: Path) -> 
             (1, "`type` is not a text: 7"),
             (2, "record without `type`"),
         ]
+
+
+# ------------------------------------------------------------------- the fields a metric needs
+
+REQUIRED = EventSchema(
+    fields={"service": FieldType.TEXT, "severity": FieldType.NUMBER, "amount": FieldType.NUMBER},
+    record_types=frozenset({"incident", "charge"}),
+    required=(
+        Required("incident", ("start",), "to read it as an interval"),
+        Required("charge", ("time", "start"), "to place it in time"),
+        Required("charge", ("amount",), "to measure it", every=False),
+    ),
+)
+NO_START = "no `start`, which the contract needs to read it as an interval"
+
+
+@pytest.mark.parametrize("form", FORMS)
+def test_an_interval_record_without_start_is_rejected_with_the_near_name(
+    tmp_path: Path, form: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    lines = [
+        '{"type":"incident","severity":1,"start_time":"2026-01-03T10:00:00Z"}',
+        '{"type":"incident","severity":1,"start":"2026-01-03T10:00:00Z"}',
+        '{"type":"incident","severity":1,"end":"2026-01-03T10:00:00Z"}',
+        '{"type":"charge","start":"2026-01-03T10:00:00Z","amount":1}',
+        '{"type":"charge","amount":2}',
+        '{"type":"other"}',  # not read: nothing required
+    ]
+    found = rejections(tmp_path, lines, form, REQUIRED, monkeypatch)
+    assert found == [
+        (1, NO_START + " (found `start_time`: --map start=start_time?)"),
+        (3, NO_START),
+        (5, "no `time` or `start`, which the contract needs to place it in time"),
+    ]
+
+
+def test_records_with_an_id_are_judged_once_merged(tmp_path: Path) -> None:
+    lines = [
+        '{"type":"incident","id":"a","severity":1,"start":"2026-01-03T10:00:00Z"}',
+        "",
+        '{"type":"incident","id":"a","end":"2026-01-03T11:00:00Z"}',  # a part: merged, kept
+        '{"type":"incident","id":"b","end":"2026-01-03T11:00:00Z","startedAt":"x"}',
+        '{"type":"incident","id":"c","severity":1}',
+        '{"type":"incident","id":"c","severity":1}',
+    ]
+    path = write_jsonl(tmp_path, lines, "plain")
+    with EventLog.load([path], REQUIRED, ZONE, skip_invalid=True) as log:
+        # Merged records are judged after the lines were read: the near name is one the
+        # input's first records have.
+        hint = " (found `startedAt`: --map start=startedAt?)"
+        assert [(r.line, r.reason) for r in log.rejections] == [
+            (4, NO_START + hint),
+            (5, NO_START + hint),
+        ]
+        assert log.connection.execute('SELECT "id" FROM events').fetchall() == [("a",)]
+        assert (log.inputs[0].records, log.inputs[0].rejected) == (3, 2)
+    with pytest.raises(EventDataError, match="events.jsonl:4: no `start`"):
+        EventLog.load([path], REQUIRED, ZONE)
+
+
+def test_a_measured_field_no_record_has_rejects_the_records_of_its_type(tmp_path: Path) -> None:
+    some = ['{"type":"charge","time":"2026-01-03T10:00:00Z","amount":1}',
+            '{"type":"charge","time":"2026-01-03T10:00:00Z"}']  # fmt: skip
+    assert rejections(tmp_path, some, schema=REQUIRED) == []  # it counts for no value
+    none = ['{"type":"charge","time":"2026-01-03T10:00:00Z","amt":1}',
+            '{"type":"charge","time":"2026-01-03T10:00:00Z","amt":2}']  # fmt: skip
+    reason = (
+        "no `amount`, which the contract needs to measure it: no charge record of the log has "
+        "it (found `amt`: --map amount=amt?)"
+    )
+    assert rejections(tmp_path, none, schema=REQUIRED) == [(1, reason), (2, reason)]
+
+
+def test_required_fields_in_csv_and_parquet_and_records(tmp_path: Path) -> None:
+    import duckdb
+
+    csv_path = tmp_path / "events.csv"
+    csv_path.write_text(
+        'type,severity,start_time\nincident,1,2026-01-03T10:00:00Z\n"incident",2,\n',
+        encoding="utf-8",
+    )
+    hint = " (found `start_time`: --map start=start_time?)"
+    with EventLog.load([csv_path], REQUIRED, ZONE, skip_invalid=True) as log:
+        assert [(r.line, r.reason) for r in log.rejections] == [
+            (2, NO_START + hint),
+            (3, NO_START + hint),
+        ]
+    parquet = tmp_path / "events.parquet"
+    duckdb.sql(
+        f"COPY (SELECT 'incident' AS type, 1 AS severity, TIMESTAMPTZ '2026-01-03 10:00:00Z' "
+        f"AS start_time) TO '{parquet}' (FORMAT parquet)"
+    )
+    with EventLog.load([parquet], REQUIRED, ZONE, skip_invalid=True) as log:
+        assert [(r.line, r.reason) for r in log.rejections] == [(1, NO_START + hint)]
+    records = [{"type": "incident", "Start": "2026-01-03T10:00:00Z"}]
+    with EventLog.load([records], REQUIRED, ZONE, skip_invalid=True) as log:
+        assert [(r.line, r.reason) for r in log.rejections] == [
+            (1, NO_START + " (found `Start`: --map start=Start?)")
+        ]
+
+
+INCIDENT_LOG = [
+    '{"type":"incident","id":"I-1","service":"api","severity":1,'
+    '"start_time":"2026-01-03T10:00:00Z","end_time":"2026-01-03T11:00:00Z"}',
+]
+
+
+def test_an_incident_log_with_other_field_names_is_not_a_met_month(tmp_path: Path) -> None:
+    result = run_eval(tmp_path, INCIDENT_LOG)
+    assert result.exit_code == 2, result.output
+    assert "events.jsonl:1: " + NO_START + " (found `start_time`: --map start=start_time?)" in (
+        result.output
+    )
+    mapped = run_eval(
+        tmp_path, INCIDENT_LOG, "--map", "start=start_time", "--map", "end=end_time"
+    )
+    assert mapped.exit_code == 0, mapped.output
+    assert "99.865591398%" in mapped.output
+
+
+def test_fields_only_tested_in_conditions_are_optional(tmp_path: Path) -> None:
+    # `severity <= 2` on a record without severity is false (docs/semantics.md): not rejected.
+    result = run_eval(tmp_path, ['{"type":"incident","start":"2026-01-03T10:00:00Z"}'])
+    assert result.exit_code == 0, result.output
+    assert "1 lines, 0 used, 0 outside the periods, 1 not used by this contract, 0 rejected" in (
+        result.output
+    )
+
+
+def test_schema_for_derives_what_each_record_type_needs() -> None:
+    from obligo.api import parse
+
+    contract = parse(
+        CONTRACT.format(mappings="")
+        + '''
+metric lat "Latency"
+  mean of latency in request records where ok = true, per calendar month
+
+metric ratio "Ratio"
+  ratio of sum(good in minute records) to count(probe records), per calendar month
+'''
+    )
+    from obligo.events import schema_for
+
+    schema = schema_for(contract)
+    assert [(r.record_type, r.fields, r.every) for r in schema.required] == [
+        ("incident", ("start",), True),
+        ("minute", ("good",), False),
+        ("minute", ("time", "start"), True),
+        ("probe", ("time", "start"), True),
+        ("request", ("latency",), False),
+        ("request", ("time", "start"), True),
+    ]
+    assert schema.optional_fields() == ["id", "time", "end", "updated", "good", "latency", "ok", "severity"]

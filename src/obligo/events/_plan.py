@@ -290,7 +290,36 @@ class Plan:
                 )
         types = params(sorted(self.schema.record_types))
         columns.append(f"coalesce(list_contains({types}::VARCHAR[], r0), FALSE) AS _used")
+        if self.checks_lines:
+            columns.append(f"{self.missing(params, lambda i: f'r{i}')} AS _missing")
         return f"SELECT {', '.join(columns)} FROM {raw}"
+
+    @property
+    def checks_lines(self) -> bool:
+        """Whether a record type requires a field on every record (EventSchema.required)."""
+        return any(rule.every for rule in self.schema.required)
+
+    def missing(self, params: Params, value: Callable[[int], str], merged: bool = False) -> str:
+        """Whether a record lacks a field its type requires (EventSchema.required), over the
+        columns ``value(i)`` (``"type"`` from ``value(0)``). A record with an id may give its
+        fields in parts: it is checked once merged (``merged``), not before."""
+        by_type: dict[str, list[str]] = {}
+        for rule in self.schema.required:
+            if not rule.every:
+                continue  # see Required.every: judged over the whole log
+            lacking = " AND ".join(
+                f"{value(self.names.index(name))} IS NULL" for name in rule.fields
+            )
+            by_type.setdefault(rule.record_type, []).append(f"({lacking})")
+        whens = " ".join(
+            f"WHEN {params(record_type)} THEN {' OR '.join(tests)}"
+            for record_type, tests in sorted(by_type.items())
+        )
+        has_id = f"{value(1)} IS NOT NULL"
+        return (
+            f"(CASE WHEN {'NOT ' if merged else ''}{has_id} THEN FALSE "
+            f"ELSE CASE {value(0)} {whens} ELSE FALSE END END)"
+        )
 
     def _timestamps_from_text(self, skipped: frozenset[int]) -> list[int]:
         """The timestamp fields read from text (not typed already, not absent): those that
@@ -332,6 +361,8 @@ class Plan:
         problems = [self._problem(i, prefix) for i in range(1, len(self.names)) if i not in absent]
         if not {self.names.index("start"), self.names.index("end")} & absent:
             problems.append(self._order_problem())
+        if self.checks_lines:
+            problems.append("_missing")
         # A used record has a type (a known name); only the others may lack one. CASE, unlike OR,
         # evaluates each branch only on its rows.
         return (
@@ -409,6 +440,7 @@ class Plan:
         """The bad rows of ``raw`` with what is wrong with each field, in line order."""
         inner = self._typed_inner(params, raw, native)
         columns = ["_line", "_jp", "_text", f"{self._no_type()} AS _no_type", "_used"]
+        columns.append("_missing" if self.checks_lines else "FALSE AS _missing")
         columns += [
             f"CAST(r{i} AS VARCHAR) AS r{i}" if i in native else f"r{i}"
             for i in range(len(self.names))

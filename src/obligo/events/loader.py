@@ -40,6 +40,7 @@ from __future__ import annotations
 import contextlib
 import csv
 import datetime as dt
+import difflib
 import json
 import re
 import shutil
@@ -70,7 +71,7 @@ from obligo.events._plan import (
     Params,
     Plan,
 )
-from obligo.events.schema import EventSchema, FieldType
+from obligo.events.schema import EventSchema, FieldType, Required
 from obligo.events.sql import quote_ident
 
 MAX_LINE = 64 * 1024 * 1024
@@ -79,6 +80,9 @@ MAX_LINE = 64 * 1024 * 1024
 # is read on the exact path, which takes lines up to MAX_LINE.
 FAST_MAX_LINE = 2 * 1024 * 1024
 SHOWN_REJECTIONS = 10
+# The records without a field they need whose names are looked at for a near one (a log with a
+# misnamed field has it on every line: the first ones say it).
+SUGGESTED = 1000
 
 ROWS = "_obligo_rows"
 INPUT = "_obligo_input"  # an input's table, as the view of accepted records names it
@@ -88,6 +92,8 @@ CSV_SCANS = "_obligo_csv_scans"
 CSV_SKIPPED = "_obligo_csv_skipped"
 ALL_EVENTS = "_obligo_all_events"  # every record, when `events` is restricted to some of them
 SCOPE = "_obligo_scope"
+INCOMPLETE = "_obligo_incomplete"  # records with an id lacking a required field once merged
+UNCHECKED = "_obligo_unchecked"  # `events` before those were left out
 
 
 @dataclass(frozen=True)
@@ -366,6 +372,9 @@ class _Loader:
             conflicts = _physical_lines(conflicts, sources, staged)
             extra, accounts = _conflict_rejections(conflicts, sources, accounts)
             rejections.extend(extra)
+        if self.log.schema.required:
+            extra, accounts = self._incomplete(sources, staged, accounts)
+            rejections.extend(extra)
         for source in sources:
             if source.path.is_relative_to(self.workdir):
                 source.path.unlink(missing_ok=True)
@@ -375,6 +384,105 @@ class _Loader:
         self.log.merges = merges
         if rejections and not skip_invalid:
             raise EventRejectedError(rejections)
+
+    def _incomplete(
+        self, sources: list[LocalInput], staged: list[_Staged], accounts: list[InputAccount]
+    ) -> tuple[list[Rejection], list[InputAccount]]:
+        """Records lacking a field their type requires, found once merged: those with an id (a
+        record without one was checked on its line), and every record of a type none of whose
+        records has a field it must have on one at least (Required.every). They are rejected at
+        the line of their first part, and left out of ``events``."""
+        plan, schema, con = self.plan, self.log.schema, self.con
+        found: list[tuple[int, int, list[Required]]] = []
+        if plan.checks_lines:
+            params = Params()
+            lacking = plan.missing(params, lambda i: quote_ident(plan.names[i]), merged=True)
+            needed = sorted({name for rule in schema.required for name in rule.fields})
+            picks = ", ".join(f"{quote_ident(name)} IS NULL" for name in needed)
+            for index, line, record_type, *nulls in con.execute(
+                f'SELECT _input, _line, "type", {picks} FROM events WHERE {lacking}',
+                params.values,
+            ).fetchall():
+                missing = {name for name, null in zip(needed, nulls, strict=True) if null}
+                rules = [
+                    rule
+                    for rule in schema.required_of(record_type)
+                    if rule.every and set(rule.fields) <= missing
+                ]
+                found.append((int(index), int(line), rules))
+        for rule in schema.required:
+            if rule.every:
+                continue
+            has = " OR ".join(f"{quote_ident(name)} IS NOT NULL" for name in rule.fields)
+            rows = con.execute(
+                f'SELECT _input, _line FROM events WHERE "type" = $1 AND NOT EXISTS '
+                f'(SELECT 1 FROM events WHERE "type" = $1 AND ({has}))',
+                [rule.record_type],
+            ).fetchall()
+            found += [(int(index), int(line), [rule]) for index, line in rows]
+        if not found:
+            return [], accounts
+        by_line: dict[tuple[int, int], list[Required]] = {}
+        for index, line, rules in found:
+            by_line.setdefault((index, line), []).extend(rules)
+        keys = sorted(by_line)
+        con.execute(
+            f"CREATE TEMP TABLE {INCOMPLETE} AS SELECT unnest($1::INTEGER[]) AS _input, "
+            f"unnest($2::BIGINT[]) AS _line",
+            [[k[0] for k in keys], [k[1] for k in keys]],
+        )
+        is_view = con.execute(
+            "SELECT count(*) FROM duckdb_views() WHERE view_name = 'events'"
+        ).fetchall()[0][0]
+        if is_view:
+            con.execute(f"ALTER VIEW events RENAME TO {UNCHECKED}")
+            con.execute(
+                f"CREATE TEMP VIEW events AS SELECT * FROM {UNCHECKED} "
+                f"ANTI JOIN {INCOMPLETE} USING (_input, _line)"
+            )
+        else:
+            con.execute(
+                f"DELETE FROM events WHERE (_input, _line) IN "
+                f"(SELECT (_input, _line) FROM {INCOMPLETE})"
+            )
+        wanted: dict[int, set[int]] = {}
+        for index, line in keys:
+            if staged[index].ordinal:
+                wanted.setdefault(index, set()).add(line)
+        physical = {
+            index: _bytescan.record_lines(sources[index].path, sources[index].compressed, lines)
+            for index, lines in wanted.items()
+        }
+        names: dict[int, list[str]] = {}
+        rejections: list[Rejection] = []
+        lost: dict[int, int] = {}
+        for index, line in keys:
+            if index not in names:
+                names[index] = self._names_in(sources[index])
+            reasons: list[str] = []
+            for rule in dict.fromkeys(by_line[(index, line)]):
+                reasons.append(missing_reason(schema, rule, names[index]))
+            shown = physical.get(index, {}).get(line, line)
+            rejections.append(Rejection(sources[index].name, shown, "; ".join(reasons), index))
+            lost[index] = lost.get(index, 0) + 1
+        updated = [
+            replace(a, records=a.records - lost.get(i, 0), rejected=a.rejected + lost.get(i, 0))
+            for i, a in enumerate(accounts)
+        ]
+        return rejections, updated
+
+    def _names_in(self, source: LocalInput) -> list[str]:
+        """The field names an input has (JSON Lines: those of its first records)."""
+        if source.format == "csv":
+            return _csv_header(source) or []
+        if source.format == "parquet":
+            return [
+                str(row[0])
+                for row in self.con.execute(
+                    "DESCRIBE SELECT * FROM read_parquet($1)", [str(source.path)]
+                ).fetchall()
+            ]
+        return sorted(_bytescan.sample_keys(source.path, source.compressed) or ())
 
     def _assemble(self, staged: list[_Staged]) -> None:
         """View ``_obligo_accepted``: the good records of used types of every input.
@@ -493,21 +601,27 @@ class _Loader:
         nested: str,
         reasons: Mapping[int, str] | None = None,
         native: frozenset[int] = frozenset(),
+        keys: Callable[[list[int]], Mapping[int, Sequence[str]]] | None = None,
     ) -> list[Rejection]:
+        """The rejections of the bad rows, with their reasons. ``keys`` gives the names a row
+        has (by line), for a record without a field it needs: a near name is suggested."""
         raw = "(" + self.plan.raw_select(params, rows_sql, nested=nested) + ")"
         sql = self.plan.detail_select(params, raw, native)
         cursor = self.con.execute(sql, params.values)
         names = [d[0] for d in cursor.description or []]
-        found: list[Rejection] = []
+        rows: list[dict[str, Any]] = []
         while True:
             batch = cursor.fetchmany(10_000)
             if not batch:
                 break
-            for values in batch:
-                row = dict(zip(names, values, strict=True))
-                line = int(row["_line"])
-                reason = (reasons or {}).get(line) or self._reason(row)
-                found.append(Rejection(source.name, line, reason, source.index))
+            rows += [dict(zip(names, values, strict=True)) for values in batch]
+        lacking = [int(row["_line"]) for row in rows if row["_missing"]][:SUGGESTED]
+        named = keys(lacking) if keys is not None and lacking else {}
+        found: list[Rejection] = []
+        for row in rows:
+            line = int(row["_line"])
+            reason = (reasons or {}).get(line) or self._reason(row, named.get(line, ()))
+            found.append(Rejection(source.name, line, reason, source.index))
         return found
 
     def _account(
@@ -608,10 +722,21 @@ class _Loader:
             detail_sql, detail_values = self._json_rows(bad_rows)
             detail_params = Params()
             detail_params.values = list(detail_values)
-            rejections = self._details(source, detail_sql, detail_params, "exact", reasons)
+            rejections = self._details(
+                source, detail_sql, detail_params, "exact", reasons, keys=self._json_keys
+            )
         self._drop(ROWS)
         account = self._account(source, counts, len(rejections), fast=False)
         return _Staged(account, rejections, table)
+
+    def _json_keys(self, lines: list[int]) -> dict[int, list[str]]:
+        """The keys of these lines (of the line table the exact path reads)."""
+        rows = self.con.execute(
+            f"SELECT rowid + 1, json_keys(line) FROM {ROWS} "
+            f"WHERE rowid + 1 IN (SELECT unnest($1::BIGINT[]))",
+            [lines],
+        ).fetchall()
+        return {int(line): list(keys) for line, keys in rows}
 
     def _json_rows(self, lines: str) -> tuple[str, list[Any]]:
         """Rows of a line table: the line's JSON problem, and every source field as text.
@@ -749,7 +874,9 @@ class _Loader:
             for line_no, reason in structural.items()
         ]
         if counts.bad:
-            rejections += self._details(source, rows_sql, Params(), "none")
+            rejections += self._details(
+                source, rows_sql, Params(), "none", keys=lambda lines: dict.fromkeys(lines, header)
+            )
         self._drop(ROWS, CSV_SKIPPED)
         account = self._account(
             source, counts, len(rejections), fast=not structural and not counts.bad
@@ -823,7 +950,15 @@ class _Loader:
         if counts.bad:
             detail = Params()
             detail.values = list(path_values)
-            rejections = self._details(source, rows_sql, detail, nested, native=native)
+            columns = list(types)
+            rejections = self._details(
+                source,
+                rows_sql,
+                detail,
+                nested,
+                native=native,
+                keys=lambda lines: dict.fromkeys(lines, columns),
+            )
         account = self._account(source, counts, len(rejections), fast=not counts.bad)
         return _Staged(account, rejections, table, absent=absent)
 
@@ -838,7 +973,7 @@ class _Loader:
         )
 
     # ------------------------------------------------------------------------------ reasons
-    def _reason(self, row: dict[str, Any]) -> str:
+    def _reason(self, row: dict[str, Any], keys: Sequence[str] = ()) -> str:
         problem = row["_jp"]
         if problem == JSON_NOT_JSON:
             return _json_error(row["_text"])
@@ -878,10 +1013,45 @@ class _Loader:
             end = _show(row["r" + str(plan.names.index("end"))])
             start = _show(row["r" + str(plan.names.index("start"))])
             reasons.append(f"ends before it starts (`end` {end} is before `start` {start})")
+        if row["_missing"]:
+            for rule in schema.required_of(record_type):
+                if all(row[f"r{plan.names.index(name)}"] is None for name in rule.fields):
+                    reasons.append(missing_reason(schema, rule, keys))
         return "; ".join(reasons) or "rejected"
 
 
 # ------------------------------------------------------------------------------------- helpers
+
+
+def missing_reason(schema: EventSchema, rule: Required, keys: Sequence[str] = ()) -> str:
+    """Why a record without any of ``rule.fields`` is rejected, with a near name it has."""
+    shown = " or ".join(
+        f"`{schema.source_of(name, rule.record_type)}`" for name in rule.fields
+    )
+    text = f"no {shown}, which the contract needs {rule.why}"
+    if not rule.every:
+        text += f": no {rule.record_type} record of the log has it"
+    read = set(schema.sources())
+    spare = [k for k in keys if k not in read]
+    for name in rule.fields:
+        near = _near_name(schema.source_of(name, rule.record_type), spare)
+        if near is not None:
+            return f"{text} (found `{near}`: --map {name}={near}?)"
+    return text
+
+
+def _near_name(wanted: str, names: Sequence[str]) -> str | None:
+    """The name in ``names`` nearest ``wanted``: the same but for case, one that has it as a
+    part (``start_time``, ``startedAt``), or a close spelling."""
+    folded = wanted.casefold()
+    for name in names:
+        if name.casefold() == folded:
+            return name
+    parts = [n for n in names if folded in n.casefold()]
+    if parts:
+        return min(parts, key=lambda n: (len(n), n))
+    close = difflib.get_close_matches(wanted, list(names), n=1, cutoff=0.6)
+    return close[0] if close else None
 
 
 def _zone_name(zone: ZoneInfo) -> str:
