@@ -7,6 +7,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import gzip
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -348,3 +349,98 @@ metric ratio "Ratio"
         ("request", ("time", "start"), True),
     ]
     assert schema.optional_fields() == ["id", "time", "end", "updated", "good", "latency", "ok", "severity"]
+
+
+# ---------------------------------------------------------------------------------- every digit
+
+AMOUNTS = EventSchema(fields={"amount": FieldType.NUMBER}, record_types=frozenset({"charge"}))
+
+
+def amounts(log: EventLog) -> list[tuple[Decimal, str]]:
+    return log.connection.execute(
+        "SELECT amount, typeof(amount) FROM events ORDER BY _input, _line"
+    ).fetchall()
+
+
+@pytest.mark.parametrize("form", FORMS)
+def test_twelve_decimal_places_are_kept_and_summed_exactly(
+    tmp_path: Path, form: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    lines = [
+        '{"type":"charge","amount":0.0000000004}',  # a JSON number: read_json gives "4e-10"
+        '{"type":"charge","amount":"0.0000000004"}',
+        '{"type":"charge","amount":"20.000000000001"}',
+        '{"type":"charge","amount":1.5}',
+    ]
+    path = write_jsonl(tmp_path, lines, "gz" if form == "gz" else "plain")
+    if form == "exact":
+        monkeypatch.setattr(loader._Loader, "_jsonl_fast", lambda self, source: None)
+    with EventLog.load([path], AMOUNTS, ZONE) as log:
+        assert log.inputs[0].fast_path is (form != "exact")
+        assert amounts(log) == [
+            (Decimal("0.0000000004"), "DECIMAL(38,12)"),
+            (Decimal("0.0000000004"), "DECIMAL(38,12)"),
+            (Decimal("20.000000000001"), "DECIMAL(38,12)"),
+            (Decimal("1.5"), "DECIMAL(38,12)"),
+        ]
+        assert log.connection.execute("SELECT sum(amount) FROM events").fetchall() == [
+            (Decimal("21.500000000801"),)
+        ]
+
+
+def test_thirty_eight_digits_are_kept_and_more_are_rejected_with_their_reason() -> None:
+    records: list[dict[str, Any]] = [
+        {"type": "charge", "amount": "12345678901234567890123456789012345678"},
+        {"type": "charge", "amount": 5},
+    ]
+    with EventLog.load([records], AMOUNTS, ZONE) as log:
+        assert amounts(log) == [
+            (Decimal("12345678901234567890123456789012345678"), "DECIMAL(38,0)"),
+            (Decimal(5), "DECIMAL(38,0)"),
+        ]
+    records = [
+        {"type": "charge", "amount": "123456789012345678901234567890123456789"},
+        {"type": "charge", "amount": "1e-40"},
+        {"type": "charge", "amount": "1234567890123456789012345678901234567.8"},
+        {"type": "charge", "amount": "0.25"},
+    ]
+    with EventLog.load([records], AMOUNTS, ZONE, skip_invalid=True) as log:
+        assert [(r.line, r.reason) for r in log.rejections] == [
+            (
+                1,
+                '`amount` "123456789012345678901234567890123456789" has 39 digits before the '
+                "decimal point: obligo keeps 38 digits at most",
+            ),
+            (2, '`amount` "1e-40" has 40 decimal places: obligo keeps 38 digits at most'),
+            (
+                3,
+                '`amount` "1234567890123456789012345678901234567.8" has 37 digits before the '
+                "decimal point: with the 2 places after it that this log's `amount` values "
+                "need, more than the 38 digits obligo keeps",
+            ),
+        ]
+        assert amounts(log) == [(Decimal("0.25"), "DECIMAL(38,2)")]
+
+
+def test_more_places_in_a_second_input_widen_the_first(tmp_path: Path) -> None:
+    first = tmp_path / "a.csv"
+    first.write_text("type,amount\ncharge,1.5\n", encoding="utf-8")
+    second = tmp_path / "b.jsonl"
+    second.write_text('{"type":"charge","amount":"0.000000000001"}\n', encoding="utf-8")
+    with EventLog.load([first, second], AMOUNTS, ZONE) as log:
+        assert amounts(log) == [
+            (Decimal("1.5"), "DECIMAL(38,12)"),
+            (Decimal("0.000000000001"), "DECIMAL(38,12)"),
+        ]
+
+
+def test_a_parquet_decimal_with_twelve_places_is_read_exactly(tmp_path: Path) -> None:
+    import duckdb
+
+    path = tmp_path / "events.parquet"
+    duckdb.sql(
+        f"COPY (SELECT 'charge' AS type, CAST('20.000000000001' AS DECIMAL(20, 12)) AS amount) "
+        f"TO '{path}' (FORMAT parquet)"
+    )
+    with EventLog.load([path], AMOUNTS, ZONE) as log:
+        assert amounts(log) == [(Decimal("20.000000000001"), "DECIMAL(38,12)")]

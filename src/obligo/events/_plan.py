@@ -38,6 +38,13 @@ CREATE OR REPLACE TEMP MACRO obligo_num(s) AS
 CREATE OR REPLACE TEMP MACRO obligo_num_narrow(s) AS
   CASE WHEN strlen(s) > 18 THEN TRY_CAST(obligo_num(s) AS DECIMAL(18, 9))
        WHEN NOT contains(s, '_') THEN TRY_CAST(s AS DECIMAL(18, 9)) END;
+CREATE OR REPLACE TEMP MACRO obligo_mantissa(u) AS split_part(u, 'e', 1);
+CREATE OR REPLACE TEMP MACRO obligo_scale(s) AS
+  greatest(length(rtrim(CASE WHEN contains(obligo_mantissa(lower(trim(s))), '.')
+                             THEN split_part(obligo_mantissa(lower(trim(s))), '.', 2)
+                             ELSE '' END, '0'))
+           - coalesce(TRY_CAST(nullif(split_part(lower(trim(s)), 'e', 2), '') AS INTEGER), 0),
+           0);
 CREATE OR REPLACE TEMP MACRO obligo_bool(s) AS
   CASE s WHEN 'true' THEN TRUE WHEN 'false' THEN FALSE
          ELSE CASE lower(trim(s)) WHEN 'true' THEN TRUE WHEN 'false' THEN FALSE END END;
@@ -87,6 +94,9 @@ CREATE OR REPLACE TEMP MACRO obligo_gap(s, tz) AS
 # the text to obligo_ts. Its TIMESTAMP is UTC: obligo_utc makes it a TIMESTAMPTZ from its epoch
 # microseconds (make_timestamptz: no time zone arithmetic; a cast converts from the session's
 # time zone, and adding an interval to a TIMESTAMPTZ goes through ICU: 0.4 s per ten million).
+# obligo_scale: the decimal places a number's text needs (trailing zeros not counted, an exponent
+# applied): "20.000000000001" 12, "4e-10" 10, "1.50e1" 1. Plan.number reads it only for a text
+# that may need more places than its field's scale (a point followed by more digits, an exponent).
 # obligo_num: DuckDB's decimal cast accepts what a number looks like (signs, exponents, spaces
 # around it) and digit separators ("1_000"), which are refused. obligo_num_narrow: the same in
 # 64 bits (below a billion in magnitude), which the strict scan stores when every value fits
@@ -109,8 +119,12 @@ STRICT_REJECTED = "obligo: a record to reject"
 STRICT_UNEXPECTED = "obligo: a field the input was not expected to have"
 STRICT_WIDE = "obligo: a number too large for the narrow type"
 
-# A strict scan's numbers, when every one fits: 64-bit, where DECIMAL(38, 9) takes 128 bits.
-NARROW_NUMBER = "DECIMAL(18, 9)"
+STRICT_SCALE = "obligo: a number with more decimal places than its field keeps"
+
+# Numbers are DECIMAL(38, scale): a field's scale is 9 places unless the log's values need more
+# (Plan.scales; the loader widens it and reads the inputs again), 38 digits in all at most.
+DEFAULT_SCALE = 9
+MAX_DIGITS = 38
 
 
 class Params:
@@ -130,11 +144,16 @@ class Plan:
     timezone: str
     names: list[str] = field(init=False)
     kinds: list[FieldType] = field(init=False)
+    scales: list[int] = field(init=False)
+    floors: list[int] = field(init=False)
     sources: list[str] = field(init=False)
 
     def __post_init__(self) -> None:
         self.names = list(self.schema.fields)
         self.kinds = list(self.schema.fields.values())
+        self.scales = [DEFAULT_SCALE for _ in self.names]
+        # The places some value of the field is known to need: its scale never goes below.
+        self.floors = [0 for _ in self.names]
         self.sources = self.schema.sources()
         folded: dict[str, str] = {}
         for source in self.sources:
@@ -166,6 +185,54 @@ class Plan:
         general = [n for n in self.names if self.schema.source_of(n) == source]
         where += [f"{n} in every record" for n in general]
         return ", ".join(where) or "read"
+
+    # ---------------------------------------------------------------------------- numbers
+    def sql_of(self, i: int) -> str:
+        """Field ``i``'s SQL type in ``events``: a number at its field's scale."""
+        if self.kinds[i] is FieldType.NUMBER:
+            return f"DECIMAL({MAX_DIGITS}, {self.scales[i]})"
+        return self.kinds[i].sql
+
+    def narrow_sql(self, i: int) -> str:
+        """A strict scan's type for number field ``i`` while its values fit: 64-bit."""
+        scale = self.scales[i]
+        return f"DECIMAL(18, {scale})" if scale <= 17 else self.sql_of(i)
+
+    def _more_places(self, i: int, text: str) -> str:
+        """Whether ``text`` needs more decimal places than field ``i`` keeps: tested exactly
+        (obligo_scale) only where the text has room for them (a cheap test on every value)."""
+        scale = self.scales[i]
+        room = (
+            f"(contains({text}, 'e') OR contains({text}, 'E') OR "
+            f"(strpos({text}, '.') > 0 AND strlen({text}) - strpos({text}, '.') > {scale}))"
+        )
+        return f"({room} AND obligo_scale({text}) > {scale})"
+
+    def number(self, i: int, text: str, narrow: bool = False) -> str:
+        """Field ``i``'s number from ``text``, null when it is not one or needs more places
+        than the field's scale (never rounded). DuckDB's cast accepts digit separators
+        ("1_000"): refused. Narrow: DuckDB's 64-bit cast drops the digits after the 18th of a
+        number with an exponent, so a longer text is read wide first (the same scale)."""
+        wide = f"TRY_CAST({text} AS {self.sql_of(i)})"
+        if narrow:
+            cast = (
+                f"CASE WHEN strlen({text}) > 18 THEN TRY_CAST({wide} AS {self.narrow_sql(i)}) "
+                f"ELSE TRY_CAST({text} AS {self.narrow_sql(i)}) END"
+            )
+        else:
+            cast = wide
+        return (
+            f"CASE WHEN contains({text}, '_') OR {self._more_places(i, text)} THEN NULL "
+            f"ELSE {cast} END"
+        )
+
+    def scale_needed(self, i: int, text: str) -> str:
+        """SQL: the places ``text`` needs beyond field ``i``'s scale, up to MAX_DIGITS (null
+        when it needs none more, or more than can be kept: then it is rejected)."""
+        return (
+            f"CASE WHEN {self._more_places(i, text)} AND obligo_scale({text}) <= {MAX_DIGITS} "
+            f"AND TRY_CAST({text} AS DOUBLE) IS NOT NULL THEN obligo_scale({text}) END"
+        )
 
     @property
     def single_type(self) -> str | None:
@@ -272,15 +339,16 @@ class Plan:
         for i, kind in enumerate(self.kinds):
             if i in absent:
                 # Null in every row (or the scan stops): nothing to parse.
-                columns.append(f"NULL::{kind.sql} AS v{i}")
+                columns.append(f"NULL::{self.sql_of(i)} AS v{i}")
             elif i in native:
                 # Already in a type of its kind (Parquet): no text to parse.
-                sql = NARROW_NUMBER if narrow and kind is FieldType.NUMBER else kind.sql
+                number = narrow and kind is FieldType.NUMBER
+                sql = self.narrow_sql(i) if number else self.sql_of(i)
                 columns.append(f"TRY_CAST(r{i} AS {sql}) AS v{i}")
             elif kind is FieldType.TEXT:
                 columns.append(f"r{i} AS v{i}")
             elif kind is FieldType.NUMBER:
-                columns.append(f"obligo_num{'_narrow' if narrow else ''}(r{i}) AS v{i}")
+                columns.append(f"{self.number(i, f'r{i}', narrow)} AS v{i}")
             elif kind is FieldType.BOOLEAN:
                 columns.append(f"obligo_bool(r{i}) AS v{i}")
             else:
@@ -394,7 +462,7 @@ class Plan:
 
         ``prefix``: ``raw`` was made with ``nested="prefix"`` (no ``n<i>`` columns).
 
-        ``narrow`` (strict only): numbers in :data:`NARROW_NUMBER`; the query stops with
+        ``narrow`` (strict only): numbers in 64 bits (:meth:`narrow_sql`); the query stops with
         :data:`STRICT_WIDE` at a valid number that does not fit."""
         if narrow and not strict:
             raise ValueError("only a strict scan stores narrow numbers")
@@ -410,13 +478,21 @@ class Plan:
             # narrow reading failed).
             wide = " OR ".join(
                 f"(r{i} IS NOT NULL AND v{i} IS NULL AND "
-                + (f"TRY_CAST(r{i} AS {kind.sql})" if i in native else f"obligo_num(r{i})")
+                + (f"TRY_CAST(r{i} AS {self.sql_of(i)})" if i in native else self.number(i, f"r{i}"))
                 + " IS NOT NULL)"
                 for i, kind in enumerate(self.kinds)
                 if narrow and kind is FieldType.NUMBER and i not in absent
             )
+            # A number with more places than its field keeps (the loader widens the scale).
+            places = " OR ".join(
+                f"(r{i} IS NOT NULL AND v{i} IS NULL AND {self.scale_needed(i, f'r{i}')} "
+                "IS NOT NULL)"
+                for i, kind in enumerate(self.kinds)
+                if kind is FieldType.NUMBER and i not in absent and i not in native
+            )
             columns.append(
                 f"CASE WHEN {unexpected} THEN error('{STRICT_UNEXPECTED}') "
+                f"WHEN {places or 'FALSE'} THEN error('{STRICT_SCALE}') "
                 f"WHEN {wide or 'FALSE'} THEN error('{STRICT_WIDE}') "
                 f"WHEN {self._bad(absent, prefix)} THEN error('{STRICT_REJECTED}') "
                 "ELSE _used END AS _used"
@@ -460,10 +536,7 @@ class Plan:
 
     # ---------------------------------------------------------------------------- events
     def column_defs(self) -> str:
-        defs = [
-            f"{quote_ident(name)} {kind.sql}"
-            for name, kind in zip(self.names, self.kinds, strict=True)
-        ]
+        defs = [f"{quote_ident(name)} {self.sql_of(i)}" for i, name in enumerate(self.names)]
         return ", ".join([*defs, "_input INTEGER", "_line BIGINT"])
 
     def column_list(
@@ -482,9 +555,9 @@ class Plan:
             if i == 0 and type_from:
                 return f"{type_from} AS {quote_ident(name)}"
             if i in absent:
-                return f"NULL::{kind.sql} AS {quote_ident(name)}"
+                return f"NULL::{self.sql_of(i)} AS {quote_ident(name)}"
             if narrow and kind is FieldType.NUMBER:
-                return f"CAST({read} AS {kind.sql}) AS {quote_ident(name)}"
+                return f"CAST({read} AS {self.sql_of(i)}) AS {quote_ident(name)}"
             return f"{read} AS {quote_ident(name)}" if qualifier else read
 
         return ", ".join(

@@ -1,8 +1,8 @@
 """Reading event logs into DuckDB: :class:`EventLog`.
 
 Every input becomes rows of one table, ``events``, with the schema's fields in their SQL types
-(text ``VARCHAR``; numbers ``DECIMAL(38, 9)``, exact to 9 decimal places, never binary floating
-point; booleans ``BOOLEAN``; timestamps ``TIMESTAMPTZ``, microseconds), plus ``_input`` (the input's
+(text ``VARCHAR``; numbers ``DECIMAL(38, S)``, exact, never binary floating point, S the places
+the field's values need: 9 until a value needs more, when every input is read again (Plan.scales); booleans ``BOOLEAN``; timestamps ``TIMESTAMPTZ``, microseconds), plus ``_input`` (the input's
 index) and ``_line`` (its line). The connection's session time zone is UTC. Rows are scanned by
 DuckDB, never one by one in Python; records given as Python objects and streams (standard input,
 open files) are first copied to a temporary file.
@@ -12,9 +12,11 @@ contract uses, as text: DuckDB's sampling would mistype fields first seen late i
 and validated in SQL in the same parallel query, which stops at the first record the exact path
 would reject (``error()``: no ``_bad`` column to write). Fields that the file's first records
 (a 1 MiB sample) never name are not stored; the scan stops if a later record has one, and runs
-again storing every field. Numbers are stored in 64 bits (``DECIMAL(18, 9)``) while they fit,
-widened in ``events``; the scan runs again with ``DECIMAL(38, 9)`` at the first that does not
-(a third smaller table, a cheaper cast). Its rows land in a table in file order (DuckDB
+again storing every field. Numbers are stored in 64 bits (``DECIMAL(18, S)``) while they fit,
+widened in ``events``; the scan runs again with ``DECIMAL(38, S)`` at the first that does not
+(a third smaller table, a cheaper cast). A text with room for more places than S (a point and more
+than S digits after it, an exponent) is measured exactly (``obligo_scale``); one that needs more
+stops the scan, one more scan finds the places needed, and the load starts again. Its rows land in a table in file order (DuckDB
 preserves insertion order), so ``rowid + 1`` numbers the records; the physical line of a record
 is looked up only when a message names one (blank lines are not records). A byte check beside the scan sends a
 file holding whitespace that the JSON reader would skip (a form feed, a vertical tab, a lone
@@ -65,7 +67,9 @@ from obligo.events._plan import (
     JSON_NOT_JSON,
     JSON_NOT_OBJECT,
     MACROS,
+    MAX_DIGITS,
     SCALAR_TYPE,
+    STRICT_SCALE,
     STRICT_UNEXPECTED,
     STRICT_WIDE,
     Params,
@@ -363,7 +367,19 @@ class _Loader:
         con = self.con
         con.execute(MACROS)
         sources = _inputs.resolve(specs, self.workdir)
-        staged = [self.stage(source) for source in sources]
+        while True:
+            try:
+                staged = [self.stage(source) for source in sources]
+                break
+            except _Rescale as rescale:
+                # A number needs more places than its field keeps (or more digits before the
+                # point than its scale leaves): every input is read again at the new scale (one
+                # type per field in `events`). A field's floor (the places a value needs) only
+                # grows, up to MAX_DIGITS, and its scale never goes below it: this ends.
+                plan = self.plan
+                for i, (scale, floor) in rescale.scales.items():
+                    plan.floors[i] = max(plan.floors[i], floor)
+                    plan.scales[i] = max(plan.floors[i], scale)
         self._assemble(staged)
         merges, conflicts = merge(con, self.plan)
         rejections = [r for s in staged for r in s.rejections]
@@ -578,6 +594,10 @@ class _Loader:
                 )
             except duckdb.Error as error:
                 self._drop(table)
+                if STRICT_SCALE in str(error):
+                    rows_sql, params = scan()
+                    self._rescale(rows_sql, params, nested, native, absent)
+                    return None  # pragma: no cover - _rescale raises
                 if STRICT_UNEXPECTED in str(error) and absent:
                     absent = frozenset()
                 elif STRICT_WIDE in str(error) and narrow:
@@ -588,6 +608,33 @@ class _Loader:
             account = self._account(source, counts, 0, fast=True)
             line = f"{INPUT}.rowid + 1"
             return _Staged(account, [], table, line, ordinal, absent, flagged=False, narrow=narrow)
+
+    def _rescale(
+        self,
+        rows_sql: str,
+        params: Params,
+        nested: str,
+        native: frozenset[int] = frozenset(),
+        absent: frozenset[int] = frozenset(),
+    ) -> None:
+        """Raise _Rescale with the places the numbers of ``rows_sql`` need (one more scan)."""
+        plan = self.plan
+        numbers = [
+            i
+            for i, kind in enumerate(plan.kinds)
+            if kind is FieldType.NUMBER and i not in native and i not in absent
+        ]
+        raw = "(" + plan.raw_select(params, rows_sql, nested=nested) + ")"
+        picks = ", ".join(f"max({plan.scale_needed(i, f'r{i}')})" for i in numbers)
+        row = self.con.execute(f"SELECT {picks} FROM {raw}", params.values).fetchall()[0]
+        scales = {
+            i: (int(value), int(value))
+            for i, value in zip(numbers, row, strict=True)
+            if value is not None and int(value) > plan.scales[i]
+        }
+        if not scales:  # pragma: no cover - the strict scan found one
+            raise AssertionError("a number needs more places, but none was found")
+        raise _Rescale(scales)
 
     def _drop(self, *tables: str) -> None:
         for table in tables:
@@ -615,6 +662,9 @@ class _Loader:
             if not batch:
                 break
             rows += [dict(zip(names, values, strict=True)) for values in batch]
+        wider = self._wider(rows)
+        if wider:
+            raise _Rescale(wider)
         lacking = [int(row["_line"]) for row in rows if row["_missing"]][:SUGGESTED]
         named = keys(lacking) if keys is not None and lacking else {}
         found: list[Rejection] = []
@@ -623,6 +673,32 @@ class _Loader:
             reason = (reasons or {}).get(line) or self._reason(row, named.get(line, ()))
             found.append(Rejection(source.name, line, reason, source.index))
         return found
+
+    def _wider(self, rows: list[dict[str, Any]]) -> dict[int, tuple[int, int]]:
+        """The (scale, floor) of the number fields whose values in these bad rows need another
+        scale: more places (up to MAX_DIGITS; a number needing more is rejected), or fewer, to
+        leave room for the digits before the point (not below the field's floor)."""
+        plan = self.plan
+        wider: dict[int, tuple[int, int]] = {}
+        for i, kind in enumerate(plan.kinds):
+            if kind is not FieldType.NUMBER:
+                continue
+            scale, floor = plan.scales[i], plan.floors[i]
+            up, down = 0, -1
+            for row in rows:
+                places = _places(row[f"r{i}"])
+                if places is None:
+                    continue
+                before, after = places
+                if scale < after <= MAX_DIGITS:
+                    up = max(up, after)
+                elif before + scale > MAX_DIGITS and before + max(after, floor) <= MAX_DIGITS:
+                    down = max(down, after, floor)
+            if up:
+                wider[i] = (up, up)
+            elif 0 <= down < scale:
+                wider[i] = (down, floor)
+        return wider
 
     def _account(
         self, source: LocalInput, counts: _Counts, rejected: int, fast: bool
@@ -973,6 +1049,29 @@ class _Loader:
         )
 
     # ------------------------------------------------------------------------------ reasons
+    def _number_reason(self, i: int, shown: str, text: Any) -> str:
+        """Why a number field's value was not read: not a number, or too many digits."""
+        places = _places(text)
+        if places is None:
+            return f"{shown} is not a number: {_show(text)}"
+        before, after = places
+        scale = self.plan.scales[i]
+        if after > MAX_DIGITS:
+            return (
+                f"{shown} {_show(text)} has {after} decimal places: obligo keeps "
+                f"{MAX_DIGITS} digits at most"
+            )
+        if before > MAX_DIGITS or scale == 0:
+            return (
+                f"{shown} {_show(text)} has {before} digits before the decimal point: obligo "
+                f"keeps {MAX_DIGITS} digits at most"
+            )
+        return (
+            f"{shown} {_show(text)} has {before} digits before the decimal point: with the "
+            f"{scale} places after it that this log's `{self.plan.names[i]}` values need, more "
+            f"than the {MAX_DIGITS} digits obligo keeps"
+        )
+
     def _reason(self, row: dict[str, Any], keys: Sequence[str] = ()) -> str:
         problem = row["_jp"]
         if problem == JSON_NOT_JSON:
@@ -999,7 +1098,7 @@ class _Loader:
             if kind is FieldType.TEXT:
                 reasons.append(f"{shown} is a JSON object or array, not a value")
             elif kind is FieldType.NUMBER:
-                reasons.append(f"{shown} is not a number: {value}")
+                reasons.append(self._number_reason(i, shown, row[f"r{i}"]))
             elif kind is FieldType.BOOLEAN:
                 reasons.append(f"{shown} is not true or false: {value}")
             elif row[f"g{i}"]:
@@ -1021,6 +1120,39 @@ class _Loader:
 
 
 # ------------------------------------------------------------------------------------- helpers
+
+
+class _Rescale(Exception):
+    """Numbers need another scale than their fields': ``scales`` holds (scale, the places a
+    value needs) by field index."""
+
+    def __init__(self, scales: dict[int, tuple[int, int]]) -> None:
+        super().__init__(scales)
+        self.scales = scales
+
+
+_NUMBER_TEXT = re.compile(r"\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*")
+
+
+def _places(text: Any) -> tuple[int, int] | None:
+    """The digits a number's text needs before and after the decimal point, or None when it
+    is not a number as the loader reads one."""
+    if not isinstance(text, str) or not _NUMBER_TEXT.fullmatch(text):
+        return None
+    try:
+        value = Decimal(text.strip())
+    except ArithmeticError:  # pragma: no cover - the pattern admits numbers only
+        return None
+    if not value.is_finite():  # pragma: no cover - the pattern admits finite numbers only
+        return None
+    sign, digits, exponent = value.as_tuple()
+    assert isinstance(exponent, int)
+    trimmed = digits
+    while len(trimmed) > 1 and trimmed[-1] == 0 and exponent < 0:
+        trimmed, exponent = trimmed[:-1], exponent + 1
+    after = max(0, -exponent)
+    before = max(0, len(trimmed) + exponent) if any(trimmed) else 0
+    return before, after
 
 
 def missing_reason(schema: EventSchema, rule: Required, keys: Sequence[str] = ()) -> str:
