@@ -444,3 +444,55 @@ def test_a_parquet_decimal_with_twelve_places_is_read_exactly(tmp_path: Path) ->
     )
     with EventLog.load([path], AMOUNTS, ZONE) as log:
         assert amounts(log) == [(Decimal("20.000000000001"), "DECIMAL(38,12)")]
+
+
+# ------------------------------------------------------------------------------------------ CSV
+
+
+def csv_rejections(path: Path, schema: EventSchema = SCHEMA) -> list[tuple[int, str]]:
+    with EventLog.load([path], schema, ZONE, skip_invalid=True) as log:
+        return [(r.line, r.reason) for r in log.rejections]
+
+
+@pytest.mark.parametrize("compressed", [False, True])
+def test_a_duplicated_header_column_the_contract_reads_is_an_error(
+    tmp_path: Path, compressed: bool
+) -> None:
+    text = "type,service,severity,service\nincident,api,1,db\n"
+    path = tmp_path / ("events.csv.gz" if compressed else "events.csv")
+    path.write_bytes(gzip.compress(text.encode()) if compressed else text.encode())
+    with pytest.raises(EventDataError) as caught:
+        EventLog.load([path], SCHEMA, ZONE, skip_invalid=True)
+    assert caught.value.line == 1
+    assert "the header names `service` twice (columns 2 and 4)" in caught.value.message
+    # A duplicated column the contract does not read is left alone.
+    path.write_bytes(b"type,note,service,note\nincident,a,api,b\n")
+    path = path.rename(tmp_path / "other.csv")
+    assert csv_rejections(path) == []
+
+
+def test_line_numbers_after_a_quoted_newline_are_physical_lines(tmp_path: Path) -> None:
+    path = tmp_path / "events.csv"
+    path.write_text(
+        'type,service,severity\nincident,"a\nb\r\nc",1\nincident,api,bad\n\n'
+        'incident,"x\ny",2\nincident,api,worse\n',
+        encoding="utf-8",
+    )
+    assert csv_rejections(path) == [
+        (5, '`severity` is not a number: "bad"'),
+        (9, '`severity` is not a number: "worse"'),
+    ]
+
+
+@pytest.mark.parametrize("delimiter", [";", "\t", "|"])
+def test_the_delimiter_is_read_from_the_header(tmp_path: Path, delimiter: str) -> None:
+    path = tmp_path / "events.csv"
+    rows = [["type", "service", "severity"], ["incident", "api", "1"], ["incident", "a,b", "x"]]
+    path.write_text("".join(delimiter.join(r) + "\n" for r in rows), encoding="utf-8")
+    with EventLog.load([path], SCHEMA, ZONE, skip_invalid=True) as log:
+        assert [(r.line, r.reason) for r in log.rejections] == [
+            (3, '`severity` is not a number: "x"')
+        ]
+        assert log.connection.execute("SELECT service, severity FROM events").fetchall() == [
+            ("api", Decimal(1))
+        ]

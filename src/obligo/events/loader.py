@@ -490,7 +490,7 @@ class _Loader:
     def _names_in(self, source: LocalInput) -> list[str]:
         """The field names an input has (JSON Lines: those of its first records)."""
         if source.format == "csv":
-            return _csv_header(source) or []
+            return (_csv_read_header(source) or ([], ","))[0]
         if source.format == "parquet":
             return [
                 str(row[0])
@@ -867,17 +867,33 @@ class _Loader:
 
     # --------------------------------------------------------------------------------- CSV
     def _csv(self, source: LocalInput) -> _Staged:
-        header = _csv_header(source)
-        if header is None:
+        read_header = _csv_read_header(source)
+        if read_header is None:
             return _Staged(InputAccount(source.name, source.format))
+        header, delimiter = read_header
         position: dict[str, int] = {}
         for k, name in enumerate(header):
-            position.setdefault(name, k)
+            first = position.setdefault(name, k)
+            if first != k and name in self.plan.sources:
+                raise EventDataError(
+                    f"{source.name}: the header names `{name}` twice (columns {first + 1} and "
+                    f"{k + 1}): which one the contract reads cannot be told",
+                    file=source.name,
+                    line=1,
+                    hint="rename or remove one of the columns",
+                )
         columns = {f"c{k}": "VARCHAR" for k in range(len(header))}
         picks = ", ".join(
             (f"c{position[name]}" if name in position else "NULL::VARCHAR") + f" AS s{j}"
             for j, name in enumerate(self.plan.sources)
         )
+        # The line feeds inside quoted cells of each row: a row after them starts further down.
+        newlines = " + ".join(
+            f"CASE WHEN contains(c{k}, chr(10)) THEN "
+            f"strlen(c{k}) - strlen(replace(c{k}, chr(10), '')) ELSE 0 END"
+            for k in range(len(header))
+        )
+        picks += f", ({newlines or '0'})::BIGINT AS _nl"
 
         def read(path: Path, compressed: bool, tolerant: bool) -> None:
             params = Params()
@@ -889,7 +905,8 @@ class _Loader:
             )
             sql = (
                 f"SELECT {picks} FROM read_csv({params(str(path))}, "
-                f"header=true, columns={params(columns)}, delim=',', quote='\"', escape='\"', "
+                f"header=true, columns={params(columns)}, delim={params(delimiter)}, quote='\"', "
+                f"escape='\"', "
                 f"auto_detect=false, strict_mode=true, max_line_size={MAX_LINE}, "
                 f"compression={params('gzip' if compressed else 'none')}{options})"
             )
@@ -937,10 +954,20 @@ class _Loader:
             join = f" ASOF LEFT JOIN {CSV_SKIPPED} k ON r._n > k.g"
         else:
             line, join = "r._n + 1", ""
+        spanning = self.con.execute(f"SELECT coalesce(max(_nl), 0) FROM {ROWS}").fetchall()
+        if spanning[0][0]:
+            # A row's physical line also counts the line feeds inside the quoted cells of the
+            # rows before it: _n is then the row's line without skipped lines, less one.
+            numbered = (
+                f"(SELECT rowid + 1 + sum(_nl) OVER (ORDER BY rowid) - _nl AS _n, * "
+                f"FROM {ROWS})"
+            )
+        else:
+            numbered = f"(SELECT rowid + 1 AS _n, * FROM {ROWS})"
         sources = ", ".join(f"r.s{j}" for j in range(len(self.plan.sources)))
         rows_sql = (
             f"SELECT {line} AS _line, NULL::INTEGER AS _jp, NULL::VARCHAR AS _text, {sources} "
-            f"FROM (SELECT rowid + 1 AS _n, * FROM {ROWS}) r{join}"
+            f"FROM {numbered} r{join}"
         )
         table = f"_obligo_input_{source.index}"
         absent = self._absent(set(header))
@@ -1244,7 +1271,25 @@ def _duplicate_key(text: str | None) -> str:
     return "a key appears twice"
 
 
-def _csv_header(source: LocalInput) -> list[str] | None:
+CSV_DELIMITERS = (",", ";", "\t", "|")
+
+
+def _csv_read_header(source: LocalInput) -> tuple[list[str], str] | None:
+    """The header's names and the file's delimiter: a comma, or else the one of ``;``, tab and
+    ``|`` the header holds most often outside quotes (a spreadsheet saved in a European
+    locale writes ``;``). None for a file without a header."""
+    line = _csv_header_line(source)
+    if line is None:
+        return None
+    outside = re.sub(r'"[^"]*"', "", line)
+    counts = {d: outside.count(d) for d in CSV_DELIMITERS}
+    delimiter = "," if counts[","] else max(CSV_DELIMITERS, key=lambda d: (counts[d], d == ","))
+    if not counts[delimiter]:
+        delimiter = ","
+    return next(csv.reader([line], delimiter=delimiter), []), delimiter
+
+
+def _csv_header_line(source: LocalInput) -> str | None:
     try:
         with _bytescan.open_bytes(source.path, source.compressed) as raw:
             first = raw.readline(MAX_LINE)
@@ -1258,7 +1303,7 @@ def _csv_header(source: LocalInput) -> list[str] | None:
         raise EventDataError(
             f"{source.name}: the header is not valid UTF-8", file=source.name, line=1
         ) from None
-    return next(csv.reader([text.rstrip("\r\n")]), [])
+    return text.rstrip("\r\n")
 
 
 _CSV_REASONS = {
