@@ -496,3 +496,54 @@ def test_the_delimiter_is_read_from_the_header(tmp_path: Path, delimiter: str) -
         assert log.connection.execute("SELECT service, severity FROM events").fetchall() == [
             ("api", Decimal(1))
         ]
+
+
+# ---------------------------------------------------------------------------------- strict JSON
+
+COMMA = "not valid JSON (a comma before `}`)"
+NAN = "not valid JSON (NaN and infinities are not JSON numbers)"
+
+
+@pytest.mark.parametrize("form", FORMS)
+@pytest.mark.parametrize(
+    ("line", "reason"),
+    [
+        ('{"type":"charge","amount":1,}', COMMA),
+        ('{"type":"charge","amount":1 ,\t}', COMMA),
+        ('{"type":"charge","amount":[1,2,]}', "not valid JSON (a comma before `]`)"),
+        ('{"type":"charge","x":{"a":1,},"amount":1}', COMMA),  # in a field not read
+        ('{"type":"charge","amount":NaN}', NAN),
+        ('{"type":"charge","amount":nan}', NAN),
+        ('{"type":"charge","service":-Infinity}', NAN),
+        ('{"type":"charge","amount":inf}', NAN),
+        ("{'type':'charge','amount':1}", "not valid JSON (Expecting property name enclosed"),
+        ('{"type":"charge","amount":1} // a comment', "not valid JSON (Extra data at column 30)"),
+        ('{"type":"charge",/* c */"amount":1}', "not valid JSON (Expecting property name"),
+    ],
+)
+def test_json_that_is_not_strict_json_is_rejected_on_every_path(
+    tmp_path: Path, form: str, line: str, reason: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    lines = ['{"type":"charge","service":"maintenance, finance: info,}","amount":1}', line]
+    found = rejections(tmp_path, lines, form, monkeypatch=monkeypatch)
+    assert len(found) == 1 and found[0][0] == 2 and found[0][1].startswith(reason), found
+
+
+def test_strict_json_keeps_the_fast_path_for_clean_files(tmp_path: Path) -> None:
+    lines = [
+        '{"type":"charge","service":"maintenance of the infrastructure","amount":1}',
+        '{"type":"charge","service":"a, b ,}","amount":2}',  # in a string: a false alarm...
+    ]
+    path = write_jsonl(tmp_path, lines[:1], "plain")
+    with EventLog.load([path], SCHEMA, ZONE) as log:
+        assert log.inputs[0].fast_path
+    path = write_jsonl(tmp_path, lines, "plain")
+    with EventLog.load([path], SCHEMA, ZONE) as log:
+        assert not log.inputs[0].fast_path  # ...that the exact path clears
+        assert log.rejected == 0 and log.inputs[0].records == 2
+
+
+def test_a_python_nan_is_rejected() -> None:
+    records: list[dict[str, Any]] = [{"type": "charge", "amount": float("nan")}]
+    with EventLog.load([records], SCHEMA, ZONE, skip_invalid=True) as log:
+        assert [(r.line, r.reason) for r in log.rejections] == [(1, NAN)]

@@ -721,8 +721,10 @@ class _Loader:
             # file it finds unusual is read again on the exact path.
             with ThreadPoolExecutor(max_workers=1) as pool:
                 plain = pool.submit(_bytescan.plain_whitespace, source.path, source.compressed)
+                strict = pool.submit(_strict_json, source.path, source.compressed)
                 staged = self._jsonl_fast(source)
-                if not plain.result() and staged is not None:
+                clean = plain.result() and strict.result()
+                if not clean and staged is not None:
                     assert staged.table is not None
                     self._drop(staged.table)
                     staged = None
@@ -826,6 +828,10 @@ class _Loader:
         as_text = params(json.dumps({name: "VARCHAR" for name in sources}))
         as_json = params(json.dumps({name: "JSON" for name in sources}))
         blanks = params(" \t\r")
+        # What DuckDB's JSON parser accepts and JSON is not (a trailing comma, NaN, Infinity),
+        # tested outside strings on the lines where it may be.
+        lax = params(LAX_JSON)
+        strings = params(r'"(?:[^"\\]|\\.)*"')
         read_keys = params(list(sources))
         keys = f"list_filter(json_keys(line), lambda k: list_contains({read_keys}, k))"
         repeated = f"len({keys}) <> len(list_distinct({keys}))"
@@ -859,6 +865,8 @@ class _Loader:
             f"CASE WHEN _jp IS NULL THEN from_json(line, {as_text}) END AS v "
             f"FROM (SELECT _line, line, "
             f"CASE WHEN NOT json_valid(line) THEN {JSON_NOT_JSON} "
+            f"WHEN regexp_matches(line, {lax}) AND regexp_matches("
+            f"regexp_replace(line, {strings}, '\"\"', 'g'), {lax}) THEN {JSON_NOT_JSON} "
             f"WHEN json_type(line) <> 'OBJECT' THEN {JSON_NOT_OBJECT} "
             f"WHEN {repeated} THEN {JSON_DUPLICATE_KEY} END AS _jp "
             f"FROM {lines} WHERE line IS NOT NULL AND trim(line, {blanks}) <> '')))"
@@ -1240,9 +1248,46 @@ def _show_raw(text: str) -> str:
     return text if len(text) <= 60 else text[:56] + "..."
 
 
+# What DuckDB's JSON parser takes and strict JSON does not: a comma before a closing bracket,
+# NaN and infinities (in any case). Found outside strings; RE2 and Python alike read it.
+LAX_JSON = r",[ \t\r\n]*[}\]]|[:\[,][ \t\r\n]*[-+]?(?i:nan|inf)"
+_LAX_BYTES = re.compile(LAX_JSON.encode())
+_LAX_TEXT = re.compile(LAX_JSON)
+_JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
+
+
+def _strict_json(path: Path, compressed: bool) -> bool:
+    """Whether no line of the file may hold JSON that DuckDB's reader takes and strict JSON
+    does not (LAX_JSON): a file that may is read on the exact path, which looks outside
+    strings. Regular expression searches at C speed, beside the fast scan."""
+    tail = b""
+    with _bytescan.open_bytes(path, compressed) as stream:
+        while chunk := stream.read(1 << 20):
+            data = tail + chunk
+            if _LAX_BYTES.search(data):
+                return False
+            # The last bytes again with the next chunk: a match may straddle the two.
+            kept = len(data.rstrip(b" \t\r\n"))
+            tail = data[max(0, kept - 16) :]
+    return True
+
+
+def _lax_reason(text: str) -> str | None:
+    """What in a line that DuckDB parses is not strict JSON."""
+    found = _LAX_TEXT.search(_JSON_STRING.sub('""', text))
+    if found is None:
+        return None
+    if found.group(0).startswith(",") and found.group(0)[-1] in "}]":
+        return f"not valid JSON (a comma before `{found.group(0)[-1]}`)"
+    return "not valid JSON (NaN and infinities are not JSON numbers)"
+
+
 def _json_error(text: str | None) -> str:
     if text is None:
         return "not valid JSON"
+    lax = _lax_reason(text)
+    if lax is not None:
+        return lax
     try:
         json.loads(text)
     except ValueError as error:
