@@ -547,3 +547,33 @@ def test_a_python_nan_is_rejected() -> None:
     records: list[dict[str, Any]] = [{"type": "charge", "amount": float("nan")}]
     with EventLog.load([records], SCHEMA, ZONE, skip_invalid=True) as log:
         assert [(r.line, r.reason) for r in log.rejections] == [(1, NAN)]
+
+
+# ------------------------------------------------------------------------------- near type names
+
+
+@pytest.mark.parametrize("form", ["plain", "gz"])
+def test_a_record_type_near_one_the_contract_reads_is_named(tmp_path: Path, form: str) -> None:
+    lines = [
+        '{"type":"Incident","start":"2026-01-03T10:00:00Z"}',
+        '{"type":"incidents","start":"2026-01-03T10:00:00Z"}',
+        '{"type":"Incident","start":"2026-01-04T10:00:00Z"}',
+        '{"type":"deployment","time":"2026-01-04T10:00:00Z"}',
+    ]
+    path = write_jsonl(tmp_path, lines, form)
+    single = EventSchema(fields={}, record_types=frozenset({"incident"}))
+    for schema in (single, SCHEMA):  # one record type (not stored in the table) or several
+        with EventLog.load([path], schema, ZONE) as log:
+            assert log.inputs[0].near == (
+                '2 records of type "Incident": did you mean "incident"?',
+                '1 record of type "incidents": did you mean "incident"?',
+            )
+
+
+def test_the_text_report_names_a_near_record_type(tmp_path: Path) -> None:
+    result = run_eval(tmp_path, ['{"type":"Incident","start":"2026-01-03T10:00:00Z"}'])
+    assert result.exit_code == 0, result.output
+    assert (
+        '1 not used by this contract, 0 rejected\n  not used: 1 record of type "Incident": '
+        'did you mean "incident"?'
+    ) in result.output

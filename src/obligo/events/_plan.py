@@ -471,6 +471,8 @@ class Plan:
         stored = [i for i in range(len(self.names)) if i not in absent]
         if self.single_type is not None and 0 in stored:
             stored.remove(0)  # the type: the one the contract reads (see single_type)
+            # Kept for the records not used only (mostly nulls: cheap), to name a near type.
+            columns.append('CASE WHEN NOT _used THEN v0 END AS "type"')
         columns += [f"v{i} AS {quote_ident(self.names[i])}" for i in stored]
         if strict:
             unexpected = " OR ".join(f"r{i} IS NOT NULL" for i in sorted(absent)) or "FALSE"

@@ -132,6 +132,9 @@ class InputAccount:
     rejected: int = 0
     naive_timestamps: int = 0
     fast_path: bool = False
+    # Record types not used whose names are near one the contract reads, as a report says them:
+    # '3 records of type "Incident": did you mean "incident"?'.
+    near: tuple[str, ...] = ()
 
 
 class EventRejectedError(EventDataError):
@@ -380,6 +383,7 @@ class _Loader:
                 for i, (scale, floor) in rescale.scales.items():
                     plan.floors[i] = max(plan.floors[i], floor)
                     plan.scales[i] = max(plan.floors[i], scale)
+        staged = [self._near_types(s) for s in staged]
         self._assemble(staged)
         merges, conflicts = merge(con, self.plan)
         rejections = [r for s in staged for r in s.rejections]
@@ -499,6 +503,30 @@ class _Loader:
                 ).fetchall()
             ]
         return sorted(_bytescan.sample_keys(source.path, source.compressed) or ())
+
+    def _near_types(self, staged: _Staged) -> _Staged:
+        """The input's account with the record types not used that are near a type the
+        contract reads (a case, a plural, a slip: `Incident`, `incidents`)."""
+        if not staged.account.unused or staged.table is None:
+            return staged
+        good = f"NOT _bad AND NOT _used" if staged.flagged else "NOT _used"
+        rows = self.con.execute(
+            f'SELECT "type", count(*) FROM {staged.table} WHERE {good} GROUP BY 1 ORDER BY 1'
+        ).fetchall()
+        used = sorted(self.log.schema.record_types)
+        near: list[str] = []
+        for found, count in rows:
+            if not isinstance(found, str):
+                continue
+            wanted = _near_type(found, used)
+            if wanted is not None:
+                noun = "record" if count == 1 else "records"
+                near.append(
+                    f"{count} {noun} of type {_show(found)}: did you mean {_show(wanted)}?"
+                )
+        if not near:
+            return staged
+        return replace(staged, account=replace(staged.account, near=tuple(near)))
 
     def _assemble(self, staged: list[_Staged]) -> None:
         """View ``_obligo_accepted``: the good records of used types of every input.
@@ -1205,6 +1233,17 @@ def missing_reason(schema: EventSchema, rule: Required, keys: Sequence[str] = ()
         if near is not None:
             return f"{text} (found `{near}`: --map {name}={near}?)"
     return text
+
+
+def _near_type(found: str, used: Sequence[str]) -> str | None:
+    """The record type of ``used`` that ``found`` was likely meant to be."""
+    folded = found.strip().casefold()
+    for name in used:
+        other = name.casefold()
+        if folded in (other, other + "s", other + "es") or other in (folded + "s",):
+            return name
+    close = difflib.get_close_matches(found, list(used), n=1, cutoff=0.8)
+    return close[0] if close else None
 
 
 def _near_name(wanted: str, names: Sequence[str]) -> str | None:
