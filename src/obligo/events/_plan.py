@@ -108,6 +108,8 @@ CREATE OR REPLACE TEMP MACRO obligo_gap(s, tz) AS
 
 # A type text that read_json could have made from a JSON number (see Plan._no_type).
 SCALAR_TYPE = r"-?[0-9][0-9.eE+-]*"
+# NaN and the infinities as read_json gives them from a JSON number (any case).
+LAX_SCALAR = r"(?i)[-+]?(nan|inf|infinity)"
 
 JSON_NOT_JSON = 1
 JSON_NOT_OBJECT = 2
@@ -405,8 +407,16 @@ class Plan:
             return f"coalesce(starts_with(r{i}, '{{') OR starts_with(r{i}, '['), FALSE)"
         return f"n{i}"
 
+    @staticmethod
+    def _lax_value(i: int) -> str:
+        """Whether read_json's text of field ``i`` may be NaN or an infinity, which DuckDB's
+        parser takes for numbers and JSON has not: the exact path decides (it may be a string)."""
+        return f"(strlen(r{i}) <= 9 AND regexp_full_match(r{i}, '{LAX_SCALAR}'))"
+
     def _problem(self, i: int, prefix: bool = False) -> str:
         if self.kinds[i] is FieldType.TEXT:
+            if prefix:
+                return f"({self._nested(i, prefix)} OR coalesce({self._lax_value(i)}, FALSE))"
             return self._nested(i, prefix)
         return f"(r{i} IS NOT NULL AND v{i} IS NULL)"
 
@@ -418,7 +428,10 @@ class Plan:
         if prefix:
             # read_json gives a JSON number or boolean as its text (7 as "7"): a type that reads
             # like one may not be a JSON string, and the exact path decides.
-            scalar = f" OR r0 IN ('true', 'false') OR regexp_full_match(r0, '{SCALAR_TYPE}')"
+            scalar = (
+                f" OR r0 IN ('true', 'false') OR regexp_full_match(r0, '{SCALAR_TYPE}') "
+                f"OR {self._lax_value(0)}"
+            )
         else:
             scalar = ""
         return f"(r0 IS NULL OR trim(r0) = '' OR {self._nested(0, prefix)}{scalar})"
