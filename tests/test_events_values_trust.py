@@ -152,7 +152,13 @@ FORMS = ["plain", "gz", "exact"]
 @pytest.mark.parametrize("form", FORMS)
 @pytest.mark.parametrize(
     ("written", "shown"),
-    [("7", "7"), ("-1.5e3", "-1500.0"), ("true", "true"), ("false", "false"), ('{"a":1}', '{"a":1}')],
+    [
+        ("7", "7"),
+        ("-1.5e3", "-1500.0"),
+        ("true", "true"),
+        ("false", "false"),
+        ('{"a":1}', '{"a":1}'),
+    ],
 )
 def test_a_type_that_is_not_a_json_string_is_rejected(
     tmp_path: Path, form: str, written: str, shown: str, monkeypatch: pytest.MonkeyPatch
@@ -167,7 +173,9 @@ def test_a_type_that_is_not_a_json_string_is_rejected(
 
 
 def test_a_type_read_like_a_number_but_a_string_is_a_record_type_not_used(tmp_path: Path) -> None:
-    path = write_jsonl(tmp_path, ['{"type":"7"}', '{"type":"true"}', '{"type":"incident"}'], "plain")
+    path = write_jsonl(
+        tmp_path, ['{"type":"7"}', '{"type":"true"}', '{"type":"incident"}'], "plain"
+    )
     with EventLog.load([path], SCHEMA, ZONE) as log:
         account = log.inputs[0]
         assert (account.records, account.unused, account.rejected) == (1, 2, 0)
@@ -251,7 +259,7 @@ def test_records_with_an_id_are_judged_once_merged(tmp_path: Path) -> None:
         ]
         assert log.connection.execute('SELECT "id" FROM events').fetchall() == [("a",)]
         assert (log.inputs[0].records, log.inputs[0].rejected) == (3, 2)
-    with pytest.raises(EventDataError, match="events.jsonl:4: no `start`"):
+    with pytest.raises(EventDataError, match=r"events\.jsonl:4: no `start`"):
         EventLog.load([path], REQUIRED, ZONE)
 
 
@@ -308,9 +316,7 @@ def test_an_incident_log_with_other_field_names_is_not_a_met_month(tmp_path: Pat
     assert "events.jsonl:1: " + NO_START + " (found `start_time`: --map start=start_time?)" in (
         result.output
     )
-    mapped = run_eval(
-        tmp_path, INCIDENT_LOG, "--map", "start=start_time", "--map", "end=end_time"
-    )
+    mapped = run_eval(tmp_path, INCIDENT_LOG, "--map", "start=start_time", "--map", "end=end_time")
     assert mapped.exit_code == 0, mapped.output
     assert "99.865591398%" in mapped.output
 
@@ -329,13 +335,13 @@ def test_schema_for_derives_what_each_record_type_needs() -> None:
 
     contract = parse(
         CONTRACT.format(mappings="")
-        + '''
+        + """
 metric lat "Latency"
   mean of latency in request records where ok = true, per calendar month
 
 metric ratio "Ratio"
   ratio of sum(good in minute records) to count(probe records), per calendar month
-'''
+"""
     )
     from obligo.events import schema_for
 
@@ -348,7 +354,16 @@ metric ratio "Ratio"
         ("request", ("latency",), False),
         ("request", ("time", "start"), True),
     ]
-    assert schema.optional_fields() == ["id", "time", "end", "updated", "good", "latency", "ok", "severity"]
+    assert schema.optional_fields() == [
+        "id",
+        "time",
+        "end",
+        "updated",
+        "good",
+        "latency",
+        "ok",
+        "severity",
+    ]
 
 
 # ---------------------------------------------------------------------------------- every digit

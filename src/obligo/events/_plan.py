@@ -493,7 +493,11 @@ class Plan:
             # narrow reading failed).
             wide = " OR ".join(
                 f"(r{i} IS NOT NULL AND v{i} IS NULL AND "
-                + (f"TRY_CAST(r{i} AS {self.sql_of(i)})" if i in native else self.number(i, f"r{i}"))
+                + (
+                    f"TRY_CAST(r{i} AS {self.sql_of(i)})"
+                    if i in native
+                    else self.number(i, f"r{i}")
+                )
                 + " IS NOT NULL)"
                 for i, kind in enumerate(self.kinds)
                 if narrow and kind is FieldType.NUMBER and i not in absent

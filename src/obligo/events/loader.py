@@ -509,7 +509,7 @@ class _Loader:
         contract reads (a case, a plural, a slip: `Incident`, `incidents`)."""
         if not staged.account.unused or staged.table is None:
             return staged
-        good = f"NOT _bad AND NOT _used" if staged.flagged else "NOT _used"
+        good = "NOT _bad AND NOT _used" if staged.flagged else "NOT _used"
         rows = self.con.execute(
             f'SELECT "type", count(*) FROM {staged.table} WHERE {good} GROUP BY 1 ORDER BY 1'
         ).fetchall()
@@ -521,9 +521,7 @@ class _Loader:
             wanted = _near_type(found, used)
             if wanted is not None:
                 noun = "record" if count == 1 else "records"
-                near.append(
-                    f"{count} {noun} of type {_show(found)}: did you mean {_show(wanted)}?"
-                )
+                near.append(f"{count} {noun} of type {_show(found)}: did you mean {_show(wanted)}?")
         if not near:
             return staged
         return replace(staged, account=replace(staged.account, near=tuple(near)))
@@ -995,8 +993,7 @@ class _Loader:
             # A row's physical line also counts the line feeds inside the quoted cells of the
             # rows before it: _n is then the row's line without skipped lines, less one.
             numbered = (
-                f"(SELECT rowid + 1 + sum(_nl) OVER (ORDER BY rowid) - _nl AS _n, * "
-                f"FROM {ROWS})"
+                f"(SELECT rowid + 1 + sum(_nl) OVER (ORDER BY rowid) - _nl AS _n, * FROM {ROWS})"
             )
         else:
             numbered = f"(SELECT rowid + 1 AS _n, * FROM {ROWS})"
@@ -1208,7 +1205,7 @@ def _places(text: Any) -> tuple[int, int] | None:
         return None
     if not value.is_finite():  # pragma: no cover - the pattern admits finite numbers only
         return None
-    sign, digits, exponent = value.as_tuple()
+    _, digits, exponent = value.as_tuple()
     assert isinstance(exponent, int)
     trimmed = digits
     while len(trimmed) > 1 and trimmed[-1] == 0 and exponent < 0:
@@ -1220,9 +1217,7 @@ def _places(text: Any) -> tuple[int, int] | None:
 
 def missing_reason(schema: EventSchema, rule: Required, keys: Sequence[str] = ()) -> str:
     """Why a record without any of ``rule.fields`` is rejected, with a near name it has."""
-    shown = " or ".join(
-        f"`{schema.source_of(name, rule.record_type)}`" for name in rule.fields
-    )
+    shown = " or ".join(f"`{schema.source_of(name, rule.record_type)}`" for name in rule.fields)
     text = f"no {shown}, which the contract needs {rule.why}"
     if not rule.every:
         text += f": no {rule.record_type} record of the log has it"

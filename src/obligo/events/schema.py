@@ -55,6 +55,7 @@ _SQL_TYPES = {
     FieldType.TIMESTAMP: "TIMESTAMPTZ",
 }
 
+
 class SchemaError(EventDataError, ValueError):
     """A schema that no log can be read with: a reserved field name, a mapping that names no
     field, two log names that differ only in case. An :class:`~obligo.EventDataError` (the CLI
@@ -173,9 +174,7 @@ class EventSchema:
             for name in rule.fields:
                 if name not in fields:
                     raise SchemaError(f"a required field {name!r} is not in the schema")
-        object.__setattr__(
-            self, "required", tuple(required[key] for key in sorted(required))
-        )
+        object.__setattr__(self, "required", tuple(required[key] for key in sorted(required)))
 
     def required_of(self, record_type: str) -> tuple[Required, ...]:
         """What records of ``record_type`` must have (see :class:`Required`)."""
@@ -344,9 +343,7 @@ def _metric_requirements(metric: Metric) -> list[Required]:
     elif isinstance(measure, ShareWithinTarget):
         if metric.duration is not None:
             start = metric.duration.start_field
-            found.append(
-                Required(measure.selection.record_type, (start,), "to start its duration")
-            )
+            found.append(Required(measure.selection.record_type, (start,), "to start its duration"))
     elif isinstance(measure, Aggregate):
         found.append(Required(measure.selection.record_type, _PLACED, _WHY_PLACED))
         if measure.field is not None:
@@ -366,9 +363,7 @@ def _metric_requirements(metric: Metric) -> list[Required]:
     return found
 
 
-def _expression_requirements(
-    node: Any, placed: tuple[str, ...], why: str
-) -> list[Required]:
+def _expression_requirements(node: Any, placed: tuple[str, ...], why: str) -> list[Required]:
     """The selections and aggregated fields inside an expression (or a slice condition)."""
     found: list[Required] = []
     if isinstance(node, FieldOf):
