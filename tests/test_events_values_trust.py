@@ -592,3 +592,21 @@ def test_the_text_report_names_a_near_record_type(tmp_path: Path) -> None:
         '1 not used by this contract, 0 rejected\n  not used: 1 record of type "Incident": '
         'did you mean "incident"?'
     ) in result.output
+
+
+def test_an_exponent_form_duckdb_would_cut_is_rejected_not_rounded() -> None:
+    text = ".044545667379013814086318682513547513832E30"  # DuckDB reads ...513830
+    records: list[dict[str, Any]] = [{"type": "charge", "amount": text}]
+    with EventLog.load([records], AMOUNTS, ZONE, skip_invalid=True) as log:
+        assert [(r.line, r.reason) for r in log.rejections] == [
+            (
+                1,
+                f'`amount` "{text}" has an exponent after more than 38 characters: write it '
+                "without the exponent",
+            )
+        ]
+    plain = [{"type": "charge", "amount": "44545667379013814086318682513.547513832"}]
+    with EventLog.load([plain], AMOUNTS, ZONE) as log:
+        assert amounts(log) == [
+            (Decimal("44545667379013814086318682513.547513832"), "DECIMAL(38,9)")
+        ]

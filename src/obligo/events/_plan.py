@@ -127,6 +127,7 @@ STRICT_SCALE = "obligo: a number with more decimal places than its field keeps"
 # (Plan.scales; the loader widens it and reads the inputs again), 38 digits in all at most.
 DEFAULT_SCALE = 9
 MAX_DIGITS = 38
+LONG_MANTISSA = 38
 
 
 class Params:
@@ -223,9 +224,15 @@ class Plan:
             )
         else:
             cast = wide
+        # DuckDB's cast of an exponent form reads 38 characters of the mantissa at most (leading
+        # zeros counted) and drops the others: refused, never rounded.
+        long_mantissa = (
+            f"((contains({text}, 'e') OR contains({text}, 'E')) AND strlen({text}) > 40 "
+            f"AND strlen(obligo_mantissa(lower(trim({text})))) > {LONG_MANTISSA})"
+        )
         return (
-            f"CASE WHEN contains({text}, '_') OR {self._more_places(i, text)} THEN NULL "
-            f"ELSE {cast} END"
+            f"CASE WHEN contains({text}, '_') OR {self._more_places(i, text)} "
+            f"OR {long_mantissa} THEN NULL ELSE {cast} END"
         )
 
     def scale_needed(self, i: int, text: str) -> str:

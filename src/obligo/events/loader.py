@@ -67,6 +67,7 @@ from obligo.events._plan import (
     JSON_NOT_JSON,
     JSON_NOT_OBJECT,
     MACROS,
+    LONG_MANTISSA,
     MAX_DIGITS,
     SCALAR_TYPE,
     STRICT_SCALE,
@@ -713,7 +714,7 @@ class _Loader:
             up, down = 0, -1
             for row in rows:
                 places = _places(row[f"r{i}"])
-                if places is None:
+                if places is None or _long_mantissa(row[f"r{i}"]):
                     continue
                 before, after = places
                 if scale < after <= MAX_DIGITS:
@@ -1114,6 +1115,11 @@ class _Loader:
         places = _places(text)
         if places is None:
             return f"{shown} is not a number: {_show(text)}"
+        if _long_mantissa(text):
+            return (
+                f"{shown} {_show(text)} has an exponent after more than {LONG_MANTISSA} "
+                f"characters: write it without the exponent"
+            )
         before, after = places
         scale = self.plan.scales[i]
         if after > MAX_DIGITS:
@@ -1192,6 +1198,12 @@ class _Rescale(Exception):
 
 
 _NUMBER_TEXT = re.compile(r"\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*")
+
+
+def _long_mantissa(text: str) -> bool:
+    """An exponent form whose mantissa DuckDB's cast would cut (Plan.number refuses it)."""
+    folded = text.strip().lower()
+    return "e" in folded and len(folded.split("e")[0]) > LONG_MANTISSA
 
 
 def _places(text: Any) -> tuple[int, int] | None:
