@@ -66,8 +66,8 @@ from obligo.events._plan import (
     JSON_DUPLICATE_KEY,
     JSON_NOT_JSON,
     JSON_NOT_OBJECT,
-    MACROS,
     LONG_MANTISSA,
+    MACROS,
     MAX_DIGITS,
     SCALAR_TYPE,
     STRICT_SCALE,
@@ -1179,8 +1179,15 @@ class _Loader:
             start = _show(row["r" + str(plan.names.index("start"))])
             reasons.append(f"ends before it starts (`end` {end} is before `start` {start})")
         if row["_missing"]:
-            for rule in schema.required_of(record_type):
-                if all(row[f"r{plan.names.index(name)}"] is None for name in rule.fields):
+            failing = [
+                rule
+                for rule in schema.required_of(record_type)
+                if rule.every
+                and all(row[f"r{plan.names.index(name)}"] is None for name in rule.fields)
+            ]
+            for rule in failing:
+                # `time` or `start` lacking says nothing more than `time` lacking.
+                if not any(set(other.fields) < set(rule.fields) for other in failing):
                     reasons.append(missing_reason(schema, rule, keys))
         return "; ".join(reasons) or "rejected"
 
@@ -1298,7 +1305,7 @@ def _show_raw(text: str) -> str:
 # NaN and infinities (in any case). Found outside strings; RE2 and Python alike read it.
 LAX_JSON = r",[ \t\r\n]*[}\]]|[:\[,][ \t\r\n]*[-+]?(?i:nan|inf)"
 _LAX_TEXT = re.compile(LAX_JSON)
-_SPACED_COMMA = re.compile(rb",[ \t\r]+[}\]]")
+_SPACED_COMMA = re.compile(rb",[ \t]+[}\]]")
 _JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
 
 
@@ -1314,7 +1321,7 @@ def _strict_json(path: Path, compressed: bool) -> bool:
             data = tail + chunk
             if b",}" in data or b",]" in data:
                 return False
-            if (b", " in data or b",\t" in data or b",\r" in data) and _SPACED_COMMA.search(data):
+            if (b", " in data or b",\t" in data) and _SPACED_COMMA.search(data):
                 return False
             # A match may straddle two chunks: the last bytes again, with a run of blanks.
             kept = len(data.rstrip(b" \t\r"))
