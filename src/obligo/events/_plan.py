@@ -33,11 +33,6 @@ AWARE_PATTERN = TIMESTAMP_PATTERN.removesuffix("?")
 assert AWARE_PATTERN != TIMESTAMP_PATTERN
 
 MACROS = f"""
-CREATE OR REPLACE TEMP MACRO obligo_num(s) AS
-  CASE WHEN NOT contains(s, '_') THEN TRY_CAST(s AS DECIMAL(38, 9)) END;
-CREATE OR REPLACE TEMP MACRO obligo_num_narrow(s) AS
-  CASE WHEN strlen(s) > 18 THEN TRY_CAST(obligo_num(s) AS DECIMAL(18, 9))
-       WHEN NOT contains(s, '_') THEN TRY_CAST(s AS DECIMAL(18, 9)) END;
 CREATE OR REPLACE TEMP MACRO obligo_mantissa(u) AS split_part(u, 'e', 1);
 CREATE OR REPLACE TEMP MACRO obligo_scale(s) AS
   greatest(length(rtrim(CASE WHEN contains(obligo_mantissa(lower(trim(s))), '.')
@@ -97,14 +92,12 @@ CREATE OR REPLACE TEMP MACRO obligo_gap(s, tz) AS
 # obligo_scale: the decimal places a number's text needs (trailing zeros not counted, an exponent
 # applied): "20.000000000001" 12, "4e-10" 10, "1.50e1" 1. Plan.number reads it only for a text
 # that may need more places than its field's scale (a point followed by more digits, an exponent).
-# obligo_num: DuckDB's decimal cast accepts what a number looks like (signs, exponents, spaces
-# around it) and digit separators ("1_000"), which are refused. obligo_num_narrow: the same in
-# 64 bits (below a billion in magnitude), which the strict scan stores when every value fits
-# (NARROW_NUMBER): the cast and the table cost less, and the `events` view widens it again.
-# DuckDB's 64-bit decimal cast drops the digits after the 18th of a number with an exponent
-# ("2573.059888045478958e5" loses its last digit, "0.0000000000000000000000000001e28" is 0), so
-# a text that long is read wide and then narrowed (exact: the same scale); a shorter one has no
-# digit to drop.
+# Numbers (Plan.number): DuckDB's decimal cast accepts what a number looks like (signs,
+# exponents, spaces around it) and digit separators ("1_000"), which are refused. The narrow form
+# stores 64 bits (DECIMAL(18, S)) when every value fits: the cast and the table cost less, and
+# the `events` view widens it again. DuckDB's 64-bit decimal cast drops the digits after the 18th
+# of a number with an exponent ("2573.059888045478958e5" loses its last digit), so a text that
+# long is read wide and then narrowed (exact: the same scale); a shorter one has no digit to drop.
 
 # A type text that read_json could have made from a JSON number (see Plan._no_type).
 SCALAR_TYPE = r"-?[0-9][0-9.eE+-]*"
