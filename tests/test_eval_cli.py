@@ -269,8 +269,14 @@ def test_field_mapping_on_the_command_line(contract: str, tmp_path: Path) -> Non
         AT,
     )
     assert outcomes(report) == EXPECTED
-    unmapped = run_json(contract, "--events", str(path), "--at", AT)
-    assert unmapped["verdicts"][0]["value"] == "100"  # no start: the incidents are not intervals
+    # Unmapped, the incidents have no `start`: availability cannot read them as intervals, and
+    # they are rejected rather than silently counted as no down time (issue 11).
+    unmapped = run(contract, "--events", str(path), "--at", AT)
+    assert unmapped.exit_code == 2
+    assert (
+        "export.jsonl:1: no `start`, which the contract needs to read it as an interval"
+        in unmapped.output
+    )
     bad = run(contract, "--events", str(path), "--map", "start", "--at", AT)
     assert bad.exit_code == 2
     assert "canonical=source" in bad.output

@@ -401,7 +401,7 @@ def test_field_mappings(tmp_path: Path) -> None:
     records = [
         {"kind": "incident", "begin_time": "2026-03-04T10:00:00Z", "start": "ignored", "sev": 1},
         {"kind": "request", "start": "2026-03-04T11:00:00Z", "latencyMs": 5, "latency_ms": "x"},
-        {"kind": "request", "latency_ms": 7, "severity": 9},
+        {"kind": "request", "time": "2026-03-04T12:00:00Z", "latency_ms": 7, "severity": 9},
     ]
     text = "".join(json.dumps(r) + "\n" for r in records)
     for name, data in [("log.jsonl", text), ("log.csv", csv_text(records))]:

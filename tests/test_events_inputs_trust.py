@@ -414,11 +414,9 @@ def test_a_parquet_type_column_must_hold_text(tmp_path: Path) -> None:
     duckdb.connect().execute(
         f"COPY (SELECT 7 AS type, 'api' AS service) TO '{path}' (FORMAT parquet)"
     )
-    with pytest.raises(
-        EventDataError,
-        match="its column `type`, which gives each record its type, is INTEGER, not text",
-    ):
-        load([path], skip_invalid=True)
+    log = load([path], skip_invalid=True)
+    assert [(r.line, r.reason) for r in log.rejections] == [(1, "`type` is not a text: 7")]
+    assert log.inputs[0].rejected == 1 and log.inputs[0].unused == 0
 
 
 def test_a_temporary_folder_duckdb_would_read_as_a_pattern_is_named(

@@ -73,6 +73,7 @@ def account_inputs(
                 rejected=account.rejected,
                 merged=merged,
                 naive_timestamps=account.naive_timestamps,
+                near=account.near,
             )
         )
     return accounts

@@ -8,6 +8,8 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import duckdb
+
 from obligo.checks.reporter import Scope, lineage
 from obligo.engine.business_time import BusinessCalendar
 from obligo.engine.periods import (
@@ -16,7 +18,7 @@ from obligo.engine.periods import (
     local_midnight,
     measurement_periods,
 )
-from obligo.errors import ObligoError
+from obligo.errors import EventDataError, ObligoError
 from obligo.events import EventLog, EventSchema
 from obligo.events.sql import compile_selection, quote_ident
 from obligo.model.base import Duration
@@ -126,7 +128,15 @@ class EvaluationContext:
         return self.scope.metrics[name]
 
     def query(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
-        return self.log.connection.execute(sql, list(params)).fetchall()
+        try:
+            return self.log.connection.execute(sql, list(params)).fetchall()
+        except duckdb.OutOfRangeException as error:
+            # A sum of the log's numbers beyond the 38 digits DuckDB keeps (each value fits:
+            # the loader checked): an input error, not a crash.
+            raise EventDataError(
+                f"a sum of the log's numbers needs more than 38 digits ({_first_line(error)})",
+                hint="the values of the field are too large to add up exactly",
+            ) from None
 
     def has_records(self, types: Iterable[str]) -> bool:
         """Whether the log holds any record of these types (asked once per set of types): the
@@ -160,3 +170,8 @@ class EvaluationContext:
                 for r in rows
             ]
         return list(self._records[key])
+
+
+def _first_line(error: BaseException) -> str:
+    text = str(error).strip()
+    return text.splitlines()[0] if text else type(error).__name__

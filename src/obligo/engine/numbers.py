@@ -15,7 +15,9 @@ def to_decimal(value: Fraction, places: int = PLACES) -> Decimal:
         context.prec = 60
         quotient = Decimal(value.numerator) / Decimal(value.denominator)
         rounded = quotient.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_EVEN)
-    return rounded.normalize() if rounded != 0 else Decimal(0)
+        # normalize() rounds to the context's precision: inside it (60 digits), not outside
+        # (28: a 38-digit value lost its last 10 digits).
+        return rounded.normalize() if rounded != 0 else Decimal(0)
 
 
 def decimal_text(value: Fraction | int) -> str:

@@ -25,7 +25,7 @@ import shutil
 import stat
 import sys
 import zlib
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -232,24 +232,6 @@ def _check_container(name: str, kind: Format, compressed: bool) -> None:
             f"the marker PAR1)",
             file=name,
         )
-
-
-def check_parquet_type_column(
-    source: LocalInput,
-    types: Mapping[str, str],
-    sources: Iterable[str],
-    feeds: Callable[[str], Iterable[int]],
-) -> None:
-    """A Parquet column that gives records their ``type`` (field 0) must hold text: a number
-    there would make every record one of a type no contract reads, counted but never used."""
-    for column in sources:
-        kind = types.get(column)
-        if kind is not None and 0 in feeds(column) and kind != "VARCHAR":
-            raise EventDataError(
-                f"cannot read {source.name}: its column `{column}`, which gives each record its "
-                f"type, is {kind}, not text (a type is a name such as \"incident\")",
-                file=source.name,
-            )
 
 
 _TEMPORARY = re.compile(r"'?[^\s']*obligo-events-[^\s']*'?")

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from obligo.events.schema import EventSchema, FieldType
+from obligo.events.schema import EventSchema, FieldType, SchemaError
 from obligo.events.sql import quote_ident
 
 # RFC 3339 date-time (upper case; the loader also tries upper(trim(text))): the offset is optional
@@ -38,11 +38,13 @@ FIRST_INSTANT = "0001-01-02 00:00:00+00"
 LAST_INSTANT = "9999-12-30 23:59:59.999999+00"
 
 MACROS = f"""
-CREATE OR REPLACE TEMP MACRO obligo_num(s) AS
-  CASE WHEN NOT contains(s, '_') THEN TRY_CAST(s AS DECIMAL(38, 9)) END;
-CREATE OR REPLACE TEMP MACRO obligo_num_narrow(s) AS
-  CASE WHEN strlen(s) > 18 THEN TRY_CAST(obligo_num(s) AS DECIMAL(18, 9))
-       WHEN NOT contains(s, '_') THEN TRY_CAST(s AS DECIMAL(18, 9)) END;
+CREATE OR REPLACE TEMP MACRO obligo_mantissa(u) AS split_part(u, 'e', 1);
+CREATE OR REPLACE TEMP MACRO obligo_scale(s) AS
+  greatest(length(rtrim(CASE WHEN contains(obligo_mantissa(lower(trim(s))), '.')
+                             THEN split_part(obligo_mantissa(lower(trim(s))), '.', 2)
+                             ELSE '' END, '0'))
+           - coalesce(TRY_CAST(nullif(split_part(lower(trim(s)), 'e', 2), '') AS INTEGER), 0),
+           0);
 CREATE OR REPLACE TEMP MACRO obligo_bool(s) AS
   CASE s WHEN 'true' THEN TRUE WHEN 'false' THEN FALSE
          ELSE CASE lower(trim(s)) WHEN 'true' THEN TRUE WHEN 'false' THEN FALSE END END;
@@ -94,14 +96,20 @@ CREATE OR REPLACE TEMP MACRO obligo_gap(s, tz) AS
 # the text to obligo_ts. Its TIMESTAMP is UTC: obligo_utc makes it a TIMESTAMPTZ from its epoch
 # microseconds (make_timestamptz: no time zone arithmetic; a cast converts from the session's
 # time zone, and adding an interval to a TIMESTAMPTZ goes through ICU: 0.4 s per ten million).
-# obligo_num: DuckDB's decimal cast accepts what a number looks like (signs, exponents, spaces
-# around it) and digit separators ("1_000"), which are refused. obligo_num_narrow: the same in
-# 64 bits (below a billion in magnitude), which the strict scan stores when every value fits
-# (NARROW_NUMBER): the cast and the table cost less, and the `events` view widens it again.
-# DuckDB's 64-bit decimal cast drops the digits after the 18th of a number with an exponent
-# ("2573.059888045478958e5" loses its last digit, "0.0000000000000000000000000001e28" is 0), so
-# a text that long is read wide and then narrowed (exact: the same scale); a shorter one has no
-# digit to drop.
+# obligo_scale: the decimal places a number's text needs (trailing zeros not counted, an exponent
+# applied): "20.000000000001" 12, "4e-10" 10, "1.50e1" 1. Plan.number reads it only for a text
+# that may need more places than its field's scale (a point followed by more digits, an exponent).
+# Numbers (Plan.number): DuckDB's decimal cast accepts what a number looks like (signs,
+# exponents, spaces around it) and digit separators ("1_000"), which are refused. The narrow form
+# stores 64 bits (DECIMAL(18, S)) when every value fits: the cast and the table cost less, and
+# the `events` view widens it again. DuckDB's 64-bit decimal cast drops the digits after the 18th
+# of a number with an exponent ("2573.059888045478958e5" loses its last digit), so a text that
+# long is read wide and then narrowed (exact: the same scale); a shorter one has no digit to drop.
+
+# A type text that read_json could have made from a JSON number (see Plan._no_type).
+SCALAR_TYPE = r"-?[0-9][0-9.eE+-]*"
+# NaN and the infinities as read_json gives them from a JSON number, as usually spelled.
+LAX_WORDS = ("NaN", "nan", "NAN", "Infinity", "infinity", "INFINITY", "Inf", "inf", "INF")
 
 JSON_NOT_JSON = 1
 JSON_NOT_OBJECT = 2
@@ -113,8 +121,13 @@ STRICT_REJECTED = "obligo: a record to reject"
 STRICT_UNEXPECTED = "obligo: a field the input was not expected to have"
 STRICT_WIDE = "obligo: a number too large for the narrow type"
 
-# A strict scan's numbers, when every one fits: 64-bit, where DECIMAL(38, 9) takes 128 bits.
-NARROW_NUMBER = "DECIMAL(18, 9)"
+STRICT_SCALE = "obligo: a number with more decimal places than its field keeps"
+
+# Numbers are DECIMAL(38, scale): a field's scale is 9 places unless the log's values need more
+# (Plan.scales; the loader widens it and reads the inputs again), 38 digits in all at most.
+DEFAULT_SCALE = 9
+MAX_DIGITS = 38
+LONG_MANTISSA = 38
 
 
 class Params:
@@ -134,20 +147,101 @@ class Plan:
     timezone: str
     names: list[str] = field(init=False)
     kinds: list[FieldType] = field(init=False)
+    scales: list[int] = field(init=False)
+    floors: list[int] = field(init=False)
     sources: list[str] = field(init=False)
 
     def __post_init__(self) -> None:
         self.names = list(self.schema.fields)
         self.kinds = list(self.schema.fields.values())
+        self.scales = [DEFAULT_SCALE for _ in self.names]
+        # The places some value of the field is known to need: its scale never goes below.
+        self.floors = [0 for _ in self.names]
         self.sources = self.schema.sources()
         folded: dict[str, str] = {}
         for source in self.sources:
             other = folded.setdefault(source.casefold(), source)
             if other != source:
-                raise ValueError(
-                    f"the log fields {other!r} and {source!r} differ only in case and cannot "
-                    "be read together"
+                # DuckDB's JSON reader matches keys regardless of case: the two names would be
+                # one column. An error a contract author can act on, not a crash.
+                raise SchemaError(
+                    f"the log fields `{other}` ({self._read_as(other)}) and `{source}` "
+                    f"({self._read_as(source)}) differ only in case and cannot be read from "
+                    f"one log",
+                    hint=f"read one name for every record type (map `{source}` to "
+                    f"{self._targets(source)[0]} without `in ... records`), or rename the field "
+                    f"in the log",
                 )
+
+    def _targets(self, source: str) -> list[str]:
+        """The fields read from the log's name ``source``."""
+        names = [n for n in self.names if self.schema.source_of(n) == source]
+        names += [m.field for m in self.schema.mappings if m.source == source]
+        return list(dict.fromkeys(names)) or [source]
+
+    def _read_as(self, source: str) -> str:
+        where = [
+            f"{m.field} in {m.record_type} records"
+            for m in self.schema.mappings
+            if m.source == source and m.record_type is not None
+        ]
+        general = [n for n in self.names if self.schema.source_of(n) == source]
+        where += [f"{n} in every record" for n in general]
+        return ", ".join(where) or "read"
+
+    # ---------------------------------------------------------------------------- numbers
+    def sql_of(self, i: int) -> str:
+        """Field ``i``'s SQL type in ``events``: a number at its field's scale."""
+        if self.kinds[i] is FieldType.NUMBER:
+            return f"DECIMAL({MAX_DIGITS}, {self.scales[i]})"
+        return self.kinds[i].sql
+
+    def narrow_sql(self, i: int) -> str:
+        """A strict scan's type for number field ``i`` while its values fit: 64-bit."""
+        scale = self.scales[i]
+        return f"DECIMAL(18, {scale})" if scale <= 17 else self.sql_of(i)
+
+    def _more_places(self, i: int, text: str) -> str:
+        """Whether ``text`` needs more decimal places than field ``i`` keeps: tested exactly
+        (obligo_scale) only where the text has room for them (a cheap test on every value)."""
+        scale = self.scales[i]
+        room = (
+            f"(contains({text}, 'e') OR contains({text}, 'E') OR "
+            f"(strpos({text}, '.') > 0 AND strlen({text}) - strpos({text}, '.') > {scale}))"
+        )
+        return f"({room} AND obligo_scale({text}) > {scale})"
+
+    def number(self, i: int, text: str, narrow: bool = False) -> str:
+        """Field ``i``'s number from ``text``, null when it is not one or needs more places
+        than the field's scale (never rounded). DuckDB's cast accepts digit separators
+        ("1_000"): refused. Narrow: DuckDB's 64-bit cast drops the digits after the 18th of a
+        number with an exponent, so a longer text is read wide first (the same scale)."""
+        wide = f"TRY_CAST({text} AS {self.sql_of(i)})"
+        if narrow:
+            cast = (
+                f"CASE WHEN strlen({text}) > 18 THEN TRY_CAST({wide} AS {self.narrow_sql(i)}) "
+                f"ELSE TRY_CAST({text} AS {self.narrow_sql(i)}) END"
+            )
+        else:
+            cast = wide
+        # DuckDB's cast of an exponent form reads 38 characters of the mantissa at most (leading
+        # zeros counted) and drops the others: refused, never rounded.
+        long_mantissa = (
+            f"((contains({text}, 'e') OR contains({text}, 'E')) AND strlen({text}) > 40 "
+            f"AND strlen(obligo_mantissa(lower(trim({text})))) > {LONG_MANTISSA})"
+        )
+        return (
+            f"CASE WHEN contains({text}, '_') OR {self._more_places(i, text)} "
+            f"OR {long_mantissa} THEN NULL ELSE {cast} END"
+        )
+
+    def scale_needed(self, i: int, text: str) -> str:
+        """SQL: the places ``text`` needs beyond field ``i``'s scale, up to MAX_DIGITS (null
+        when it needs none more, or more than can be kept: then it is rejected)."""
+        return (
+            f"CASE WHEN {self._more_places(i, text)} AND obligo_scale({text}) <= {MAX_DIGITS} "
+            f"AND TRY_CAST({text} AS DOUBLE) IS NOT NULL THEN obligo_scale({text}) END"
+        )
 
     @property
     def single_type(self) -> str | None:
@@ -209,7 +303,9 @@ class Plan:
         ``nested``: ``"exact"`` (``inner`` has ``z<j>``, true for objects and arrays),
         ``"prefix"`` (a text starting with ``{`` or ``[`` may be one: the caller checks again;
         no ``n<i>`` column, :meth:`typed_select` with ``prefix`` tests the text where needed),
-        or ``"none"`` (CSV and Parquet cells are values).
+        ``"none"`` (CSV and Parquet cells are values), or ``"typed"`` (Parquet whose type
+        column is not text: every type in it is a number or a boolean, a line to reject).
+        ``"exact"`` also reads ``_scalar_type``: the record's type is a JSON number or boolean.
         """
         values = self.mapped(params, lambda j: f"s{j}")
         columns = ["_line", "_jp", "_text"]
@@ -220,8 +316,12 @@ class Plan:
             )
         for i in self.text_fields():
             if nested == "exact":
-                columns.append(f"coalesce({flags[i]}, FALSE) AS n{i}")
-            elif nested == "none":
+                # The type: also when it is a JSON number or boolean (``_scalar_type``).
+                scalar = " OR _scalar_type" if i == 0 else ""
+                columns.append(f"coalesce({flags[i]}{scalar}, FALSE) AS n{i}")
+            elif nested == "typed" and i == 0:
+                columns.append("(r0 IS NOT NULL) AS n0")
+            elif nested in ("none", "typed"):
                 columns.append(f"FALSE AS n{i}")
         return f"SELECT {', '.join(columns)} FROM ({inner})"
 
@@ -248,10 +348,11 @@ class Plan:
         for i, kind in enumerate(self.kinds):
             if i in absent:
                 # Null in every row (or the scan stops): nothing to parse.
-                columns.append(f"NULL::{kind.sql} AS v{i}")
+                columns.append(f"NULL::{self.sql_of(i)} AS v{i}")
             elif i in native:
                 # Already in a type of its kind (Parquet): no text to parse.
-                sql = NARROW_NUMBER if narrow and kind is FieldType.NUMBER else kind.sql
+                number = narrow and kind is FieldType.NUMBER
+                sql = self.narrow_sql(i) if number else self.sql_of(i)
                 cast = f"TRY_CAST(r{i} AS {sql})"
                 if kind is FieldType.TIMESTAMP:
                     cast = f"obligo_in_range({cast})"
@@ -259,7 +360,7 @@ class Plan:
             elif kind is FieldType.TEXT:
                 columns.append(f"r{i} AS v{i}")
             elif kind is FieldType.NUMBER:
-                columns.append(f"obligo_num{'_narrow' if narrow else ''}(r{i}) AS v{i}")
+                columns.append(f"{self.number(i, f'r{i}', narrow)} AS v{i}")
             elif kind is FieldType.BOOLEAN:
                 columns.append(f"obligo_bool(r{i}) AS v{i}")
             else:
@@ -269,7 +370,45 @@ class Plan:
                 )
         types = params(sorted(self.schema.record_types))
         columns.append(f"coalesce(list_contains({types}::VARCHAR[], r0), FALSE) AS _used")
+        if self.checks_lines:
+            columns.append(f"{self.missing(params, lambda i: f'r{i}')} AS _missing")
         return f"SELECT {', '.join(columns)} FROM {raw}"
+
+    @property
+    def checks_lines(self) -> bool:
+        """Whether a record type requires a field on every record (EventSchema.required)."""
+        return any(rule.every for rule in self.schema.required)
+
+    def missing(self, params: Params, value: Callable[[int], str], merged: bool = False) -> str:
+        """Whether a record lacks a field its type requires (EventSchema.required), over the
+        columns ``value(i)`` (``"type"`` from ``value(0)``). A record with an id may give its
+        fields in parts: it is checked once merged (``merged``), not before."""
+        by_type: dict[str, list[str]] = {}
+        rules = [rule for rule in self.schema.required if rule.every]  # see Required.every
+        for rule in rules:
+            # A rule another implies (`time` or `start`, where `time` is required) adds nothing.
+            if any(
+                other.record_type == rule.record_type and set(other.fields) < set(rule.fields)
+                for other in rules
+            ):
+                continue
+            lacking = " AND ".join(
+                f"{value(self.names.index(name))} IS NULL" for name in rule.fields
+            )
+            by_type.setdefault(rule.record_type, []).append(f"({lacking})")
+        has_id = f"{value(1)} IS NOT NULL"
+        if not merged and self.single_type is not None:
+            # Tested on used records only (Plan._bad): of the one type the contract reads.
+            tests = by_type.get(self.single_type, [])
+            return f"(NOT {has_id} AND ({' OR '.join(tests) or 'FALSE'}))"
+        whens = " ".join(
+            f"WHEN {params(record_type)} THEN {' OR '.join(tests)}"
+            for record_type, tests in sorted(by_type.items())
+        )
+        return (
+            f"(CASE WHEN {'NOT ' if merged else ''}{has_id} THEN FALSE "
+            f"ELSE CASE {value(0)} {whens} ELSE FALSE END END)"
+        )
 
     def _timestamps_from_text(self, skipped: frozenset[int]) -> list[int]:
         """The timestamp fields read from text (not typed already, not absent): those that
@@ -287,8 +426,19 @@ class Plan:
             return f"coalesce(starts_with(r{i}, '{{') OR starts_with(r{i}, '['), FALSE)"
         return f"n{i}"
 
+    @staticmethod
+    def _lax_value(i: int) -> str:
+        """Whether read_json's text of field ``i`` may be NaN or an infinity, which DuckDB's
+        parser takes for numbers and JSON has not: the exact path decides (it may be a string).
+        read_json gives the number's spelling: the usual ones are listed (a list is cheaper
+        than a pattern on every text; an odd case such as "nAn" is left to docs/semantics.md)."""
+        listed = ", ".join(f"'{sign}{word}'" for sign in ("", "-", "+") for word in LAX_WORDS)
+        return f"(r{i} IN ({listed}))"
+
     def _problem(self, i: int, prefix: bool = False) -> str:
         if self.kinds[i] is FieldType.TEXT:
+            if prefix:
+                return f"({self._nested(i, prefix)} OR coalesce({self._lax_value(i)}, FALSE))"
             return self._nested(i, prefix)
         return f"(r{i} IS NOT NULL AND v{i} IS NULL)"
 
@@ -297,7 +447,16 @@ class Plan:
         return f"coalesce(v{end} < v{start}, FALSE)"
 
     def _no_type(self, prefix: bool = False) -> str:
-        return f"(r0 IS NULL OR trim(r0) = '' OR {self._nested(0, prefix)})"
+        if prefix:
+            # read_json gives a JSON number or boolean as its text (7 as "7"): a type that reads
+            # like one may not be a JSON string, and the exact path decides.
+            scalar = (
+                f" OR r0 IN ('true', 'false') OR regexp_full_match(r0, '{SCALAR_TYPE}') "
+                f"OR {self._lax_value(0)}"
+            )
+        else:
+            scalar = ""
+        return f"(r0 IS NULL OR trim(r0) = '' OR {self._nested(0, prefix)}{scalar})"
 
     def _bad(self, absent: frozenset[int] = frozenset(), prefix: bool = False) -> str:
         """Whether a row is to be rejected. A field in ``absent`` has no value in any row (or
@@ -305,6 +464,8 @@ class Plan:
         problems = [self._problem(i, prefix) for i in range(1, len(self.names)) if i not in absent]
         if not {self.names.index("start"), self.names.index("end")} & absent:
             problems.append(self._order_problem())
+        if self.checks_lines:
+            problems.append("_missing")
         # A used record has a type (a known name); only the others may lack one. CASE, unlike OR,
         # evaluates each branch only on its rows.
         return (
@@ -336,7 +497,7 @@ class Plan:
 
         ``prefix``: ``raw`` was made with ``nested="prefix"`` (no ``n<i>`` columns).
 
-        ``narrow`` (strict only): numbers in :data:`NARROW_NUMBER`; the query stops with
+        ``narrow`` (strict only): numbers in 64 bits (:meth:`narrow_sql`); the query stops with
         :data:`STRICT_WIDE` at a valid number that does not fit."""
         if narrow and not strict:
             raise ValueError("only a strict scan stores narrow numbers")
@@ -345,6 +506,8 @@ class Plan:
         stored = [i for i in range(len(self.names)) if i not in absent]
         if self.single_type is not None and 0 in stored:
             stored.remove(0)  # the type: the one the contract reads (see single_type)
+            # Kept for the records not used only (mostly nulls: cheap), to name a near type.
+            columns.append('CASE WHEN NOT _used THEN v0 END AS "type"')
         columns += [f"v{i} AS {quote_ident(self.names[i])}" for i in stored]
         if strict:
             unexpected = " OR ".join(f"r{i} IS NOT NULL" for i in sorted(absent)) or "FALSE"
@@ -352,13 +515,25 @@ class Plan:
             # narrow reading failed).
             wide = " OR ".join(
                 f"(r{i} IS NOT NULL AND v{i} IS NULL AND "
-                + (f"TRY_CAST(r{i} AS {kind.sql})" if i in native else f"obligo_num(r{i})")
+                + (
+                    f"TRY_CAST(r{i} AS {self.sql_of(i)})"
+                    if i in native
+                    else self.number(i, f"r{i}")
+                )
                 + " IS NOT NULL)"
                 for i, kind in enumerate(self.kinds)
                 if narrow and kind is FieldType.NUMBER and i not in absent
             )
+            # A number with more places than its field keeps (the loader widens the scale).
+            places = " OR ".join(
+                f"(r{i} IS NOT NULL AND v{i} IS NULL AND {self.scale_needed(i, f'r{i}')} "
+                "IS NOT NULL)"
+                for i, kind in enumerate(self.kinds)
+                if kind is FieldType.NUMBER and i not in absent and i not in native
+            )
             columns.append(
                 f"CASE WHEN {unexpected} THEN error('{STRICT_UNEXPECTED}') "
+                f"WHEN {places or 'FALSE'} THEN error('{STRICT_SCALE}') "
                 f"WHEN {wide or 'FALSE'} THEN error('{STRICT_WIDE}') "
                 f"WHEN {self._bad(absent, prefix)} THEN error('{STRICT_REJECTED}') "
                 "ELSE _used END AS _used"
@@ -382,6 +557,7 @@ class Plan:
         """The bad rows of ``raw`` with what is wrong with each field, in line order."""
         inner = self._typed_inner(params, raw, native)
         columns = ["_line", "_jp", "_text", f"{self._no_type()} AS _no_type", "_used"]
+        columns.append("_missing" if self.checks_lines else "FALSE AS _missing")
         columns += [
             f"CAST(r{i} AS VARCHAR) AS r{i}" if i in native else f"r{i}"
             for i in range(len(self.names))
@@ -401,10 +577,7 @@ class Plan:
 
     # ---------------------------------------------------------------------------- events
     def column_defs(self) -> str:
-        defs = [
-            f"{quote_ident(name)} {kind.sql}"
-            for name, kind in zip(self.names, self.kinds, strict=True)
-        ]
+        defs = [f"{quote_ident(name)} {self.sql_of(i)}" for i, name in enumerate(self.names)]
         return ", ".join([*defs, "_input INTEGER", "_line BIGINT"])
 
     def column_list(
@@ -423,9 +596,9 @@ class Plan:
             if i == 0 and type_from:
                 return f"{type_from} AS {quote_ident(name)}"
             if i in absent:
-                return f"NULL::{kind.sql} AS {quote_ident(name)}"
+                return f"NULL::{self.sql_of(i)} AS {quote_ident(name)}"
             if narrow and kind is FieldType.NUMBER:
-                return f"CAST({read} AS {kind.sql}) AS {quote_ident(name)}"
+                return f"CAST({read} AS {self.sql_of(i)}) AS {quote_ident(name)}"
             return f"{read} AS {quote_ident(name)}" if qualifier else read
 
         return ", ".join(

@@ -1,8 +1,8 @@
 """Reading event logs into DuckDB: :class:`EventLog`.
 
 Every input becomes rows of one table, ``events``, with the schema's fields in their SQL types
-(text ``VARCHAR``; numbers ``DECIMAL(38, 9)``, exact to 9 decimal places, never binary floating
-point; booleans ``BOOLEAN``; timestamps ``TIMESTAMPTZ``, microseconds), plus ``_input`` (the input's
+(text ``VARCHAR``; numbers ``DECIMAL(38, S)``, exact, never binary floating point, S the places
+the field's values need: 9 until a value needs more, when every input is read again (Plan.scales); booleans ``BOOLEAN``; timestamps ``TIMESTAMPTZ``, microseconds), plus ``_input`` (the input's
 index) and ``_line`` (its line). The connection's session time zone is UTC. Rows are scanned by
 DuckDB, never one by one in Python; records given as Python objects and streams (standard input,
 open files) are first copied to a temporary file.
@@ -12,9 +12,11 @@ contract uses, as text: DuckDB's sampling would mistype fields first seen late i
 and validated in SQL in the same parallel query, which stops at the first record the exact path
 would reject (``error()``: no ``_bad`` column to write). Fields that the file's first records
 (a 1 MiB sample) never name are not stored; the scan stops if a later record has one, and runs
-again storing every field. Numbers are stored in 64 bits (``DECIMAL(18, 9)``) while they fit,
-widened in ``events``; the scan runs again with ``DECIMAL(38, 9)`` at the first that does not
-(a third smaller table, a cheaper cast). Its rows land in a table in file order (DuckDB
+again storing every field. Numbers are stored in 64 bits (``DECIMAL(18, S)``) while they fit,
+widened in ``events``; the scan runs again with ``DECIMAL(38, S)`` at the first that does not
+(a third smaller table, a cheaper cast). A text with room for more places than S (a point and more
+than S digits after it, an exponent) is measured exactly (``obligo_scale``); one that needs more
+stops the scan, one more scan finds the places needed, and the load starts again. Its rows land in a table in file order (DuckDB
 preserves insertion order), so ``rowid + 1`` numbers the records; the physical line of a record
 is looked up only when a message names one (blank lines are not records). A byte check beside the scan sends a
 file holding whitespace that the JSON reader would skip (a form feed, a vertical tab, a lone
@@ -43,6 +45,7 @@ from __future__ import annotations
 import contextlib
 import csv
 import datetime as dt
+import difflib
 import json
 import re
 import shutil
@@ -66,13 +69,17 @@ from obligo.events._plan import (
     JSON_DUPLICATE_KEY,
     JSON_NOT_JSON,
     JSON_NOT_OBJECT,
+    LONG_MANTISSA,
     MACROS,
+    MAX_DIGITS,
+    SCALAR_TYPE,
+    STRICT_SCALE,
     STRICT_UNEXPECTED,
     STRICT_WIDE,
     Params,
     Plan,
 )
-from obligo.events.schema import EventSchema, FieldType
+from obligo.events.schema import EventSchema, FieldType, Required
 from obligo.events.sql import quote_ident
 
 # The longest line read (2 MiB); a longer one is rejected, found by the byte scans before DuckDB
@@ -85,6 +92,9 @@ DUCKDB_MAX_LINE = MAX_LINE + 16
 # is read on the exact path, which rejects it.
 FAST_MAX_LINE = MAX_LINE
 SHOWN_REJECTIONS = 10
+# The records without a field they need whose names are looked at for a near one (a log with a
+# misnamed field has it on every line: the first ones say it).
+SUGGESTED = 1000
 
 ROWS = "_obligo_rows"
 INPUT = "_obligo_input"  # an input's table, as the view of accepted records names it
@@ -94,6 +104,8 @@ CSV_SCANS = "_obligo_csv_scans"
 CSV_SKIPPED = "_obligo_csv_skipped"
 ALL_EVENTS = "_obligo_all_events"  # every record, when `events` is restricted to some of them
 SCOPE = "_obligo_scope"
+INCOMPLETE = "_obligo_incomplete"  # records with an id lacking a required field once merged
+UNCHECKED = "_obligo_unchecked"  # `events` before those were left out
 
 
 @dataclass(frozen=True)
@@ -128,6 +140,9 @@ class InputAccount:
     rejected: int = 0
     naive_timestamps: int = 0
     fast_path: bool = False
+    # Record types not used whose names are near one the contract reads, as a report says them:
+    # '3 records of type "Incident": did you mean "incident"?'.
+    near: tuple[str, ...] = ()
 
 
 class EventRejectedError(EventDataError):
@@ -365,7 +380,20 @@ class _Loader:
         con = self.con
         con.execute(MACROS)
         sources = _inputs.resolve(specs, self.workdir)
-        staged = [self.stage(source) for source in sources]
+        while True:
+            try:
+                staged = [self.stage(source) for source in sources]
+                break
+            except _Rescale as rescale:
+                # A number needs more places than its field keeps (or more digits before the
+                # point than its scale leaves): every input is read again at the new scale (one
+                # type per field in `events`). A field's floor (the places a value needs) only
+                # grows, up to MAX_DIGITS, and its scale never goes below it: this ends.
+                plan = self.plan
+                for i, (scale, floor) in rescale.scales.items():
+                    plan.floors[i] = max(plan.floors[i], floor)
+                    plan.scales[i] = max(plan.floors[i], scale)
+        staged = [self._near_types(s) for s in staged]
         self._assemble(staged)
         merges, conflicts = merge(con, self.plan)
         rejections = [r for s in staged for r in s.rejections]
@@ -373,6 +401,9 @@ class _Loader:
         if conflicts:
             conflicts = _physical_lines(conflicts, sources, staged)
             extra, accounts = _conflict_rejections(conflicts, sources, accounts)
+            rejections.extend(extra)
+        if self.log.schema.required:
+            extra, accounts = self._incomplete(sources, staged, accounts)
             rejections.extend(extra)
         for source in sources:
             if source.path.is_relative_to(self.workdir):
@@ -383,6 +414,127 @@ class _Loader:
         self.log.merges = merges
         if rejections and not skip_invalid:
             raise EventRejectedError(rejections)
+
+    def _incomplete(
+        self, sources: list[LocalInput], staged: list[_Staged], accounts: list[InputAccount]
+    ) -> tuple[list[Rejection], list[InputAccount]]:
+        """Records lacking a field their type requires, found once merged: those with an id (a
+        record without one was checked on its line), and every record of a type none of whose
+        records has a field it must have on one at least (Required.every). They are rejected at
+        the line of their first part, and left out of ``events``."""
+        plan, schema, con = self.plan, self.log.schema, self.con
+        found: list[tuple[int, int, list[Required]]] = []
+        if plan.checks_lines:
+            params = Params()
+            lacking = plan.missing(params, lambda i: quote_ident(plan.names[i]), merged=True)
+            needed = sorted({name for rule in schema.required for name in rule.fields})
+            picks = ", ".join(f"{quote_ident(name)} IS NULL" for name in needed)
+            for index, line, record_type, *nulls in con.execute(
+                f'SELECT _input, _line, "type", {picks} FROM events WHERE {lacking}',
+                params.values,
+            ).fetchall():
+                missing = {name for name, null in zip(needed, nulls, strict=True) if null}
+                rules = [
+                    rule
+                    for rule in schema.required_of(record_type)
+                    if rule.every and set(rule.fields) <= missing
+                ]
+                found.append((int(index), int(line), rules))
+        for rule in schema.required:
+            if rule.every:
+                continue
+            has = " OR ".join(f"{quote_ident(name)} IS NOT NULL" for name in rule.fields)
+            rows = con.execute(
+                f'SELECT _input, _line FROM events WHERE "type" = $1 AND NOT EXISTS '
+                f'(SELECT 1 FROM events WHERE "type" = $1 AND ({has}))',
+                [rule.record_type],
+            ).fetchall()
+            found += [(int(index), int(line), [rule]) for index, line in rows]
+        if not found:
+            return [], accounts
+        by_line: dict[tuple[int, int], list[Required]] = {}
+        for index, line, rules in found:
+            by_line.setdefault((index, line), []).extend(rules)
+        keys = sorted(by_line)
+        con.execute(
+            f"CREATE TEMP TABLE {INCOMPLETE} AS SELECT unnest($1::INTEGER[]) AS _input, "
+            f"unnest($2::BIGINT[]) AS _line",
+            [[k[0] for k in keys], [k[1] for k in keys]],
+        )
+        is_view = con.execute(
+            "SELECT count(*) FROM duckdb_views() WHERE view_name = 'events'"
+        ).fetchall()[0][0]
+        if is_view:
+            con.execute(f"ALTER VIEW events RENAME TO {UNCHECKED}")
+            con.execute(
+                f"CREATE TEMP VIEW events AS SELECT * FROM {UNCHECKED} "
+                f"ANTI JOIN {INCOMPLETE} USING (_input, _line)"
+            )
+        else:
+            con.execute(
+                f"DELETE FROM events WHERE (_input, _line) IN "
+                f"(SELECT (_input, _line) FROM {INCOMPLETE})"
+            )
+        wanted: dict[int, set[int]] = {}
+        for index, line in keys:
+            if staged[index].ordinal:
+                wanted.setdefault(index, set()).add(line)
+        physical = {
+            index: _bytescan.record_lines(sources[index].path, sources[index].compressed, lines)
+            for index, lines in wanted.items()
+        }
+        names: dict[int, list[str]] = {}
+        rejections: list[Rejection] = []
+        lost: dict[int, int] = {}
+        for index, line in keys:
+            if index not in names:
+                names[index] = self._names_in(sources[index])
+            reasons: list[str] = []
+            for rule in dict.fromkeys(by_line[(index, line)]):
+                reasons.append(missing_reason(schema, rule, names[index]))
+            shown = physical.get(index, {}).get(line, line)
+            rejections.append(Rejection(sources[index].name, shown, "; ".join(reasons), index))
+            lost[index] = lost.get(index, 0) + 1
+        updated = [
+            replace(a, records=a.records - lost.get(i, 0), rejected=a.rejected + lost.get(i, 0))
+            for i, a in enumerate(accounts)
+        ]
+        return rejections, updated
+
+    def _names_in(self, source: LocalInput) -> list[str]:
+        """The field names an input has (JSON Lines: those of its first records)."""
+        if source.format == "csv":
+            return (_csv_read_header(source) or ([], ","))[0]
+        if source.format == "parquet":
+            return [
+                str(row[0])
+                for row in self.con.execute(
+                    "DESCRIBE SELECT * FROM read_parquet($1)", [str(source.path)]
+                ).fetchall()
+            ]
+        return sorted(_bytescan.sample_keys(source.path, source.compressed) or ())
+
+    def _near_types(self, staged: _Staged) -> _Staged:
+        """The input's account with the record types not used that are near a type the
+        contract reads (a case, a plural, a slip: `Incident`, `incidents`)."""
+        if not staged.account.unused or staged.table is None:
+            return staged
+        good = "NOT _bad AND NOT _used" if staged.flagged else "NOT _used"
+        rows = self.con.execute(
+            f'SELECT "type", count(*) FROM {staged.table} WHERE {good} GROUP BY 1 ORDER BY 1'
+        ).fetchall()
+        used = sorted(self.log.schema.record_types)
+        near: list[str] = []
+        for found, count in rows:
+            if not isinstance(found, str):
+                continue
+            wanted = _near_type(found, used)
+            if wanted is not None:
+                noun = "record" if count == 1 else "records"
+                near.append(f"{count} {noun} of type {_show(found)}: did you mean {_show(wanted)}?")
+        if not near:
+            return staged
+        return replace(staged, account=replace(staged.account, near=tuple(near)))
 
     def _assemble(self, staged: list[_Staged]) -> None:
         """View ``_obligo_accepted``: the good records of used types of every input.
@@ -478,6 +630,10 @@ class _Loader:
                 )
             except duckdb.Error as error:
                 self._drop(table)
+                if STRICT_SCALE in str(error):
+                    rows_sql, params = scan()
+                    self._rescale(rows_sql, params, nested, native, absent)
+                    return None  # pragma: no cover - _rescale raises
                 if STRICT_UNEXPECTED in str(error) and absent:
                     absent = frozenset()
                 elif STRICT_WIDE in str(error) and narrow:
@@ -488,6 +644,33 @@ class _Loader:
             account = self._account(source, counts, 0, fast=True)
             line = f"{INPUT}.rowid + 1"
             return _Staged(account, [], table, line, ordinal, absent, flagged=False, narrow=narrow)
+
+    def _rescale(
+        self,
+        rows_sql: str,
+        params: Params,
+        nested: str,
+        native: frozenset[int] = frozenset(),
+        absent: frozenset[int] = frozenset(),
+    ) -> None:
+        """Raise _Rescale with the places the numbers of ``rows_sql`` need (one more scan)."""
+        plan = self.plan
+        numbers = [
+            i
+            for i, kind in enumerate(plan.kinds)
+            if kind is FieldType.NUMBER and i not in native and i not in absent
+        ]
+        raw = "(" + plan.raw_select(params, rows_sql, nested=nested) + ")"
+        picks = ", ".join(f"max({plan.scale_needed(i, f'r{i}')})" for i in numbers)
+        row = self.con.execute(f"SELECT {picks} FROM {raw}", params.values).fetchall()[0]
+        scales = {
+            i: (int(value), int(value))
+            for i, value in zip(numbers, row, strict=True)
+            if value is not None and int(value) > plan.scales[i]
+        }
+        if not scales:  # pragma: no cover - the strict scan found one
+            raise AssertionError("a number needs more places, but none was found")
+        raise _Rescale(scales)
 
     def _drop(self, *tables: str) -> None:
         for table in tables:
@@ -501,22 +684,57 @@ class _Loader:
         nested: str,
         reasons: Mapping[int, str] | None = None,
         native: frozenset[int] = frozenset(),
+        keys: Callable[[list[int]], Mapping[int, Sequence[str]]] | None = None,
     ) -> list[Rejection]:
+        """The rejections of the bad rows, with their reasons. ``keys`` gives the names a row
+        has (by line), for a record without a field it needs: a near name is suggested."""
         raw = "(" + self.plan.raw_select(params, rows_sql, nested=nested) + ")"
         sql = self.plan.detail_select(params, raw, native)
         cursor = self.con.execute(sql, params.values)
         names = [d[0] for d in cursor.description or []]
-        found: list[Rejection] = []
+        rows: list[dict[str, Any]] = []
         while True:
             batch = cursor.fetchmany(10_000)
             if not batch:
                 break
-            for values in batch:
-                row = dict(zip(names, values, strict=True))
-                line = int(row["_line"])
-                reason = (reasons or {}).get(line) or self._reason(row)
-                found.append(Rejection(source.name, line, reason, source.index))
+            rows += [dict(zip(names, values, strict=True)) for values in batch]
+        wider = self._wider(rows)
+        if wider:
+            raise _Rescale(wider)
+        lacking = [int(row["_line"]) for row in rows if row["_missing"]][:SUGGESTED]
+        named = keys(lacking) if keys is not None and lacking else {}
+        found: list[Rejection] = []
+        for row in rows:
+            line = int(row["_line"])
+            reason = (reasons or {}).get(line) or self._reason(row, named.get(line, ()))
+            found.append(Rejection(source.name, line, reason, source.index))
         return found
+
+    def _wider(self, rows: list[dict[str, Any]]) -> dict[int, tuple[int, int]]:
+        """The (scale, floor) of the number fields whose values in these bad rows need another
+        scale: more places (up to MAX_DIGITS; a number needing more is rejected), or fewer, to
+        leave room for the digits before the point (not below the field's floor)."""
+        plan = self.plan
+        wider: dict[int, tuple[int, int]] = {}
+        for i, kind in enumerate(plan.kinds):
+            if kind is not FieldType.NUMBER:
+                continue
+            scale, floor = plan.scales[i], plan.floors[i]
+            up, down = 0, -1
+            for row in rows:
+                places = _places(row[f"r{i}"])
+                if places is None or _long_mantissa(row[f"r{i}"]):
+                    continue
+                before, after = places
+                if scale < after <= MAX_DIGITS:
+                    up = max(up, after)
+                elif before + scale > MAX_DIGITS and before + max(after, floor) <= MAX_DIGITS:
+                    down = max(down, after, floor)
+            if up:
+                wider[i] = (up, up)
+            elif 0 <= down < scale:
+                wider[i] = (down, floor)
+        return wider
 
     def _account(
         self, source: LocalInput, counts: _Counts, rejected: int, fast: bool
@@ -539,8 +757,10 @@ class _Loader:
             # file it finds unusual is read again on the exact path.
             with ThreadPoolExecutor(max_workers=1) as pool:
                 plain = pool.submit(_bytescan.plain_whitespace, source.path, source.compressed)
+                strict = pool.submit(_strict_json, source.path, source.compressed)
                 staged = self._jsonl_fast(source)
-                if not plain.result() and staged is not None:
+                clean = plain.result() and strict.result()
+                if not clean and staged is not None:
                     assert staged.table is not None
                     self._drop(staged.table)
                     staged = None
@@ -616,10 +836,21 @@ class _Loader:
             detail_sql, detail_values = self._json_rows(bad_rows)
             detail_params = Params()
             detail_params.values = list(detail_values)
-            rejections = self._details(source, detail_sql, detail_params, "exact", reasons)
+            rejections = self._details(
+                source, detail_sql, detail_params, "exact", reasons, keys=self._json_keys
+            )
         self._drop(ROWS)
         account = self._account(source, counts, len(rejections), fast=False)
         return _Staged(account, rejections, table)
+
+    def _json_keys(self, lines: list[int]) -> dict[int, list[str]]:
+        """The keys of these lines (of the line table the exact path reads)."""
+        rows = self.con.execute(
+            f"SELECT rowid + 1, json_keys(line) FROM {ROWS} "
+            f"WHERE rowid + 1 IN (SELECT unnest($1::BIGINT[]))",
+            [lines],
+        ).fetchall()
+        return {int(line): list(keys) for line, keys in rows}
 
     def _json_rows(self, lines: str) -> tuple[str, list[Any]]:
         """Rows of a line table: the line's JSON problem, and every source field as text.
@@ -633,11 +864,27 @@ class _Loader:
         as_text = params(json.dumps({name: "VARCHAR" for name in sources}))
         as_json = params(json.dumps({name: "JSON" for name in sources}))
         blanks = params(" \t\r")
+        # What DuckDB's JSON parser accepts and JSON is not (a trailing comma, NaN, Infinity),
+        # tested outside strings on the lines where it may be.
+        lax = params(LAX_JSON)
+        strings = params(r'"(?:[^"\\]|\\.)*"')
         read_keys = params(list(sources))
         keys = f"list_filter(json_keys(line), lambda k: list_contains({read_keys}, k))"
         repeated = f"len({keys}) <> len(list_distinct({keys}))"
+        type_at = sources.index(self.plan.schema.source_of("type")) + 1
         looks_nested = " OR ".join(
             f"left(struct_extract_at(v, {j + 1}), 1) IN ('{{', '[')" for j in range(len(sources))
+        )
+        # A type that reads like a number or a boolean may be one (7, not "7"): its JSON type
+        # says, taken apart as JSON with the nested values.
+        type_text = f"struct_extract_at(v, {type_at})"
+        looks_nested += (
+            f" OR {type_text} IN ('true', 'false') "
+            f"OR regexp_full_match({type_text}, '{SCALAR_TYPE}')"
+        )
+        scalar_type = (
+            f"coalesce(json_type(struct_extract_at(z, {type_at})) NOT IN ('VARCHAR', 'NULL'), "
+            f"FALSE) AS _scalar_type"
         )
         fields = ", ".join(
             f"struct_extract_at(v, {j + 1}) AS s{j}, "
@@ -646,13 +893,16 @@ class _Loader:
             for j in range(len(sources))
         )
         sql = (
-            f"SELECT _line, _jp, CASE WHEN _jp IS NOT NULL THEN line END AS _text, {fields} "
+            f"SELECT _line, _jp, CASE WHEN _jp IS NOT NULL THEN line END AS _text, {fields}, "
+            f"{scalar_type} "
             f"FROM (SELECT _line, line, _jp, v, "
             f"CASE WHEN {looks_nested} THEN from_json(line, {as_json}) END AS z "
             f"FROM (SELECT _line, line, _jp, "
             f"CASE WHEN _jp IS NULL THEN from_json(line, {as_text}) END AS v "
             f"FROM (SELECT _line, line, "
             f"CASE WHEN NOT json_valid(line) THEN {JSON_NOT_JSON} "
+            f"WHEN regexp_matches(line, {lax}) AND regexp_matches("
+            f"regexp_replace(line, {strings}, '\"\"', 'g'), {lax}) THEN {JSON_NOT_JSON} "
             f"WHEN json_type(line) <> 'OBJECT' THEN {JSON_NOT_OBJECT} "
             f"WHEN {repeated} THEN {JSON_DUPLICATE_KEY} END AS _jp "
             f"FROM {lines} WHERE line IS NOT NULL AND trim(line, {blanks}) <> '')))"
@@ -662,17 +912,33 @@ class _Loader:
     # --------------------------------------------------------------------------------- CSV
     def _csv(self, source: LocalInput) -> _Staged:
         source, damaged = _bytescan.without_damaged_csv_lines(source, self.workdir)
-        header = _csv_header(source)
-        if header is None:
+        read_header = _csv_read_header(source)
+        if read_header is None:
             return _Staged(InputAccount(source.name, source.format))
+        header, delimiter = read_header
         position: dict[str, int] = {}
         for k, name in enumerate(header):
-            position.setdefault(name, k)
+            first = position.setdefault(name, k)
+            if first != k and name in self.plan.sources:
+                raise EventDataError(
+                    f"{source.name}: the header names `{name}` twice (columns {first + 1} and "
+                    f"{k + 1}): which one the contract reads cannot be told",
+                    file=source.name,
+                    line=1,
+                    hint="rename or remove one of the columns",
+                )
         columns = {f"c{k}": "VARCHAR" for k in range(len(header))}
         picks = ", ".join(
             (f"c{position[name]}" if name in position else "NULL::VARCHAR") + f" AS s{j}"
             for j, name in enumerate(self.plan.sources)
         )
+        # The line feeds inside quoted cells of each row: a row after them starts further down.
+        newlines = " + ".join(
+            f"CASE WHEN contains(c{k}, chr(10)) THEN "
+            f"strlen(c{k}) - strlen(replace(c{k}, chr(10), '')) ELSE 0 END"
+            for k in range(len(header))
+        )
+        picks += f", ({newlines or '0'})::BIGINT AS _nl"
 
         def read(path: Path, compressed: bool, tolerant: bool) -> None:
             params = Params()
@@ -687,7 +953,8 @@ class _Loader:
             )
             sql = (
                 f"SELECT {picks} FROM read_csv({params(str(path))}, "
-                f"header=true, columns={params(columns)}, delim=',', quote='\"', escape='\"', "
+                f"header=true, columns={params(columns)}, delim={params(delimiter)}, quote='\"', "
+                f"escape='\"', "
                 f"auto_detect=false, strict_mode=true, max_line_size={DUCKDB_MAX_LINE}, "
                 f"compression={params('gzip' if compressed else 'none')}{options})"
             )
@@ -734,10 +1001,19 @@ class _Loader:
             join = f" ASOF LEFT JOIN {CSV_SKIPPED} k ON r._n > k.g"
         else:
             line, join = "r._n + 1", ""
+        spanning = self.con.execute(f"SELECT coalesce(max(_nl), 0) FROM {ROWS}").fetchall()
+        if spanning[0][0]:
+            # A row's physical line also counts the line feeds inside the quoted cells of the
+            # rows before it: _n is then the row's line without skipped lines, less one.
+            numbered = (
+                f"(SELECT rowid + 1 + sum(_nl) OVER (ORDER BY rowid) - _nl AS _n, * FROM {ROWS})"
+            )
+        else:
+            numbered = f"(SELECT rowid + 1 AS _n, * FROM {ROWS})"
         sources = ", ".join(f"r.s{j}" for j in range(len(self.plan.sources)))
         rows_sql = (
             f"SELECT {line} AS _line, NULL::INTEGER AS _jp, NULL::VARCHAR AS _text, {sources} "
-            f"FROM (SELECT rowid + 1 AS _n, * FROM {ROWS}) r{join}"
+            f"FROM {numbered} r{join}"
         )
         table = f"_obligo_input_{source.index}"
         absent = self._absent(set(header))
@@ -747,7 +1023,9 @@ class _Loader:
             for line_no, reason in structural.items()
         ]
         if counts.bad:
-            rejections += self._details(source, rows_sql, Params(), "none")
+            rejections += self._details(
+                source, rows_sql, Params(), "none", keys=lambda lines: dict.fromkeys(lines, header)
+            )
         self._drop(ROWS, CSV_SKIPPED)
         account = self._account(
             source, counts, len(rejections), fast=not structural and not counts.bad
@@ -763,7 +1041,6 @@ class _Loader:
         except duckdb.Error as error:
             raise _inputs.unreadable(source, error) from None
         types = {str(row[0]): str(row[1]) for row in described}
-        _inputs.check_parquet_type_column(source, types, self.plan.sources, self.plan.feeds)
         # A column whose Parquet type already is of the kind of every field it feeds is read as
         # it is (a TIMESTAMPTZ, an integer, a BOOLEAN); the others as text, checked like JSON.
         direct = {
@@ -787,6 +1064,9 @@ class _Loader:
             if kept == direct:
                 break
             direct = kept
+        # A type column of numbers or booleans: each of its types is not a text (rejected).
+        type_kind = types.get(self.plan.schema.source_of("type"))
+        nested = "none" if type_kind in (None, "VARCHAR") else "typed"
         picks = ", ".join(
             (quote_ident(name) if name in direct else _parquet_text(name, types.get(name)))
             + f" AS s{j}"
@@ -807,17 +1087,25 @@ class _Loader:
             return rows_sql, fresh
 
         # Clean input (the common case) needs no `_bad` and no `_line` column.
-        staged = self._strict(source, scan, "none", native, absent)
+        staged = self._strict(source, scan, nested, native, absent)
         if staged is not None:
             return staged
         params = Params()
         params.values = list(path_values)
-        counts = self._typed(table, rows_sql, params, "none", native, absent)
+        counts = self._typed(table, rows_sql, params, nested, native, absent)
         rejections: list[Rejection] = []
         if counts.bad:
             detail = Params()
             detail.values = list(path_values)
-            rejections = self._details(source, rows_sql, detail, "none", native=native)
+            columns = list(types)
+            rejections = self._details(
+                source,
+                rows_sql,
+                detail,
+                nested,
+                native=native,
+                keys=lambda lines: dict.fromkeys(lines, columns),
+            )
         account = self._account(source, counts, len(rejections), fast=not counts.bad)
         return _Staged(account, rejections, table, absent=absent)
 
@@ -832,7 +1120,35 @@ class _Loader:
         )
 
     # ------------------------------------------------------------------------------ reasons
-    def _reason(self, row: dict[str, Any]) -> str:
+    def _number_reason(self, i: int, shown: str, text: Any) -> str:
+        """Why a number field's value was not read: not a number, or too many digits."""
+        places = _places(text)
+        if places is None:
+            return f"{shown} is not a number: {_show(text)}"
+        if _long_mantissa(text):
+            return (
+                f"{shown} {_show(text)} has an exponent after more than {LONG_MANTISSA} "
+                f"characters: write it without the exponent"
+            )
+        before, after = places
+        scale = self.plan.scales[i]
+        if after > MAX_DIGITS:
+            return (
+                f"{shown} {_show(text)} has {after} decimal places: obligo keeps "
+                f"{MAX_DIGITS} digits at most"
+            )
+        if before > MAX_DIGITS or scale == 0:
+            return (
+                f"{shown} {_show(text)} has {before} digits before the decimal point: obligo "
+                f"keeps {MAX_DIGITS} digits at most"
+            )
+        return (
+            f"{shown} {_show(text)} has {before} digits before the decimal point: with the "
+            f"{scale} places after it that this log's `{self.plan.names[i]}` values need, more "
+            f"than the {MAX_DIGITS} digits obligo keeps"
+        )
+
+    def _reason(self, row: dict[str, Any], keys: Sequence[str] = ()) -> str:
         problem = row["_jp"]
         if problem == JSON_NOT_JSON:
             return _json_error(row["_text"])
@@ -842,7 +1158,7 @@ class _Loader:
             return _duplicate_key(row["_text"])
         if row["_no_type"]:
             if row["r0"] is not None and row["p0"]:
-                return "`type` is not a text"
+                return f"`type` is not a text: {_show_raw(row['r0'])}"
             return "record without `type`"
         schema, plan = self.log.schema, self.plan
         record_type = row["r0"]
@@ -858,7 +1174,7 @@ class _Loader:
             if kind is FieldType.TEXT:
                 reasons.append(f"{shown} is a JSON object or array, not a value")
             elif kind is FieldType.NUMBER:
-                reasons.append(f"{shown} is not a number: {value}")
+                reasons.append(self._number_reason(i, shown, row[f"r{i}"]))
             elif kind is FieldType.BOOLEAN:
                 reasons.append(f"{shown} is not true or false: {value}")
             elif row[f"g{i}"]:
@@ -877,6 +1193,17 @@ class _Loader:
             end = _show(row["r" + str(plan.names.index("end"))])
             start = _show(row["r" + str(plan.names.index("start"))])
             reasons.append(f"ends before it starts (`end` {end} is before `start` {start})")
+        if row["_missing"]:
+            failing = [
+                rule
+                for rule in schema.required_of(record_type)
+                if rule.every
+                and all(row[f"r{plan.names.index(name)}"] is None for name in rule.fields)
+            ]
+            for rule in failing:
+                # `time` or `start` lacking says nothing more than `time` lacking.
+                if not any(set(other.fields) < set(rule.fields) for other in failing):
+                    reasons.append(missing_reason(schema, rule, keys))
         return "; ".join(reasons) or "rejected"
 
 
@@ -891,6 +1218,85 @@ def _remove(folder: Path) -> None:
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)
         raise
+
+
+class _Rescale(Exception):
+    """Numbers need another scale than their fields': ``scales`` holds (scale, the places a
+    value needs) by field index."""
+
+    def __init__(self, scales: dict[int, tuple[int, int]]) -> None:
+        super().__init__(scales)
+        self.scales = scales
+
+
+_NUMBER_TEXT = re.compile(r"\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*")
+
+
+def _long_mantissa(text: str) -> bool:
+    """An exponent form whose mantissa DuckDB's cast would cut (Plan.number refuses it)."""
+    folded = text.strip().lower()
+    return "e" in folded and len(folded.split("e")[0]) > LONG_MANTISSA
+
+
+def _places(text: Any) -> tuple[int, int] | None:
+    """The digits a number's text needs before and after the decimal point, or None when it
+    is not a number as the loader reads one."""
+    if not isinstance(text, str) or not _NUMBER_TEXT.fullmatch(text):
+        return None
+    try:
+        value = Decimal(text.strip())
+    except ArithmeticError:  # pragma: no cover - the pattern admits numbers only
+        return None
+    if not value.is_finite():  # pragma: no cover - the pattern admits finite numbers only
+        return None
+    _, digits, exponent = value.as_tuple()
+    assert isinstance(exponent, int)
+    trimmed = digits
+    while len(trimmed) > 1 and trimmed[-1] == 0 and exponent < 0:
+        trimmed, exponent = trimmed[:-1], exponent + 1
+    after = max(0, -exponent)
+    before = max(0, len(trimmed) + exponent) if any(trimmed) else 0
+    return before, after
+
+
+def missing_reason(schema: EventSchema, rule: Required, keys: Sequence[str] = ()) -> str:
+    """Why a record without any of ``rule.fields`` is rejected, with a near name it has."""
+    shown = " or ".join(f"`{schema.source_of(name, rule.record_type)}`" for name in rule.fields)
+    text = f"no {shown}, which the contract needs {rule.why}"
+    if not rule.every:
+        text += f": no {rule.record_type} record of the log has it"
+    read = set(schema.sources())
+    spare = [k for k in keys if k not in read]
+    for name in rule.fields:
+        near = _near_name(schema.source_of(name, rule.record_type), spare)
+        if near is not None:
+            return f"{text} (found `{near}`: --map {name}={near}?)"
+    return text
+
+
+def _near_type(found: str, used: Sequence[str]) -> str | None:
+    """The record type of ``used`` that ``found`` was likely meant to be."""
+    folded = found.strip().casefold()
+    for name in used:
+        other = name.casefold()
+        if folded in (other, other + "s", other + "es") or other in (folded + "s",):
+            return name
+    close = difflib.get_close_matches(found, list(used), n=1, cutoff=0.8)
+    return close[0] if close else None
+
+
+def _near_name(wanted: str, names: Sequence[str]) -> str | None:
+    """The name in ``names`` nearest ``wanted``: the same but for case, one that has it as a
+    part (``start_time``, ``startedAt``), or a close spelling."""
+    folded = wanted.casefold()
+    for name in names:
+        if name.casefold() == folded:
+            return name
+    parts = [n for n in names if folded in n.casefold()]
+    if parts:
+        return min(parts, key=lambda n: (len(n), n))
+    close = difflib.get_close_matches(wanted, list(names), n=1, cutoff=0.6)
+    return close[0] if close else None
 
 
 def _zone_name(zone: ZoneInfo) -> str:
@@ -925,9 +1331,57 @@ def _show(value: Any, limit: int = 60) -> str:
     return text if len(text) <= limit else text[: limit - 4] + '..."'
 
 
+def _show_raw(text: str) -> str:
+    """A value as the log wrote it: an object, a number or a boolean as its JSON text."""
+    try:
+        json.loads(text)
+    except ValueError:
+        return _show(text)
+    return text if len(text) <= 60 else text[:56] + "..."
+
+
+# What DuckDB's JSON parser takes and strict JSON does not: a comma before a closing bracket,
+# NaN and infinities (in any case). Found outside strings; RE2 and Python alike read it.
+LAX_JSON = r",[ \t\r\n]*[}\]]|[:\[,][ \t\r\n]*[-+]?(?i:nan|inf)"
+_LAX_TEXT = re.compile(LAX_JSON)
+_JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
+
+
+def _strict_json(path: Path, compressed: bool) -> bool:
+    """Whether no line of the file holds a comma right before a closing bracket, which
+    DuckDB's reader takes and JSON does not: a file that may is read on the exact path, which
+    looks outside strings. Two byte searches beside the fast scan, over a buffer still in the
+    CPU's cache (a regular expression over every comma cost 5 s a million records; two more
+    searches for a comma, blanks and a bracket cost 0.3 s: that form is left to the exact path,
+    docs/semantics.md). NaN and infinities in a field the contract reads are caught by the scan
+    itself (Plan._lax_value)."""
+    buffer = bytearray(1 << 18)
+    comma = False
+    with _bytescan.open_bytes(path, compressed) as stream:
+        while size := stream.readinto(buffer):
+            chunk = buffer if size == len(buffer) else buffer[:size]
+            if b",}" in chunk or b",]" in chunk or (comma and bytes(chunk[:1]) in (b"}", b"]")):
+                return False
+            comma = chunk.endswith(b",")  # a pair may straddle two reads
+    return True
+
+
+def _lax_reason(text: str) -> str | None:
+    """What in a line that DuckDB parses is not strict JSON."""
+    found = _LAX_TEXT.search(_JSON_STRING.sub('""', text))
+    if found is None:
+        return None
+    if found.group(0).startswith(",") and found.group(0)[-1] in "}]":
+        return f"not valid JSON (a comma before `{found.group(0)[-1]}`)"
+    return "not valid JSON (NaN and infinities are not JSON numbers)"
+
+
 def _json_error(text: str | None) -> str:
     if text is None:
         return "not valid JSON"
+    lax = _lax_reason(text)
+    if lax is not None:
+        return lax
     try:
         json.loads(text)
     except ValueError as error:
@@ -958,7 +1412,25 @@ def _duplicate_key(text: str | None) -> str:
     return "a key appears twice"
 
 
-def _csv_header(source: LocalInput) -> list[str] | None:
+CSV_DELIMITERS = (",", ";", "\t", "|")
+
+
+def _csv_read_header(source: LocalInput) -> tuple[list[str], str] | None:
+    """The header's names and the file's delimiter: a comma, or else the one of ``;``, tab and
+    ``|`` the header holds most often outside quotes (a spreadsheet saved in a European
+    locale writes ``;``). None for a file without a header."""
+    line = _csv_header_line(source)
+    if line is None:
+        return None
+    outside = re.sub(r'"[^"]*"', "", line)
+    counts = {d: outside.count(d) for d in CSV_DELIMITERS}
+    delimiter = "," if counts[","] else max(CSV_DELIMITERS, key=lambda d: (counts[d], d == ","))
+    if not counts[delimiter]:
+        delimiter = ","
+    return next(csv.reader([line], delimiter=delimiter), []), delimiter
+
+
+def _csv_header_line(source: LocalInput) -> str | None:
     try:
         with _bytescan.open_bytes(source.path, source.compressed) as raw:
             first = raw.readline(MAX_LINE)
@@ -972,7 +1444,7 @@ def _csv_header(source: LocalInput) -> list[str] | None:
         raise EventDataError(
             f"{source.name}: the header is not valid UTF-8", file=source.name, line=1
         ) from None
-    return next(csv.reader([text.rstrip("\r\n")]), [])
+    return text.rstrip("\r\n")
 
 
 _CSV_REASONS = {

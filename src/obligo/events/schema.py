@@ -16,10 +16,22 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from obligo.errors import EventDataError
 from obligo.model.base import Boolean, DateValue, LiteralValue, Number, Percent, Text
 from obligo.model.conditions import Compare, FieldOf, Member, Presence, Selection
 from obligo.model.contract import Contract, FieldMapping, NoticeRule, Service
-from obligo.model.metrics import Aggregate, DurationSpec, SliceAtLeast, SliceEvery
+from obligo.model.metrics import (
+    Aggregate,
+    DurationSpec,
+    MeanTimeBetweenFailures,
+    MeanTimeToRepair,
+    Metric,
+    Ratio,
+    ShareWithinTarget,
+    SliceAtLeast,
+    SliceEvery,
+    TotalDuration,
+)
 
 
 class FieldType(Enum):
@@ -42,6 +54,17 @@ _SQL_TYPES = {
     FieldType.BOOLEAN: "BOOLEAN",
     FieldType.TIMESTAMP: "TIMESTAMPTZ",
 }
+
+
+class SchemaError(EventDataError, ValueError):
+    """A schema that no log can be read with: a reserved field name, a mapping that names no
+    field, two log names that differ only in case. An :class:`~obligo.EventDataError` (the CLI
+    prints it and exits 2); also a ``ValueError``, as it was before it had a class of its own."""
+
+    def __str__(self) -> str:
+        # It names no place in a file: its text alone, as a ValueError's was.
+        return self.message + (f" ({self.hint})" if self.hint else "")
+
 
 #: Fields every schema has, with their fixed types.
 RESERVED_FIELDS: Mapping[str, FieldType] = MappingProxyType(
@@ -81,6 +104,25 @@ class FieldSource:
 
 
 @dataclass(frozen=True)
+class Required:
+    """Records of ``record_type`` must have one of ``fields`` (canonical names) to be used
+    (or, not ``every``, one record of the type at least): ``why`` says what the contract does
+    with it. Records with an ``id`` are checked once merged
+    (section 12 of docs/semantics.md: a record may give its fields in parts)."""
+
+    record_type: str
+    fields: tuple[str, ...]
+    why: str
+    # False: a record may lack it (it counts for no value), but not every record of the type:
+    # a log none of whose records of the type has it names it otherwise.
+    every: bool = True
+
+    @property
+    def shown(self) -> str:
+        return " or ".join(f"`{name}`" for name in self.fields)
+
+
+@dataclass(frozen=True)
 class EventSchema:
     """The fields and record types a contract reads, and where each field comes from.
 
@@ -97,16 +139,17 @@ class EventSchema:
     # The stated unit of fields of numbers (`field latency_ms in ms`): a duration compared with
     # such a field in a filter is converted to it (`latency_ms > 1 s` compares with 1000).
     units: Mapping[str, str] = field(default_factory=dict)
+    required: tuple[Required, ...] = ()
 
     def __post_init__(self) -> None:
         fields = dict(RESERVED_FIELDS)
         for name, kind in self.fields.items():
             if name in RESERVED_FIELDS and kind is not RESERVED_FIELDS[name]:
-                raise ValueError(f"field {name!r} is always {RESERVED_FIELDS[name].value}")
+                raise SchemaError(f"field {name!r} is always {RESERVED_FIELDS[name].value}")
             if name in BOOKKEEPING_COLUMNS or name.casefold() in INTERNAL_COLUMNS:
-                raise ValueError(f"{name!r} is reserved for the events table's bookkeeping")
+                raise SchemaError(f"{name!r} is reserved for the events table's bookkeeping")
             if not name:
-                raise ValueError("a field name cannot be empty")
+                raise SchemaError("a field name cannot be empty")
             fields[name] = kind
         ordered = {name: fields[name] for name in RESERVED_FIELDS}
         ordered.update({name: fields[name] for name in sorted(fields) if name not in ordered})
@@ -115,11 +158,41 @@ class EventSchema:
         object.__setattr__(self, "mappings", tuple(self.mappings))
         object.__setattr__(self, "units", MappingProxyType(dict(sorted(self.units.items()))))
         for entry in self.mappings:
+            for name in (entry.field, entry.source):
+                if not isinstance(name, str) or not name.strip() or "\x00" in name:
+                    raise SchemaError(
+                        f"the mapping {entry.field!r} <- {entry.source!r} names no field: a "
+                        "name is a non-empty text without NUL characters"
+                    )
             if entry.field == "type" and entry.record_type is not None:
-                raise ValueError("the record type field can only be mapped for all records")
+                raise SchemaError("the record type field can only be mapped for all records")
         seen = {(m.field, m.record_type) for m in self.mappings}
         if len(seen) != len(self.mappings):
-            raise ValueError("a field is mapped twice for the same records")
+            raise SchemaError("a field is mapped twice for the same records")
+        required: dict[tuple[str, tuple[str, ...]], Required] = {}
+        for rule in self.required:
+            key = (rule.record_type, rule.fields)
+            if key not in required or rule.every:
+                required[key] = rule
+        for rule in required.values():
+            for name in rule.fields:
+                if name not in fields:
+                    raise SchemaError(f"a required field {name!r} is not in the schema")
+        object.__setattr__(self, "required", tuple(required[key] for key in sorted(required)))
+
+    def required_of(self, record_type: str) -> tuple[Required, ...]:
+        """What records of ``record_type`` must have (see :class:`Required`)."""
+        return tuple(r for r in self.required if r.record_type == record_type)
+
+    def optional_fields(self) -> list[str]:
+        """The fields that no record type requires: a record may lack them."""
+        named = {
+            name
+            for rule in self.required
+            for name in rule.fields
+            if len(rule.fields) == 1 and rule.every
+        }
+        return [name for name in self.fields if name not in named and name != "type"]
 
     def source_of(self, name: str, record_type: str | None = None) -> str:
         """The name the log uses for canonical field ``name`` in records of ``record_type``."""
@@ -158,12 +231,12 @@ def union_of(schemas: Sequence[EventSchema]) -> EventSchema:
     A field read as two different types, a field renamed two ways, or two timezones (naive
     timestamps would mean two instants) cannot share one log: ValueError says which."""
     if not schemas:
-        raise ValueError("no schema to unite")
+        raise SchemaError("no schema to unite")
     fields: dict[str, FieldType] = {}
     for schema in schemas:
         for name, kind in schema.fields.items():
             if fields.setdefault(name, kind) is not kind:
-                raise ValueError(
+                raise SchemaError(
                     f"the field {name!r} is read as {fields[name].value} by one agreement and "
                     f"as {kind.value} by another"
                 )
@@ -172,7 +245,7 @@ def union_of(schemas: Sequence[EventSchema]) -> EventSchema:
         for entry in schema.mappings:
             key = (entry.field, entry.record_type)
             if sources.setdefault(key, entry.source) != entry.source:
-                raise ValueError(
+                raise SchemaError(
                     f"the field {entry.field!r} is read from {sources[key]!r} by one agreement "
                     f"and from {entry.source!r} by another"
                 )
@@ -180,13 +253,13 @@ def union_of(schemas: Sequence[EventSchema]) -> EventSchema:
     for schema in schemas:
         for name, unit in schema.units.items():
             if units.setdefault(name, unit) != unit:
-                raise ValueError(
+                raise SchemaError(
                     f"the field {name!r} is in {units[name]} for one agreement and in {unit} for"
                     " another"
                 )
     zones = sorted({schema.timezone for schema in schemas})
     if len(zones) > 1:
-        raise ValueError(f"agreements in different timezones share one log: {', '.join(zones)}")
+        raise SchemaError(f"agreements in different timezones share one log: {', '.join(zones)}")
     return EventSchema(
         fields=fields,
         record_types=frozenset().union(*(schema.record_types for schema in schemas)),
@@ -198,6 +271,7 @@ def union_of(schemas: Sequence[EventSchema]) -> EventSchema:
         ),
         timezone=zones[0],
         units=units,
+        required=tuple(rule for schema in schemas for rule in schema.required),
     )
 
 
@@ -236,13 +310,102 @@ def schema_for(
         else:
             fields[name] = FieldType.TEXT
     mappings = _resolve_mappings(collector.mappings, extra_mappings)
+    every = {**RESERVED_FIELDS, **fields}
+    required = tuple(
+        rule for rule in _required_of(contract) if all(name in every for name in rule.fields)
+    )
     return EventSchema(
         fields=fields,
         record_types=frozenset(collector.record_types),
         mappings=mappings,
         timezone=_timezone_of(contract) or "UTC",
         units={name: unit for name, unit in units.items() if name in fields},
+        required=required,
     )
+
+
+# ------------------------------------------------------------------------------- requirements
+
+_PLACED = ("time", "start")
+_WHY_PLACED = "to place it in time"
+_WHY_INTERVAL = "to read it as an interval"
+_WHY_SLICE = "to place it in a slice"
+_WHY_MEASURED = "to measure it"
+
+
+def _required_of(contract: Contract) -> list[Required]:
+    """What the records a metric (or an exclusion) reads must have for it to place and measure
+    them: docs/semantics.md, "Fields a record must have". Fields only tested in conditions,
+    grouped by, or read for a slice's values per feature are optional."""
+    found: list[Required] = []
+    for level in [contract, *_levels(contract)]:
+        for metric in level.metrics:
+            found += _metric_requirements(metric)
+        for exclusion in level.exclusions:
+            for selection in exclusion.sources:
+                found.append(Required(selection.record_type, ("start",), _WHY_INTERVAL))
+    return found
+
+
+def _levels(contract: Contract) -> list[Contract]:
+    found: list[Contract] = []
+    for level in contract.imported:
+        found += [level, *_levels(level)]
+    return found
+
+
+def _metric_requirements(metric: Metric) -> list[Required]:
+    found: list[Required] = []
+    measure = metric.measure
+    for selection in [*metric.down_during, *metric.only_while]:
+        found.append(Required(selection.record_type, ("start",), _WHY_INTERVAL))
+    if isinstance(measure, TotalDuration | MeanTimeToRepair | MeanTimeBetweenFailures):
+        found.append(Required(measure.selection.record_type, ("start",), _WHY_INTERVAL))
+    elif isinstance(measure, ShareWithinTarget):
+        if metric.duration is not None:
+            start = metric.duration.start_field
+            found.append(Required(measure.selection.record_type, (start,), "to start its duration"))
+    elif isinstance(measure, Aggregate):
+        found.append(Required(measure.selection.record_type, _PLACED, _WHY_PLACED))
+        if measure.field is not None:
+            found.append(
+                Required(measure.selection.record_type, (measure.field,), _WHY_MEASURED, False)
+            )
+    elif isinstance(measure, Ratio):
+        for part in (measure.numerator, measure.denominator):
+            found += _expression_requirements(part, _PLACED, _WHY_PLACED)
+    # Slices read the records whose `time` falls in them.
+    for condition in metric.slice_down:
+        found += _expression_requirements(condition, ("time",), _WHY_SLICE)
+    for rule in metric.slice_without:
+        found.append(Required(rule.selection.record_type, ("time",), _WHY_SLICE))
+    for value in metric.values:
+        found += _expression_requirements(value.expression, ("time",), _WHY_SLICE)
+    return found
+
+
+def _expression_requirements(node: Any, placed: tuple[str, ...], why: str) -> list[Required]:
+    """The selections and aggregated fields inside an expression (or a slice condition)."""
+    found: list[Required] = []
+    if isinstance(node, FieldOf):
+        found.append(Required(node.selection.record_type, placed, why))
+        found.append(Required(node.selection.record_type, (node.field,), _WHY_MEASURED, False))
+        return found
+    if isinstance(node, Selection):
+        return [Required(node.record_type, placed, why)]
+    if isinstance(node, SliceEvery | SliceAtLeast):
+        # The value field: records without it count for no value (documented): optional.
+        return [Required(node.selection.record_type, placed, why)]
+    if isinstance(node, tuple | list):
+        for item in node:
+            found += _expression_requirements(item, placed, why)
+        return found
+    if isinstance(node, BaseModel):
+        for name, child in node:
+            if name == "where":
+                continue  # conditions test fields; they do not need them
+            found += _expression_requirements(child, placed, why)
+    return found
 
 
 def _timezone_of(contract: Contract) -> str | None:

@@ -99,6 +99,7 @@ def _accounts(inputs: list[InputAccount], rejections: list[Rejection], reader: s
                 if account.naive_timestamps
                 else ""
             )
+            + "".join(f"\n  not used: {near}" for near in account.near)
         )
     if rejections:
         out.append(f"{len(rejections)} lines rejected:")

@@ -10,6 +10,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Literal
 
+from pydantic import Field
+
 from obligo.report.base import Location, ReportNode
 from obligo.report.rights import EscalationNotice, TerminationRightArisen, TriggerFired
 
@@ -301,6 +303,10 @@ class InputAccount(ReportNode):
     rejected: int
     merged: int = 0  # lines folded into an earlier record with the same type and id
     naive_timestamps: int = 0
+    # Record types not used that are near one the contract reads ('3 records of type
+    # "Incident": did you mean "incident"?'): the text report shows them; not (yet) part of the
+    # JSON report, whose schema and bundled reports stay as they are.
+    near: tuple[str, ...] = Field(default=(), exclude=True)
 
 
 class ContractRef(ReportNode):
