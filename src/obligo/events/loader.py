@@ -1350,20 +1350,57 @@ _JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
 def _strict_json(path: Path, compressed: bool) -> bool:
     """Whether no line of the file holds a comma right before a closing bracket, which
     DuckDB's reader takes and JSON does not: a file that may is read on the exact path, which
-    looks outside strings. Two byte searches beside the fast scan, over a buffer still in the
-    CPU's cache (a regular expression over every comma cost 5 s a million records; two more
-    searches for a comma, blanks and a bracket cost 0.3 s: that form is left to the exact path,
-    docs/semantics.md). NaN and infinities in a field the contract reads are caught by the scan
-    itself (Plan._lax_value)."""
+    looks outside strings. Byte searches beside the fast scan, over a buffer still in the CPU's
+    cache (a regular expression over every comma cost 5 s a million records). A blank
+    before a bracket sends the file to the exact path too, since a trailing comma may stand
+    before it; so does a NaN or an infinity that may stand as a value (in a field the contract
+    reads, the scan itself also catches it: Plan._lax_value)."""
     buffer = bytearray(1 << 18)
-    comma = False
+    before = b""  # the last byte of the read before: a pair may straddle two reads
+    value_before = b""  # and its last byte but blanks and signs, before a NaN
     with _bytescan.open_bytes(path, compressed) as stream:
         while size := stream.readinto(buffer):
             chunk = buffer if size == len(buffer) else buffer[:size]
-            if b",}" in chunk or b",]" in chunk or (comma and bytes(chunk[:1]) in (b"}", b"]")):
+            if any(pair in chunk for pair in _BEFORE_A_BRACKET) or (
+                before in _COMMA_OR_BLANK and bytes(chunk[:1]) in (b"}", b"]")
+            ):
                 return False
-            comma = chunk.endswith(b",")  # a pair may straddle two reads
+            data = bytes(chunk)
+            if _may_hold_nan(data, value_before):
+                return False
+            before = data[-1:]
+            value_before = data.rstrip(b" \t-")[-1:] or value_before
     return True
+
+
+_LOWER = bytes.maketrans(bytes(range(65, 91)), bytes(range(97, 123)))
+
+
+def _may_hold_nan(chunk: bytes, before: bytes) -> bool:
+    """Whether a NaN or an infinity (DuckDB's reader takes them in any case, `-` before) may
+    stand as a value in ``chunk``: `nan` or `inf` after a colon, a comma or a bracket (blanks
+    and a sign between). A word in a text (`"info"`, `"finance: infra"`) may match too: the
+    exact path then looks at it, slower, never wrong. The fields the contract reads are checked
+    in the scan itself; this finds them in the others."""
+    lowered = chunk.translate(_LOWER)
+    for word in (b"nan", b"inf"):
+        at = lowered.find(word)
+        while at >= 0:
+            start = at
+            while start > 0 and lowered[start - 1] in b" \t-":
+                start -= 1
+            previous = lowered[start - 1 : start] if start > 0 else before
+            if previous in (b":", b",", b"["):
+                return True
+            at = lowered.find(word, at + 3)
+    return False
+
+
+# A comma or a blank right before a closing bracket: a blank may stand between a trailing comma
+# and its bracket (`1 , }`), so a file holding one is looked at on the exact path too (JSON Lines
+# written by programs puts no blank there; a file that does is read correctly, only slower).
+_BEFORE_A_BRACKET = tuple(a + b for a in (b",", b" ", b"\t") for b in (b"}", b"]"))
+_COMMA_OR_BLANK = (b",", b" ", b"\t")
 
 
 def _lax_reason(text: str) -> str | None:
