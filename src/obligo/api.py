@@ -20,12 +20,17 @@ from obligo.agreements import (
     parse_pair_argument,
 )
 from obligo.checks import check_contract
-from obligo.errors import Diagnostic, ObligoError, ObligoSemanticError
+from obligo.engine.baseline_report import baseline_report
+from obligo.engine.evaluation import evaluate as _evaluate
+from obligo.engine.portfolio import evaluate_agreements as _evaluate_agreements
+from obligo.errors import Diagnostic, ObligoError, ObligoSemanticError, ObligoSyntaxError
+from obligo.guard import guarded
 from obligo.model.contract import Contract
 from obligo.syntax import parse_contract
 from obligo.syntax.fmt import format_text
 
 
+@guarded("read the contract")
 def parse(text: str, filename: str = "<string>", *, base_dir: str | Path | None = None) -> Contract:
     """Parse a contract's text into its model.
 
@@ -43,6 +48,7 @@ def parse(text: str, filename: str = "<string>", *, base_dir: str | Path | None 
     return _parse(text, filename, Path(base_dir), ())
 
 
+@guarded("read the contract")
 def load(path: str | Path) -> Contract:
     """Read and parse a contract file, with the contracts it imports."""
     path = Path(path)
@@ -50,6 +56,7 @@ def load(path: str | Path) -> Contract:
     return _parse(text, str(path), path.parent, ())
 
 
+@guarded("read the agreements")
 def load_agreements(paths: str | Path | Iterable[str | Path]) -> AgreementSet:
     """Load a set of agreements: contract files and folders (every ``*.sla`` directly inside a
     folder, in name order), each file read and parsed once, the files they import included.
@@ -74,6 +81,7 @@ def load_agreements(paths: str | Path | Iterable[str | Path]) -> AgreementSet:
     return AgreementSet.build(listed)
 
 
+@guarded("check the contract")
 def check(contract: Contract) -> list[Diagnostic]:
     """Every finding about a contract, errors and warnings, in the order of the text.
 
@@ -89,10 +97,17 @@ def raise_for_errors(diagnostics: list[Diagnostic]) -> None:
         raise ObligoSemanticError.from_diagnostics(diagnostics)
 
 
+@guarded("format the contract")
 def format_contract(text: str, filename: str = "<string>") -> str:
     """The canonical layout of a contract's text; raises the errors of :func:`parse` first."""
     parse_contract(text, filename)
     return format_text(text)
+
+
+# The evaluations, guarded: see obligo.guard.
+evaluate = guarded("evaluate the contract")(_evaluate)
+evaluate_agreements = guarded("evaluate the agreements")(_evaluate_agreements)
+baseline = guarded("compute the baseline")(baseline_report)
 
 
 def _source_lines(text: str) -> list[str]:
@@ -120,8 +135,24 @@ def _read(path: Path, imported_from: tuple[str, int, int, str | None] | None) ->
         ) from None
 
 
+def _parse_text(text: str, filename: str) -> Contract:
+    """The parser's model of one file; a text nested too deeply for the parser is an error at
+    the file, not a RecursionError."""
+    try:
+        return parse_contract(text, filename)
+    except RecursionError:
+        raise ObligoSyntaxError(
+            "the contract nests too deeply to be read (conditions, parentheses or `not` inside"
+            " one another, hundreds of levels deep)",
+            file=filename,
+            line=1,
+            column=1,
+            hint="write the condition with fewer levels",
+        ) from None
+
+
 def _parse(text: str, filename: str, base_dir: Path, chain: tuple[Path, ...]) -> Contract:
-    contract = parse_contract(text, filename)
+    contract = _parse_text(text, filename)
     if not contract.imports:
         return contract
     lines = _source_lines(text)
@@ -187,7 +218,7 @@ class _SharedLoads:
             return self.done[target]
         name = self.names[target]
         text = _read(target, imported_from)
-        contract = parse_contract(text, name)
+        contract = _parse_text(text, name)
         lines = _source_lines(text)
         imported: list[Contract] = []
         for item in contract.imports:
@@ -221,7 +252,10 @@ __all__ = [
     "PairRequest",
     "ResolvedAgreement",
     "ResolvedClause",
+    "baseline",
     "check",
+    "evaluate",
+    "evaluate_agreements",
     "format_contract",
     "load",
     "load_agreements",
