@@ -94,3 +94,24 @@ def test_every_public_function_is_guarded() -> None:
     for name in ("parse", "load", "check", "evaluate", "evaluate_agreements", "baseline",
                  "load_agreements", "format_contract"):  # fmt: skip
         assert hasattr(getattr(obligo, name), "__wrapped__"), name
+
+
+@pytest.mark.parametrize("name", ["a\x00b", "\ud800"], ids=["NUL", "lone surrogate"])
+def test_a_mapping_to_a_name_no_field_can_have_is_an_error(name: str) -> None:
+    with pytest.raises(obligo.ObligoError) as caught:
+        obligo.evaluate(acme(), [INCIDENT], at=AT, mappings={"start": name})
+    assert caught.value.message == (
+        f"a mapping names fields by their names, as text: 'start': {name!r}"
+    )
+
+
+def test_a_path_with_a_nul_character_names_no_file() -> None:
+    with pytest.raises(obligo.EventDataError) as caught:
+        obligo.evaluate(acme(), ["a\x00b.jsonl"], at=AT)
+    assert caught.value.message == (
+        "cannot read 'a\\x00b.jsonl': a file name cannot hold a NUL character"
+    )
+    with pytest.raises(obligo.ObligoError) as read:
+        obligo.load("a\x00b.sla")
+    assert read.value.message.endswith(": a file name cannot hold a NUL character")
+    assert not read.value.message.startswith(INTERNAL)

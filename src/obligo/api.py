@@ -118,8 +118,10 @@ def _source_lines(text: str) -> list[str]:
 
 def _read(path: Path, imported_from: tuple[str, int, int, str | None] | None) -> str:
     try:
+        if "\x00" in str(path):
+            raise ValueError("a file name cannot hold a NUL character")
         return path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
+    except (OSError, ValueError) as error:  # UnicodeDecodeError is a ValueError
         reason = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
         if imported_from is None:
             raise ObligoError(

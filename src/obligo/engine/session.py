@@ -19,7 +19,7 @@ from obligo.engine import aggregates, availability, records, slices
 from obligo.engine.context import EvaluationContext
 from obligo.engine.measurement import Measurement
 from obligo.engine.periods import local_midnight
-from obligo.errors import ObligoError, ObligoSemanticError, Severity
+from obligo.errors import EventDataError, ObligoError, ObligoSemanticError, Severity
 from obligo.events import EventLog, EventSchema, schema_for
 from obligo.model import metrics as m
 from obligo.model.conditions import Selection
@@ -64,7 +64,7 @@ def checked_mappings(mappings: Mapping[str, str] | None) -> dict[str, str]:
     found: dict[str, str] = {}
     for target, source in dict(mappings or {}).items():
         for name in (target, source):
-            if not isinstance(name, str) or not name.strip():
+            if not isinstance(name, str) or not name.strip() or not _encodable(name):
                 raise ObligoError(
                     f"a mapping names fields by their names, as text: {target!r}: {source!r}",
                     file="<mappings>",
@@ -74,6 +74,15 @@ def checked_mappings(mappings: Mapping[str, str] | None) -> dict[str, str]:
                 )
         found[target] = source
     return found
+
+
+def _encodable(name: str) -> bool:
+    """Whether a field's name can be one: UTF-8 text without NUL characters."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return "\x00" not in name
 
 
 def _context(
@@ -139,12 +148,28 @@ def _time_of(contract: Contract, at: dt.datetime | None) -> tuple[ZoneInfo, dt.d
 def as_inputs(events: Any) -> list[Any]:
     """One input or a list of inputs; an iterable holding dicts is one input (of records)."""
     if isinstance(events, str | bytes) or hasattr(events, "read") or hasattr(events, "__fspath__"):
-        return [events]
+        return [_path_checked(events)]
     items: list[Any] = list(events)
+    for item in items:
+        _path_checked(item)
     if any(isinstance(e, Mapping) for e in items):
         # One iterable of records; whatever in it is not a record is rejected at its line.
         return [items]
     return items
+
+
+def _path_checked(item: Any) -> Any:
+    """A path with a NUL character names no file: an error naming the input, not the
+    operating system's ValueError."""
+    name = item.decode("utf-8", "replace") if isinstance(item, bytes) else item
+    if isinstance(name, str) and "\x00" in name:
+        raise EventDataError(
+            f"cannot read {name!r}: a file name cannot hold a NUL character",
+            file=name.replace("\x00", "\\0"),
+            line=1,
+            column=1,
+        )
+    return item
 
 
 class Measurer:
