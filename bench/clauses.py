@@ -77,7 +77,9 @@ def contract_text(clauses: int, metrics: int) -> str:
             target, below = f"<= {10 + tier}", f"> {10 + tier}"
         text = f'\nclause {c + 1} "Clause {c + 1}"\n  service api\n  promise m{k} {target}\n'
         if c % 2 == 0:
-            text += f"  credit\n    5% of the fee when m{k} {below}\n  cap 20% of the fee per month\n"
+            text += (
+                f"  credit\n    5% of the fee when m{k} {below}\n  cap 20% of the fee per month\n"
+            )
         parts.append(text)
     return "".join(parts)
 
@@ -134,11 +136,7 @@ def child(log: Path, clauses: int, metrics: int, profile: bool) -> None:
     started = time.perf_counter()
     report = obligo.evaluate(model, [log], at=AT)
     evaluated = time.perf_counter() - started
-    print(
-        json.dumps(
-            {"check": checked, "eval": evaluated, "verdicts": len(report.verdicts)}
-        )
-    )
+    print(json.dumps({"check": checked, "eval": evaluated, "verdicts": len(report.verdicts)}))
 
 
 def main() -> None:
@@ -150,9 +148,10 @@ def main() -> None:
     parser.add_argument("--keep", type=Path)
     parser.add_argument("--profile", type=int)
     parser.add_argument("--child", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--size", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child is not None:
-        child(args.child, args.profile, args.metrics, profile=os.environ.get("PROFILE") == "1")
+        child(args.child, args.size, args.metrics, profile=os.environ.get("PROFILE") == "1")
         return
     folder = args.keep or Path(tempfile.mkdtemp(prefix="obligo-clauses-"))
     folder.mkdir(parents=True, exist_ok=True)
@@ -160,7 +159,7 @@ def main() -> None:
     write_log(log, args.records, args.metrics)
 
     def run(size: int, profile: bool = False) -> dict[str, float]:
-        command = [sys.executable, __file__, "--child", str(log), "--profile", str(size)]
+        command = [sys.executable, __file__, "--child", str(log), "--size", str(size)]
         command += ["--metrics", str(args.metrics)]
         env = dict(os.environ, PROFILE="1" if profile else "0")
         done = subprocess.run(command, capture_output=True, text=True, env=env, check=False)
@@ -177,8 +176,10 @@ def main() -> None:
         return
     load = os.getloadavg()[0]
     print(f"{args.records:,} records, {args.metrics} services; medians of {args.runs} runs")
-    print(f"{'clauses':>8} {'metrics':>8} {'verdicts':>9} {'check s':>8} {'eval s':>8}"
-          f" {'eval ms/clause':>15}")
+    print(
+        f"{'clauses':>8} {'metrics':>8} {'verdicts':>9} {'check s':>8} {'eval s':>8}"
+        f" {'eval ms/clause':>15}"
+    )
     for size in (int(s) for s in args.sizes.split(",")):
         results = [run(size) for _ in range(args.runs)]
         check = statistics.median(r["check"] for r in results)

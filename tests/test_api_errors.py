@@ -31,7 +31,9 @@ def acme(replace: str = "", by: str = "") -> obligo.model.Contract:
 
 
 def test_a_condition_nested_too_deeply_is_a_syntax_error_of_the_file() -> None:
-    text = ACME.read_text(encoding="utf-8").replace("severity <= 2", "not " * 3000 + "severity <= 2")
+    text = ACME.read_text(encoding="utf-8").replace(
+        "severity <= 2", "not " * 3000 + "severity <= 2"
+    )
     with pytest.raises(obligo.ObligoSyntaxError) as caught:
         obligo.parse(text, "deep.sla")
     assert caught.value.file == "deep.sla"

@@ -177,8 +177,7 @@ MEASURES = [
     "mean of latency_ms in request records where {cond}, {period}{by}",
     "maximum of latency_ms in request records, {period}{by}",
     "p95 of latency_ms in request records, {period}{by}",
-    "p99.9 of latency_ms in request records where {cond}, {period}{by}\n"
-    "  percentile method linear",
+    "p99.9 of latency_ms in request records where {cond}, {period}{by}\n  percentile method linear",
     "total duration of incident records where {cond}, {period}",
     "mean time to repair of incident records, {period}",
     "availability of api, {period}{by}\n  in slices of 1 hour\n"
