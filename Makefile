@@ -9,7 +9,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
 .DELETE_ON_ERROR:
 .DEFAULT_GOAL := test
-.PHONY: venv test demo fmt-check clean
+.PHONY: venv test demo fmt-check clean fuzz
 
 # $(call check_python,INTERPRETER): fail with a clear message unless INTERPRETER
 # exists and is Python >= 3.11.
@@ -40,6 +40,12 @@ test: $(STAMP)
 	@$(BIN)/pytest; rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "error: pytest collected no tests (exit 5); treating as failure" >&2; fi; \
 	exit $$rc
+
+# A long fuzzing campaign at the library's surface (tests/test_fuzz_api.py): 10,000 examples per
+# test, where `make test` runs a short one. Takes hours on a small machine; stops at the first
+# failure of each test and prints its smallest reproducer.
+fuzz: $(STAMP)
+	OBLIGO_FUZZ=long $(BIN)/pytest -p no:cacheprovider tests/test_fuzz_api.py
 
 # Check every bundled contract, then evaluate one against its sample log at a fixed time:
 # January is met, February and March are breached, April is pending with its error budget.

@@ -9,7 +9,10 @@ The public API::
 """
 
 from obligo.api import (
+    baseline,
     check,
+    evaluate,
+    evaluate_agreements,
     format_contract,
     load,
     load_agreements,
@@ -17,9 +20,6 @@ from obligo.api import (
     parse_pair_argument,
     raise_for_errors,
 )
-from obligo.engine.baseline_report import baseline_report as baseline
-from obligo.engine.evaluation import evaluate
-from obligo.engine.portfolio import evaluate_agreements
 from obligo.errors import (
     Diagnostic,
     EventDataError,

@@ -21,13 +21,18 @@ from obligo.agreements import (
 )
 from obligo.checks import check_contract
 from obligo.contract_files import Refusal, read_contract_text
-from obligo.errors import Diagnostic, ObligoError, ObligoSemanticError
+from obligo.engine.baseline_report import baseline_report
+from obligo.engine.evaluation import evaluate as _evaluate
+from obligo.engine.portfolio import evaluate_agreements as _evaluate_agreements
+from obligo.errors import Diagnostic, ObligoError, ObligoSemanticError, ObligoSyntaxError
+from obligo.guard import guarded
 from obligo.model.contract import Contract
 from obligo.syntax import parse_contract
 from obligo.syntax.fmt import format_text
 from obligo.syntax.lines import line_at, split_lines
 
 
+@guarded("read the contract")
 def parse(text: str, filename: str = "<string>", *, base_dir: str | Path | None = None) -> Contract:
     """Parse a contract's text into its model.
 
@@ -45,11 +50,12 @@ def parse(text: str, filename: str = "<string>", *, base_dir: str | Path | None 
         folder = str(base_dir)
     else:
         folder = os.path.dirname(filename) if _is_file(filename) else ""
-    contract = parse_contract(text, filename)
+    contract = _parse_text(text, filename)
     chain = (os.path.realpath(filename),) if _is_file(filename) else ()
     return _Imports({}).attach(contract, text, filename, folder, chain)
 
 
+@guarded("read the contract")
 def load(path: str | Path) -> Contract:
     """Read and parse a contract file, with the contracts it imports.
 
@@ -75,6 +81,7 @@ def read_contract(path: str | Path) -> str:
     return text
 
 
+@guarded("read the agreements")
 def load_agreements(paths: str | Path | Iterable[str | Path]) -> AgreementSet:
     """Load a set of agreements: contract files and folders (every ``*.sla`` directly inside a
     folder, in name order), each file read and parsed once, the files they import included.
@@ -99,6 +106,7 @@ def load_agreements(paths: str | Path | Iterable[str | Path]) -> AgreementSet:
     return AgreementSet.build(listed)
 
 
+@guarded("check the contract")
 def check(contract: Contract) -> list[Diagnostic]:
     """Every finding about a contract, errors and warnings, in the order of the text.
 
@@ -114,10 +122,33 @@ def raise_for_errors(diagnostics: list[Diagnostic]) -> None:
         raise ObligoSemanticError.from_diagnostics(diagnostics)
 
 
+@guarded("format the contract")
 def format_contract(text: str, filename: str = "<string>") -> str:
     """The canonical layout of a contract's text; raises the errors of :func:`parse` first."""
     parse_contract(text, filename)
     return format_text(text)
+
+
+# The evaluations, guarded: see obligo.guard.
+evaluate = guarded("evaluate the contract")(_evaluate)
+evaluate_agreements = guarded("evaluate the agreements")(_evaluate_agreements)
+baseline = guarded("compute the baseline")(baseline_report)
+
+
+def _parse_text(text: str, filename: str) -> Contract:
+    """The parser's model of one file; a text nested too deeply for the parser is an error at
+    the file, not a RecursionError."""
+    try:
+        return parse_contract(text, filename)
+    except RecursionError:
+        raise ObligoSyntaxError(
+            "the contract nests too deeply to be read (conditions, parentheses or `not` inside"
+            " one another, hundreds of levels deep)",
+            file=filename,
+            line=1,
+            column=1,
+            hint="write the condition with fewer levels",
+        ) from None
 
 
 def _contract_files(paths: list[Path]) -> list[Path]:
@@ -194,7 +225,7 @@ class _Imports:
                 hint=text.hint,
                 source_line=source,
             )
-        contract = parse_contract(text, name)
+        contract = _parse_text(text, name)
         contract = self.attach(contract, text, name, os.path.dirname(name), chain)
         self.done[real] = contract
         return contract
@@ -242,7 +273,10 @@ __all__ = [
     "PairRequest",
     "ResolvedAgreement",
     "ResolvedClause",
+    "baseline",
     "check",
+    "evaluate",
+    "evaluate_agreements",
     "format_contract",
     "load",
     "load_agreements",

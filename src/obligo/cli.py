@@ -25,7 +25,7 @@ from obligo._output import (
 )
 from obligo.checks.reporter import Scope
 from obligo.engine.evaluation_time import wall_clock
-from obligo.engine.portfolio import evaluate_agreements, single_report
+from obligo.engine.portfolio import single_report
 from obligo.errors import Diagnostic, EventDataError, ObligoError, Severity
 from obligo.events import expand_event_paths
 from obligo.model.contract import Contract
@@ -323,7 +323,7 @@ def evaluate_command(
         first = agreements.resolve_all()[0].as_contract() if agreements.pairs else None
         if first is None:
             first = next((f.contract for f in agreements.files if f.listed), None)
-        portfolio = evaluate_agreements(
+        portfolio = api.evaluate_agreements(  # guarded: no traceback, whatever the input
             agreements,
             inputs,
             at=_aware(evaluation_time, first, at),
@@ -374,7 +374,6 @@ def baseline_command(
     them, and whether the target would have been breached, met narrowly, or met by a wide
     margin. Exit 0 when the history was read, 2 on input errors.
     """
-    from obligo.engine.baseline_report import baseline_report
     from obligo.render.baseline import baseline_json, baseline_text
 
     field_map = _field_map(mappings)
@@ -389,7 +388,7 @@ def baseline_command(
                 + [(contract_path, "the contract")]
                 + [(path, "the imported contract") for path in _imported(contract)],
             )
-        report = baseline_report(
+        report = api.baseline(
             contract,
             inputs,
             at=_aware(when, contract, at),

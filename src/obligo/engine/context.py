@@ -61,6 +61,8 @@ class EvaluationContext:
     start: dt.datetime = field(init=False)
     end: dt.datetime = field(init=False)
     _calendars: dict[str, BusinessCalendar] = field(default_factory=dict)
+    # What several metrics of one evaluation ask alike (the periods holding records of a type).
+    shared: dict[Any, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         # Computed once: the engine asks for them in its inner loops.

@@ -19,7 +19,8 @@ from obligo.engine import aggregates, availability, records, slices
 from obligo.engine.context import EvaluationContext
 from obligo.engine.evaluation_time import evaluation_time
 from obligo.engine.measurement import Measurement
-from obligo.errors import ObligoError, ObligoSemanticError, Severity
+from obligo.engine.periods import local_midnight
+from obligo.errors import EventDataError, ObligoError, ObligoSemanticError, Severity
 from obligo.events import EventLog, EventSchema, schema_for
 from obligo.model import metrics as m
 from obligo.model.conditions import Selection
@@ -40,7 +41,7 @@ def opened(
     """An evaluation context over a checked contract and its logs; the log is closed on
     leaving. Raises :class:`~obligo.ObligoSemanticError` when the contract has errors and
     :class:`~obligo.EventDataError` on bad data unless ``skip_invalid``."""
-    schema = schema_for(contract, dict(mappings or {}))
+    schema = schema_for(contract, checked_mappings(mappings))
     tz, at = _time_of(contract, at)
     log = EventLog.load(as_inputs(events), schema, tz, skip_invalid=skip_invalid)
     try:
@@ -58,6 +59,33 @@ def context_over(
     return _context(contract, log, schema, tz, at)
 
 
+def checked_mappings(mappings: Mapping[str, str] | None) -> dict[str, str]:
+    """The mappings given to an evaluation (``{"start": "begin_time"}``), as names of fields:
+    each a non-empty text."""
+    found: dict[str, str] = {}
+    for target, source in dict(mappings or {}).items():
+        for name in (target, source):
+            if not isinstance(name, str) or not name.strip() or not _encodable(name):
+                raise ObligoError(
+                    f"a mapping names fields by their names, as text: {target!r}: {source!r}",
+                    file="<mappings>",
+                    line=1,
+                    column=1,
+                    hint='give mappings such as {"start": "begin_time"}',
+                )
+        found[target] = source
+    return found
+
+
+def _encodable(name: str) -> bool:
+    """Whether a field's name can be one: UTF-8 text without NUL characters."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return "\x00" not in name
+
+
 def _context(
     contract: Contract, log: EventLog, schema: EventSchema, tz: ZoneInfo, at: dt.datetime
 ) -> EvaluationContext:
@@ -66,6 +94,25 @@ def _context(
     return EvaluationContext(
         contract, Scope.of(contract), tz, at, term.start, term.end, log, schema
     )
+
+
+def _term_in_range(contract: Contract, tz: ZoneInfo) -> None:
+    """The term's first and last days as instants in the contract's timezone: a term that
+    starts on 0001-01-01 or ends on 9999-12-31 has no instant at one of its ends."""
+    term = contract.term or next((c.term for c in lineage(contract) if c.term), None)
+    assert term is not None
+    try:
+        local_midnight(term.start, tz).astimezone(dt.UTC)
+        if term.end is not None:
+            local_midnight(term.end + dt.timedelta(days=1), tz).astimezone(dt.UTC)
+    except OverflowError:
+        raise ObligoSemanticError(
+            f"the term {term.start} to {term.end} cannot be evaluated: its days must lie"
+            " between 0001-01-02 and 9999-12-30",
+            file=term.loc.file,
+            line=term.loc.line,
+            column=term.loc.column,
+        ) from None
 
 
 def _time_of(contract: Contract, at: dt.datetime | None) -> tuple[ZoneInfo, dt.datetime]:
@@ -91,17 +138,35 @@ def _time_of(contract: Contract, at: dt.datetime | None) -> tuple[ZoneInfo, dt.d
             column=1,
             hint="add a line such as: term 2026-01-01 to 2026-12-31",
         )
+    _term_in_range(contract, tz)
     return tz, evaluation_time(at, tz)
 
 
 def as_inputs(events: Any) -> list[Any]:
-    """One input or a list of inputs; an iterable of dicts is one input."""
+    """One input or a list of inputs; an iterable holding dicts is one input (of records)."""
     if isinstance(events, str | bytes) or hasattr(events, "read") or hasattr(events, "__fspath__"):
-        return [events]
+        return [_path_checked(events)]
     items: list[Any] = list(events)
-    if items and all(isinstance(e, Mapping) for e in items):
-        return [items]  # one iterable of records
+    for item in items:
+        _path_checked(item)
+    if any(isinstance(e, Mapping) for e in items):
+        # One iterable of records; whatever in it is not a record is rejected at its line.
+        return [items]
     return items
+
+
+def _path_checked(item: Any) -> Any:
+    """A path with a NUL character names no file: an error naming the input, not the
+    operating system's ValueError."""
+    name = item.decode("utf-8", "replace") if isinstance(item, bytes) else item
+    if isinstance(name, str) and "\x00" in name:
+        raise EventDataError(
+            f"cannot read {name!r}: a file name cannot hold a NUL character",
+            file=name.replace("\x00", "\\0"),
+            line=1,
+            column=1,
+        )
+    return item
 
 
 class Measurer:

@@ -194,6 +194,15 @@ def total_in_period(
 
 
 # ------------------------------------------------------------------ rights and escalations
+def _by_clause(judged: list[Judged]) -> dict[str, list[Judged]]:
+    """Each clause's history, in the order judged: taken once, not filtered out of the whole
+    history per clause (which made rights and escalations quadratic in the contract's size)."""
+    histories: dict[str, list[Judged]] = {}
+    for item in judged:
+        histories.setdefault(item.clause.id, []).append(item)
+    return histories
+
+
 def termination_rights(
     clauses: list[c.Clause],
     judged: list[Judged],
@@ -203,8 +212,9 @@ def termination_rights(
 ) -> list[TerminationRightArisen]:
     """Each occasion on which a termination right arose, in time order."""
     found: list[tuple[tuple[dt.datetime, int, int, int], TerminationRightArisen]] = []
+    histories = _by_clause(judged)
     for order, clause in enumerate(clauses):
-        history = [j for j in judged if j.clause.id == clause.id]
+        history = histories.get(clause.id, [])
         for r, right in enumerate(clause.termination_rights):
             exercise = right.exercise
             for t, trigger in enumerate(right.triggers):
@@ -236,8 +246,9 @@ def escalations(
 ) -> list[EscalationNotice]:
     """Each notice due to a role, in time order: one per moment its trigger holds."""
     found: list[tuple[tuple[dt.datetime, int, int], EscalationNotice]] = []
+    histories = _by_clause(judged)
     for order, clause in enumerate(clauses):
-        history = [j for j in judged if j.clause.id == clause.id]
+        history = histories.get(clause.id, [])
         for e, escalation in enumerate(clause.escalations):
             trigger = escalation.trigger
             for happening in clause_trigger(trigger, clause, history, ctx, measure, span):

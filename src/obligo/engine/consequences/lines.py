@@ -284,6 +284,14 @@ class Lines:
             return False
         return not (self.span is not None and self.span.covers(period.start))
 
+    def _unknown_amount(self, kind: ConsequenceKind, clause: c.Clause, subject: Subject) -> bool:
+        """Whether a subject without a value gets a credit line without an amount: when the
+        period is breached. Not a group without data (a region without records in the
+        period): the breach is another group's, and the group has nothing to credit."""
+        if kind != "credit" or subject.group is not None:
+            return False
+        return self._breached(clause, subject.period)
+
     def _breached(self, clause: c.Clause, period: MeasurementPeriod) -> bool:
         found = self.statuses.get(clause.id, {}).get((period.label, period.start), [])
         return any(status == "breached" for status, _ in found)
@@ -499,7 +507,7 @@ class Lines:
                 )
                 continue
             if subject.value is None:
-                if kind == "credit" and self._breached(clause, subject.period):
+                if self._unknown_amount(kind, clause, subject):
                     entry = self._entry(order, clause, kind, subject)
                     why = (
                         f"no value of {subject.name} in {subject.period.label}: no tier can be"
@@ -607,7 +615,7 @@ class Lines:
         word = {"started": "started ", "full": "full ", "exact": ""}[per.rounding]
         for subject in self._subjects(clause, metric, None, kind, counted=True):
             if subject.value is None:
-                if kind == "credit" and self._breached(clause, subject.period):
+                if self._unknown_amount(kind, clause, subject):
                     entry = self._entry(order, clause, kind, subject)
                     why = (
                         f"no value of {subject.name} in {subject.period.label}: no units can be"
