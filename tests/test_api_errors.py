@@ -36,12 +36,21 @@ def test_a_condition_nested_too_deeply_is_a_syntax_error_of_the_file() -> None:
     )
     with pytest.raises(obligo.ObligoSyntaxError) as caught:
         obligo.parse(text, "deep.sla")
-    assert caught.value.file == "deep.sla"
-    assert caught.value.message.startswith("the contract nests too deeply to be read")
+    assert (caught.value.file, caught.value.line) == ("deep.sla", 32)
+    assert caught.value.message == "this line nests too deeply for obligo to read"
 
 
 def test_a_term_without_instants_is_named_at_the_term() -> None:
-    contract = acme("term 2026-01-01 to 2027-06-30", "term 0001-01-01 to 9999-12-31")
+    with pytest.raises(obligo.ObligoSemanticError) as parsed:
+        acme("term 2026-01-01 to 2027-06-30", "term 0001-01-01 to 9999-12-31")
+    assert (parsed.value.line, parsed.value.column) == (6, 22)  # the parser refuses 9999
+    # A model built by a program, not parsed, is refused by the engine at its term.
+    contract = acme()
+    assert contract.term is not None
+    term = contract.term.model_copy(
+        update={"start": dt.date(1, 1, 1), "end": dt.date(9999, 12, 31)}
+    )
+    contract = contract.model_copy(update={"term": term})
     with pytest.raises(obligo.ObligoSemanticError) as caught:
         obligo.evaluate(contract, [INCIDENT], at=AT)
     assert caught.value.message == (
@@ -115,5 +124,5 @@ def test_a_path_with_a_nul_character_names_no_file() -> None:
     )
     with pytest.raises(obligo.ObligoError) as read:
         obligo.load("a\x00b.sla")
-    assert read.value.message.endswith(": a file name cannot hold a NUL character")
+    assert read.value.message == "cannot read a\x00b.sla: a file name cannot hold a NUL character"
     assert not read.value.message.startswith(INTERNAL)

@@ -24,7 +24,7 @@ from obligo.contract_files import Refusal, read_contract_text
 from obligo.engine.baseline_report import baseline_report
 from obligo.engine.evaluation import evaluate as _evaluate
 from obligo.engine.portfolio import evaluate_agreements as _evaluate_agreements
-from obligo.errors import Diagnostic, ObligoError, ObligoSemanticError, ObligoSyntaxError
+from obligo.errors import Diagnostic, ObligoError, ObligoSemanticError
 from obligo.guard import guarded
 from obligo.model.contract import Contract
 from obligo.syntax import parse_contract
@@ -50,7 +50,7 @@ def parse(text: str, filename: str = "<string>", *, base_dir: str | Path | None 
         folder = str(base_dir)
     else:
         folder = os.path.dirname(filename) if _is_file(filename) else ""
-    contract = _parse_text(text, filename)
+    contract = parse_contract(text, filename)
     chain = (os.path.realpath(filename),) if _is_file(filename) else ()
     return _Imports({}).attach(contract, text, filename, folder, chain)
 
@@ -64,7 +64,7 @@ def load(path: str | Path) -> Contract:
     8 MiB (an import: a ``.sla`` file); anything else is an :class:`ObligoError`.
     """
     name = str(path)
-    real = os.path.realpath(name)
+    real = _realpath(name)
     return _Imports({real: name}).file(real, name, (real,), None)
 
 
@@ -99,7 +99,7 @@ def load_agreements(paths: str | Path | Iterable[str | Path]) -> AgreementSet:
     names: dict[str, str] = {}
     for path in files:
         name = os.path.normpath(path)
-        real = os.path.realpath(name)
+        real = _realpath(name)
         names[real] = min(names.get(real, name), name, key=lambda n: (len(n), n))
     imports = _Imports(names)
     listed = [imports.file(real, names[real], (real,), None) for real in sorted(names, key=Path)]
@@ -135,22 +135,6 @@ evaluate_agreements = guarded("evaluate the agreements")(_evaluate_agreements)
 baseline = guarded("compute the baseline")(baseline_report)
 
 
-def _parse_text(text: str, filename: str) -> Contract:
-    """The parser's model of one file; a text nested too deeply for the parser is an error at
-    the file, not a RecursionError."""
-    try:
-        return parse_contract(text, filename)
-    except RecursionError:
-        raise ObligoSyntaxError(
-            "the contract nests too deeply to be read (conditions, parentheses or `not` inside"
-            " one another, hundreds of levels deep)",
-            file=filename,
-            line=1,
-            column=1,
-            hint="write the condition with fewer levels",
-        ) from None
-
-
 def _contract_files(paths: list[Path]) -> list[Path]:
     if not paths:
         raise ObligoError("no contract files given", file="<agreements>", line=1, column=1)
@@ -181,6 +165,15 @@ MAX_IMPORT_DEPTH = 64
 
 # Where an import is written: the importing file's name, the line, the column, the line's text.
 Where = tuple[str, int, int, str | None]
+
+
+def _realpath(name: str) -> str:
+    """The file's real path (links followed); a name no file can have (a NUL byte) stays as it
+    is, for the bounded reader to refuse by name."""
+    try:
+        return os.path.realpath(name)
+    except ValueError:
+        return name
 
 
 def _is_file(name: str) -> bool:
@@ -225,7 +218,7 @@ class _Imports:
                 hint=text.hint,
                 source_line=source,
             )
-        contract = _parse_text(text, name)
+        contract = parse_contract(text, name)
         contract = self.attach(contract, text, name, os.path.dirname(name), chain)
         self.done[real] = contract
         return contract
@@ -240,7 +233,7 @@ class _Imports:
         imported: list[Contract] = []
         for item in contract.imports:
             spelled = os.path.normpath(os.path.join(folder, item.path))
-            real = os.path.realpath(spelled)
+            real = _realpath(spelled)
             where = (name, item.loc.line, item.loc.column, line_at(lines, item.loc.line))
             if real in chain:
                 raise ObligoSemanticError(

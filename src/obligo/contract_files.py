@@ -65,7 +65,9 @@ def read_contract_text(path: str, *, imported: bool) -> str | Refusal:
     try:
         kind = _kind(os.stat(path).st_mode)
     except (OSError, ValueError) as error:  # ValueError: a NUL byte in the path
-        return Refusal(_os_reason(error) if isinstance(error, OSError) else "not a file name")
+        if isinstance(error, OSError):
+            return Refusal(_os_reason(error))
+        return Refusal("a file name cannot hold a NUL character")
     if kind is not None:
         return Refusal(
             f"it is {kind}, not a contract file" if kind != "not a regular file" else kind
