@@ -20,6 +20,7 @@ contract per-region "Per region" version 1
   term 2026-01-01 to 2026-12-31
   timezone "UTC"
   currency USD
+  field latency_ms in ms
 
 service compute "Compute"
   fee 1000 USD monthly

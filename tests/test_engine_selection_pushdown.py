@@ -14,6 +14,7 @@ CONTRACT = """
 contract pushdown "Selections first" version 1
   term 2026-01-01 to 2026-12-31
   timezone "UTC"
+  field latency_ms in ms
 
 metric x-count "Requests of x"
   count of request records where service = "x", per calendar month
