@@ -48,7 +48,8 @@ def contract_text(clauses: int, metrics: int) -> str:
         '  customer acme "Acme Corp"\n'
         "  term 2026-03-01 to 2026-04-30\n"
         '  timezone "UTC"\n'
-        "  currency EUR\n\n"
+        "  currency EUR\n"
+        "  field latency_ms in ms\n\n"
         'service api "API"\n'
         "  fee 1000 EUR monthly\n"
     ]

@@ -70,6 +70,7 @@ MEMORY_LIMIT = "2GB"  # obligo's EventLog.load defaults, used for the hand query
 HEAD = """contract bench "Request log benchmark" version 1
   term 2026-03-01 to 2026-04-30
   timezone "UTC"
+  field latency_ms in ms
 
 service api "API"
 """

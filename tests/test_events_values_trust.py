@@ -7,6 +7,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import gzip
+import json
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -610,6 +611,23 @@ def test_the_text_report_names_a_near_record_type(tmp_path: Path) -> None:
         '1 not used by this contract, 0 rejected\n  not used: 1 record of type "Incident": '
         'did you mean "incident"?'
     ) in result.output
+
+
+def test_the_json_report_names_a_near_record_type_only_where_there_is_one(
+    tmp_path: Path,
+) -> None:
+    near = run_eval(
+        tmp_path, ['{"type":"Incident","start":"2026-01-03T10:00:00Z"}'], "--format", "json"
+    )
+    assert near.exit_code == 0, near.output
+    assert json.loads(near.stdout)["inputs"][0]["near"] == [
+        '1 record of type "Incident": did you mean "incident"?'
+    ]
+    plain = run_eval(
+        tmp_path, ['{"type":"incident","start":"2026-01-03T10:00:00Z"}'], "--format", "json"
+    )
+    assert plain.exit_code == 0, plain.output
+    assert "near" not in json.loads(plain.stdout)["inputs"][0]
 
 
 def test_an_exponent_form_duckdb_would_cut_is_rejected_not_rounded() -> None:

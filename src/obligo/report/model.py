@@ -304,9 +304,9 @@ class InputAccount(ReportNode):
     merged: int = 0  # lines folded into an earlier record with the same type and id
     naive_timestamps: int = 0
     # Record types not used that are near one the contract reads ('3 records of type
-    # "Incident": did you mean "incident"?'): the text report shows them; not (yet) part of the
-    # JSON report, whose schema and bundled reports stay as they are.
-    near: tuple[str, ...] = Field(default=(), exclude=True)
+    # "Incident": did you mean "incident"?'). Written only when there are some, so that a report
+    # without them keeps its bytes.
+    near: tuple[str, ...] = Field(default=(), exclude_if=lambda near: not near)
 
 
 class ContractRef(ReportNode):
