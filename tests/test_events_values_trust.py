@@ -567,6 +567,24 @@ def test_a_nan_in_a_field_the_contract_does_not_read_is_rejected_too(
     assert rejections(tmp_path, lines, form, monkeypatch=monkeypatch) == [(2, NAN)]
 
 
+@pytest.mark.parametrize("value", ["NaN", "-Infinity", "[1 ,\t ]"])
+@pytest.mark.parametrize("split", [1, 2])
+def test_a_lax_form_straddling_two_reads_of_the_byte_scan_is_found(
+    tmp_path: Path, value: str, split: int
+) -> None:
+    # The byte scan reads 256 KiB at a time: the value starts `split` bytes before a block ends.
+    head = '{"type":"charge","amount":1,"pad":"'
+    tail = '"}'
+    prefix = '{"type":"charge","amount":2,"note":'
+    pad = (1 << 18) - split - len(prefix) - len(head) - len(tail) - 1
+    lines = [head + "x" * pad + tail, prefix + value + "}"]
+    assert len(lines[0]) + 1 + len(prefix) == (1 << 18) - split
+    path = write_jsonl(tmp_path, lines, "plain")
+    with EventLog.load([path], AMOUNTS, ZONE, skip_invalid=True) as log:
+        assert not log.inputs[0].fast_path
+        assert [r.line for r in log.rejections] == [2]
+
+
 def test_words_like_nan_in_texts_keep_the_fast_path(tmp_path: Path) -> None:
     lines = [
         '{"type":"charge","level":"info","note":"Nancy and the infra team","amount":1}',

@@ -1348,59 +1348,50 @@ _JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
 
 
 def _strict_json(path: Path, compressed: bool) -> bool:
-    """Whether no line of the file holds a comma right before a closing bracket, which
-    DuckDB's reader takes and JSON does not: a file that may is read on the exact path, which
-    looks outside strings. Byte searches beside the fast scan, over a buffer still in the CPU's
-    cache (a regular expression over every comma cost 5 s a million records). A blank
-    before a bracket sends the file to the exact path too, since a trailing comma may stand
-    before it; so does a NaN or an infinity that may stand as a value (in a field the contract
-    reads, the scan itself also catches it: Plan._lax_value)."""
+    """Whether no line of the file may hold what DuckDB's reader takes and JSON does not: a
+    comma before a closing bracket (blanks between or not: `1 , }`), or a NaN or an infinity
+    (any case, a `-` before) standing as a value. A file that may is read on the exact path,
+    which tells a value from a text and rejects only the lines that hold one; a text that merely
+    looks so (`"finance: info"`) costs the file the fast path, never a line.
+
+    One pass beside DuckDB's scan: each block is folded (blanks deleted, letters lower-cased,
+    `]` read as `}` and `[` as `:`) by one ``bytes.translate``, then searched for `,}`, `nan` and
+    `inf`; the last bytes of a block are carried into the next, so that nothing straddling two
+    reads is missed. (A regular expression over every comma cost 5 s a million records; six
+    two-byte searches 0.75 s; this 0.37 s on 100 MB.) NaN and infinities in a field the contract
+    reads are also caught by the scan itself (Plan._lax_value)."""
     buffer = bytearray(1 << 18)
-    before = b""  # the last byte of the read before: a pair may straddle two reads
-    value_before = b""  # and its last byte but blanks and signs, before a NaN
+    carry = b""
     with _bytescan.open_bytes(path, compressed) as stream:
         while size := stream.readinto(buffer):
-            chunk = buffer if size == len(buffer) else buffer[:size]
-            if any(pair in chunk for pair in _BEFORE_A_BRACKET) or (
-                before in _COMMA_OR_BLANK and bytes(chunk[:1]) in (b"}", b"]")
-            ):
+            block = bytes(buffer) if size == len(buffer) else bytes(buffer[:size])
+            text = carry + block.translate(_FOLD, _BLANKS)
+            if b",}" in text or _nan_as_value(text):
                 return False
-            data = bytes(chunk)
-            if _may_hold_nan(data, value_before):
-                return False
-            before = data[-1:]
-            value_before = data.rstrip(b" \t-")[-1:] or value_before
+            carry = text[-4:]
     return True
 
 
-_LOWER = bytes.maketrans(bytes(range(65, 91)), bytes(range(97, 123)))
+_BLANKS = b" \t\r\n"
+_FOLD = bytes(
+    c + 32 if 65 <= c <= 90 else {ord("]"): ord("}"), ord("["): ord(":")}.get(c, c)
+    for c in range(256)
+)
 
 
-def _may_hold_nan(chunk: bytes, before: bytes) -> bool:
-    """Whether a NaN or an infinity (DuckDB's reader takes them in any case, `-` before) may
-    stand as a value in ``chunk``: `nan` or `inf` after a colon, a comma or a bracket (blanks
-    and a sign between). A word in a text (`"info"`, `"finance: infra"`) may match too: the
-    exact path then looks at it, slower, never wrong. The fields the contract reads are checked
-    in the scan itself; this finds them in the others."""
-    lowered = chunk.translate(_LOWER)
+def _nan_as_value(text: bytes) -> bool:
+    """Whether folded ``text`` holds `nan` or `inf` right after a colon, a comma or an opening
+    bracket (read as a colon), signs between."""
     for word in (b"nan", b"inf"):
-        at = lowered.find(word)
+        at = text.find(word)
         while at >= 0:
             start = at
-            while start > 0 and lowered[start - 1] in b" \t-":
+            while start > 0 and text[start - 1] == ord("-"):
                 start -= 1
-            previous = lowered[start - 1 : start] if start > 0 else before
-            if previous in (b":", b",", b"["):
+            if start > 0 and text[start - 1] in b":,":
                 return True
-            at = lowered.find(word, at + 3)
+            at = text.find(word, at + 3)
     return False
-
-
-# A comma or a blank right before a closing bracket: a blank may stand between a trailing comma
-# and its bracket (`1 , }`), so a file holding one is looked at on the exact path too (JSON Lines
-# written by programs puts no blank there; a file that does is read correctly, only slower).
-_BEFORE_A_BRACKET = tuple(a + b for a in (b",", b" ", b"\t") for b in (b"}", b"]"))
-_COMMA_OR_BLANK = (b",", b" ", b"\t")
 
 
 def _lax_reason(text: str) -> str | None:
