@@ -114,6 +114,13 @@ def test_a_mapping_to_a_name_no_field_can_have_is_an_error(name: str) -> None:
     assert caught.value.message == (
         f"a mapping names fields by their names, as text: 'start': {name!r}"
     )
+    # An agreement set (the command line's way) applies the same rule, not an internal error.
+    agreements = obligo.load_agreements([ACME])
+    with pytest.raises(obligo.ObligoError) as caught:
+        obligo.evaluate_agreements(agreements, [[INCIDENT]], at=AT, mappings={"start": name})
+    assert caught.value.message == (
+        f"a mapping names fields by their names, as text: 'start': {name!r}"
+    )
 
 
 def test_a_path_with_a_nul_character_names_no_file() -> None:

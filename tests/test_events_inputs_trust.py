@@ -433,3 +433,14 @@ def test_a_temporary_folder_duckdb_would_read_as_a_pattern_is_named(
     (tmp_path / "tmp1").mkdir()
     with pytest.raises(EventDataError, match="would read as a pattern"):
         load([[{"type": "incident", "service": "a", "severity": 1}]])
+
+
+def test_a_python_record_nested_too_deeply_is_a_rejected_line() -> None:
+    value: Any = 1
+    for _ in range(100_000):
+        value = [value]
+    records = [{"type": "incident", "service": "api", "severity": 1, "x": value}]
+    log = load([records], skip_invalid=True)
+    assert [(r.line, r.reason) for r in log.rejections] == [
+        (1, "not valid JSON (arrays or objects nested too deeply to say where)")
+    ]

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import duckdb
 import pytest
 from click.testing import CliRunner, Result
 
@@ -376,6 +377,24 @@ def amounts(log: EventLog) -> list[tuple[Decimal, str]]:
     return log.connection.execute(
         "SELECT amount, typeof(amount) FROM events ORDER BY _input, _line"
     ).fetchall()
+
+
+def test_a_parquet_decimal_is_never_rounded_to_a_scale_another_input_lowered(
+    tmp_path: Path,
+) -> None:
+    # A 35-digit amount in another input leaves `amount` 3 places; the Parquet DECIMAL(18, 4)
+    # column was cast to them (1.2345 read as 1): it is read as text now, and the values that
+    # cannot be kept whole together are rejected.
+    parquet = tmp_path / "p.parquet"
+    duckdb.connect().execute(
+        "COPY (SELECT 'charge' AS type, 1.2345::DECIMAL(18,4) AS amount) TO "
+        f"'{parquet}' (FORMAT parquet)"
+    )
+    big = write_jsonl(tmp_path, ['{"type":"charge","amount":"1' + "2" * 34 + '"}'], "plain")
+    with EventLog.load([parquet, big], AMOUNTS, ZONE, skip_invalid=True) as log:
+        assert [(r.file, r.line) for r in log.rejections] == [(str(big), 1)]
+        assert "with the 4 places after it" in log.rejections[0].reason
+        assert amounts(log) == [(Decimal("1.2345"), "DECIMAL(38,4)")]
 
 
 @pytest.mark.parametrize("form", FORMS)

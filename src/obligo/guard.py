@@ -18,7 +18,7 @@ from typing import ParamSpec, TypeVar
 
 import duckdb
 
-from obligo.errors import ObligoError, ObligoSyntaxError
+from obligo.errors import ObligoError
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -49,13 +49,16 @@ def guarded(what: str) -> Callable[[Callable[P, R]], Callable[P, R]]:
             except ObligoError:
                 raise
             except RecursionError:
-                raise ObligoSyntaxError(
-                    f"cannot {what}: the contract nests too deeply (conditions, parentheses"
-                    " or `not` inside one another, hundreds of levels deep)",
-                    file="<contract>",
+                # Either input may be the deep one (a contract's conditions, a value nested in
+                # Python records): say so, without blaming the one it may not be.
+                raise ObligoError(
+                    f"cannot {what}: something given nests too deeply for obligo to read (a"
+                    " condition of the contract, or a value of the records, inside hundreds of"
+                    " others)",
+                    file="<obligo>",
                     line=1,
                     column=1,
-                    hint="write the condition with fewer levels",
+                    hint="write it with fewer levels",
                 ) from None
             except _CAUGHT as error:
                 raise ObligoError(

@@ -37,7 +37,7 @@ from obligo.engine.context import EvaluationContext
 from obligo.engine.evaluation import report_of
 from obligo.engine.evaluation_time import evaluation_time
 from obligo.engine.positions import added_up, net_rows
-from obligo.engine.session import EventInput, as_inputs, context_over
+from obligo.engine.session import EventInput, as_inputs, checked_mappings, context_over
 from obligo.errors import ObligoError, ObligoSemanticError, Severity
 from obligo.events import EventLog, FieldType, schema_for, union_of, with_field
 from obligo.model.contract import AgreementKind, Contract
@@ -70,11 +70,12 @@ def evaluate_agreements(
     if not plans:
         raise ObligoError("the agreements cover nothing to evaluate")
     contracts = [plan.contract for plan in plans]
+    mappings = checked_mappings(mappings)  # the rule a single evaluation applies
     try:
         schema = union_of(
             [
                 with_field(
-                    with_field(schema_for(c, dict(mappings or {})), CUSTOMER, FieldType.TEXT),
+                    with_field(schema_for(c, mappings), CUSTOMER, FieldType.TEXT),
                     SERVICE,
                     FieldType.TEXT,
                 )

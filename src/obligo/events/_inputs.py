@@ -319,6 +319,9 @@ def _from_records(index: int, records: Iterable[Any], workdir: Path) -> LocalInp
             except (TypeError, ValueError) as error:
                 reasons[line] = f"a value that is not text, a number or a boolean ({error})"
                 text = "\x02"
+            except RecursionError:
+                reasons[line] = "not valid JSON (arrays or objects nested too deeply to say where)"
+                text = "\x02"
             out.write(text)
             out.write("\n")
     return LocalInput(index, "<records>", target, "jsonl", False, reasons)

@@ -1047,7 +1047,10 @@ class _Loader:
             name
             for name in self.plan.sources
             if (kind := types.get(name)) is not None
-            and all(_parquet_native(self.plan.kinds[i], kind) for i in self.plan.feeds(name))
+            and all(
+                _parquet_native(self.plan.kinds[i], kind, self.plan.scales[i])
+                for i in self.plan.feeds(name)
+            )
         }
         while True:
             native = frozenset(
@@ -1496,17 +1499,21 @@ _PARQUET_INTEGERS = (
 )  # fmt: skip
 
 
-def _parquet_native(kind: FieldType, parquet_type: str) -> bool:
-    """Whether a Parquet column of ``parquet_type`` is read directly as a field of ``kind``.
+def _parquet_native(kind: FieldType, parquet_type: str, scale: int) -> bool:
+    """Whether a Parquet column of ``parquet_type`` is read directly as a field of ``kind``
+    whose numbers are kept to ``scale`` places.
 
-    Floating point is not: its value is read from its shortest decimal text, as JSON's is."""
+    Floating point is not: its value is read from its shortest decimal text, as JSON's is. Nor is
+    a decimal with more places than the field keeps (its scale goes below 9 when another value
+    needs room before the point): read as text, its values are measured like any other, and a
+    value that cannot be kept whole is rejected, never rounded by a cast."""
     if kind is FieldType.TIMESTAMP:
         return parquet_type == "TIMESTAMP WITH TIME ZONE"
     if kind is FieldType.NUMBER:
         if parquet_type in _PARQUET_INTEGERS:
             return True
-        scale = re.fullmatch(r"DECIMAL\(\d+,\s*(\d+)\)", parquet_type)
-        return scale is not None and int(scale.group(1)) <= 9
+        places = re.fullmatch(r"DECIMAL\(\d+,\s*(\d+)\)", parquet_type)
+        return places is not None and int(places.group(1)) <= scale
     if kind is FieldType.BOOLEAN:
         return parquet_type == "BOOLEAN"
     return False
