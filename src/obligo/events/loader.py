@@ -1458,15 +1458,41 @@ def _csv_read_header(source: LocalInput) -> tuple[list[str], str] | None:
     delimiter = "," if counts[","] else max(CSV_DELIMITERS, key=lambda d: (counts[d], d == ","))
     if not counts[delimiter]:
         delimiter = ","
-    return next(csv.reader([line], delimiter=delimiter), []), delimiter
+    names = next(csv.reader([line], delimiter=delimiter), [])
+    values = [name for name in names if _CSV_VALUE.fullmatch(name.strip())]
+    if values:
+        # A file without its header: its first row would be read as the names of the columns,
+        # and lost uncounted.
+        raise EventDataError(
+            f"{source.name}: the first line is not a header naming the columns: it holds the "
+            f"value {_show(values[0])}",
+            file=source.name,
+            line=1,
+            hint="a CSV log begins with a line such as: type,start,end,service",
+        )
+    return names, delimiter
+
+
+# A header cell that is a value, not a name: a number or a date or timestamp.
+_CSV_VALUE = re.compile(r"[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?|\d{4}-\d{2}-\d{2}([T ].*)?")
 
 
 def _csv_header_line(source: LocalInput) -> str | None:
     try:
         with _bytescan.open_bytes(source.path, source.compressed) as raw:
             first = raw.readline(MAX_LINE)
+            # A blank first line before rows would make the file read as an empty log.
+            more = not first.strip() and any(line.strip() for line in raw)
     except OSError as error:
         raise EventDataError(f"cannot read {source.name}: {error}", file=source.name) from None
+    if more:
+        raise EventDataError(
+            f"{source.name}: the first line, which must be the header naming the columns, is "
+            "blank",
+            file=source.name,
+            line=1,
+            hint="remove the blank lines before the header",
+        )
     if not first.strip():
         return None
     try:
