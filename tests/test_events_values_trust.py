@@ -519,6 +519,35 @@ def test_line_numbers_after_a_quoted_newline_are_physical_lines(tmp_path: Path) 
     ]
 
 
+@pytest.mark.parametrize("gz", [False, True], ids=["plain", "gz"])
+def test_rows_rejected_for_their_cells_are_named_by_physical_lines(
+    tmp_path: Path, gz: bool
+) -> None:
+    # DuckDB numbers a row it rejects without the line feeds inside the quoted cells before it;
+    # a rejected row whose own cells span lines pushes the rows after it down.
+    text = (
+        "type,service,severity\n"  # 1
+        'incident,"a\nb",1\n'  # 2-3
+        "\n"  # 4
+        "incident,api,1,extra\n"  # 5: too many cells
+        "incident,api,bad\n"  # 6
+        'incident,"p\nq\nr",1,extra\n'  # 7-9: too many cells, spanning lines
+        "incident,api,worse\n"  # 10
+        "incident,api\n"  # 11: too few cells
+        "incident,api,2\n"  # 12
+    )
+    path = tmp_path / ("events.csv.gz" if gz else "events.csv")
+    data = text.encode("utf-8")
+    path.write_bytes(gzip.compress(data) if gz else data)
+    assert csv_rejections(path) == [
+        (5, "more cells than the header"),
+        (6, '`severity` is not a number: "bad"'),
+        (7, "more cells than the header"),
+        (10, '`severity` is not a number: "worse"'),
+        (11, "fewer cells than the header"),
+    ]
+
+
 @pytest.mark.parametrize("delimiter", [";", "\t", "|"])
 def test_the_delimiter_is_read_from_the_header(tmp_path: Path, delimiter: str) -> None:
     path = tmp_path / "events.csv"

@@ -977,16 +977,22 @@ class _Loader:
                     raise _inputs.unreadable(source, error) from None
                 finally:
                     normalized.unlink(missing_ok=True)
-            for line, kinds, message in self.con.execute(
-                f"SELECT line, list(DISTINCT error_type ORDER BY error_type), min(error_message) "
-                f"FROM {CSV_REJECTS} GROUP BY line ORDER BY line"
+            spans: dict[int, int] = {}
+            for line, kinds, message, text in self.con.execute(
+                f"SELECT line, list(DISTINCT error_type ORDER BY error_type), min(error_message), "
+                f"max(csv_line) FROM {CSV_REJECTS} GROUP BY line ORDER BY line"
             ).fetchall():
                 structural[int(line)] = _csv_reason(list(kinds), str(message))
+                # The line feeds inside the row's quoted cells (DuckDB puts the empty lines
+                # before a rejected row at the start of its text).
+                spans[int(line)] = str(text or "").lstrip("\r\n").count("\n")
             self._drop(CSV_REJECTS, CSV_SCANS)
+        empty = _bytescan.empty_lines(source.path, source.compressed)
+        continued: list[int] = []
+        if structural and (any(spans.values()) or self._quoted_line_feeds()):
+            structural, continued = self._physical_lines(structural, spans, empty)
         structural.update(damaged)  # lines too long, or holding a NUL
-        skipped = sorted(
-            set(structural) | set(_bytescan.empty_lines(source.path, source.compressed))
-        )
+        skipped = sorted(set(structural) | set(empty) | set(continued))
         self._drop(CSV_SKIPPED)
         if skipped:
             # Row k (1-based) is line k + 1 (the header is line 1) plus the skipped lines before
@@ -1001,8 +1007,7 @@ class _Loader:
             join = f" ASOF LEFT JOIN {CSV_SKIPPED} k ON r._n > k.g"
         else:
             line, join = "r._n + 1", ""
-        spanning = self.con.execute(f"SELECT coalesce(max(_nl), 0) FROM {ROWS}").fetchall()
-        if spanning[0][0]:
+        if self._quoted_line_feeds():
             # A row's physical line also counts the line feeds inside the quoted cells of the
             # rows before it: _n is then the row's line without skipped lines, less one.
             numbered = (
@@ -1031,6 +1036,43 @@ class _Loader:
             source, counts, len(rejections), fast=not structural and not counts.bad
         )
         return _Staged(account, rejections, table, absent=absent)
+
+    def _quoted_line_feeds(self) -> bool:
+        """Whether a row read holds a line feed inside a quoted cell."""
+        return bool(self.con.execute(f"SELECT coalesce(max(_nl), 0) FROM {ROWS}").fetchall()[0][0])
+
+    def _physical_lines(
+        self, structural: dict[int, str], spans: dict[int, int], empty: list[int]
+    ) -> tuple[dict[int, str], list[int]]:
+        """The rows DuckDB rejected, by physical line, and the lines their quoted cells
+        continue on. DuckDB numbers a rejected row by its physical line less the line feeds
+        inside the quoted cells of the rows before it (empty lines counted): walk the rows in
+        DuckDB's order (the rows read, by ``rowid``, fill the numbers that are neither rejected
+        rows nor empty lines) adding up those line feeds. Only on this rare path: a rejected
+        row in a file whose quoted cells hold line feeds."""
+        feeds = dict(
+            self.con.execute(
+                f"SELECT rowid, _nl FROM (SELECT rowid, _nl FROM {ROWS}) WHERE _nl > 0"
+            ).fetchall()
+        )
+        blank = set(empty)
+        physical: dict[int, str] = {}
+        continued: list[int] = []
+        row = 0  # the next row read, by rowid
+        number, line = 2, 2  # DuckDB's number and the physical line (the header is line 1)
+        last = max(structural)
+        while number <= last:
+            if line in blank:
+                line += 1
+            elif number in structural:
+                physical[line] = structural[number]
+                continued += range(line + 1, line + 1 + spans.get(number, 0))
+                line += 1 + spans.get(number, 0)
+            else:
+                line += 1 + int(feeds.get(row, 0))
+                row += 1
+            number += 1
+        return physical, continued
 
     # ----------------------------------------------------------------------------- Parquet
     def _parquet(self, source: LocalInput) -> _Staged:
