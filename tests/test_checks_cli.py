@@ -169,3 +169,15 @@ def test_a_path_that_is_no_contract_is_named_for_what_it_is(
     result = runner.invoke(cli, ["check", "nope.sla"])
     assert result.exit_code == 2
     assert result.stdout == "nope.sla:1:1: error: cannot read nope.sla: no such file\n"
+
+
+def test_a_folder_named_like_a_contract_inside_a_folder_is_skipped_as_eval_skips_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "set").mkdir()
+    (tmp_path / "set" / "sub.sla").mkdir()
+    (tmp_path / "set" / "demo.sla").write_text(CLEAN, encoding="utf-8")
+    result = CliRunner().invoke(cli, ["check", "set"])
+    assert result.exit_code == 0, result.output
+    assert result.stderr == "1 file checked: 0 errors, 0 warnings\n"

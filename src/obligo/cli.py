@@ -163,7 +163,7 @@ def _contract_files(paths: tuple[str, ...]) -> list[str]:
     files: list[str] = []
     for path in paths:
         if Path(path).is_dir():
-            inside = sorted(Path(path).glob("*.sla"))
+            inside = sorted(p for p in Path(path).glob("*.sla") if not p.is_dir())  # as api
             if not inside:
                 raise click.BadParameter(inert(f"no .sla files in the folder {path}"))
             files.extend(str(p) for p in inside)
