@@ -130,7 +130,7 @@ Cap = PeriodCap | TrailingCap | TermCap
 
 # -------------------------------------------------------------------------------------- claims
 # The words after `claim ... after the` that name the period credited rather than a record type
-# (the engine's obligo.engine.consequences.claims.PERIOD_WORDS holds the same words).
+# (read by the checks and by the engine's claims).
 CLAIM_PERIOD_WORDS = frozenset(
     {"day", "week", "month", "quarter", "year", "period", "cycle", "billing", "billing-cycle"}
 )

@@ -14,15 +14,15 @@ from obligo.model import clauses as c
 from obligo.model import conditions as k
 from obligo.model import metrics as m
 from obligo.model.base import Duration, Text
+from obligo.model.clauses import CLAIM_PERIOD_WORDS
 from obligo.model.contract import BillingCycle
 from obligo.report.model import ClaimStatus, RequirementCheck
 
 from .rules import claim_text, requirement_text
 
-# Words after `claim ... after the` that name the period credited rather than a record type.
-PERIOD_WORDS = frozenset(
-    {"day", "week", "month", "quarter", "year", "period", "cycle", "billing", "billing-cycle"}
-)
+# Words after `claim ... after the` that name the period credited rather than a record type: the
+# model's one table, which the checks read too.
+PERIOD_WORDS = CLAIM_PERIOD_WORDS
 _MONTHS = {"month": 1, "quarter": 3, "year": 12}
 _MICROSECOND = dt.timedelta(microseconds=1)
 

@@ -8,21 +8,12 @@ from decimal import Decimal
 from fractions import Fraction
 
 from obligo.engine.numbers import decimal_text
-
-# ISO 4217 minor units that are not 2 (the usual cents).
-_MINOR_UNITS: dict[str, int] = {
-    **dict.fromkeys(
-        ("BIF CLP DJF GNF ISK JPY KMF KRW PYG RWF UGX UYI VND VUV XAF XOF XPF".split()),
-        0,
-    ),
-    **dict.fromkeys("BHD IQD JOD KWD LYD OMR TND".split(), 3),
-    **dict.fromkeys("CLF UYW".split(), 4),
-}
+from obligo.model.currencies import MINOR_UNITS
 
 
 def minor_unit(currency: str) -> int:
     """Decimal places of the currency's minor unit (2 for EUR and USD, 0 for JPY, 3 for KWD)."""
-    return _MINOR_UNITS.get(currency.upper(), 2)
+    return MINOR_UNITS.get(currency.upper(), 2)
 
 
 def round_half_up(amount: Fraction, places: int) -> Decimal:
