@@ -47,3 +47,20 @@ def context(
         )
     finally:
         log.close()
+
+
+def shop_contract(title: str = "Web shop", clause_title: str = "Availability") -> str:
+    """The small contract the command-line tests evaluate: one availability promise in Berlin
+    (a title to put odd characters in; the clause's title too)."""
+    return f"""\
+contract shop "{title}" version 2
+  term 2026-01-01 to 2026-12-31
+  timezone "Europe/Berlin"
+
+metric uptime "Shop availability"
+  availability, per calendar month
+  down during incident records where severity <= 2
+
+clause 1 "{clause_title}"
+  promise uptime >= 99.9%
+"""

@@ -20,22 +20,13 @@ from pathlib import Path
 
 import pytest
 
+from engine_helpers import shop_contract
+
 OBLIGO = [sys.executable, "-m", "obligo"]
 REPO = Path(__file__).resolve().parent.parent
 AT = "2026-03-10T12:00"
 
-CONTRACT = """\
-contract shop "Web shop" version 2
-  term 2026-01-01 to 2026-12-31
-  timezone "Europe/Berlin"
-
-metric uptime "Shop availability"
-  availability, per calendar month
-  down during incident records where severity <= 2
-
-clause 1 "Availability"
-  promise uptime >= 99.9%
-"""
+CONTRACT = shop_contract()
 
 # January: one hour down of 744 -> 99.865591398%, breached.
 LOG = (

@@ -14,20 +14,10 @@ import pytest
 from click.testing import CliRunner
 
 import obligo
+from engine_helpers import shop_contract
 from obligo.cli import cli
 
-CONTRACT = """\
-contract shop "Web shop" version 2
-  term 2026-01-01 to 2026-12-31
-  timezone "Europe/Berlin"
-
-metric uptime "Shop availability"
-  availability, per calendar month
-  down during incident records where severity <= 2
-
-clause 1 "Availability"
-  promise uptime >= 99.9%
-"""
+CONTRACT = shop_contract()
 
 INCIDENT = {
     "type": "incident",

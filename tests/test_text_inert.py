@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from engine_helpers import shop_contract
 from obligo._inert import inert, inert_json, is_inert
 from obligo.cli import cli
 from obligo.errors import Diagnostic, Severity
@@ -54,18 +55,7 @@ AT = "2026-03-10T12:00"
 
 
 def contract(title: str, clause_title: str = "Availability") -> str:
-    return f"""\
-contract shop "{title}" version 2
-  term 2026-01-01 to 2026-12-31
-  timezone "Europe/Berlin"
-
-metric uptime "Shop availability"
-  availability, per calendar month
-  down during incident records where severity <= 2
-
-clause 1 "{clause_title}"
-  promise uptime >= 99.9%
-"""
+    return shop_contract(title, clause_title)
 
 
 def log(bad_value: str) -> str:
