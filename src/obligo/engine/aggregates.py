@@ -40,29 +40,32 @@ lower 5, higher 6, midpoint 5.5.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
-from itertools import pairwise
+from itertools import count, pairwise
 from typing import Any
 
 from obligo.engine.context import EvaluationContext
 from obligo.engine.expressions import (
     AggregatePlan,
+    Evaluator,
     compile_expression,
     exact,
     numeric_column,
     selections_of,
 )
 from obligo.engine.measurement import Budget, Measurement
+from obligo.engine.partitions import without_test
 from obligo.engine.periods import MeasurementPeriod
+from obligo.engine.scans import Aggregate, Grid, aggregates_of
 from obligo.events.sql import compile_selection, quote_ident, without_type_tests
 from obligo.model import metrics as m
 
 PERIODS_TABLE = "obligo_periods"
 WHEN = 'coalesce(e."time", e."start")'
 IDX, P_START, P_END = "_obligo_idx", "_obligo_start", "_obligo_end"
-JOIN = f"{PERIODS_TABLE} p JOIN events e ON {WHEN} >= p.{P_START} AND {WHEN} < p.{P_END}"
 GROUP = "_obligo_group"
 METHODS = ("nearest-rank", "lower", "higher", "linear", "midpoint")
 
@@ -71,6 +74,7 @@ Rows = dict[tuple[int, str | None], tuple[Any, ...]]
 
 
 Bound = tuple[int, dt.datetime, dt.datetime]
+_TABLES = count()
 
 
 def _bounds(ctx: EvaluationContext, periods: list[MeasurementPeriod]) -> list[Bound]:
@@ -80,15 +84,22 @@ def _bounds(ctx: EvaluationContext, periods: list[MeasurementPeriod]) -> list[Bo
     return [b for b in bounds if b[2] > b[1]]
 
 
-def _periods_table(ctx: EvaluationContext, periods: list[MeasurementPeriod]) -> None:
-    connection = ctx.log.connection
-    connection.execute(
-        f"CREATE OR REPLACE TEMP TABLE {PERIODS_TABLE}"
-        f" ({IDX} INTEGER, {P_START} TIMESTAMPTZ, {P_END} TIMESTAMPTZ)"
-    )
-    bounds = _bounds(ctx, periods)
-    if bounds:
-        connection.executemany(f"INSERT INTO {PERIODS_TABLE} VALUES (?, ?, ?)", bounds)
+def _periods_table(ctx: EvaluationContext, bounds: Sequence[Bound]) -> str:
+    """The name of a temporary table of these periods' bounds, made once per set of periods
+    (its own name: scans over other periods may run before or after it is read)."""
+    key = ("periods table", tuple(bounds))
+    if key not in ctx.shared:
+        name = f"{PERIODS_TABLE}_{next(_TABLES)}"
+        connection = ctx.log.connection
+        connection.execute(
+            f"CREATE OR REPLACE TEMP TABLE {name}"
+            f" ({IDX} INTEGER, {P_START} TIMESTAMPTZ, {P_END} TIMESTAMPTZ)"
+        )
+        if bounds:
+            connection.executemany(f"INSERT INTO {name} VALUES (?, ?, ?)", list(bounds))
+        ctx.shared[key] = name
+    found: str = ctx.shared[key]
+    return found
 
 
 def period_index(when: str, bounds: list[Bound]) -> tuple[str, list[Any]] | None:
@@ -118,60 +129,149 @@ def period_index(when: str, bounds: list[Bound]) -> tuple[str, list[Any]] | None
     return search(0, len(spans)), params
 
 
-def _grouped(
-    ctx: EvaluationContext,
-    periods: list[MeasurementPeriod],
-    columns: list[str],
-    params: list[Any],
-    where: str,
-    where_params: list[Any],
-    group_by: str | None,
-    only_type: str | None = None,
-    pushed: tuple[str, list[Any]] | None = None,
-) -> Rows:
-    """Aggregates per period (and per group): one scan of the records, each placed in its
-    period by a binary search (or, when periods overlap, joined with them).
+@dataclass(frozen=True)
+class PeriodQuery:
+    """What a measure aggregates per period (and per group of its ``by``).
 
+    ``where`` picks the records of the scan (their types); every aggregate filters its own.
     ``only_type``: ``where`` keeps records of this type only, so that the aggregates need not
     test it again. ``pushed``: a condition that every aggregate's ``FILTER`` implies (a record
-    failing it adds to no aggregate). Without groups it is tested in the ``WHERE``, so that the
-    records of other metrics are dropped before they are placed in a period: a contract of a
-    thousand metrics, each on its own service, no longer places every record a thousand times.
-    A period that has records of the ``where`` but none of ``pushed`` then gets the row the
-    aggregates give over no record (counts 0, the others NULL), as before."""
-    if pushed is not None and group_by is None:
-        pushed_sql, pushed_params = pushed
-        if only_type is not None:
-            pushed_sql, pushed_params = without_type_tests(pushed_sql, pushed_params, only_type)
-        found = _grouped(
-            ctx, periods, columns, params, f"({where}) AND ({pushed_sql})",
-            [*where_params, *pushed_params], None, only_type,
-        )  # fmt: skip
-        empty = tuple(0 if c.startswith("count(") else None for c in columns)
-        for index in _periods_with_records(ctx, periods, where, where_params):
-            found.setdefault((index, None), empty)
-        return found
-    selected = ", ".join(columns)
-    if only_type is not None:
-        selected, params = without_type_tests(selected, params, only_type)
-    search = period_index(WHEN, _bounds(ctx, periods))
+    failing it adds to no aggregate): a measure whose records no other metric reads tests it in
+    the ``WHERE``, so that the records of other metrics are dropped before they are placed in a
+    period. ``partition``: the measure reads the records with one value of a text field only
+    (``service = "s5"``), its aggregates written without that test: the plan measures it as one
+    cell of a scan grouped by the field, with the other metrics over other values.
+    ``present``: the index of the aggregate that counts a cell's values; a cell where it is 0
+    is left out (a percentile is taken over the records that have the field)."""
+
+    bounds: tuple[Bound, ...]
+    aggregates: tuple[Aggregate, ...]
+    where: str
+    where_params: tuple[Any, ...]
+    group_by: str | None = None
+    only_type: str | None = None
+    pushed: tuple[str, tuple[Any, ...]] | None = None
+    partition: tuple[str, str] | None = None
+    present: int | None = None
+    label: str = ""
+
+    def typed(self) -> tuple[Aggregate, ...]:
+        """The aggregates, without the tests of the one type the scan keeps."""
+        if self.only_type is None:
+            return self.aggregates
+        return tuple(_without_type(a, self.only_type) for a in self.aggregates)
+
+
+def _without_type(aggregate: Aggregate, record_type: str) -> Aggregate:
+    sql, params = without_type_tests(aggregate.sql, list(aggregate.params), record_type)
+    return Aggregate(sql, tuple(params))
+
+
+def _grid(
+    ctx: EvaluationContext,
+    query: PeriodQuery,
+    *,
+    where: tuple[str, tuple[Any, ...]] | None = None,
+    partition: str | None = None,
+) -> Grid:
+    """The grid of a period query: each record placed in its period by a binary search (or,
+    when periods overlap, joined with them), grouped per period, per group of ``by`` or per
+    value of the ``partition`` field."""
+    condition, condition_params = where or (query.where, query.where_params)
+    search = period_index(WHEN, list(query.bounds))
     if search is None:
-        _periods_table(ctx, periods)
-        source, source_params, owner = JOIN, [], "p"
+        table = _periods_table(ctx, query.bounds)
+        source = f"{table} p JOIN events e ON {WHEN} >= p.{P_START} AND {WHEN} < p.{P_END}"
+        source_params: list[Any] = []
+        owner = "p"
     else:
         source = f"(SELECT {search[0]} AS {IDX}, e.* FROM events e) e"
         source_params, owner = search[1], "e"
-        where = f"e.{IDX} IS NOT NULL AND ({where})"
-    if group_by is None:
+        condition = f"e.{IDX} IS NOT NULL AND ({condition})"
+    if partition is not None:
+        field = f"e.{quote_ident(partition)}"
+        head, grouping = f"{owner}.{IDX}, CAST({field} AS VARCHAR), 1", f"{owner}.{IDX}, {field}"
+    elif query.group_by is None:
         head, grouping = f"{owner}.{IDX}, NULL, 1", f"{owner}.{IDX}"
     else:
-        field = f"e.{quote_ident(group_by)}"
+        field = f"e.{quote_ident(query.group_by)}"
         head = f"{owner}.{IDX}, CAST({field} AS VARCHAR), GROUPING({field})"
         grouping = f"GROUPING SETS (({owner}.{IDX}), ({owner}.{IDX}, {field}))"
-    sql = f"SELECT {head}, {selected} FROM {source} WHERE {where} GROUP BY {grouping}"
+    rest = f"FROM {source} WHERE {condition} GROUP BY {grouping}"
+    label = query.label
+    if partition is not None:
+        label += f", per value of {partition}"
+    elif query.group_by is not None:
+        label += f", by {query.group_by}"
+    return Grid(head, rest, (*source_params, *condition_params), 3, label)
+
+
+def base_grid(ctx: EvaluationContext, query: PeriodQuery) -> Grid:
+    """The grid the query shares with the other metrics of the plan."""
+    if query.partition is not None:
+        return _grid(ctx, query, partition=query.partition[0])
+    return _grid(ctx, query)
+
+
+def scans_of(ctx: EvaluationContext, query: PeriodQuery) -> list[tuple[Grid, list[Aggregate]]]:
+    """The scans (grids and aggregates) that measuring the query reads: what the planner
+    registers, the same as :func:`_grouped` asks for."""
+    aggregates = list(query.typed())
+    shared = ctx.scans.shared
+    if query.partition is not None:
+        return [
+            (_grid(ctx, query, partition=query.partition[0]), aggregates),
+            _presence(ctx, query),
+        ]
+    grid = _grid(ctx, query)
+    if query.pushed is not None and query.group_by is None and grid not in shared:
+        return [(_pushed_grid(ctx, query), aggregates), _presence(ctx, query)]
+    return [(grid, aggregates)]
+
+
+def _pushed_grid(ctx: EvaluationContext, query: PeriodQuery) -> Grid:
+    assert query.pushed is not None
+    pushed_sql, pushed_params = query.pushed
+    if query.only_type is not None:
+        sql, kept = without_type_tests(pushed_sql, list(pushed_params), query.only_type)
+        pushed_sql, pushed_params = sql, tuple(kept)
+    where = f"({query.where}) AND ({pushed_sql})"
+    return _grid(ctx, query, where=(where, (*query.where_params, *pushed_params)))
+
+
+def _presence(ctx: EvaluationContext, query: PeriodQuery) -> tuple[Grid, list[Aggregate]]:
+    """The scan telling which periods hold records of the query's ``where``."""
+    bare = PeriodQuery(query.bounds, (), query.where, query.where_params, label=query.label)
+    return _grid(ctx, bare), [Aggregate("count(*)")]
+
+
+def _grouped(ctx: EvaluationContext, query: PeriodQuery, feeds: str) -> Rows:
+    """Aggregates per period (and per group), from the plan's scans.
+
+    A query with ``pushed`` or ``partition`` reads only some records of ``where``: a period
+    that has records of the ``where`` but none of those then gets the row the aggregates give
+    over no record (counts 0, the others NULL), as a scan of every record of ``where``
+    gives."""
+    aggregates = list(query.typed())
+    shared = ctx.scans.shared
     rows: Rows = {}
-    for row in ctx.query(sql, [*params, *source_params, *where_params]):
+    if query.partition is not None:
+        field, value = query.partition
+        grid = _grid(ctx, query, partition=field)
+        for row in ctx.scans.rows(grid, aggregates, ctx.query, feeds, cell=(1, value)):
+            rows[(int(row[0]), None)] = tuple(row[3:])
+        return _filled(ctx, query, rows, aggregates)
+    grid = _grid(ctx, query)
+    if query.pushed is not None and query.group_by is None and grid not in shared:
+        grid = _pushed_grid(ctx, query)
+        for row in ctx.scans.rows(grid, aggregates, ctx.query, feeds):
+            rows[(int(row[0]), None)] = tuple(row[3:])
+        return _filled(ctx, query, rows, aggregates)
+    present = query.present
+    for row in ctx.scans.rows(grid, aggregates, ctx.query, feeds):
         index, group, pooled = int(row[0]), row[1], row[2]
+        if present is not None and not row[3 + present]:
+            continue  # no value of the field in this cell
         if pooled:
             rows[(index, None)] = tuple(row[3:])
         elif group is not None:  # records without the field belong to no group
@@ -179,17 +279,24 @@ def _grouped(
     return rows
 
 
-def _periods_with_records(
-    ctx: EvaluationContext, periods: list[MeasurementPeriod], where: str, params: list[Any]
-) -> list[int]:
-    """The indexes of the periods holding records of ``where`` (asked once per condition and
-    periods: the metrics over one record type share it)."""
-    bounds = _bounds(ctx, periods)
-    key = ("periods with records", where, repr(params), repr(bounds))
+def _filled(
+    ctx: EvaluationContext, query: PeriodQuery, rows: Rows, aggregates: list[Aggregate]
+) -> Rows:
+    empty = tuple(0 if a.sql.startswith("count(") else None for a in aggregates)
+    for index in _periods_with_records(ctx, query):
+        rows.setdefault((index, None), empty)
+    return rows
+
+
+def _periods_with_records(ctx: EvaluationContext, query: PeriodQuery) -> list[int]:
+    """The indexes of the periods holding records of the query's ``where`` (asked once per
+    condition and periods: the metrics over one record type share it)."""
+    grid, aggregates = _presence(ctx, query)
+    key = ("periods with records", grid)
     cache = ctx.shared
     if key not in cache:
-        rows = _grouped(ctx, periods, ["count(*)"], [], where, params, None)
-        cache[key] = sorted(index for (index, _) in rows)
+        rows = ctx.scans.rows(grid, aggregates, ctx.query, "records present")
+        cache[key] = sorted(int(row[0]) for row in rows)
     found: list[int] = cache[key]
     return found
 
@@ -199,7 +306,18 @@ def _groups_of(rows: Rows, index: int) -> list[str]:
 
 
 # ----------------------------------------------------------------------------------- ratio
-def ratio(metric: m.Metric, ctx: EvaluationContext) -> dict[str, Measurement]:
+@dataclass(frozen=True)
+class _RatioProgram:
+    query: PeriodQuery
+    good_of: Evaluator
+    whole_of: Evaluator
+    records_column: int
+
+
+def _ratio_program(metric: m.Metric, ctx: EvaluationContext) -> _RatioProgram:
+    partition = ctx.scans.partitions.get(metric.id)
+    if partition is not None:
+        metric = without_test(metric, *partition)
     measure = metric.measure
     assert isinstance(measure, m.Ratio)
     values = {v.name: v for v in metric.values}
@@ -208,20 +326,45 @@ def ratio(metric: m.Metric, ctx: EvaluationContext) -> dict[str, Measurement]:
     whole_of = compile_expression(measure.denominator, values, ctx.schema, plan)
     selections = selections_of([measure.numerator, measure.denominator], values)
     records_column = plan.any_of(selections, ctx.schema)
-    periods = ctx.periods(metric.period)
     types = sorted(plan.types)
-    marks = ", ".join("?" for _ in types)
-    rows = _grouped(
-        ctx,
-        periods,
-        plan.columns,
-        plan.params,
-        f'e."type" IN ({marks})',
-        types,
-        measure.group_by,
-        types[0] if len(types) == 1 else None,
-        _any_of(selections, ctx),
+    split = aggregates_of(plan.columns, plan.params)
+    assert split is not None  # AggregatePlan keeps the parameters of each column apart
+    query = PeriodQuery(
+        bounds=tuple(_bounds(ctx, ctx.periods(metric.period))),
+        aggregates=tuple(split),
+        where=_of_types(types),
+        where_params=tuple(types),
+        group_by=measure.group_by,
+        only_type=types[0] if len(types) == 1 else None,
+        pushed=None if partition is not None else _any_of(selections, ctx),
+        partition=partition,
+        label=_label(types, metric.period),
     )
+    return _RatioProgram(query, good_of, whole_of, records_column)
+
+
+def _of_types(types: Sequence[str]) -> str:
+    return f'e."type" IN ({", ".join("?" for _ in types)})'
+
+
+def _label(types: Sequence[str], period: m.Period) -> str:
+    """The grid in words: ``request records per calendar month``."""
+    if isinstance(period, m.CalendarPeriod):
+        words = f"per calendar {period.unit}"
+    elif isinstance(period, m.BillingCyclePeriod):
+        words = "per billing cycle"
+    elif isinstance(period, m.ConsecutivePeriod):
+        words = f"per {period.length} from {period.start}"
+    else:
+        words = f"over a rolling {period.length}"
+    return " and ".join(types) + f" records {words}"
+
+
+def ratio(metric: m.Metric, ctx: EvaluationContext) -> dict[str, Measurement]:
+    program = _ratio_program(metric, ctx)
+    periods = ctx.periods(metric.period)
+    rows = _grouped(ctx, program.query, metric.id)
+    good_of, whole_of, records_column = program.good_of, program.whole_of, program.records_column
 
     def measured(row: tuple[Any, ...] | None) -> Measurement:
         measurement = Measurement(value=None, dimension="percent")
@@ -268,7 +411,7 @@ def _per_period(
     return results
 
 
-def _any_of(selections: list[Any], ctx: EvaluationContext) -> tuple[str, list[Any]] | None:
+def _any_of(selections: list[Any], ctx: EvaluationContext) -> tuple[str, tuple[Any, ...]] | None:
     """SQL true for the records any of the selections reads; None without selections or when
     one reads every record of its type (nothing to test first: the big-log benchmark's ratio
     over every request would only pay for one more scan)."""
@@ -280,39 +423,106 @@ def _any_of(selections: list[Any], ctx: EvaluationContext) -> tuple[str, list[An
         parts.setdefault(where + repr(params), (where, params))
     return (
         " OR ".join(where for where, _ in parts.values()),
-        [p for _, params in parts.values() for p in params],
+        tuple(p for _, params in parts.values() for p in params),
     )
 
 
 # ------------------------------------------------------------------------------- aggregates
+def ratio_query(metric: m.Metric, ctx: EvaluationContext) -> PeriodQuery:
+    return _ratio_program(metric, ctx).query
+
+
+def aggregate_query(
+    metric: m.Metric, ctx: EvaluationContext, *, shared: bool = False
+) -> PeriodQuery | None:
+    """The period query of a count, sum, mean, extreme or nearest-rank percentile; None for a
+    percentile of another method (ranked in a query of its own). ``shared``: a percentile's
+    query as one of several over its grid (the plan decides whether it is)."""
+    partition = ctx.scans.partitions.get(metric.id)
+    if partition is not None:
+        metric = without_test(metric, *partition)
+    measure = metric.measure
+    assert isinstance(measure, m.Aggregate)
+    where, params = compile_selection(measure.selection, ctx.schema)
+    record_type = measure.selection.record_type
+    bounds = tuple(_bounds(ctx, ctx.periods(metric.period)))
+    label = _label([record_type], metric.period)
+    if measure.function == "percentile":
+        method = metric.percentile_method or "nearest-rank"
+        if method != "nearest-rank":
+            return None
+        assert measure.percentile is not None and measure.field is not None
+        value = numeric_column(measure.field, ctx.schema, "e.")
+        # DuckDB's discrete quantile takes the value at 0-based index max(1, ceil(n * q)) - 1,
+        # in integer arithmetic when q is a DECIMAL: exactly the nearest rank, as one aggregate
+        # (no ranking of every record). tests/test_engine_aggregates.py checks it against
+        # percentile_ranks for every n up to a few thousand.
+        q = _decimal_literal(Fraction(measure.percentile.value) / 100)
+        together = PeriodQuery(
+            bounds,
+            (
+                Aggregate(
+                    f"quantile_disc({value}, {q}) FILTER (WHERE {where} AND {value} IS NOT NULL)",
+                    tuple(params),
+                ),
+                Aggregate(f"count({value}) FILTER (WHERE {where})", tuple(params)),
+            ),
+            _of_types([record_type]),
+            (record_type,),
+            measure.group_by,
+            record_type,
+            partition=partition,
+            present=1,
+            label=label,
+        )
+        if shared or partition is not None or base_grid(ctx, together) in ctx.scans.shared:
+            return together
+        # Read alone: the selection in the WHERE, so that only its records are placed.
+        return PeriodQuery(
+            bounds,
+            (Aggregate(f"quantile_disc({value}, {q})"), Aggregate(f"count({value})")),
+            f"({where}) AND {value} IS NOT NULL",
+            tuple(params),
+            measure.group_by,
+            label=label,
+        )
+    value = numeric_column(measure.field, ctx.schema, "e.") if measure.field else "1"
+    return PeriodQuery(
+        bounds,
+        tuple(
+            Aggregate(f"{function}({argument}) FILTER (WHERE {where})", tuple(params))
+            for function, argument in (
+                ("count", "*"),
+                ("count", value),
+                ("sum", value),
+                ("max", value),
+                ("min", value),
+            )
+        ),
+        _of_types([record_type]),
+        (record_type,),
+        measure.group_by,
+        record_type,
+        None
+        if measure.selection.where is None or partition is not None
+        else (where, tuple(params)),
+        partition,
+        label=label,
+    )
+
+
 def aggregate(metric: m.Metric, ctx: EvaluationContext) -> dict[str, Measurement]:
     measure = metric.measure
     assert isinstance(measure, m.Aggregate)
     periods = ctx.periods(metric.period)
-    where, params = compile_selection(measure.selection, ctx.schema)
-    kind = '(e."type" = ?)'
-    kind_params = [measure.selection.record_type]
-    if measure.function == "percentile":
+    query = aggregate_query(metric, ctx)
+    if query is None:
+        where, params = compile_selection(measure.selection, ctx.schema)
         rows = _percentiles(metric, measure, ctx, periods, where, params)
     else:
-        value = numeric_column(measure.field, ctx.schema, "e.") if measure.field else "1"
-        rows = _grouped(
-            ctx,
-            periods,
-            [
-                f"count(*) FILTER (WHERE {where})",
-                f"count({value}) FILTER (WHERE {where})",
-                f"sum({value}) FILTER (WHERE {where})",
-                f"max({value}) FILTER (WHERE {where})",
-                f"min({value}) FILTER (WHERE {where})",
-            ],
-            params * 5,
-            kind,
-            kind_params,
-            measure.group_by,
-            measure.selection.record_type,
-            None if measure.selection.where is None else (where, params),
-        )
+        rows = _grouped(ctx, query, metric.id)
+        if measure.function == "percentile":
+            rows = {key: (exact(v), int(n)) for key, (v, n) in rows.items()}
 
     # A field with a stated unit (`field latency_ms in ms`) makes the value a number of that
     # unit, the dimension its targets are converted to; without one the field's number is bare.
@@ -412,23 +622,7 @@ def _percentiles(
     if method not in METHODS:
         raise ValueError(f"unknown percentile method {method}: use one of {', '.join(METHODS)}")
     value = numeric_column(measure.field, ctx.schema, "e.")
-    if method == "nearest-rank":
-        # DuckDB's discrete quantile takes the value at 0-based index max(1, ceil(n * q)) - 1,
-        # in integer arithmetic when q is a DECIMAL: exactly the nearest rank, as one aggregate
-        # (no ranking of every record). tests/test_engine_aggregates.py checks it against
-        # percentile_ranks for every n up to a few thousand.
-        q = _decimal_literal(Fraction(measure.percentile.value) / 100)
-        quantiles = _grouped(
-            ctx,
-            periods,
-            [f"quantile_disc({value}, {q})", f"count({value})"],
-            [],
-            f"({where}) AND {value} IS NOT NULL",
-            params,
-            measure.group_by,
-        )
-        return {key: (exact(v), int(n)) for key, (v, n) in quantiles.items()}
-    _periods_table(ctx, periods)
+    table = _periods_table(ctx, _bounds(ctx, periods))
     group = f"CAST(e.{quote_ident(measure.group_by)} AS VARCHAR)" if measure.group_by else "NULL"
     low, high = _rank_sql(share, method)
     ranked = [
@@ -443,7 +637,8 @@ def _percentiles(
             " count(*) OVER (PARTITION BY idx, grp) AS n FROM sel WHERE grp IS NOT NULL"
         )
     sql = (
-        f"WITH sel AS (SELECT p.{IDX} AS idx, {group} AS grp, {value} AS v FROM {JOIN}"
+        f"WITH sel AS (SELECT p.{IDX} AS idx, {group} AS grp, {value} AS v"
+        f" FROM {table} p JOIN events e ON {WHEN} >= p.{P_START} AND {WHEN} < p.{P_END}"
         f" WHERE {where} AND {value} IS NOT NULL),"
         f" ranked AS ({' UNION ALL '.join(ranked)})"
         f" SELECT idx, grp, pooled, n, rn, v FROM ranked WHERE rn = {low} OR rn = {high}"

@@ -18,6 +18,7 @@ from obligo.engine.periods import (
     local_midnight,
     measurement_periods,
 )
+from obligo.engine.scans import ScanPlan
 from obligo.errors import EventDataError, ObligoError
 from obligo.events import EventLog, EventSchema
 from obligo.events.sql import compile_selection, quote_ident
@@ -63,6 +64,8 @@ class EvaluationContext:
     _calendars: dict[str, BusinessCalendar] = field(default_factory=dict)
     # What several metrics of one evaluation ask alike (the periods holding records of a type).
     shared: dict[Any, Any] = field(default_factory=dict)
+    # The scans the metrics' measures read, planned before any runs (obligo.engine.plan).
+    scans: ScanPlan = field(default_factory=ScanPlan)
 
     def __post_init__(self) -> None:
         # Computed once: the engine asks for them in its inner loops.

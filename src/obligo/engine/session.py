@@ -20,6 +20,7 @@ from obligo.engine.context import EvaluationContext
 from obligo.engine.evaluation_time import evaluation_time
 from obligo.engine.measurement import Measurement
 from obligo.engine.periods import local_midnight
+from obligo.engine.plan import plan_measurements
 from obligo.errors import EventDataError, ObligoError, ObligoSemanticError, Severity
 from obligo.events import EventLog, EventSchema, schema_for
 from obligo.model import metrics as m
@@ -175,6 +176,8 @@ class Measurer:
     def __init__(self, ctx: EvaluationContext) -> None:
         self.ctx = ctx
         self.cache: dict[str, Any] = {}
+        if not ctx.scans.planned:  # every metric of the contract, before any is measured
+            plan_measurements(ctx, ctx.scope.metrics.values())
 
     def __call__(self, metric: m.Metric) -> dict[str, Measurement]:
         return measure_metric(metric, self.ctx, self.cache)

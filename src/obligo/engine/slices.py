@@ -61,6 +61,7 @@ from obligo.engine.expressions import (
 )
 from obligo.engine.measurement import Budget, Measurement
 from obligo.engine.numbers import decimal_text
+from obligo.engine.scans import Aggregate, Grid, aggregates_of
 from obligo.events.sql import (
     compile_condition,
     compile_selection,
@@ -356,17 +357,16 @@ GROUP = "_obligo_group"
 FEATURE = "_obligo_feature"
 
 
-def _grouped_query(
-    ctx: EvaluationContext,
+def _slice_grid(
     span: tuple[dt.datetime, dt.datetime],
     length: dt.timedelta,
     plan: AggregatePlan,
     group_by: str | None,
     feature: str | None,
     having: tuple[str, list[Any]] | None = None,
-) -> list[tuple[Any, ...]]:
-    """Rows ``(slice, group or None, pooled?, [feature,] aggregates...)``; with ``having``,
-    only the keys of the rows where it holds."""
+) -> Grid:
+    """The grid ``(slice, group or None, pooled?, [feature,])`` of the records of the plan's
+    types in the span; with ``having``, only the cells where it holds."""
     micros = length // _MICROSECOND
     inner = [f'(epoch_us("time") // CAST(? AS BIGINT)) AS {SLICE}']
     keys = [SLICE]
@@ -380,11 +380,6 @@ def _grouped_query(
     where = f'"time" >= ? AND "time" < ? AND "type" IN ({marks})'
     if feature is not None:
         where += f" AND {quote_ident(feature)} IS NOT NULL"
-    columns, column_params = ", ".join(plan.columns), list(plan.params)
-    if len(types) == 1:  # the scan keeps that type only: the aggregates need not test it
-        columns, column_params = without_type_tests(columns, column_params, types[0])
-    if having is not None:
-        columns, column_params = "1", []
     source = f"(SELECT *, {', '.join(inner)} FROM events WHERE {where})"
     if group_by is None:
         head = f"{SLICE}, NULL, 1"
@@ -392,21 +387,86 @@ def _grouped_query(
     else:
         head = f"{SLICE}, {GROUP}, GROUPING({GROUP})"
         grouping = f"GROUPING SETS (({', '.join(keys)}), ({', '.join([*keys, GROUP])}))"
-    feature_head = f", {FEATURE}" if feature is not None else ""
-    sql = f"SELECT {head}{feature_head}, {columns} FROM {source} AS sliced GROUP BY {grouping}"
-    params = [*column_params, micros, *span, *types]
+    if feature is not None:
+        head += f", {FEATURE}"
+    rest = f"FROM {source} AS sliced GROUP BY {grouping}"
+    params: list[Any] = [micros, *span, *types]
     if having is not None:
-        sql += f" HAVING {having[0]}"
+        rest += f" HAVING {having[0]}"
         params += having[1]
-    return ctx.query(sql, params)
+    label = " and ".join(types) + f" records in slices of {micros} microseconds"
+    if group_by is not None:
+        label += f", by {group_by}"
+    if feature is not None:
+        label += f", per value of {feature}"
+    return Grid(head, rest, tuple(params), 4 if feature is not None else 3, label)
+
+
+def _slice_aggregates(plan: AggregatePlan, having: object) -> list[Aggregate]:
+    if having is not None:
+        return [Aggregate("1")]
+    found = aggregates_of(plan.columns, plan.params)
+    assert found is not None  # AggregatePlan keeps the parameters of each column apart
+    types = sorted(plan.types)
+    if len(types) == 1:  # the scan keeps that type only: the aggregates need not test it
+        found = [
+            Aggregate(sql, tuple(params))
+            for sql, params in (without_type_tests(a.sql, list(a.params), types[0]) for a in found)
+        ]
+    return found
+
+
+def _slice_scans(
+    program: SliceProgram, ctx: EvaluationContext, group_by: str | None
+) -> list[tuple[Grid, list[Aggregate]]]:
+    """The scans a slice metric reads: its slices, and one per ``for any`` condition."""
+    span = (ctx.start, ctx.end)
+    if span[1] <= span[0]:
+        return []
+    found = [
+        (
+            _slice_grid(span, program.length, program.plan, group_by, None),
+            _slice_aggregates(program.plan, None),
+        )
+    ]
+    for condition in program.for_any:
+        found.append(
+            (
+                _slice_grid(
+                    span,
+                    program.length,
+                    condition.plan,
+                    group_by,
+                    condition.field,
+                    condition.predicate,
+                ),
+                _slice_aggregates(condition.plan, condition.predicate),
+            )
+        )
+    return found
+
+
+def scans_of(metric: m.Metric, ctx: EvaluationContext) -> list[tuple[Grid, list[Aggregate]]]:
+    """The scans measuring a metric over slices reads (none for other metrics)."""
+    measure = metric.measure
+    if isinstance(measure, m.SliceAverage):
+        program = SliceProgram.compile(metric, slice_length(measure.slice), ctx)
+        return _slice_scans(program, ctx, None)
+    if metric.slice_down and metric.slice is not None:
+        program = SliceProgram.compile(metric, slice_length(metric.slice), ctx)
+        group_by = measure.group_by if isinstance(measure, m.Availability) else None
+        return _slice_scans(program, ctx, group_by)
+    return []
 
 
 def slice_rows(program: SliceProgram, ctx: EvaluationContext, group_by: str | None) -> SliceRows:
     result = SliceRows({}, {}, [])
-    span = (ctx.start, ctx.end)
-    if span[1] <= span[0]:
+    scans = _slice_scans(program, ctx, group_by)
+    if not scans:
         return result
-    pooled_rows = _grouped_query(ctx, span, program.length, program.plan, group_by, None)
+    feeds = program.metric.id
+    (grid, wanted), *features = scans
+    pooled_rows = ctx.scans.rows(grid, wanted, ctx.query, feeds)
     if group_by is None:  # every row is pooled (one per slice with records)
         result.rows = {int(row[0]): row[3:] for row in pooled_rows}
     for row in pooled_rows if group_by is not None else ():
@@ -416,16 +476,8 @@ def slice_rows(program: SliceProgram, ctx: EvaluationContext, group_by: str | No
             result.rows[number] = values
         elif group is not None:
             result.groups.setdefault(group, {})[number] = values
-    for condition in program.for_any:
-        query = _grouped_query(
-            ctx,
-            span,
-            program.length,
-            condition.plan,
-            group_by,
-            condition.field,
-            condition.predicate,
-        )
+    for condition, (grid, wanted) in zip(program.for_any, features, strict=True):
+        query = ctx.scans.rows(grid, wanted, ctx.query, feeds)
         if condition.needs_rows:
             rows: dict[str | None, dict[int, list[Row]]] = {}
             for row in query:

@@ -1,0 +1,118 @@
+"""Metrics that read the records of one value of a text field, and the same metric without that test.
+
+A contract of many services often measures each on its own records: ``p95 of latency_ms in
+request records where service = "s5"``. Every selection of such a metric tests ``service =
+"s5"`` (a conjunct of its ``where``). The planner measures those metrics together, as the
+cells of one scan grouped by ``service``, each metric's aggregates written without the test:
+:func:`partition_of` finds the field and the value, :func:`without_test` removes the test.
+Grouping by the field's text and comparing it with the value is the same test as the ``=`` of
+a text field with a text (exact, case-sensitive: see :mod:`obligo.events.sql`).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from obligo.events.schema import EventSchema, FieldType
+from obligo.model import metrics as m
+from obligo.model.base import Node, Text
+from obligo.model.conditions import And, Compare, Condition, Selection
+
+
+def _tests(condition: Condition | None) -> list[Condition]:
+    """The conjuncts of a condition (all must hold)."""
+    if condition is None:
+        return []
+    if isinstance(condition, And):
+        return [t for operand in condition.operands for t in _tests(operand)]
+    return [condition]
+
+
+def _equalities(selection: Selection, schema: EventSchema) -> set[tuple[str, str]]:
+    """The ``FIELD = "text"`` tests on text fields that a selection's records all pass."""
+    found = set()
+    for test in _tests(selection.where):
+        if (
+            isinstance(test, Compare)
+            and test.op == "="
+            and isinstance(test.value, Text)
+            and schema.fields.get(test.field) is FieldType.TEXT
+        ):
+            found.add((test.field, test.value.value))
+    return found
+
+
+def selections(node: Any) -> list[Selection]:
+    """Every selection in a model node."""
+    found: list[Selection] = []
+
+    def visit(value: Any) -> None:
+        if isinstance(value, Selection):
+            found.append(value)
+        elif isinstance(value, Node):
+            for name in type(value).model_fields:
+                visit(getattr(value, name))
+        elif isinstance(value, list | tuple):
+            for item in value:
+                visit(item)
+
+    visit(node)
+    return found
+
+
+def partition_of(metric: m.Metric, schema: EventSchema) -> tuple[str, str] | None:
+    """The text field and value every record of a ratio or an aggregate without ``by`` is
+    tested on, when there is one (the first in name order when there are several)."""
+    measure = metric.measure
+    if not isinstance(measure, m.Ratio | m.Aggregate) or measure.group_by is not None:
+        return None
+    found = selections([measure, metric.values])
+    if not found:
+        return None
+    common = set.intersection(*(_equalities(s, schema) for s in found))
+    return min(common) if common else None
+
+
+def without_test(metric: m.Metric, field: str, value: str) -> m.Metric:
+    """The metric with the test ``field = "value"`` taken out of each of its selections."""
+
+    def rewrite(node: Any) -> Any:
+        if isinstance(node, Selection):
+            kept = [t for t in _tests(node.where) if not _is_test(t, field, value)]
+            where: Condition | None
+            if not kept:
+                where = None
+            elif len(kept) == 1:
+                where = kept[0]
+            else:
+                where = And(operands=tuple(kept), loc=node.loc)
+            return node.model_copy(update={"where": where})
+        if isinstance(node, Node):
+            changes = {}
+            for name in type(node).model_fields:
+                old = getattr(node, name)
+                new = rewrite(old)
+                if new is not old:
+                    changes[name] = new
+            return node.model_copy(update=changes) if changes else node
+        if isinstance(node, list | tuple):
+            items = [rewrite(item) for item in node]
+            if any(a is not b for a, b in zip(items, node, strict=True)):
+                return type(node)(items)
+            return node
+        return node
+
+    rewritten: m.Metric = metric.model_copy(
+        update={"measure": rewrite(metric.measure), "values": rewrite(metric.values)}
+    )
+    return rewritten
+
+
+def _is_test(condition: Condition, field: str, value: str) -> bool:
+    return (
+        isinstance(condition, Compare)
+        and condition.op == "="
+        and condition.field == field
+        and isinstance(condition.value, Text)
+        and condition.value.value == value
+    )

@@ -1,0 +1,171 @@
+"""The plan pass: the grouped queries an evaluation's metrics need, merged into the fewest scans.
+
+A measure that aggregates records over a grid (the periods of a ratio, a count, a sum, an
+extreme or a nearest-rank percentile; the time slices of an availability or an average) asks for
+a *grid query*: the grid (which records, placed in which cells: the query's head, its source,
+filter and grouping) and the aggregates it needs in each cell. Queries over the same grid are one
+scan: the planner gathers every metric's queries before any runs (:func:`obligo.engine.plan`), and
+the first measure that needs a scan runs it for all the metrics it feeds, each distinct aggregate
+computed once (the denominators of ten ratios over the same records are one ``count``). A query
+the planner did not see (a metric measured on its own) runs alone, as one scan.
+
+A scan's rows are held until every metric it feeds has read its cells, then released.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from operator import itemgetter
+from typing import Any
+
+Query = Callable[[str, Sequence[Any]], list[tuple[Any, ...]]]
+
+
+@dataclass(frozen=True)
+class Grid:
+    """Everything of a grouped query but its aggregates: ``SELECT {head}, <aggregates>
+    {rest}`` with ``params`` bound after the aggregates' own. ``width`` is the number of the
+    head's columns; ``label`` says in words what the grid is (for ``--plan``)."""
+
+    head: str
+    rest: str
+    params: tuple[Any, ...]
+    width: int
+    label: str = field(default="", compare=False)
+
+
+@dataclass(frozen=True)
+class Aggregate:
+    """One aggregate column: its SQL and the values of its ``?``."""
+
+    sql: str
+    params: tuple[Any, ...] = ()
+
+
+def aggregates_of(columns: Sequence[str], params: Sequence[Any]) -> list[Aggregate] | None:
+    """Columns given as SQL texts and one list of parameters for them all, as aggregates each
+    with its own parameters; None when a ``?`` inside a literal makes the split uncertain."""
+    found: list[Aggregate] = []
+    position = 0
+    for sql in columns:
+        needed = sql.count("?")
+        found.append(Aggregate(sql, tuple(params[position : position + needed])))
+        position += needed
+    if position != len(params):
+        return None
+    return found
+
+
+@dataclass
+class Scan:
+    """One query over one grid, computing the aggregates of every metric that reads the grid."""
+
+    grid: Grid
+    aggregates: dict[Aggregate, int] = field(default_factory=dict)
+    feeds: list[str] = field(default_factory=list)
+    waiting: int = 0
+    rows: list[tuple[Any, ...]] | None = None
+    ran: bool = False
+    readers: set[tuple[str, tuple[Aggregate, ...]]] = field(default_factory=set)
+    # column -> value -> rows, made once for the readers of one cell each
+    index: dict[int, dict[Any, list[tuple[Any, ...]]]] = field(default_factory=dict)
+
+    def add(self, aggregates: Sequence[Aggregate], feeds: str) -> None:
+        for aggregate in aggregates:
+            self.aggregates.setdefault(aggregate, len(self.aggregates))
+        if feeds not in self.feeds:
+            self.feeds.append(feeds)
+        reader = (feeds, tuple(aggregates))
+        if reader not in self.readers:  # a reader reads its cells once
+            self.readers.add(reader)
+            self.waiting += 1
+
+    def cells(self, column: int) -> dict[Any, list[tuple[Any, ...]]]:
+        if column not in self.index:
+            grouped: dict[Any, list[tuple[Any, ...]]] = {}
+            for row in self.rows or ():
+                grouped.setdefault(row[column], []).append(row)
+            self.index[column] = grouped
+        return self.index[column]
+
+    def sql(self) -> tuple[str, list[Any]]:
+        columns = ", ".join(a.sql for a in self.aggregates)
+        params = [p for a in self.aggregates for p in a.params]
+        return f"SELECT {self.grid.head}, {columns} {self.grid.rest}", [*params, *self.grid.params]
+
+
+@dataclass
+class ScanPlan:
+    """The scans of one evaluation, keyed by their grid."""
+
+    scans: dict[Grid, Scan] = field(default_factory=dict)
+    # Metrics the planner has seen (the measures look here for what the plan decided of them).
+    planned: set[str] = field(default_factory=set)
+    # Per metric measured over one value of a text field (``service = "s5"``) as a cell of a
+    # scan grouped by that field: (field, value).
+    partitions: dict[str, tuple[str, str]] = field(default_factory=dict)
+    # The grids that several metrics read (a metric alone on its grid may filter its records
+    # before they are placed: see obligo.engine.aggregates.PeriodQuery).
+    shared: set[Grid] = field(default_factory=set)
+
+    def add(self, grid: Grid, aggregates: Sequence[Aggregate], feeds: str) -> None:
+        """A query the plan will run (as part of the grid's scan)."""
+        self.scans.setdefault(grid, Scan(grid)).add(aggregates, feeds)
+
+    def rows(
+        self,
+        grid: Grid,
+        aggregates: Sequence[Aggregate],
+        query: Query,
+        feeds: str = "",
+        cell: tuple[int, Any] | None = None,
+    ) -> list[tuple[Any, ...]]:
+        """The grid's rows: its head, then the ``aggregates`` in their order (with ``cell``
+        ``(k, v)``, only the rows whose ``k``-th column is ``v``). Runs the grid's scan the
+        first time it is asked for; a query the plan did not hold runs alone."""
+        scan = self.scans.get(grid)
+        stale = scan is not None and scan.ran and scan.rows is None  # released: read again
+        if scan is None or stale or any(a not in scan.aggregates for a in aggregates):
+            alone = Scan(grid)
+            alone.add(aggregates, feeds)
+            sql, params = alone.sql()
+            found = query(sql, params)
+            if cell is not None:
+                found = [row for row in found if row[cell[0]] == cell[1]]
+            return found
+        if scan.rows is None:
+            sql, params = scan.sql()
+            scan.rows = query(sql, params)
+            scan.ran = True
+        rows = scan.rows
+        if cell is not None:
+            rows = scan.cells(cell[0]).get(cell[1], [])
+        scan.waiting -= 1
+        if scan.waiting <= 0:
+            scan.rows = None  # every reader has its cells: let the rows go
+            scan.index = {}
+        width = grid.width
+        wanted = [*range(width), *(width + scan.aggregates[a] for a in aggregates)]
+        if wanted == list(range(width + len(scan.aggregates))):
+            return rows
+        pick = itemgetter(*wanted)
+        if len(wanted) == 1:
+            return [(pick(row),) for row in rows]
+        return [pick(row) for row in rows]
+
+    def describe(self) -> list[dict[str, Any]]:
+        """Each scan: its grid in words, its SQL and parameters, the metrics it feeds."""
+        described = []
+        for scan in self.scans.values():
+            sql, params = scan.sql()
+            described.append(
+                {
+                    "grid": scan.grid.label,
+                    "aggregates": len(scan.aggregates),
+                    "feeds": list(scan.feeds),
+                    "sql": sql,
+                    "params": params,
+                }
+            )
+        return described
