@@ -8,7 +8,8 @@ from typing import Any
 from obligo.checks.names import walk
 from obligo.checks.reporter import lineage
 from obligo.engine.context import EvaluationContext
-from obligo.events.sql import compile_condition
+from obligo.engine.partitions import split_selection
+from obligo.events.sql import compile_condition, quote_ident
 from obligo.model.conditions import Selection
 from obligo.model.contract import Contract
 from obligo.report.model import InputAccount
@@ -112,13 +113,31 @@ def _selected(ctx: EvaluationContext) -> tuple[str, list[Any]]:
         params.extend(whole)
     # The conditions of each other type, tested after one test of the type (a contract of a
     # thousand metrics on one record type tests the type once a record, not a thousand times).
+    # Selections that differ only in the value of one text field (`service = "s5"`: a contract
+    # of a thousand services) are one test: the field in the list of their values.
     conditions: dict[str, dict[tuple[str, tuple[str, ...]], list[Any]]] = {}
+    by_value: dict[tuple[str, str, str, tuple[str, ...]], tuple[str, list[Any], list[str]]] = {}
     for selection in selections:
         if selection.record_type in whole:
+            continue
+        split = split_selection(selection, ctx.schema)
+        if split is not None:
+            field, value, rest = split
+            sql, condition_params = compile_condition(rest.where, ctx.schema)
+            group = (selection.record_type, field, sql, tuple(map(repr, condition_params)))
+            listed = by_value.setdefault(group, (sql, condition_params, []))[2]
+            if value not in listed:
+                listed.append(value)
             continue
         sql, condition_params = compile_condition(selection.where, ctx.schema)
         key = (sql, tuple(map(repr, condition_params)))
         conditions.setdefault(selection.record_type, {}).setdefault(key, condition_params)
+    for (record_type, field, _, _), (sql, condition_params, listed) in by_value.items():
+        marks = ", ".join("?" for _ in listed)
+        test = f"COALESCE({quote_ident(field)} IN ({marks}), FALSE) AND ({sql})"
+        test_params = [*listed, *condition_params]
+        key = (test, tuple(map(repr, test_params)))
+        conditions.setdefault(record_type, {}).setdefault(key, test_params)
     for record_type in sorted(conditions):
         tests = conditions[record_type]
         either = " OR ".join(f"({sql})" for sql, _ in tests)

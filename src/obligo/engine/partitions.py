@@ -73,8 +73,31 @@ def partition_of(metric: m.Metric, schema: EventSchema) -> tuple[str, str] | Non
     return min(common) if common else None
 
 
+def split_selection(
+    selection: Selection, schema: EventSchema
+) -> tuple[str, str, Selection] | None:
+    """A selection's test ``FIELD = "text"`` on a text field (the first in name order), and
+    the selection without it; None without such a test."""
+    found = _equalities(selection, schema)
+    if not found:
+        return None
+    field, value = min(found)
+    return field, value, _without(selection, field, value)
+
+
 def without_test(metric: m.Metric, field: str, value: str) -> m.Metric:
     """The metric with the test ``field = "value"`` taken out of each of its selections."""
+    rewritten: m.Metric = metric.model_copy(
+        update={
+            "measure": _without(metric.measure, field, value),
+            "values": _without(metric.values, field, value),
+        }
+    )
+    return rewritten
+
+
+def _without(node: Any, field: str, value: str) -> Any:
+    """A node with the test ``field = "value"`` taken out of each selection in it."""
 
     def rewrite(node: Any) -> Any:
         if isinstance(node, Selection):
@@ -102,10 +125,7 @@ def without_test(metric: m.Metric, field: str, value: str) -> m.Metric:
             return node
         return node
 
-    rewritten: m.Metric = metric.model_copy(
-        update={"measure": rewrite(metric.measure), "values": rewrite(metric.values)}
-    )
-    return rewritten
+    return rewrite(node)
 
 
 def _is_test(condition: Condition, field: str, value: str) -> bool:
