@@ -76,6 +76,13 @@ not. Both sides include the interpreter's start and imports, a fixed cost that w
 ``--records`` (on the shared machine, load average 5: ``import duckdb`` 0.3 s, ``import obligo``
 1.4 s). Writing the log is not timed in the comparison (its time is printed when it is written).
 
+How long it takes: every run is a process of its own, plus the pauses. On the shared machine
+(load average about 5), one round at 1M records took obligo 4-9 s on 3 metrics and 35-44 s on
+30 (most of it judging each 1-minute slice of each service and of all of them, in Python, ten
+times: a cost set by the number of minutes, not of records), the hand scripts 1-3 s. A run of
+the defaults at 10M records (5 rounds, 3 formats, some 70 processes) was not timed; expect the
+better part of an hour. ``--metrics 3`` or fewer ``--formats`` cut it down.
+
 Not a test: ``tests/test_bench_scripts.py`` only runs it on a tiny log and checks that the two
 sides agree.
 """
