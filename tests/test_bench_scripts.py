@@ -39,3 +39,18 @@ def test_clauses_runs(tmp_path: Path) -> None:
         "--keep", str(tmp_path),
     )  # fmt: skip
     assert "12" in out, out
+
+
+def test_services_runs_and_agrees_with_the_hand_scripts(tmp_path: Path) -> None:
+    out = run(
+        "services.py", "--records", "3000", "--formats", "parquet,jsonl,csv", "--metrics", "3,30",
+        "--pairs", "1", "--pause", "0", "--keep", str(tmp_path),
+    )  # fmt: skip
+    table = [line.split() for line in out.splitlines() if line.strip().startswith("3,000 ")]
+    rows = [row for row in table if row[1] in ("3", "30")]  # not the line "3,000 records (...)"
+    cases = {(row[1], row[2]): row[-1] for row in rows}
+    assert cases == {
+        (metrics, fmt): "yes" for metrics in ("3", "30") for fmt in ("parquet", "jsonl", "csv")
+    }, out
+    assert [row[-2] for row in rows] == ["27"] * 3 + ["270"] * 3, out  # values compared per run
+    assert "30 vs 3 metrics" in out and "floor:" in out, out
