@@ -95,6 +95,9 @@ class Downtime:
     sources: list[DownSource] = field(default_factory=list)
     skipped: list[Interval] = field(default_factory=list)
     record_times: list[Interval] = field(default_factory=list)
+    # How many of record_times overlap a window, when already counted (slices shared by
+    # several metrics): otherwise made from record_times.
+    record_count: OverlapCount | None = None
     measured: bool = True
     unmeasured_reason: str | None = None
     # supplier -> down intervals of that supplier's components (composite metrics)
@@ -506,7 +509,7 @@ def _prepare(source: Downtime, limits: Restrictions) -> _Prepared:
         removed=removed,
         available=available,
         sources=[*source.sources, *refused],
-        records=OverlapCount(source.record_times),
+        records=source.record_count or OverlapCount(source.record_times),
     )
 
 

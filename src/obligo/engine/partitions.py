@@ -73,9 +73,7 @@ def partition_of(metric: m.Metric, schema: EventSchema) -> tuple[str, str] | Non
     return min(common) if common else None
 
 
-def split_selection(
-    selection: Selection, schema: EventSchema
-) -> tuple[str, str, Selection] | None:
+def split_selection(selection: Selection, schema: EventSchema) -> tuple[str, str, Selection] | None:
     """A selection's test ``FIELD = "text"`` on a text field (the first in name order), and
     the selection without it; None without such a test."""
     found = _equalities(selection, schema)

@@ -59,9 +59,11 @@ from obligo.engine.expressions import (
     quotient_sql,
     selections_of,
 )
+from obligo.engine.intervals import OverlapCount
 from obligo.engine.measurement import Budget, Measurement
 from obligo.engine.numbers import decimal_text
 from obligo.engine.scans import Aggregate, Grid, aggregates_of
+from obligo.events.schema import EventSchema
 from obligo.events.sql import (
     compile_condition,
     compile_selection,
@@ -142,6 +144,9 @@ class SliceProgram:
     for_any: list[_ForAny] = field(default_factory=list)
     records_column: int = -1
     average: dict[int | None, Evaluator] = field(default_factory=dict)
+    # The slice's state (0 up, 1 down, 2 skipped) as one SQL expression over its aggregates,
+    # when every rule and condition has one: the scan then judges each slice.
+    state_sql: tuple[str, list[Any]] | None = None
 
     @classmethod
     def compile(
@@ -172,6 +177,8 @@ class SliceProgram:
                 program.average[key] = compile_expression(expression, values, schema, plan, fixed)
             selections.extend(selections_of([expression], values))
         program.records_column = plan.any_of(selections, ctx.schema)
+        if not isinstance(measure, m.SliceAverage):
+            program.state_sql = _state_sql(metric, values, schema)
         return program
 
     def _condition(
@@ -328,6 +335,80 @@ class SliceProgram:
         return tuple(False for _ in self.for_any)
 
 
+def _state_sql(
+    metric: m.Metric, values: dict[str, m.NamedValue], schema: EventSchema
+) -> tuple[str, list[Any]] | None:
+    """``CASE`` over a slice's aggregates giving its state as :meth:`SliceProgram.state` does:
+    the first ``without`` rule whose selection has no record decides (``up``, ``down``,
+    ``skipped``), else the slice is down when a condition holds. None when a rule gives a
+    value or a condition has no SQL form (``for any``, other arithmetic): judged in Python."""
+    whens: list[str] = []
+    params: list[Any] = []
+    for rule in metric.slice_without:
+        if rule.rule not in ("up", "down", "skipped"):
+            return None
+        where, where_params = compile_selection(rule.selection, schema)
+        state = {"up": UP, "down": DOWN, "skipped": SKIPPED}[rule.rule]
+        whens.append(f"WHEN count(*) FILTER (WHERE {where}) = 0 THEN {state}")
+        params.extend(where_params)
+    tests: list[str] = []
+    for condition in metric.slice_down:
+        found = _condition_sql(condition, values, schema)
+        if found is None:
+            return None
+        tests.append(found[0])
+        params.extend(found[1])
+    if tests:
+        whens.append(f"WHEN {' OR '.join(tests)} THEN {DOWN}")
+    if not whens:
+        return str(UP), []
+    return f"CASE {' '.join(whens)} ELSE {UP} END", params
+
+
+def _condition_sql(
+    condition: m.SliceCondition, values: dict[str, m.NamedValue], schema: EventSchema
+) -> tuple[str, list[Any]] | None:
+    """A slice condition as a SQL predicate over its aggregates (see :meth:`_condition`)."""
+    if isinstance(condition, m.SliceCompare):
+        threshold = literal_fraction(condition.threshold)
+        if condition.for_any is not None or threshold is None:
+            return None
+        return quotient_sql(condition.value, condition.op, threshold, values, schema)
+    where, params = compile_selection(condition.selection, schema)
+    record_type = condition.selection.record_type
+    if isinstance(condition, m.SliceExists):
+        matching = f"count(*) FILTER (WHERE {where})"
+        if not condition.only:
+            return f"({matching} > 0)", params
+        kind, kind_params = compile_selection(c.Selection(record_type=record_type), schema)
+        return (
+            f"({matching} > 0 AND {matching} = count(*) FILTER (WHERE {kind}))",
+            [*params, *params, *kind_params],
+        )
+    if isinstance(condition, m.SliceEvery):
+        tests: list[str] = []
+        test_params: list[Any] = []
+        for value in condition.values:
+            test, value_params = compile_condition(
+                c.Compare(field=condition.field, op="=", value=value), schema
+            )
+            tests.append(f"count(*) FILTER (WHERE {where} AND {test}) > 0")
+            test_params.extend([*params, *value_params])
+        return (f"({' AND '.join(tests)})" if tests else "TRUE"), test_params
+    assert isinstance(condition, m.SliceAtLeast)
+    column = quote_ident(condition.field)
+    wanted = int(condition.count)
+    if not condition.only:
+        return f"(coalesce(count(DISTINCT {column}) FILTER (WHERE {where}), 0) >= {wanted})", params
+    kind, kind_params = compile_selection(c.Selection(record_type=record_type), schema)
+    return (
+        f"(coalesce(count(DISTINCT {column}) FILTER (WHERE {kind}), 0)"
+        f" - coalesce(count(DISTINCT {column}) FILTER (WHERE {kind} AND NOT {where}), 0)"
+        f" >= {wanted})",
+        [*kind_params, *kind_params, *params],
+    )
+
+
 # ------------------------------------------------------------------------------------ data
 @dataclass
 class SliceRows:
@@ -402,10 +483,15 @@ def _slice_grid(
     return Grid(head, rest, tuple(params), 4 if feature is not None else 3, label)
 
 
-def _slice_aggregates(plan: AggregatePlan, having: object) -> list[Aggregate]:
+def _slice_aggregates(
+    plan: AggregatePlan, having: object, state: tuple[str, list[Any]] | None = None
+) -> list[Aggregate]:
     if having is not None:
         return [Aggregate("1")]
-    found = aggregates_of(plan.columns, plan.params)
+    if state is not None:  # the scan judges the slices: their states are all the metric reads
+        found: list[Aggregate] | None = [Aggregate(state[0], tuple(state[1]))]
+    else:
+        found = aggregates_of(plan.columns, plan.params)
     assert found is not None  # AggregatePlan keeps the parameters of each column apart
     types = sorted(plan.types)
     if len(types) == 1:  # the scan keeps that type only: the aggregates need not test it
@@ -423,10 +509,11 @@ def _slice_scans(
     span = (ctx.start, ctx.end)
     if span[1] <= span[0]:
         return []
+    state = program.state_sql if not program.for_any else None
     found = [
         (
             _slice_grid(span, program.length, program.plan, group_by, None),
-            _slice_aggregates(program.plan, None),
+            _slice_aggregates(program.plan, None, state),
         )
     ]
     for condition in program.for_any:
@@ -573,6 +660,22 @@ def _downtime(
     first, last = slice_bounds(span_start, span_end, length)
     numbers = [n for n in sorted(rows) if first <= n < last]
     down, skipped = judge_slices(program, rows, features, first, last, empty_state, numbers)
+    return _runs_downtime(program, ctx, down, skipped, numbers, group)
+
+
+def _runs_downtime(
+    program: SliceProgram,
+    ctx: EvaluationContext,
+    down: list[list[int]],
+    skipped: list[list[int]],
+    numbers: list[int],
+    group: str | None,
+    record_times: list[tuple[dt.datetime, dt.datetime]] | None = None,
+) -> Downtime:
+    """A Downtime from the runs of down and skipped slices (``numbers``: the slices with
+    records, whose times are ``record_times`` when already known)."""
+    length = program.length
+    span_start, span_end = ctx.start, ctx.end
     minimum = program.metric.minimum_run
     if minimum:
         down = [r for r in down if r[1] - r[0] >= minimum]
@@ -597,7 +700,11 @@ def _downtime(
     return Downtime(
         sources=sources,
         skipped=[clipped(a, b) for a, b in skipped],
-        record_times=_slice_times(numbers, length, span_start, span_end),
+        record_times=(
+            _slice_times(numbers, length, span_start, span_end)
+            if record_times is None
+            else record_times
+        ),
         measured=True,
     )
 
@@ -608,6 +715,8 @@ def slice_downtime(metric: m.Metric, ctx: EvaluationContext) -> Downtime:
     length = slice_length(metric.slice)
     program = SliceProgram.compile(metric, length, ctx)
     group_by = metric.measure.group_by if isinstance(metric.measure, m.Availability) else None
+    if program.state_sql is not None and not program.for_any:
+        return _judged_downtime(program, ctx, group_by)
     data = slice_rows(program, ctx, group_by)
     # Every slice without records is judged alike: once.
     empty_state = program.state(program.empty_row, program.no_features)
@@ -622,6 +731,120 @@ def slice_downtime(metric: m.Metric, ctx: EvaluationContext) -> Downtime:
             program, data.groups[name], _features(program, data, name), ctx, empty_state, group=name
         )
     return result
+
+
+def _judged_downtime(
+    program: SliceProgram, ctx: EvaluationContext, group_by: str | None
+) -> Downtime:
+    """:func:`slice_downtime` of a metric whose slices the scan judged (``state_sql``): the
+    rows hold each slice's state; only the slices that are not up are looked at one by one."""
+    scans = _slice_scans(program, ctx, group_by)
+    empty_state = program.state(program.empty_row, program.no_features)
+    if not scans:
+        rows: list[tuple[Any, ...]] = []
+        grid = None
+    else:
+        grid, wanted = scans[0]
+        rows = ctx.scans.rows(grid, wanted, ctx.query, program.metric.id)
+    numbers = _numbers_of(ctx, grid, rows)
+    marked: dict[str | None, dict[int, int]] = {}
+    for number, group, pooled, state in rows:
+        if state and (pooled or group is not None):
+            marked.setdefault(None if pooled else group, {})[int(number)] = state
+    result = _downtime_of(
+        program, ctx, grid, numbers.get(None, []), marked.get(None, {}), empty_state
+    )
+    result.record_count = _record_count(ctx, grid, None, program.length)
+    if not numbers.get(None):
+        result.measured = False
+        result.unmeasured_reason = "unmeasured: the log has no " + " or ".join(
+            f"{t} records" for t in sorted(program.plan.types)
+        )
+    for name in sorted(g for g in numbers if g is not None):
+        group_downtime = _downtime_of(
+            program, ctx, grid, numbers[name], marked.get(name, {}), empty_state, group=name
+        )
+        group_downtime.record_count = _record_count(ctx, grid, name, program.length)
+        result.groups[name] = group_downtime
+    return result
+
+
+def _numbers_of(
+    ctx: EvaluationContext, grid: Grid | None, rows: list[tuple[Any, ...]]
+) -> dict[str | None, list[int]]:
+    """The slices with records in the span, sorted, pooled (None) and per group: the same for
+    every metric over the grid, so found once."""
+    key = ("slice numbers", grid)
+    if key not in ctx.shared:
+        found: dict[str | None, list[int]] = {}
+        for number, group, pooled, *_ in rows:
+            if pooled or group is not None:
+                found.setdefault(None if pooled else str(group), []).append(int(number))
+        for listed in found.values():
+            listed.sort()
+        ctx.shared[key] = found
+    numbers: dict[str | None, list[int]] = ctx.shared[key]
+    return numbers
+
+
+def _record_count(
+    ctx: EvaluationContext, grid: Grid | None, group: str | None, length: dt.timedelta
+) -> OverlapCount:
+    """How many slices with records overlap a window (shared by the metrics over the grid)."""
+    key = ("slice record count", grid, group)
+    if key not in ctx.shared:
+        ctx.shared[key] = OverlapCount(_record_times(ctx, grid, group, length))
+    counted: OverlapCount = ctx.shared[key]
+    return counted
+
+
+def _record_times(
+    ctx: EvaluationContext, grid: Grid | None, group: str | None, length: dt.timedelta
+) -> list[tuple[dt.datetime, dt.datetime]]:
+    key = ("slice record times", grid, group)
+    if key not in ctx.shared:
+        numbers = ctx.shared.get(("slice numbers", grid), {}).get(group, [])
+        ctx.shared[key] = _slice_times(numbers, length, ctx.start, ctx.end)
+    times: list[tuple[dt.datetime, dt.datetime]] = ctx.shared[key]
+    return times
+
+
+def _downtime_of(
+    program: SliceProgram,
+    ctx: EvaluationContext,
+    grid: Grid | None,
+    numbers: list[int],
+    marked: dict[int, int],
+    empty_state: int,
+    group: str | None = None,
+) -> Downtime:
+    """:func:`_downtime` from the slices with records (``numbers``) and the states of those
+    that are not up (``marked``)."""
+    length = program.length
+    first, last = slice_bounds(ctx.start, ctx.end, length)
+    down: list[list[int]] = []
+    skipped: list[list[int]] = []
+    if empty_state == UP:  # only the marked slices are down or skipped
+        for number in sorted(n for n in marked if first <= n < last):
+            _push(down if marked[number] == DOWN else skipped, number, number + 1)
+    else:
+        cursor = first
+        for number in numbers:
+            if not first <= number < last:
+                continue
+            if number > cursor:
+                _push(down if empty_state == DOWN else skipped, cursor, number)
+            state = marked.get(number, UP)
+            if state == DOWN:
+                _push(down, number, number + 1)
+            elif state == SKIPPED:
+                _push(skipped, number, number + 1)
+            cursor = number + 1
+        if cursor < last:
+            _push(down if empty_state == DOWN else skipped, cursor, last)
+    in_span = [n for n in numbers if first <= n < last]
+    times = _record_times(ctx, grid, group, length) if len(in_span) == len(numbers) else None
+    return _runs_downtime(program, ctx, down, skipped, in_span, group, times)
 
 
 def _features(
