@@ -124,6 +124,27 @@ class ScanPlan:
         """The grid's rows: its head, then the ``aggregates`` in their order (with ``cell``
         ``(k, v)``, only the rows whose ``k``-th column is ``v``). Runs the grid's scan the
         first time it is asked for; a query the plan did not hold runs alone."""
+        rows, positions = self.read(grid, aggregates, query, feeds, cell)
+        width = grid.width
+        wanted = [*range(width), *positions]
+        if rows and wanted == list(range(len(rows[0]))):
+            return rows
+        pick = itemgetter(*wanted)
+        if len(wanted) == 1:
+            return [(pick(row),) for row in rows]
+        return [pick(row) for row in rows]
+
+    def read(
+        self,
+        grid: Grid,
+        aggregates: Sequence[Aggregate],
+        query: Query,
+        feeds: str = "",
+        cell: tuple[int, Any] | None = None,
+    ) -> tuple[list[tuple[Any, ...]], list[int]]:
+        """The scan's rows as they are (the head, then every aggregate of the scan) and where
+        in them each of ``aggregates`` is: for a reader that looks at a column or two of many
+        rows, without copying them."""
         scan = self.scans.get(grid)
         stale = scan is not None and scan.ran and scan.rows is None  # released: read again
         if scan is None or stale or any(a not in scan.aggregates for a in aggregates):
@@ -133,7 +154,7 @@ class ScanPlan:
             found = query(sql, params)
             if cell is not None:
                 found = [row for row in found if row[cell[0]] == cell[1]]
-            return found
+            return found, [grid.width + alone.aggregates[a] for a in aggregates]
         if scan.rows is None:
             sql, params = scan.sql()
             scan.rows = query(sql, params)
@@ -145,14 +166,7 @@ class ScanPlan:
         if scan.waiting <= 0:
             scan.rows = None  # every reader has its cells: let the rows go
             scan.index = {}
-        width = grid.width
-        wanted = [*range(width), *(width + scan.aggregates[a] for a in aggregates)]
-        if wanted == list(range(width + len(scan.aggregates))):
-            return rows
-        pick = itemgetter(*wanted)
-        if len(wanted) == 1:
-            return [(pick(row),) for row in rows]
-        return [pick(row) for row in rows]
+        return rows, [grid.width + scan.aggregates[a] for a in aggregates]
 
     def describe(self) -> list[dict[str, Any]]:
         """Each scan: its grid in words, its SQL and parameters, the metrics it feeds."""

@@ -742,15 +742,16 @@ def _judged_downtime(
     empty_state = program.state(program.empty_row, program.no_features)
     if not scans:
         rows: list[tuple[Any, ...]] = []
-        grid = None
+        grid, position = None, 0
     else:
         grid, wanted = scans[0]
-        rows = ctx.scans.rows(grid, wanted, ctx.query, program.metric.id)
+        rows, (position,) = ctx.scans.read(grid, wanted, ctx.query, program.metric.id)
     numbers = _numbers_of(ctx, grid, rows)
     marked: dict[str | None, dict[int, int]] = {}
-    for number, group, pooled, state in rows:
-        if state and (pooled or group is not None):
-            marked.setdefault(None if pooled else group, {})[int(number)] = state
+    for row in rows:
+        state = row[position]
+        if state and (row[2] or row[1] is not None):
+            marked.setdefault(None if row[2] else str(row[1]), {})[int(row[0])] = state
     result = _downtime_of(
         program, ctx, grid, numbers.get(None, []), marked.get(None, {}), empty_state
     )
