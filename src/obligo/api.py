@@ -3,8 +3,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from obligo.agreements import (
@@ -24,6 +25,8 @@ from obligo.contract_files import Refusal, read_contract_text
 from obligo.engine.baseline_report import baseline_report
 from obligo.engine.evaluation import evaluate as _evaluate
 from obligo.engine.portfolio import evaluate_agreements as _evaluate_agreements
+from obligo.engine.scans import ScanPlan
+from obligo.engine.session import planned
 from obligo.errors import Diagnostic, ObligoError, ObligoSemanticError
 from obligo.guard import guarded
 from obligo.model.contract import Contract
@@ -133,6 +136,29 @@ def format_contract(text: str, filename: str = "<string>") -> str:
 evaluate = guarded("evaluate the contract")(_evaluate)
 evaluate_agreements = guarded("evaluate the agreements")(_evaluate_agreements)
 baseline = guarded("compute the baseline")(baseline_report)
+
+
+@guarded("plan the evaluation")
+def plan(
+    agreements: AgreementSet,
+    at: dt.datetime | None = None,
+    *,
+    mappings: Mapping[str, str] | None = None,
+) -> list[tuple[str, ScanPlan]]:
+    """The scans an evaluation of each agreement (named as ``eval`` names its sections) would
+    run, with their SQL and the metrics each feeds; nothing is evaluated and no log is read."""
+    sections: list[tuple[str, ScanPlan]] = []
+    resolved = agreements.resolve_all()
+    for agreement in resolved:
+        name = agreement.files[-1].contract.id
+        if len(resolved) > 1:
+            name += f" ({agreement.customer or 'any customer'}, service {agreement.service})"
+        sections.append((name, planned(agreement.as_contract(), at, mappings)))
+    if not resolved:
+        for file in agreements.files:
+            if file.listed:
+                sections.append((file.contract.id, planned(file.contract, at, mappings)))
+    return sections
 
 
 def _contract_files(paths: list[Path]) -> list[Path]:

@@ -262,7 +262,6 @@ def _parse_time(value: str | None, option: str) -> dt.datetime | None:
     "--events",
     "events",
     multiple=True,
-    required=True,
     help="An event log (repeat for several; a folder or a quoted glob is expanded; - is standard input).",
 )
 @click.option(
@@ -284,6 +283,13 @@ def _parse_time(value: str | None, option: str) -> dt.datetime | None:
 @click.option(
     "--skip-invalid", is_flag=True, help="Go on past rejected lines; the report counts them."
 )
+@click.option(
+    "--plan",
+    "show_plan",
+    is_flag=True,
+    help="Print the scans of the log the evaluation would run (their SQL, what each feeds);"
+    " evaluate nothing, read no log.",
+)
 def evaluate_command(
     contracts: tuple[str, ...],
     events: tuple[str, ...],
@@ -294,6 +300,7 @@ def evaluate_command(
     output: str | None,
     mappings: tuple[str, ...],
     skip_invalid: bool,
+    show_plan: bool,
 ) -> None:
     """Evaluate contracts against event logs: a verdict per clause and period.
 
@@ -302,6 +309,11 @@ def evaluate_command(
     from obligo.render import report_json, report_text
 
     field_map = _field_map(mappings)
+    if show_plan:
+        _plan(contracts, at, field_map, output_format, output)
+        return
+    if not events:
+        raise click.UsageError("Missing option '--events'.")
     try:
         evaluation_time = _parse_time(at, "--at")
         inputs = _event_inputs(events)
@@ -345,6 +357,34 @@ def evaluate_command(
     else:
         text = report_json([result]) if output_format == "json" else report_text([result])
     _write(text, output)
+
+
+def _plan(
+    contracts: tuple[str, ...],
+    at: str | None,
+    field_map: dict[str, str],
+    output_format: str,
+    output: str | None,
+) -> None:
+    """``eval --plan``: the scans of each agreement, nothing evaluated."""
+    from obligo.render.plan import plan_json, plan_text
+
+    try:
+        evaluation_time = _parse_time(at, "--at")
+        agreements = api.load_agreements(contracts)
+        if output:
+            refuse_inputs(
+                output,
+                [(p, "the contract") for p in contracts]
+                + [(f.path, "the imported contract") for f in agreements.files if not f.listed],
+            )
+        first = agreements.resolve_all()[0].as_contract() if agreements.pairs else None
+        if first is None:
+            first = next((f.contract for f in agreements.files if f.listed), None)
+        sections = api.plan(agreements, _aware(evaluation_time, first, at), mappings=field_map)
+    except ObligoError as error:
+        _fail(error)
+    _write(plan_json(sections) if output_format == "json" else plan_text(sections), output)
 
 
 @cli.command(name="baseline")

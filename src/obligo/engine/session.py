@@ -21,6 +21,7 @@ from obligo.engine.evaluation_time import evaluation_time
 from obligo.engine.measurement import Measurement
 from obligo.engine.periods import local_midnight
 from obligo.engine.plan import plan_measurements
+from obligo.engine.scans import ScanPlan
 from obligo.errors import EventDataError, ObligoError, ObligoSemanticError, Severity
 from obligo.events import EventLog, EventSchema, schema_for
 from obligo.model import metrics as m
@@ -168,6 +169,16 @@ def _path_checked(item: Any) -> Any:
             column=1,
         )
     return item
+
+
+def planned(
+    contract: Contract, at: dt.datetime | None = None, mappings: Mapping[str, str] | None = None
+) -> ScanPlan:
+    """The scans an evaluation of the contract at ``at`` would run, without running them: the
+    plan depends on the contract, its time and the fields' names, not on the logs' records."""
+    with opened(contract, [], at, mappings=mappings) as ctx:
+        Measurer(ctx)
+        return ctx.scans
 
 
 class Measurer:

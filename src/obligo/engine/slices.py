@@ -475,12 +475,27 @@ def _slice_grid(
     if having is not None:
         rest += f" HAVING {having[0]}"
         params += having[1]
-    label = " and ".join(types) + f" records in slices of {micros} microseconds"
+    label = " and ".join(types) + f" records in slices of {_length_words(length)}"
     if group_by is not None:
         label += f", by {group_by}"
     if feature is not None:
         label += f", per value of {feature}"
     return Grid(head, rest, tuple(params), 4 if feature is not None else 3, label)
+
+
+def _length_words(length: dt.timedelta) -> str:
+    """``1 minute``, ``5 minutes``, ``30 seconds``, ``250000 microseconds``."""
+    micros = length // _MICROSECOND
+    units = (
+        ("day", 86_400_000_000),
+        ("hour", 3_600_000_000),
+        ("minute", 60_000_000),
+        ("second", 1_000_000),
+        ("microsecond", 1),
+    )
+    unit, size = next((u, n) for u, n in units if micros % n == 0)
+    count = micros // size
+    return f"{count} {unit}" + ("" if count == 1 else "s")
 
 
 def _slice_aggregates(
