@@ -490,3 +490,25 @@ def test_period_index_leaves_overlapping_periods_to_the_join() -> None:
         aggregates.period_index("w", [(0, day, day + 2 * hour), (1, day + hour, day + 3 * hour)])
         is None
     )
+
+
+def test_duckdb_discrete_quantiles_of_one_list_are_each_the_nearest_rank() -> None:
+    """Several percentiles of one column are one quantile_disc over a list (one sort of the
+    values): each is still the value at rank ceil(p * n), for every n. The list is written at
+    one scale (obligo.engine.scans.decimal_list): at mixed scales DuckDB reads 0.51 as 0.5."""
+    import duckdb
+
+    from obligo.engine.aggregates import percentile_ranks
+    from obligo.engine.scans import decimal_list
+
+    written = ["0.5", "0.51", "0.9", "0.95", "0.99", "0.999", "0.9999", "0.001", "0.33333"]
+    shares = [Fraction(Decimal(p)) for p in written]
+    sql = (
+        f"SELECT n, quantile_disc(v, {decimal_list(written)}) FROM (SELECT n, unnest("
+        "list_sort(range(1, n + 1), 'DESC')) AS v FROM range(1, 1501) t(n)) GROUP BY n"
+    )
+    with duckdb.connect() as con:
+        for n, values in con.execute(sql).fetchall():
+            for share, value in zip(shares, values, strict=True):
+                rank, _, _ = percentile_ranks(share, int(n), "nearest-rank")
+                assert value == rank, (n, share, value, rank)

@@ -164,7 +164,10 @@ class PeriodQuery:
 
 def _without_type(aggregate: Aggregate, record_type: str) -> Aggregate:
     sql, params = without_type_tests(aggregate.sql, list(aggregate.params), record_type)
-    return Aggregate(sql, tuple(params))
+    together = aggregate.together
+    if together is not None:  # the same text around the same "?": the same tests go
+        together = without_type_tests(together, list(aggregate.params), record_type)[0]
+    return Aggregate(sql, tuple(params), together, aggregate.item)
 
 
 def _grid(
@@ -464,6 +467,9 @@ def aggregate_query(
                 Aggregate(
                     f"quantile_disc({value}, {q}) FILTER (WHERE {where} AND {value} IS NOT NULL)",
                     tuple(params),
+                    f"quantile_disc({value}, {{items}})"
+                    f" FILTER (WHERE {where} AND {value} IS NOT NULL)",
+                    _decimal_text(Fraction(measure.percentile.value) / 100),
                 ),
                 Aggregate(f"count({value}) FILTER (WHERE {where})", tuple(params)),
             ),
@@ -598,12 +604,18 @@ def _rank_sql(share: Fraction, method: str) -> tuple[str, str]:
     return low, high
 
 
-def _decimal_literal(share: Fraction) -> str:
-    """``share`` (a percentile over 100, a terminating decimal) as an exact SQL DECIMAL."""
-    text = str(Decimal(share.numerator) / Decimal(share.denominator))
+def _decimal_text(share: Fraction) -> str:
+    """``share`` (a percentile over 100, a terminating decimal) written exactly, in digits."""
+    text = format(Decimal(share.numerator) / Decimal(share.denominator), "f")
     if Fraction(Decimal(text)) != share:
         raise ValueError(f"{share} is not a terminating decimal")
-    scale = max(1, -Decimal(text).as_tuple().exponent)  # type: ignore[operator]
+    return text
+
+
+def _decimal_literal(share: Fraction) -> str:
+    """``share`` (a percentile over 100, a terminating decimal) as an exact SQL DECIMAL."""
+    text = _decimal_text(share)
+    scale = max(1, len(text.partition(".")[2]))
     return f"CAST('{text}' AS DECIMAL(38, {scale}))"
 
 

@@ -37,10 +37,25 @@ class Grid:
 
 @dataclass(frozen=True)
 class Aggregate:
-    """One aggregate column: its SQL and the values of its ``?``."""
+    """One aggregate column: its SQL and the values of its ``?``.
+
+    ``together``: aggregates of one kind that one state serves, with the same template (SQL
+    holding ``{items}``) and parameters, are computed as one aggregate over the list of their
+    ``item``, an exact decimal number (ten percentiles of one column are one
+    ``quantile_disc(v, [q1, ..., q10])``: the values are sorted once, not ten times). The items
+    are written as DECIMALs of one scale: a list of DECIMALs of several scales takes the
+    smallest, and 0.51 would be read as 0.5."""
 
     sql: str
     params: tuple[Any, ...] = ()
+    together: str | None = None
+    item: str | None = None
+
+
+def decimal_list(numbers: Sequence[str]) -> str:
+    """Exact decimal numbers as a SQL list of DECIMALs of one scale (enough for each)."""
+    scale = max(1, *(len(n.partition(".")[2]) for n in numbers))
+    return "[" + ", ".join(f"CAST('{n}' AS DECIMAL(38, {scale}))" for n in numbers) + "]"
 
 
 def aggregates_of(columns: Sequence[str], params: Sequence[Any]) -> list[Aggregate] | None:
@@ -90,9 +105,62 @@ class Scan:
         return self.index[column]
 
     def sql(self) -> tuple[str, list[Any]]:
-        columns = ", ".join(a.sql for a in self.aggregates)
-        params = [p for a in self.aggregates for p in a.params]
-        return f"SELECT {self.grid.head}, {columns} {self.grid.rest}", [*params, *self.grid.params]
+        return self._layout()[0]
+
+    def _layout(self) -> tuple[tuple[str, list[Any]], list[tuple[int, int | None]]]:
+        """The query, and where each aggregate is in its rows: (column, element of a list or
+        None), the columns counted from the end of the head."""
+        lists: dict[tuple[str, tuple[Any, ...]], list[str]] = {}
+        for aggregate in self.aggregates:
+            if aggregate.together is not None and aggregate.item is not None:
+                items = lists.setdefault((aggregate.together, aggregate.params), [])
+                if aggregate.item not in items:
+                    items.append(aggregate.item)
+        columns: list[str] = []
+        params: list[Any] = []
+        placed: dict[tuple[str, tuple[Any, ...]], int] = {}
+        where: list[tuple[int, int | None]] = []
+        for aggregate in self.aggregates:
+            key = (aggregate.together or "", aggregate.params)
+            items = lists.get(key, []) if aggregate.together is not None else []
+            if aggregate.together is None or len(items) < 2 or aggregate.item is None:
+                where.append((len(columns), None))
+                columns.append(aggregate.sql)
+                params.extend(aggregate.params)
+                continue
+            if key not in placed:
+                placed[key] = len(columns)
+                columns.append(key[0].format(items=decimal_list(items)))
+                params.extend(aggregate.params)
+            where.append((placed[key], items.index(aggregate.item)))
+        sql = f"SELECT {self.grid.head}, {', '.join(columns)} {self.grid.rest}"
+        return (sql, [*params, *self.grid.params]), where
+
+    def run(self, query: Query) -> list[tuple[Any, ...]]:
+        """The scan's rows: the head, then each aggregate in its order."""
+        (sql, params), where = self._layout()
+        rows = query(sql, params)
+        if all(
+            element is None and column == index for index, (column, element) in enumerate(where)
+        ):
+            return rows
+        width = self.grid.width
+
+        def spread(row: tuple[Any, ...]) -> tuple[Any, ...]:
+            values = row[width:]
+            return (
+                *row[:width],
+                *(
+                    values[column]
+                    if element is None
+                    else None
+                    if values[column] is None
+                    else values[column][element]
+                    for column, element in where
+                ),
+            )
+
+        return [spread(row) for row in rows]
 
 
 @dataclass
@@ -150,14 +218,12 @@ class ScanPlan:
         if scan is None or stale or any(a not in scan.aggregates for a in aggregates):
             alone = Scan(grid)
             alone.add(aggregates, feeds)
-            sql, params = alone.sql()
-            found = query(sql, params)
+            found = alone.run(query)
             if cell is not None:
                 found = [row for row in found if row[cell[0]] == cell[1]]
             return found, [grid.width + alone.aggregates[a] for a in aggregates]
         if scan.rows is None:
-            sql, params = scan.sql()
-            scan.rows = query(sql, params)
+            scan.rows = scan.run(query)
             scan.ran = True
         rows = scan.rows
         if cell is not None:
