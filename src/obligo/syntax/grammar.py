@@ -31,10 +31,13 @@ def grammar_text() -> str:
 
 @cache
 def parser() -> Lark:
-    """The LALR parser, built once per process."""
+    """The LALR parser, built once per process; Lark keeps its tables in a file of the system's
+    temporary folder, named by a hash of the grammar and the options, and builds them anew when
+    that file is missing or unreadable (half a second at every start otherwise)."""
     return Lark(
         grammar_text(),
         parser="lalr",
+        cache=True,
         lexer="contextual",
         postlex=ContractIndenter(),
         propagate_positions=True,
