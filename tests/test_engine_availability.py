@@ -22,7 +22,7 @@ import pytest
 
 import obligo
 from obligo.engine import availability as availability_module
-from obligo.engine.availability import DownSource, Downtime
+from obligo.engine.downtime import DownSource, Downtime
 from obligo.engine.evaluation import evaluate
 from obligo.engine.numbers import decimal_text
 from obligo.report.model import Report, Verdict
@@ -1035,9 +1035,9 @@ def test_grouped_downtime_from_slices(monkeypatch: pytest.MonkeyPatch) -> None:
         )
         return Downtime(sources=[*eu.sources, *us.sources], groups={"eu": eu, "us": us})
 
-    import obligo.engine.slices as slices
+    import obligo.engine.availability as measures
 
-    monkeypatch.setattr(slices, "slice_downtime", fake)
+    monkeypatch.setattr(measures, "slice_downtime", fake)
     body = """\
 metric regional "Regional uptime"
   availability, per calendar month, by region
@@ -1081,9 +1081,9 @@ def test_down_during_and_slices_together(monkeypatch: pytest.MonkeyPatch) -> Non
             skipped=[(ts("2026-04-03T00:00:00Z"), ts("2026-04-03T01:00:00Z"))],
         )
 
-    import obligo.engine.slices as slices
+    import obligo.engine.availability as measures
 
-    monkeypatch.setattr(slices, "slice_downtime", fake)
+    monkeypatch.setattr(measures, "slice_downtime", fake)
     body = """\
 metric up "Uptime"
   availability, per calendar month

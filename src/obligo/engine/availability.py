@@ -25,6 +25,7 @@ from dataclasses import dataclass, field, replace
 from fractions import Fraction
 
 from obligo.engine.context import EvaluationContext, Record
+from obligo.engine.downtime import DownSource, Downtime
 from obligo.engine.exclusions import ExcludedTime, excluded_time, record_interval
 from obligo.engine.intervals import (
     Interval,
@@ -40,6 +41,7 @@ from obligo.engine.intervals import (
 from obligo.engine.measurement import Budget, Measurement
 from obligo.engine.numbers import decimal_text
 from obligo.engine.periods import MeasurementPeriod
+from obligo.engine.slices import slice_downtime
 from obligo.errors import ObligoError
 from obligo.model import metrics as m
 from obligo.model.conditions import Selection
@@ -54,64 +56,6 @@ __all__ = [
     "repair_times",
     "total_duration",
 ]
-
-
-@dataclass
-class DownSource:
-    """One source of down time: a record's interval, a down slice, a component's record."""
-
-    interval: Interval
-    type: str
-    id: str | None
-    detail: str | None = None
-    # the value of the metric's `by` field in the record (None: the record has none, or the
-    # metric is not grouped); a source without a group is down time of every group
-    group: str | None = None
-    # False for sources that are not records (slices, composite pieces): not counted as records
-    record: bool = True
-    # the only time this source may be held responsible for (a member of a redundant group:
-    # while the whole group is down); None: all of its interval
-    within: list[Interval] | None = None
-
-    def share(self, down: list[Interval]) -> Fraction:
-        """The seconds of ``down`` (normalised: sorted, disjoint, UTC) this source accounts for.
-        Bisection finds the pieces inside the source, so evidence for thousands of scattered
-        down slices stays linear."""
-        mine = window(down, *self.interval)
-        if self.within is not None:
-            mine = intersect(mine, self.within)
-        return total(mine)
-
-
-@dataclass
-class Downtime:
-    """A metric's down intervals over the whole evaluation, and time it leaves out (no data).
-
-    ``groups`` holds one Downtime per value of the metric's ``by`` field, each made from that
-    group's records only (slices judged on the group's records, for slice metrics); empty for a
-    metric measured without ``by``. The top-level fields are the pooled downtime (all records).
-    """
-
-    sources: list[DownSource] = field(default_factory=list)
-    skipped: list[Interval] = field(default_factory=list)
-    record_times: list[Interval] = field(default_factory=list)
-    # How many of record_times overlap a window, when already counted (slices shared by
-    # several metrics): otherwise made from record_times.
-    record_count: OverlapCount | None = None
-    measured: bool = True
-    unmeasured_reason: str | None = None
-    # supplier -> down intervals of that supplier's components (composite metrics)
-    by_supplier: dict[str, list[Interval]] = field(default_factory=dict)
-    groups: dict[str, Downtime] = field(default_factory=dict)
-    # the down intervals when they are not simply the union of the sources (a redundant group
-    # is down only where all its components are); None: the union of the sources
-    intervals: list[Interval] | None = None
-
-    @property
-    def down(self) -> list[Interval]:
-        if self.intervals is not None:
-            return union(self.intervals)
-        return union(s.interval for s in self.sources)
 
 
 def group_field(metric: m.Metric) -> str | None:
@@ -146,8 +90,6 @@ def downtime(metric: m.Metric, ctx: EvaluationContext, cache: dict[str, Downtime
     if metric.down_during:
         parts.append(_from_records(metric, ctx))
     if metric.slice_down:
-        from obligo.engine.slices import slice_downtime
-
         parts.append(slice_downtime(metric, ctx))
     if metric.down_when is not None:
         parts.append(_composite(metric, metric.down_when, ctx, cache))

@@ -45,8 +45,8 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
-from obligo.engine.availability import DownSource, Downtime
 from obligo.engine.context import EvaluationContext
+from obligo.engine.downtime import DownSource, Downtime
 from obligo.engine.expressions import (
     COMPARE,
     AggregatePlan,
