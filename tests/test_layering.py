@@ -1,0 +1,81 @@
+"""The pipeline reads one way: no stage imports a later one (README, "Layout").
+
+Each module of ``src/obligo`` belongs to a stage; a module may import its own stage and the
+stages before it. The order: the shared foundation (errors, inert text, bounded file reading),
+the model (the typed values every stage speaks: syntax builds them), syntax, checks, the
+resolved agreement, the logs (events), the engine, the report, the renderers, then the library
+API and the command line.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+SRC = Path(__file__).resolve().parent.parent / "src" / "obligo"
+
+STAGES: list[tuple[str, ...]] = [
+    ("errors", "_inert", "_interrupt", "contract_files"),
+    ("model",),
+    ("syntax",),
+    ("checks",),
+    ("agreements", "resolve"),
+    ("events",),
+    ("engine",),
+    ("report",),
+    ("render", "_output"),
+    ("guard", "api", "__init__"),
+    ("cli", "__main__"),
+]
+
+# Imports of a later stage that are known and have an issue of their own; each must still be
+# needed (the test fails when one is gone, so that the list only shrinks).
+KNOWN: dict[tuple[str, str], str] = {
+    ("engine", "report"): "issue 12 item 4: the engine builds report nodes instead of its own values",
+}
+
+
+def _stage(name: str) -> int:
+    for index, names in enumerate(STAGES):
+        if name in names:
+            return index
+    raise AssertionError(f"obligo.{name} belongs to no stage: add it to STAGES")
+
+
+def _imports() -> dict[tuple[str, str], list[str]]:
+    """(importer's stage name, imported stage name) -> the files, for imports of later stages."""
+    found: dict[tuple[str, str], list[str]] = {}
+    for path in sorted(SRC.rglob("*.py")):
+        relative = path.relative_to(SRC)
+        own = relative.parts[0].removesuffix(".py")
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            names: list[str] = []
+            if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                names = [node.module]
+            elif isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            for name in names:
+                parts = name.split(".")
+                if parts[0] != "obligo":
+                    continue
+                if len(parts) == 1:  # `from obligo import X`: the package itself
+                    target = "__init__"
+                else:
+                    target = parts[1]
+                if _stage(target) > _stage(own):
+                    key = (STAGES[_stage(own)][0], STAGES[_stage(target)][0])
+                    found.setdefault(key, []).append(f"{relative}: {name}")
+    return found
+
+
+def test_no_stage_imports_a_later_one() -> None:
+    found = _imports()
+    unexpected = {k: v for k, v in found.items() if k not in KNOWN}
+    assert not unexpected, unexpected
+
+
+def test_every_known_exception_is_still_needed() -> None:
+    found = _imports()
+    gone = [k for k in KNOWN if k not in found]
+    assert not gone, f"no longer imported, remove from KNOWN: {gone}"
