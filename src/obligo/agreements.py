@@ -47,6 +47,7 @@ from obligo.model.contract import (
     WideMargin,
 )
 from obligo.model.inheritance import (
+    InForce,
     Inherited,
     Origin,
     ResolvedClause,
@@ -134,22 +135,62 @@ class ResolvedAgreement:
     agreement: str
     kind: AgreementKind
     files: tuple[AgreementFile, ...]
-    clauses: tuple[ResolvedClause, ...]
-    timezone: Inherited[str] | None
-    currency: Inherited[str] | None
-    term: Inherited[Term] | None
-    billing_cycle: Inherited[BillingCycle] | None
-    margins: Inherited[Margins] | None
-    parties: tuple[Inherited[Party], ...]
-    services: tuple[Inherited[Service], ...]
-    calendars: tuple[Inherited[Calendar], ...]
-    exclusions: tuple[Inherited[Exclusion], ...]
-    metrics: tuple[Inherited[Metric], ...]
-    # `calendar NAME` and `field NAME in UNIT`: the lowest level that states them.
-    business_calendar: Inherited[DefaultCalendar] | None = None
-    field_units: tuple[Inherited[FieldUnit], ...] = ()
-    # The baseline of the lowest level that declares one.
-    baseline: Inherited[Baseline] | None = None
+    clauses: tuple[ResolvedClause, ...]  # in reading order (1.2 before 1.10)
+    in_force: InForce  # every setting, declaration and clause in force, with its origin
+
+    @property
+    def timezone(self) -> Inherited[str] | None:
+        return self.in_force.timezone
+
+    @property
+    def currency(self) -> Inherited[str] | None:
+        return self.in_force.currency
+
+    @property
+    def term(self) -> Inherited[Term] | None:
+        return self.in_force.term
+
+    @property
+    def billing_cycle(self) -> Inherited[BillingCycle] | None:
+        return self.in_force.billing_cycle
+
+    @property
+    def margins(self) -> Inherited[Margins] | None:
+        return self.in_force.margins
+
+    @property
+    def business_calendar(self) -> Inherited[DefaultCalendar] | None:
+        """``calendar NAME``: the lowest level's that states one."""
+        return self.in_force.business_calendar
+
+    @property
+    def baseline(self) -> Inherited[Baseline] | None:
+        return self.in_force.baseline
+
+    @property
+    def field_units(self) -> tuple[Inherited[FieldUnit], ...]:
+        """``field NAME in UNIT``: the lowest level's line for each field, by field name."""
+        return self.in_force.field_units
+
+    @property
+    def parties(self) -> tuple[Inherited[Party], ...]:
+        return self.in_force.parties
+
+    @property
+    def services(self) -> tuple[Inherited[Service], ...]:
+        return self.in_force.services
+
+    @property
+    def calendars(self) -> tuple[Inherited[Calendar], ...]:
+        return self.in_force.calendars
+
+    @property
+    def exclusions(self) -> tuple[Inherited[Exclusion], ...]:
+        return self.in_force.exclusions
+
+    @property
+    def metrics(self) -> tuple[Inherited[Metric], ...]:
+        return self.in_force.metrics
 
     def clause(self, clause_id: str) -> ResolvedClause | None:
         return next((c for c in self.clauses if c.id == clause_id), None)
@@ -731,19 +772,7 @@ def _resolve(pair: CoveredPair, chain: Chain, out: Reporter) -> ResolvedAgreemen
         kind=pair.kind,
         files=tuple(f for _, level in chain for f in level),
         clauses=tuple(sorted(found.clauses, key=lambda c: _clause_order(c.id))),
-        timezone=found.timezone,
-        currency=found.currency,
-        term=found.term,
-        billing_cycle=found.billing_cycle,
-        margins=found.margins,
-        parties=found.parties,
-        services=found.services,
-        calendars=found.calendars,
-        exclusions=found.exclusions,
-        metrics=found.metrics,
-        business_calendar=found.business_calendar,
-        field_units=found.field_units,
-        baseline=found.baseline,
+        in_force=found,
     )
 
 
@@ -794,8 +823,7 @@ class _SetFindings:
 
     def clause_not_overridden(self, above: Origin, clause: Clause) -> None:
         self.out.error(
-            f"clause {clause.id} is already defined at a higher level "
-            f"({above.file}:{above.line})",
+            f"clause {clause.id} is already defined at a higher level ({above.file}:{above.line})",
             clause.loc,
             f"write `override clause {clause.id}` to replace it",
         )

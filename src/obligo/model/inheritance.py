@@ -28,6 +28,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import Any, Generic, Literal, Protocol, TypeVar
 
 from obligo.model.base import SourceLocation, without_locations
@@ -193,7 +194,7 @@ class InForce:
     metrics: tuple[Inherited[Metric], ...]
     clauses: tuple[ResolvedClause, ...]
     # Each kind's names in the order of reading the chain from the bottom (nearest first).
-    _nearest: Mapping[str, tuple[str, ...]] = field(default_factory=dict, repr=False)
+    _nearest: Mapping[str, tuple[str, ...]] = field(repr=False)
 
     def nearest_first(self, kind: str) -> tuple[str, ...]:
         """The names of a kind (``party``, ``service``, ``calendar``, ``exclusion``,
@@ -261,14 +262,16 @@ def in_force(
         exclusions=exclusions,
         metrics=metrics,
         clauses=_clauses(levels, service, scope, out),
-        _nearest={
-            "party": _nearest(levels, lambda c: c.parties),
-            "service": _nearest(levels, lambda c: c.services),
-            "calendar": _nearest(levels, lambda c: c.calendars),
-            "exclusion": _nearest(levels, lambda c: c.exclusions),
-            "metric": _nearest(levels, lambda c: c.metrics),
-            "clause": _nearest(levels, lambda c: c.clauses),
-        },
+        _nearest=MappingProxyType(
+            {
+                "party": _nearest(levels, lambda c: c.parties),
+                "service": _nearest(levels, lambda c: c.services),
+                "calendar": _nearest(levels, lambda c: c.calendars),
+                "exclusion": _nearest(levels, lambda c: c.exclusions),
+                "metric": _nearest(levels, lambda c: c.metrics),
+                "clause": _nearest(levels, lambda c: c.clauses),
+            }
+        ),
     )
 
 
