@@ -256,17 +256,24 @@ def test_a_contract_that_cannot_be_evaluated_is_refused_by_the_resolver(tmp_path
     with pytest.raises(obligo.ObligoError) as no_zone:
         resolve_contract(obligo.parse(without_zone, filename="corp.sla"))
     assert no_zone.value.message == "the contract names no timezone"
-    # The parser refuses such a year; a model built by hand can hold one.
+
+
+def test_a_term_beyond_the_calendar_is_refused_when_the_evaluation_opens(tmp_path: Path) -> None:
+    # The parser refuses such a year; a model built by hand can hold one. The resolved contract
+    # has its term; the evaluation cannot place the term's last day in time.
     contract = obligo.parse(CORPORATE, filename="corp.sla")
     assert contract.term is not None
     far = contract.term.model_copy(update={"end": dt.date(9999, 12, 31)})
-    with pytest.raises(obligo.ObligoSemanticError) as far_error:
-        resolve_contract(contract.model_copy(update={"term": far}))
-    assert far_error.value.message == (
+    contract = contract.model_copy(update={"term": far})
+    assert resolve_contract(contract).term.end == dt.date(9999, 12, 31)
+    log = write(tmp_path, "empty.jsonl", "")
+    with pytest.raises(obligo.ObligoSemanticError) as caught:
+        obligo.evaluate(contract, [str(log)], at=dt.datetime(2026, 4, 1, tzinfo=dt.UTC))
+    assert caught.value.message == (
         "the term 2026-01-01 to 9999-12-31 cannot be evaluated: its days must lie between"
         " 0001-01-02 and 9999-12-30"
     )
-    assert far_error.value.line == line_of(CORPORATE, "  term")
+    assert caught.value.line == line_of(CORPORATE, "  term")
 
 
 def test_check_and_resolve_refuses_a_contract_with_errors() -> None:

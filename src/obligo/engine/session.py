@@ -15,7 +15,8 @@ from obligo.engine import aggregates, availability, records, slices
 from obligo.engine.context import EvaluationContext
 from obligo.engine.evaluation_time import evaluation_time
 from obligo.engine.measurement import Measurement
-from obligo.errors import EventDataError, ObligoError
+from obligo.engine.periods import local_midnight
+from obligo.errors import EventDataError, ObligoError, ObligoSemanticError
 from obligo.events import EventLog, EventSchema, schema_for
 from obligo.model import metrics as m
 from obligo.model.base import walk
@@ -37,6 +38,7 @@ def opened(
     """An evaluation context over a resolved contract and its logs; the log is closed on
     leaving. Raises :class:`~obligo.EventDataError` on bad data unless ``skip_invalid``."""
     schema = schema_for(agreement.contract, checked_mappings(mappings))
+    _term_in_range(agreement)
     at = evaluation_time(at, agreement.tz)
     log = EventLog.load(as_inputs(events), schema, agreement.tz, skip_invalid=skip_invalid)
     try:
@@ -50,7 +52,26 @@ def context_over(
 ) -> EvaluationContext:
     """An evaluation context of a resolved contract over a log already loaded (which may hold
     the records of other agreements too)."""
+    _term_in_range(agreement)
     return EvaluationContext(agreement, evaluation_time(at, agreement.tz), log, schema)
+
+
+def _term_in_range(agreement: ResolvedContract) -> None:
+    """The term's first and last days as instants in the contract's timezone: a term that
+    starts on 0001-01-01 or ends on 9999-12-31 has no instant at one of its ends."""
+    term, tz = agreement.term, agreement.tz
+    try:
+        local_midnight(term.start, tz).astimezone(dt.UTC)
+        if term.end is not None:
+            local_midnight(term.end + dt.timedelta(days=1), tz).astimezone(dt.UTC)
+    except OverflowError:
+        raise ObligoSemanticError(
+            f"the term {term.start} to {term.end} cannot be evaluated: its days must lie"
+            " between 0001-01-02 and 9999-12-30",
+            file=term.loc.file,
+            line=term.loc.line,
+            column=term.loc.column,
+        ) from None
 
 
 def checked_mappings(mappings: Mapping[str, str] | None) -> dict[str, str]:

@@ -89,9 +89,9 @@ class ResolvedContract:
 
 @dataclass(frozen=True)
 class Unresolved:
-    """A contract of an agreement set that cannot be evaluated (it has no term, no timezone, a
-    term beyond the calendar): the error is raised when its section is evaluated, after the
-    logs are read, as it always was."""
+    """A contract of an agreement set that cannot be evaluated (it has no term or no
+    timezone): the error is raised when its section is evaluated, after the logs are read, as it
+    always was."""
 
     contract: Contract
     error: ObligoError

@@ -11,7 +11,6 @@ evaluates (:class:`~obligo.resolve.contract.ResolvedContract`).
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
@@ -21,10 +20,9 @@ from zoneinfo import ZoneInfo
 from obligo.agreements import AgreementSet, ResolvedAgreement
 from obligo.checks import check_contract
 from obligo.checks.reporter import Reporter, Scope
-from obligo.engine.periods import local_midnight
 from obligo.errors import ObligoError, ObligoSemanticError, Severity
 from obligo.model.base import SourceLocation
-from obligo.model.contract import AgreementKind, Contract, Term
+from obligo.model.contract import AgreementKind, Contract
 from obligo.model.inheritance import (
     InForce,
     LevelFile,
@@ -63,8 +61,7 @@ def resolve_contract(contract: Contract, *, origins: InForce | None = None) -> R
     levels.
 
     Raises :class:`ObligoError` when the contract names no timezone or has no term (evaluation
-    starts at the term's first day, in the contract's timezone), and
-    :class:`ObligoSemanticError` when a day of the term has no instant."""
+    starts at the term's first day, in the contract's timezone)."""
     found = in_force(lineage_chain(contract), _Lines(contract))
     if found.timezone is None:
         raise ObligoError(
@@ -83,7 +80,6 @@ def resolve_contract(contract: Contract, *, origins: InForce | None = None) -> R
             hint="add a line such as: term 2026-01-01 to 2026-12-31",
         )
     term = found.term.value
-    _term_in_range(term, tz)
     levels = tuple(contract.levels())
     clauses = _nearest_first(found, "clause", ((c.id, c.clause) for c in found.clauses))
     return ResolvedContract(
@@ -134,23 +130,6 @@ def _nearest_first(found: InForce, kind: str, items: Iterable[tuple[str, T]]) ->
 
 def _declared(found: InForce, kind: str, items: Iterable[Any]) -> Mapping[str, Any]:
     return MappingProxyType(_nearest_first(found, kind, ((i.value.id, i.value) for i in items)))
-
-
-def _term_in_range(term: Term, tz: ZoneInfo) -> None:
-    """The term's first and last days as instants in the contract's timezone: a term that
-    starts on 0001-01-01 or ends on 9999-12-31 has no instant at one of its ends."""
-    try:
-        local_midnight(term.start, tz).astimezone(dt.UTC)
-        if term.end is not None:
-            local_midnight(term.end + dt.timedelta(days=1), tz).astimezone(dt.UTC)
-    except OverflowError:
-        raise ObligoSemanticError(
-            f"the term {term.start} to {term.end} cannot be evaluated: its days must lie"
-            " between 0001-01-02 and 9999-12-30",
-            file=term.loc.file,
-            line=term.loc.line,
-            column=term.loc.column,
-        ) from None
 
 
 # ----------------------------------------------------------------------------- agreement sets
