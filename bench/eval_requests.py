@@ -297,6 +297,7 @@ def instrument(clock: Clock) -> None:
     from obligo.engine import availability, evaluation, session
     from obligo.engine.context import EvaluationContext
     from obligo.events import _bytescan, loader
+    from obligo.resolve import resolver
 
     def patch(owner: Any, name: str, label: Callable[..., str] | str) -> None:
         setattr(owner, name, clock.wrap(label, getattr(owner, name)))
@@ -310,7 +311,7 @@ def instrument(clock: Clock) -> None:
     patch(loader._Loader, "_typed", "load: DuckDB scan into a typed table, and counts")
     patch(loader._Loader, "_assemble", "load: view of the accepted records")
     patch(loader, "merge", "load: merge by id, table events")
-    patch(session, "check_contract", "checks")
+    patch(resolver, "check_contract", "checks")  # once, before resolving
     patch(evaluation, "account_lines", "line accounting")
     patch(availability, "_contributors", in_metric("contributors"))
     patch(EvaluationContext, "query", in_metric("SQL"))

@@ -1,5 +1,6 @@
-"""Helpers shared by the engine tests: a checked contract from text, and an evaluation context
-over a log of records, as the engine builds one."""
+"""Helpers shared by the engine tests: a checked contract from text, the engine's entry points
+on a contract (checked and resolved first, as the API does, without its guard), and an
+evaluation context over a log of records, as the engine builds one."""
 
 from __future__ import annotations
 
@@ -8,14 +9,19 @@ import datetime as dt
 import textwrap
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import obligo
-from obligo.checks.reporter import Scope
+from obligo.engine.assessment import assessment as engine_assessment
+from obligo.engine.baseline_report import baseline_report as engine_baseline_report
 from obligo.engine.context import EvaluationContext
+from obligo.engine.evaluation import evaluate as engine_evaluate
 from obligo.errors import Severity
 from obligo.events import EventLog, schema_for
 from obligo.model.contract import Contract
+from obligo.report.baseline import BaselineReport
+from obligo.report.model import Report
+from obligo.report.rights import Assessment
+from obligo.resolve.resolver import check_and_resolve
 
 
 def parse(text: str) -> Contract:
@@ -25,26 +31,36 @@ def parse(text: str) -> Contract:
     return contract
 
 
+def evaluate(
+    contract: Contract, events: Any, at: dt.datetime | None = None, **options: Any
+) -> Report:
+    """The engine's evaluation of a contract, checked and resolved first."""
+    return engine_evaluate(check_and_resolve(contract), events, at, **options)
+
+
+def assessment(
+    contract: Contract, events: Any, at: dt.datetime | None = None, **options: Any
+) -> Assessment:
+    """The engine's rights and triggers of a contract, checked and resolved first."""
+    return engine_assessment(check_and_resolve(contract), events, at, **options)
+
+
+def baseline_report(
+    contract: Contract, events: Any, at: dt.datetime | None = None, **options: Any
+) -> BaselineReport:
+    """The engine's baseline of a contract, checked and resolved first."""
+    return engine_baseline_report(check_and_resolve(contract), events, at, **options)
+
+
 @contextlib.contextmanager
 def context(
     contract: Contract, events: Iterable[Mapping[str, Any]], at: dt.datetime
 ) -> Iterator[EvaluationContext]:
-    scope = Scope.of(contract)
-    assert scope.timezone is not None and contract.term is not None
-    tz = ZoneInfo(scope.timezone)
+    agreement = check_and_resolve(contract)
     schema = schema_for(contract, {})
-    log = EventLog.load([list(events)], schema, tz)
+    log = EventLog.load([list(events)], schema, agreement.tz)
     try:
-        yield EvaluationContext(
-            contract,
-            scope,
-            tz,
-            at.astimezone(tz),
-            contract.term.start,
-            contract.term.end,
-            log,
-            schema,
-        )
+        yield EvaluationContext(agreement, at.astimezone(agreement.tz), log, schema)
     finally:
         log.close()
 

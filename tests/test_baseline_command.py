@@ -30,9 +30,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import obligo
-from engine_helpers import parse
+from engine_helpers import baseline_report, parse
 from obligo.cli import cli
-from obligo.engine.baseline_report import achieved_level, baseline_report
+from obligo.engine.baseline_report import achieved_level
 from obligo.render.baseline import baseline_json, baseline_text
 
 CONTRACT = """\

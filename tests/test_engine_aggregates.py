@@ -19,10 +19,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import obligo
-from engine_helpers import context, parse
+from engine_helpers import context, evaluate, parse
 from obligo.checks.reporter import Scope
 from obligo.engine import aggregates
-from obligo.engine.evaluation import evaluate
 from obligo.engine.expressions import nearest_rank
 from obligo.engine.measurement import Measurement
 from obligo.model.contract import Contract

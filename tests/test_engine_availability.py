@@ -21,9 +21,9 @@ from typing import Any
 import pytest
 
 import obligo
+from engine_helpers import evaluate
 from obligo.engine import availability as availability_module
 from obligo.engine.downtime import DownSource, Downtime
-from obligo.engine.evaluation import evaluate
 from obligo.engine.numbers import decimal_text
 from obligo.report.model import Report, Verdict
 

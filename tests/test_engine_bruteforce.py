@@ -25,7 +25,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import obligo
-from obligo.engine.evaluation import evaluate
+from engine_helpers import evaluate
 from obligo.engine.numbers import decimal_text
 
 BERLIN = ZoneInfo("Europe/Berlin")

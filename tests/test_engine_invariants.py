@@ -25,7 +25,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import obligo
-from obligo.engine.evaluation import evaluate
+from engine_helpers import evaluate
 
 T0 = dt.datetime(2026, 3, 27, tzinfo=dt.UTC)
 SPAN = 6 * 86_400

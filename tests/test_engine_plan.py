@@ -23,6 +23,7 @@ from obligo.engine import slices
 from obligo.engine.context import EvaluationContext
 from obligo.engine.session import planned
 from obligo.render import report_json
+from obligo.resolve.resolver import check_and_resolve
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLES = sorted(p.parent.name for p in (REPO / "contracts").glob("*/eval.json"))
@@ -98,7 +99,7 @@ def _report(contract: obligo.Contract, records: list[dict[str, Any]]) -> str:
 
 def test_thirty_metrics_over_one_type_and_grid_make_one_scan_per_grid() -> None:
     contract = obligo.parse(_metrics(30))
-    plan = planned(contract, AT)
+    plan = planned(check_and_resolve(contract), AT)
     grids = sorted(scan["grid"] for scan in plan.describe())
     assert grids == [
         "request records in slices of 1 minute, by service",
@@ -157,7 +158,7 @@ def test_metrics_over_one_service_each_are_the_cells_of_one_scan(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     contract = obligo.parse(_services(40))
-    plan = planned(contract, AT)
+    plan = planned(check_and_resolve(contract), AT)
     cells = [s for s in plan.describe() if "per value of service" in s["grid"]]
     assert len(cells) == 1 and len(cells[0]["feeds"]) == 40
     rng = random.Random(7)

@@ -14,10 +14,9 @@ from fractions import Fraction
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from engine_helpers import context, parse
+from engine_helpers import context, evaluate, parse
 from obligo.checks.reporter import Scope
 from obligo.engine import records
-from obligo.engine.evaluation import evaluate
 from obligo.engine.measurement import Measurement
 
 BERLIN = ZoneInfo("Europe/Berlin")

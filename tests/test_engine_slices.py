@@ -16,11 +16,10 @@ from typing import Any
 import pytest
 
 import obligo
-from engine_helpers import context, parse
+from engine_helpers import context, evaluate, parse
 from obligo.checks.reporter import Scope
 from obligo.engine import slices
 from obligo.engine.availability import availability
-from obligo.engine.evaluation import evaluate
 from obligo.model.contract import Contract
 
 CONTRACTS = Path(__file__).resolve().parent.parent / "contracts"

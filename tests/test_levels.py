@@ -23,8 +23,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import obligo.api as api
+from engine_helpers import evaluate
 from obligo.agreements import AgreementSet, ResolvedAgreement
-from obligo.engine.evaluation import evaluate
 from obligo.errors import ObligoError, ObligoSemanticError, Severity
 from obligo.render.resolved import resolved_agreement_text
 from obligo.report.model import Report

@@ -15,8 +15,8 @@ import pytest
 from click.testing import CliRunner
 
 import obligo
+from obligo.api import evaluate_agreements
 from obligo.cli import cli
-from obligo.engine.portfolio import evaluate_agreements
 from obligo.report.portfolio import PortfolioReport
 
 REPO = Path(__file__).resolve().parent.parent

@@ -24,7 +24,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import obligo
-from obligo.engine.evaluation import evaluate
+from engine_helpers import evaluate
 from obligo.render import report_json, report_schema
 
 REPO = Path(__file__).resolve().parent.parent

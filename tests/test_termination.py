@@ -15,8 +15,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from engine_helpers import parse
-from obligo.engine.assessment import assessment
+from engine_helpers import assessment, parse
 from obligo.engine.breach_runs import moments
 from obligo.model.clauses import Consecutive, NOfLast
 from obligo.render.baseline import rights_text

@@ -15,8 +15,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 import obligo
-from engine_helpers import parse
-from obligo.engine.assessment import assessment
+from engine_helpers import assessment, parse
 from obligo.report.rights import TriggerFired
 
 UTC = dt.UTC

@@ -19,18 +19,19 @@ everything returned is sorted.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any, Generic, Literal, TypeVar
+from typing import Any, TypeVar
 
 from obligo.checks import check_contract
 from obligo.checks.levels import check_service_level, level_description, parent_level
-from obligo.checks.reporter import Reporter, Scope, did_you_mean, lineage
+from obligo.checks.reporter import Reporter, did_you_mean
 from obligo.errors import Diagnostic, ObligoError, ObligoSemanticError, Severity
-from obligo.model.base import SourceLocation, without_locations
+from obligo.model.base import SourceLocation
 from obligo.model.clauses import Clause
 from obligo.model.contract import (
     AgreementKind,
+    Baseline,
     BillingCycle,
     Calendar,
     ClauseBreached,
@@ -45,10 +46,18 @@ from obligo.model.contract import (
     Term,
     WideMargin,
 )
-from obligo.model.metrics import Availability, Metric
-
-Tier = Literal["corporate", "customer", "service", "agreement"]
-"""Where a file sits: a level of a multi-level set, or ``agreement`` for a single-file one."""
+from obligo.model.inheritance import (
+    InForce,
+    Inherited,
+    Origin,
+    ResolvedClause,
+    Tier,
+    in_force,
+    lineage,
+    lineage_chain,
+    tier_of,
+)
+from obligo.model.metrics import Metric
 
 TIERS: tuple[Tier, ...] = ("corporate", "customer", "service", "agreement")
 
@@ -101,42 +110,6 @@ class CoveredPair:
 
 
 @dataclass(frozen=True)
-class Origin:
-    """Where something in force comes from: its level, file, line and column, and contract."""
-
-    tier: Tier
-    file: str
-    line: int
-    column: int
-    contract: str
-
-    def __str__(self) -> str:
-        return f"{self.file}:{self.line}"
-
-
-@dataclass(frozen=True)
-class Inherited(Generic[T]):
-    """A setting or declaration in force, with the level and file it comes from."""
-
-    value: T
-    origin: Origin
-
-
-@dataclass(frozen=True)
-class ResolvedClause:
-    """A clause in force for a pair, where it was written, and the clauses it replaced (the
-    nearest level first)."""
-
-    clause: Clause
-    origin: Origin
-    replaces: tuple[Origin, ...] = ()
-
-    @property
-    def id(self) -> str:
-        return self.clause.id
-
-
-@dataclass(frozen=True)
 class PairRequest:
     """``customer=globex,service=db`` (``agreement=NAME`` chooses among several agreements)."""
 
@@ -162,20 +135,62 @@ class ResolvedAgreement:
     agreement: str
     kind: AgreementKind
     files: tuple[AgreementFile, ...]
-    clauses: tuple[ResolvedClause, ...]
-    timezone: Inherited[str] | None
-    currency: Inherited[str] | None
-    term: Inherited[Term] | None
-    billing_cycle: Inherited[BillingCycle] | None
-    margins: Inherited[Margins] | None
-    parties: tuple[Inherited[Party], ...]
-    services: tuple[Inherited[Service], ...]
-    calendars: tuple[Inherited[Calendar], ...]
-    exclusions: tuple[Inherited[Exclusion], ...]
-    metrics: tuple[Inherited[Metric], ...]
-    # `calendar NAME` and `field NAME in UNIT`: the lowest level that states them.
-    business_calendar: Inherited[DefaultCalendar] | None = None
-    field_units: tuple[Inherited[FieldUnit], ...] = ()
+    clauses: tuple[ResolvedClause, ...]  # in reading order (1.2 before 1.10)
+    in_force: InForce  # every setting, declaration and clause in force, with its origin
+
+    @property
+    def timezone(self) -> Inherited[str] | None:
+        return self.in_force.timezone
+
+    @property
+    def currency(self) -> Inherited[str] | None:
+        return self.in_force.currency
+
+    @property
+    def term(self) -> Inherited[Term] | None:
+        return self.in_force.term
+
+    @property
+    def billing_cycle(self) -> Inherited[BillingCycle] | None:
+        return self.in_force.billing_cycle
+
+    @property
+    def margins(self) -> Inherited[Margins] | None:
+        return self.in_force.margins
+
+    @property
+    def business_calendar(self) -> Inherited[DefaultCalendar] | None:
+        """``calendar NAME``: the lowest level's that states one."""
+        return self.in_force.business_calendar
+
+    @property
+    def baseline(self) -> Inherited[Baseline] | None:
+        return self.in_force.baseline
+
+    @property
+    def field_units(self) -> tuple[Inherited[FieldUnit], ...]:
+        """``field NAME in UNIT``: the lowest level's line for each field, by field name."""
+        return self.in_force.field_units
+
+    @property
+    def parties(self) -> tuple[Inherited[Party], ...]:
+        return self.in_force.parties
+
+    @property
+    def services(self) -> tuple[Inherited[Service], ...]:
+        return self.in_force.services
+
+    @property
+    def calendars(self) -> tuple[Inherited[Calendar], ...]:
+        return self.in_force.calendars
+
+    @property
+    def exclusions(self) -> tuple[Inherited[Exclusion], ...]:
+        return self.in_force.exclusions
+
+    @property
+    def metrics(self) -> tuple[Inherited[Metric], ...]:
+        return self.in_force.metrics
 
     def clause(self, clause_id: str) -> ResolvedClause | None:
         return next((c for c in self.clauses if c.id == clause_id), None)
@@ -215,7 +230,7 @@ class ResolvedAgreement:
             exclusions=tuple(e.value for e in self.exclusions),
             metrics=tuple(m.value for m in self.metrics),
             clauses=tuple(c.clause.model_copy(update={"override": False}) for c in self.clauses),
-            baseline=next((c.baseline for c in reversed(contracts) if c.baseline), None),
+            baseline=None if self.baseline is None else self.baseline.value,
             reviews=_unique(r for c in contracts for r in c.reviews),
             renegotiations=_unique(
                 r for c in contracts for r in c.renegotiations if about_clause_in_force(r)
@@ -553,10 +568,6 @@ def _kind(contract: Contract) -> AgreementKind:
     return "service-based"
 
 
-def _tier(contract: Contract) -> Tier:
-    return "agreement" if contract.level is None else contract.level.level
-
-
 def _clause_order(clause_id: str) -> tuple[tuple[int, int, str], ...]:
     """Clause ids in reading order: 1.2 before 1.10, numbers before words."""
     parts = re.split(r"(\d+)", clause_id)
@@ -630,7 +641,7 @@ class _Builder:
                 path=path,
                 contract=contract,
                 kind=_kind(contract),
-                tier=_tier(contract),
+                tier=tier_of(contract),
                 customer=customer,
                 service=service,
                 parent=None if parent is None else parent.loc.file,
@@ -706,7 +717,7 @@ class _Builder:
     ) -> Iterator[tuple[CoveredPair, Chain]]:
         above = list(dict.fromkeys(c.loc.file for c in lineage(file.contract)))
         chain: Chain = tuple((by_path[p].tier, (by_path[p],)) for p in reversed(above))
-        services = sorted(Scope.of(file.contract).services)
+        services = sorted(s.value.id for s in in_force(lineage_chain(file.contract)).services)
         customer: str | None = None
         if file.kind == "customer-based":
             customers = [p for p in file.contract.parties if p.role == "customer"]
@@ -749,159 +760,70 @@ def _pair(
 
 
 # -------------------------------------------------------------------------------- resolve
-def _origin(tier: Tier, file: AgreementFile, loc: SourceLocation) -> Origin:
-    return Origin(tier, file.path, loc.line, loc.column, file.contract.id)
-
-
-def _metric_services(metric: Metric | None) -> set[str]:
-    if metric is None:
-        return set()
-    found = {metric.service} if metric.service else set()
-    if isinstance(metric.measure, Availability) and metric.measure.service:
-        found.add(metric.measure.service)
-    return found
-
-
-def _applies(clause: Clause, service: str, tier: Tier, metrics: dict[str, Metric]) -> bool:
-    """Whether a clause holds for a service: a service level's clauses all do; elsewhere a
-    clause that names a service (or whose promises measure named services) holds for those."""
-    if tier == "service":
-        return True
-    if clause.service is not None:
-        return clause.service == service
-    named: set[str] = set()
-    for objective in clause.promises:
-        named |= _metric_services(metrics.get(objective.metric))
-    return not named or service in named
-
-
 def _resolve(pair: CoveredPair, chain: Chain, out: Reporter) -> ResolvedAgreement:
-    timezone = _setting(chain, "timezone", lambda c: c.timezone, out)
-    currency = _setting(chain, "currency", lambda c: c.currency, out)
-    term = _setting(chain, "term", lambda c: c.term, out)
-    billing = _setting(chain, "billing cycle", lambda c: c.billing_cycle, out)
-    margins = _setting(chain, "margins", lambda c: c.margins, out)
-    business_calendar = _setting(chain, "business calendar", lambda c: c.calendar, out)
-    units: dict[str, Inherited[FieldUnit]] = {}
-    for tier, files in chain:  # top down: a lower level's line replaces the one above
-        for file in files:
-            for unit in file.contract.field_units:
-                units[unit.field] = Inherited(unit, _origin(tier, file, unit.loc))
-    parties = _declarations(chain, "party", lambda c: c.parties, out, conflicts=False)
-    services = _declarations(chain, "service", lambda c: c.services, out)
-    calendars = _declarations(chain, "calendar", lambda c: c.calendars, out)
-    exclusions = _declarations(chain, "exclusion", lambda c: c.exclusions, out)
-    metrics = _declarations(chain, "metric", lambda c: c.metrics, out)
-    scope = {m.value.id: m.value for m in metrics}
-    in_force: dict[str, ResolvedClause] = {}
-    for tier, files in chain:
-        at_level: dict[str, ResolvedClause] = {}
-        for file in files:
-            for clause in file.contract.clauses:
-                if not _applies(clause, pair.service, tier, scope):
-                    continue
-                origin = _origin(tier, file, clause.loc)
-                if clause.id in at_level:
-                    first = at_level[clause.id].origin
-                    verb = "overridden" if clause.override else "defined"
-                    out.error(
-                        f"clause {clause.id} is {verb} by two files "
-                        + level_description(tier, pair.customer, file.service or pair.service)
-                        + f": {first.file}:{first.line} and {origin.file}:{origin.line}",
-                        clause.loc,
-                        "keep one of them: a level says once what a clause is",
-                    )
-                    continue
-                above = in_force.get(clause.id)
-                if above is not None and not clause.override:
-                    out.error(
-                        f"clause {clause.id} is already defined at a higher level "
-                        f"({above.origin.file}:{above.origin.line})",
-                        clause.loc,
-                        f"write `override clause {clause.id}` to replace it",
-                    )
-                replaced = () if above is None else (above.origin, *above.replaces)
-                at_level[clause.id] = ResolvedClause(clause, origin, replaced)
-        in_force.update(at_level)
-    clauses = tuple(sorted(in_force.values(), key=lambda c: _clause_order(c.id)))
+    """The agreement in force for a pair: its chain read by :func:`obligo.model.inheritance.
+    in_force` (what the checks of the set report about it goes to ``out``), clauses in reading
+    order."""
+    found = in_force(chain, _SetFindings(out, pair), service=pair.service)
     return ResolvedAgreement(
         customer=pair.customer,
         service=pair.service,
         agreement=pair.agreement,
         kind=pair.kind,
         files=tuple(f for _, level in chain for f in level),
-        clauses=clauses,
-        timezone=timezone,
-        currency=currency,
-        term=term,
-        billing_cycle=billing,
-        margins=margins,
-        parties=parties,
-        services=services,
-        calendars=calendars,
-        exclusions=exclusions,
-        metrics=metrics,
-        business_calendar=business_calendar,
-        field_units=tuple(units[name] for name in sorted(units)),
+        clauses=tuple(sorted(found.clauses, key=lambda c: _clause_order(c.id))),
+        in_force=found,
     )
 
 
-def _setting(
-    chain: Chain, what: str, get: Callable[[Contract], Any], out: Reporter
-) -> Inherited[Any] | None:
-    """A setting of the lowest level that gives it; two files of one level must agree."""
-    found: Inherited[Any] | None = None
-    for tier, files in chain:
-        at_level: Inherited[Any] | None = None
-        for file in files:
-            value = get(file.contract)
-            if value is None:
-                continue
-            loc = getattr(value, "loc", None) or out.in_block(file.contract.loc, what)
-            here = Inherited(value, _origin(tier, file, loc))
-            if at_level is None:
-                at_level = here
-            elif without_locations(at_level.value) != without_locations(value):
-                first = at_level.origin
-                out.error(
-                    f"two files {level_description(tier, file.customer, file.service)} give "
-                    f"different {what}s: {first.file}:{first.line} and {file.path}:{loc.line}",
-                    loc,
-                    "a level has one " + what,
-                )
-        if at_level is not None:
-            found = at_level
-    return found
+class _SetFindings:
+    """What resolving a pair finds wrong across the files of its levels, as findings of the
+    set (each at its line)."""
 
+    def __init__(self, out: Reporter, pair: CoveredPair) -> None:
+        self.out = out
+        self.pair = pair
 
-def _declarations(
-    chain: Chain,
-    what: str,
-    get: Callable[[Contract], Iterable[Any]],
-    out: Reporter,
-    *,
-    conflicts: bool = True,
-) -> tuple[Inherited[Any], ...]:
-    """Named declarations in force: a lower level's declaration of a name replaces the one
-    above (as in a single file's lineage); two files of one level must declare a name alike."""
-    found: dict[str, Inherited[Any]] = {}
-    for tier, files in chain:
-        at_level: dict[str, Inherited[Any]] = {}
-        for file in files:
-            for item in get(file.contract):
-                here = Inherited(item, _origin(tier, file, item.loc))
-                first = at_level.get(item.id)
-                if first is None:
-                    at_level[item.id] = here
-                elif conflicts and without_locations(first.value) != without_locations(item):
-                    out.error(
-                        f"{what} {item.id} is declared differently by two files "
-                        + level_description(tier, file.customer, file.service)
-                        + f": {first.origin.file}:{first.origin.line} and "
-                        f"{file.path}:{item.loc.line}",
-                        item.loc,
-                        "declare it once, or alike in both",
-                        word=item.id,
-                    )
-        found.update(at_level)  # a name declared again keeps its place, with the lower value
-    return tuple(found.values())
+    def locate(self, file: AgreementFile, what: str) -> SourceLocation:
+        return self.out.in_block(file.contract.loc, what)
+
+    def setting_conflict(
+        self, tier: Tier, what: str, first: Origin, file: AgreementFile, loc: SourceLocation
+    ) -> None:
+        self.out.error(
+            f"two files {level_description(tier, file.customer, file.service)} give "
+            f"different {what}s: {first.file}:{first.line} and {file.path}:{loc.line}",
+            loc,
+            "a level has one " + what,
+        )
+
+    def declaration_conflict(
+        self, tier: Tier, what: str, first: Origin, file: AgreementFile, item: Any
+    ) -> None:
+        self.out.error(
+            f"{what} {item.id} is declared differently by two files "
+            + level_description(tier, file.customer, file.service)
+            + f": {first.file}:{first.line} and {file.path}:{item.loc.line}",
+            item.loc,
+            "declare it once, or alike in both",
+            word=item.id,
+        )
+
+    def clause_twice(
+        self, tier: Tier, first: Origin, file: AgreementFile, clause: Clause, origin: Origin
+    ) -> None:
+        verb = "overridden" if clause.override else "defined"
+        self.out.error(
+            f"clause {clause.id} is {verb} by two files "
+            + level_description(tier, self.pair.customer, file.service or self.pair.service)
+            + f": {first.file}:{first.line} and {origin.file}:{origin.line}",
+            clause.loc,
+            "keep one of them: a level says once what a clause is",
+        )
+
+    def clause_not_overridden(self, above: Origin, clause: Clause) -> None:
+        self.out.error(
+            f"clause {clause.id} is already defined at a higher level ({above.file}:{above.line})",
+            clause.loc,
+            f"write `override clause {clause.id}` to replace it",
+        )

@@ -5,19 +5,17 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 from obligo.agreements import (
     AgreementFile,
     AgreementSet,
     CoveredPair,
-    Inherited,
     LevelNode,
-    Origin,
     PairRequest,
     ResolvedAgreement,
-    ResolvedClause,
     parse_pair_argument,
 )
 from obligo.checks import check_contract
@@ -26,10 +24,17 @@ from obligo.engine.baseline_report import baseline_report
 from obligo.engine.evaluation import evaluate as _evaluate
 from obligo.engine.portfolio import evaluate_agreements as _evaluate_agreements
 from obligo.engine.scans import ScanPlan
-from obligo.engine.session import planned
-from obligo.errors import Diagnostic, ObligoError, ObligoSemanticError
+from obligo.engine.session import checked_mappings, planned
+from obligo.errors import Diagnostic, ObligoError, ObligoSemanticError, Severity
+from obligo.events import schema_for
 from obligo.guard import guarded
 from obligo.model.contract import Contract
+from obligo.model.inheritance import Inherited, Origin, ResolvedClause
+from obligo.report.baseline import BaselineReport
+from obligo.report.model import Report
+from obligo.report.portfolio import PortfolioReport
+from obligo.resolve import ResolvedContract
+from obligo.resolve.resolver import check_and_resolve, plan_agreements
 from obligo.syntax import parse_contract
 from obligo.syntax.fmt import format_text
 from obligo.syntax.lines import line_at, split_lines
@@ -132,10 +137,93 @@ def format_contract(text: str, filename: str = "<string>") -> str:
     return format_text(text)
 
 
-# The evaluations, guarded: see obligo.guard.
-evaluate = guarded("evaluate the contract")(_evaluate)
-evaluate_agreements = guarded("evaluate the agreements")(_evaluate_agreements)
-baseline = guarded("compute the baseline")(baseline_report)
+# The evaluations, guarded (see obligo.guard): each contract checked once, then resolved
+# (obligo.resolve), and only the resolved contract handed to the engine.
+@guarded("evaluate the contract")
+def evaluate(
+    contract: Contract,
+    events: Sequence[Any] | Any,
+    at: dt.datetime | None = None,
+    *,
+    skip_invalid: bool = False,
+    mappings: Mapping[str, str] | None = None,
+    window_start: dt.date | None = None,
+    window_end: dt.date | None = None,
+) -> Report:
+    """Evaluate every objective of a contract in every measurement period up to ``at``.
+
+    ``events`` is one input or a list of inputs: paths (JSON Lines, CSV, gzip forms, Parquet),
+    ``"-"`` for standard input, open files, or an iterable of dicts. ``at`` is the evaluation time
+    (timezone-aware; default now); the period that contains it is ``pending``. Every period is
+    evaluated from the start of the term; ``window_start``/``window_end`` only choose the
+    periods shown. Raises :class:`~obligo.ObligoSemanticError` when the contract has errors and
+    :class:`~obligo.EventDataError` on bad data unless ``skip_invalid``.
+    """
+    return _evaluate(
+        _resolved(contract, mappings),
+        events,
+        at,
+        skip_invalid=skip_invalid,
+        mappings=mappings,
+        window_start=window_start,
+        window_end=window_end,
+    )
+
+
+@guarded("evaluate the agreements")
+def evaluate_agreements(
+    agreements: AgreementSet,
+    events: Sequence[Any] | Any,
+    at: dt.datetime | None = None,
+    *,
+    skip_invalid: bool = False,
+    mappings: Mapping[str, str] | None = None,
+    window_start: dt.date | None = None,
+    window_end: dt.date | None = None,
+) -> PortfolioReport:
+    """Evaluate every pair an agreement set covers against the logs (read once).
+
+    Raises :class:`~obligo.ObligoSemanticError` when a file of the set has errors, and what
+    :func:`obligo.evaluate` raises."""
+    errors = [d for d in agreements.check() if d.severity is Severity.ERROR]
+    if errors:
+        raise ObligoSemanticError.from_diagnostics(errors)
+    return _evaluate_agreements(
+        plan_agreements(agreements),
+        events,
+        at,
+        skip_invalid=skip_invalid,
+        mappings=mappings,
+        window_start=window_start,
+        window_end=window_end,
+    )
+
+
+@guarded("compute the baseline")
+def baseline(
+    contract: Contract,
+    events: Sequence[Any] | Any,
+    at: dt.datetime | None = None,
+    *,
+    skip_invalid: bool = False,
+    mappings: Mapping[str, str] | None = None,
+) -> BaselineReport:
+    """The history of every objective of a contract in a log, as of ``at`` (default now).
+
+    ``events`` is what :func:`obligo.evaluate` takes. Raises the errors ``evaluate`` raises.
+    """
+    return baseline_report(
+        _resolved(contract, mappings), events, at, skip_invalid=skip_invalid, mappings=mappings
+    )
+
+
+def _resolved(contract: Contract, mappings: Mapping[str, str] | None) -> ResolvedContract:
+    """The contract checked once, then resolved. What an evaluation refuses comes in the order
+    it always has: a mapping that is not a pair of field names, a field no log can hold under
+    its name (the event schema), then the contract's errors, then what keeps it from being
+    evaluated (no timezone, no term)."""
+    schema_for(contract, checked_mappings(mappings))
+    return check_and_resolve(contract)
 
 
 @guarded("plan the evaluation")
@@ -153,11 +241,12 @@ def plan(
         name = agreement.files[-1].contract.id
         if len(resolved) > 1:
             name += f" ({agreement.customer or 'any customer'}, service {agreement.service})"
-        sections.append((name, planned(agreement.as_contract(), at, mappings)))
+        sections.append((name, planned(_resolved(agreement.as_contract(), mappings), at, mappings)))
     if not resolved:
         for file in agreements.files:
             if file.listed:
-                sections.append((file.contract.id, planned(file.contract, at, mappings)))
+                contract = _resolved(file.contract, mappings)
+                sections.append((file.contract.id, planned(contract, at, mappings)))
     return sections
 
 

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from obligo.errors import Diagnostic, Severity
 from obligo.model.base import SourceLocation
 from obligo.model.clauses import Clause
 from obligo.model.contract import Calendar, Contract, Exclusion, Party, Service
+from obligo.model.inheritance import in_force, lineage_chain
+from obligo.model.inheritance import lineage as lineage  # the checks read it from here
 from obligo.model.metrics import Metric
 from obligo.syntax.lines import split_lines
 
@@ -104,16 +107,11 @@ def did_you_mean(word: str, choices: list[str]) -> str | None:
     return f'did you mean "{close[0]}"?' if close else None
 
 
-def lineage(contract: Contract) -> Iterator[Contract]:
-    """The contract, then every level above it (depth first, in import order)."""
-    yield contract
-    for parent in contract.imported:
-        yield from lineage(parent)
-
-
 @dataclass
 class Scope:
-    """Everything a contract can name: its own declarations and those of the levels above."""
+    """Everything a contract can name: its own declarations and those of the levels above, as
+    :func:`obligo.model.inheritance.in_force` reads its lineage (the nearest level's declaration
+    of a name; the contract's own names first, then each level's above)."""
 
     metrics: dict[str, Metric]
     services: dict[str, Service]
@@ -126,20 +124,19 @@ class Scope:
 
     @classmethod
     def of(cls, contract: Contract) -> Scope:
-        scope = cls({}, {}, {}, {}, {}, {}, None, None)
-        for level in lineage(contract):
-            for metric in level.metrics:
-                scope.metrics.setdefault(metric.id, metric)
-            for service in level.services:
-                scope.services.setdefault(service.id, service)
-            for calendar in level.calendars:
-                scope.calendars.setdefault(calendar.id, calendar)
-            for exclusion in level.exclusions:
-                scope.exclusions.setdefault(exclusion.id, exclusion)
-            for party in level.parties:
-                scope.parties.setdefault(party.id, party)
-            for clause in level.clauses:
-                scope.clauses.setdefault(clause.id, clause)
-            scope.timezone = scope.timezone or level.timezone
-            scope.currency = scope.currency or level.currency
-        return scope
+        found = in_force(lineage_chain(contract))
+
+        def named(kind: str, items: Iterable[Any]) -> dict[str, Any]:
+            by_name = {item.id: item for item in items}
+            return {name: by_name[name] for name in found.nearest_first(kind) if name in by_name}
+
+        return cls(
+            metrics=named("metric", (m.value for m in found.metrics)),
+            services=named("service", (s.value for s in found.services)),
+            calendars=named("calendar", (c.value for c in found.calendars)),
+            exclusions=named("exclusion", (e.value for e in found.exclusions)),
+            parties=named("party", (p.value for p in found.parties)),
+            clauses=named("clause", (c.clause for c in found.clauses)),
+            timezone=None if found.timezone is None else found.timezone.value,
+            currency=None if found.currency is None else found.currency.value,
+        )

@@ -5,13 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from obligo.checks.names import walk
-from obligo.checks.reporter import lineage
 from obligo.engine.context import EvaluationContext
 from obligo.engine.partitions import split_selection
 from obligo.events.sql import compile_condition, quote_ident
+from obligo.model.base import walk
 from obligo.model.conditions import Selection
-from obligo.model.contract import Contract
 from obligo.report.model import InputAccount
 
 # Whether a record is inside an evaluated span: its instant is, or its interval overlaps it (an
@@ -24,7 +22,7 @@ _IN_SPAN = (
 )
 
 
-def account_lines(contract: Contract, ctx: EvaluationContext) -> list[InputAccount]:
+def account_lines(ctx: EvaluationContext) -> list[InputAccount]:
     """Every line of every input: used, outside the periods, not used by this contract, rejected."""
     return account_inputs([ctx], ctx.query)
 
@@ -100,7 +98,7 @@ def _selected(ctx: EvaluationContext) -> tuple[str, list[Any]]:
     """SQL true for the records a contract (with the levels it imports) reads."""
     selections = [
         n
-        for level in lineage(ctx.contract)
+        for level in ctx.agreement.levels
         for n in walk(level.model_copy(update={"imported": ()}))
         if isinstance(n, Selection)
     ]

@@ -532,7 +532,7 @@ def aggregate(metric: m.Metric, ctx: EvaluationContext) -> dict[str, Measurement
 
     # A field with a stated unit (`field latency_ms in ms`) makes the value a number of that
     # unit, the dimension its targets are converted to; without one the field's number is bare.
-    declared = ctx.contract.field_unit(metric.measured_field or "")
+    declared = ctx.agreement.field_unit(metric.measured_field or "")
     of_field = declared.unit if declared is not None and metric.measured_field else "number"
 
     def measured(row: tuple[Any, ...] | None) -> Measurement:

@@ -1,12 +1,12 @@
 """Rights and triggers of an evaluation: the one entry point the evaluation calls.
 
-``assess(contract, ctx, measure)`` is called once the verdicts exist, with the evaluation's own
+``assess(ctx, measure)`` is called once the verdicts exist, with the evaluation's own
 measurement of metrics (so nothing is measured twice); it returns the termination rights that
 arose, the escalation notices due and the triggers that fired, each list in time order, every
 time in the contract's timezone. It judges the whole history itself, so that what it finds never
 depends on the window of periods a report shows.
 
-``assessment(contract, events, at)`` runs it on its own, from a contract and its logs.
+``assessment(agreement, events, at)`` runs it on its own, from a resolved contract and its logs.
 """
 
 from __future__ import annotations
@@ -16,23 +16,15 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from obligo.engine.context import EvaluationContext
-from obligo.engine.history import (
-    Judged,
-    Measure,
-    baseline_of,
-    effective_clauses,
-    history,
-    margins_of,
-)
+from obligo.engine.history import Judged, Measure, baseline_of, history, margins_of
 from obligo.engine.session import Measurer, opened
 from obligo.engine.termination import escalations, termination_rights
 from obligo.engine.triggers import triggers
-from obligo.model.contract import Contract
 from obligo.report.rights import Assessment
+from obligo.resolve import ResolvedContract
 
 
 def assess(
-    contract: Contract,
     ctx: EvaluationContext,
     measure: Measure,
     judged: list[Judged] | None = None,
@@ -42,25 +34,26 @@ def assess(
     ``measure(metric)`` is the engine's measurement of a metric in every period of the
     evaluation, by period label (in ``evaluate``: ``lambda m: _measure(m, ctx, cache)``).
     """
-    span = baseline_of(contract, ctx)
-    clauses = effective_clauses(contract)
+    span = baseline_of(ctx)
+    clauses = ctx.agreement.clauses
     if judged is None:
-        judged = history(contract, ctx, measure, span, clauses)
+        judged = history(ctx, measure, span, clauses)
     return Assessment(
         termination_rights=termination_rights(clauses, judged, ctx, measure, span),
         escalations=escalations(clauses, judged, ctx, measure, span),
-        triggers=triggers(contract, judged, ctx, measure, span, margins_of(contract)),
+        triggers=triggers(judged, ctx, measure, span, margins_of(ctx.agreement)),
     )
 
 
 def assessment(
-    contract: Contract,
+    agreement: ResolvedContract,
     events: Sequence[Any] | Any,
     at: dt.datetime | None = None,
     *,
     skip_invalid: bool = False,
     mappings: Mapping[str, str] | None = None,
 ) -> Assessment:
-    """Rights and triggers of a contract against its event logs, as of ``at`` (default now)."""
-    with opened(contract, events, at, skip_invalid=skip_invalid, mappings=mappings) as ctx:
-        return assess(contract, ctx, Measurer(ctx))
+    """Rights and triggers of a resolved contract against its event logs, as of ``at``
+    (default now)."""
+    with opened(agreement, events, at, skip_invalid=skip_invalid, mappings=mappings) as ctx:
+        return assess(ctx, Measurer(ctx))

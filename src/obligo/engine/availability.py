@@ -314,7 +314,7 @@ def _supplier(metric: m.Metric, ctx: EvaluationContext) -> str:
     service_id = metric.service
     if isinstance(metric.measure, m.Availability) and metric.measure.service:
         service_id = metric.measure.service
-    service = ctx.scope.services.get(service_id or "")
+    service = ctx.agreement.services.get(service_id or "")
     if service is not None and service.delivered_by:
         return service.delivered_by
     return f"component {metric.id}"
@@ -381,7 +381,7 @@ def restrictions(metric: m.Metric, ctx: EvaluationContext) -> Restrictions:
                 deployments.append((record, record_interval(record, ctx)))
         deployed, projection = _deployed(deployments)
     exclusions = [
-        excluded_time(ctx.scope.exclusions[name], ctx, extra) for name in metric.excluding
+        excluded_time(ctx.agreement.exclusions[name], ctx, extra) for name in metric.excluding
     ]
     return Restrictions(deployed, projection, metric.only_during, exclusions, deployments)
 

@@ -25,7 +25,6 @@ from obligo.engine.history import (
     Judged,
     baseline_of,
     budget_used,
-    effective_clauses,
     history,
     margins_of,
     outcome_of,
@@ -33,7 +32,6 @@ from obligo.engine.history import (
 from obligo.engine.numbers import decimal_text
 from obligo.engine.session import Measurer, opened
 from obligo.engine.verdicts import compare
-from obligo.model.contract import Contract
 from obligo.report.baseline import (
     AchievedLevel,
     BaselineDates,
@@ -45,26 +43,29 @@ from obligo.report.baseline import (
     PastPeriod,
 )
 from obligo.report.model import ContractRef, Location
+from obligo.resolve import ResolvedContract
 
 SHARES = (50, 90, 99)
 
 
 def baseline_report(
-    contract: Contract,
+    agreement: ResolvedContract,
     events: Sequence[Any] | Any,
     at: dt.datetime | None = None,
     *,
     skip_invalid: bool = False,
     mappings: Mapping[str, str] | None = None,
 ) -> BaselineReport:
-    """The history of every objective of a contract in a log, as of ``at`` (default now).
+    """The history of every objective of a resolved contract in a log, as of ``at`` (default
+    now).
 
     ``events`` is what :func:`obligo.evaluate` takes. Raises the errors ``evaluate`` raises.
     """
-    with opened(contract, events, at, skip_invalid=skip_invalid, mappings=mappings) as ctx:
-        span = baseline_of(contract, ctx)
-        margins = margins_of(contract)
-        judged = history(contract, ctx, Measurer(ctx), span, effective_clauses(contract))
+    contract = agreement.contract
+    with opened(agreement, events, at, skip_invalid=skip_invalid, mappings=mappings) as ctx:
+        span = baseline_of(ctx)
+        margins = margins_of(agreement)
+        judged = history(ctx, Measurer(ctx), span, agreement.clauses)
         objectives: dict[tuple[str, int, str | None], list[Judged]] = {}
         for item in judged:
             key = (item.clause.id, id(item.objective), item.group)

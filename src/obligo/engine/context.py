@@ -1,4 +1,5 @@
-"""Everything an evaluation needs in one place: the contract, its time, its calendars, the log."""
+"""Everything an evaluation needs in one place: the resolved contract, its time, its calendars,
+the log."""
 
 from __future__ import annotations
 
@@ -10,7 +11,6 @@ from zoneinfo import ZoneInfo
 
 import duckdb
 
-from obligo.checks.reporter import Scope, lineage
 from obligo.engine.business_time import BusinessCalendar
 from obligo.engine.periods import (
     MeasurementPeriod,
@@ -24,8 +24,8 @@ from obligo.events import EventLog, EventSchema
 from obligo.events.sql import compile_selection, quote_ident
 from obligo.model.base import Duration
 from obligo.model.conditions import Selection
-from obligo.model.contract import Contract
 from obligo.model.metrics import Metric, Period
+from obligo.resolve import ResolvedContract
 
 
 @dataclass
@@ -46,14 +46,15 @@ class Record:
 
 @dataclass
 class EvaluationContext:
-    contract: Contract
-    scope: Scope
-    tz: ZoneInfo
+    # What is evaluated: the contract with everything in force for it (obligo.resolve).
+    agreement: ResolvedContract
     at: dt.datetime
-    term_start: dt.date
-    term_end: dt.date | None
     log: EventLog
     schema: EventSchema
+    # The contract's timezone and term (from the agreement, read in the inner loops).
+    tz: ZoneInfo = field(init=False)
+    term_start: dt.date = field(init=False)
+    term_end: dt.date | None = field(init=False)
     _periods: dict[str, list[MeasurementPeriod]] = field(default_factory=dict)
     _records: dict[tuple[str, str, tuple[str, ...]], list[Record]] = field(default_factory=dict)
     _present: dict[tuple[str, ...], bool] = field(default_factory=dict)
@@ -69,6 +70,9 @@ class EvaluationContext:
 
     def __post_init__(self) -> None:
         # Computed once: the engine asks for them in its inner loops.
+        self.tz = self.agreement.tz
+        self.term_start = self.agreement.term.start
+        self.term_end = self.agreement.term.end
         self.start = local_midnight(self.term_start, self.tz).astimezone(dt.UTC)
         at = self.at.astimezone(dt.UTC)
         if self.term_end is None:
@@ -90,9 +94,7 @@ class EvaluationContext:
                     self.term_start,
                     self.term_end,
                     self.at,
-                    next(
-                        (c.billing_cycle for c in lineage(self.contract) if c.billing_cycle), None
-                    ),
+                    self.agreement.billing_cycle,
                 )
             ]
         return self._periods[key]
@@ -101,7 +103,7 @@ class EvaluationContext:
         if name is None:
             return BusinessCalendar.always(self.tz)
         if name not in self._calendars:
-            model = self.scope.calendars.get(name)
+            model = self.agreement.calendars.get(name)
             if model is None:  # pragma: no cover - the checks reject unknown calendars
                 raise ObligoError(f'unknown calendar "{name}"')
             self._calendars[name] = BusinessCalendar(model, self.tz)
@@ -110,7 +112,7 @@ class EvaluationContext:
     def business_calendar(self, duration: Duration) -> BusinessCalendar:
         """The calendar business time that names none is counted on: the contract's ``calendar
         NAME`` line (the checks refuse business time without one; never a 24x7 reading)."""
-        default = self.contract.default_calendar()
+        default = self.agreement.business_calendar
         if default is None:
             raise ObligoError(
                 f"{duration}: no calendar to count them on",
@@ -130,7 +132,7 @@ class EvaluationContext:
         return add_duration(instant, duration, self.tz)
 
     def metric(self, name: str) -> Metric:
-        return self.scope.metrics[name]
+        return self.agreement.metrics[name]
 
     def query(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         try:

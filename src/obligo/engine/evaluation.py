@@ -1,4 +1,4 @@
-"""The evaluation: a checked contract and its event logs in, a :class:`Report` out."""
+"""The evaluation: a resolved contract and its event logs in, a :class:`Report` out."""
 
 from __future__ import annotations
 
@@ -10,15 +10,15 @@ from obligo.engine.accounting import account_lines
 from obligo.engine.assessment import assess
 from obligo.engine.consequences import consequences, totals
 from obligo.engine.context import EvaluationContext
-from obligo.engine.history import baseline_of, effective_clauses, history
+from obligo.engine.history import baseline_of, history
 from obligo.engine.positions import net_positions, supplier_positions
 from obligo.engine.session import EventInput, Measurer, opened
-from obligo.model.contract import Contract
 from obligo.report.model import BaselineRef, ContractRef, PeriodRef, Rejection, Report, Window
+from obligo.resolve import ResolvedContract
 
 
 def evaluate(
-    contract: Contract,
+    agreement: ResolvedContract,
     events: Sequence[EventInput] | EventInput,
     at: dt.datetime | None = None,
     *,
@@ -27,54 +27,55 @@ def evaluate(
     window_start: dt.date | None = None,
     window_end: dt.date | None = None,
 ) -> Report:
-    """Evaluate every objective of a contract in every measurement period up to ``at``.
+    """Evaluate every objective of a resolved contract in every measurement period up to
+    ``at`` (:func:`obligo.evaluate` checks and resolves a contract, then calls this).
 
     ``events`` is one input or a list of inputs: paths (JSON Lines, CSV, gzip forms, Parquet),
     ``"-"`` for standard input, open files, or an iterable of dicts. ``at`` is the evaluation time
     (timezone-aware; default now); the period that contains it is ``pending``. Every period is
     evaluated from the start of the term; ``window_start``/``window_end`` only choose the
-    periods shown. Raises :class:`~obligo.ObligoSemanticError` when the contract has errors and
-    :class:`~obligo.EventDataError` on bad data unless ``skip_invalid``.
+    periods shown. Raises :class:`~obligo.EventDataError` on bad data unless ``skip_invalid``.
     """
-    with opened(contract, events, at, skip_invalid=skip_invalid, mappings=mappings) as ctx:
-        return report_of(contract, ctx, window_start, window_end)
+    with opened(agreement, events, at, skip_invalid=skip_invalid, mappings=mappings) as ctx:
+        return report_of(ctx, window_start, window_end)
 
 
 def report_of(
-    contract: Contract,
     ctx: EvaluationContext,
     window_start: dt.date | None = None,
     window_end: dt.date | None = None,
     *,
     account: bool = True,
 ) -> Report:
-    """The report of one contract over an open evaluation context. ``account=False`` leaves
-    the line account out (an agreement set accounts for its shared log once)."""
+    """The report of the context's contract. ``account=False`` leaves the line account out (an
+    agreement set accounts for its shared log once)."""
     measure = Measurer(ctx)
-    span = baseline_of(contract, ctx)
-    clauses = effective_clauses(contract)
+    agreement = ctx.agreement
+    contract = agreement.contract
+    span = baseline_of(ctx)
+    clauses = agreement.clauses
     # Every objective in every period from the start of the term, whatever is shown: the
     # consequences and rights of a period depend on the periods before it.
-    judged = history(contract, ctx, measure, span, clauses)
+    judged = history(ctx, measure, span, clauses)
     verdicts = [j.verdict for j in judged]
     targets: dict[tuple[str, int, str | None], Fraction | None] = {
         (j.clause.id, j.clause.promises.index(j.objective), j.group): j.target for j in judged
     }
-    owed = consequences(contract, ctx, clauses, verdicts, measure, span, targets)
-    rights = assess(contract, ctx, measure, judged)
+    owed = consequences(ctx, clauses, verdicts, measure, span, targets)
+    rights = assess(ctx, measure, judged)
 
     def visible(period: PeriodRef) -> bool:
         return _shown(period.start, period.end, window_start, window_end, ctx)
 
     shown = [v for v in verdicts if visible(v.period)]
     owed_shown = [o for o in owed if visible(o.period)]
-    log, scope, at = ctx.log, ctx.scope, ctx.at
+    log, at = ctx.log, ctx.at
     return Report(
         contract=ContractRef(id=contract.id, version=contract.version, title=contract.title),
         evaluated_at=at,
         timezone=ctx.tz.key,
         window=Window(start=window_start, end=window_end),
-        inputs=account_lines(contract, ctx) if account else [],
+        inputs=account_lines(ctx) if account else [],
         merges=log.merges,
         rejected=len(log.rejections),
         rejections=[Rejection(file=r.file, line=r.line, reason=r.reason) for r in log.rejections],
@@ -85,11 +86,11 @@ def report_of(
         ),
         verdicts=shown,
         consequences=owed_shown,
-        totals=totals(owed_shown, scope.currency),
+        totals=totals(owed_shown, agreement.currency),
         termination_rights=rights.termination_rights,
         escalations=rights.escalations,
         triggers=rights.triggers,
-        suppliers=supplier_positions(contract, ctx, measure, shown, owed_shown, visible),
+        suppliers=supplier_positions(ctx, measure, shown, owed_shown, visible),
         net_position=net_positions(ctx, owed_shown),
     )
 

@@ -13,7 +13,6 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from fractions import Fraction
 
-from obligo.checks.reporter import lineage
 from obligo.engine.baseline import BaselineSpan, baseline_span
 from obligo.engine.context import EvaluationContext
 from obligo.engine.measurement import Measurement
@@ -21,10 +20,10 @@ from obligo.engine.numbers import decimal_text
 from obligo.engine.periods import MeasurementPeriod
 from obligo.engine.verdicts import UNITS, compare, judge, relative_target, target_fraction
 from obligo.model import clauses as c
-from obligo.model.contract import Contract, Margins, Term
 from obligo.model.metrics import Metric
 from obligo.report.baseline import Outcome
 from obligo.report.model import Verdict
+from obligo.resolve import ResolvedContract
 
 # What measures a metric: the engine's measurement of a metric in every period, by label. The
 # evaluation passes its own (cached) measurement, so that nothing is measured twice.
@@ -126,10 +125,10 @@ def budget_used(value: Fraction, op: str, target: Fraction, dimension: str) -> F
     return None
 
 
-def margins_of(contract: Contract) -> tuple[Fraction, Fraction]:
+def margins_of(agreement: ResolvedContract) -> tuple[Fraction, Fraction]:
     """``(wide at most, narrow above)`` in percent of the error budget: the contract's ``margins``
     line (the nearest level that has one), else 20% and 80%."""
-    found: Margins | None = next((c_.margins for c_ in lineage(contract) if c_.margins), None)
+    found = agreement.margins
     if found is None:
         return DEFAULT_WIDE, DEFAULT_NARROW
     return Fraction(found.wide_at_most.value), Fraction(found.narrow_above.value)
@@ -157,28 +156,12 @@ def outcome_of(
     return "met"
 
 
-def term_of(contract: Contract) -> Term | None:
-    """The term in force: this level's, or the nearest level above that has one."""
-    return next((c_.term for c_ in lineage(contract) if c_.term is not None), None)
-
-
-def baseline_of(contract: Contract, ctx: EvaluationContext) -> BaselineSpan | None:
+def baseline_of(ctx: EvaluationContext) -> BaselineSpan | None:
     """The baseline's span, from the nearest level that declares one."""
-    declared = next((c_.baseline for c_ in lineage(contract) if c_.baseline), None)
-    return baseline_span(declared, ctx.term_start, ctx.tz)
-
-
-def effective_clauses(contract: Contract) -> list[c.Clause]:
-    """The clauses in force: this level's, then inherited ones that no lower level overrides."""
-    seen: dict[str, c.Clause] = {}
-    for level in lineage(contract):
-        for clause in level.clauses:
-            seen.setdefault(clause.id, clause)
-    return list(seen.values())
+    return baseline_span(ctx.agreement.baseline, ctx.term_start, ctx.tz)
 
 
 def history(
-    contract: Contract,
     ctx: EvaluationContext,
     measure: Measure,
     span: BaselineSpan | None,
@@ -188,7 +171,7 @@ def history(
     the one containing the evaluation time; clause by clause, objective by objective, group by
     group, period by period (the order of the report)."""
     found: list[Judged] = []
-    for clause in effective_clauses(contract) if clauses is None else clauses:
+    for clause in ctx.agreement.clauses if clauses is None else clauses:
         for objective in clause.promises:
             found.extend(_objective_history(clause, objective, ctx, measure, span))
     return found

@@ -24,33 +24,28 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from obligo.agreements import AgreementSet, ResolvedAgreement
-from obligo.checks.reporter import Scope
 from obligo.engine.accounting import account_inputs
-from obligo.engine.consequences import ServiceOf
 from obligo.engine.context import EvaluationContext
 from obligo.engine.evaluation import report_of
 from obligo.engine.evaluation_time import evaluation_time
 from obligo.engine.positions import added_up, net_rows
 from obligo.engine.session import EventInput, as_inputs, checked_mappings, context_over
-from obligo.errors import ObligoError, ObligoSemanticError, Severity
+from obligo.errors import ObligoError
 from obligo.events import EventLog, FieldType, schema_for, union_of, with_field
-from obligo.model.contract import AgreementKind, Contract
-from obligo.model.metrics import Composite
 from obligo.report.model import PeriodRef, Rejection, Report, Window
 from obligo.report.portfolio import ClauseOrigin, PortfolioReport, Section
+from obligo.resolve import PlannedAgreement, ResolvedContract
 
 CUSTOMER = "customer"
 SERVICE = "service"
 
 
 def evaluate_agreements(
-    agreements: AgreementSet,
+    plans: Sequence[PlannedAgreement],
     events: Sequence[EventInput] | EventInput,
     at: dt.datetime | None = None,
     *,
@@ -59,14 +54,11 @@ def evaluate_agreements(
     window_start: dt.date | None = None,
     window_end: dt.date | None = None,
 ) -> PortfolioReport:
-    """Evaluate every pair an agreement set covers against the logs (read once).
+    """Evaluate every agreement of a checked set, as planned by
+    :func:`obligo.resolve.resolver.plan_agreements`, against the logs (read once).
 
-    Raises :class:`~obligo.ObligoSemanticError` when a file of the set has errors, and what
-    :func:`obligo.evaluate` raises."""
-    errors = [d for d in agreements.check() if d.severity is Severity.ERROR]
-    if errors:
-        raise ObligoSemanticError.from_diagnostics(errors)
-    plans = _plans(agreements)
+    Raises what :func:`obligo.evaluate` raises; an agreement that cannot be evaluated (no term,
+    no timezone) raises its error when its section is reached."""
     if not plans:
         raise ObligoError("the agreements cover nothing to evaluate")
     contracts = [plan.contract for plan in plans]
@@ -104,15 +96,15 @@ def evaluate_agreements(
         conditions: list[tuple[str, list[Any]]] = []
         net: list[tuple[PeriodRef, str, Decimal, Decimal]] = []
 
-        def evaluate_section(contract: Contract, scope: Scoped) -> Report:
+        def evaluate_section(agreement: ResolvedContract, scope: Scoped) -> Report:
             if scope:
                 log.restrict(scope)
             else:
                 log.unrestricted()
-            ctx = context_over(contract, log, schema, when)
+            ctx = context_over(agreement, log, schema, when)
             contexts.append(ctx)
             conditions.append(EventLog.scope_condition(scope))
-            report = report_of(contract, ctx, window_start, window_end, account=False)
+            report = report_of(ctx, window_start, window_end, account=False)
             net.extend(net_rows(ctx, report.consequences))
             return report
 
@@ -124,17 +116,17 @@ def evaluate_agreements(
             for service in plan.services
         }
         for plan in plans:
-            for customer in plan.customers(in_log, covered):
-                contract = plan.for_customer(customer, covered)
-                if contract is None:
+            for customer in _customers(plan, in_log, covered):
+                agreement = plan.for_customer(customer)
+                if agreement is None:
                     continue  # every clause is about a service another agreement covers
                 scope: Scoped = {}
                 if plan.restrict_service is not None:
-                    scope[SERVICE] = plan.restrict_service
+                    scope[SERVICE] = list(plan.restrict_service)
                 if customer is not None:
                     scope[CUSTOMER] = customer
-                report = evaluate_section(contract, scope)
-                sections.append(plan.section(customer, report))
+                report = evaluate_section(agreement, scope)
+                sections.append(_section(plan, customer, report))
         log.unrestricted()
         accounts = account_inputs(
             contexts, lambda sql, params: _query(log, sql, params), conditions
@@ -157,150 +149,38 @@ def evaluate_agreements(
 Scoped = dict[str, str | list[str]]
 
 
-@dataclass
-class _Plan:
-    """One agreement of the set, as it is evaluated: a multi-level pair (its customer, or any
-    customer for a service the corporate level declares), or a whole agreement (customer-based:
-    its customer; service-based: every customer of the logs; without services: every record)."""
-
-    contract: Contract
-    kind: AgreementKind | None
-    agreement: str
-    customer: str | None  # a known customer (a multi-level pair's, a customer-based agreement's)
-    services: list[str]
-    restrict_service: list[str] | None  # the services whose records a section reads
-    origins: list[ClauseOrigin]
-    pair_service: str | None
-
-    def customers(
-        self, in_log: list[str], covered: set[tuple[str | None, str]]
-    ) -> list[str | None]:
-        if self.customer is not None:
-            return [self.customer]
-        if self.kind == "multi-level" or self.kind == "service-based":
-            # Any customer: each customer of the logs, on their own records, for the services
-            # no agreement of their own covers; without customers in the logs, every record.
-            found = [c for c in in_log if any((c, s) not in covered for s in self.services)]
-            return list(found) if in_log else [None]
-        return [None]
-
-    def for_customer(
-        self, customer: str | None, covered: set[tuple[str | None, str]]
-    ) -> Contract | None:
-        """The contract for one customer: without the clauses about a service another agreement
-        covers for that customer (so that nothing is credited twice)."""
-        if customer is None or self.customer is not None:
-            return self.contract
-        service_of = ServiceOf(Scope.of(self.contract))
-        kept = tuple(
-            c for c in self.contract.clauses if (customer, service_of(c) or "") not in covered
-        )
-        if not kept:
-            return None
-        return self.contract.model_copy(update={"clauses": kept})
-
-    def section(self, customer: str | None, report: Report) -> Section:
-        return Section(
-            customer=customer,
-            service=self.pair_service,
-            agreement=self.agreement,
-            kind=self.kind,
-            clauses=self.origins,
-            report=report,
-        )
+def _customers(
+    plan: PlannedAgreement, in_log: list[str], covered: set[tuple[str | None, str]]
+) -> list[str | None]:
+    """The customers a plan is evaluated for, one section each."""
+    if plan.customer is not None:
+        return [plan.customer]
+    if plan.kind == "multi-level" or plan.kind == "service-based":
+        # Any customer: each customer of the logs, on their own records, for the services
+        # no agreement of their own covers; without customers in the logs, every record.
+        found = [c for c in in_log if any((c, s) not in covered for s in plan.services)]
+        return list(found) if in_log else [None]
+    return [None]
 
 
-def _plans(agreements: AgreementSet) -> list[_Plan]:
-    plans: list[_Plan] = []
-    levels = {r.agreement for r in agreements.resolve_all() if r.kind == "multi-level"}
-    for pair in agreements.resolve_all():
-        # Multi-level agreements are split per (customer, service), for the files given (a
-        # level file alone evaluates its own pairs, not its siblings').
-        if pair.kind != "multi-level" or not pair.files[-1].listed:
-            continue
-        contract = _about_its_service(pair)
-        plans.append(
-            _Plan(
-                contract=contract,
-                kind=pair.kind,
-                agreement=pair.agreement,
-                customer=pair.customer,
-                services=[pair.service],
-                restrict_service=_services_read(pair.service, contract),
-                origins=[
-                    ClauseOrigin(
-                        clause=c.id,
-                        level=c.origin.tier,
-                        file=c.origin.file,
-                        line=c.origin.line,
-                        replaces=[str(o) for o in c.replaces],
-                    )
-                    for c in pair.clauses
-                ],
-                pair_service=pair.service,
+def _section(plan: PlannedAgreement, customer: str | None, report: Report) -> Section:
+    return Section(
+        customer=customer,
+        service=plan.pair_service,
+        agreement=plan.agreement,
+        kind=plan.kind,
+        clauses=[
+            ClauseOrigin(
+                clause=c.id,
+                level=c.origin.tier,
+                file=c.origin.file,
+                line=c.origin.line,
+                replaces=[str(o) for o in c.replaces],
             )
-        )
-    for file in agreements.files:
-        if not file.listed or file.tier != "agreement" or file.contract.id in levels:
-            continue
-        contract = file.contract
-        services = sorted(Scope.of(contract).services)
-        customer = None
-        if file.kind == "customer-based":
-            customer = next((p.id for p in contract.parties if p.role == "customer"), None)
-        plans.append(
-            _Plan(
-                contract=contract,
-                kind=file.kind if contract.kind else None,
-                agreement=contract.id,
-                customer=customer,
-                services=services,
-                restrict_service=None,
-                origins=[
-                    ClauseOrigin(clause=c.id, level="agreement", file=c.loc.file, line=c.loc.line)
-                    for c in contract.clauses
-                ],
-                pair_service=services[0] if len(services) == 1 else None,
-            )
-        )
-    return plans
-
-
-def _services_read(service: str, contract: Contract) -> list[str]:
-    """The services whose records a section reads: its own, and those of the components of its
-    composite metrics (a chain over the uplink reads the uplink's outages)."""
-    scope = Scope.of(contract)
-    found = {service}
-    for metric in scope.metrics.values():
-        if metric.down_when is None:
-            continue
-        for name in _leaves(metric.down_when):
-            component = scope.metrics.get(name)
-            if component is not None:
-                named = component.service or getattr(component.measure, "service", None)
-                if named:
-                    found.add(str(named))
-    return sorted(found)
-
-
-def _leaves(composite: Composite) -> list[str]:
-    names: list[str] = []
-    for component in composite.components:
-        names.extend(_leaves(component) if isinstance(component, Composite) else [component])
-    return names
-
-
-def _about_its_service(agreement: ResolvedAgreement) -> Contract:
-    """The pair's agreement as one contract, each clause that names no service being about the
-    pair's service: in the section for (globex, erp), "10% of the fee" is erp's fee."""
-    contract = agreement.as_contract()
-    if not any(s.id == agreement.service for s in contract.services):
-        return contract
-    clauses = tuple(
-        c if c.service is not None else c.model_copy(update={"service": agreement.service})
-        for c in contract.clauses
+            for c in plan.origins
+        ],
+        report=report,
     )
-    return contract.model_copy(update={"clauses": clauses})
 
 
 def single_report(portfolio: PortfolioReport) -> Report | None:

@@ -23,9 +23,8 @@ from fractions import Fraction
 from obligo.engine.consequences import ServiceOf, totals
 from obligo.engine.consequences.money import minor_unit
 from obligo.engine.context import EvaluationContext
-from obligo.engine.history import Measure, effective_clauses
+from obligo.engine.history import Measure
 from obligo.engine.numbers import decimal_text
-from obligo.model.contract import Contract
 from obligo.report.model import (
     AttributedDowntime,
     Consequence,
@@ -51,7 +50,6 @@ def _sort_key(period: PeriodRef) -> tuple[str, str, str]:
 
 
 def supplier_positions(
-    contract: Contract,
     ctx: EvaluationContext,
     measure: Measure,
     verdicts: Sequence[Verdict],
@@ -59,7 +57,7 @@ def supplier_positions(
     shown: Callable[[PeriodRef], bool],
 ) -> list[SupplierPosition]:
     """Each supplier's periods: attributed downtime, its verdicts, what is claimable from it."""
-    scope = ctx.scope
+    scope = ctx.agreement
     service_of = ServiceOf(scope)
     provider = service_of.provider
     delivered: dict[str, list[str]] = {}
@@ -69,7 +67,7 @@ def supplier_positions(
     if not delivered:
         return []
     clause_supplier = {
-        clause.id: service_of.supplier(service_of(clause)) for clause in effective_clauses(contract)
+        clause.id: service_of.supplier(service_of(clause)) for clause in scope.clauses
     }
     periods: dict[str, dict[PeriodKey, PeriodRef]] = {name: {} for name in delivered}
     attributed: dict[tuple[str, PeriodKey], list[AttributedDowntime]] = {}
@@ -160,8 +158,8 @@ def net_positions(ctx: EvaluationContext, owed: Sequence[Consequence]) -> list[N
 
 
 def has_suppliers(ctx: EvaluationContext) -> bool:
-    provider = ServiceOf(ctx.scope).provider
-    return any(s.delivered_by not in (None, provider) for s in ctx.scope.services.values())
+    provider = ServiceOf(ctx.agreement).provider
+    return any(s.delivered_by not in (None, provider) for s in ctx.agreement.services.values())
 
 
 def net_rows(
@@ -169,7 +167,7 @@ def net_rows(
 ) -> Iterator[tuple[PeriodRef, str, Decimal, Decimal]]:
     """(period, currency, owed to the customer, claimable from suppliers) per consequence with
     an amount: credits and penalties, not rewards."""
-    provider = ServiceOf(ctx.scope).provider
+    provider = ServiceOf(ctx.agreement).provider
     for c in owed:
         if c.kind == "reward" or c.amount is None or c.currency is None:
             continue

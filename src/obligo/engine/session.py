@@ -1,4 +1,4 @@
-"""Opening an evaluation (the checks, the log, the context) and measuring its metrics.
+"""Opening an evaluation (the log, the context) of a resolved contract and measuring its metrics.
 
 ``evaluate``, rights and triggers, and ``obligo baseline`` all open an evaluation the same way
 and measure each metric once, through :class:`Measurer`.
@@ -10,11 +10,7 @@ import contextlib
 import datetime as dt
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
-from zoneinfo import ZoneInfo
 
-from obligo.checks import check_contract
-from obligo.checks.names import walk
-from obligo.checks.reporter import Scope, lineage
 from obligo.engine import aggregates, availability, records, slices
 from obligo.engine.context import EvaluationContext
 from obligo.engine.evaluation_time import evaluation_time
@@ -22,43 +18,62 @@ from obligo.engine.measurement import Measurement
 from obligo.engine.periods import local_midnight
 from obligo.engine.plan import plan_measurements
 from obligo.engine.scans import ScanPlan
-from obligo.errors import EventDataError, ObligoError, ObligoSemanticError, Severity
+from obligo.errors import EventDataError, ObligoError, ObligoSemanticError
 from obligo.events import EventLog, EventSchema, schema_for
 from obligo.model import metrics as m
+from obligo.model.base import walk
 from obligo.model.conditions import Selection
-from obligo.model.contract import Contract
+from obligo.resolve import ResolvedContract
 
 EventInput = Any  # a path, "-", an open file, or an iterable of dicts
 
 
 @contextlib.contextmanager
 def opened(
-    contract: Contract,
+    agreement: ResolvedContract,
     events: Sequence[EventInput] | EventInput,
     at: dt.datetime | None = None,
     *,
     skip_invalid: bool = False,
     mappings: Mapping[str, str] | None = None,
 ) -> Iterator[EvaluationContext]:
-    """An evaluation context over a checked contract and its logs; the log is closed on
-    leaving. Raises :class:`~obligo.ObligoSemanticError` when the contract has errors and
-    :class:`~obligo.EventDataError` on bad data unless ``skip_invalid``."""
-    schema = schema_for(contract, checked_mappings(mappings))
-    tz, at = _time_of(contract, at)
-    log = EventLog.load(as_inputs(events), schema, tz, skip_invalid=skip_invalid)
+    """An evaluation context over a resolved contract and its logs; the log is closed on
+    leaving. Raises :class:`~obligo.EventDataError` on bad data unless ``skip_invalid``."""
+    schema = schema_for(agreement.contract, checked_mappings(mappings))
+    _term_in_range(agreement)
+    at = evaluation_time(at, agreement.tz)
+    log = EventLog.load(as_inputs(events), schema, agreement.tz, skip_invalid=skip_invalid)
     try:
-        yield _context(contract, log, schema, tz, at)
+        yield EvaluationContext(agreement, at, log, schema)
     finally:
         log.close()
 
 
 def context_over(
-    contract: Contract, log: EventLog, schema: EventSchema, at: dt.datetime | None
+    agreement: ResolvedContract, log: EventLog, schema: EventSchema, at: dt.datetime | None
 ) -> EvaluationContext:
-    """An evaluation context of a checked contract over a log already loaded (which may hold
+    """An evaluation context of a resolved contract over a log already loaded (which may hold
     the records of other agreements too)."""
-    tz, at = _time_of(contract, at)
-    return _context(contract, log, schema, tz, at)
+    _term_in_range(agreement)
+    return EvaluationContext(agreement, evaluation_time(at, agreement.tz), log, schema)
+
+
+def _term_in_range(agreement: ResolvedContract) -> None:
+    """The term's first and last days as instants in the contract's timezone: a term that
+    starts on 0001-01-01 or ends on 9999-12-31 has no instant at one of its ends."""
+    term, tz = agreement.term, agreement.tz
+    try:
+        local_midnight(term.start, tz).astimezone(dt.UTC)
+        if term.end is not None:
+            local_midnight(term.end + dt.timedelta(days=1), tz).astimezone(dt.UTC)
+    except OverflowError:
+        raise ObligoSemanticError(
+            f"the term {term.start} to {term.end} cannot be evaluated: its days must lie"
+            " between 0001-01-02 and 9999-12-30",
+            file=term.loc.file,
+            line=term.loc.line,
+            column=term.loc.column,
+        ) from None
 
 
 def checked_mappings(mappings: Mapping[str, str] | None) -> dict[str, str]:
@@ -86,62 +101,6 @@ def _encodable(name: str) -> bool:
     except UnicodeEncodeError:
         return False
     return "\x00" not in name
-
-
-def _context(
-    contract: Contract, log: EventLog, schema: EventSchema, tz: ZoneInfo, at: dt.datetime
-) -> EvaluationContext:
-    term = contract.term or next((c.term for c in lineage(contract) if c.term), None)
-    assert term is not None  # _time_of checked it
-    return EvaluationContext(
-        contract, Scope.of(contract), tz, at, term.start, term.end, log, schema
-    )
-
-
-def _term_in_range(contract: Contract, tz: ZoneInfo) -> None:
-    """The term's first and last days as instants in the contract's timezone: a term that
-    starts on 0001-01-01 or ends on 9999-12-31 has no instant at one of its ends."""
-    term = contract.term or next((c.term for c in lineage(contract) if c.term), None)
-    assert term is not None
-    try:
-        local_midnight(term.start, tz).astimezone(dt.UTC)
-        if term.end is not None:
-            local_midnight(term.end + dt.timedelta(days=1), tz).astimezone(dt.UTC)
-    except OverflowError:
-        raise ObligoSemanticError(
-            f"the term {term.start} to {term.end} cannot be evaluated: its days must lie"
-            " between 0001-01-02 and 9999-12-30",
-            file=term.loc.file,
-            line=term.loc.line,
-            column=term.loc.column,
-        ) from None
-
-
-def _time_of(contract: Contract, at: dt.datetime | None) -> tuple[ZoneInfo, dt.datetime]:
-    """Check the contract; its timezone, and the evaluation time in it (default now)."""
-    diagnostics = check_contract(contract)
-    if any(d.severity is Severity.ERROR for d in diagnostics):
-        raise ObligoSemanticError.from_diagnostics(diagnostics)
-    scope = Scope.of(contract)
-    if scope.timezone is None:
-        raise ObligoError(
-            "the contract names no timezone",
-            file=contract.loc.file,
-            line=contract.loc.line,
-            column=1,
-        )
-    tz = ZoneInfo(scope.timezone)
-    term = contract.term or next((c.term for c in lineage(contract) if c.term), None)
-    if term is None:
-        raise ObligoError(
-            "the contract has no term: evaluation starts at the term's first day",
-            file=contract.loc.file,
-            line=contract.loc.line,
-            column=1,
-            hint="add a line such as: term 2026-01-01 to 2026-12-31",
-        )
-    _term_in_range(contract, tz)
-    return tz, evaluation_time(at, tz)
 
 
 def as_inputs(events: Any) -> list[Any]:
@@ -172,11 +131,13 @@ def _path_checked(item: Any) -> Any:
 
 
 def planned(
-    contract: Contract, at: dt.datetime | None = None, mappings: Mapping[str, str] | None = None
+    agreement: ResolvedContract,
+    at: dt.datetime | None = None,
+    mappings: Mapping[str, str] | None = None,
 ) -> ScanPlan:
     """The scans an evaluation of the contract at ``at`` would run, without running them: the
     plan depends on the contract, its time and the fields' names, not on the logs' records."""
-    with opened(contract, [], at, mappings=mappings) as ctx:
+    with opened(agreement, [], at, mappings=mappings) as ctx:
         Measurer(ctx)
         return ctx.scans
 
@@ -188,7 +149,7 @@ class Measurer:
         self.ctx = ctx
         self.cache: dict[str, Any] = {}
         if not ctx.scans.planned:  # every metric of the contract, before any is measured
-            plan_measurements(ctx, ctx.scope.metrics.values())
+            plan_measurements(ctx, ctx.agreement.metrics.values())
 
     def __call__(self, metric: m.Metric) -> dict[str, Measurement]:
         return measure_metric(metric, self.ctx, self.cache)

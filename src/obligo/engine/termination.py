@@ -21,6 +21,7 @@ totals of periods that start in them do not count.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -204,7 +205,7 @@ def _by_clause(judged: list[Judged]) -> dict[str, list[Judged]]:
 
 
 def termination_rights(
-    clauses: list[c.Clause],
+    clauses: Sequence[c.Clause],
     judged: list[Judged],
     ctx: EvaluationContext,
     measure: Measure,
@@ -238,7 +239,7 @@ def termination_rights(
 
 
 def escalations(
-    clauses: list[c.Clause],
+    clauses: Sequence[c.Clause],
     judged: list[Judged],
     ctx: EvaluationContext,
     measure: Measure,

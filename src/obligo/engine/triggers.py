@@ -20,7 +20,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from fractions import Fraction
 
-from obligo.checks.reporter import lineage
 from obligo.engine.baseline import BaselineSpan
 from obligo.engine.breach_runs import (
     CalendarUnit,
@@ -37,10 +36,8 @@ from obligo.engine.history import (
     Judged,
     Measure,
     closed,
-    effective_clauses,
     holds,
     quantity,
-    term_of,
 )
 from obligo.engine.intervals import utc
 from obligo.engine.numbers import decimal_text
@@ -52,6 +49,7 @@ from obligo.model import contract as k
 from obligo.model.base import Duration, SourceLocation
 from obligo.model.metrics import CalendarPeriod, Metric
 from obligo.report.rights import BaselineComparison, TriggerFired, TriggerKind, TriggerPeriod
+from obligo.resolve import ResolvedContract
 
 _MONTHS = {"month": 1, "quarter": 3, "year": 12}
 
@@ -72,7 +70,6 @@ class _Fired:
 
 
 def triggers(
-    contract: k.Contract,
     judged: list[Judged],
     ctx: EvaluationContext,
     measure: Measure,
@@ -86,34 +83,27 @@ def triggers(
     def add(items: Iterable[_Fired], because: str | None = None) -> None:
         fired.extend((item, because) for item in items)
 
-    levels = list(lineage(contract))
-    for level in levels:
-        for review in level.reviews:
-            add(_reviews(review, ctx))
-    for level in levels:
-        for renegotiation in level.renegotiations:
-            condition = renegotiation.condition
-            add(
-                _renegotiation(condition, contract, judged, ctx, measure, span, margins),
-                renegotiation.reason,
-            )
-    for level in levels:
-        for notification in level.notifications:
-            add(_notice(notification, contract, ctx))
+    agreement = ctx.agreement
+    for review in agreement.reviews:
+        add(_reviews(review, ctx))
+    for renegotiation in agreement.renegotiations:
+        condition = renegotiation.condition
+        add(
+            _renegotiation(condition, agreement, judged, ctx, measure, span, margins),
+            renegotiation.reason,
+        )
+    for notification in agreement.notifications:
+        add(_notice(notification, agreement, ctx))
     # A supplier contract or lease ending before the term is a renegotiation notice even when
     # the contract has no `renegotiate when an underlying contract ends before the term` line:
     # `obligo check` warns about it, and the evaluation says when to act (at its own line).
-    if not any(
-        isinstance(r.condition, k.UnderlyingEnding)
-        for level in levels
-        for r in level.renegotiations
-    ):
-        add(_underlying_ending(None, contract, ctx))
+    if not any(isinstance(r.condition, k.UnderlyingEnding) for r in agreement.renegotiations):
+        add(_underlying_ending(None, agreement, ctx))
     if span is not None:
         add(_baseline_review(span, judged, ctx))
     # At the same moment: in the order of the lines, this level's first, then those above;
     # the sort is stable, so one line's firings keep their order.
-    rank = {level.loc.file: index for index, level in reversed(list(enumerate(levels)))}
+    rank = {level.loc.file: index for index, level in reversed(list(enumerate(agreement.levels)))}
 
     def order(entry: tuple[_Fired, str | None]) -> tuple[dt.datetime, int, int, int]:
         loc = entry[0].loc
@@ -175,7 +165,7 @@ def _dates(start: dt.date, every: Duration) -> Iterable[dt.date]:
 # ----------------------------------------------------------------------------- renegotiation
 def _renegotiation(
     condition: k.RenegotiationCondition,
-    contract: k.Contract,
+    agreement: ResolvedContract,
     judged: list[Judged],
     ctx: EvaluationContext,
     measure: Measure,
@@ -183,11 +173,11 @@ def _renegotiation(
     margins: tuple[Fraction, Fraction],
 ) -> list[_Fired]:
     if isinstance(condition, k.ClauseBreached):
-        return _clause_breached(condition, contract, judged, ctx)
+        return _clause_breached(condition, agreement, judged, ctx)
     if isinstance(condition, k.WideMargin):
-        return _wide_margin(condition, contract, judged, ctx, margins)
+        return _wide_margin(condition, agreement, judged, ctx, margins)
     if isinstance(condition, k.NeverMet):
-        return _never_met(condition, contract, judged, ctx, span)
+        return _never_met(condition, agreement, judged, ctx, span)
     if isinstance(condition, k.MetricValueRun):
         return _metric_value_run(condition, ctx, measure)
     if isinstance(condition, k.VolumeDrift):
@@ -195,28 +185,28 @@ def _renegotiation(
     if isinstance(condition, k.MetricNoData):
         return _metric_no_data(condition, ctx, measure)
     if isinstance(condition, k.TermEnding):
-        return _term_ending(condition, contract, ctx)
-    return _underlying_ending(condition, contract, ctx)
+        return _term_ending(condition, agreement, ctx)
+    return _underlying_ending(condition, agreement, ctx)
 
 
-def _clauses(name: str | None, contract: k.Contract) -> list[c.Clause]:
+def _clauses(name: str | None, agreement: ResolvedContract) -> list[c.Clause]:
     """The clause named, or every clause in force that promises something (``any clause``)."""
     return [
         clause
-        for clause in effective_clauses(contract)
+        for clause in agreement.clauses
         if (clause.id == name if name is not None else bool(clause.promises))
     ]
 
 
 def _clause_breached(
     condition: k.ClauseBreached,
-    contract: k.Contract,
+    agreement: ResolvedContract,
     judged: list[Judged],
     ctx: EvaluationContext,
 ) -> list[_Fired]:
     """``any clause is breached in 3 of the last 6 months``: each clause on its own."""
     found: list[_Fired] = []
-    for clause in _clauses(condition.clause, contract):
+    for clause in _clauses(condition.clause, agreement):
         for happening in breach_run(clause, condition.window, judged, ctx):
             if happening.onset:
                 found.append(
@@ -266,7 +256,7 @@ def _run(
 
 def _wide_margin(
     condition: k.WideMargin,
-    contract: k.Contract,
+    agreement: ResolvedContract,
     judged: list[Judged],
     ctx: EvaluationContext,
     margins: tuple[Fraction, Fraction],
@@ -276,7 +266,7 @@ def _wide_margin(
     row (after the baseline)."""
     wide = margins[0]
     found: list[_Fired] = []
-    for clause in _clauses(condition.clause, contract):
+    for clause in _clauses(condition.clause, agreement):
         items = []
         for item in judged:
             if item.clause.id != clause.id or item.baseline:
@@ -309,7 +299,7 @@ def _wide_margin(
 
 def _never_met(
     condition: k.NeverMet,
-    contract: k.Contract,
+    agreement: ResolvedContract,
     judged: list[Judged],
     ctx: EvaluationContext,
     span: BaselineSpan | None,
@@ -320,7 +310,7 @@ def _never_met(
     if span is None:
         return []
     found: list[_Fired] = []
-    for clause in _clauses(condition.clause, contract):
+    for clause in _clauses(condition.clause, agreement):
         for key, items in _by_objective(j for j in judged if j.clause.id == clause.id):
             inside = [j for j in items if j.baseline]
             if not inside or not all(j.closed for j in inside):
@@ -395,7 +385,7 @@ def _metric_no_data(
     metrics: list[Metric] = (
         [ctx.metric(condition.metric)]
         if condition.metric is not None
-        else list(ctx.scope.metrics.values())
+        else list(ctx.agreement.metrics.values())
     )
     window = c.Consecutive(count=1, unit=condition.unit)
     found: list[_Fired] = []
@@ -488,7 +478,7 @@ def _volume_drift(
 
 def _volume_unit(ctx: EvaluationContext) -> CalendarUnit:
     """The unit volumes are compared in: the baseline's (``the first 3 months``), else months."""
-    declared = next((c_.baseline for c_ in lineage(ctx.contract) if c_.baseline), None)
+    declared = ctx.agreement.baseline
     unit = ((declared.unit if declared is not None else None) or "month").removesuffix("s")
     for known in ("day", "week", "month", "quarter", "year"):
         if unit == known:
@@ -541,12 +531,12 @@ def _before_the_term(begins: dt.datetime, at: dt.datetime) -> str:
 
 
 def _term_ending(
-    condition: k.TermEnding, contract: k.Contract, ctx: EvaluationContext
+    condition: k.TermEnding, agreement: ResolvedContract, ctx: EvaluationContext
 ) -> list[_Fired]:
     """``the term ends within its notice period``: when the notice period before the end of the
     term begins."""
     ending = _term_end(ctx)
-    term = term_of(contract)
+    term = agreement.term
     if ending is None or term is None or term.notice is None:
         return []
     last, _ = ending
@@ -565,7 +555,7 @@ def _term_ending(
 
 
 def _notice(
-    notification: k.Notification, contract: k.Contract, ctx: EvaluationContext
+    notification: k.Notification, agreement: ResolvedContract, ctx: EvaluationContext
 ) -> list[_Fired]:
     """``notify "X" 90 days before the end of the term``."""
     ending = _term_end(ctx)
@@ -588,15 +578,15 @@ def _notice(
 
 
 def _underlying_ending(
-    condition: k.UnderlyingEnding | None, contract: k.Contract, ctx: EvaluationContext
+    condition: k.UnderlyingEnding | None, agreement: ResolvedContract, ctx: EvaluationContext
 ) -> list[_Fired]:
     """``an underlying contract ends before the term``: for each supplier contract or lease of
     a service that ends before the term (or at all, when the term has no end), ahead of its end
     by the term's notice period, and no earlier than the start of the term. Without a notice
     period it fires at the start of the term: the gap is known from the first day."""
-    term = term_of(contract)
+    term = agreement.term
     found: list[_Fired] = []
-    for service in ctx.scope.services.values():
+    for service in ctx.agreement.services.values():
         for underlying in service.underlying:
             ends = underlying.ends
             if ends is None or (ctx.term_end is not None and ends >= ctx.term_end):
@@ -656,7 +646,7 @@ def _baseline_review(
 
 
 def _baseline_loc(ctx: EvaluationContext) -> SourceLocation:
-    declared = next((c_.baseline for c_ in lineage(ctx.contract) if c_.baseline), None)
+    declared = ctx.agreement.baseline
     assert declared is not None
     return declared.loc
 

@@ -20,6 +20,7 @@ from obligo.errors import EventDataError
 from obligo.model.base import Boolean, DateValue, LiteralValue, Number, Percent, Text
 from obligo.model.conditions import Compare, FieldOf, Member, Presence, Selection
 from obligo.model.contract import Contract, FieldMapping, NoticeRule, Service
+from obligo.model.inheritance import in_force, lineage_chain
 from obligo.model.metrics import (
     Aggregate,
     DurationSpec,
@@ -409,13 +410,9 @@ def _expression_requirements(node: Any, placed: tuple[str, ...], why: str) -> li
 
 
 def _timezone_of(contract: Contract) -> str | None:
-    if contract.timezone:
-        return contract.timezone
-    for level in contract.imported:
-        found = _timezone_of(level)
-        if found:
-            return found
-    return None
+    """The timezone in force (:func:`obligo.model.inheritance.in_force`): the nearest level's."""
+    found = in_force(lineage_chain(contract)).timezone
+    return None if found is None else found.value
 
 
 def _resolve_mappings(

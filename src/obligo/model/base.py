@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any, Literal
 
@@ -33,6 +34,18 @@ class Node(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     loc: SourceLocation = UNKNOWN_LOCATION
+
+
+def walk(node: Any) -> Iterator[Node]:
+    """Every node inside a node (or a tuple or list of nodes), itself first, depth first in the
+    order of its fields."""
+    if isinstance(node, Node):
+        yield node
+        for name in type(node).model_fields:
+            yield from walk(getattr(node, name))
+    elif isinstance(node, tuple | list):
+        for item in node:
+            yield from walk(item)
 
 
 def without_locations(value: Any) -> Any:

@@ -8,9 +8,10 @@ from collections.abc import Sequence
 from typing import Any
 
 from obligo._inert import inert
-from obligo.agreements import Inherited, Origin, ResolvedAgreement
+from obligo.agreements import ResolvedAgreement
 from obligo.model.base import Duration
 from obligo.model.contract import BillingCycle, DefaultCalendar, FieldUnit, Margins, Term
+from obligo.model.inheritance import Inherited, Origin
 
 
 def resolved_agreement_text(resolved: ResolvedAgreement) -> str:

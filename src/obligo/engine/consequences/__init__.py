@@ -11,16 +11,14 @@ adds up those shown.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from decimal import Decimal
 
-from obligo.checks.reporter import Scope, lineage
 from obligo.engine.baseline import BaselineSpan
 from obligo.engine.context import EvaluationContext
 from obligo.engine.numbers import decimal_text
 from obligo.engine.periods import MeasurementPeriod
 from obligo.model import clauses as c
-from obligo.model.contract import Contract
 from obligo.model.metrics import RollingPeriod
 from obligo.report.model import (
     Consequence,
@@ -32,6 +30,7 @@ from obligo.report.model import (
     Totals,
     Verdict,
 )
+from obligo.resolve import ServiceOf
 
 from .caps import Caps
 from .claims import ClaimClock
@@ -40,13 +39,12 @@ from .lines import Entry, Lines, Measure, Pricer, Targets
 from .money import minor_unit, money_text, rounding_text
 from .rolling import BillingPeriods, window_text
 
-__all__ = ["consequences", "totals"]
+__all__ = ["ServiceOf", "consequences", "totals"]
 
 _KIND_ORDER = {"credit": 0, "penalty": 1, "reward": 2}
 
 
 def consequences(
-    contract: Contract,
     ctx: EvaluationContext,
     clauses: Sequence[c.Clause],
     verdicts: Sequence[Verdict],
@@ -57,13 +55,11 @@ def consequences(
     """Every consequence of the clauses in force, in every period from the start of the term
     that is over at the evaluation time and is not in the baseline; ordered by clause, kind,
     group, then period."""
-    scope = ctx.scope
-    billing = next(
-        (level.billing_cycle for level in lineage(contract) if level.billing_cycle), None
-    )
-    fees = Fees(ctx, scope.services, scope.currency)
-    pricer = Pricer(fees, ctx, scope.currency or "?")
-    resolve = ServiceOf(scope)
+    agreement = ctx.agreement
+    billing = agreement.billing_cycle
+    fees = Fees(ctx, agreement.services, agreement.currency)
+    pricer = Pricer(fees, ctx, agreement.currency or "?")
+    resolve = ServiceOf(agreement)
     billing_periods = BillingPeriods(ctx, billing)
     statuses: dict[str, dict[tuple[str, dt.datetime], list[tuple[str, bool]]]] = {}
     periods: dict[str, dict[tuple[str, dt.datetime], MeasurementPeriod]] = {}
@@ -107,63 +103,6 @@ def consequences(
         key=lambda e: (e.order, _KIND_ORDER[e.kind], e.group or "", e.period.start, e.period.end)
     )
     return [_report(entry, ctx, clock, resolve, pricer.currency) for entry in entries]
-
-
-class ServiceOf:
-    """Which service a clause's consequences concern, and who delivers it.
-
-    The clause's ``service`` line; else a service its amounts name (``of the fee of uplink``);
-    else the service of the metric its first promise, tier or formula measures (``availability
-    of api``, a metric's ``service`` line); else the contract's only service."""
-
-    def __init__(self, scope: Scope) -> None:
-        self.scope = scope
-        self.provider = next((p.id for p in scope.parties.values() if p.role == "provider"), None)
-
-    def __call__(self, clause: c.Clause) -> str | None:
-        services = self.scope.services
-        if clause.service in services:
-            return clause.service
-        for node in _amounts(clause):
-            named = getattr(node, "service", None)
-            if named in services:
-                return str(named)
-        for name in _metric_names(clause):
-            metric = self.scope.metrics.get(name)
-            if metric is None:
-                continue
-            for named in (metric.service, getattr(metric.measure, "service", None)):
-                if named in services:
-                    return str(named)
-        if len(services) == 1:
-            return next(iter(services))
-        return None
-
-    def supplier(self, service: str | None) -> str | None:
-        """The party that delivers the service (owes its consequences); the provider when the
-        service names none, or when the consequence concerns no known service."""
-        if service is None or service not in self.scope.services:
-            return self.provider
-        return self.scope.services[service].delivered_by or self.provider
-
-
-def _amounts(clause: c.Clause) -> Iterable[c.Amount]:
-    for credit in clause.credits:
-        if isinstance(credit, c.CreditTable):
-            yield from (t.amount for t in credit.tiers)
-        else:
-            yield credit.amount
-    yield from (p.amount for p in clause.penalties)
-    yield from (r.tier.amount for r in clause.rewards)
-
-
-def _metric_names(clause: c.Clause) -> Iterable[str]:
-    yield from (o.metric for o in clause.promises)
-    for credit in clause.credits:
-        if isinstance(credit, c.CreditTable):
-            yield from (t.condition.subject for t in credit.tiers if t.condition.subject)
-        else:
-            yield credit.per.metric
 
 
 def _report(

@@ -18,7 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
@@ -78,7 +78,7 @@ class Fees:
     def __init__(
         self,
         ctx: EvaluationContext,
-        services: dict[str, Service],
+        services: Mapping[str, Service],
         currency: str | None,
     ) -> None:
         self.ctx = ctx

@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
 
-from obligo.checks.names import walk
 from obligo.engine.baseline import BaselineSpan
 from obligo.engine.context import EvaluationContext, Record
 from obligo.engine.measurement import Measurement
@@ -21,7 +20,7 @@ from obligo.engine.verdicts import UNITS
 from obligo.model import clauses as c
 from obligo.model import conditions as k
 from obligo.model import metrics as m
-from obligo.model.base import LiteralValue, Node, Text
+from obligo.model.base import LiteralValue, Node, Text, walk
 from obligo.report.model import (
     CapStep,
     ConsequenceKind,
