@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from itertools import pairwise
 from typing import Literal
 
-from obligo.syntax.lines import split_lines
+from obligo.syntax.lines import SourceText
 
 INDENT = "  "
 COMMENT_GAP = "  "
@@ -100,9 +100,9 @@ def format_text(text: str) -> str:
 
 # ------------------------------------------------------------------------------------ reading
 def _physical_lines(text: str) -> list[str]:
-    # The lines as the parser counts them (obligo.syntax.lines); a "\r" at the end of a line
-    # belongs to its line ending ("\r\n"), and no token ends in one.
-    raws = [raw.rstrip(" \t\r") for raw in split_lines(text)]
+    # The lines as the parser counts them (obligo.syntax.lines.SourceText); a "\r" at the end of
+    # a line belongs to its line ending ("\r\n"), and no token ends in one.
+    raws = [raw.rstrip(" \t\r") for raw in SourceText(text).lines]
     if raws and raws[-1] == "":
         raws.pop()
     return raws

@@ -27,7 +27,7 @@ from obligo.model.units import (
     PERIOD_WORDS,
     SPELLINGS,
 )
-from obligo.syntax.lines import split_lines
+from obligo.syntax.lines import SourceText
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 EVERY_WORDS = {
@@ -143,10 +143,10 @@ def suggest(word: str, choices: list[str] | tuple[str, ...]) -> str | None:
 class ContractTransformer(Transformer[Token, Any]):
     """Builds a :class:`obligo.model.Contract`'s parts from a parse tree."""
 
-    def __init__(self, filename: str, text: str) -> None:
+    def __init__(self, filename: str, text: str | SourceText) -> None:
         super().__init__()
         self.filename = filename
-        self.lines = split_lines(text)
+        self.source = text if isinstance(text, SourceText) else SourceText(text)
 
     # ----------------------------------------------------------------------------- helpers
     def loc(self, where: Meta | Token) -> base.SourceLocation:
@@ -158,7 +158,7 @@ class ContractTransformer(Transformer[Token, Any]):
         self, message: str, where: Meta | Token | base.SourceLocation, hint: str | None = None
     ) -> NoReturn:
         loc = where if isinstance(where, base.SourceLocation) else self.loc(where)
-        line = self.lines[loc.line - 1] if 0 < loc.line <= len(self.lines) else None
+        line = self.source.line(loc.line)
         raise ObligoSemanticError(
             message,
             file=loc.file,
@@ -1651,9 +1651,10 @@ class ContractTransformer(Transformer[Token, Any]):
         return contract.UnderlyingEnding(loc=self.loc(meta))
 
 
-def build_contract(parts: list[Any], filename: str, text: str) -> contract.Contract:
+def build_contract(parts: list[Any], filename: str, text: str | SourceText) -> contract.Contract:
     """Assembles a file's declarations into one :class:`Contract`."""
     transformer = ContractTransformer(filename, text)
+    source = transformer.source
     heads = [p for p in parts if isinstance(p, Item) and p.key == "contract"]
     if not heads:
         raise ObligoSemanticError(
@@ -1661,7 +1662,7 @@ def build_contract(parts: list[Any], filename: str, text: str) -> contract.Contr
             file=filename,
             line=1,
             column=1,
-            source_line=transformer.lines[0] if text else None,
+            source_line=source.line(1) if source.text else None,
         )
     if len(heads) > 1:
         transformer.fail(
@@ -1688,5 +1689,5 @@ def build_contract(parts: list[Any], filename: str, text: str) -> contract.Contr
         reviews=of(contract.Review),
         renegotiations=of(contract.Renegotiation),
         notifications=of(contract.Notification),
-        source_text=text,
+        source_text=source.text,
     )
