@@ -11,8 +11,10 @@ from obligo.model import conditions as cond
 from obligo.model import contract as k
 from obligo.model import metrics as m
 from obligo.model.base import Node, SourceLocation
+from obligo.model.vocabulary import AGGREGATE_FUNCTIONS
 
-FUNCTIONS = ("count", "sum", "mean", "average", "maximum", "max", "minimum", "min")
+# The functions an expression can call: the ways to aggregate records (a percentile aside).
+FUNCTIONS = tuple(AGGREGATE_FUNCTIONS)
 
 
 def check_names(contract: k.Contract, scope: Scope, out: Reporter) -> None:

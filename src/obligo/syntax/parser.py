@@ -12,6 +12,7 @@ from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput
 from lark.lexer import PatternStr
 
 from obligo.errors import ObligoError, ObligoSyntaxError
+from obligo.model.vocabulary import UNIT_EXAMPLES
 from obligo.syntax.grammar import parser
 from obligo.syntax.lines import SourceText
 
@@ -64,7 +65,7 @@ def expected_words(expected: Iterable[str]) -> str:
     unit_position = "BUSINESS" in expected
     words = sorted(
         {
-            "a unit (ms, s, min, hours, days, ...)"
+            f"a unit ({', '.join(UNIT_EXAMPLES)}, ...)"
             if unit_position and name == "NAME"
             else _terminal_word(name)
             for name in expected

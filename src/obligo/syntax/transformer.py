@@ -20,45 +20,24 @@ from lark.tree import Meta
 
 from obligo.errors import ObligoSemanticError
 from obligo.model import base, clauses, conditions, contract, metrics
-from obligo.model.units import (
+from obligo.model.vocabulary import (
+    AGGREGATE_FUNCTIONS,
+    AGREEMENT_KINDS,
     BUSINESS_UNITS,
     CALENDAR_PERIODS,
     FIELD_UNITS,
+    FREQUENCIES,
+    LEVELS,
+    ORDINALS,
+    PERCENTILE_EXAMPLE,
+    PERCENTILE_METHODS,
+    PERCENTILE_NAME,
     PERIOD_WORDS,
     SPELLINGS,
+    WEEKDAYS,
 )
 from obligo.syntax.lines import SourceText
 
-WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-EVERY_WORDS = {
-    "daily": ("1", "day"),
-    "weekly": ("1", "week"),
-    "monthly": ("1", "month"),
-    "quarterly": ("1", "quarter"),
-    "yearly": ("1", "year"),
-    "annually": ("1", "year"),
-}
-ORDINALS = {
-    "first": 1,
-    "second": 2,
-    "third": 3,
-    "fourth": 4,
-    "fifth": 5,
-    "sixth": 6,
-}
-AGGREGATES = {
-    "count": "count",
-    "sum": "sum",
-    "mean": "mean",
-    "average": "mean",
-    "maximum": "maximum",
-    "max": "maximum",
-    "minimum": "minimum",
-    "min": "minimum",
-}
-KINDS = ("service-based", "customer-based", "multi-level")
-LEVELS = ("corporate", "customer", "service")
-PERCENTILE = re.compile(r"p(\d+(?:\.\d+)?)$")
 # The words that open a line, for a message about a line given twice (keyed by Item.key).
 ONCE_WORDS = {
     "billing": "billing cycle",
@@ -395,11 +374,12 @@ class ContractTransformer(Transformer[Token, Any]):
 
     def kind_item(self, meta: Meta, children: list[Name]) -> Item:
         name = children[0]
-        if name.text not in KINDS:
+        if name.text not in AGREEMENT_KINDS:
             self.fail(
                 f'"{name.text}" is not a kind of agreement',
                 name.loc,
-                suggest(name.text, KINDS) or "use service-based, customer-based or multi-level",
+                suggest(name.text, AGREEMENT_KINDS)
+                or "use service-based, customer-based or multi-level",
             )
         return Item("kind", name.text, self.loc(meta))
 
@@ -465,14 +445,14 @@ class ContractTransformer(Transformer[Token, Any]):
         return unquote(children[0])
 
     def every_word(self, name: Name) -> base.Duration:
-        if name.text not in EVERY_WORDS:
+        if name.text not in FREQUENCIES:
             self.fail(
                 f'"{name.text}" is not a frequency',
                 name.loc,
-                suggest(name.text, list(EVERY_WORDS))
-                or "use " + ", ".join(list(EVERY_WORDS)[:-1]) + " or " + list(EVERY_WORDS)[-1],
+                suggest(name.text, list(FREQUENCIES))
+                or "use " + ", ".join(list(FREQUENCIES)[:-1]) + " or " + list(FREQUENCIES)[-1],
             )
-        amount, unit = EVERY_WORDS[name.text]
+        amount, unit = FREQUENCIES[name.text]
         return base.Duration(amount=Decimal(amount), unit=unit, loc=name.loc)
 
     def renewal(self, meta: Meta, children: list[Any]) -> Item:
@@ -872,20 +852,20 @@ class ContractTransformer(Transformer[Token, Any]):
         name = children[0]
         if isinstance(name, Token):  # p99.9
             name = Name(str(name), self.loc(name))
-        match = PERCENTILE.match(name.text)
+        match = PERCENTILE_NAME.match(name.text)
         if match:
             value = Decimal(match.group(1))
             if not 0 < value <= 100:
                 self.fail(f"{name.text} is not a percentile: use p1 to p100", name.loc)
             return ("percentile", base.Percent(value=value, loc=name.loc))
-        if name.text not in AGGREGATES:
+        if name.text not in AGGREGATE_FUNCTIONS:
             self.fail(
                 f'"{name.text}" is not a way to aggregate records',
                 name.loc,
-                suggest(name.text, [*AGGREGATES, "p95"])
+                suggest(name.text, [*AGGREGATE_FUNCTIONS, PERCENTILE_EXAMPLE])
                 or "use count, sum, mean, maximum, minimum or a percentile such as p95",
             )
-        return (AGGREGATES[name.text], None)
+        return (AGGREGATE_FUNCTIONS[name.text], None)
 
     def aggregate_field(self, meta: Meta, children: list[Name]) -> Name:
         return children[0]
@@ -1103,7 +1083,7 @@ class ContractTransformer(Transformer[Token, Any]):
         return Item("without_data", children[0], self.loc(meta))
 
     def percentile_method(self, meta: Meta, children: list[Name]) -> Item:
-        methods = ("nearest-rank", "linear", "lower", "higher", "midpoint")
+        methods = PERCENTILE_METHODS
         name = children[0]
         if name.text not in methods:
             self.fail(
