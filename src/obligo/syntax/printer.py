@@ -12,9 +12,14 @@ is ``renews yearly``) or of an aggregate (``average`` is ``mean``) are not in it
 text is the canonical spelling of what the file says, not the file. ``obligo fmt``, which must
 keep comments and spellings, lays out the file's own tokens instead.
 
+A name is written bare, as a contract writes it, unless it is not a plain name (`Customer ID`) or
+is a keyword that the lexer would read as itself where the name stands (a named value called
+`duration` at the start of a line): then it is written in backticks.
+
 Where a report quotes a clause, the engine builds the quote from the model as these functions do
-(:mod:`obligo.engine.consequences.rules`, :mod:`obligo.engine.termination`); the tests pin the two
-equal.
+(:mod:`obligo.engine.consequences.rules`, :mod:`obligo.engine.termination`,
+:mod:`obligo.engine.verdicts`); the tests pin the two equal, but for a name the printer writes in
+backticks, which the engine quotes bare.
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterable
+from functools import cache
 
 from obligo.model import base
 from obligo.model import clauses as c
@@ -29,6 +35,7 @@ from obligo.model import conditions as k
 from obligo.model import contract as ct
 from obligo.model import metrics as m
 from obligo.model.vocabulary import FREQUENCIES, ORDINAL_WORDS, UNIT_NAMES, WEEKDAYS
+from obligo.syntax.grammar import parser
 
 INDENT = "  "
 
@@ -37,9 +44,38 @@ _VERSION = re.compile(r"\d+(?:\.\d+)?")
 
 
 # ------------------------------------------------------------------------------ literals
-def name(text: str) -> str:
-    """A name as written: bare when it is a plain name, else in backticks (`Customer ID`)."""
-    return text if _NAME.fullmatch(text) else f"`{text}`"
+@cache
+def keywords() -> frozenset[str]:
+    """The words of the language, from the grammar."""
+    return frozenset(
+        str(t.pattern.value)
+        for t in parser().terminals
+        if t.pattern.type == "str" and _NAME.fullmatch(str(t.pattern.value))
+    )
+
+
+# The keywords that the lexer would read as themselves where a name stands in these places:
+# a name that is one of them is written in backticks there (tests/test_printer.py tries every
+# keyword in every place a name can stand). Elsewhere a keyword is a plain name, as written.
+_EVERY_KEYWORD = frozenset({"*"})  # at the start of a line, and a level's name: any keyword
+_CONDITION_FIELD = frozenset({"not"})
+_ATOM = frozenset({"true", "false"})
+_SLICE_SUBJECT = _ATOM | {"at", "every", "there"}
+_AFTER_THERE_ARE = frozenset({"only"})
+_COMPONENT = frozenset({"all", "any"})
+_SUBJECT = frozenset({"the"})
+_TRIGGER_METRIC = frozenset({"breached"})
+_RENEGOTIATION_METRIC = frozenset({"an", "any", "clause", "the"})
+
+
+def name(text: str, avoid: frozenset[str] = frozenset()) -> str:
+    """A name as written: bare when it is a plain name, else in backticks (`Customer ID`); also
+    in backticks when it is one of the keywords ``avoid`` that the lexer would read there."""
+    if not _NAME.fullmatch(text):
+        return f"`{text}`"
+    if text in avoid or (avoid is _EVERY_KEYWORD and text in keywords()):
+        return f"`{text}`"
+    return text
 
 
 def quoted(text: str) -> str:
@@ -75,12 +111,14 @@ def frequency(every: base.Duration) -> str:
 def condition(node: k.Condition) -> str:
     """``severity <= 2 and (cause = "network" or cause is missing)``."""
     if isinstance(node, k.Compare):
-        return f"{name(node.field)} {node.op} {literal(node.value)}"
+        return f"{name(node.field, _CONDITION_FIELD)} {node.op} {literal(node.value)}"
     if isinstance(node, k.Member):
         values = ", ".join(literal(v) for v in node.values)
-        return f"{name(node.field)} {'not in' if node.negated else 'in'} [{values}]"
+        field = name(node.field, _CONDITION_FIELD)
+        return f"{field} {'not in' if node.negated else 'in'} [{values}]"
     if isinstance(node, k.Presence):
-        return f"{name(node.field)} is {'present' if node.present else 'missing'}"
+        field = name(node.field, _CONDITION_FIELD)
+        return f"{field} is {'present' if node.present else 'missing'}"
     if isinstance(node, k.Not):
         return f"not ({condition(node.operand)})"
     joiner = " and " if isinstance(node, k.And) else " or "
@@ -89,9 +127,9 @@ def condition(node: k.Condition) -> str:
     )
 
 
-def selection(node: k.Selection) -> str:
-    """``outage records where service = "transport"``."""
-    text = f"{name(node.record_type)} records"
+def selection(node: k.Selection, avoid: frozenset[str] = frozenset()) -> str:
+    """``outage records where service = "transport"`` (``avoid``: see :func:`name`)."""
+    text = f"{name(node.record_type, avoid)} records"
     if node.where is not None:
         text += f" where {condition(node.where)}"
     return text
@@ -106,25 +144,28 @@ def _precedence(node: k.Expression) -> int:
 _OPERATORS = {"plus": "plus", "minus": "minus", "times": "*", "divide": "/"}
 
 
-def expression(node: k.Expression | k.FieldOf | k.SelectionArg) -> str:
-    """``count(request records where status >= 500) / count(request records)``."""
+def expression(
+    node: k.Expression | k.FieldOf | k.SelectionArg, first: frozenset[str] = _ATOM
+) -> str:
+    """``count(request records where status >= 500) / count(request records)`` (``first``: the
+    keywords to avoid in the name the expression starts with, see :func:`name`)."""
     if isinstance(node, k.SelectionArg):
-        return selection(node.selection)
+        return selection(node.selection, first)
     if isinstance(node, k.FieldOf):
-        return f"{name(node.field)} in {selection(node.selection)}"
+        return f"{name(node.field, first)} in {selection(node.selection)}"
     if isinstance(node, k.ValueRef):
-        return name(node.name)
+        return name(node.name, first)
     if isinstance(node, k.Constant):
         return literal(node.value)
     if isinstance(node, k.Call):
         arguments = ", ".join(expression(a) for a in node.arguments)
-        return f"{name(node.function)}({arguments})"
+        return f"{name(node.function, first)}({arguments})"
     # The grammar's operators group to the left: `a minus b minus c` is (a minus b) minus c,
     # so a right operand of the same precedence is bracketed, as is a lower one on either side.
     level = _precedence(node)
-    left, right = expression(node.left), expression(node.right)
+    left, right = expression(node.left, first), expression(node.right)
     if _precedence(node.left) < level:
-        left = f"({left})"
+        left = f"({expression(node.left)})"
     if _precedence(node.right) <= level:
         right = f"({right})"
     return f"{left} {_OPERATORS[node.op]} {right}"
@@ -153,7 +194,7 @@ def tier_condition(node: c.TierCondition) -> str:
     if node.exceedance:
         subject = "the exceedance"
     else:
-        subject = name(str(node.subject))
+        subject = name(str(node.subject), _SUBJECT)
         if node.group is not None:
             subject += f" for {literal(node.group)}"
     bounds = " and ".join(f"{b.op} {literal(b.value)}" for b in node.bounds)
@@ -213,7 +254,8 @@ def claim(node: c.Claim) -> str:
         return f"by the end of the {ordinal} billing cycle after the {name(node.after)}"
     if isinstance(node, c.ClaimWithin):
         end = "the end of " if node.end_of else ""
-        return f"within {node.duration} after {end}the {name(node.after)}"
+        after = name(node.after, frozenset() if node.end_of else frozenset({"end"}))
+        return f"within {node.duration} after {end}the {after}"
     return "not required"
 
 
@@ -238,7 +280,8 @@ def trigger(node: c.Trigger) -> str:
             f"{node.count} {selection(node.selection)} longer than {node.longer_than}"
             f" start within any {node.within}"
         )
-    return f"{name(node.metric)} {node.op} {literal(node.value)} in a {node.unit}"
+    metric = name(node.metric, _TRIGGER_METRIC)
+    return f"{metric} {node.op} {literal(node.value)} in a {node.unit}"
 
 
 def exercise(node: c.Exercise) -> str:
@@ -305,24 +348,27 @@ def measure(node: m.Measure) -> str:
 
 
 def _composite(node: m.Composite) -> str:
-    parts = ", ".join(name(p) if isinstance(p, str) else _composite(p) for p in node.components)
+    parts = ", ".join(
+        name(p, _COMPONENT) if isinstance(p, str) else _composite(p) for p in node.components
+    )
     return f"{node.mode} of [{parts}]"
 
 
 def slice_condition(node: m.SliceCondition) -> str:
     """What makes one slice of time down, after ``a slice is down when``."""
     if isinstance(node, m.SliceCompare):
-        text = f"{expression(node.value)} {node.op} {literal(node.threshold)}"
+        text = f"{expression(node.value, _SLICE_SUBJECT)} {node.op} {literal(node.threshold)}"
         return text + (f" for any {name(node.for_any)}" if node.for_any else "")
     if isinstance(node, m.SliceExists):
-        return "there are " + ("only " if node.only else "") + selection(node.selection)
+        there = selection(node.selection, _AFTER_THERE_ARE)
+        return "there are " + ("only " if node.only else "") + there
     if isinstance(node, m.SliceEvery):
         values = ", ".join(literal(v) for v in node.values)
         return f"every {name(node.field)} in [{values}] has {selection(node.selection)}"
     only = "only " if node.only else ""
     return (
         f"at least {node.count} distinct {name(node.field)} values have"
-        f" {only}{selection(node.selection)}"
+        f" {only}{selection(node.selection, _AFTER_THERE_ARE)}"
     )
 
 
@@ -344,7 +390,8 @@ def _metric(node: m.Metric) -> list[str]:
         lines.append(f"down when {_composite(node.down_when)} is down")
     if node.down_because is not None:
         down = node.down_because
-        lines.append(f"down when {name(down.metric)} is down because of {name(down.supplier)}")
+        metric, supplier = name(down.metric, _COMPONENT), name(down.supplier)
+        lines.append(f"down when {metric} is down because of {supplier}")
     if node.attribution == "each_supplier":
         lines.append("downtime attributed to each supplier whose component was down")
     elif node.attribution == "first_cause":
@@ -365,7 +412,7 @@ def _metric(node: m.Metric) -> list[str]:
         else:
             rule = _SLICE_RULES[without.rule]
         lines.append(f"a slice without {selection(without.selection)} {rule}")
-    lines += [f"{name(v.name)} = {expression(v.expression)}" for v in node.values]
+    lines += [f"{name(v.name, _EVERY_KEYWORD)} = {expression(v.expression)}" for v in node.values]
     if node.duration is not None:
         spec = node.duration
         lines.append(
@@ -476,14 +523,15 @@ def _validity(node: ct.NoticeRule | ct.WindowRule) -> str:
     if isinstance(node, ct.WindowRule):
         return f"valid when within {name(node.calendar)}"
     return (
-        f"valid when {name(node.announced_field)} at least {node.at_least} before"
+        f"valid when {name(node.announced_field, frozenset({'within'}))} at least"
+        f" {node.at_least} before"
         f" {name(node.before_field)}"
     )
 
 
 def _exclusion(node: ct.Exclusion) -> list[str]:
     lines = _description(node.description)
-    lines += [selection(s) for s in node.sources]
+    lines += [selection(s, _EVERY_KEYWORD) for s in node.sources]
     lines += [_validity(v) for v in node.valid_when]
     if node.treatment == "counts_as_available":
         lines.append("counts as available")
@@ -528,7 +576,7 @@ def _term(node: ct.Term) -> str:
 def _level(node: ct.Level) -> str:
     text = f"level {node.level}"
     if node.name is not None:
-        text += f" {name(node.name)}"
+        text += f" {name(node.name, _EVERY_KEYWORD)}"
     if node.customer is not None:
         text += f" for customer {name(node.customer)}"
     return text
@@ -596,11 +644,12 @@ def renegotiation(node: ct.RenegotiationCondition) -> str:
     if isinstance(node, ct.NeverMet):
         return f"{_clause_ref(node.clause)} is never met during the baseline"
     if isinstance(node, ct.MetricValueRun):
-        return f"{name(node.metric)} {node.op} {literal(node.value)} for {window(node.window)}"
+        metric = name(node.metric, _RENEGOTIATION_METRIC)
+        return f"{metric} {node.op} {literal(node.value)} for {window(node.window)}"
     if isinstance(node, ct.VolumeDrift):
         return f"the volume of {selection(node.selection)} moves {node.percent} from the baseline"
     if isinstance(node, ct.MetricNoData):
-        metric = "any metric" if node.metric is None else name(node.metric)
+        metric = "any metric" if node.metric is None else name(node.metric, _RENEGOTIATION_METRIC)
         return f"{metric} has no data for a {node.unit}"
     if isinstance(node, ct.TermEnding):
         return "the term ends within its notice period"
