@@ -269,3 +269,45 @@ def test_the_engines_copies_are_the_vocabulary() -> None:
     assert rules.ORDINAL_WORDS == v.ORDINAL_WORDS
     assert rules.UNIT_WORDS == v.UNIT_NAMES
     assert set(expressions.FUNCTIONS) == set(v.AGGREGATE_FUNCTIONS)
+
+
+# ------------------------------------------------------- what a message offers, in its words
+@pytest.mark.parametrize(
+    ("text", "message", "hint"),
+    [
+        (
+            "contract c\n  kind zzz\n",
+            '"zzz" is not a kind of agreement',
+            "use service-based, customer-based or multi-level",
+        ),
+        (calendar("zzz"), '"zzz" is not a day of the week', "days are monday to sunday"),
+        (
+            metric("count of r records, per calendar zzz"),
+            '"zzz" is not a calendar period',
+            "use day, week, month, quarter or year",
+        ),
+        (
+            HEAD.format(term="") + "\nrenegotiate when clause 1 is breached in 2 consecutive zzz\n",
+            '"zzz" is not a period',
+            "use day, week, month, quarter or year",
+        ),
+        (
+            metric("p95 of l in r records, per calendar month", "percentile method zzz"),
+            '"zzz" is not a percentile method',
+            "use nearest-rank, linear, lower, higher, midpoint",
+        ),
+    ],
+)
+def test_a_word_outside_the_vocabulary_is_offered_the_vocabulary(
+    text: str, message: str, hint: str
+) -> None:
+    found = error(text)
+    assert (found.message, found.hint) == (message, hint)
+
+
+def test_one_of_lists_words_as_messages_do() -> None:
+    assert v.one_of(["a"]) == "a"
+    assert v.one_of(["a", "b", "c"]) == "a, b or c"
+    assert v.one_of(v.AGGREGATE_CHOICES) == (
+        "count, sum, mean, maximum, minimum or a percentile such as p95"
+    )

@@ -14,6 +14,7 @@ that name what a claim period runs after are :data:`obligo.model.clauses.CLAIM_P
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from typing import Final
 
 from obligo.model.clauses import CLAIM_PERIOD_WORDS
@@ -150,7 +151,21 @@ GROUP_WORDS: Final[frozenset[str]] = frozenset(
     }
 )
 
+
+def one_of(words: Iterable[str]) -> str:
+    """``a, b or c``: words of the vocabulary as a message offers them."""
+    listed = list(words)
+    return listed[0] if len(listed) == 1 else ", ".join(listed[:-1]) + " or " + listed[-1]
+
+
+# The canonical ways to aggregate and a percentile, as a message offers them.
+AGGREGATE_CHOICES: Final[tuple[str, ...]] = (
+    *dict.fromkeys(AGGREGATE_FUNCTIONS.values()),
+    f"a percentile such as {PERCENTILE_EXAMPLE}",
+)
+
 __all__ = [
+    "AGGREGATE_CHOICES",
     "AGGREGATE_FUNCTIONS",
     "AGREEMENT_KINDS",
     "BUSINESS_UNITS",
@@ -173,4 +188,5 @@ __all__ = [
     "UNIT_EXAMPLES",
     "UNIT_NAMES",
     "WEEKDAYS",
+    "one_of",
 ]

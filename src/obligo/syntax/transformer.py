@@ -21,6 +21,7 @@ from lark.tree import Meta
 from obligo.errors import ObligoSemanticError
 from obligo.model import base, clauses, conditions, contract, metrics
 from obligo.model.vocabulary import (
+    AGGREGATE_CHOICES,
     AGGREGATE_FUNCTIONS,
     AGREEMENT_KINDS,
     BUSINESS_UNITS,
@@ -35,6 +36,7 @@ from obligo.model.vocabulary import (
     PERIOD_WORDS,
     SPELLINGS,
     WEEKDAYS,
+    one_of,
 )
 from obligo.syntax.lines import SourceText
 
@@ -181,7 +183,7 @@ class ContractTransformer(Transformer[Token, Any]):
         self.fail(
             f'"{name.text}" is not a period',
             name.loc,
-            suggest(name.text, list(PERIOD_WORDS)) or "use day, week, month, quarter or year",
+            suggest(name.text, list(PERIOD_WORDS)) or "use " + one_of(CALENDAR_PERIODS),
         )
 
     def integer(self, token: Token) -> int:
@@ -378,8 +380,7 @@ class ContractTransformer(Transformer[Token, Any]):
             self.fail(
                 f'"{name.text}" is not a kind of agreement',
                 name.loc,
-                suggest(name.text, AGREEMENT_KINDS)
-                or "use service-based, customer-based or multi-level",
+                suggest(name.text, AGREEMENT_KINDS) or "use " + one_of(AGREEMENT_KINDS),
             )
         return Item("kind", name.text, self.loc(meta))
 
@@ -449,8 +450,7 @@ class ContractTransformer(Transformer[Token, Any]):
             self.fail(
                 f'"{name.text}" is not a frequency',
                 name.loc,
-                suggest(name.text, list(FREQUENCIES))
-                or "use " + ", ".join(list(FREQUENCIES)[:-1]) + " or " + list(FREQUENCIES)[-1],
+                suggest(name.text, list(FREQUENCIES)) or "use " + one_of(FREQUENCIES),
             )
         amount, unit = FREQUENCIES[name.text]
         return base.Duration(amount=Decimal(amount), unit=unit, loc=name.loc)
@@ -652,7 +652,7 @@ class ContractTransformer(Transformer[Token, Any]):
             self.fail(
                 f'"{name.text}" is not a day of the week',
                 name.loc,
-                suggest(name.text, WEEKDAYS) or "days are monday to sunday",
+                suggest(name.text, WEEKDAYS) or f"days are {WEEKDAYS[0]} to {WEEKDAYS[-1]}",
             )
         return WEEKDAYS.index(name.text)
 
@@ -863,7 +863,7 @@ class ContractTransformer(Transformer[Token, Any]):
                 f'"{name.text}" is not a way to aggregate records',
                 name.loc,
                 suggest(name.text, [*AGGREGATE_FUNCTIONS, PERCENTILE_EXAMPLE])
-                or "use count, sum, mean, maximum, minimum or a percentile such as p95",
+                or "use " + one_of(AGGREGATE_CHOICES),
             )
         return (AGGREGATE_FUNCTIONS[name.text], None)
 
@@ -921,7 +921,7 @@ class ContractTransformer(Transformer[Token, Any]):
             self.fail(
                 f'"{name.text}" is not a calendar period',
                 name.loc,
-                suggest(name.text, CALENDAR_PERIODS) or "use day, week, month, quarter or year",
+                suggest(name.text, CALENDAR_PERIODS) or "use " + one_of(CALENDAR_PERIODS),
             )
         return metrics.CalendarPeriod(unit=name.text, loc=self.loc(meta))
 
@@ -1412,7 +1412,8 @@ class ContractTransformer(Transformer[Token, Any]):
             self.fail(
                 f'"{ordinal.text}" is not an ordinal',
                 ordinal.loc,
-                suggest(ordinal.text, list(ORDINALS)) or "use first, second, third, ...",
+                suggest(ordinal.text, list(ORDINALS))
+                or "use " + ", ".join(list(ORDINALS)[:3]) + ", ...",
             )
         claim = clauses.ClaimByBillingCycle(
             ordinal=ORDINALS[ordinal.text], after=anchor.text, loc=self.loc(meta)
