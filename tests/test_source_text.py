@@ -158,3 +158,19 @@ def test_a_transformer_error_after_an_odd_character_is_where_the_lexer_says(odd:
     error = raised.value
     assert (error.line, error.column) == _lexer_location(text, "mnth") == (9, 36)
     assert error.source_line == "  availability of apj per calendar mnth"
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="obligo fmt - turns a lone carriage return into a line feed before parsing"
+    " (cli._read_stdin), unlike a file, whose lines end at line feeds only",
+)
+def test_fmt_reads_standard_input_with_the_lines_of_a_file(tmp_path: Path) -> None:
+    text = "contract c  # a\rb\n  kind customer-based\n"
+    path = tmp_path / "cr.sla"
+    path.write_bytes(text.encode("utf-8"))
+    from_file = CliRunner().invoke(cli, ["fmt", "--diff", str(path)])
+    assert from_file.exit_code == 0, from_file.output
+    from_stdin = CliRunner().invoke(cli, ["fmt", "-"], input=text.encode("utf-8"))
+    assert from_stdin.exit_code == 0, from_stdin.output
+    assert from_stdin.output == text
