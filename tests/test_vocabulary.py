@@ -311,3 +311,39 @@ def test_one_of_lists_words_as_messages_do() -> None:
     assert v.one_of(v.AGGREGATE_CHOICES) == (
         "count, sum, mean, maximum, minimum or a percentile such as p95"
     )
+
+
+# --------------------------------------------- a percentile called in an expression (a bug)
+def call(function: str) -> str:
+    return metric(
+        "ratio of v to w, per calendar month",
+        f"v = {function}(latency in request records)",
+        "w = count(request records)",
+    )
+
+
+@pytest.mark.parametrize("function", ["p0", "p101", "p100.5"])
+def test_a_percentile_out_of_range_in_an_expression_is_refused_as_in_an_aggregate(
+    function: str,
+) -> None:
+    # `p101 of latency in request records` is refused when parsed; `p101(...)` in an expression
+    # passed the checks and made eval fail with an internal IndexError.
+    aggregate = error(metric(f"{function} of latency in request records, per calendar month"))
+    assert aggregate.message == f"{function} is not a percentile: use p1 to p100"
+    (finding,) = obligo.check(parse(call(f"`{function}`")))
+    assert (finding.severity, finding.message) == (
+        obligo.Severity.ERROR,
+        f"{function} is not a percentile: use p1 to p100",
+    )
+    assert (finding.line, finding.column) == (7, 7)
+
+
+@pytest.mark.parametrize("function", ["`p.5`", "`p1.`"])
+def test_a_word_not_named_like_a_percentile_is_an_unknown_function(function: str) -> None:
+    (finding,) = obligo.check(parse(call(function)))
+    assert finding.message == f'unknown function "{function.strip("`")}"'
+
+
+@pytest.mark.parametrize("function", ["p1", "p50", "`p99.9`", "p100"])
+def test_a_percentile_in_an_expression(function: str) -> None:
+    assert obligo.check(parse(call(function))) == []

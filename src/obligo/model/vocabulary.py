@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from decimal import Decimal
 from typing import Final
 
 from obligo.model.clauses import CLAIM_PERIOD_WORDS
@@ -76,6 +77,16 @@ AGGREGATE_FUNCTIONS: Final[dict[str, str]] = {
 # the dotted form as one word).
 PERCENTILE_NAME: Final = re.compile(r"p(\d+(?:\.\d+)?)$")
 PERCENTILE_EXAMPLE: Final = "p95"
+# What a percentile named out of range is told, in an aggregate and in an expression alike.
+PERCENTILE_RANGE: Final = "use p1 to p100"
+
+
+def percentile_rank(word: str) -> Decimal | None:
+    """The rank a word names as a percentile (95 for ``p95``, 99.9 for ``p99.9``), or None when
+    it is not named like one. A rank is a percentile when ``0 < rank <= 100``."""
+    match = PERCENTILE_NAME.fullmatch(word)
+    return None if match is None else Decimal(match.group(1))
+
 
 # `percentile method linear`; a percentile without a method line is nearest-rank.
 PERCENTILE_METHODS: Final[tuple[str, ...]] = (
@@ -183,10 +194,12 @@ __all__ = [
     "PERCENTILE_EXAMPLE",
     "PERCENTILE_METHODS",
     "PERCENTILE_NAME",
+    "PERCENTILE_RANGE",
     "PERIOD_WORDS",
     "SPELLINGS",
     "UNIT_EXAMPLES",
     "UNIT_NAMES",
     "WEEKDAYS",
     "one_of",
+    "percentile_rank",
 ]

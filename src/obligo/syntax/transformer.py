@@ -32,11 +32,12 @@ from obligo.model.vocabulary import (
     ORDINALS,
     PERCENTILE_EXAMPLE,
     PERCENTILE_METHODS,
-    PERCENTILE_NAME,
+    PERCENTILE_RANGE,
     PERIOD_WORDS,
     SPELLINGS,
     WEEKDAYS,
     one_of,
+    percentile_rank,
 )
 from obligo.syntax.lines import SourceText
 
@@ -852,11 +853,10 @@ class ContractTransformer(Transformer[Token, Any]):
         name = children[0]
         if isinstance(name, Token):  # p99.9
             name = Name(str(name), self.loc(name))
-        match = PERCENTILE_NAME.match(name.text)
-        if match:
-            value = Decimal(match.group(1))
+        value = percentile_rank(name.text)
+        if value is not None:
             if not 0 < value <= 100:
-                self.fail(f"{name.text} is not a percentile: use p1 to p100", name.loc)
+                self.fail(f"{name.text} is not a percentile: {PERCENTILE_RANGE}", name.loc)
             return ("percentile", base.Percent(value=value, loc=name.loc))
         if name.text not in AGGREGATE_FUNCTIONS:
             self.fail(
