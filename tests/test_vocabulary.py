@@ -347,3 +347,20 @@ def test_a_word_not_named_like_a_percentile_is_an_unknown_function(function: str
 @pytest.mark.parametrize("function", ["p1", "p50", "`p99.9`", "p100"])
 def test_a_percentile_in_an_expression(function: str) -> None:
     assert obligo.check(parse(call(function))) == []
+
+
+def test_units_shorter_than_a_day() -> None:
+    from obligo.model.base import Duration
+    from obligo.model.units import SECONDS
+
+    assert set(v.UNITS_SHORTER_THAN_A_DAY) == {u for u, s in SECONDS.items() if s < 86400}
+    # The model writes them without a plural, as the vocabulary says.
+    for unit in set(v.SPELLINGS.values()):
+        short = unit in v.UNITS_SHORTER_THAN_A_DAY
+        assert str(Duration(amount=2, unit=unit)) == (f"2 {unit}" if short else f"2 {unit}s")
+    found = obligo.check(
+        parse(HEAD.format(term="") + "\nclause 1\n  credit 4 h of the fee per hour of x\n")
+    )
+    assert "a fee is counted in days, weeks, months, quarters or years, not 4 h" in [
+        d.message for d in found
+    ]

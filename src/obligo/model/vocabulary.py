@@ -118,6 +118,10 @@ UNIT_NAMES: Final[dict[str, str]] = {
     "year": "year",
 }
 
+# The units shorter than a day: written without a plural (`30 min`, `4 h`), and too short to
+# count a share of a fee in.
+UNITS_SHORTER_THAN_A_DAY: Final[tuple[str, ...]] = ("ms", "s", "min", "h")
+
 # Endings of a log field's name that say its unit (`latency_ms` is surely in ms) -> the unit
 # to suggest, each a spelling of SPELLINGS.
 FIELD_NAME_UNIT_ENDINGS: Final[tuple[tuple[str, str], ...]] = (
@@ -197,6 +201,7 @@ __all__ = [
     "PERCENTILE_RANGE",
     "PERIOD_WORDS",
     "SPELLINGS",
+    "UNITS_SHORTER_THAN_A_DAY",
     "UNIT_EXAMPLES",
     "UNIT_NAMES",
     "WEEKDAYS",
