@@ -56,8 +56,8 @@ def keywords() -> frozenset[str]:
 
 # The keywords that the lexer would read as themselves where a name stands in these places:
 # a name that is one of them is written in backticks there (tests/test_printer.py tries every
-# keyword in every place a name can stand). Elsewhere a keyword is a plain name, as written.
-_EVERY_KEYWORD = frozenset({"*"})  # at the start of a line, and a level's name: any keyword
+# keyword in every place a name can stand). Elsewhere a keyword is a plain name, as written. At
+# the start of a line and in a level's name, every keyword is avoided: keywords().
 _CONDITION_FIELD = frozenset({"not"})
 _ATOM = frozenset({"true", "false"})
 _SLICE_SUBJECT = _ATOM | {"at", "every", "there"}
@@ -71,11 +71,7 @@ _RENEGOTIATION_METRIC = frozenset({"an", "any", "clause", "the"})
 def name(text: str, avoid: frozenset[str] = frozenset()) -> str:
     """A name as written: bare when it is a plain name, else in backticks (`Customer ID`); also
     in backticks when it is one of the keywords ``avoid`` that the lexer would read there."""
-    if not _NAME.fullmatch(text):
-        return f"`{text}`"
-    if text in avoid or (avoid is _EVERY_KEYWORD and text in keywords()):
-        return f"`{text}`"
-    return text
+    return f"`{text}`" if text in avoid or not _NAME.fullmatch(text) else text
 
 
 def quoted(text: str) -> str:
@@ -412,7 +408,7 @@ def _metric(node: m.Metric) -> list[str]:
         else:
             rule = _SLICE_RULES[without.rule]
         lines.append(f"a slice without {selection(without.selection)} {rule}")
-    lines += [f"{name(v.name, _EVERY_KEYWORD)} = {expression(v.expression)}" for v in node.values]
+    lines += [f"{name(v.name, keywords())} = {expression(v.expression)}" for v in node.values]
     if node.duration is not None:
         spec = node.duration
         lines.append(
@@ -531,7 +527,7 @@ def _validity(node: ct.NoticeRule | ct.WindowRule) -> str:
 
 def _exclusion(node: ct.Exclusion) -> list[str]:
     lines = _description(node.description)
-    lines += [selection(s, _EVERY_KEYWORD) for s in node.sources]
+    lines += [selection(s, keywords()) for s in node.sources]
     lines += [_validity(v) for v in node.valid_when]
     if node.treatment == "counts_as_available":
         lines.append("counts as available")
@@ -576,7 +572,7 @@ def _term(node: ct.Term) -> str:
 def _level(node: ct.Level) -> str:
     text = f"level {node.level}"
     if node.name is not None:
-        text += f" {name(node.name, _EVERY_KEYWORD)}"
+        text += f" {name(node.name, keywords())}"
     if node.customer is not None:
         text += f" for customer {name(node.customer)}"
     return text
