@@ -285,6 +285,14 @@ def test_formatting_is_idempotent(path: Path) -> None:
     assert format_text(once) == once
 
 
+@pytest.mark.parametrize("path", CONTRACTS, ids=_contract_id)
+def test_a_bundled_contract_is_in_the_canonical_layout(path: Path) -> None:
+    # An identity test: formatting a bundled contract gives back the file unchanged, comments
+    # and all (`obligo fmt --check contracts` passes).
+    text = path.read_text(encoding="utf-8")
+    assert format_text(text) == text
+
+
 def test_formatting_the_messy_contract_is_idempotent() -> None:
     assert format_text(EXPECTED) == EXPECTED
 

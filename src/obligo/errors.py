@@ -48,12 +48,21 @@ class Diagnostic:
             + (f" ({self.hint})" if self.hint else "")
         )
         if self.source_line is not None:
-            line = self.source_line.rstrip("\r\n").replace("\t", " ")
-            width = max(self.column - 1, 0)
-            before = inert(line[:width]) + " " * max(width - len(line), 0)
-            caret = " " * len(before) + "^"
-            text += f"\n  {inert(line)}\n  {caret}"
+            text += "\n" + excerpt(self.source_line, self.column)
         return text
+
+
+def excerpt(source_line: str, column: int) -> str:
+    """A quoted line of a contract and a caret under ``column`` (from 1) below it, each indented
+    by two spaces, as every error shows them.
+
+    The line is shown inert (:func:`obligo._inert.inert`) with a tab as one space; the caret
+    stays under the character it points at, after the escaped forms before it."""
+    line = source_line.rstrip("\r\n").replace("\t", " ")
+    width = max(column - 1, 0)
+    before = inert(line[:width]) + " " * max(width - len(line), 0)
+    caret = " " * len(before) + "^"
+    return f"  {inert(line)}\n  {caret}"
 
 
 class ObligoError(Exception):

@@ -12,8 +12,10 @@ from obligo.model import contract as k
 from obligo.model import metrics as m
 from obligo.model.base import Node, SourceLocation
 from obligo.model.base import walk as walk  # the model's traversal; the checks import it here
+from obligo.model.vocabulary import AGGREGATE_FUNCTIONS, PERCENTILE_RANGE, percentile_rank
 
-FUNCTIONS = ("count", "sum", "mean", "average", "maximum", "max", "minimum", "min")
+# The functions an expression can call: the ways to aggregate records (a percentile aside).
+FUNCTIONS = tuple(AGGREGATE_FUNCTIONS)
 
 
 def check_names(contract: k.Contract, scope: Scope, out: Reporter) -> None:
@@ -262,15 +264,19 @@ def _expression_names(expression: Node, values: Mapping[str, Any], resolver: _Re
         _expression_names(expression.left, values, resolver)
         _expression_names(expression.right, values, resolver)
     elif isinstance(expression, cond.Call):
-        if expression.function not in FUNCTIONS and not _is_percentile(expression.function):
+        rank = percentile_rank(expression.function)
+        if rank is not None and not 0 < rank <= 100:
+            # As `p101 of ...` is refused: the engine has no such rank to take.
+            resolver.out.error(
+                f"{expression.function} is not a percentile: {PERCENTILE_RANGE}",
+                expression.loc,
+                word=expression.function,
+            )
+        elif expression.function not in FUNCTIONS and rank is None:
             resolver.need(dict.fromkeys(FUNCTIONS), expression.function, "function", expression.loc)
         for argument in expression.arguments:
             if isinstance(argument, cond.ValueRef | cond.Arithmetic | cond.Call):
                 _expression_names(argument, values, resolver)
-
-
-def _is_percentile(name: str) -> bool:
-    return len(name) > 1 and name[0] == "p" and name[1:].replace(".", "", 1).isdigit()
 
 
 def _clause_names(clause: c.Clause, resolver: _Resolver) -> None:

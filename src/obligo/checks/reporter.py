@@ -15,27 +15,26 @@ from obligo.model.contract import Calendar, Contract, Exclusion, Party, Service
 from obligo.model.inheritance import in_force, lineage_chain
 from obligo.model.inheritance import lineage as lineage  # the checks read it from here
 from obligo.model.metrics import Metric
-from obligo.syntax.lines import split_lines
+from obligo.syntax.lines import SourceText
 
 
 @dataclass
 class Reporter:
     """Makes diagnostics that quote their source line, from the texts of the contracts checked."""
 
-    sources: dict[str, list[str]] = field(default_factory=dict)
+    sources: dict[str, SourceText] = field(default_factory=dict)
     found: list[Diagnostic] = field(default_factory=list)
 
     def add_source(self, contract: Contract) -> None:
         if contract.source_text is not None:
-            self.sources.setdefault(contract.loc.file, split_lines(contract.source_text))
+            if contract.loc.file not in self.sources:
+                self.sources[contract.loc.file] = SourceText(contract.source_text)
         for parent in contract.imported:
             self.add_source(parent)
 
     def line(self, loc: SourceLocation) -> str | None:
-        lines = self.sources.get(loc.file)
-        if lines and 0 < loc.line <= len(lines):
-            return lines[loc.line - 1]
-        return None
+        source = self.sources.get(loc.file)
+        return None if source is None else source.line(loc.line)
 
     def at_word(self, loc: SourceLocation, word: str) -> SourceLocation:
         """The location of ``word`` on the line of ``loc``, at or after its column."""
@@ -54,10 +53,11 @@ class Reporter:
 
         For the lines the model keeps no location of, such as ``excluding`` or ``timezone``.
         """
-        lines = self.sources.get(loc.file)
-        if not lines or not 0 < loc.line <= len(lines):
+        source = self.sources.get(loc.file)
+        first = None if source is None else source.line(loc.line)
+        if source is None or first is None:
             return loc
-        first = lines[loc.line - 1]
+        lines = source.lines
         indent = len(first) - len(first.lstrip())
         starts = re.compile(r"\s*" + r"\s+".join(map(re.escape, lead.split())) + r"(?![\w-])")
         for number in range(loc.line, len(lines) + 1):

@@ -21,32 +21,16 @@ from obligo.model import conditions as cond
 from obligo.model import contract as k
 from obligo.model import metrics as m
 from obligo.model.base import Duration, LiteralValue, describe_literal
+from obligo.model.vocabulary import FIELD_NAME_UNIT_ENDINGS
 
 # Fields whose values are instants, never numbers of a unit.
 TIMESTAMP_FIELDS = ("time", "start", "end", "updated")
-
-# Name endings that say a field's unit, for the suggestion: `latency_ms` is surely in ms.
-_ENDINGS = (
-    ("_ms", "ms"),
-    ("_millis", "ms"),
-    ("_milliseconds", "ms"),
-    ("_s", "seconds"),
-    ("_sec", "seconds"),
-    ("_secs", "seconds"),
-    ("_seconds", "seconds"),
-    ("_min", "minutes"),
-    ("_mins", "minutes"),
-    ("_minutes", "minutes"),
-    ("_h", "hours"),
-    ("_hours", "hours"),
-    ("_days", "days"),
-)
 
 
 def unit_suggestion(field: str) -> str:
     """``field latency_ms in ms``: the line that states a field's unit, its unit guessed from
     the name when the name says it."""
-    guess = next((unit for ending, unit in _ENDINGS if field.endswith(ending)), None)
+    guess = next((unit for ending, unit in FIELD_NAME_UNIT_ENDINGS if field.endswith(ending)), None)
     if guess is None:
         return f"add `field {field} in UNIT` (ms, seconds, minutes, hours) to the contract"
     return f"add `field {field} in {guess}` to the contract"

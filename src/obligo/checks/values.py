@@ -21,6 +21,7 @@ from obligo.model.base import (
     describe_literal,
 )
 from obligo.model.currencies import NOT_MONEY, closest_currency, is_currency
+from obligo.model.vocabulary import UNITS_SHORTER_THAN_A_DAY
 
 # What a metric's value is, by the kind of its measure.
 PERCENT_MEASURES = (m.Availability, m.SliceAverage, m.Ratio, m.ShareWithinTarget)
@@ -384,7 +385,7 @@ def _clause_values(clause: c.Clause, scope: Scope, out: Reporter, contract: k.Co
             if node.percent.value == 0:
                 out.warning("0% of the fee is nothing", node.percent.loc)
         elif isinstance(node, c.FeeForDuration):
-            if node.duration.business or node.duration.unit in ("ms", "s", "min", "h"):
+            if node.duration.business or node.duration.unit in UNITS_SHORTER_THAN_A_DAY:
                 out.error(
                     f"a fee is counted in days, weeks, months, quarters or years, not {node.duration}",
                     node.duration.loc,

@@ -33,7 +33,8 @@ from dataclasses import dataclass, field
 from itertools import pairwise
 from typing import Literal
 
-from obligo.syntax.lines import split_lines
+from obligo.model.vocabulary import GROUP_WORDS
+from obligo.syntax.lines import SourceText
 
 INDENT = "  "
 COMMENT_GAP = "  "
@@ -45,31 +46,6 @@ _PUNCTUATION = frozenset(",()[]")
 _OPERATORS_2 = frozenset({">=", "<=", "!="})
 _OPERATORS_1 = frozenset("><=/*")
 _NAME = re.compile(r"[a-z_][a-z0-9_]*(?:-[a-z0-9_]+)*|`[^`\n]+`")
-# Words of the language that can stand before a bracketed group: "(" after them opens a group,
-# it does not call a function, so a space stays between the word and the bracket.
-_NOT_FUNCTIONS = frozenset(
-    {
-        "and",
-        "are",
-        "by",
-        "for",
-        "from",
-        "has",
-        "have",
-        "in",
-        "is",
-        "minus",
-        "not",
-        "of",
-        "or",
-        "plus",
-        "than",
-        "to",
-        "when",
-        "where",
-        "within",
-    }
-)
 
 
 @dataclass
@@ -100,9 +76,9 @@ def format_text(text: str) -> str:
 
 # ------------------------------------------------------------------------------------ reading
 def _physical_lines(text: str) -> list[str]:
-    # The lines as the parser counts them (obligo.syntax.lines); a "\r" at the end of a line
-    # belongs to its line ending ("\r\n"), and no token ends in one.
-    raws = [raw.rstrip(" \t\r") for raw in split_lines(text)]
+    # The lines as the parser counts them (obligo.syntax.lines.SourceText); a "\r" at the end of
+    # a line belongs to its line ending ("\r\n"), and no token ends in one.
+    raws = [raw.rstrip(" \t\r") for raw in SourceText(text).lines]
     if raws and raws[-1] == "":
         raws.pop()
     return raws
@@ -235,7 +211,7 @@ def _comment_level(comment: _Line, following: _Line | None) -> int:
 
 # ------------------------------------------------------------------------------------ writing
 def _is_function_name(token: str) -> bool:
-    return _NAME.fullmatch(token) is not None and token not in _NOT_FUNCTIONS
+    return _NAME.fullmatch(token) is not None and token not in GROUP_WORDS
 
 
 def _space_between(left: str, right: str) -> bool:

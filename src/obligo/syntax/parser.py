@@ -12,8 +12,9 @@ from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput
 from lark.lexer import PatternStr
 
 from obligo.errors import ObligoError, ObligoSyntaxError
+from obligo.model.vocabulary import UNIT_EXAMPLES
 from obligo.syntax.grammar import parser
-from obligo.syntax.lines import line_at, split_lines
+from obligo.syntax.lines import SourceText
 
 # How terminals that are patterns read in an error message.
 TERMINAL_WORDS: dict[str, str] = {
@@ -64,7 +65,7 @@ def expected_words(expected: Iterable[str]) -> str:
     unit_position = "BUSINESS" in expected
     words = sorted(
         {
-            "a unit (ms, s, min, hours, days, ...)"
+            f"a unit ({', '.join(UNIT_EXAMPLES)}, ...)"
             if unit_position and name == "NAME"
             else _terminal_word(name)
             for name in expected
@@ -95,16 +96,16 @@ def _found(error: UnexpectedToken) -> str:
     return f'"{token}"'
 
 
-def _hint_for(token: Token, expected: set[str], text: str) -> str | None:
+def _hint_for(token: Token, expected: set[str], source: SourceText) -> str | None:
     """Advice for mistakes whose message alone does not say what to do."""
+    text = source.text
     wants_name = "NAME" in expected
     if token.type == "STRING" and wants_name:
         return 'names are written without quotes; quotes are for values such as "P1"'
     if token.type == "CURRENCY" and wants_name:
         return "names are lowercase words joined by hyphens (api-uptime); write any other name in backticks"
     if str(token) == "of" and token.start_pos is not None:
-        line = text[: token.start_pos]
-        line = line[line.rfind("\n") + 1 :]
+        line = text[source.line_start(token.start_pos) : token.start_pos]
         if re.fullmatch(r"\s*down\s+when\s+[a-z0-9_-]+\s*", line):
             return (
                 "a chain or a redundant group is `down when any of [...] is down` (or `all of`);"
@@ -114,7 +115,7 @@ def _hint_for(token: Token, expected: set[str], text: str) -> str | None:
     if token.type in ("CMP_EQ", "LPAR") and token.start_pos is not None:
         before = text[: token.start_pos].rstrip()
         word = re.search(r"([a-z_][a-z0-9_-]*)$", before)
-        line_start = before.rfind("\n") + 1
+        line_start = source.line_start(len(before))
         if word and before[line_start:].strip() == word.group(1) and not wants_name:
             name = word.group(1)
             return f'"{name}" is a word of the language here; to use it as a name, write `{name}`'
@@ -127,17 +128,14 @@ def _suggestion(found: str, expected: Iterable[str]) -> str | None:
     return f'did you mean "{close[0]}"?' if close else None
 
 
-def source_line(text: str, line: int) -> str | None:
-    return line_at(text, line)
-
-
 def parse_tree(text: str, filename: str) -> Tree[Token]:
     """The parse tree of a contract's text; raises :class:`ObligoSyntaxError` on any failure."""
     if not text.endswith("\n"):
         text += "\n"
+    source = SourceText(text)
     # The lexer ignores the spaces before the first line (no newline precedes them), so an
     # indented first line would set no indentation and its block would be read at its own level.
-    first = text.split("\n", 1)[0]
+    first = source.lines[0]
     code = first.lstrip(" \t")
     if code != first and code.strip() and not code.startswith("#"):
         raise ObligoSyntaxError(
@@ -146,16 +144,16 @@ def parse_tree(text: str, filename: str) -> Tree[Token]:
             line=1,
             column=len(first) - len(code) + 1,
             hint="the first line of a file is not indented",
-            source_line=first.rstrip("\r"),
+            source_line=first,
         )
     try:
-        return _parse_words(text, filename)
+        return _parse_words(source, filename)
     except ObligoError as error:  # raised by the indenter, or a keyword glued to a word
         error.file = filename
-        error.source_line = source_line(text, error.line)
+        error.source_line = source.line(error.line)
         raise
     except UnexpectedInput as error:
-        raise _translate(error, text, filename) from None
+        raise _translate(error, source, filename) from None
 
 
 @cache
@@ -171,12 +169,13 @@ MAX_NESTING = 128
 _WORD = re.compile(r"[A-Za-z0-9_]+(?:-[A-Za-z0-9_]+)*")
 
 
-def _parse_words(text: str, filename: str) -> Tree[Token]:
+def _parse_words(source: SourceText, filename: str) -> Tree[Token]:
     """The parse tree, refusing a keyword glued to the letters after it.
 
     The lexer reads a keyword wherever the parser accepts one, with no regard for what follows:
     without this check ``per calendarmonth`` would read as ``per calendar month``.
     """
+    text = source.text
     interactive = parser().parse_interactive(text)
     token: Token | None = None
     try:
@@ -189,7 +188,7 @@ def _parse_words(text: str, filename: str) -> Tree[Token]:
                     column=token.column or 1,
                     hint="use fewer brackets, `not`s or `any of`/`all of` groups inside one"
                     " another: about 100 levels at most",
-                    source_line=source_line(text, token.line or 1),
+                    source_line=source.line(token.line or 1),
                 )
             end = token.end_pos or 0
             if token.type in _keyword_types() and _WORD.match(text, end):
@@ -202,7 +201,7 @@ def _parse_words(text: str, filename: str) -> Tree[Token]:
                     line=token.line or 1,
                     column=token.column or 1,
                     hint=_suggestion(found, expected),
-                    source_line=source_line(text, token.line or 1),
+                    source_line=source.line(token.line or 1),
                 )
         result: Tree[Token] = interactive.feed_eof(token)  # type: ignore[no-untyped-call]
         return result
@@ -215,15 +214,17 @@ def _parse_words(text: str, filename: str) -> Tree[Token]:
 _WORD_BEFORE = re.compile(r"(?<![A-Za-z0-9_-])([a-z_][a-z0-9_]*(?:-[a-z0-9_]+)*)[ \t]*\Z")
 
 
-def _misspelt_word_before(text: str, position: int) -> tuple[str, int, int, set[str]] | None:
+def _misspelt_word_before(
+    source: SourceText, position: int
+) -> tuple[str, int, int, set[str]] | None:
     """The word before an error on its line, when it looks like a misspelt keyword.
 
     Where a name is allowed (an aggregate function, a named value, a unit), a misspelt keyword
     reads as a name and the parser fails only at the next token: ``exluding maintenance`` fails
     at "maintenance". Returns the word, its line and column, and what the parser accepts there.
     """
-    line_start = text.rfind("\n", 0, position) + 1
-    match = _WORD_BEFORE.search(text, line_start, position)
+    text = source.text
+    match = _WORD_BEFORE.search(text, source.line_start(position), position)
     if match is None:
         return None
     word, start = match.group(1), match.start(1)
@@ -240,7 +241,8 @@ def _misspelt_word_before(text: str, position: int) -> tuple[str, int, int, set[
     keywords = {k for k in (_keyword(name) for name in accepted) if k}
     if word in keywords or _suggestion(word, accepted) is None:
         return None
-    return word, text.count("\n", 0, start) + 1, start - line_start + 1, accepted
+    line, column = source.location(start)
+    return word, line, column, accepted
 
 
 def _accepted(error: UnexpectedInput, fallback: Iterable[str]) -> set[str]:
@@ -261,14 +263,15 @@ def _accepted(error: UnexpectedInput, fallback: Iterable[str]) -> set[str]:
     return set(fallback)
 
 
-def _translate(error: UnexpectedInput, text: str, filename: str) -> ObligoSyntaxError:
+def _translate(error: UnexpectedInput, source: SourceText, filename: str) -> ObligoSyntaxError:
+    text = source.text
     line, column = error.line, error.column
     hint: str | None = None
     if isinstance(error, UnexpectedToken):
         token = error.token
         if token.type in ("_NL", "_DEDENT", "_INDENT", "$END"):
             # These tokens stand at the start of the next line; the problem is at the end of this one.
-            line, column = _end_of_previous_code(text, token.line or 1, token.column or 1)
+            line, column = _end_of_previous_code(source, token.line or 1, token.column or 1)
             if token.type == "_INDENT":
                 line, column = token.end_line or line, (token.end_column or 1)
         found = _found(error)
@@ -277,11 +280,11 @@ def _translate(error: UnexpectedInput, text: str, filename: str) -> ObligoSyntax
         if token.type in ("NAME", "QUOTED_NAME"):
             hint = _suggestion(str(token), expected)
         else:
-            hint = _hint_for(token, expected, text)
+            hint = _hint_for(token, expected, source)
         if token.type == "_INDENT":
             message = "unexpected indented line: only a block's lines are indented"
             hint = "is the line before it missing, or is this line indented by mistake?"
-            previous = _previous_code_indent(text, line)
+            previous = _previous_code_indent(source, line)
             if previous is not None and previous[1] > 0:
                 width = len(str(token))
                 message = (
@@ -290,7 +293,7 @@ def _translate(error: UnexpectedInput, text: str, filename: str) -> ObligoSyntax
                 )
                 hint = "indent every line of a block by the same amount"
         elif hint is None and token.type not in ("_DEDENT", "$END"):
-            misspelt = _misspelt_word_before(text, token.start_pos or 0)
+            misspelt = _misspelt_word_before(source, token.start_pos or 0)
             if misspelt is not None:
                 word, line, column, there = misspelt
                 message = f'unexpected "{word}", {expected_words(there)}'
@@ -309,11 +312,11 @@ def _translate(error: UnexpectedInput, text: str, filename: str) -> ObligoSyntax
         if char == "\t":
             message = "a tab is not allowed here; use spaces"
     elif isinstance(error, UnexpectedEOF):
-        line, column = _end_of_previous_code(text, text.count("\n") + 1, 1)
+        line, column = _end_of_previous_code(source, len(source.lines), 1)
         message = f"unexpected end of the file, {expected_words(str(t) for t in error.expected)}"
     else:  # pragma: no cover - every UnexpectedInput is one of the above
         message = str(error)
-    bracket = _unclosed_bracket(text, line, column)
+    bracket = _unclosed_bracket(source, line, column)
     if bracket is not None:
         # Inside brackets the ends of lines are ignored, so the error shows up far from its cause.
         bracket_line, bracket_column, char = bracket
@@ -334,17 +337,17 @@ def _translate(error: UnexpectedInput, text: str, filename: str) -> ObligoSyntax
         line=line,
         column=max(column, 1),
         hint=hint,
-        source_line=source_line(text, line),
+        source_line=source.line(line),
     )
 
 
 _SKIP = re.compile(r'"(?:[^"\\\n]|\\.)*"?|`[^`\n]*`?|#[^\n]*')
 
 
-def _unclosed_bracket(text: str, line: int, column: int) -> tuple[int, int, str] | None:
+def _unclosed_bracket(source: SourceText, line: int, column: int) -> tuple[int, int, str] | None:
     """The innermost ( or [ still open at (line, column): its line, column and character."""
     stack: list[tuple[int, int, str]] = []
-    for number, content in enumerate(split_lines(text)[:line], start=1):
+    for number, content in enumerate(source.lines[:line], start=1):
         if number == line:
             content = content[: max(column - 1, 0)]
         position = 0
@@ -365,9 +368,9 @@ def _unclosed_bracket(text: str, line: int, column: int) -> tuple[int, int, str]
 _CODE = re.compile(r'(?:"(?:[^"\\\n]|\\.)*"?|`[^`\n]*`?|[^"`#])*')
 
 
-def _previous_code_indent(text: str, line: int) -> tuple[int, int] | None:
+def _previous_code_indent(source: SourceText, line: int) -> tuple[int, int] | None:
     """The line number and indentation of the last code line before ``line``."""
-    lines = split_lines(text)
+    lines = source.lines
     for index in range(min(line - 1, len(lines)) - 1, -1, -1):
         code = lines[index].split("#", 1)[0]
         if code.strip():
@@ -375,9 +378,9 @@ def _previous_code_indent(text: str, line: int) -> tuple[int, int] | None:
     return None
 
 
-def _end_of_previous_code(text: str, line: int, column: int) -> tuple[int, int]:
+def _end_of_previous_code(source: SourceText, line: int, column: int) -> tuple[int, int]:
     """The position just after the last code character at or before (line, column)."""
-    lines = split_lines(text)
+    lines = source.lines
     index = min(line, len(lines)) - 1
     while index >= 0:
         # The line without its comment; a "#" inside a quoted text or a `name` is not a comment.

@@ -20,45 +20,27 @@ from lark.tree import Meta
 
 from obligo.errors import ObligoSemanticError
 from obligo.model import base, clauses, conditions, contract, metrics
-from obligo.model.units import (
+from obligo.model.vocabulary import (
+    AGGREGATE_CHOICES,
+    AGGREGATE_FUNCTIONS,
+    AGREEMENT_KINDS,
     BUSINESS_UNITS,
     CALENDAR_PERIODS,
     FIELD_UNITS,
+    FREQUENCIES,
+    LEVELS,
+    ORDINALS,
+    PERCENTILE_EXAMPLE,
+    PERCENTILE_METHODS,
+    PERCENTILE_RANGE,
     PERIOD_WORDS,
     SPELLINGS,
+    WEEKDAYS,
+    one_of,
+    percentile_rank,
 )
-from obligo.syntax.lines import split_lines
+from obligo.syntax.lines import SourceText
 
-WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-EVERY_WORDS = {
-    "daily": ("1", "day"),
-    "weekly": ("1", "week"),
-    "monthly": ("1", "month"),
-    "quarterly": ("1", "quarter"),
-    "yearly": ("1", "year"),
-    "annually": ("1", "year"),
-}
-ORDINALS = {
-    "first": 1,
-    "second": 2,
-    "third": 3,
-    "fourth": 4,
-    "fifth": 5,
-    "sixth": 6,
-}
-AGGREGATES = {
-    "count": "count",
-    "sum": "sum",
-    "mean": "mean",
-    "average": "mean",
-    "maximum": "maximum",
-    "max": "maximum",
-    "minimum": "minimum",
-    "min": "minimum",
-}
-KINDS = ("service-based", "customer-based", "multi-level")
-LEVELS = ("corporate", "customer", "service")
-PERCENTILE = re.compile(r"p(\d+(?:\.\d+)?)$")
 # The words that open a line, for a message about a line given twice (keyed by Item.key).
 ONCE_WORDS = {
     "billing": "billing cycle",
@@ -143,10 +125,10 @@ def suggest(word: str, choices: list[str] | tuple[str, ...]) -> str | None:
 class ContractTransformer(Transformer[Token, Any]):
     """Builds a :class:`obligo.model.Contract`'s parts from a parse tree."""
 
-    def __init__(self, filename: str, text: str) -> None:
+    def __init__(self, filename: str, text: str | SourceText) -> None:
         super().__init__()
         self.filename = filename
-        self.lines = split_lines(text)
+        self.source = text if isinstance(text, SourceText) else SourceText(text)
 
     # ----------------------------------------------------------------------------- helpers
     def loc(self, where: Meta | Token) -> base.SourceLocation:
@@ -158,7 +140,7 @@ class ContractTransformer(Transformer[Token, Any]):
         self, message: str, where: Meta | Token | base.SourceLocation, hint: str | None = None
     ) -> NoReturn:
         loc = where if isinstance(where, base.SourceLocation) else self.loc(where)
-        line = self.lines[loc.line - 1] if 0 < loc.line <= len(self.lines) else None
+        line = self.source.line(loc.line)
         raise ObligoSemanticError(
             message,
             file=loc.file,
@@ -202,7 +184,7 @@ class ContractTransformer(Transformer[Token, Any]):
         self.fail(
             f'"{name.text}" is not a period',
             name.loc,
-            suggest(name.text, list(PERIOD_WORDS)) or "use day, week, month, quarter or year",
+            suggest(name.text, list(PERIOD_WORDS)) or "use " + one_of(CALENDAR_PERIODS),
         )
 
     def integer(self, token: Token) -> int:
@@ -395,11 +377,11 @@ class ContractTransformer(Transformer[Token, Any]):
 
     def kind_item(self, meta: Meta, children: list[Name]) -> Item:
         name = children[0]
-        if name.text not in KINDS:
+        if name.text not in AGREEMENT_KINDS:
             self.fail(
                 f'"{name.text}" is not a kind of agreement',
                 name.loc,
-                suggest(name.text, KINDS) or "use service-based, customer-based or multi-level",
+                suggest(name.text, AGREEMENT_KINDS) or "use " + one_of(AGREEMENT_KINDS),
             )
         return Item("kind", name.text, self.loc(meta))
 
@@ -465,14 +447,13 @@ class ContractTransformer(Transformer[Token, Any]):
         return unquote(children[0])
 
     def every_word(self, name: Name) -> base.Duration:
-        if name.text not in EVERY_WORDS:
+        if name.text not in FREQUENCIES:
             self.fail(
                 f'"{name.text}" is not a frequency',
                 name.loc,
-                suggest(name.text, list(EVERY_WORDS))
-                or "use " + ", ".join(list(EVERY_WORDS)[:-1]) + " or " + list(EVERY_WORDS)[-1],
+                suggest(name.text, list(FREQUENCIES)) or "use " + one_of(FREQUENCIES),
             )
-        amount, unit = EVERY_WORDS[name.text]
+        amount, unit = FREQUENCIES[name.text]
         return base.Duration(amount=Decimal(amount), unit=unit, loc=name.loc)
 
     def renewal(self, meta: Meta, children: list[Any]) -> Item:
@@ -672,7 +653,7 @@ class ContractTransformer(Transformer[Token, Any]):
             self.fail(
                 f'"{name.text}" is not a day of the week',
                 name.loc,
-                suggest(name.text, WEEKDAYS) or "days are monday to sunday",
+                suggest(name.text, WEEKDAYS) or f"days are {WEEKDAYS[0]} to {WEEKDAYS[-1]}",
             )
         return WEEKDAYS.index(name.text)
 
@@ -872,20 +853,19 @@ class ContractTransformer(Transformer[Token, Any]):
         name = children[0]
         if isinstance(name, Token):  # p99.9
             name = Name(str(name), self.loc(name))
-        match = PERCENTILE.match(name.text)
-        if match:
-            value = Decimal(match.group(1))
+        value = percentile_rank(name.text)
+        if value is not None:
             if not 0 < value <= 100:
-                self.fail(f"{name.text} is not a percentile: use p1 to p100", name.loc)
+                self.fail(f"{name.text} is not a percentile: {PERCENTILE_RANGE}", name.loc)
             return ("percentile", base.Percent(value=value, loc=name.loc))
-        if name.text not in AGGREGATES:
+        if name.text not in AGGREGATE_FUNCTIONS:
             self.fail(
                 f'"{name.text}" is not a way to aggregate records',
                 name.loc,
-                suggest(name.text, [*AGGREGATES, "p95"])
-                or "use count, sum, mean, maximum, minimum or a percentile such as p95",
+                suggest(name.text, [*AGGREGATE_FUNCTIONS, PERCENTILE_EXAMPLE])
+                or "use " + one_of(AGGREGATE_CHOICES),
             )
-        return (AGGREGATES[name.text], None)
+        return (AGGREGATE_FUNCTIONS[name.text], None)
 
     def aggregate_field(self, meta: Meta, children: list[Name]) -> Name:
         return children[0]
@@ -941,7 +921,7 @@ class ContractTransformer(Transformer[Token, Any]):
             self.fail(
                 f'"{name.text}" is not a calendar period',
                 name.loc,
-                suggest(name.text, CALENDAR_PERIODS) or "use day, week, month, quarter or year",
+                suggest(name.text, CALENDAR_PERIODS) or "use " + one_of(CALENDAR_PERIODS),
             )
         return metrics.CalendarPeriod(unit=name.text, loc=self.loc(meta))
 
@@ -1103,7 +1083,7 @@ class ContractTransformer(Transformer[Token, Any]):
         return Item("without_data", children[0], self.loc(meta))
 
     def percentile_method(self, meta: Meta, children: list[Name]) -> Item:
-        methods = ("nearest-rank", "linear", "lower", "higher", "midpoint")
+        methods = PERCENTILE_METHODS
         name = children[0]
         if name.text not in methods:
             self.fail(
@@ -1432,7 +1412,8 @@ class ContractTransformer(Transformer[Token, Any]):
             self.fail(
                 f'"{ordinal.text}" is not an ordinal',
                 ordinal.loc,
-                suggest(ordinal.text, list(ORDINALS)) or "use first, second, third, ...",
+                suggest(ordinal.text, list(ORDINALS))
+                or "use " + ", ".join(list(ORDINALS)[:3]) + ", ...",
             )
         claim = clauses.ClaimByBillingCycle(
             ordinal=ORDINALS[ordinal.text], after=anchor.text, loc=self.loc(meta)
@@ -1651,9 +1632,10 @@ class ContractTransformer(Transformer[Token, Any]):
         return contract.UnderlyingEnding(loc=self.loc(meta))
 
 
-def build_contract(parts: list[Any], filename: str, text: str) -> contract.Contract:
+def build_contract(parts: list[Any], filename: str, text: str | SourceText) -> contract.Contract:
     """Assembles a file's declarations into one :class:`Contract`."""
     transformer = ContractTransformer(filename, text)
+    source = transformer.source
     heads = [p for p in parts if isinstance(p, Item) and p.key == "contract"]
     if not heads:
         raise ObligoSemanticError(
@@ -1661,7 +1643,7 @@ def build_contract(parts: list[Any], filename: str, text: str) -> contract.Contr
             file=filename,
             line=1,
             column=1,
-            source_line=transformer.lines[0] if text else None,
+            source_line=source.line(1) if source.text else None,
         )
     if len(heads) > 1:
         transformer.fail(
@@ -1688,5 +1670,5 @@ def build_contract(parts: list[Any], filename: str, text: str) -> contract.Contr
         reviews=of(contract.Review),
         renegotiations=of(contract.Renegotiation),
         notifications=of(contract.Notification),
-        source_text=text,
+        source_text=source.text,
     )
