@@ -17,7 +17,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from obligo.errors import EventDataError
-from obligo.model.base import Boolean, DateValue, LiteralValue, Number, Percent, Text
+from obligo.model.base import Boolean, DateValue, LiteralValue, Number, Percent, Text, walk
 from obligo.model.conditions import Compare, FieldOf, Member, Presence, Selection
 from obligo.model.contract import Contract, FieldMapping, NoticeRule, Service
 from obligo.model.inheritance import in_force, lineage_chain
@@ -474,15 +474,8 @@ class _Collector:
             kinds.add(kind)
 
     def _walk(self, value: Any) -> None:
-        if isinstance(value, tuple | list):
-            for item in value:
-                self._walk(item)
-            return
-        if not isinstance(value, BaseModel):
-            return
-        self._visit(value)
-        for _, child in value:
-            self._walk(child)
+        for node in walk(value):  # every node of the contract is a Node
+            self._visit(node)
 
     def _visit(self, node: BaseModel) -> None:
         structural, compared = self.structural, self.compared
