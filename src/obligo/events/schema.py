@@ -508,7 +508,8 @@ class _Collector:
                     self._use(structural, name, kind)
         # `, by priority` on a measure, `fee from ..., by region`, `for any feature` on a slice
         # condition: grouped values are texts.
+        fields = type(node).model_fields
         for attribute in ("group_by", "fee_group_by", "for_any"):
-            grouped = getattr(node, attribute, None)
+            grouped = node.__dict__[attribute] if attribute in fields else None
             if isinstance(grouped, str):
                 self._use(structural, grouped, FieldType.TEXT)
