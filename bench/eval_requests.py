@@ -294,8 +294,9 @@ def instrument(clock: Clock) -> None:
     Labels: ``load`` and ``load: PART``; ``metric NAME`` (everything measuring it took) with
     ``metric NAME: SQL`` (its DuckDB queries) and ``metric NAME: contributors`` (the evidence of
     an availability metric: each down interval's share); ``line accounting``; ``checks``."""
-    from obligo.engine import availability, evaluation, session
     from obligo.engine.context import EvaluationContext
+    from obligo.engine.measure import availability
+    from obligo.engine.run import evaluation, session
     from obligo.events import _bytescan, loader
     from obligo.resolve import resolver
 

@@ -11,10 +11,10 @@ from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 import obligo
-from obligo.engine.assessment import assessment as engine_assessment
-from obligo.engine.baseline_report import baseline_report as engine_baseline_report
 from obligo.engine.context import EvaluationContext
-from obligo.engine.evaluation import evaluate as engine_evaluate
+from obligo.engine.run.assessment import assessment as engine_assessment
+from obligo.engine.run.baseline_report import baseline_report as engine_baseline_report
+from obligo.engine.run.evaluation import evaluate as engine_evaluate
 from obligo.errors import Severity
 from obligo.events import EventLog, schema_for
 from obligo.model.contract import Contract

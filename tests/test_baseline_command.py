@@ -32,7 +32,7 @@ from hypothesis import strategies as st
 import obligo
 from engine_helpers import baseline_report, parse
 from obligo.cli import cli
-from obligo.engine.baseline_report import achieved_level
+from obligo.engine.run.baseline_report import achieved_level
 from obligo.render.baseline import baseline_json, baseline_text
 
 CONTRACT = """\

@@ -3,7 +3,7 @@
 import datetime as dt
 from zoneinfo import ZoneInfo
 
-from obligo.engine.baseline import baseline_span
+from obligo.engine.judge.baseline import baseline_span
 from obligo.model.contract import Baseline
 
 BERLIN = ZoneInfo("Europe/Berlin")

@@ -17,7 +17,7 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from obligo.engine.business_time import WEEKDAYS, BusinessCalendar
+from obligo.engine.time.business_time import WEEKDAYS, BusinessCalendar
 from obligo.errors import ObligoError
 from obligo.model.base import Duration
 from obligo.model.contract import Calendar, WeeklyHours

@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 import obligo
 from engine_helpers import parse
 from obligo.engine.consequences import rolling
-from obligo.engine.periods import MeasurementPeriod
+from obligo.engine.time.periods import MeasurementPeriod
 from obligo.report.model import Consequence, Report
 
 UTC = dt.UTC

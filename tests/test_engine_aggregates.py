@@ -21,9 +21,9 @@ from hypothesis import strategies as st
 import obligo
 from engine_helpers import context, evaluate, parse
 from obligo.checks.reporter import Scope
-from obligo.engine import aggregates
-from obligo.engine.expressions import nearest_rank
-from obligo.engine.measurement import Measurement
+from obligo.engine.measure import aggregates
+from obligo.engine.measure.expressions import nearest_rank
+from obligo.engine.measure.measurement import Measurement
 from obligo.model.contract import Contract
 
 UTC = dt.UTC
@@ -439,7 +439,7 @@ def test_duckdb_discrete_quantile_is_the_nearest_rank(percentile: str) -> None:
     value at rank ceil(p * n), for every n (here 1 to 1,500, values shuffled)."""
     import duckdb
 
-    from obligo.engine.aggregates import _decimal_literal, percentile_ranks
+    from obligo.engine.measure.aggregates import _decimal_literal, percentile_ranks
 
     share = Fraction(Decimal(percentile)) / 100
     sql = (
@@ -497,7 +497,7 @@ def test_duckdb_discrete_quantiles_of_one_list_are_each_the_nearest_rank() -> No
     one scale (obligo.engine.scans.decimal_list): at mixed scales DuckDB reads 0.51 as 0.5."""
     import duckdb
 
-    from obligo.engine.aggregates import percentile_ranks
+    from obligo.engine.measure.aggregates import percentile_ranks
     from obligo.engine.scans import decimal_list
 
     written = ["0.5", "0.51", "0.9", "0.95", "0.99", "0.999", "0.9999", "0.001", "0.33333"]

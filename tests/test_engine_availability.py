@@ -22,8 +22,8 @@ import pytest
 
 import obligo
 from engine_helpers import evaluate
-from obligo.engine import availability as availability_module
-from obligo.engine.downtime import DownSource, Downtime
+from obligo.engine.measure import availability as availability_module
+from obligo.engine.measure.downtime import DownSource, Downtime
 from obligo.engine.numbers import decimal_text
 from obligo.report.model import Report, Verdict
 
@@ -1035,7 +1035,7 @@ def test_grouped_downtime_from_slices(monkeypatch: pytest.MonkeyPatch) -> None:
         )
         return Downtime(sources=[*eu.sources, *us.sources], groups={"eu": eu, "us": us})
 
-    import obligo.engine.availability as measures
+    import obligo.engine.measure.availability as measures
 
     monkeypatch.setattr(measures, "slice_downtime", fake)
     body = """\
@@ -1081,7 +1081,7 @@ def test_down_during_and_slices_together(monkeypatch: pytest.MonkeyPatch) -> Non
             skipped=[(ts("2026-04-03T00:00:00Z"), ts("2026-04-03T01:00:00Z"))],
         )
 
-    import obligo.engine.availability as measures
+    import obligo.engine.measure.availability as measures
 
     monkeypatch.setattr(measures, "slice_downtime", fake)
     body = """\

@@ -701,7 +701,7 @@ def interval_lists(draw: st.DrawFn) -> list[tuple[int, int]]:
 def test_interval_algebra_agrees_with_sets_of_seconds(
     a: list[tuple[int, int]], b: list[tuple[int, int]], lo: int, hi: int
 ) -> None:
-    from obligo.engine import intervals as iv
+    from obligo.engine.time import intervals as iv
 
     def instants(pairs: list[tuple[int, int]]) -> list[tuple[dt.datetime, dt.datetime]]:
         # alternate zones: the algebra must work on instants, whatever their offsets

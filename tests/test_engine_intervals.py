@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 from hypothesis import given
 from hypothesis import strategies as st
 
-from obligo.engine.intervals import OverlapCount, overlaps
+from obligo.engine.time.intervals import OverlapCount, overlaps
 
 BERLIN = ZoneInfo("Europe/Berlin")
 ORIGIN = dt.datetime(2026, 3, 29, tzinfo=dt.UTC)  # the clocks go forward in Berlin that night

@@ -18,10 +18,10 @@ from click.testing import CliRunner
 
 import obligo
 from obligo.cli import cli
-from obligo.engine import session as session_module
-from obligo.engine import slices
 from obligo.engine.context import EvaluationContext
-from obligo.engine.session import planned
+from obligo.engine.measure import slices
+from obligo.engine.run import session as session_module
+from obligo.engine.run.session import planned
 from obligo.render import report_json
 from obligo.resolve.resolver import check_and_resolve
 

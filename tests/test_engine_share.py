@@ -16,8 +16,8 @@ from zoneinfo import ZoneInfo
 
 from engine_helpers import context, evaluate, parse
 from obligo.checks.reporter import Scope
-from obligo.engine import records
-from obligo.engine.measurement import Measurement
+from obligo.engine.measure import records
+from obligo.engine.measure.measurement import Measurement
 
 BERLIN = ZoneInfo("Europe/Berlin")
 

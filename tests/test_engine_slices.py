@@ -18,8 +18,8 @@ import pytest
 import obligo
 from engine_helpers import context, evaluate, parse
 from obligo.checks.reporter import Scope
-from obligo.engine import slices
-from obligo.engine.availability import availability
+from obligo.engine.measure import slices
+from obligo.engine.measure.availability import availability
 from obligo.model.contract import Contract
 
 CONTRACTS = Path(__file__).resolve().parent.parent / "contracts"

@@ -87,7 +87,9 @@ def test_the_narrow_reading_agrees_with_the_wide_one(
     ).fetchall()
     # Never rounded: what either reads is the text's exact value (DuckDB also takes "7e8.",
     # which Python's Decimal does not: those are left out of this comparison).
-    assert [(s, w) for s, _, w in rows if w is not None and exact(s) is not None and w != exact(s)] == []
+    assert [
+        (s, w) for s, _, w in rows if w is not None and exact(s) is not None and w != exact(s)
+    ] == []
     narrow_read = [(s, n, w) for s, n, w in rows if n is not None]
     assert [(s, n, w) for s, n, w in narrow_read if n != w] == []
     # Refused narrowly and read widely (too large, or an exponent on more digits than 64 bits

@@ -59,7 +59,10 @@ BAD_LINES = [
     ),
     ('{"type":"incident","severity":"high"}', '`severity` is not a number: "high"'),
     # Not strict JSON (issue 11): DuckDB reads NaN, JSON has no such number.
-    ('{"type":"incident","severity":NaN}', "not valid JSON (NaN and infinities are not JSON numbers)"),
+    (
+        '{"type":"incident","severity":NaN}',
+        "not valid JSON (NaN and infinities are not JSON numbers)",
+    ),
     ('{"type":"incident","severity":"1_000"}', '`severity` is not a number: "1_000"'),
     ('{"type":"probe","ok":"yes"}', '`ok` is not true or false: "yes"'),
     ('{"type":"probe","ok":1}', '`ok` is not true or false: "1"'),

@@ -410,7 +410,6 @@ def test_a_duration_in_an_expression_is_an_error() -> None:
             16,
             48,
             "an expression computes with the numbers of fields, not with a duration (250 ms)",
-            "write it as a number of the unit of the field it meets, such as 250 for a field"
-            " in ms",
+            "write it as a number of the unit of the field it meets, such as 250 for a field in ms",
         )
     ]

@@ -31,7 +31,10 @@ STAGES: list[tuple[str, ...]] = [
 # Imports of a later stage that are known and have an issue of their own; each must still be
 # needed (the test fails when one is gone, so that the list only shrinks).
 KNOWN: dict[tuple[str, str], str] = {
-    ("engine", "report"): "issue 12 item 4: the engine builds report nodes instead of its own values",
+    (
+        "engine",
+        "report",
+    ): "issue 12 item 4: the engine builds report nodes instead of its own values",
 }
 
 
@@ -79,3 +82,55 @@ def test_every_known_exception_is_still_needed() -> None:
     found = _imports()
     gone = [k for k in KNOWN if k not in found]
     assert not gone, f"no longer imported, remove from KNOWN: {gone}"
+
+
+# Inside the engine, the passes in their order; ``context`` (what every pass reads, with the
+# plan's ``scans``) after the time it is made of.
+PASSES: list[tuple[str, ...]] = [
+    ("numbers", "__init__"),
+    ("time",),
+    ("context", "scans"),
+    ("measure",),
+    ("judge",),
+    ("consequences",),
+    ("rights",),
+    ("run",),
+]
+
+
+def _pass(name: str) -> int:
+    for index, names in enumerate(PASSES):
+        if name in names:
+            return index
+    raise AssertionError(f"obligo.engine.{name} belongs to no pass: add it to PASSES")
+
+
+def test_no_engine_pass_imports_a_later_one() -> None:
+    engine = SRC / "engine"
+    later: list[str] = []
+    for path in sorted(engine.rglob("*.py")):
+        own = path.relative_to(engine).parts[0].removesuffix(".py")
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names: list[str] = []
+            if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                names = [node.module]
+                if node.module == "obligo.engine":
+                    names = [f"obligo.engine.{alias.name}" for alias in node.names]
+            elif isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            for name in names:
+                parts = name.split(".")
+                if parts[:2] != ["obligo", "engine"] or len(parts) < 3:
+                    continue
+                if _pass(parts[2]) > _pass(own):
+                    later.append(f"{path.relative_to(engine)}: {name}")
+    assert not later, later
+
+
+def test_every_engine_pass_says_what_it_does() -> None:
+    for names in PASSES:
+        for name in names:
+            if not (SRC / "engine" / name).is_dir():
+                continue
+            package = SRC / "engine" / name / "__init__.py"
+            assert ast.get_docstring(ast.parse(package.read_text(encoding="utf-8"))), name

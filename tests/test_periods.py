@@ -16,7 +16,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from obligo.engine.periods import (
+from obligo.engine.time.periods import (
     MeasurementPeriod,
     local_instant,
     local_midnight,

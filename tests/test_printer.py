@@ -137,8 +137,9 @@ def _all_nodes() -> list[Node]:
 
 
 def test_the_engines_quotes_of_a_clause_are_the_printers() -> None:
-    from obligo.engine import breach_runs, termination, verdicts
     from obligo.engine.consequences import rules
+    from obligo.engine.judge import breach_runs, verdicts
+    from obligo.engine.rights import termination
 
     nodes = _all_nodes()
     pairs = [
@@ -185,7 +186,7 @@ def test_the_engines_quotes_of_a_clause_are_the_printers() -> None:
 def test_a_name_that_is_not_a_plain_name_is_printed_in_backticks() -> None:
     """The one place where the engine's quotes and the printer differ: the engine quotes a name
     as it is, the printer writes it as the language does, in backticks."""
-    from obligo.engine import termination
+    from obligo.engine.rights import termination
 
     selection = (
         parse_contract(

@@ -20,7 +20,7 @@ import obligo
 import obligo.resolve.resolver as resolver
 from obligo.checks.reporter import Scope
 from obligo.cli import cli
-from obligo.engine import assessment, baseline_report, evaluation, portfolio, session
+from obligo.engine.run import assessment, baseline_report, evaluation, portfolio, session
 from obligo.resolve import ResolvedContract
 from obligo.resolve.resolver import check_and_resolve, resolve_contract
 

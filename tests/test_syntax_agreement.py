@@ -483,7 +483,12 @@ def test_import_of_a_missing_file(tmp_path: Path) -> None:
             8,
         ),
         ('contract c\nimport ""\n', '"" is not the name of a contract file', 2, 8),
-        ('contract c\nimport "a\x00b"\n', "a quoted text holds the control character U+0000", 2, 10),
+        (
+            'contract c\nimport "a\x00b"\n',
+            "a quoted text holds the control character U+0000",
+            2,
+            10,
+        ),
     ],
 )
 def test_import_mistakes(sla_error: Error, text: str, message: str, line: int, column: int) -> None:

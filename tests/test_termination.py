@@ -16,7 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from engine_helpers import assessment, parse
-from obligo.engine.breach_runs import moments
+from obligo.engine.judge.breach_runs import moments
 from obligo.model.clauses import Consecutive, NOfLast
 from obligo.render.baseline import rights_text
 from obligo.report.rights import Assessment

@@ -45,7 +45,9 @@ PARAMS = [pytest.param(raw, shown, id=name) for name, (raw, shown) in CHARACTERS
 # those are tested in file names, log values and in-memory lines.
 CONTROLS = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f]")
 IN_CONTRACTS = [p for p in PARAMS if not CONTROLS.match(str(p.values[0]))]
-REFUSED_IN_CONTRACTS = [p for p in PARAMS if CONTROLS.match(str(p.values[0])) and p.values[0] != "\r"]
+REFUSED_IN_CONTRACTS = [
+    p for p in PARAMS if CONTROLS.match(str(p.values[0])) and p.values[0] != "\r"
+]
 # What may never reach a terminal raw (a tab is harmless and shown as a space under a caret).
 DANGEROUS = re.compile(
     "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]"
@@ -191,8 +193,7 @@ def test_a_control_character_in_a_contract_is_refused_and_shown_inert(
     column = text.index(raw) + 1
     line = f'contract shop "We{shown}b" version 2'
     assert result.stdout.startswith(
-        f"shop.sla:1:{column}: error: a quoted text holds the control character"
-        f" U+{ord(raw):04X}"
+        f"shop.sla:1:{column}: error: a quoted text holds the control character U+{ord(raw):04X}"
     )
     assert f"\n  {line}\n  {' ' * line.index(shown)}^\n" in result.stdout
     assert_inert(result.stdout, result.stderr)

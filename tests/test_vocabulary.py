@@ -261,8 +261,9 @@ def test_group_words_are_keywords_and_no_function() -> None:
 
 # ---------------------------------------------------- the engine's copies, until it draws on it
 def test_the_engines_copies_are_the_vocabulary() -> None:
-    from obligo.engine import aggregates, business_time, expressions
     from obligo.engine.consequences import rules
+    from obligo.engine.measure import aggregates, expressions
+    from obligo.engine.time import business_time
 
     assert business_time.WEEKDAYS == v.WEEKDAYS
     assert set(aggregates.METHODS) == set(v.PERCENTILE_METHODS)

@@ -20,11 +20,11 @@ from obligo.agreements import (
 )
 from obligo.checks import check_contract
 from obligo.contract_files import Refusal, read_contract_text
-from obligo.engine.baseline_report import baseline_report
-from obligo.engine.evaluation import evaluate as _evaluate
-from obligo.engine.portfolio import evaluate_agreements as _evaluate_agreements
+from obligo.engine.run.baseline_report import baseline_report
+from obligo.engine.run.evaluation import evaluate as _evaluate
+from obligo.engine.run.portfolio import evaluate_agreements as _evaluate_agreements
+from obligo.engine.run.session import checked_mappings, planned
 from obligo.engine.scans import ScanPlan
-from obligo.engine.session import checked_mappings, planned
 from obligo.errors import Diagnostic, ObligoError, ObligoSemanticError, Severity
 from obligo.events import schema_for
 from obligo.guard import guarded

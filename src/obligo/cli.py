@@ -24,8 +24,8 @@ from obligo._output import (
     write_stdout,
 )
 from obligo.checks.reporter import Scope
-from obligo.engine.evaluation_time import wall_clock
-from obligo.engine.portfolio import single_report
+from obligo.engine.run.portfolio import single_report
+from obligo.engine.time.evaluation_time import wall_clock
 from obligo.errors import Diagnostic, EventDataError, ObligoError, Severity
 from obligo.events import expand_event_paths
 from obligo.model.contract import Contract

@@ -11,14 +11,14 @@ from zoneinfo import ZoneInfo
 
 import duckdb
 
-from obligo.engine.business_time import BusinessCalendar
-from obligo.engine.periods import (
+from obligo.engine.scans import ScanPlan
+from obligo.engine.time.business_time import BusinessCalendar
+from obligo.engine.time.periods import (
     MeasurementPeriod,
     add_duration,
     local_midnight,
     measurement_periods,
 )
-from obligo.engine.scans import ScanPlan
 from obligo.errors import EventDataError, ObligoError
 from obligo.events import EventLog, EventSchema
 from obligo.events.sql import compile_selection, quote_ident
@@ -65,7 +65,7 @@ class EvaluationContext:
     _calendars: dict[str, BusinessCalendar] = field(default_factory=dict)
     # What several metrics of one evaluation ask alike (the periods holding records of a type).
     shared: dict[Any, Any] = field(default_factory=dict)
-    # The scans the metrics' measures read, planned before any runs (obligo.engine.plan).
+    # The scans the metrics' measures read, planned before any runs (obligo.engine.measure.planner).
     scans: ScanPlan = field(default_factory=ScanPlan)
 
     def __post_init__(self) -> None:
@@ -126,7 +126,7 @@ class EvaluationContext:
     def after(self, instant: dt.datetime, duration: Duration) -> dt.datetime:
         """``instant`` plus a duration: business time on the contract's calendar (see
         :meth:`BusinessCalendar.deadline`), any other length in the contract's zone (see
-        :func:`obligo.engine.periods.add_duration`)."""
+        :func:`obligo.engine.time.periods.add_duration`)."""
         if duration.business:
             return self.business_calendar(duration).deadline(instant, duration)
         return add_duration(instant, duration, self.tz)

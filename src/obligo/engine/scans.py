@@ -4,7 +4,7 @@ A measure that aggregates records over a grid (the periods of a ratio, a count, 
 extreme or a nearest-rank percentile; the time slices of an availability or an average) asks for
 a *grid query*: the grid (which records, placed in which cells: the query's head, its source,
 filter and grouping) and the aggregates it needs in each cell. Queries over the same grid are one
-scan: the planner gathers every metric's queries before any runs (:func:`obligo.engine.plan`), and
+scan: the planner gathers every metric's queries before any runs (:func:`obligo.engine.measure.planner`), and
 the first measure that needs a scan runs it for all the metrics it feeds, each distinct aggregate
 computed once (the denominators of ten ratios over the same records are one ``count``). A query
 the planner did not see (a metric measured on its own) runs alone, as one scan.
@@ -174,7 +174,7 @@ class ScanPlan:
     # scan grouped by that field: (field, value).
     partitions: dict[str, tuple[str, str]] = field(default_factory=dict)
     # The grids that several metrics read (a metric alone on its grid may filter its records
-    # before they are placed: see obligo.engine.aggregates.PeriodQuery).
+    # before they are placed: see obligo.engine.measure.aggregates.PeriodQuery).
     shared: set[Grid] = field(default_factory=set)
 
     def add(self, grid: Grid, aggregates: Sequence[Aggregate], feeds: str) -> None:

@@ -31,13 +31,11 @@ def grammar_text() -> str:
 
 @cache
 def parser() -> Lark:
-    """The LALR parser, built once per process; Lark keeps its tables in a file of the system's
-    temporary folder, named by a hash of the grammar and the options, and builds them anew when
-    that file is missing or unreadable (half a second at every start otherwise)."""
+    """The LALR parser, built once per process. (Lark's cache file is not used: it would be left
+    in the user's temporary folder, which obligo promises to leave as it found it.)"""
     return Lark(
         grammar_text(),
         parser="lalr",
-        cache=True,
         lexer="contextual",
         postlex=ContractIndenter(),
         propagate_positions=True,

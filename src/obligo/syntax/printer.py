@@ -17,8 +17,8 @@ is a keyword that the lexer would read as itself where the name stands (a named 
 `duration` at the start of a line): then it is written in backticks.
 
 Where a report quotes a clause, the engine builds the quote from the model as these functions do
-(:mod:`obligo.engine.consequences.rules`, :mod:`obligo.engine.termination`,
-:mod:`obligo.engine.verdicts`); the tests pin the two equal, but for a name the printer writes in
+(:mod:`obligo.engine.consequences.rules`, :mod:`obligo.engine.rights.termination`,
+:mod:`obligo.engine.judge.verdicts`); the tests pin the two equal, but for a name the printer writes in
 backticks, which the engine quotes bare.
 """
 

@@ -14,10 +14,10 @@ import datetime as dt
 from collections.abc import Sequence
 from decimal import Decimal
 
-from obligo.engine.baseline import BaselineSpan
 from obligo.engine.context import EvaluationContext
+from obligo.engine.judge.baseline import BaselineSpan
 from obligo.engine.numbers import decimal_text
-from obligo.engine.periods import MeasurementPeriod
+from obligo.engine.time.periods import MeasurementPeriod
 from obligo.model import clauses as c
 from obligo.model.metrics import RollingPeriod
 from obligo.report.model import (

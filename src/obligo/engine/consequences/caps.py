@@ -20,7 +20,7 @@ from fractions import Fraction
 
 from obligo.engine.context import EvaluationContext
 from obligo.engine.numbers import decimal_text
-from obligo.engine.periods import MeasurementPeriod, add_months, local_midnight
+from obligo.engine.time.periods import MeasurementPeriod, add_months, local_midnight
 from obligo.model import clauses as c
 from obligo.report.model import CapKind, CapStep
 

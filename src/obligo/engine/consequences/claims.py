@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from obligo.engine.context import EvaluationContext, Record
-from obligo.engine.periods import MeasurementPeriod, measurement_periods
+from obligo.engine.time.periods import MeasurementPeriod, measurement_periods
 from obligo.model import clauses as c
 from obligo.model import conditions as k
 from obligo.model import metrics as m

@@ -26,7 +26,7 @@ from typing import Literal
 
 from obligo.engine.context import EvaluationContext
 from obligo.engine.numbers import decimal_text
-from obligo.engine.periods import add_months, local_midnight
+from obligo.engine.time.periods import add_months, local_midnight
 from obligo.model.base import Duration, without_locations
 from obligo.model.conditions import And, Compare, Condition
 from obligo.model.contract import Fee, Service

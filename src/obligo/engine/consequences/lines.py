@@ -11,12 +11,12 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
 
-from obligo.engine.baseline import BaselineSpan
 from obligo.engine.context import EvaluationContext, Record
-from obligo.engine.measurement import Measurement
+from obligo.engine.judge.baseline import BaselineSpan
+from obligo.engine.judge.verdicts import UNITS
+from obligo.engine.measure.measurement import Measurement
 from obligo.engine.numbers import decimal_text
-from obligo.engine.periods import MeasurementPeriod, add_months, local_midnight
-from obligo.engine.verdicts import UNITS
+from obligo.engine.time.periods import MeasurementPeriod, add_months, local_midnight
 from obligo.model import clauses as c
 from obligo.model import conditions as k
 from obligo.model import metrics as m

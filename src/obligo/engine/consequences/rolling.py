@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from obligo.engine.context import EvaluationContext
-from obligo.engine.periods import MeasurementPeriod
+from obligo.engine.time.periods import MeasurementPeriod
 from obligo.model import metrics as m
 from obligo.model.contract import BillingCycle
 
@@ -46,7 +46,7 @@ def deciding_window(
 ) -> MeasurementPeriod | None:
     """The window that ends with ``period``, else the last one that ends inside it (``start <
     end <= period.end``); None when none does. ``windows`` are ordered by end, as
-    :func:`~obligo.engine.periods.measurement_periods` returns them."""
+    :func:`~obligo.engine.time.periods.measurement_periods` returns them."""
     index = bisect_right(windows, period.end, key=lambda w: w.end)
     if index == 0:
         return None

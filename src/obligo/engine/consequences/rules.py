@@ -6,7 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 from fractions import Fraction
 
-from obligo.engine.verdicts import compare, target_fraction
+from obligo.engine.judge.verdicts import compare, target_fraction
 from obligo.model import clauses as c
 from obligo.model import conditions as k
 from obligo.model.base import Comparator, Duration

@@ -5,7 +5,7 @@ read (the same function the measure calls then), and decides, in three steps:
 
 1. **Partitions.** Metrics over one value each of a text field (``service = "s5"``,
    ``service = "s6"``...) that would otherwise read the same grid become the cells of one scan
-   grouped by that field (:mod:`obligo.engine.partitions`): a contract of a thousand services
+   grouped by that field (:mod:`obligo.engine.measure.partitions`): a contract of a thousand services
    is one scan, not a thousand.
 2. **Shared grids.** A grid that several metrics read is scanned once for all of them; a metric
    alone on its grid keeps its own filter in the scan's ``WHERE``.
@@ -20,9 +20,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from obligo.engine import aggregates, slices
 from obligo.engine.context import EvaluationContext
-from obligo.engine.partitions import partition_of
+from obligo.engine.measure import aggregates, slices
+from obligo.engine.measure.partitions import partition_of
 from obligo.engine.scans import Aggregate, Grid, ScanPlan
 from obligo.model import metrics as m
 

@@ -26,8 +26,8 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 
 from obligo.engine.context import EvaluationContext, Record
-from obligo.engine.intervals import Interval, intersect, seconds, subtract, total, union
 from obligo.engine.numbers import decimal_text
+from obligo.engine.time.intervals import Interval, intersect, seconds, subtract, total, union
 from obligo.model.contract import Exclusion, NoticeRule, WindowRule
 from obligo.report.model import ExclusionRefused
 

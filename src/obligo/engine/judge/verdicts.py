@@ -8,10 +8,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 
-from obligo.engine.baseline import BaselineSpan
-from obligo.engine.measurement import Measurement
+from obligo.engine.judge.baseline import BaselineSpan
+from obligo.engine.measure.measurement import Measurement
 from obligo.engine.numbers import decimal_text
-from obligo.engine.periods import MeasurementPeriod
+from obligo.engine.time.periods import MeasurementPeriod
 from obligo.model import clauses as c
 from obligo.model import metrics as m
 from obligo.model.base import Duration, Number, Percent

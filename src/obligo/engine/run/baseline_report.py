@@ -21,7 +21,7 @@ from collections.abc import Mapping, Sequence
 from fractions import Fraction
 from typing import Any, Literal
 
-from obligo.engine.history import (
+from obligo.engine.judge.history import (
     Judged,
     baseline_of,
     budget_used,
@@ -29,9 +29,9 @@ from obligo.engine.history import (
     margins_of,
     outcome_of,
 )
+from obligo.engine.judge.verdicts import compare
 from obligo.engine.numbers import decimal_text
-from obligo.engine.session import Measurer, opened
-from obligo.engine.verdicts import compare
+from obligo.engine.run.session import Measurer, opened
 from obligo.report.baseline import (
     AchievedLevel,
     BaselineDates,

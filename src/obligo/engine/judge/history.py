@@ -2,7 +2,7 @@
 read it: every clause in force, every objective (and group), every period from the start of the
 term, with its status, its exact value and the share of its error budget it used.
 
-The statuses are those of the report (:func:`obligo.engine.verdicts.judge`), but the history is
+The statuses are those of the report (:func:`obligo.engine.judge.verdicts.judge`), but the history is
 never cut by the window of periods shown, and its values are exact fractions, not the rounded
 text of the report, so that no boundary is decided on a rounded number.
 """
@@ -13,12 +13,12 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from fractions import Fraction
 
-from obligo.engine.baseline import BaselineSpan, baseline_span
 from obligo.engine.context import EvaluationContext
-from obligo.engine.measurement import Measurement
+from obligo.engine.judge.baseline import BaselineSpan, baseline_span
+from obligo.engine.judge.verdicts import UNITS, compare, judge, relative_target, target_fraction
+from obligo.engine.measure.measurement import Measurement
 from obligo.engine.numbers import decimal_text
-from obligo.engine.periods import MeasurementPeriod
-from obligo.engine.verdicts import UNITS, compare, judge, relative_target, target_fraction
+from obligo.engine.time.periods import MeasurementPeriod
 from obligo.model import clauses as c
 from obligo.model.metrics import Metric
 from obligo.report.baseline import Outcome

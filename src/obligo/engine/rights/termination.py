@@ -3,7 +3,7 @@
 The three triggers of a clause (``docs/rights-and-triggers.md`` gives the rules with examples):
 
 - ``breached in 3 consecutive months`` / ``breached in 3 of the last 6 months``: a run of
-  breaches (:mod:`obligo.engine.breach_runs`). A slot is breached when any objective of the
+  breaches (:mod:`obligo.engine.judge.breach_runs`). A slot is breached when any objective of the
   clause (any group) was breached in a period that ends in it. The trigger holds at each
   breached slot that completes the window, at the end of the slot's first breached period.
 - ``3 outage records longer than 30 minutes start within any 30 days``: a sliding window over
@@ -25,8 +25,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 
-from obligo.engine.baseline import BaselineSpan
-from obligo.engine.breach_runs import (
+from obligo.engine.context import EvaluationContext
+from obligo.engine.judge.baseline import BaselineSpan
+from obligo.engine.judge.breach_runs import (
     Happening,
     Slots,
     breach_run,
@@ -34,13 +35,12 @@ from obligo.engine.breach_runs import (
     plural,
     trigger_period,
 )
-from obligo.engine.context import EvaluationContext
-from obligo.engine.exclusions import record_interval
-from obligo.engine.history import Judged, Measure, closed, holds, quantity
-from obligo.engine.intervals import seconds, utc
+from obligo.engine.judge.history import Judged, Measure, closed, holds, quantity
+from obligo.engine.judge.verdicts import target_fraction
+from obligo.engine.measure.exclusions import record_interval
 from obligo.engine.numbers import decimal_text
-from obligo.engine.periods import MeasurementPeriod
-from obligo.engine.verdicts import target_fraction
+from obligo.engine.time.intervals import seconds, utc
+from obligo.engine.time.periods import MeasurementPeriod
 from obligo.model import clauses as c
 from obligo.model.base import LiteralValue, SourceLocation
 from obligo.model.conditions import And, Compare, Condition, Member, Not, Or, Presence, Selection
@@ -64,7 +64,7 @@ def clause_trigger(
     span: BaselineSpan | None,
 ) -> list[Happening]:
     """Every moment at which a clause's trigger holds, in time order. ``judged`` is the clause's
-    history (:func:`obligo.engine.history.history`)."""
+    history (:func:`obligo.engine.judge.history.history`)."""
     if isinstance(trigger, c.BreachRun):
         return breach_run(clause, trigger.window, judged, ctx)
     if isinstance(trigger, c.LongEvents):

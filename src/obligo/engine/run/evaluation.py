@@ -6,13 +6,13 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from fractions import Fraction
 
-from obligo.engine.accounting import account_lines
-from obligo.engine.assessment import assess
 from obligo.engine.consequences import consequences, totals
 from obligo.engine.context import EvaluationContext
-from obligo.engine.history import baseline_of, history
-from obligo.engine.positions import net_positions, supplier_positions
-from obligo.engine.session import EventInput, Measurer, opened
+from obligo.engine.judge.history import baseline_of, history
+from obligo.engine.rights.assessment import assess
+from obligo.engine.rights.positions import net_positions, supplier_positions
+from obligo.engine.run.accounting import account_lines
+from obligo.engine.run.session import EventInput, Measurer, opened
 from obligo.report.model import BaselineRef, ContractRef, PeriodRef, Rejection, Report, Window
 from obligo.resolve import ResolvedContract
 

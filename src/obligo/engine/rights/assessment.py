@@ -6,22 +6,17 @@ arose, the escalation notices due and the triggers that fired, each list in time
 time in the contract's timezone. It judges the whole history itself, so that what it finds never
 depends on the window of periods a report shows.
 
-``assessment(agreement, events, at)`` runs it on its own, from a resolved contract and its logs.
+:func:`obligo.engine.run.assessment.assessment` runs it on its own, from a resolved contract and
+its logs.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Mapping, Sequence
-from typing import Any
-
 from obligo.engine.context import EvaluationContext
-from obligo.engine.history import Judged, Measure, baseline_of, history, margins_of
-from obligo.engine.session import Measurer, opened
-from obligo.engine.termination import escalations, termination_rights
-from obligo.engine.triggers import triggers
+from obligo.engine.judge.history import Judged, Measure, baseline_of, history, margins_of
+from obligo.engine.rights.termination import escalations, termination_rights
+from obligo.engine.rights.triggers import triggers
 from obligo.report.rights import Assessment
-from obligo.resolve import ResolvedContract
 
 
 def assess(
@@ -43,17 +38,3 @@ def assess(
         escalations=escalations(clauses, judged, ctx, measure, span),
         triggers=triggers(judged, ctx, measure, span, margins_of(ctx.agreement)),
     )
-
-
-def assessment(
-    agreement: ResolvedContract,
-    events: Sequence[Any] | Any,
-    at: dt.datetime | None = None,
-    *,
-    skip_invalid: bool = False,
-    mappings: Mapping[str, str] | None = None,
-) -> Assessment:
-    """Rights and triggers of a resolved contract against its event logs, as of ``at``
-    (default now)."""
-    with opened(agreement, events, at, skip_invalid=skip_invalid, mappings=mappings) as ctx:
-        return assess(ctx, Measurer(ctx))

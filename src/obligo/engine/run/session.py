@@ -11,13 +11,13 @@ import datetime as dt
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
-from obligo.engine import aggregates, availability, records, slices
 from obligo.engine.context import EvaluationContext
-from obligo.engine.evaluation_time import evaluation_time
-from obligo.engine.measurement import Measurement
-from obligo.engine.periods import local_midnight
-from obligo.engine.plan import plan_measurements
+from obligo.engine.measure import aggregates, availability, records, slices
+from obligo.engine.measure.measurement import Measurement
+from obligo.engine.measure.planner import plan_measurements
 from obligo.engine.scans import ScanPlan
+from obligo.engine.time.evaluation_time import evaluation_time
+from obligo.engine.time.periods import local_midnight
 from obligo.errors import EventDataError, ObligoError, ObligoSemanticError
 from obligo.events import EventLog, EventSchema, schema_for
 from obligo.model import metrics as m

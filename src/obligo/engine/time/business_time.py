@@ -8,7 +8,7 @@ Opening hours
     ``timezone``, else the contract's). A range ``09:00 to 17:00`` on a local date is open from
     the first instant the clock reads 09:00 that day to the first instant it reads 17:00; a wall
     time the clock jumps over maps to the instant of the jump (see
-    :func:`obligo.engine.periods.local_instant`); ``24:00`` (``all day``, ``end=None``) is the
+    :func:`obligo.engine.time.periods.local_instant`); ``24:00`` (``all day``, ``end=None``) is the
     next local midnight. So on the day the clocks go forward a range across the skipped hour is
     an hour shorter (``02:00 to 03:00`` is empty) and ``all day`` lasts 23 hours; on the day they
     go back ``all day`` lasts 25 hours and a range across the repeated hour an hour longer.
@@ -69,7 +69,7 @@ import math
 from fractions import Fraction
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from obligo.engine.periods import add_months, local_instant, local_midnight
+from obligo.engine.time.periods import add_months, local_instant, local_midnight
 from obligo.errors import ObligoError
 from obligo.model.base import Duration
 from obligo.model.contract import Calendar, WeeklyHours

@@ -25,8 +25,8 @@ from dataclasses import dataclass, field
 from typing import Literal, cast
 
 from obligo.engine.context import EvaluationContext
-from obligo.engine.history import Judged
-from obligo.engine.periods import MeasurementPeriod, period_containing
+from obligo.engine.judge.history import Judged
+from obligo.engine.time.periods import MeasurementPeriod, period_containing
 from obligo.model.clauses import Clause, Consecutive, NOfLast, Window
 from obligo.model.metrics import CalendarPeriod
 from obligo.report.rights import Outage, TriggerPeriod

@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-from obligo.engine.periods import add_months, local_midnight
+from obligo.engine.time.periods import add_months, local_midnight
 from obligo.model.contract import Baseline
 
 # `baseline the first N <unit>`: how long one unit is, in months or days.

@@ -9,7 +9,7 @@
   (``, in around-the-clock hours``), else the duration's (``duration from opened to resolved,
   in office hours``), else wall-clock time. In a calendar every duration is opening time:
   ``4 hours`` is four hours during which the calendar is open, and ``1 business day`` one
-  opening day (see :mod:`obligo.engine.business_time`). Wall-clock ``4 hours`` is four
+  opening day (see :mod:`obligo.engine.time.business_time`). Wall-clock ``4 hours`` is four
   elapsed hours, across a DST change too.
 - A record is within target when its end field (``resolved``) is at or before the due time.
 - A record still open at the evaluation time (no end field, or one after the evaluation time)
@@ -26,11 +26,11 @@ from bisect import bisect_left
 from dataclasses import dataclass
 from fractions import Fraction
 
-from obligo.engine.business_time import BusinessCalendar
 from obligo.engine.context import EvaluationContext, Record
-from obligo.engine.intervals import seconds
-from obligo.engine.measurement import Budget, Measurement
+from obligo.engine.measure.measurement import Budget, Measurement
 from obligo.engine.numbers import decimal_text
+from obligo.engine.time.business_time import BusinessCalendar
+from obligo.engine.time.intervals import seconds
 from obligo.model import metrics as m
 from obligo.model.base import Duration
 from obligo.report.model import Contributor

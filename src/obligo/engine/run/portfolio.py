@@ -28,12 +28,12 @@ from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from obligo.engine.accounting import account_inputs
 from obligo.engine.context import EvaluationContext
-from obligo.engine.evaluation import report_of
-from obligo.engine.evaluation_time import evaluation_time
-from obligo.engine.positions import added_up, net_rows
-from obligo.engine.session import EventInput, as_inputs, checked_mappings, context_over
+from obligo.engine.rights.positions import added_up, net_rows
+from obligo.engine.run.accounting import account_inputs
+from obligo.engine.run.evaluation import report_of
+from obligo.engine.run.session import EventInput, as_inputs, checked_mappings, context_over
+from obligo.engine.time.evaluation_time import evaluation_time
 from obligo.errors import ObligoError
 from obligo.events import EventLog, FieldType, schema_for, union_of, with_field
 from obligo.report.model import PeriodRef, Rejection, Report, Window

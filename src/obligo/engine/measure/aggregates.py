@@ -48,7 +48,7 @@ from itertools import count, pairwise
 from typing import Any
 
 from obligo.engine.context import EvaluationContext
-from obligo.engine.expressions import (
+from obligo.engine.measure.expressions import (
     AggregatePlan,
     Evaluator,
     compile_expression,
@@ -56,10 +56,10 @@ from obligo.engine.expressions import (
     numeric_column,
     selections_of,
 )
-from obligo.engine.measurement import Budget, Measurement
-from obligo.engine.partitions import without_test
-from obligo.engine.periods import MeasurementPeriod
+from obligo.engine.measure.measurement import Budget, Measurement
+from obligo.engine.measure.partitions import without_test
 from obligo.engine.scans import Aggregate, Grid, aggregates_of
+from obligo.engine.time.periods import MeasurementPeriod
 from obligo.events.sql import compile_selection, quote_ident, without_type_tests
 from obligo.model import metrics as m
 

@@ -4,7 +4,7 @@ at the end of the baseline: each with the moment it fired and its reason in plai
 The rules, condition by condition, are in ``docs/rights-and-triggers.md``. In short:
 
 - a condition on a run of periods (breaches, wide margins, a metric's value, no data) fires when
-  the run starts to hold (:mod:`obligo.engine.breach_runs`), at the end of the period that
+  the run starts to hold (:mod:`obligo.engine.judge.breach_runs`), at the end of the period that
   completed it; it fires again only after it stopped holding;
 - breaches and wide margins count periods after the baseline (baseline periods have no
   consequences and are judged by the baseline's own review); a metric's values and missing data
@@ -20,8 +20,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from fractions import Fraction
 
-from obligo.engine.baseline import BaselineSpan
-from obligo.engine.breach_runs import (
+from obligo.engine.context import EvaluationContext
+from obligo.engine.judge.baseline import BaselineSpan
+from obligo.engine.judge.breach_runs import (
     CalendarUnit,
     Slots,
     breach_detail,
@@ -31,19 +32,18 @@ from obligo.engine.breach_runs import (
     plural,
     trigger_period,
 )
-from obligo.engine.context import EvaluationContext
-from obligo.engine.history import (
+from obligo.engine.judge.history import (
     Judged,
     Measure,
     closed,
     holds,
     quantity,
 )
-from obligo.engine.intervals import utc
+from obligo.engine.judge.verdicts import target_fraction
 from obligo.engine.numbers import decimal_text
-from obligo.engine.periods import MeasurementPeriod, add_months, local_midnight
-from obligo.engine.termination import describe_selection, location
-from obligo.engine.verdicts import target_fraction
+from obligo.engine.rights.termination import describe_selection, location
+from obligo.engine.time.intervals import utc
+from obligo.engine.time.periods import MeasurementPeriod, add_months, local_midnight
 from obligo.model import clauses as c
 from obligo.model import contract as k
 from obligo.model.base import Duration, SourceLocation

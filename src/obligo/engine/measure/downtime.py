@@ -1,7 +1,7 @@
 """Down time: the intervals a metric was down over the whole evaluation, with their sources.
 
-What the interval measures (:mod:`obligo.engine.availability`) and the slice measures
-(:mod:`obligo.engine.slices`) both produce, and availability, total duration, MTTR and MTBF read.
+What the interval measures (:mod:`obligo.engine.measure.availability`) and the slice measures
+(:mod:`obligo.engine.measure.slices`) both produce, and availability, total duration, MTTR and MTBF read.
 """
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from fractions import Fraction
 
-from obligo.engine.intervals import Interval, OverlapCount, intersect, total, union, window
+from obligo.engine.time.intervals import Interval, OverlapCount, intersect, total, union, window
 
 
 @dataclass

@@ -6,7 +6,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from obligo.engine.context import EvaluationContext
-from obligo.engine.partitions import split_selection
+from obligo.engine.measure.partitions import split_selection
 from obligo.events.sql import compile_condition, quote_ident
 from obligo.model.base import walk
 from obligo.model.conditions import Selection

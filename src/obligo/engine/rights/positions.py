@@ -23,7 +23,7 @@ from fractions import Fraction
 from obligo.engine.consequences import ServiceOf, totals
 from obligo.engine.consequences.money import minor_unit
 from obligo.engine.context import EvaluationContext
-from obligo.engine.history import Measure
+from obligo.engine.judge.history import Measure
 from obligo.engine.numbers import decimal_text
 from obligo.report.model import (
     AttributedDowntime,

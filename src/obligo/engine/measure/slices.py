@@ -46,8 +46,8 @@ from fractions import Fraction
 from typing import Any
 
 from obligo.engine.context import EvaluationContext
-from obligo.engine.downtime import DownSource, Downtime
-from obligo.engine.expressions import (
+from obligo.engine.measure.downtime import DownSource, Downtime
+from obligo.engine.measure.expressions import (
     COMPARE,
     AggregatePlan,
     Evaluator,
@@ -59,10 +59,10 @@ from obligo.engine.expressions import (
     quotient_sql,
     selections_of,
 )
-from obligo.engine.intervals import OverlapCount
-from obligo.engine.measurement import Budget, Measurement
+from obligo.engine.measure.measurement import Budget, Measurement
 from obligo.engine.numbers import decimal_text
 from obligo.engine.scans import Aggregate, Grid, aggregates_of
+from obligo.engine.time.intervals import OverlapCount
 from obligo.events.schema import EventSchema
 from obligo.events.sql import (
     compile_condition,

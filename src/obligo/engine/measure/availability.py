@@ -25,9 +25,12 @@ from dataclasses import dataclass, field, replace
 from fractions import Fraction
 
 from obligo.engine.context import EvaluationContext, Record
-from obligo.engine.downtime import DownSource, Downtime
-from obligo.engine.exclusions import ExcludedTime, excluded_time, record_interval
-from obligo.engine.intervals import (
+from obligo.engine.measure.downtime import DownSource, Downtime
+from obligo.engine.measure.exclusions import ExcludedTime, excluded_time, record_interval
+from obligo.engine.measure.measurement import Budget, Measurement
+from obligo.engine.measure.slices import slice_downtime
+from obligo.engine.numbers import decimal_text
+from obligo.engine.time.intervals import (
     Interval,
     OverlapCount,
     intersect,
@@ -38,10 +41,7 @@ from obligo.engine.intervals import (
     union,
     window,
 )
-from obligo.engine.measurement import Budget, Measurement
-from obligo.engine.numbers import decimal_text
-from obligo.engine.periods import MeasurementPeriod
-from obligo.engine.slices import slice_downtime
+from obligo.engine.time.periods import MeasurementPeriod
 from obligo.errors import ObligoError
 from obligo.model import metrics as m
 from obligo.model.conditions import Selection
