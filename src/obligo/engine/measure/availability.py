@@ -592,27 +592,31 @@ def _refused(
 def _contributors(sources: Sequence[DownSource], down: list[Interval]) -> list[Contributor]:
     """Each source of down time with its share of the period's down time (overlapping sources
     each show their whole share), largest first; the verdict keeps the first ten."""
-    found: list[Contributor] = []
     down = union(down)  # once, so that each source's share is found by bisection
     if not down:
-        return found
+        return []
     lo, hi = down[0][0], down[-1][1]
-    for source in sources:
+    ranked: list[tuple[Fraction, dt.datetime, str, str, int, DownSource]] = []
+    for number, source in enumerate(sources):
         if not overlaps(source.interval, lo, hi):
             continue
         share = source.share(down)
         if share > 0:
-            found.append(
-                Contributor(
-                    type=source.type,
-                    id=source.id,
-                    start=source.interval[0],
-                    end=source.interval[1],
-                    seconds=decimal_text(share),
-                    detail=source.detail,
-                )
-            )
-    return sorted(found, key=_contributor_order)
+            # The order of _contributor_order, from the exact share (not its text again).
+            start = source.interval[0].astimezone(dt.UTC)
+            ranked.append((-share, start, source.id or "", source.type, number, source))
+    ranked.sort(key=lambda item: item[:5])
+    return [
+        Contributor(
+            type=source.type,
+            id=source.id,
+            start=source.interval[0],
+            end=source.interval[1],
+            seconds=decimal_text(-negative),
+            detail=source.detail,
+        )
+        for negative, _, _, _, _, source in ranked
+    ]
 
 
 def _contributor_order(item: Contributor) -> tuple[Fraction, dt.datetime, str, str]:
