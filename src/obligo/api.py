@@ -25,7 +25,7 @@ from obligo.engine.baseline_report import baseline_report
 from obligo.engine.evaluation import evaluate as _evaluate
 from obligo.engine.portfolio import evaluate_agreements as _evaluate_agreements
 from obligo.errors import Diagnostic, ObligoError, ObligoSemanticError
-from obligo.guard import guarded
+from obligo.guard import guarded, guarded_evaluation
 from obligo.model.contract import Contract
 from obligo.syntax import parse_contract
 from obligo.syntax.fmt import format_text
@@ -129,10 +129,10 @@ def format_contract(text: str, filename: str = "<string>") -> str:
     return format_text(text)
 
 
-# The evaluations, guarded: see obligo.guard.
-evaluate = guarded("evaluate the contract")(_evaluate)
-evaluate_agreements = guarded("evaluate the agreements")(_evaluate_agreements)
-baseline = guarded("compute the baseline")(baseline_report)
+# The evaluations, guarded and their settings checked first: see obligo.guard.
+evaluate = guarded_evaluation("evaluate the contract")(_evaluate)
+evaluate_agreements = guarded_evaluation("evaluate the agreements")(_evaluate_agreements)
+baseline = guarded_evaluation("compute the baseline")(baseline_report)
 
 
 def _contract_files(paths: list[Path]) -> list[Path]:
