@@ -340,7 +340,11 @@ def run_obligo(path: Path, contract_text: str, breakdown: bool) -> dict[str, Any
     started = time.perf_counter()
     report = obligo.evaluate(model, [path], at=AT)
     seconds = time.perf_counter() - started
-    values = {f"{v.metric} {v.period.label}": v.value for v in report.verdicts}
+    # Each value as the JSON report writes it (a Decimal's plain digits), or None.
+    values = {
+        f"{v.metric} {v.period.label}": None if v.value is None else format(v.value, "f")
+        for v in report.verdicts
+    }
     accounts = [a.model_dump(mode="json") for a in report.inputs]
     return {
         "seconds": seconds,

@@ -13,6 +13,7 @@ import pytest
 import obligo
 from engine_helpers import parse
 from obligo.report.model import Consequence, Report
+from report_helpers import as_shown
 
 CLAIMS = """
 contract claims "Claims" version 1
@@ -142,8 +143,8 @@ def test_a_claim_requirement_leaves_unreported_outages_out() -> None:
     # Only O1 was reported within 72 hours: 7,200 s = 2 started hours × 100 EUR (3100 ÷ 31).
     # With O2 too it would have been 9,000 s, 3 started hours.
     item = january(REPORT, "3")
-    assert item.lines[0].value == "7200"
-    assert (item.lines[0].quantity, item.amount) == ("2", "200.00")
+    assert as_shown(item.lines[0].value) == "7200"
+    assert as_shown((item.lines[0].quantity, item.amount)) == ("2", "200.00")
     assert item.settlement == "refund"
     claim = item.claim
     assert claim is not None
@@ -160,7 +161,7 @@ def test_a_report_exactly_72_hours_later_is_in_time() -> None:
     late = [dict(r) for r in RECORDS]
     late[3]["start"] = "2026-01-28T10:00:00+01:00"  # exactly 72 hours after O2 began
     item = january(evaluate(late, "2026-03-10T12:00:00+01:00"), "3")
-    assert (item.lines[0].value, item.amount) == ("9000", "300.00")
+    assert as_shown((item.lines[0].value, item.amount)) == ("9000", "300.00")
     assert item.claim is not None and item.claim.requirements[0].qualifying == 2
     # The earliest deadline of the tickets behind the credit: T1's.
     assert item.claim.detail == "30 days after the end of ticket T1"
@@ -169,7 +170,7 @@ def test_a_report_exactly_72_hours_later_is_in_time() -> None:
 def test_no_outage_reported_gives_zero_and_says_what_it_would_have_been() -> None:
     only_late = [RECORDS[2], RECORDS[3]]
     item = january(evaluate(only_late, "2026-03-10T12:00:00+01:00"), "3")
-    assert item.amount == "0.00"
+    assert as_shown(item.amount) == "0.00"
     assert item.lines[0].arithmetic == (
         "outage-time 0 s from the records that met the claim requirements: nothing to credit"
         " (with every record: 1800 s)"
@@ -205,7 +206,7 @@ def test_totals_split_the_credits_by_claim() -> None:
     # Clauses 1 (310, open), 2 (310, passed), 3 (200, passed), 4 (100, passed), 5 and 6
     # (310 each, no claim).
     (total,) = REPORT.totals.contract
-    assert (total.credits, total.credits_to_claim, total.credits_claim_passed) == (
+    assert as_shown((total.credits, total.credits_to_claim, total.credits_claim_passed)) == (
         "1540.00",
         "310.00",
         "610.00",
@@ -251,7 +252,7 @@ def test_a_claim_counted_from_the_outage_uses_the_outages_that_met_the_requireme
         at=dt.datetime(2026, 2, 20, tzinfo=dt.timezone(dt.timedelta(hours=1))),
     )  # fmt: skip
     (credit,) = report.consequences
-    assert credit.amount == "96.77"
+    assert as_shown(credit.amount) == "96.77"
     assert credit.claim is not None
     assert credit.claim.deadline == dt.datetime(
         2026, 2, 9, 2, 30, tzinfo=dt.timezone(dt.timedelta(hours=1))

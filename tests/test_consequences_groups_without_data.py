@@ -8,6 +8,7 @@ import textwrap
 
 import obligo
 from obligo.report import Report
+from report_helpers import as_shown
 
 AT = dt.datetime(2026, 3, 15, tzinfo=dt.UTC)
 
@@ -68,14 +69,14 @@ def test_a_group_without_data_in_a_breached_period_gets_no_line() -> None:
     lines = [(o.clause, o.group, o.period.label, o.amount) for o in report.consequences]
     # Region b had no records in February: no line, not an "amount not known" one; region a's
     # latency breach is credited at 10% of 1000 USD.
-    assert lines == [("2", "a", "2026-02", "100.00")]
+    assert as_shown(lines) == [("2", "a", "2026-02", "100.00")]
     assert report.totals.without_amount == 0
-    assert report.totals.contract[0].credits == "100.00"
+    assert as_shown(report.totals.contract[0].credits) == "100.00"
 
 
 def test_the_picked_group_is_still_credited_when_it_has_data() -> None:
     failing_b = {"type": "request", "time": "2026-02-07T00:00:00Z", "region": "b", "status": 503}
     report = evaluate([*RECORDS, failing_b])
     lines = sorted((o.clause, o.group or "", o.period.label, o.amount) for o in report.consequences)
-    assert lines == [("1", "", "2026-02", "100.00"), ("2", "a", "2026-02", "100.00")]
-    assert report.totals.contract[0].credits == "200.00"
+    assert as_shown(lines) == [("1", "", "2026-02", "100.00"), ("2", "a", "2026-02", "100.00")]
+    assert as_shown(report.totals.contract[0].credits) == "200.00"

@@ -21,6 +21,7 @@ from obligo.engine.consequences import totals
 from obligo.engine.consequences.money import minor_unit, round_half_up
 from obligo.render import report_json, report_text
 from obligo.report.model import ClaimStatus, Consequence, PeriodRef
+from report_helpers import as_shown
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -79,17 +80,17 @@ def test_totals_never_add_different_currencies() -> None:
         consequence("credit", None, "EUR", "uplink", "netco"),
     ]
     found = totals(shown, "EUR")
-    assert [(t.currency, t.credits, t.penalties, t.rewards) for t in found.contract] == [
+    assert as_shown([(t.currency, t.credits, t.penalties, t.rewards) for t in found.contract]) == [
         ("EUR", "150.50", "0.00", "20.00"),
         ("JPY", "0", "1000", "0"),
     ]
     eur = found.contract[0]
-    assert (eur.credits_to_claim, eur.credits_claim_passed) == ("50.50", "100.00")
+    assert as_shown((eur.credits_to_claim, eur.credits_claim_passed)) == ("50.50", "100.00")
     assert [(s.service, [a.currency for a in s.amounts]) for s in found.services] == [
         ("api", ["EUR", "JPY"]),
         ("uplink", ["EUR"]),
     ]
-    assert [(s.supplier, s.amounts[0].rewards) for s in found.suppliers] == [
+    assert as_shown([(s.supplier, s.amounts[0].rewards) for s in found.suppliers]) == [
         ("netco", "20.00"),
         ("nimbus", "0.00"),
     ]
@@ -98,7 +99,7 @@ def test_totals_never_add_different_currencies() -> None:
 
 def test_totals_always_give_the_contracts_currency() -> None:
     found = totals([], "USD")
-    assert [(t.currency, t.credits) for t in found.contract] == [("USD", "0.00")]
+    assert as_shown([(t.currency, t.credits) for t in found.contract]) == [("USD", "0.00")]
     assert (found.services, found.suppliers, found.without_amount) == ([], [], 0)
 
 
@@ -135,9 +136,9 @@ def test_the_window_hides_periods_but_every_period_counts_for_the_caps() -> None
     assert shown.consequences == [c for c in whole.consequences if c.period.label == "2027-01"]
     # 2026: February 200 (10% of January and February's fees), March 300 − 200, April 400 −
     # 300. January 2027: February 2026 to January 2027, 1200 less the 400 given in it.
-    assert shown.consequences[0].amount == "800.00"
-    assert shown.totals.contract[0].credits == "800.00"
-    assert whole.totals.contract[0].credits == "1200.00"
+    assert as_shown(shown.consequences[0].amount) == "800.00"
+    assert as_shown(shown.totals.contract[0].credits) == "800.00"
+    assert as_shown(whole.totals.contract[0].credits) == "1200.00"
 
 
 def sample(name: str, output: str) -> str:
@@ -271,6 +272,10 @@ def test_acme_outage_hours_are_credited_on_the_fee_of_the_api() -> None:
     report = obligo.evaluate(contract, records, at=at)
     (april,) = [c for c in report.consequences if c.clause == "4.2"]
     assert (april.period.label, april.service, april.supplier) == ("2026-04", "api", "nimbus")
-    assert april.fee is not None and april.fee.amount == "4000"
-    assert (april.before_caps, april.amount, april.reason) == ("266.666666667", "266.67", None)
+    assert april.fee is not None and as_shown(april.fee.amount) == "4000"
+    assert as_shown((april.before_caps, april.amount, april.reason)) == (
+        "266.666666667",
+        "266.67",
+        None,
+    )
     assert [(c.kind, c.bound) for c in april.caps] == [("period", False)]

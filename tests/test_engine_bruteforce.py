@@ -27,6 +27,7 @@ from hypothesis import strategies as st
 import obligo
 from engine_helpers import evaluate
 from obligo.engine.numbers import decimal_text
+from report_helpers import as_shown
 
 BERLIN = ZoneInfo("Europe/Berlin")
 UTC = dt.UTC
@@ -631,7 +632,9 @@ def observed(
             verdict.group,
         )
         assert key not in found, key
-        found[key] = Expected(verdict.status, verdict.value, dict(verdict.evidence.totals))
+        found[key] = Expected(
+            verdict.status, as_shown(verdict.value), as_shown(dict(verdict.evidence.totals))
+        )
     return found
 
 

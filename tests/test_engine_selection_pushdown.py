@@ -8,6 +8,7 @@ import datetime as dt
 import textwrap
 
 import obligo
+from report_helpers import as_shown
 
 AT = dt.datetime(2026, 4, 1, tzinfo=dt.UTC)
 CONTRACT = """
@@ -43,11 +44,11 @@ def test_periods_with_other_records_only_read_as_periods_without_the_selected_on
     contract = obligo.parse(textwrap.dedent(CONTRACT).lstrip("\n"), "pushdown.sla")
     report = obligo.evaluate(contract, RECORDS, at=AT)
     got = {(v.metric, v.period.label): (v.status, v.value, v.reason) for v in report.verdicts}
-    assert got[("x-count", "2026-01")][:2] == ("met", "0")
-    assert got[("x-count", "2026-02")][:2] == ("met", "0")
-    assert got[("x-count", "2026-03")][:2] == ("met", "2")
+    assert as_shown(got[("x-count", "2026-01")][:2]) == ("met", "0")
+    assert as_shown(got[("x-count", "2026-02")][:2]) == ("met", "0")
+    assert as_shown(got[("x-count", "2026-03")][:2]) == ("met", "2")
     assert got[("x-mean", "2026-01")] == ("no_data", None, "no records in the period")
     assert got[("x-mean", "2026-02")] == ("no_data", None, "no latency_ms values in the period")
-    assert got[("x-mean", "2026-03")][:2] == ("met", "65")
+    assert as_shown(got[("x-mean", "2026-03")][:2]) == ("met", "65")
     assert got[("x-success", "2026-02")] == ("no_data", None, "no records in the period")
-    assert got[("x-success", "2026-03")][:2] == ("breached", "50")
+    assert as_shown(got[("x-success", "2026-03")][:2]) == ("breached", "50")

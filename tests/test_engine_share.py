@@ -18,6 +18,7 @@ from engine_helpers import context, evaluate, parse
 from obligo.checks.reporter import Scope
 from obligo.engine.measure import records
 from obligo.engine.measure.measurement import Measurement
+from report_helpers import as_shown
 
 BERLIN = ZoneInfo("Europe/Berlin")
 
@@ -131,8 +132,8 @@ def test_share_by_priority_over_weekends_holidays_and_dst() -> None:
     assert p2.value == 50
     assert sorted(c.id for c in p2.contributors) == ["B", "E2", "OPEN"]
     late = {c.id: c for c in p2.contributors}
-    assert late["B"].seconds == "1"
-    assert late["E2"].seconds == "1"
+    assert as_shown(late["B"].seconds) == "1"
+    assert as_shown(late["E2"].seconds) == "1"
     assert late["OPEN"].end is None and late["OPEN"].detail is not None
     assert "still open" in late["OPEN"].detail
     assert march.groups["P3"].value == 100
@@ -148,7 +149,7 @@ def test_verdicts_per_priority() -> None:
     report = evaluate(parse(DESK), march_and_april(), at=utc("2026-05-01T00:00:00Z"))
     found = {(v.clause, v.period.label, v.group): v for v in report.verdicts}
     assert found[("1", "2026-03", "P2")].status == "breached"
-    assert found[("1", "2026-03", "P2")].value == "50"
+    assert as_shown(found[("1", "2026-03", "P2")].value) == "50"
     assert found[("1", "2026-02", "P2")].status == "no_data"
     assert found[("2", "2026-03", "P2")].status == "breached"
     assert found[("2", "2026-03", "P1")].status == "met"
@@ -215,6 +216,6 @@ def test_error_budget_of_a_pending_month() -> None:
     march = next(v for v in report.verdicts if v.clause == "1" and v.period.label == "2026-03")
     assert march.group == "P2"
     assert march.status == "pending"
-    assert march.value == "95"
+    assert as_shown(march.value) == "95"
     assert march.error_budget is not None
-    assert march.error_budget.remaining == "1"
+    assert as_shown(march.error_budget.remaining) == "1"

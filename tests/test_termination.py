@@ -20,6 +20,7 @@ from obligo.engine.judge.breach_runs import moments
 from obligo.model.clauses import Consecutive, NOfLast
 from obligo.render.baseline import rights_text
 from obligo.report.rights import Assessment
+from report_helpers import as_shown
 
 UTC = dt.UTC
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -247,7 +248,7 @@ def test_three_long_outages_within_30_days_across_a_month_boundary() -> None:
     assert right.exercise == "in writing within 30 days"
     assert right.lapses_at == at("2026-03-20T09:30:00+00:00")
     assert [o.id for o in right.outages] == ["OUT-1", "OUT-2", "OUT-3"]
-    assert [o.seconds for o in right.outages] == ["2700", "1860", "3600"]
+    assert as_shown([o.seconds for o in right.outages]) == ["2700", "1860", "3600"]
     assert right.reason == (
         "3 outage records longer than 30 min started within 30 days (OUT-1, OUT-2, OUT-3:"
         " from 2026-01-20T10:00+00:00 to 2026-02-18T09:00+00:00)"
@@ -302,7 +303,7 @@ def test_an_open_outage_counts_once_it_has_lasted_longer_than_the_duration() -> 
     (right,) = rights_of(assess(records, "2026-02-18T10:00:00+00:00"), "2")
     assert right.arose_at == at("2026-02-18T09:30:00+00:00")
     assert right.open is True
-    assert right.outages[-1].end is None and right.outages[-1].seconds == "3600"
+    assert right.outages[-1].end is None and as_shown(right.outages[-1].seconds) == "3600"
 
 
 def test_an_end_logged_after_the_evaluation_time_has_not_happened_yet() -> None:
@@ -316,7 +317,7 @@ def test_an_end_logged_after_the_evaluation_time_has_not_happened_yet() -> None:
     assert rights_of(assess(records, "2026-02-18T09:20:00+00:00"), "2") == []
     (right,) = rights_of(assess(records, "2026-02-18T10:00:00+00:00"), "2")
     assert right.arose_at == at("2026-02-18T09:30:00+00:00")
-    assert right.outages[-1].end is None and right.outages[-1].seconds == "3600"
+    assert right.outages[-1].end is None and as_shown(right.outages[-1].seconds) == "3600"
 
 
 def test_outages_before_the_term_or_in_the_baseline_do_not_count() -> None:

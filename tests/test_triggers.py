@@ -17,6 +17,7 @@ import pytest
 import obligo
 from engine_helpers import assessment, parse
 from obligo.report.rights import TriggerFired
+from report_helpers import as_shown
 
 UTC = dt.UTC
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -488,7 +489,7 @@ def test_the_baseline_review_compares_the_level_achieved_with_the_target() -> No
     assert review.location.line == 12
     (comparison,) = review.comparisons
     assert comparison.objective == "uptime >= 99.9%"
-    assert comparison.achieved == "99.865591398"
+    assert as_shown(comparison.achieved) == "99.865591398"
     assert (comparison.met, comparison.breached, comparison.no_data) == (1, 1, 0)
     assert comparison.outcome == (
         "breached in 1 of 2 periods; level achieved in every period: 99.865591398%"

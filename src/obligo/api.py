@@ -27,7 +27,7 @@ from obligo.engine.run.session import checked_mappings, planned
 from obligo.engine.scans import ScanPlan
 from obligo.errors import Diagnostic, ObligoError, ObligoSemanticError, Severity
 from obligo.events import schema_for
-from obligo.guard import guarded
+from obligo.guard import guarded, guarded_evaluation
 from obligo.model.contract import Contract
 from obligo.model.inheritance import Inherited, Origin, ResolvedClause
 from obligo.report.baseline import BaselineReport
@@ -137,9 +137,9 @@ def format_contract(text: str, filename: str = "<string>") -> str:
     return format_text(text)
 
 
-# The evaluations, guarded (see obligo.guard): each contract checked once, then resolved
+# The evaluations, guarded and their settings checked first (see obligo.guard): each contract checked once, then resolved
 # (obligo.resolve), and only the resolved contract handed to the engine.
-@guarded("evaluate the contract")
+@guarded_evaluation("evaluate the contract")
 def evaluate(
     contract: Contract,
     events: Sequence[Any] | Any,
@@ -170,7 +170,7 @@ def evaluate(
     )
 
 
-@guarded("evaluate the agreements")
+@guarded_evaluation("evaluate the agreements")
 def evaluate_agreements(
     agreements: AgreementSet,
     events: Sequence[Any] | Any,
@@ -199,7 +199,7 @@ def evaluate_agreements(
     )
 
 
-@guarded("compute the baseline")
+@guarded_evaluation("compute the baseline")
 def baseline(
     contract: Contract,
     events: Sequence[Any] | Any,
@@ -233,20 +233,26 @@ def plan(
     *,
     mappings: Mapping[str, str] | None = None,
 ) -> list[tuple[str, ScanPlan]]:
-    """The scans an evaluation of each agreement (named as ``eval`` names its sections) would
-    run, with their SQL and the metrics each feeds; nothing is evaluated and no log is read."""
+    """The scans an evaluation of each agreement of a set would run (one plan per agreement
+    as ``evaluate_agreements`` evaluates them), with their SQL and the metrics each feeds;
+    nothing is evaluated and no log is read."""
+    errors = [d for d in agreements.check() if d.severity is Severity.ERROR]
+    if errors:
+        raise ObligoSemanticError.from_diagnostics(errors)
+    fields = checked_mappings(mappings)
     sections: list[tuple[str, ScanPlan]] = []
-    resolved = agreements.resolve_all()
-    for agreement in resolved:
-        name = agreement.files[-1].contract.id
-        if len(resolved) > 1:
-            name += f" ({agreement.customer or 'any customer'}, service {agreement.service})"
-        sections.append((name, planned(_resolved(agreement.as_contract(), mappings), at, mappings)))
-    if not resolved:
-        for file in agreements.files:
-            if file.listed:
-                contract = _resolved(file.contract, mappings)
-                sections.append((file.contract.id, planned(contract, at, mappings)))
+    for planned_agreement in plan_agreements(agreements):
+        resolved = planned_agreement.for_customer(planned_agreement.customer)
+        if resolved is None:
+            continue
+        schema_for(resolved.contract, fields)
+        name = planned_agreement.agreement
+        where = [f"customer {planned_agreement.customer}"] if planned_agreement.customer else []
+        if planned_agreement.pair_service:
+            where.append(f"service {planned_agreement.pair_service}")
+        if where:
+            name += f" ({', '.join(where)})"
+        sections.append((name, planned(resolved, at, mappings)))
     return sections
 
 

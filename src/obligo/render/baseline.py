@@ -4,8 +4,10 @@ triggers section of an evaluation, for people (:func:`rights_text`)."""
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 
 from obligo._inert import inert_json, inert_model
+from obligo.report.base import plain
 from obligo.report.baseline import BaselineReport, ObjectiveHistory, Outcome
 from obligo.report.rights import Assessment
 
@@ -38,8 +40,8 @@ def baseline_text(report: BaselineReport) -> str:
     if report.baseline is not None:
         out.append(f"baseline {report.baseline.first} to {report.baseline.last}")
     out.append(
-        f"margins: wide when at most {report.margins.wide_at_most}% of the error budget is used,"
-        f" narrow when more than {report.margins.narrow_above}%"
+        f"margins: wide when at most {plain(report.margins.wide_at_most)}% of the error budget is"
+        f" used, narrow when more than {plain(report.margins.narrow_above)}%"
     )
     for objective in report.objectives:
         out.append("")
@@ -55,7 +57,7 @@ def _objective(item: ObjectiveHistory) -> list[str]:
         (
             p.label + (" (partial)" if p.partial else "") + (" (baseline)" if p.baseline else ""),
             _value(p.value, item.unit),
-            "-" if p.budget_used is None else f"{p.budget_used}%",
+            "-" if p.budget_used is None else f"{plain(p.budget_used)}%",
             _words(p.outcome) if p.outcome else p.status.replace("_", " "),
         )
         for p in item.periods
@@ -97,9 +99,10 @@ def _words(outcome: Outcome | None) -> str:
     return OUTCOME_WORDS[outcome] if outcome else ""
 
 
-def _value(value: str | None, unit: str) -> str:
-    if value is None:
+def _value(quantity: Decimal | None, unit: str) -> str:
+    if quantity is None:
         return "-"
+    value = plain(quantity)
     if unit == "%":
         return f"{value}%"
     if unit == "records" and value == "1":

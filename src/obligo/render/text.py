@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from obligo._inert import inert_model
 from obligo.render.baseline import rights_text
+from obligo.report.base import plain
 from obligo.report.model import (
     ClaimStatus,
     Consequence,
@@ -25,12 +26,12 @@ HEADERS = ("clause", "period", "measured", "target", "status")
 def _measured(verdict: Verdict) -> str:
     if verdict.value is None:
         return "-"
-    unit = verdict.unit
+    unit, value = verdict.unit, plain(verdict.value)
     if unit == "%":
-        return f"{verdict.value}%"
+        return f"{value}%"
     if unit == "s":
-        return f"{verdict.value} s"
-    return f"{verdict.value} {unit}".rstrip()
+        return f"{value} s"
+    return f"{value} {unit}".rstrip()
 
 
 def _status(verdict: Verdict) -> str:
@@ -41,7 +42,7 @@ def _status(verdict: Verdict) -> str:
         text += f" ({verdict.reason})"
     if verdict.error_budget is not None:
         budget = verdict.error_budget
-        text += f", budget left {budget.remaining} {budget.unit}"
+        text += f", budget left {plain(budget.remaining)} {budget.unit}"
     return text
 
 
@@ -146,10 +147,10 @@ def portfolio_text(portfolio: PortfolioReport) -> str:
 
 
 # ------------------------------------------------------------------------------- consequences
-def _money(amount: str | None, currency: str | None) -> str:
+def _money(amount: Decimal | None, currency: str | None) -> str:
     if amount is None:
         return "amount not known"
-    return f"{amount} {currency}" if currency else amount
+    return f"{plain(amount)} {currency}" if currency else plain(amount)
 
 
 def _claim(claim: ClaimStatus | None) -> str:
@@ -176,9 +177,9 @@ def _consequence(item: Consequence) -> list[str]:
         lines.append(f"    {line.rule}: {line.arithmetic}")
     for cap in item.caps:
         effect = (
-            f"bound, {cap.before} -> {cap.after}"
+            f"bound, {plain(cap.before)} -> {plain(cap.after)}"
             if cap.bound
-            else f"not reached (limit {cap.limit})"
+            else f"not reached (limit {plain(cap.limit)})"
         )
         lines.append(f"    cap {cap.cap}: {effect}; {cap.arithmetic}")
     if item.claim is not None:
@@ -206,15 +207,13 @@ def _total(name: str, amounts: list[MoneyTotal]) -> list[str]:
     for money in amounts:
         cur = money.currency
         text = (
-            f"  {name}: credits {money.credits} {cur}, penalties {money.penalties} {cur},"
-            f" rewards {money.rewards} {cur}"
+            f"  {name}: credits {plain(money.credits)} {cur}, penalties"
+            f" {plain(money.penalties)} {cur}, rewards {plain(money.rewards)} {cur}"
         )
-        if money.credits_to_claim != money.credits_claim_passed or money.credits_to_claim.strip(
-            "0."
-        ):
+        to_claim, passed = plain(money.credits_to_claim), plain(money.credits_claim_passed)
+        if to_claim != passed or to_claim.strip("0."):
             text += (
-                f" (credits still to claim {money.credits_to_claim} {cur}, claim deadline"
-                f" passed {money.credits_claim_passed} {cur})"
+                f" (credits still to claim {to_claim} {cur}, claim deadline passed {passed} {cur})"
             )
         found.append(text)
     return found
@@ -259,15 +258,17 @@ def _suppliers(report: Report) -> list[str]:
         name = f' "{position.name}"' if position.name else ""
         out.append(f"supplier {position.supplier}{name} ({', '.join(position.services)})")
         for row in position.periods:
-            parts = [f"{a.seconds} s of {a.metric} downtime attributed" for a in row.attributed]
+            parts = [
+                f"{plain(a.seconds)} s of {a.metric} downtime attributed" for a in row.attributed
+            ]
             parts += [
                 f"{v.clause} {v.metric}{' ' + v.group if v.group else ''} {v.status}"
                 for v in row.verdicts
             ]
             for money in row.claimable:
-                parts.append(f"claimable {money.credits} {money.currency} credits")
+                parts.append(f"claimable {plain(money.credits)} {money.currency} credits")
                 if Decimal(money.penalties):
-                    parts.append(f"claimable {money.penalties} {money.currency} penalties")
+                    parts.append(f"claimable {plain(money.penalties)} {money.currency} penalties")
             out.append(f"  {row.period.label}: " + "; ".join(parts))
     if report.net_position:
         out.extend(
@@ -283,7 +284,7 @@ def _suppliers(report: Report) -> list[str]:
 
 def _net_lines(title: str, nets: list[NetPosition]) -> list[str]:
     return [title] + [
-        f"  {net.period.label}: {net.owed_to_customer} - {net.claimable_from_suppliers}"
-        f" = {net.net} {net.currency}"
+        f"  {net.period.label}: {plain(net.owed_to_customer)} -"
+        f" {plain(net.claimable_from_suppliers)} = {plain(net.net)} {net.currency}"
         for net in nets
     ]

@@ -1,8 +1,8 @@
 """The report of ``obligo baseline``: for each objective, its values in past periods, the level
 achieved in 50%, 90% and 99% of them, and how its current target would have fared.
 
-JSON is its serialisation (``obligo baseline --format json``); quantities are decimal strings,
-times are in the contract's timezone. The rules are in ``docs/rights-and-triggers.md``.
+JSON is its serialisation (``obligo baseline --format json``); quantities are Decimals (decimal
+strings in JSON), times are in the contract's timezone. The rules are in ``docs/rights-and-triggers.md``.
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Literal
 
+from obligo.report.base import Quantity
 from obligo.report.model import ContractRef, Location, ReportNode
 
 BASELINE_SCHEMA_VERSION = "1"
@@ -29,8 +30,8 @@ class PastPeriod(ReportNode):
     baseline: bool = False  # the period starts inside the contract's baseline
     status: Literal["met", "breached", "no_data"]
     reason: str | None = None
-    value: str | None = None
-    budget_used: str | None = None  # the share of the error budget used, in percent
+    value: Quantity | None = None
+    budget_used: Quantity | None = None  # the share of the error budget used, in percent
     outcome: Outcome | None = None  # None: the target is relative to the baseline
 
 
@@ -39,7 +40,7 @@ class AchievedLevel(ReportNode):
     nearest-rank value, counted from the best (``periods`` achieved it or better)."""
 
     share: int
-    value: str
+    value: Quantity
     periods: int
     outcome: Outcome | None = None  # the current target against this level
 
@@ -62,7 +63,7 @@ class ObjectiveHistory(ReportNode):
     target: str  # as written: "99.9%", "110% of the baseline"
     # The target in the metric's unit, exactly as judged (a target relative to the baseline
     # once the baseline is over); None while it is not known.
-    target_value: str | None = None
+    target_value: Quantity | None = None
     unit: str
     better: Literal["higher", "lower"] | None  # None: `=` or `!=`, no better direction
     periods: list[PastPeriod]
@@ -81,8 +82,8 @@ class BaselineDates(ReportNode):
 class MarginShares(ReportNode):
     """Shares of the error budget, in percent: wide at most, narrow above."""
 
-    wide_at_most: str
-    narrow_above: str
+    wide_at_most: Quantity
+    narrow_above: Quantity
 
 
 class BaselineReport(ReportNode):

@@ -1,8 +1,10 @@
 """The report model. JSON is its serialisation; ``docs/report.schema.json`` is generated from it.
 
-Exact quantities are decimal strings (``"99.9"``), never floats, so that a consumer reads the
-same number obligo decided on. Evidence names records by type, id and time, never by line
-number, so the same records in another order give the same bytes; only rejections carry lines.
+Exact quantities are :class:`~decimal.Decimal` (``Quantity``, report/base.py), written in JSON as
+decimal strings of exactly their digits (``"99.9"``, ``"121.00"``), never floats, so that a program
+and a reader of the JSON see the same number obligo decided on. Evidence names records by type,
+id and time, never by line number, so the same records in another order give the same bytes; only
+rejections carry lines.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from obligo.report.base import Location, ReportNode
+from obligo.report.base import Location, Quantity, ReportNode
 from obligo.report.rights import EscalationNotice, TerminationRightArisen, TriggerFired
 
 SCHEMA_VERSION = "1"
@@ -38,7 +40,7 @@ class Contributor(ReportNode):
     id: str | None = None
     start: dt.datetime | None = None
     end: dt.datetime | None = None
-    seconds: str | None = None
+    seconds: Quantity | None = None
     detail: str | None = None
 
 
@@ -48,7 +50,7 @@ class ExclusionApplied(ReportNode):
     exclusion: str
     reason: str
     treatment: Literal["excluded_from_period", "counts_as_available"]
-    seconds: str
+    seconds: Quantity
     records: int
 
 
@@ -65,7 +67,7 @@ class ExclusionRefused(ReportNode):
 class Evidence(ReportNode):
     """What the value was computed from: totals, the largest contributors, the exclusions."""
 
-    totals: dict[str, str] = {}
+    totals: dict[str, Quantity] = {}
     contributors: list[Contributor] = []
     contributors_total: int = 0
     exclusions: list[ExclusionApplied] = []
@@ -75,9 +77,9 @@ class Evidence(ReportNode):
 class ErrorBudget(ReportNode):
     """For a pending period: how much more can go wrong before the objective breaches."""
 
-    remaining: str
+    remaining: Quantity
     unit: str
-    used: str  # the share of the budget used so far, in percent
+    used: Quantity  # the share of the budget used so far, in percent
 
 
 class Verdict(ReportNode):
@@ -94,14 +96,14 @@ class Verdict(ReportNode):
     baseline: bool = False
     status: Status
     reason: str | None = None
-    value: str | None = None
+    value: Quantity | None = None
     unit: str
     target: str
     # The target as the number the value was compared with, in `unit` (for `110% of the
     # baseline`: 110% of the baseline's level); null while it is not known.
-    target_value: str | None = None
+    target_value: Quantity | None = None
     # For a target relative to the baseline: the level achieved in the baseline.
-    baseline_level: str | None = None
+    baseline_level: Quantity | None = None
     error_budget: ErrorBudget | None = None
     evidence: Evidence
 
@@ -117,7 +119,7 @@ class FeeBasis(ReportNode):
 
     service: str
     group: str | None = None
-    amount: str | None
+    amount: Quantity | None
     currency: str
     source: Literal["contract", "billing_records"]
     detail: str
@@ -130,10 +132,10 @@ class ConsequenceLine(ReportNode):
     location: Location
     subject: str | None = None
     group: str | None = None
-    value: str | None = None
+    value: Quantity | None = None
     unit: str | None = None
-    quantity: str | None = None
-    amount: str | None
+    quantity: Quantity | None = None
+    amount: Quantity | None
     arithmetic: str
 
 
@@ -143,9 +145,9 @@ class CapStep(ReportNode):
     cap: str
     kind: CapKind
     location: Location
-    limit: str
-    before: str
-    after: str
+    limit: Quantity
+    before: Quantity
+    after: Quantity
     bound: bool
     arithmetic: str
 
@@ -185,10 +187,10 @@ class Consequence(ReportNode):
     supplier: str | None = None
     fee: FeeBasis | None = None
     lines: list[ConsequenceLine]
-    before_caps: str | None
+    before_caps: Quantity | None
     caps: list[CapStep] = []
-    after_caps: str | None
-    amount: str | None
+    after_caps: Quantity | None
+    amount: Quantity | None
     currency: str | None
     rounding: str | None
     claim: ClaimStatus | None = None
@@ -200,11 +202,11 @@ class MoneyTotal(ReportNode):
     """Sums in one currency (amounts in different currencies are never added)."""
 
     currency: str
-    credits: str
-    penalties: str
-    rewards: str
-    credits_to_claim: str
-    credits_claim_passed: str
+    credits: Quantity
+    penalties: Quantity
+    rewards: Quantity
+    credits_to_claim: Quantity
+    credits_claim_passed: Quantity
 
 
 class ServiceTotal(ReportNode):
@@ -240,7 +242,7 @@ class AttributedDowntime(ReportNode):
     """End-to-end downtime of a composite metric attributed to a supplier in one period."""
 
     metric: str
-    seconds: str
+    seconds: Quantity
 
 
 class SupplierVerdict(ReportNode):
@@ -250,7 +252,7 @@ class SupplierVerdict(ReportNode):
     metric: str
     group: str | None = None
     status: Status
-    value: str | None = None
+    value: Quantity | None = None
     target: str
 
 
@@ -279,9 +281,9 @@ class NetPosition(ReportNode):
 
     period: PeriodRef
     currency: str
-    owed_to_customer: str
-    claimable_from_suppliers: str
-    net: str
+    owed_to_customer: Quantity
+    claimable_from_suppliers: Quantity
+    net: Quantity
 
 
 class Rejection(ReportNode):

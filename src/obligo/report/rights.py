@@ -2,8 +2,8 @@
 and renegotiation triggers that fired (scheduled reviews, notices and the baseline's review
 included).
 
-Times are in the contract's timezone; quantities are decimal strings, as in the rest of the
-report. Each list is sorted by time, then by where its line stands in the contract, so the same
+Times are in the contract's timezone; quantities are Decimals (decimal strings in JSON), as in
+the rest of the report. Each list is sorted by time, then by where its line stands in the contract, so the same
 inputs give the same bytes. The rules are in ``docs/rights-and-triggers.md``.
 """
 
@@ -14,7 +14,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from obligo.report.base import Location, ReportNode
+from obligo.report.base import Location, Quantity, ReportNode
 
 
 class TriggerPeriod(ReportNode):
@@ -34,7 +34,7 @@ class Outage(ReportNode):
     id: str | None = None
     start: dt.datetime
     end: dt.datetime | None = None  # None: still open at the evaluation time
-    seconds: str  # its length (so far, when still open)
+    seconds: Quantity  # its length (so far, when still open)
 
 
 class TerminationRightArisen(ReportNode):
@@ -100,7 +100,7 @@ class BaselineComparison(ReportNode):
     periods: list[TriggerPeriod]
     # The level achieved in every baseline period with a value (the worst of them); None when
     # no period had a value or the objective has no better direction (= and !=).
-    achieved: str | None = None
+    achieved: Quantity | None = None
     met: int
     breached: int
     no_data: int
