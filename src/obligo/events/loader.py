@@ -613,13 +613,15 @@ class _Loader:
         absent: frozenset[int] = frozenset(),
         *,
         ordinal: bool = False,
+        first_line: int = 1,
     ) -> _Staged | None:
         """The strict scan of ``scan()`` (its rows and their parameters) into the input's table,
         with the smallest table first: the fields in ``absent`` left out, numbers narrow. It
         runs again storing every field if a record has one of those (``absent`` was a guess),
         and with wide numbers if one does not fit. None when the scan stops at a record to
         reject (or at input that is not clean). Its rows land in file order, so ``rowid``
-        numbers them (``ordinal``: records, not physical lines; see _physical_lines)."""
+        numbers them, the first row being ``first_line`` (``ordinal``: records, not physical
+        lines; see _physical_lines)."""
         table = f"_obligo_input_{source.index}"
         narrow = True
         while True:
@@ -642,7 +644,7 @@ class _Loader:
                     return None
                 continue
             account = self._account(source, counts, 0, fast=True)
-            line = f"{INPUT}.rowid + 1"
+            line = f"{INPUT}.rowid + {first_line}"
             return _Staged(account, [], table, line, ordinal, absent, flagged=False, narrow=narrow)
 
     def _rescale(
@@ -911,7 +913,8 @@ class _Loader:
 
     # --------------------------------------------------------------------------------- CSV
     def _csv(self, source: LocalInput) -> _Staged:
-        source, damaged = _bytescan.without_damaged_csv_lines(source, self.workdir)
+        shape = _bytescan.CsvShape()
+        source, damaged = _bytescan.without_damaged_csv_lines(source, self.workdir, shape)
         read_header = _csv_read_header(source)
         if read_header is None:
             return _Staged(InputAccount(source.name, source.format))
@@ -928,6 +931,11 @@ class _Loader:
                     hint="rename or remove one of the columns",
                 )
         columns = {f"c{k}": "VARCHAR" for k in range(len(header))}
+        absent = self._absent(set(header))
+        if not damaged and not shape.empty_line:
+            staged = self._csv_fast(source, delimiter, columns, position, absent, shape.quote)
+            if staged is not None:
+                return staged
         picks = ", ".join(
             (f"c{position[name]}" if name in position else "NULL::VARCHAR") + f" AS s{j}"
             for j, name in enumerate(self.plan.sources)
@@ -951,13 +959,8 @@ class _Loader:
                 if tolerant
                 else ""
             )
-            sql = (
-                f"SELECT {picks} FROM read_csv({params(str(path))}, "
-                f"header=true, columns={params(columns)}, delim={params(delimiter)}, quote='\"', "
-                f"escape='\"', "
-                f"auto_detect=false, strict_mode=true, max_line_size={DUCKDB_MAX_LINE}, "
-                f"compression={params('gzip' if compressed else 'none')}{options})"
-            )
+            reader = _csv_reader(params, path, compressed, columns, delimiter, options)
+            sql = f"SELECT {picks} FROM {reader}"
             self._drop(CSV_REJECTS, CSV_SCANS)
             self.con.execute(f"CREATE OR REPLACE TEMP TABLE {ROWS} AS {sql}", params.values)
 
@@ -1021,7 +1024,6 @@ class _Loader:
             f"FROM {numbered} r{join}"
         )
         table = f"_obligo_input_{source.index}"
-        absent = self._absent(set(header))
         counts = self._typed(table, rows_sql, Params(), "none", absent=absent)
         rejections = [
             Rejection(source.name, line_no, reason, source.index)
@@ -1036,6 +1038,42 @@ class _Loader:
             source, counts, len(rejections), fast=not structural and not counts.bad
         )
         return _Staged(account, rejections, table, absent=absent)
+
+    def _csv_fast(
+        self,
+        source: LocalInput,
+        delimiter: str,
+        columns: dict[str, str],
+        position: Mapping[str, int],
+        absent: frozenset[int],
+        quoted: bool,
+    ) -> _Staged | None:
+        """One strict ``read_csv`` scan typed on the fly into the input's table, as JSON Lines'
+        fast path: no table of text cells first. For a file without empty lines (the byte scan
+        says) whose cells hold no line feed, row k is line k + 1: the scan stops at a cell that
+        holds one (only looked for when the file holds a quote). None when it stops (at a row
+        to reject, a row DuckDB rejects, a line feed in a cell): the exact path then reads the
+        file, with the numbering of such files and the reasons."""
+        type_at = self.plan.sources.index(self.plan.schema.source_of("type"))
+        picks: list[str] = []
+        for j, name in enumerate(self.plan.sources):
+            cell = f"c{position[name]}" if name in position else "NULL::VARCHAR"
+            if j == type_at and quoted:
+                # In a column every row reads (the type's), so that it is never left out.
+                feeds = " OR ".join(f"contains(c{k}, chr(10))" for k in range(len(columns)))
+                cell = f"CASE WHEN {feeds} THEN error('{CSV_LINE_FEED}') ELSE {cell} END"
+            picks.append(f"{cell} AS s{j}")
+
+        def scan() -> tuple[str, Params]:
+            params = Params()
+            reader = _csv_reader(params, source.path, source.compressed, columns, delimiter)
+            sql = (
+                f"SELECT NULL::BIGINT AS _line, NULL::INTEGER AS _jp, NULL::VARCHAR AS _text, "
+                f"{', '.join(picks)} FROM {reader}"
+            )
+            return sql, params
+
+        return self._strict(source, scan, "none", absent=absent, first_line=2)
 
     def _quoted_line_feeds(self) -> bool:
         """Whether a row read holds a line feed inside a quoted cell."""
@@ -1486,6 +1524,26 @@ def _duplicate_key(text: str | None) -> str:
 
 
 CSV_DELIMITERS = (",", ";", "\t", "|")
+# What the fast CSV scan raises at a cell holding a line feed (the rows after it start lower).
+CSV_LINE_FEED = "obligo: a line feed inside a cell"
+
+
+def _csv_reader(
+    params: Params,
+    path: Path,
+    compressed: bool,
+    columns: Mapping[str, str],
+    delimiter: str,
+    options: str = "",
+) -> str:
+    """DuckDB's strict reading of a CSV file: every column as text, the header skipped."""
+    return (
+        f"read_csv({params(str(path))}, "
+        f"header=true, columns={params(dict(columns))}, delim={params(delimiter)}, quote='\"', "
+        f"escape='\"', "
+        f"auto_detect=false, strict_mode=true, max_line_size={DUCKDB_MAX_LINE}, "
+        f"compression={params('gzip' if compressed else 'none')}{options})"
+    )
 
 
 def _csv_read_header(source: LocalInput) -> tuple[list[str], str] | None:
