@@ -230,8 +230,16 @@ class Plan:
             f"((contains({text}, 'e') OR contains({text}, 'E')) AND strlen({text}) > 40 "
             f"AND strlen(obligo_mantissa(lower(trim({text})))) > {LONG_MANTISSA})"
         )
+        # Most texts are short plain numbers: with no more characters than the field's places
+        # and one, and no exponent, none can need more places or have a long mantissa, and the
+        # tests below them are spared (a third of the typing of a number, measured).
+        short = (
+            f"strlen({text}) <= {self.scales[i] + 1} AND NOT contains({text}, 'e') "
+            f"AND NOT contains({text}, 'E') AND NOT contains({text}, '_')"
+        )
         return (
-            f"CASE WHEN contains({text}, '_') OR {self._more_places(i, text)} "
+            f"CASE WHEN {short} THEN {cast} "
+            f"WHEN contains({text}, '_') OR {self._more_places(i, text)} "
             f"OR {long_mantissa} THEN NULL ELSE {cast} END"
         )
 
