@@ -14,6 +14,7 @@ damaged byte.
 
 from __future__ import annotations
 
+import bisect
 import codecs
 import gzip
 import io
@@ -417,18 +418,45 @@ def sample_keys(path: Path, compressed: bool) -> set[str] | None:
     return keys if read else None
 
 
+_BLANK_LINE = re.compile(rb"\n[ \t\r]*\n|\n[ \t\r]+\Z")
+_BLANK_FIRST_LINE = re.compile(rb"[ \t\r]*\n|[ \t\r]+\Z")
+
+
+def _has_blank_line(data: bytes) -> bool:
+    """Whether a chunk of whole lines holds a line of whitespace only (not a record)."""
+    return _BLANK_FIRST_LINE.match(data) is not None or _BLANK_LINE.search(data) is not None
+
+
 def record_lines(path: Path, compressed: bool, ordinals: set[int]) -> dict[int, int]:
     """The physical line of each given record ordinal (1-based) of a JSON Lines file.
 
     ``read_json`` numbers records, skipping lines that hold only whitespace; the fast path keeps
     that ordinal and asks for the physical line only when a message must name one."""
-    found: dict[int, int] = {}
+    return {k: line for k, (line, _) in record_texts(path, compressed, ordinals).items()}
+
+
+def record_texts(
+    path: Path, compressed: bool, ordinals: set[int]
+) -> dict[int, tuple[int, bytes]]:
+    """The physical line and the bytes (without the line end) of each given record ordinal
+    (1-based) of a JSON Lines file (see :func:`record_lines`). A line longer than
+    :data:`MAX_LINE` is not held: it is one byte, :data:`MARK` (invalid JSON)."""
+    found: dict[int, tuple[int, bytes]] = {}
     if not ordinals:
         return found
-    last = max(ordinals)
+    wanted = sorted(ordinals)
+    last = wanted[-1]
     record = 0
     line_base = 0
     for data in _whole_lines(path, compressed):
+        breaks = data.count(b"\n")
+        count = breaks + (0 if data.endswith(b"\n") else 1)
+        nxt = wanted[bisect.bisect_right(wanted, record)]
+        if nxt > record + count and not _has_blank_line(data):
+            # No wanted record in this chunk, and every line of it is a record.
+            record += count
+            line_base += breaks
+            continue
         lines = data.split(b"\n")
         if data.endswith(b"\n"):
             lines.pop()
@@ -436,7 +464,7 @@ def record_lines(path: Path, compressed: bool, ordinals: set[int]) -> dict[int, 
             if line.strip(b" \t\r"):
                 record += 1
                 if record in ordinals:
-                    found[record] = line_base + offset
+                    found[record] = (line_base + offset, line.removesuffix(b"\r"))
                     if record == last:
                         return found
         line_base += data.count(b"\n")
