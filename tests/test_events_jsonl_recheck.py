@@ -5,6 +5,7 @@ rejections at the same physical lines, the same accounts."""
 
 from __future__ import annotations
 
+import gzip
 import json
 from pathlib import Path
 from typing import Any
@@ -55,7 +56,8 @@ LINES: list[str | None] = [
 
 def write(path: Path, lines: list[str | None], crlf: bool = False) -> Path:
     end = "\r\n" if crlf else "\n"
-    path.write_text("".join((line or "") + end for line in lines), encoding="utf-8")
+    data = "".join((line or "") + end for line in lines).encode("utf-8")
+    path.write_bytes(gzip.compress(data) if path.suffix == ".gz" else data)
     return path
 
 
@@ -89,11 +91,15 @@ def rechecked(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     return counts
 
 
-@pytest.mark.parametrize("crlf", [False, True], ids=["lf", "crlf"])
+@pytest.mark.parametrize(
+    "name, crlf",
+    [("events.jsonl", False), ("events.jsonl", True), ("events.jsonl.gz", False)],
+    ids=["lf", "crlf", "gz"],
+)
 def test_the_flagged_records_judged_alone_give_what_the_whole_file_gives(
-    tmp_path: Path, crlf: bool, rechecked: list[int], monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, name: str, crlf: bool, rechecked: list[int], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    path = write(tmp_path / "events.jsonl", LINES, crlf)
+    path = write(tmp_path / name, LINES, crlf)
     found = outcome(path)
     assert rechecked == [10]  # the 8 rejected and 2 that only looked bad
     assert found["rejections"] == [
