@@ -14,6 +14,7 @@ damaged byte.
 
 from __future__ import annotations
 
+import bisect
 import codecs
 import gzip
 import io
@@ -124,20 +125,39 @@ def _whole_lines(
         yield carry
 
 
+@dataclass
+class CsvShape:
+    """What a CSV file's bytes hold that DuckDB's numbering of its rows does not show (see
+    :func:`first_long_line`): a NUL, an empty line (``\\n`` then ``\\n`` or ``\\r\\n``), a
+    quote (a quoted cell may hold a line feed)."""
+
+    nul: bool = False
+    empty_line: bool = False
+    quote: bool = False
+
+
 def first_long_line(
-    path: Path, compressed: bool, nul_found: list[bool] | None = None
+    path: Path,
+    compressed: bool,
+    nul_found: list[bool] | None = None,
+    shape: CsvShape | None = None,
 ) -> int | None:
     """The number of the first line longer than :data:`MAX_LINE`, or None: a search at memory
     speed, in small reads (see :func:`plain_whitespace`). ``nul_found[0]`` is set when a NUL
-    byte comes before (or without) a long line."""
+    byte comes before (or without) a long line; ``shape`` (filled up to the first long line)
+    says what else the bytes hold."""
     buffer = bytearray(min(1 << 18, MAX_LINE))  # a line inside one read is never long
     open_length = 0  # the bytes of the line still open at the end of the last read
     lines = 0
+    tail = b""  # the last two bytes of the last read (an empty line across two reads)
     with open_bytes(path, compressed) as stream:
         while size := stream.readinto(buffer):
             chunk = buffer if size == len(buffer) else buffer[:size]
             if nul_found is not None and not nul_found[0] and b"\0" in chunk:
                 nul_found[0] = True
+            if shape is not None:
+                _csv_shape(shape, chunk, tail)
+                tail = bytes(chunk[-2:])
             first = chunk.find(b"\n")
             if first < 0:
                 open_length += size
@@ -398,18 +418,45 @@ def sample_keys(path: Path, compressed: bool) -> set[str] | None:
     return keys if read else None
 
 
+_BLANK_LINE = re.compile(rb"\n[ \t\r]*\n|\n[ \t\r]+\Z")
+_BLANK_FIRST_LINE = re.compile(rb"[ \t\r]*\n|[ \t\r]+\Z")
+
+
+def _has_blank_line(data: bytes) -> bool:
+    """Whether a chunk of whole lines holds a line of whitespace only (not a record)."""
+    return _BLANK_FIRST_LINE.match(data) is not None or _BLANK_LINE.search(data) is not None
+
+
 def record_lines(path: Path, compressed: bool, ordinals: set[int]) -> dict[int, int]:
     """The physical line of each given record ordinal (1-based) of a JSON Lines file.
 
     ``read_json`` numbers records, skipping lines that hold only whitespace; the fast path keeps
     that ordinal and asks for the physical line only when a message must name one."""
-    found: dict[int, int] = {}
+    return {k: line for k, (line, _) in record_texts(path, compressed, ordinals).items()}
+
+
+def record_texts(
+    path: Path, compressed: bool, ordinals: set[int]
+) -> dict[int, tuple[int, bytes]]:
+    """The physical line and the bytes (without the line end) of each given record ordinal
+    (1-based) of a JSON Lines file (see :func:`record_lines`). A line longer than
+    :data:`MAX_LINE` is not held: it is one byte, :data:`MARK` (invalid JSON)."""
+    found: dict[int, tuple[int, bytes]] = {}
     if not ordinals:
         return found
-    last = max(ordinals)
+    wanted = sorted(ordinals)
+    last = wanted[-1]
     record = 0
     line_base = 0
     for data in _whole_lines(path, compressed):
+        breaks = data.count(b"\n")
+        count = breaks + (0 if data.endswith(b"\n") else 1)
+        nxt = wanted[bisect.bisect_right(wanted, record)]
+        if nxt > record + count and not _has_blank_line(data):
+            # No wanted record in this chunk, and every line of it is a record.
+            record += count
+            line_base += breaks
+            continue
         lines = data.split(b"\n")
         if data.endswith(b"\n"):
             lines.pop()
@@ -417,7 +464,7 @@ def record_lines(path: Path, compressed: bool, ordinals: set[int]) -> dict[int, 
             if line.strip(b" \t\r"):
                 record += 1
                 if record in ordinals:
-                    found[record] = line_base + offset
+                    found[record] = (line_base + offset, line.removesuffix(b"\r"))
                     if record == last:
                         return found
         line_base += data.count(b"\n")
@@ -433,12 +480,13 @@ CSV_NUL_REASON = "a NUL character, which CSV text cannot hold"
 
 
 def without_damaged_csv_lines(
-    source: LocalInput, workdir: Path
+    source: LocalInput, workdir: Path, shape: CsvShape | None = None
 ) -> tuple[LocalInput, dict[int, str]]:
     """A CSV input with each line longer than :data:`MAX_LINE` or holding a NUL replaced by a
     row that DuckDB rejects, and the reasons of those lines; the input itself when it has none
-    (searches at memory speed). Such a header line is an error: no row could be read."""
-    first, nul = _long_line_or_nul(source.path, source.compressed)
+    (searches at memory speed). Such a header line is an error: no row could be read.
+    ``shape``, if given, is filled on the same pass (see :class:`CsvShape`)."""
+    first, nul = _long_line_or_nul(source.path, source.compressed, shape)
     if first is None and not nul:
         return source, {}
     if first == 1:  # said before the whole file is read
@@ -480,7 +528,24 @@ def without_damaged_csv_lines(
     return replace(source, path=target, compressed=False), reasons
 
 
-def _long_line_or_nul(path: Path, compressed: bool) -> tuple[int | None, bool]:
+def _csv_shape(shape: CsvShape, chunk: bytearray, tail: bytes) -> None:
+    """Note in ``shape`` what ``chunk`` (after bytes ending with ``tail``) holds. Searches of
+    one byte run at memory speed; the search of a line feed pair runs only until one is found."""
+    if not shape.nul and b"\0" in chunk:
+        shape.nul = True
+    if not shape.quote and b'"' in chunk:
+        shape.quote = True
+    if not shape.empty_line:
+        joined = tail + bytes(chunk[:2])
+        if b"\n\n" in joined or b"\n\r\n" in joined or b"\n\n" in chunk:
+            shape.empty_line = True
+        elif b"\r" in chunk and b"\n\r\n" in chunk:
+            shape.empty_line = True
+
+
+def _long_line_or_nul(
+    path: Path, compressed: bool, shape: CsvShape | None = None
+) -> tuple[int | None, bool]:
     """The first line longer than :data:`MAX_LINE` (or None), and whether the file holds a NUL:
     one pass at memory speed, which stops at the first long line."""
-    return first_long_line(path, compressed, nul_found := [False]), nul_found[0]
+    return first_long_line(path, compressed, nul_found := [False], shape), nul_found[0]

@@ -9,8 +9,11 @@ open files) are first copied to a temporary file.
 
 JSON Lines, fast path: one strict ``read_json`` scan with explicit columns (every field the
 contract uses, as text: DuckDB's sampling would mistype fields first seen late in a file), typed
-and validated in SQL in the same parallel query, which stops at the first record the exact path
-would reject (``error()``: no ``_bad`` column to write). Fields that the file's first records
+and validated in SQL in the same parallel query, which flags (``_bad``) the records the exact
+path may reject. Those alone are then judged on the exact path: their lines are taken from the
+file by their ordinals and read as the exact path reads every line, and their rows replaced by
+what it finds (``_Loader._recheck``; a file with more than ``RECHECKED`` of them is read again
+whole on the exact path). Fields that the file's first records
 (a 1 MiB sample) never name are not stored; the scan stops if a later record has one, and runs
 again storing every field. Numbers are stored in 64 bits (``DECIMAL(18, S)``) while they fit,
 widened in ``events``; the scan runs again with ``DECIMAL(38, S)`` at the first that does not
@@ -20,15 +23,20 @@ stops the scan, one more scan finds the places needed, and the load starts again
 preserves insertion order), so ``rowid + 1`` numbers the records; the physical line of a record
 is looked up only when a message names one (blank lines are not records). A byte check beside the scan sends a
 file holding whitespace that the JSON reader would skip (a form feed, a vertical tab, a lone
-carriage return) to the exact path. When the scan fails (malformed JSON, a record to reject),
-the file is read again on the exact slow path: DuckDB reads it as lines (``read_csv`` with a
+carriage return) to the exact path. When the scan fails (malformed JSON, or the byte checks find
+a form that only the exact path can judge), the file is read again on the exact slow path: DuckDB reads it as lines (``read_csv`` with a
 delimiter that no valid JSON line holds and no quoting), numbered by ``rowid``; ``json_valid``,
 ``json_type``, ``json_keys`` and ``from_json`` find each bad line and its reason. A line holding
 bytes that stop that reader (not UTF-8, NUL, a lone carriage return) or longer than ``MAX_LINE``
 is first replaced in a temporary copy by a control character, which keeps it invalid JSON, and
 reported at its number (``_bytescan.sanitize``).
 
-CSV: every column read as text, numbered by ``rowid``; the header is line 1. Structural errors (a
+CSV, fast path: a file whose byte scan finds no empty line (and no damaged line) is read as JSON
+Lines' fast path, one strict scan typed on the fly into the input's table, row k being line k + 1;
+it stops at a row to reject, at a row DuckDB rejects, and (when the file holds a quote) at a cell
+holding a line feed, and the file is then read on the exact path.
+
+CSV, exact path: every column read as text, numbered by ``rowid``; the header is line 1. Structural errors (a
 row with too many or too few cells, a quote never closed, bytes that are not UTF-8) come from
 DuckDB's rejects table, and the line numbers of the rows after them (and after empty lines) are
 shifted accordingly; a line longer than ``MAX_LINE`` or holding a NUL is replaced first, in a
@@ -102,6 +110,10 @@ RECORD_TYPE = "_obligo_record_type"  # the one record type a contract reads (Pla
 CSV_REJECTS = "_obligo_csv_rejects"
 CSV_SCANS = "_obligo_csv_scans"
 CSV_SKIPPED = "_obligo_csv_skipped"
+RECHECK = "_obligo_recheck"  # the lines of the records the fast JSON Lines scan flagged
+# At most this many flagged records are judged again alone; a file with more is read again
+# whole on the exact path (which then costs little more).
+RECHECKED = 100_000
 ALL_EVENTS = "_obligo_all_events"  # every record, when `events` is restricted to some of them
 SCOPE = "_obligo_scope"
 INCOMPLETE = "_obligo_incomplete"  # records with an id lacking a required field once merged
@@ -584,20 +596,32 @@ class _Loader:
         *,
         strict: bool = False,
         narrow: bool = False,
+        flagged: bool = False,
     ) -> _Counts:
         """Create ``table``: the rows of ``rows_sql`` typed and checked; count what it holds.
 
-        ``strict``: the table has no ``_bad`` column, and the query fails instead at a bad row
-        (see :meth:`Plan.typed_select`, which says what ``narrow`` does)."""
+        ``strict``: the table has no ``_bad`` column, and the query fails instead at a bad row,
+        unless ``flagged`` (see :meth:`Plan.typed_select`, which says what ``narrow`` does)."""
         raw = "(" + self.plan.raw_select(params, rows_sql, nested=nested) + ")"
         prefix = nested == "prefix"
         typed = self.plan.typed_select(
-            params, raw, native, absent, strict=strict, prefix=prefix, narrow=narrow
+            params,
+            raw,
+            native,
+            absent,
+            strict=strict,
+            prefix=prefix,
+            narrow=narrow,
+            flagged=flagged,
         )
         self.con.execute(f"CREATE OR REPLACE TEMP TABLE {table} AS {typed}", params.values)
-        good = "TRUE" if strict else "NOT _bad"
+        return self._counts(table, has_bad=flagged or not strict)
+
+    def _counts(self, table: str, has_bad: bool) -> _Counts:
+        """What an input's table holds: rows, bad rows, records used and not, naive instants."""
+        good = "NOT _bad" if has_bad else "TRUE"
         row = self.con.execute(
-            f"SELECT count(*), {'0' if strict else 'count(*) FILTER (WHERE _bad)'}, "
+            f"SELECT count(*), {'count(*) FILTER (WHERE _bad)' if has_bad else '0'}, "
             f"count(*) FILTER (WHERE {good} AND _used), "
             f"count(*) FILTER (WHERE {good} AND NOT _used), "
             f"coalesce(sum(_naive) FILTER (WHERE {good} AND _used), 0) FROM {table}"
@@ -613,20 +637,33 @@ class _Loader:
         absent: frozenset[int] = frozenset(),
         *,
         ordinal: bool = False,
+        first_line: int = 1,
+        flagged: bool = False,
     ) -> _Staged | None:
         """The strict scan of ``scan()`` (its rows and their parameters) into the input's table,
         with the smallest table first: the fields in ``absent`` left out, numbers narrow. It
         runs again storing every field if a record has one of those (``absent`` was a guess),
         and with wide numbers if one does not fit. None when the scan stops at a record to
         reject (or at input that is not clean). Its rows land in file order, so ``rowid``
-        numbers them (``ordinal``: records, not physical lines; see _physical_lines)."""
+        numbers them, the first row being ``first_line`` (``ordinal``: records, not physical
+        lines; see _physical_lines). ``flagged``: a record to reject does not stop the scan, a
+        ``_bad`` column says which (the account counts them as rejected; the caller judges them
+        again and says why)."""
         table = f"_obligo_input_{source.index}"
         narrow = True
         while True:
             rows_sql, params = scan()
             try:
                 counts = self._typed(
-                    table, rows_sql, params, nested, native, absent, strict=True, narrow=narrow
+                    table,
+                    rows_sql,
+                    params,
+                    nested,
+                    native,
+                    absent,
+                    strict=True,
+                    narrow=narrow,
+                    flagged=flagged,
                 )
             except duckdb.Error as error:
                 self._drop(table)
@@ -641,9 +678,11 @@ class _Loader:
                 else:
                     return None
                 continue
-            account = self._account(source, counts, 0, fast=True)
-            line = f"{INPUT}.rowid + 1"
-            return _Staged(account, [], table, line, ordinal, absent, flagged=False, narrow=narrow)
+            account = self._account(source, counts, counts.bad, fast=not counts.bad)
+            line = f"{INPUT}.rowid + {first_line}"
+            return _Staged(
+                account, [], table, line, ordinal, absent, flagged=flagged, narrow=narrow
+            )
 
     def _rescale(
         self,
@@ -760,10 +799,12 @@ class _Loader:
                 strict = pool.submit(_strict_json, source.path, source.compressed)
                 staged = self._jsonl_fast(source)
                 clean = plain.result() and strict.result()
-                if not clean and staged is not None:
-                    assert staged.table is not None
-                    self._drop(staged.table)
-                    staged = None
+            if clean and staged is not None and staged.account.rejected:
+                staged = self._recheck(source, staged)
+            elif not clean and staged is not None:
+                assert staged.table is not None
+                self._drop(staged.table)
+                staged = None
             if staged is not None:
                 return staged
         scan = _bytescan.count_lines(source.path, source.compressed, complete=False)
@@ -794,9 +835,82 @@ class _Loader:
 
         # No byte scan of the file first: rows are numbered by their order (DuckDB keeps the
         # file's), which is the line number unless blank lines were skipped; a message that
-        # names a line maps it then (_physical_lines). None: malformed JSON, or a record to
-        # reject; the slow path says at which line.
-        return self._strict(source, scan, "prefix", absent=guess, ordinal=True)
+        # names a line maps it then (_physical_lines). A record to reject is flagged (the exact
+        # path judges those again, _recheck). None: malformed JSON; the slow path says where.
+        return self._strict(source, scan, "prefix", absent=guess, ordinal=True, flagged=True)
+
+    def _recheck(self, source: LocalInput, staged: _Staged) -> _Staged | None:
+        """The records the fast scan flagged, judged again on the exact path, alone: their
+        lines are taken from the file (by their ordinals), read and typed as the exact path
+        reads every line, and their rows of the input's table replaced by what it found (a
+        value the fast scan could only suspect, such as a text that begins with a brace, may
+        be good). The others keep the fast scan's rows. None when that cannot be done (too many
+        lines to judge again, a line that is not UTF-8, a value that the table cannot hold):
+        the whole file is then read on the exact path, as before."""
+        table = staged.table
+        assert table is not None
+        con = self.con
+        ordinals = [
+            int(row[0])
+            for row in con.execute(
+                f"SELECT rowid + 1 FROM {table} WHERE _bad ORDER BY 1 LIMIT {RECHECKED + 1}"
+            ).fetchall()
+        ]
+        found = (
+            _bytescan.record_texts(source.path, source.compressed, set(ordinals))
+            if len(ordinals) <= RECHECKED
+            else {}
+        )
+        try:
+            texts = [found[k][1].decode("utf-8") for k in ordinals]
+        except (KeyError, UnicodeDecodeError):
+            self._drop(table)
+            return None
+        lines = [found[k][0] for k in ordinals]
+        con.execute(
+            f"CREATE OR REPLACE TEMP TABLE {RECHECK} AS SELECT unnest($1::BIGINT[]) AS _ordinal, "
+            f"unnest($2::BIGINT[]) AS _line, unnest($3::VARCHAR[]) AS line",
+            [ordinals, lines, texts],
+        )
+        judged = f"_obligo_judged_{source.index}"
+        try:
+            rows_sql, rows_values = self._json_rows(f"(SELECT _line, line FROM {RECHECK})")
+            params = Params()
+            params.values = list(rows_values)
+            counts = self._typed(judged, rows_sql, params, "exact", absent=staged.absent)
+            rejections: list[Rejection] = []
+            if counts.bad:
+                detail_params = Params()
+                detail_params.values = list(rows_values)
+                rejections = self._details(
+                    source,
+                    rows_sql,
+                    detail_params,
+                    "exact",
+                    keys=lambda wanted: self._json_keys(wanted, RECHECK, "_line"),
+                )
+            stored = [
+                str(row[0])
+                for row in con.execute(
+                    "SELECT column_name FROM duckdb_columns() WHERE table_name = $1 "
+                    "ORDER BY column_index",
+                    [table],
+                ).fetchall()
+            ]
+            sets = ", ".join(f"{quote_ident(name)} = j.{quote_ident(name)}" for name in stored)
+            try:
+                con.execute(
+                    f"UPDATE {table} SET {sets} FROM (SELECT j.*, r._ordinal FROM {judged} j "
+                    f"JOIN {RECHECK} r USING (_line)) j WHERE {table}.rowid + 1 = j._ordinal"
+                )
+            except duckdb.Error:  # a value the fast scan's table cannot hold
+                self._drop(table)
+                return None
+        finally:
+            self._drop(judged, RECHECK)
+        counts = self._counts(table, has_bad=True)
+        account = self._account(source, counts, len(rejections), fast=False)
+        return replace(staged, account=account, rejections=rejections)
 
     def _jsonl_slow(self, source: LocalInput, scan: _bytescan.LineCount) -> _Staged:
         """Every physical line, numbered, checked and taken apart in SQL."""
@@ -843,11 +957,13 @@ class _Loader:
         account = self._account(source, counts, len(rejections), fast=False)
         return _Staged(account, rejections, table)
 
-    def _json_keys(self, lines: list[int]) -> dict[int, list[str]]:
+    def _json_keys(
+        self, lines: list[int], table: str = ROWS, number: str = "rowid + 1"
+    ) -> dict[int, list[str]]:
         """The keys of these lines (of the line table the exact path reads)."""
         rows = self.con.execute(
-            f"SELECT rowid + 1, json_keys(line) FROM {ROWS} "
-            f"WHERE rowid + 1 IN (SELECT unnest($1::BIGINT[]))",
+            f"SELECT {number}, json_keys(line) FROM {table} "
+            f"WHERE {number} IN (SELECT unnest($1::BIGINT[]))",
             [lines],
         ).fetchall()
         return {int(line): list(keys) for line, keys in rows}
@@ -911,7 +1027,8 @@ class _Loader:
 
     # --------------------------------------------------------------------------------- CSV
     def _csv(self, source: LocalInput) -> _Staged:
-        source, damaged = _bytescan.without_damaged_csv_lines(source, self.workdir)
+        shape = _bytescan.CsvShape()
+        source, damaged = _bytescan.without_damaged_csv_lines(source, self.workdir, shape)
         read_header = _csv_read_header(source)
         if read_header is None:
             return _Staged(InputAccount(source.name, source.format))
@@ -928,6 +1045,11 @@ class _Loader:
                     hint="rename or remove one of the columns",
                 )
         columns = {f"c{k}": "VARCHAR" for k in range(len(header))}
+        absent = self._absent(set(header))
+        if not damaged and not shape.empty_line:
+            staged = self._csv_fast(source, delimiter, columns, position, absent, shape.quote)
+            if staged is not None:
+                return staged
         picks = ", ".join(
             (f"c{position[name]}" if name in position else "NULL::VARCHAR") + f" AS s{j}"
             for j, name in enumerate(self.plan.sources)
@@ -951,13 +1073,8 @@ class _Loader:
                 if tolerant
                 else ""
             )
-            sql = (
-                f"SELECT {picks} FROM read_csv({params(str(path))}, "
-                f"header=true, columns={params(columns)}, delim={params(delimiter)}, quote='\"', "
-                f"escape='\"', "
-                f"auto_detect=false, strict_mode=true, max_line_size={DUCKDB_MAX_LINE}, "
-                f"compression={params('gzip' if compressed else 'none')}{options})"
-            )
+            reader = _csv_reader(params, path, compressed, columns, delimiter, options)
+            sql = f"SELECT {picks} FROM {reader}"
             self._drop(CSV_REJECTS, CSV_SCANS)
             self.con.execute(f"CREATE OR REPLACE TEMP TABLE {ROWS} AS {sql}", params.values)
 
@@ -1021,7 +1138,6 @@ class _Loader:
             f"FROM {numbered} r{join}"
         )
         table = f"_obligo_input_{source.index}"
-        absent = self._absent(set(header))
         counts = self._typed(table, rows_sql, Params(), "none", absent=absent)
         rejections = [
             Rejection(source.name, line_no, reason, source.index)
@@ -1036,6 +1152,42 @@ class _Loader:
             source, counts, len(rejections), fast=not structural and not counts.bad
         )
         return _Staged(account, rejections, table, absent=absent)
+
+    def _csv_fast(
+        self,
+        source: LocalInput,
+        delimiter: str,
+        columns: dict[str, str],
+        position: Mapping[str, int],
+        absent: frozenset[int],
+        quoted: bool,
+    ) -> _Staged | None:
+        """One strict ``read_csv`` scan typed on the fly into the input's table, as JSON Lines'
+        fast path: no table of text cells first. For a file without empty lines (the byte scan
+        says) whose cells hold no line feed, row k is line k + 1: the scan stops at a cell that
+        holds one (only looked for when the file holds a quote). None when it stops (at a row
+        to reject, a row DuckDB rejects, a line feed in a cell): the exact path then reads the
+        file, with the numbering of such files and the reasons."""
+        type_at = self.plan.sources.index(self.plan.schema.source_of("type"))
+        picks: list[str] = []
+        for j, name in enumerate(self.plan.sources):
+            cell = f"c{position[name]}" if name in position else "NULL::VARCHAR"
+            if j == type_at and quoted:
+                # In a column every row reads (the type's), so that it is never left out.
+                feeds = " OR ".join(f"contains(c{k}, chr(10))" for k in range(len(columns)))
+                cell = f"CASE WHEN {feeds} THEN error('{CSV_LINE_FEED}') ELSE {cell} END"
+            picks.append(f"{cell} AS s{j}")
+
+        def scan() -> tuple[str, Params]:
+            params = Params()
+            reader = _csv_reader(params, source.path, source.compressed, columns, delimiter)
+            sql = (
+                f"SELECT NULL::BIGINT AS _line, NULL::INTEGER AS _jp, NULL::VARCHAR AS _text, "
+                f"{', '.join(picks)} FROM {reader}"
+            )
+            return sql, params
+
+        return self._strict(source, scan, "none", absent=absent, first_line=2)
 
     def _quoted_line_feeds(self) -> bool:
         """Whether a row read holds a line feed inside a quoted cell."""
@@ -1486,6 +1638,26 @@ def _duplicate_key(text: str | None) -> str:
 
 
 CSV_DELIMITERS = (",", ";", "\t", "|")
+# What the fast CSV scan raises at a cell holding a line feed (the rows after it start lower).
+CSV_LINE_FEED = "obligo: a line feed inside a cell"
+
+
+def _csv_reader(
+    params: Params,
+    path: Path,
+    compressed: bool,
+    columns: Mapping[str, str],
+    delimiter: str,
+    options: str = "",
+) -> str:
+    """DuckDB's strict reading of a CSV file: every column as text, the header skipped."""
+    return (
+        f"read_csv({params(str(path))}, "
+        f"header=true, columns={params(dict(columns))}, delim={params(delimiter)}, quote='\"', "
+        f"escape='\"', "
+        f"auto_detect=false, strict_mode=true, max_line_size={DUCKDB_MAX_LINE}, "
+        f"compression={params('gzip' if compressed else 'none')}{options})"
+    )
 
 
 def _csv_read_header(source: LocalInput) -> tuple[list[str], str] | None:
