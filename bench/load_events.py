@@ -259,7 +259,8 @@ def main() -> None:
     parser.add_argument("--write", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        print(json.dumps(child(args.child, args.format, Path(args.path))))
+        # Report values are Decimals: written with exactly their digits.
+        print(json.dumps(child(args.child, args.format, Path(args.path)), default=lambda v: format(v, "f")))
         return
     if args.write:
         write_logs(Path(args.path), args.records, args.dirty)
