@@ -10,19 +10,10 @@ from obligo.engine.judge.verdicts import compare, target_fraction
 from obligo.model import clauses as c
 from obligo.model import conditions as k
 from obligo.model.base import Comparator, Duration
+from obligo.model.vocabulary import ORDINAL_WORDS, UNIT_NAMES
 
-ORDINAL_WORDS = {1: "first", 2: "second", 3: "third", 4: "fourth", 5: "fifth", 6: "sixth"}
-UNIT_WORDS = {
-    "ms": "millisecond",
-    "s": "second",
-    "min": "minute",
-    "h": "hour",
-    "day": "day",
-    "week": "week",
-    "month": "month",
-    "quarter": "quarter",
-    "year": "year",
-}
+# The contract's own words, from the one vocabulary (the printer writes them the same way).
+UNIT_WORDS = UNIT_NAMES
 
 
 # ------------------------------------------------------------------------------------- words
