@@ -211,3 +211,25 @@ def test_eval_without_events_or_plan_is_a_usage_error(tmp_path: Path) -> None:
     done = CliRunner().invoke(cli, ["eval", str(path)])
     assert done.exit_code == 2
     assert "Missing option '--events'" in done.output
+
+
+def test_a_service_without_values_or_records_reads_as_when_measured_alone(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Cells of a partitioned scan that hold records without the percentile's field, or no
+    record of the service at all in a period, give what the metric measured alone gives (a
+    percentile of no values: no row; a count of nothing: 0)."""
+    contract = obligo.parse(_services(8))
+    records = [
+        {"type": "request", "time": "2026-03-02T00:00:00Z", "service": "s1", "status": 200},
+        {"type": "request", "time": "2026-03-02T00:00:00Z", "service": "s5", "status": 200},
+        {"type": "request", "time": "2026-03-03T00:00:00Z", "service": "s0", "status": 200,
+         "latency_ms": 12},
+        {"type": "request", "time": "2026-03-04T00:00:00Z", "service": "s2", "status": 503,
+         "latency_ms": 40},
+    ]  # fmt: skip
+    plan = planned(check_and_resolve(contract), AT)
+    assert any("per value of service" in s["grid"] for s in plan.describe())
+    together = _report(contract, records)
+    _unplanned(monkeypatch)
+    assert _report(contract, records) == together

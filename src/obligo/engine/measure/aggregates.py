@@ -222,10 +222,8 @@ def scans_of(ctx: EvaluationContext, query: PeriodQuery) -> list[tuple[Grid, lis
     aggregates = list(query.typed())
     shared = ctx.scans.shared
     if query.partition is not None:
-        return [
-            (_grid(ctx, query, partition=query.partition[0]), aggregates),
-            _presence(ctx, query),
-        ]
+        cells = (_grid(ctx, query, partition=query.partition[0]), aggregates)
+        return [cells] if query.present is not None else [cells, _presence(ctx, query)]
     grid = _grid(ctx, query)
     if query.pushed is not None and query.group_by is None and grid not in shared:
         return [(_pushed_grid(ctx, query), aggregates), _presence(ctx, query)]
@@ -262,7 +260,11 @@ def _grouped(ctx: EvaluationContext, query: PeriodQuery, feeds: str) -> Rows:
         field, value = query.partition
         grid = _grid(ctx, query, partition=field)
         for row in ctx.scans.rows(grid, aggregates, ctx.query, feeds, cell=(1, value)):
+            if query.present is not None and not row[3 + query.present]:
+                continue  # no value of the field in this cell
             rows[(int(row[0]), None)] = tuple(row[3:])
+        if query.present is not None:
+            return rows  # a percentile's period without values has no row, as alone
         return _filled(ctx, query, rows, aggregates)
     grid = _grid(ctx, query)
     if query.pushed is not None and query.group_by is None and grid not in shared:
