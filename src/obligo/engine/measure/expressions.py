@@ -313,6 +313,10 @@ def _count_sql(node: c.Expression, schema: EventSchema) -> tuple[str, list[Any]]
     return None
 
 
+# Counts stay below 2**63; times a term up to 10**18 the products stay inside HUGEINT (2**127).
+_HUGEINT_SAFE = 10**18
+
+
 def quotient_sql(
     expression: c.Expression,
     op: str,
@@ -340,6 +344,8 @@ def quotient_sql(
         return None
     (a, a_params), (b, b_params) = top, bottom
     p, q = int(threshold.numerator), int(threshold.denominator)
+    if max(abs(p), q) > _HUGEINT_SAFE:
+        return None  # a count times the threshold's terms could pass HUGEINT: judged in Python
     sql = (
         f"(({b}) > 0 AND CAST(({a}) AS HUGEINT) * CAST({q} AS HUGEINT)"
         f" {'<>' if op == '!=' else op} CAST(({b}) AS HUGEINT) * CAST({p} AS HUGEINT))"
