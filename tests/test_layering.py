@@ -15,7 +15,7 @@ from pathlib import Path
 SRC = Path(__file__).resolve().parent.parent / "src" / "obligo"
 
 STAGES: list[tuple[str, ...]] = [
-    ("errors", "_inert", "_interrupt", "contract_files"),
+    ("errors", "_inert", "_interrupt", "contract_files", "_transform"),
     ("model",),
     ("syntax",),
     ("checks",),

@@ -17,6 +17,8 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel
 
+from obligo._transform import KEEP, transform
+
 M = TypeVar("M", bound=BaseModel)
 
 # C0 controls (newline and tab handled by the callers' choice), DEL and the C1 controls.
@@ -84,25 +86,13 @@ def inert_model(model: M) -> M:
 
 
 def _inert_value(value: Any) -> Any:
-    if isinstance(value, str):
-        if type(value) is not str:  # an enumeration's member: the program's own word
-            return value
-        shown = inert(value)
-        return value if shown == value else shown
-    if isinstance(value, BaseModel):
-        changed = {}
-        for name in type(value).model_fields:
-            item = getattr(value, name)
-            shown = _inert_value(item)
-            if shown is not item:
-                changed[name] = shown
-        return value.model_copy(update=changed) if changed else value
-    if isinstance(value, list | tuple):
-        items = [_inert_value(item) for item in value]
-        if all(a is b for a, b in zip(items, value, strict=True)):
-            return value
-        return type(value)(items)
-    if isinstance(value, dict):
-        pairs = {_inert_value(k): _inert_value(v) for k, v in value.items()}
-        return pairs if pairs != value else value
-    return value
+    return transform(value, _inert_text)
+
+
+def _inert_text(value: Any) -> Any:
+    if not isinstance(value, str):
+        return KEEP
+    if type(value) is not str:  # an enumeration's member: the program's own word
+        return value
+    shown = inert(value)
+    return value if shown == value else shown

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from obligo._transform import KEEP, transform
 from obligo.events.schema import EventSchema, FieldType
 from obligo.model import metrics as m
 from obligo.model.base import Node, Text
@@ -98,32 +99,19 @@ def _without(node: Any, field: str, value: str) -> Any:
     """A node with the test ``field = "value"`` taken out of each selection in it."""
 
     def rewrite(node: Any) -> Any:
-        if isinstance(node, Selection):
-            kept = [t for t in _tests(node.where) if not _is_test(t, field, value)]
-            where: Condition | None
-            if not kept:
-                where = None
-            elif len(kept) == 1:
-                where = kept[0]
-            else:
-                where = And(operands=tuple(kept), loc=node.loc)
-            return node.model_copy(update={"where": where})
-        if isinstance(node, Node):
-            changes = {}
-            for name in type(node).model_fields:
-                old = getattr(node, name)
-                new = rewrite(old)
-                if new is not old:
-                    changes[name] = new
-            return node.model_copy(update=changes) if changes else node
-        if isinstance(node, list | tuple):
-            items = [rewrite(item) for item in node]
-            if any(a is not b for a, b in zip(items, node, strict=True)):
-                return type(node)(items)
-            return node
-        return node
+        if not isinstance(node, Selection):
+            return KEEP
+        kept = [t for t in _tests(node.where) if not _is_test(t, field, value)]
+        where: Condition | None
+        if not kept:
+            where = None
+        elif len(kept) == 1:
+            where = kept[0]
+        else:
+            where = And(operands=tuple(kept), loc=node.loc)
+        return node.model_copy(update={"where": where})
 
-    return rewrite(node)
+    return transform(node, rewrite)
 
 
 def _is_test(condition: Condition, field: str, value: str) -> bool:
