@@ -233,3 +233,27 @@ def test_a_service_without_values_or_records_reads_as_when_measured_alone(
     together = _report(contract, records)
     _unplanned(monkeypatch)
     assert _report(contract, records) == together
+
+
+def test_a_metric_the_plan_cannot_write_is_measured_alone(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Planning never fails an evaluation: a metric whose queries cannot be written is left
+    out of the plan and measured on its own, with the numbers it always had."""
+    from obligo.engine.measure import aggregates
+
+    contract = obligo.parse(_metrics(6))
+    records = _records(5)
+    expected = _report(contract, records)
+    real = aggregates.ratio_query
+    calls = {"n": 0}
+
+    def failing_while_planned(metric: Any, ctx: EvaluationContext) -> Any:
+        if not ctx.scans.planned and metric.id == "m0":
+            calls["n"] += 1
+            raise ValueError("cannot be planned")
+        return real(metric, ctx)
+
+    monkeypatch.setattr(aggregates, "ratio_query", failing_while_planned)
+    assert _report(contract, records) == expected
+    assert calls["n"] > 0

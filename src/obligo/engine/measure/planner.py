@@ -24,6 +24,7 @@ from obligo.engine.context import EvaluationContext
 from obligo.engine.measure import aggregates, slices
 from obligo.engine.measure.partitions import partition_of
 from obligo.engine.scans import Aggregate, Grid, ScanPlan
+from obligo.errors import ObligoError
 from obligo.model import metrics as m
 
 
@@ -40,7 +41,13 @@ def _queries(metric: m.Metric, ctx: EvaluationContext) -> list[tuple[Grid, list[
 
 def plan_measurements(ctx: EvaluationContext, metrics: Iterable[m.Metric]) -> ScanPlan:
     plan = ctx.scans
-    chosen = sorted({metric.id: metric for metric in metrics}.items())
+    # A metric whose queries cannot be written is left to be measured alone, where its error
+    # (if it is ever measured) is raised as it always was: planning never fails an evaluation.
+    chosen = [
+        (name, metric)
+        for name, metric in sorted({metric.id: metric for metric in metrics}.items())
+        if _plannable(metric, ctx)
+    ]
     # 1. Partitions: metrics over one value each of a field, on the same grid.
     candidates: dict[tuple[Grid, str], dict[str, str]] = {}
     for name, metric in chosen:
@@ -48,7 +55,11 @@ def plan_measurements(ctx: EvaluationContext, metrics: Iterable[m.Metric]) -> Sc
         if found is None:
             continue
         plan.partitions[name] = found  # for a moment: the grid it would be a cell of
-        grids = _base_grids(metric, ctx)
+        try:
+            grids = _base_grids(metric, ctx)
+            _queries(metric, ctx)
+        except (ValueError, ObligoError):
+            grids = []  # measured on its own
         del plan.partitions[name]
         if grids:
             candidates.setdefault((grids[0], found[0]), {})[name] = found[1]
@@ -68,6 +79,15 @@ def plan_measurements(ctx: EvaluationContext, metrics: Iterable[m.Metric]) -> Sc
             plan.add(grid, wanted, name)
         plan.planned.add(name)
     return plan
+
+
+def _plannable(metric: m.Metric, ctx: EvaluationContext) -> bool:
+    try:
+        _base_grids(metric, ctx)
+        _queries(metric, ctx)
+    except (ValueError, ObligoError):
+        return False
+    return True
 
 
 def _base_grids(metric: m.Metric, ctx: EvaluationContext) -> list[Grid]:
