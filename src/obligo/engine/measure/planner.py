@@ -57,7 +57,6 @@ def plan_measurements(ctx: EvaluationContext, metrics: Iterable[m.Metric]) -> Sc
         plan.partitions[name] = found  # for a moment: the grid it would be a cell of
         try:
             grids = _base_grids(metric, ctx)
-            _queries(metric, ctx)
         except (ValueError, ObligoError):
             grids = []  # measured on its own
         del plan.partitions[name]

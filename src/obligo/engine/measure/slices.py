@@ -621,17 +621,28 @@ def judge_slices(
 ) -> tuple[list[list[int]], list[list[int]]]:
     """Runs of down and of skipped slices in ``[first, last)``, as ``[start, stop)`` numbers.
     ``numbers``: the slices with records in ``[first, last)``, sorted (default: from ``rows``)."""
-    down: list[list[int]] = []
-    skipped: list[list[int]] = []
-    cursor = first
     plain = program.no_features if not program.for_any else None
     state_of = program.state
     if numbers is None:
         numbers = [n for n in sorted(rows) if first <= n < last]
-    for number in numbers:
+    states = (
+        state_of(rows[number], features(number) if plain is None else plain) for number in numbers
+    )
+    return _runs(numbers, states, first, last, empty_state)
+
+
+def _runs(
+    numbers: Iterable[int], states: Iterable[int], first: int, last: int, empty_state: int
+) -> tuple[list[list[int]], list[list[int]]]:
+    """Runs of down and of skipped slices in ``[first, last)`` from the states of the slices
+    with records (``numbers``, sorted, with their ``states``); every other slice is in
+    ``empty_state``."""
+    down: list[list[int]] = []
+    skipped: list[list[int]] = []
+    cursor = first
+    for number, state in zip(numbers, states, strict=True):
         if number > cursor and empty_state != UP:
             _push(down if empty_state == DOWN else skipped, cursor, number)
-        state = state_of(rows[number], features(number) if plain is None else plain)
         if state == DOWN:
             _push(down, number, number + 1)
         elif state == SKIPPED:
@@ -838,27 +849,14 @@ def _downtime_of(
     that are not up (``marked``)."""
     length = program.length
     first, last = slice_bounds(ctx.start, ctx.end, length)
-    down: list[list[int]] = []
-    skipped: list[list[int]] = []
-    if empty_state == UP:  # only the marked slices are down or skipped
-        for number in sorted(n for n in marked if first <= n < last):
-            _push(down if marked[number] == DOWN else skipped, number, number + 1)
-    else:
-        cursor = first
-        for number in numbers:
-            if not first <= number < last:
-                continue
-            if number > cursor:
-                _push(down if empty_state == DOWN else skipped, cursor, number)
-            state = marked.get(number, UP)
-            if state == DOWN:
-                _push(down, number, number + 1)
-            elif state == SKIPPED:
-                _push(skipped, number, number + 1)
-            cursor = number + 1
-        if cursor < last:
-            _push(down if empty_state == DOWN else skipped, cursor, last)
     in_span = [n for n in numbers if first <= n < last]
+    if empty_state == UP:  # only the marked slices are down or skipped: look at those alone
+        marked_in_span = sorted(n for n in marked if first <= n < last)
+        states = [marked[n] for n in marked_in_span]
+        down, skipped = _runs(marked_in_span, states, first, last, empty_state)
+    else:
+        states = [marked.get(n, UP) for n in in_span]
+        down, skipped = _runs(in_span, states, first, last, empty_state)
     times = _record_times(ctx, grid, group, length) if len(in_span) == len(numbers) else None
     return _runs_downtime(program, ctx, down, skipped, in_span, group, times)
 
