@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from obligo.engine.judge.baseline import BaselineSpan
-from obligo.engine.measure.measurement import Measurement
+from obligo.engine.measure.measurement import TOP, Measurement
 from obligo.engine.numbers import decimal_text
 from obligo.engine.time.periods import MeasurementPeriod
 from obligo.model import clauses as c
@@ -36,7 +36,6 @@ UNITS = {
     "number": "",
     **{unit: unit for unit in FIELD_UNITS},
 }
-TOP = 10
 
 
 def target_fraction(target: object, dimension: str = "duration") -> Fraction | None:

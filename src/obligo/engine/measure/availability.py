@@ -20,14 +20,15 @@ its down types at all is unmeasured (``no data`` in every period).
 from __future__ import annotations
 
 import datetime as dt
+import heapq
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from fractions import Fraction
 
 from obligo.engine.context import EvaluationContext, Record
-from obligo.engine.measure.downtime import DownSource, Downtime
+from obligo.engine.measure.downtime import DownSource, Downtime, RecordCount
 from obligo.engine.measure.exclusions import ExcludedTime, excluded_time, record_interval
-from obligo.engine.measure.measurement import Budget, Measurement
+from obligo.engine.measure.measurement import TOP, Budget, Measurement
 from obligo.engine.measure.slices import slice_downtime
 from obligo.engine.numbers import decimal_text
 from obligo.engine.time.intervals import (
@@ -39,6 +40,7 @@ from obligo.engine.time.intervals import (
     subtract,
     total,
     union,
+    utc,
     window,
 )
 from obligo.engine.time.periods import MeasurementPeriod
@@ -111,7 +113,7 @@ def _either(parts: list[Downtime]) -> Downtime:
         skipped=subtract(
             union(i for p in parts for i in p.skipped), union(i for p in parts for i in p.down)
         ),
-        record_times=[i for p in parts for i in p.record_times],
+        record_times=[i for p in parts for i in p.times()],
         measured=any(p.measured for p in parts),
         unmeasured_reason=next((p.unmeasured_reason for p in parts if not p.measured), None),
         intervals=union(i for p in parts for i in p.down),
@@ -250,7 +252,7 @@ def _attributed(
             )
             for source in composite.sources
         ],
-        record_times=composite.record_times,
+        record_times=composite.times(),
         measured=composite.measured,
         unmeasured_reason=composite.unmeasured_reason,
         intervals=attributed,
@@ -416,7 +418,7 @@ class _Prepared:
     removed: list[Interval]  # valid `excluded from the period` time, all of it
     available: list[Interval]  # valid `counts as available` time, all of it
     sources: list[DownSource]  # down sources and refused exclusion time, for the evidence
-    records: OverlapCount  # the records (or slices with records) overlapping a window
+    records: RecordCount  # the records (or slices with records) overlapping a window
 
 
 def _prepare(source: Downtime, limits: Restrictions) -> _Prepared:
@@ -451,7 +453,7 @@ def _prepare(source: Downtime, limits: Restrictions) -> _Prepared:
         removed=removed,
         available=available,
         sources=[*source.sources, *refused],
-        records=source.record_count or OverlapCount(source.record_times),
+        records=source.record_count or OverlapCount(source.times()),
     )
 
 
@@ -501,7 +503,7 @@ def _measure(
         )
     measurement.exclusions = _applied(prep.limits.exclusions, time)
     measurement.refused = _refused(prep.limits.exclusions, period.start, end)
-    measurement.contributors = _contributors(prep.sources, time.down)
+    _contributors(measurement, prep.sources, time.down)
     if not prep.source.measured:
         measurement.no_data = prep.source.unmeasured_reason
     elif counted_seconds == 0:
@@ -589,12 +591,18 @@ def _refused(
     ]
 
 
-def _contributors(sources: Sequence[DownSource], down: list[Interval]) -> list[Contributor]:
-    """Each source of down time with its share of the period's down time (overlapping sources
-    each show their whole share), largest first; the verdict keeps the first ten."""
+def _contributors(
+    measurement: Measurement, sources: Sequence[DownSource], down: list[Interval]
+) -> None:
+    """The measurement's contributors: each source of down time with its share of the period's
+    down time (overlapping sources each show their whole share), largest first. Only the ``TOP``
+    a verdict shows are kept, with the count of all in ``contributors_total``: a slice metric
+    can have tens of thousands of down runs in a period."""
     down = union(down)  # once, so that each source's share is found by bisection
+    measurement.contributors_total = 0
     if not down:
-        return []
+        measurement.contributors = []
+        return
     lo, hi = down[0][0], down[-1][1]
     ranked: list[tuple[Fraction, dt.datetime, str, str, int, DownSource]] = []
     for number, source in enumerate(sources):
@@ -602,11 +610,11 @@ def _contributors(sources: Sequence[DownSource], down: list[Interval]) -> list[C
             continue
         share = source.share(down)
         if share > 0:
-            # The order of _contributor_order, from the exact share (not its text again).
-            start = source.interval[0].astimezone(dt.UTC)
+            # The verdict's order (-seconds, start, id), then type and position to break ties.
+            start = utc(source.interval[0])
             ranked.append((-share, start, source.id or "", source.type, number, source))
-    ranked.sort(key=lambda item: item[:5])
-    return [
+    measurement.contributors_total = len(ranked)
+    measurement.contributors = [
         Contributor(
             type=source.type,
             id=source.id,
@@ -615,8 +623,12 @@ def _contributors(sources: Sequence[DownSource], down: list[Interval]) -> list[C
             seconds=decimal_text(-negative),
             detail=source.detail,
         )
-        for negative, _, _, _, _, source in ranked
+        for negative, _, _, _, _, source in heapq.nsmallest(TOP, ranked, key=_rank)
     ]
+
+
+def _rank(item: tuple[Fraction, dt.datetime, str, str, int, DownSource]) -> tuple[object, ...]:
+    return item[:5]
 
 
 def _contributor_order(item: Contributor) -> tuple[Fraction, dt.datetime, str, str]:
@@ -660,7 +672,7 @@ def total_duration(
             records=prep.records(period.start, end),
         )
         measurement.totals = {"total_seconds": value, "period_seconds": seconds(period.start, end)}
-        measurement.contributors = _contributors(prep.sources, time.down)
+        _contributors(measurement, prep.sources, time.down)
         measurement.exclusions = _applied(prep.limits.exclusions, time)
         measurement.refused = _refused(prep.limits.exclusions, period.start, end)
         results[period.label] = measurement
@@ -725,7 +737,7 @@ def repair_times(
                 "down_seconds": down,
                 "counted_seconds": total(time.counted),
             }
-            measurement.contributors = _contributors(prep.sources, time.down)
+            _contributors(measurement, prep.sources, time.down)
             measurement.exclusions = _applied(prep.limits.exclusions, time)
             if started:
                 measurement.value = up / len(started)

@@ -6,10 +6,15 @@ What the interval measures (:mod:`obligo.engine.measure.availability`) and the s
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from fractions import Fraction
 
-from obligo.engine.time.intervals import Interval, OverlapCount, intersect, total, union, window
+from obligo.engine.time.intervals import Interval, intersect, length, union, window
+
+# How many records (or slices with records) overlap a window [start, end).
+RecordCount = Callable[[dt.datetime, dt.datetime], int]
 
 
 @dataclass
@@ -36,7 +41,7 @@ class DownSource:
         mine = window(down, *self.interval)
         if self.within is not None:
             mine = intersect(mine, self.within)
-        return total(mine)
+        return length(mine)  # window and intersect give normalised pieces
 
 
 @dataclass
@@ -51,9 +56,12 @@ class Downtime:
     sources: list[DownSource] = field(default_factory=list)
     skipped: list[Interval] = field(default_factory=list)
     record_times: list[Interval] = field(default_factory=list)
-    # How many of record_times overlap a window, when already counted (slices shared by
-    # several metrics): otherwise made from record_times.
-    record_count: OverlapCount | None = None
+    # record_times made only when asked (a slice metric's: one per slice with records, needed
+    # only where the metric's downtime is combined with another's)
+    later_record_times: Callable[[], list[Interval]] | None = None
+    # How many of record_times overlap a window, when counted without them (slices: from
+    # their numbers): otherwise made from record_times.
+    record_count: RecordCount | None = None
     measured: bool = True
     unmeasured_reason: str | None = None
     # supplier -> down intervals of that supplier's components (composite metrics)
@@ -62,6 +70,13 @@ class Downtime:
     # the down intervals when they are not simply the union of the sources (a redundant group
     # is down only where all its components are); None: the union of the sources
     intervals: list[Interval] | None = None
+
+    def times(self) -> list[Interval]:
+        """The intervals of the records (or slices with records)."""
+        if self.later_record_times is not None:
+            self.record_times = self.later_record_times()
+            self.later_record_times = None
+        return self.record_times
 
     @property
     def down(self) -> list[Interval]:

@@ -10,6 +10,10 @@ from obligo.report.model import Contributor, ExclusionApplied, ExclusionRefused
 # What a metric's value is measured in: percent (0..100), seconds, a count, or a field's number.
 Dimension = str
 
+# How many of a measurement's contributors (its largest sources of down time, its worst slices)
+# a verdict shows; a measure with many keeps only these and counts the rest.
+TOP = 10
+
 
 @dataclass
 class Budget:

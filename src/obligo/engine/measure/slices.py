@@ -59,10 +59,10 @@ from obligo.engine.measure.expressions import (
     quotient_sql,
     selections_of,
 )
-from obligo.engine.measure.measurement import Budget, Measurement
+from obligo.engine.measure.measurement import TOP, Budget, Measurement
 from obligo.engine.numbers import decimal_text
 from obligo.engine.scans import Aggregate, Grid, aggregates_of
-from obligo.engine.time.intervals import OverlapCount
+from obligo.engine.time.intervals import utc
 from obligo.events.schema import EventSchema
 from obligo.events.sql import (
     compile_condition,
@@ -76,7 +76,6 @@ from obligo.report.model import Contributor
 
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 _MICROSECOND = dt.timedelta(microseconds=1)
-TOP = 10
 
 UP, DOWN, SKIPPED = 0, 1, 2
 
@@ -669,6 +668,37 @@ def _slice_times(
     return times
 
 
+class SliceCount:
+    """How many slices with records overlap a window, from the slices' numbers (sorted), each
+    slice clipped to the evaluated span ``[start, end)``: two bisections, as
+    :class:`~obligo.engine.time.intervals.OverlapCount` over the slices' times, without making
+    a time for each slice."""
+
+    def __init__(
+        self, numbers: list[int], length: dt.timedelta, start: dt.datetime, end: dt.datetime
+    ) -> None:
+        self._numbers = numbers
+        self._length = _micros(length)
+        self._start, self._end = utc(start), utc(end)
+
+    def __call__(self, start: dt.datetime, end: dt.datetime) -> int:
+        # A slice n, clipped to the span [S, E), is [max(t(n), S), min(t(n + 1), E)); it
+        # overlaps [start, end) when max(t(n), S) < end and min(t(n + 1), E) > start, that is
+        # when S < end, E > start and floor(start / length) <= n < ceil(end / length).
+        start, end = utc(start), utc(end)
+        if not (self._start < end and self._end > start):
+            return 0
+        lo = _micros(start - EPOCH) // self._length
+        hi = -(-_micros(end - EPOCH) // self._length)
+        if hi <= lo:
+            return 0
+        return bisect_left(self._numbers, hi) - bisect_left(self._numbers, lo)
+
+
+def _micros(delta: dt.timedelta) -> int:
+    return (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds
+
+
 def _plural(count: int, word: str) -> str:
     return f"{count} {word}" if count == 1 else f"{count} {word}s"
 
@@ -696,20 +726,20 @@ def _runs_downtime(
     skipped: list[list[int]],
     numbers: list[int],
     group: str | None,
-    record_times: list[tuple[dt.datetime, dt.datetime]] | None = None,
+    record_times: Callable[[], list[tuple[dt.datetime, dt.datetime]]] | None = None,
 ) -> Downtime:
     """A Downtime from the runs of down and skipped slices (``numbers``: the slices with
-    records, whose times are ``record_times`` when already known)."""
+    records, whose times ``record_times`` gives when they are shared)."""
     length = program.length
-    span_start, span_end = ctx.start, ctx.end
+    # In UTC, as the interval algebra works (a report shows evidence in the contract's time
+    # zone: the verdict converts the few it shows).
+    span_start, span_end = utc(ctx.start), utc(ctx.end)
     minimum = program.metric.minimum_run
     if minimum:
         down = [r for r in down if r[1] - r[0] >= minimum]
 
     def clipped(start: int, stop: int) -> tuple[dt.datetime, dt.datetime]:
-        lo = max(EPOCH + length * start, span_start)
-        hi = min(EPOCH + length * stop, span_end)
-        return (lo.astimezone(ctx.tz), hi.astimezone(ctx.tz))
+        return (max(EPOCH + length * start, span_start), min(EPOCH + length * stop, span_end))
 
     slice_text = str(program.metric.slice)
     sources = [
@@ -726,11 +756,12 @@ def _runs_downtime(
     return Downtime(
         sources=sources,
         skipped=[clipped(a, b) for a, b in skipped],
-        record_times=(
-            _slice_times(numbers, length, span_start, span_end)
+        later_record_times=(
+            (lambda: _slice_times(numbers, length, span_start, span_end))
             if record_times is None
             else record_times
         ),
+        record_count=SliceCount(numbers, length, span_start, span_end),
         measured=True,
     )
 
@@ -781,7 +812,6 @@ def _judged_downtime(
     result = _downtime_of(
         program, ctx, grid, numbers.get(None, []), marked.get(None, {}), empty_state
     )
-    result.record_count = _record_count(ctx, grid, None, program.length)
     if not numbers.get(None):
         result.measured = False
         result.unmeasured_reason = "unmeasured: the log has no " + " or ".join(
@@ -791,7 +821,6 @@ def _judged_downtime(
         group_downtime = _downtime_of(
             program, ctx, grid, numbers[name], marked.get(name, {}), empty_state, group=name
         )
-        group_downtime.record_count = _record_count(ctx, grid, name, program.length)
         result.groups[name] = group_downtime
     return result
 
@@ -814,24 +843,13 @@ def _numbers_of(
     return numbers
 
 
-def _record_count(
-    ctx: EvaluationContext, grid: Grid | None, group: str | None, length: dt.timedelta
-) -> OverlapCount:
-    """How many slices with records overlap a window (shared by the metrics over the grid)."""
-    key = ("slice record count", grid, group)
-    if key not in ctx.shared:
-        ctx.shared[key] = OverlapCount(_record_times(ctx, grid, group, length))
-    counted: OverlapCount = ctx.shared[key]
-    return counted
-
-
 def _record_times(
     ctx: EvaluationContext, grid: Grid | None, group: str | None, length: dt.timedelta
 ) -> list[tuple[dt.datetime, dt.datetime]]:
     key = ("slice record times", grid, group)
     if key not in ctx.shared:
         numbers = ctx.shared.get(("slice numbers", grid), {}).get(group, [])
-        ctx.shared[key] = _slice_times(numbers, length, ctx.start, ctx.end)
+        ctx.shared[key] = _slice_times(numbers, length, utc(ctx.start), utc(ctx.end))
     times: list[tuple[dt.datetime, dt.datetime]] = ctx.shared[key]
     return times
 
@@ -849,7 +867,7 @@ def _downtime_of(
     that are not up (``marked``)."""
     length = program.length
     first, last = slice_bounds(ctx.start, ctx.end, length)
-    in_span = [n for n in numbers if first <= n < last]
+    in_span = numbers[bisect_left(numbers, first) : bisect_left(numbers, last)]  # sorted
     if empty_state == UP:  # only the marked slices are down or skipped: look at those alone
         marked_in_span = sorted(n for n in marked if first <= n < last)
         states = [marked[n] for n in marked_in_span]
@@ -857,7 +875,8 @@ def _downtime_of(
     else:
         states = [marked.get(n, UP) for n in in_span]
         down, skipped = _runs(in_span, states, first, last, empty_state)
-    times = _record_times(ctx, grid, group, length) if len(in_span) == len(numbers) else None
+    shared = len(in_span) == len(numbers)
+    times = (lambda: _record_times(ctx, grid, group, length)) if shared else None
     return _runs_downtime(program, ctx, down, skipped, in_span, group, times)
 
 
