@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 import heapq
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from fractions import Fraction
@@ -419,6 +420,39 @@ class _Prepared:
     available: list[Interval]  # valid `counts as available` time, all of it
     sources: list[DownSource]  # down sources and refused exclusion time, for the evidence
     records: RecordCount  # the records (or slices with records) overlapping a window
+    evidence: _SourceIndex = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.evidence = _SourceIndex(self.sources)
+
+
+class _SourceIndex:
+    """The sources of down time in the order of their start (UTC), with the latest end so far,
+    so that the sources overlapping a period are found by two bisections, not a pass over all
+    of them (a slice metric has a source per run of down slices over the whole evaluation)."""
+
+    def __init__(self, sources: Sequence[DownSource]) -> None:
+        self.ordered = sorted(
+            (
+                (utc(s.interval[0]), utc(s.interval[1]), number, s)
+                for number, s in enumerate(sources)
+            ),
+            key=lambda item: (item[0], item[2]),
+        )
+        self.starts = [start for start, _, _, _ in self.ordered]
+        self.reach: list[dt.datetime] = []  # the latest end among the sources up to each
+        for _, end, _, _ in self.ordered:
+            self.reach.append(end if not self.reach or end > self.reach[-1] else self.reach[-1])
+
+    def overlapping(
+        self, lo: dt.datetime, hi: dt.datetime
+    ) -> Iterable[tuple[dt.datetime, dt.datetime, int, DownSource]]:
+        """The sources with ``start < hi`` and ``end > lo`` (``lo``, ``hi`` in UTC)."""
+        first = bisect_right(self.reach, lo)  # every source before it ends by lo
+        last = bisect_left(self.starts, hi)
+        for item in self.ordered[first:last]:
+            if item[1] > lo:
+                yield item
 
 
 def _prepare(source: Downtime, limits: Restrictions) -> _Prepared:
@@ -503,7 +537,7 @@ def _measure(
         )
     measurement.exclusions = _applied(prep.limits.exclusions, time)
     measurement.refused = _refused(prep.limits.exclusions, period.start, end)
-    _contributors(measurement, prep.sources, time.down)
+    _contributors(measurement, prep.evidence, time.down)
     if not prep.source.measured:
         measurement.no_data = prep.source.unmeasured_reason
     elif counted_seconds == 0:
@@ -591,27 +625,22 @@ def _refused(
     ]
 
 
-def _contributors(
-    measurement: Measurement, sources: Sequence[DownSource], down: list[Interval]
-) -> None:
+def _contributors(measurement: Measurement, sources: _SourceIndex, down: list[Interval]) -> None:
     """The measurement's contributors: each source of down time with its share of the period's
     down time (overlapping sources each show their whole share), largest first. Only the ``TOP``
     a verdict shows are kept, with the count of all in ``contributors_total``: a slice metric
     can have tens of thousands of down runs in a period."""
-    down = union(down)  # once, so that each source's share is found by bisection
+    # ``down`` is normalised (the period's down time, as _period_time gives it), so that each
+    # source's share is found by bisection
     measurement.contributors_total = 0
     if not down:
         measurement.contributors = []
         return
-    lo, hi = down[0][0], down[-1][1]
     ranked: list[tuple[Fraction, dt.datetime, str, str, int, DownSource]] = []
-    for number, source in enumerate(sources):
-        if not overlaps(source.interval, lo, hi):
-            continue
+    for start, _, number, source in sources.overlapping(down[0][0], down[-1][1]):
         share = source.share(down)
         if share > 0:
             # The verdict's order (-seconds, start, id), then type and position to break ties.
-            start = utc(source.interval[0])
             ranked.append((-share, start, source.id or "", source.type, number, source))
     measurement.contributors_total = len(ranked)
     measurement.contributors = [
@@ -672,7 +701,7 @@ def total_duration(
             records=prep.records(period.start, end),
         )
         measurement.totals = {"total_seconds": value, "period_seconds": seconds(period.start, end)}
-        _contributors(measurement, prep.sources, time.down)
+        _contributors(measurement, prep.evidence, time.down)
         measurement.exclusions = _applied(prep.limits.exclusions, time)
         measurement.refused = _refused(prep.limits.exclusions, period.start, end)
         results[period.label] = measurement
@@ -737,7 +766,7 @@ def repair_times(
                 "down_seconds": down,
                 "counted_seconds": total(time.counted),
             }
-            _contributors(measurement, prep.sources, time.down)
+            _contributors(measurement, prep.evidence, time.down)
             measurement.exclusions = _applied(prep.limits.exclusions, time)
             if started:
                 measurement.value = up / len(started)

@@ -43,6 +43,8 @@ from bisect import bisect_left
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
+from itertools import compress
+from operator import itemgetter
 from typing import Any
 
 from obligo.engine.context import EvaluationContext
@@ -805,10 +807,13 @@ def _judged_downtime(
         rows, (position,) = ctx.scans.read(grid, wanted, ctx.query, program.metric.id)
     numbers = _numbers_of(ctx, grid, rows)
     marked: dict[str | None, dict[int, int]] = {}
-    for row in rows:
-        state = row[position]
-        if state and (row[2] or row[1] is not None):
-            marked.setdefault(None if row[2] else str(row[1]), {})[int(row[0])] = state
+    # Most slices are up (state 0): the column is taken out and filtered in C, and only the
+    # rows of the others are looked at.
+    states = list(map(itemgetter(position), rows))
+    for index in compress(range(len(states)), states):
+        row = rows[index]
+        if row[2] or row[1] is not None:
+            marked.setdefault(None if row[2] else str(row[1]), {})[int(row[0])] = states[index]
     result = _downtime_of(
         program, ctx, grid, numbers.get(None, []), marked.get(None, {}), empty_state
     )
