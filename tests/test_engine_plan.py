@@ -257,3 +257,112 @@ def test_a_metric_the_plan_cannot_write_is_measured_alone(
     monkeypatch.setattr(aggregates, "ratio_query", failing_while_planned)
     assert _report(contract, records) == expected
     assert calls["n"] > 0
+
+
+RECORDS_CONTRACT = """contract reads "Record reads" version 1
+  term 2026-03-01 to 2026-04-30
+  timezone "Europe/Berlin"
+
+exclusion maintenance "Announced maintenance"
+  maintenance records
+  valid when announced at least 2 days before start
+  excluded from the period
+
+metric uptime "Availability"
+  availability, per calendar month, by region
+  down during incident records where severity <= 2
+  excluding maintenance
+
+metric repair "Repair"
+  mean time to repair of incident records where severity = 1, per calendar month
+
+metric outage "Outage"
+  total duration of incident records, per calendar month
+
+metric answered "Answered within target"
+  share of ticket records within target, per calendar month, by priority
+  duration from opened to answered
+  target "1" 4 hours
+  target 1 day
+
+clause 1 "All"
+  promise uptime >= 99.9%
+  promise repair <= 2 hours
+  promise outage <= 1 hour
+  promise answered >= 90%
+"""
+
+
+def _interval_log(seed: int) -> list[dict[str, Any]]:
+    rng = random.Random(seed)
+    base = dt.datetime(2026, 3, 1, tzinfo=dt.UTC)
+
+    def at(minutes: int) -> str:
+        return (base + dt.timedelta(minutes=minutes)).isoformat()
+
+    log: list[dict[str, Any]] = []
+    for n in range(60):
+        start = rng.randrange(0, 60 * 24 * 61)
+        record: dict[str, Any] = {"type": "incident", "start": at(start)}
+        if rng.random() < 0.9:
+            record["end"] = at(start + rng.randrange(1, 300))
+        record["severity"] = rng.choice([1, 2, 3])
+        if rng.random() < 0.8:
+            record["region"] = rng.choice(["eu", "us"])
+        if rng.random() < 0.5:
+            record["id"] = f"INC-{n}"
+        log.append(record)
+        if rng.random() < 0.3:  # another alike in time, id and end: ordered as in the log
+            twin = {k: v for k, v in record.items() if k != "id"}
+            log.append({**twin, "region": rng.choice(["eu", "us"]), "severity": 1})
+    for _ in range(10):
+        start = rng.randrange(0, 60 * 24 * 61)
+        log.append(
+            {
+                "type": "maintenance",
+                "start": at(start),
+                "end": at(start + 120),
+                "announced": at(start - rng.choice([60, 60 * 24 * 3])),
+                "region": rng.choice(["eu", "us"]),
+            }
+        )
+    for n in range(80):
+        opened = rng.randrange(0, 60 * 24 * 61)
+        ticket: dict[str, Any] = {
+            "type": "ticket",
+            "id": f"T-{n}",
+            "time": at(opened),
+            "opened": at(opened),
+            "priority": rng.choice(["1", "2"]),
+        }
+        if rng.random() < 0.85:
+            ticket["answered"] = at(opened + rng.randrange(1, 60 * 30))
+        log.append(ticket)
+    return log
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_records_read_one_by_one_are_one_query_with_the_same_report(
+    seed: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Incidents (down time, MTTR, total duration), maintenance windows (an exclusion with a
+    notice rule, by region) and tickets (a share within target, by priority) are read in one
+    query, and the report is the one each read alone gives."""
+    contract = obligo.parse(RECORDS_CONTRACT)
+    log = _interval_log(seed)
+    read: list[str] = []
+    query = EvaluationContext.query
+
+    def counted(self: EvaluationContext, sql: str, params: Any = ()) -> Any:
+        if sql.startswith('SELECT "type", "id", "time", "start", "end"'):
+            read.append(sql)
+        return query(self, sql, params)
+
+    monkeypatch.setattr(EvaluationContext, "query", counted)
+    together = _report(contract, log)
+    assert len(read) == 1
+    read.clear()
+    _unplanned(monkeypatch)
+    alone = _report(contract, log)
+    assert len(read) > 1
+    assert together == alone

@@ -12,8 +12,10 @@ read (the same function the measure calls then), and decides, in three steps:
 3. **Scans.** Each metric's aggregates are added to its grid's scan, identical aggregates once.
 
 The plan is a :class:`~obligo.engine.scans.ScanPlan` on the context; ``obligo eval --plan``
-prints it. Metrics the plan does not cover (intervals, records judged one by one, percentiles
-other than the nearest rank) run their own queries, as before.
+prints it. Metrics the plan does not cover (percentiles other than the nearest rank) run their
+own queries, as before. The records that metrics read one by one (the intervals of incidents and
+maintenance windows, tickets judged against their targets) are read in one query
+(:meth:`~obligo.engine.context.EvaluationContext.plan_records`), at the first that is asked for.
 """
 
 from __future__ import annotations
@@ -26,6 +28,8 @@ from obligo.engine.measure.partitions import partition_of
 from obligo.engine.scans import Aggregate, Grid, ScanPlan
 from obligo.errors import ObligoError
 from obligo.model import metrics as m
+from obligo.model.conditions import Selection
+from obligo.model.contract import NoticeRule
 
 
 def _queries(metric: m.Metric, ctx: EvaluationContext) -> list[tuple[Grid, list[Aggregate]]]:
@@ -41,6 +45,7 @@ def _queries(metric: m.Metric, ctx: EvaluationContext) -> list[tuple[Grid, list[
 
 def plan_measurements(ctx: EvaluationContext, metrics: Iterable[m.Metric]) -> ScanPlan:
     plan = ctx.scans
+    metrics = list(metrics)
     # A metric whose queries cannot be written is left to be measured alone, where its error
     # (if it is ever measured) is raised as it always was: planning never fails an evaluation.
     chosen = [
@@ -77,7 +82,38 @@ def plan_measurements(ctx: EvaluationContext, metrics: Iterable[m.Metric]) -> Sc
         for grid, wanted in _queries(metric, ctx):
             plan.add(grid, wanted, name)
         plan.planned.add(name)
+    # 4. The records read one by one (interval sources, exclusions, tickets): one query.
+    for metric in metrics:
+        try:
+            ctx.plan_records(_record_reads(metric, ctx))
+        except (ValueError, ObligoError):
+            pass  # read alone, where its error (if it is ever read) is raised as always
     return plan
+
+
+def _record_reads(metric: m.Metric, ctx: EvaluationContext) -> list[tuple[Selection, list[str]]]:
+    """The selections whose records measuring ``metric`` reads one by one, with the fields it
+    reads of them (as :mod:`~obligo.engine.measure.availability`,
+    :mod:`~obligo.engine.measure.exclusions` and :mod:`~obligo.engine.measure.records` ask).
+    A read listed here that the measure does not make only adds its records to the query; one
+    it makes that is not listed runs a query of its own: the records are the same."""
+    measure = metric.measure
+    by = [measure.group_by] if isinstance(measure, m.Availability) and measure.group_by else []
+    reads: list[tuple[Selection, list[str]]] = []
+    reads += [(selection, by) for selection in metric.down_during]
+    reads += [(selection, by) for selection in metric.only_while]
+    for name in metric.excluding:
+        exclusion = ctx.agreement.exclusions[name]
+        notices = [r for r in exclusion.valid_when if isinstance(r, NoticeRule)]
+        fields = [r.announced_field for r in notices] + [r.before_field for r in notices] + by
+        reads += [(selection, fields) for selection in exclusion.sources]
+    if isinstance(measure, m.TotalDuration | m.MeanTimeToRepair | m.MeanTimeBetweenFailures):
+        reads.append((measure.selection, []))
+    if isinstance(measure, m.ShareWithinTarget) and metric.duration is not None:
+        spec = metric.duration
+        grouped = [measure.group_by] if measure.group_by else []
+        reads.append((measure.selection, [spec.start_field, spec.end_field, *grouped]))
+    return reads
 
 
 def _plannable(metric: m.Metric, ctx: EvaluationContext) -> bool:
