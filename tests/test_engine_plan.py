@@ -361,6 +361,10 @@ def test_records_read_one_by_one_are_one_query_with_the_same_report(
     monkeypatch.setattr(EvaluationContext, "query", counted)
     together = _report(contract, log)
     assert len(read) == 1
+    described = planned(check_and_resolve(contract), AT).describe()
+    assert [(d["grid"], d.get("selections"), d["feeds"]) for d in described[-1:]] == [
+        ("records read one by one", 5, ["uptime", "repair", "outage", "answered"])
+    ]
     read.clear()
     _unplanned(monkeypatch)
     alone = _report(contract, log)

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 import duckdb
 
-from obligo.engine.scans import ScanPlan
+from obligo.engine.scans import RECORD_HEAD, RECORD_ORDER, ScanPlan
 from obligo.engine.time.business_time import BusinessCalendar
 from obligo.engine.time.periods import (
     MeasurementPeriod,
@@ -67,12 +67,6 @@ class EvaluationContext:
     shared: dict[Any, Any] = field(default_factory=dict)
     # The scans the metrics' measures read, planned before any runs (obligo.engine.measure.planner).
     scans: ScanPlan = field(default_factory=ScanPlan)
-    # The record reads the plan expects (interval sources, exclusions, tickets), by selection:
-    # read together in one query the first time one of them is asked for (plan_records).
-    _reads: dict[tuple[str, str], tuple[str, tuple[Any, ...]]] = field(default_factory=dict)
-    _read_fields: dict[str, None] = field(default_factory=dict)
-    _read_rows: dict[tuple[str, str], list[tuple[Any, ...]]] | None = None
-
     def __post_init__(self) -> None:
         # Computed once: the engine asks for them in its inner loops.
         self.tz = self.agreement.tz
@@ -164,15 +158,13 @@ class EvaluationContext:
             self._present[wanted] = bool(rows[0][0])
         return self._present[wanted]
 
-    def plan_records(self, reads: Iterable[tuple[Selection, Sequence[str]]]) -> None:
+    def plan_records(self, reads: Iterable[tuple[Selection, Sequence[str]]], feeds: str) -> None:
         """Record reads that the evaluation will make (each a selection and the fields it
         wants): read together, in one query, at the first of them that is asked for."""
         for selection, fields in reads:
             where, params = compile_selection(selection, self.schema)
-            self._reads.setdefault((where, repr(params)), (where, tuple(params)))
-            for name in fields:
-                if name in self.schema.fields:
-                    self._read_fields.setdefault(name)
+            wanted = [f for f in fields if f in self.schema.fields]
+            self.scans.records.add(where, params, wanted, feeds)
 
     def records(self, selection: Selection, fields: Sequence[str] = ()) -> list[Record]:
         """The records of a selection, in a stable order (time, then id, then the log's
@@ -182,18 +174,14 @@ class EvaluationContext:
         # Several metrics and exclusions often read the same records: ask DuckDB once.
         key = (where, repr(params), tuple(wanted))
         if key not in self._records:
-            planned = (where, repr(params))
-            if planned in self._reads and len(self._reads) > 1 and set(wanted) <= set(
-                self._read_fields
-            ):
-                rows = self._planned_rows()[planned]
-                columns = list(self._read_fields)
-                positions = [5 + columns.index(f) for f in wanted]
+            planned = self.scans.records
+            if planned.covers(where, params, wanted):
+                rows, names = planned.read(where, params, self.query)
+                positions = [5 + names.index(f) for f in wanted]
             else:
                 extra = "".join(f", {quote_ident(f)}" for f in wanted)
                 rows = self.query(
-                    f'SELECT "type", "id", "time", "start", "end"{extra} FROM events WHERE {where}'
-                    f" ORDER BY {_RECORD_ORDER}",
+                    f"{RECORD_HEAD}{extra} FROM events WHERE {where} ORDER BY {RECORD_ORDER}",
                     params,
                 )
                 positions = list(range(5, 5 + len(wanted)))
@@ -202,32 +190,6 @@ class EvaluationContext:
                 Record(r[0], r[1], r[2], r[3], r[4], {f: r[i] for f, i in pairs}) for r in rows
             ]
         return list(self._records[key])
-
-    def _planned_rows(self) -> dict[tuple[str, str], list[tuple[Any, ...]]]:
-        """The rows of every planned read, from one query: each record that any of them
-        selects, once, with a column per read saying whether that read selects it."""
-        if self._read_rows is None:
-            reads = list(self._reads.items())
-            extra = "".join(f", {quote_ident(f)}" for f in self._read_fields)
-            flags = "".join(f", COALESCE(({where}), FALSE)" for _, (where, _) in reads)
-            either = " OR ".join(f"({where})" for _, (where, _) in reads)
-            params = [p for _, (_, ps) in reads for p in ps]
-            rows = self.query(
-                f'SELECT "type", "id", "time", "start", "end"{extra}{flags} FROM events'
-                f" WHERE {either} ORDER BY {_RECORD_ORDER}",
-                [*params, *params],
-            )
-            first = 5 + len(self._read_fields)
-            self._read_rows = {
-                key: [row for row in rows if row[first + number]]
-                for number, (key, _) in enumerate(reads)
-            }
-        return self._read_rows
-
-
-# The order of a selection's records: by time, then id, then end; records alike in all three in
-# the log's order (its input, then its line), so that the order never depends on the query.
-_RECORD_ORDER = 'coalesce("time", "start"), "id", "end", _input, _line'
 
 
 def _first_line(error: BaseException) -> str:

@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 from operator import itemgetter
 from typing import Any
 
+from obligo.events.sql import quote_ident
+
 Query = Callable[[str, Sequence[Any]], list[tuple[Any, ...]]]
 
 
@@ -163,11 +165,74 @@ class Scan:
         return [spread(row) for row in rows]
 
 
+# The order of a selection's records: by time, then id, then end; records alike in all three in
+# the log's order (its input, then its line), so that the order never depends on the query.
+RECORD_ORDER = 'coalesce("time", "start"), "id", "end", _input, _line'
+RECORD_HEAD = 'SELECT "type", "id", "time", "start", "end"'
+
+
+@dataclass
+class RecordReads:
+    """The selections whose records the metrics read one by one (the intervals of incidents
+    and maintenance windows, tickets judged against their targets), with the fields they read:
+    one query for them all, with a column per selection saying whether it selects the row, run
+    at the first read."""
+
+    # (where, its parameters as text) -> (where, parameters)
+    selections: dict[tuple[str, str], tuple[str, tuple[Any, ...]]] = field(default_factory=dict)
+    fields: dict[str, None] = field(default_factory=dict)  # quoted names, in their order
+    names: dict[str, None] = field(default_factory=dict)
+    feeds: list[str] = field(default_factory=list)
+    rows: dict[tuple[str, str], list[tuple[Any, ...]]] | None = None
+
+    def add(self, where: str, params: Sequence[Any], fields: Sequence[str], feeds: str) -> None:
+        self.selections.setdefault((where, repr(list(params))), (where, tuple(params)))
+        for name in fields:
+            self.names.setdefault(name)
+        if feeds not in self.feeds:
+            self.feeds.append(feeds)
+
+    def covers(self, where: str, params: Sequence[Any], fields: Sequence[str]) -> bool:
+        """Whether a read of these records and fields is served by the one query (worth it only
+        for two selections or more)."""
+        return (
+            len(self.selections) > 1
+            and (where, repr(list(params))) in self.selections
+            and all(name in self.names for name in fields)
+        )
+
+    def sql(self) -> tuple[str, list[Any]]:
+        reads = list(self.selections.values())
+        extra = "".join(f", {quote_ident(name)}" for name in self.names)
+        flags = "".join(f", COALESCE(({where}), FALSE)" for where, _ in reads)
+        either = " OR ".join(f"({where})" for where, _ in reads)
+        params = [p for _, ps in reads for p in ps]
+        return (
+            f"{RECORD_HEAD}{extra}{flags} FROM events WHERE {either} ORDER BY {RECORD_ORDER}",
+            [*params, *params],
+        )
+
+    def read(
+        self, where: str, params: Sequence[Any], query: Query
+    ) -> tuple[list[tuple[Any, ...]], list[str]]:
+        """The rows of one selection (the head, then every field of :attr:`names`)."""
+        if self.rows is None:
+            sql, values = self.sql()
+            found = query(sql, values)
+            first = 5 + len(self.names)
+            self.rows = {
+                key: [row[:first] for row in found if row[first + number]]
+                for number, key in enumerate(self.selections)
+            }
+        return self.rows[(where, repr(list(params)))], list(self.names)
+
+
 @dataclass
 class ScanPlan:
     """The scans of one evaluation, keyed by their grid."""
 
     scans: dict[Grid, Scan] = field(default_factory=dict)
+    records: RecordReads = field(default_factory=RecordReads)
     # Metrics the planner has seen (the measures look here for what the plan decided of them).
     planned: set[str] = field(default_factory=set)
     # Per metric measured over one value of a text field (``service = "s5"``) as a cell of a
@@ -244,6 +309,17 @@ class ScanPlan:
                     "grid": scan.grid.label,
                     "aggregates": len(scan.aggregates),
                     "feeds": list(scan.feeds),
+                    "sql": sql,
+                    "params": params,
+                }
+            )
+        if len(self.records.selections) > 1:
+            sql, params = self.records.sql()
+            described.append(
+                {
+                    "grid": "records read one by one",
+                    "selections": len(self.records.selections),
+                    "feeds": list(self.records.feeds),
                     "sql": sql,
                     "params": params,
                 }

@@ -54,7 +54,10 @@ def plan_text(sections: list[tuple[str, ScanPlan]]) -> str:
                 f"  feeds {len(feeds)} metric{'' if len(feeds) == 1 else 's'}: "
                 + ", ".join(inert(f) for f in feeds)
             )
-            lines.append(f"  {scan['aggregates']} aggregates")
+            if "selections" in scan:
+                lines.append(f"  {scan['selections']} selections, their records one by one")
+            else:
+                lines.append(f"  {scan['aggregates']} aggregates")
             lines.append(f"  sql: {scan['sql']}")
             lines.append(
                 "  parameters: " + ", ".join(inert(repr(_value(p))) for p in scan["params"])

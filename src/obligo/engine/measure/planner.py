@@ -85,7 +85,7 @@ def plan_measurements(ctx: EvaluationContext, metrics: Iterable[m.Metric]) -> Sc
     # 4. The records read one by one (interval sources, exclusions, tickets): one query.
     for metric in metrics:
         try:
-            ctx.plan_records(_record_reads(metric, ctx))
+            ctx.plan_records(_record_reads(metric, ctx), metric.id)
         except (ValueError, ObligoError):
             pass  # read alone, where its error (if it is ever read) is raised as always
     return plan
