@@ -17,10 +17,9 @@ from obligo.model import metrics as m
 from obligo.model.base import Duration, Number, Percent
 from obligo.model.metrics import in_field_unit
 from obligo.model.units import FIELD_UNITS
+from obligo.report.assemble import evidence
 from obligo.report.model import (
-    Contributor,
     ErrorBudget,
-    Evidence,
     Location,
     PeriodRef,
     Verdict,
@@ -36,7 +35,6 @@ UNITS = {
     "number": "",
     **{unit: unit for unit in FIELD_UNITS},
 }
-TOP = 10
 
 
 def target_fraction(target: object, dimension: str = "duration") -> Fraction | None:
@@ -178,7 +176,6 @@ def judge(
         and measurement.value is not None
     ):
         budget = _budget(measurement, objective.op, target)
-    contributors = _local(_top(measurement.contributors), at.tzinfo)
     return Verdict(
         clause=clause.id,
         clause_title=clause.title,
@@ -205,23 +202,7 @@ def judge(
             None if relative is None or relative.level is None else decimal_text(relative.level)
         ),
         error_budget=budget,
-        evidence=Evidence(
-            totals={k: decimal_text(v) for k, v in sorted(measurement.totals.items())},
-            contributors=contributors,
-            contributors_total=(
-                measurement.contributors_total
-                if measurement.contributors_total is not None
-                else len(measurement.contributors)
-            ),
-            exclusions=sorted(measurement.exclusions, key=lambda e: e.exclusion),
-            exclusions_refused=[
-                r.model_copy(update={"start": r.start.astimezone(at.tzinfo) if r.start else None})
-                for r in sorted(
-                    measurement.refused,
-                    key=lambda r: (r.start or dt.datetime.min.replace(tzinfo=dt.UTC), r.id or ""),
-                )
-            ],
-        ),
+        evidence=evidence(measurement, at.tzinfo),
     )
 
 
@@ -251,33 +232,6 @@ def _budget(measurement: Measurement, op: str, target: Fraction) -> ErrorBudget 
     spent = budget.bad + max(more, 0)
     used = budget.bad / spent * 100 if spent > 0 else Fraction(0)
     return ErrorBudget(remaining=str(more), unit=budget.unit, used=decimal_text(used))
-
-
-def _top(contributors: list[Contributor]) -> list[Contributor]:
-    """The ten largest contributors: by seconds, ties by time then id. Contributors without a
-    size (the worst slices of an average, already ranked) keep the order they were given in."""
-    if not all(item.seconds is not None for item in contributors):
-        return contributors[:TOP]
-
-    def key(item: Contributor) -> tuple[Fraction, dt.datetime, str]:
-        size = -Fraction(item.seconds or 0)
-        start = item.start or dt.datetime.max.replace(tzinfo=dt.UTC)
-        return (size, start, item.id or "")
-
-    return sorted(contributors, key=key)[:TOP]
-
-
-def _local(contributors: list[Contributor], zone: dt.tzinfo | None) -> list[Contributor]:
-    """Evidence times in the contract's timezone, like every other time in the report."""
-    return [
-        c.model_copy(
-            update={
-                "start": c.start.astimezone(zone) if c.start else None,
-                "end": c.end.astimezone(zone) if c.end else None,
-            }
-        )
-        for c in contributors
-    ]
 
 
 def _objective_text(objective: c.Objective) -> str:

@@ -27,9 +27,14 @@ from fractions import Fraction
 from obligo.engine.context import EvaluationContext, Record
 from obligo.engine.measure.downtime import DownSource, Downtime
 from obligo.engine.measure.exclusions import ExcludedTime, excluded_time, record_interval
-from obligo.engine.measure.measurement import Budget, Measurement
+from obligo.engine.measure.measurement import (
+    Budget,
+    Contribution,
+    ExclusionEffect,
+    ExclusionRefusal,
+    Measurement,
+)
 from obligo.engine.measure.slices import slice_downtime
-from obligo.engine.numbers import decimal_text
 from obligo.engine.time.intervals import (
     Interval,
     OverlapCount,
@@ -45,7 +50,6 @@ from obligo.engine.time.periods import MeasurementPeriod
 from obligo.errors import ObligoError
 from obligo.model import metrics as m
 from obligo.model.conditions import Selection
-from obligo.report.model import Contributor, ExclusionApplied, ExclusionRefused
 
 __all__ = [
     "DownSource",
@@ -552,8 +556,8 @@ def _group_names(
     return sorted(names)
 
 
-def _applied(exclusions: list[ExcludedTime], time: _PeriodTime) -> list[ExclusionApplied]:
-    applied: list[ExclusionApplied] = []
+def _applied(exclusions: list[ExcludedTime], time: _PeriodTime) -> list[ExclusionEffect]:
+    applied: list[ExclusionEffect] = []
     for ex in exclusions:
         scope = time.base if ex.treatment == "excluded_from_period" else time.good
         effect: list[Interval] = []
@@ -566,11 +570,11 @@ def _applied(exclusions: list[ExcludedTime], time: _PeriodTime) -> list[Exclusio
         records = len(counted)
         if effect:
             applied.append(
-                ExclusionApplied(
+                ExclusionEffect(
                     exclusion=ex.exclusion.id,
                     reason=ex.exclusion.title or ex.exclusion.id,
                     treatment=ex.exclusion.treatment,
-                    seconds=decimal_text(total(effect)),
+                    seconds=total(effect),
                     records=records,
                 )
             )
@@ -579,7 +583,7 @@ def _applied(exclusions: list[ExcludedTime], time: _PeriodTime) -> list[Exclusio
 
 def _refused(
     exclusions: list[ExcludedTime], start: dt.datetime, end: dt.datetime
-) -> list[ExclusionRefused]:
+) -> list[ExclusionRefusal]:
     """The refusals of records whose time falls in the period."""
     return [
         refusal.report
@@ -589,7 +593,7 @@ def _refused(
     ]
 
 
-def _contributors(sources: Sequence[DownSource], down: list[Interval]) -> list[Contributor]:
+def _contributors(sources: Sequence[DownSource], down: list[Interval]) -> list[Contribution]:
     """Each source of down time with its share of the period's down time (overlapping sources
     each show their whole share), largest first; the verdict keeps the first ten."""
     down = union(down)  # once, so that each source's share is found by bisection
@@ -607,20 +611,20 @@ def _contributors(sources: Sequence[DownSource], down: list[Interval]) -> list[C
             ranked.append((-share, start, source.id or "", source.type, number, source))
     ranked.sort(key=lambda item: item[:5])
     return [
-        Contributor(
+        Contribution(
             type=source.type,
             id=source.id,
             start=source.interval[0],
             end=source.interval[1],
-            seconds=decimal_text(-negative),
+            seconds=-negative,
             detail=source.detail,
         )
         for negative, _, _, _, _, source in ranked
     ]
 
 
-def _contributor_order(item: Contributor) -> tuple[Fraction, dt.datetime, str, str]:
-    size = -Fraction(item.seconds) if item.seconds is not None else Fraction(0)
+def _contributor_order(item: Contribution) -> tuple[Fraction, dt.datetime, str, str]:
+    size = -item.seconds if item.seconds is not None else Fraction(0)
     start = (item.start or dt.datetime.max.replace(tzinfo=dt.UTC)).astimezone(dt.UTC)
     return (size, start, item.id or "", item.type)
 
@@ -704,12 +708,12 @@ def repair_times(
                 measurement.no_data = "no repaired failure in the period"
             measurement.contributors = sorted(
                 (
-                    Contributor(
+                    Contribution(
                         type=r.type,
                         id=r.id,
                         start=s,
                         end=e,
-                        seconds=decimal_text(seconds(s, e)),
+                        seconds=seconds(s, e),
                     )
                     for r, s, e in closed
                 ),
