@@ -10,15 +10,75 @@ from __future__ import annotations
 import datetime as dt
 from fractions import Fraction
 
+from obligo.engine.judge.history import Judged
+from obligo.engine.judge.verdicts import UNITS, written_objective
 from obligo.engine.measure.measurement import Contribution, Measurement
 from obligo.engine.numbers import decimal_text
-from obligo.report.model import Contributor, Evidence, ExclusionApplied, ExclusionRefused
+from obligo.engine.time.periods import MeasurementPeriod
+from obligo.report.model import (
+    Contributor,
+    ErrorBudget,
+    Evidence,
+    ExclusionApplied,
+    ExclusionRefused,
+    Location,
+    PeriodRef,
+    Verdict,
+)
 
 # The contributors a verdict shows: the largest ten (``contributors_total`` counts them all).
 TOP = 10
 
 _LAST = dt.datetime.max.replace(tzinfo=dt.UTC)
 _FIRST = dt.datetime.min.replace(tzinfo=dt.UTC)
+
+
+def period_ref(period: MeasurementPeriod, zone: dt.tzinfo | None) -> PeriodRef:
+    """A measurement period as the report names it: its bounds in ``zone``."""
+    return PeriodRef(
+        label=period.label,
+        start=period.start.astimezone(zone),
+        end=period.end.astimezone(zone),
+        partial=period.partial,
+    )
+
+
+def verdict(judged: Judged, zone: dt.tzinfo | None) -> Verdict:
+    """The verdict the report shows for one judged objective (one group of it) in one period,
+    times in ``zone`` (the contract's timezone)."""
+    clause, objective, measurement = judged.clause, judged.objective, judged.measurement
+    budget = judged.budget
+    return Verdict(
+        clause=clause.id,
+        clause_title=clause.title,
+        location=Location(
+            file=clause.loc.file, line=objective.loc.line, column=objective.loc.column
+        ),
+        metric=judged.metric.id,
+        group=judged.group,
+        objective=written_objective(objective),
+        period=period_ref(judged.period, zone),
+        baseline=judged.baseline,
+        status=judged.status,
+        reason=judged.reason,
+        value=None if measurement.value is None else decimal_text(measurement.value),
+        unit=UNITS[measurement.dimension],
+        target=str(objective.target),
+        target_value=None if judged.target is None else decimal_text(judged.target),
+        baseline_level=(
+            None if judged.baseline_level is None else decimal_text(judged.baseline_level)
+        ),
+        error_budget=(
+            None
+            if budget is None
+            else ErrorBudget(
+                remaining=decimal_text(budget.remaining),
+                unit=budget.unit,
+                used=decimal_text(budget.used),
+            )
+        ),
+        evidence=evidence(measurement, zone),
+    )
 
 
 def evidence(measurement: Measurement, zone: dt.tzinfo | None) -> Evidence:
