@@ -10,11 +10,17 @@ from __future__ import annotations
 import datetime as dt
 from fractions import Fraction
 
+from obligo.engine.judge.breach_runs import LongRecord, PeriodNote
 from obligo.engine.judge.history import Judged
 from obligo.engine.judge.verdicts import UNITS, written_objective
 from obligo.engine.measure.measurement import Contribution, Measurement
 from obligo.engine.numbers import decimal_text
+from obligo.engine.rights.assessment import Rights
+from obligo.engine.rights.termination import NoticeDue, RightArisen
+from obligo.engine.rights.triggers import Fired
+from obligo.engine.time.intervals import seconds
 from obligo.engine.time.periods import MeasurementPeriod
+from obligo.model.base import SourceLocation
 from obligo.report.model import (
     Contributor,
     ErrorBudget,
@@ -24,6 +30,15 @@ from obligo.report.model import (
     Location,
     PeriodRef,
     Verdict,
+)
+from obligo.report.rights import (
+    Assessment,
+    BaselineComparison,
+    EscalationNotice,
+    Outage,
+    TerminationRightArisen,
+    TriggerFired,
+    TriggerPeriod,
 )
 
 # The contributors a verdict shows: the largest ten (``contributors_total`` counts them all).
@@ -138,4 +153,103 @@ def _contributor(item: Contribution, zone: dt.tzinfo | None) -> Contributor:
         end=item.end.astimezone(zone) if item.end else None,
         seconds=None if item.seconds is None else decimal_text(item.seconds),
         detail=item.detail,
+    )
+
+
+# ------------------------------------------------------------------------ rights and triggers
+def assessment(rights: Rights, zone: dt.tzinfo | None) -> Assessment:
+    """The report's rights and triggers, from the rights pass's values; times in ``zone``."""
+    return Assessment(
+        termination_rights=[_right(item, zone) for item in rights.termination_rights],
+        escalations=[_notice(item, zone) for item in rights.escalations],
+        triggers=[_fired(item, zone) for item in rights.triggers],
+    )
+
+
+def _location(loc: SourceLocation) -> Location:
+    return Location(file=loc.file, line=loc.line, column=loc.column)
+
+
+def _periods(notes: list[PeriodNote], zone: dt.tzinfo | None) -> list[TriggerPeriod]:
+    return [
+        TriggerPeriod(
+            label=note.period.label,
+            start=note.period.start.astimezone(zone),
+            end=note.period.end.astimezone(zone),
+            detail=note.detail,
+        )
+        for note in notes
+    ]
+
+
+def _outages(records: list[LongRecord], zone: dt.tzinfo | None) -> list[Outage]:
+    return [
+        Outage(
+            type=r.type,
+            id=r.id,
+            start=r.start.astimezone(zone),
+            end=None if r.open else r.end.astimezone(zone),
+            seconds=decimal_text(seconds(r.start, r.end)),
+        )
+        for r in records
+    ]
+
+
+def _right(item: RightArisen, zone: dt.tzinfo | None) -> TerminationRightArisen:
+    return TerminationRightArisen(
+        clause=item.clause.id,
+        clause_title=item.clause.title,
+        location=_location(item.loc),
+        trigger=item.trigger,
+        arose_at=item.arose_at.astimezone(zone),
+        exercise=item.exercise,
+        lapses_at=None if item.lapses_at is None else item.lapses_at.astimezone(zone),
+        open=item.open,
+        reason=item.reason,
+        periods=_periods(item.periods, zone),
+        outages=_outages(item.outages, zone),
+    )
+
+
+def _notice(item: NoticeDue, zone: dt.tzinfo | None) -> EscalationNotice:
+    return EscalationNotice(
+        clause=item.clause.id,
+        clause_title=item.clause.title,
+        location=_location(item.loc),
+        to=item.to,
+        trigger=item.trigger,
+        due_at=item.due_at.astimezone(zone),
+        reason=item.reason,
+        periods=_periods(item.periods, zone),
+        outages=_outages(item.outages, zone),
+    )
+
+
+def _fired(item: Fired, zone: dt.tzinfo | None) -> TriggerFired:
+    return TriggerFired(
+        kind=item.kind,
+        fired_at=item.at.astimezone(zone),
+        reason=item.reason,
+        because=item.because,
+        location=_location(item.loc),
+        clause=item.clause,
+        metric=item.metric,
+        to=item.to,
+        periods=_periods(item.periods, zone),
+        comparisons=[
+            BaselineComparison(
+                clause=c.clause,
+                metric=c.metric,
+                group=c.group,
+                objective=c.objective,
+                unit=c.unit,
+                periods=_periods(c.periods, zone),
+                achieved=None if c.achieved is None else decimal_text(c.achieved),
+                met=c.met,
+                breached=c.breached,
+                no_data=c.no_data,
+                outcome=c.outcome,
+            )
+            for c in item.comparisons
+        ],
     )

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from fractions import Fraction
+from typing import Literal
 
 from obligo.engine.context import EvaluationContext
 from obligo.engine.judge.baseline import BaselineSpan, baseline_span
@@ -30,12 +31,15 @@ from obligo.engine.numbers import decimal_text
 from obligo.engine.time.periods import MeasurementPeriod
 from obligo.model import clauses as c
 from obligo.model.metrics import Metric
-from obligo.report.baseline import Outcome
 from obligo.resolve import ResolvedContract
 
 # What measures a metric: the engine's measurement of a metric in every period, by label. The
 # evaluation passes its own (cached) measurement, so that nothing is measured twice.
 Measure = Callable[[Metric], dict[str, Measurement]]
+
+# How a period fared against the current target (the baseline report's ``Outcome``): breached;
+# met narrowly (more than the narrow share of the error budget used); met; met by a wide margin.
+Outcome = Literal["breached", "met_narrowly", "met", "met_by_wide_margin", "no_data"]
 
 # `margins wide at most 20%, narrow above 80%` when the contract says nothing.
 DEFAULT_WIDE = Fraction(20)

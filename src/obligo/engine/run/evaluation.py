@@ -13,7 +13,7 @@ from obligo.engine.rights.assessment import assess
 from obligo.engine.rights.positions import net_positions, supplier_positions
 from obligo.engine.run.accounting import account_lines
 from obligo.engine.run.session import EventInput, Measurer, opened
-from obligo.report.assemble import period_ref, verdict
+from obligo.report.assemble import assessment, period_ref, verdict
 from obligo.report.model import BaselineRef, ContractRef, PeriodRef, Rejection, Report, Window
 from obligo.resolve import ResolvedContract
 
@@ -62,7 +62,7 @@ def report_of(
         (j.clause.id, j.clause.promises.index(j.objective), j.group): j.target for j in judged
     }
     owed = consequences(ctx, clauses, judged, measure, span, targets)
-    rights = assess(ctx, measure, judged)
+    rights = assessment(assess(ctx, measure, judged), ctx.tz)
 
     def visible(period: PeriodRef) -> bool:
         return _shown(period.start, period.end, window_start, window_end, ctx)
