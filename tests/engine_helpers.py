@@ -18,6 +18,7 @@ from obligo.engine.run.evaluation import evaluate as engine_evaluate
 from obligo.errors import Severity
 from obligo.events import EventLog, schema_for
 from obligo.model.contract import Contract
+from obligo.report import assemble
 from obligo.report.baseline import BaselineReport
 from obligo.report.model import Report
 from obligo.report.rights import Assessment
@@ -41,8 +42,10 @@ def evaluate(
 def assessment(
     contract: Contract, events: Any, at: dt.datetime | None = None, **options: Any
 ) -> Assessment:
-    """The engine's rights and triggers of a contract, checked and resolved first."""
-    return engine_assessment(check_and_resolve(contract), events, at, **options)
+    """The engine's rights and triggers of a contract, checked and resolved first, as the
+    report shows them."""
+    agreement = check_and_resolve(contract)
+    return assemble.assessment(engine_assessment(agreement, events, at, **options), agreement.tz)
 
 
 def baseline_report(

@@ -29,12 +29,17 @@ STAGES: list[tuple[str, ...]] = [
 ]
 
 # Imports of a later stage that are known and have an issue of their own; each must still be
-# needed (the test fails when one is gone, so that the list only shrinks).
+# needed (the test fails when one is gone, so that the list only shrinks). The engine's are named
+# by pass ("engine.consequences"): the passes that already hand on values of their own (time,
+# measure, judge) may not import the report again.
 KNOWN: dict[tuple[str, str], str] = {
-    (
-        "engine",
-        "report",
-    ): "issue 12 item 4: the engine builds report nodes instead of its own values",
+    ("engine.consequences", "report"): "issue 12 item 4: the consequences pass builds report"
+    " nodes (Consequence, ConsequenceLine, CapStep, ClaimStatus, FeeBasis, Totals)",
+    ("engine.rights", "report"): "issue 12 item 4: the supplier and net positions"
+    " (rights/positions.py) are report nodes, made from the consequences' report nodes",
+    ("engine.run", "report"): "issue 12 item 4: the driver builds the Report, PortfolioReport,"
+    " BaselineReport and line account (InputAccount) itself, calling report.assemble for the"
+    " verdicts and the rights",
 }
 
 
@@ -45,8 +50,18 @@ def _stage(name: str) -> int:
     raise AssertionError(f"obligo.{name} belongs to no stage: add it to STAGES")
 
 
+def _importer(relative: Path) -> str:
+    """The stage a module belongs to, by name; an engine module's with its pass
+    (``engine.judge``, ``engine.context``)."""
+    own = relative.parts[0].removesuffix(".py")
+    if own == "engine" and len(relative.parts) > 1:
+        return f"engine.{relative.parts[1].removesuffix('.py')}"
+    return STAGES[_stage(own)][0]
+
+
 def _imports() -> dict[tuple[str, str], list[str]]:
-    """(importer's stage name, imported stage name) -> the files, for imports of later stages."""
+    """(importer's stage name, imported stage name) -> the files, for imports of later stages;
+    an importer of the engine is named with its pass (see :func:`_importer`)."""
     found: dict[tuple[str, str], list[str]] = {}
     for path in sorted(SRC.rglob("*.py")):
         relative = path.relative_to(SRC)
@@ -67,7 +82,7 @@ def _imports() -> dict[tuple[str, str], list[str]]:
                 else:
                     target = parts[1]
                 if _stage(target) > _stage(own):
-                    key = (STAGES[_stage(own)][0], STAGES[_stage(target)][0])
+                    key = (_importer(relative), STAGES[_stage(target)][0])
                     found.setdefault(key, []).append(f"{relative}: {name}")
     return found
 

@@ -143,7 +143,7 @@ def test_the_engines_quotes_of_a_clause_are_the_printers() -> None:
 
     nodes = _all_nodes()
     pairs = [
-        (c.Objective, verdicts._objective_text, p.objective),
+        (c.Objective, verdicts.written_objective, p.objective),
         (c.PercentOfFee, rules.amount_text, p.amount),
         (c.FeeForDuration, rules.amount_text, p.amount),
         (c.FixedAmount, rules.amount_text, p.amount),

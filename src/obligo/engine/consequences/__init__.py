@@ -1,8 +1,8 @@
 """Consequences: the credits, penalties and rewards a contract gives, period by period, with
 their arithmetic; caps, claims and totals. The rules are in ``docs/consequences.md``.
 
-:func:`consequences` is called by the evaluation once every verdict exists, with the engine's
-own measurement of metrics, and returns one :class:`~obligo.report.model.Consequence` per
+:func:`consequences` is called by the evaluation once every objective is judged (the judge's
+:class:`~obligo.engine.judge.history.Judged` values), with the engine's own measurement of metrics, and returns one :class:`~obligo.report.model.Consequence` per
 clause, kind, period and group, for every period from the start of the term (the window of
 periods a report shows never changes a cap or a total of an earlier period); :func:`totals`
 adds up those shown.
@@ -16,6 +16,7 @@ from decimal import Decimal
 
 from obligo.engine.context import EvaluationContext
 from obligo.engine.judge.baseline import BaselineSpan
+from obligo.engine.judge.history import Judged
 from obligo.engine.numbers import decimal_text
 from obligo.engine.time.periods import MeasurementPeriod
 from obligo.model import clauses as c
@@ -28,7 +29,6 @@ from obligo.report.model import (
     ServiceTotal,
     SupplierTotal,
     Totals,
-    Verdict,
 )
 from obligo.resolve import ServiceOf
 
@@ -47,7 +47,7 @@ _KIND_ORDER = {"credit": 0, "penalty": 1, "reward": 2}
 def consequences(
     ctx: EvaluationContext,
     clauses: Sequence[c.Clause],
-    verdicts: Sequence[Verdict],
+    judged: Sequence[Judged],
     measure: Measure,
     span: BaselineSpan | None,
     targets: Targets,
@@ -64,9 +64,9 @@ def consequences(
     statuses: dict[str, dict[tuple[str, dt.datetime], list[tuple[str, bool]]]] = {}
     periods: dict[str, dict[tuple[str, dt.datetime], MeasurementPeriod]] = {}
     windows: dict[str, dict[tuple[str, dt.datetime], list[str]]] = {}
-    for verdict in verdicts:
-        metric = ctx.metric(verdict.metric)
-        ref = verdict.period
+    for item in judged:
+        metric = item.metric
+        ref = item.period
         if isinstance(metric.period, RollingPeriod):
             # Overlapping windows: the window that ends with a billing period decides it, the
             # other windows decide nothing (see .rolling).
@@ -76,7 +76,7 @@ def consequences(
             period = decided.period
             used = f"{metric.id} over the {window_text(metric, decided.window, ctx.tz)}"
             key = (period.label, period.start)
-            found = windows.setdefault(verdict.clause, {}).setdefault(key, [])
+            found = windows.setdefault(item.clause.id, {}).setdefault(key, [])
             if used not in found:
                 found.append(used)
         else:
@@ -87,10 +87,10 @@ def consequences(
                 partial=ref.partial,
             )
         key = (period.label, period.start)
-        statuses.setdefault(verdict.clause, {}).setdefault(key, []).append(
-            (verdict.status, verdict.baseline)
+        statuses.setdefault(item.clause.id, {}).setdefault(key, []).append(
+            (item.status, item.baseline)
         )
-        periods.setdefault(verdict.clause, {})[key] = period
+        periods.setdefault(item.clause.id, {})[key] = period
     lines = Lines(
         ctx, measure, pricer, span, statuses, periods, targets, resolve, billing_periods, windows
     )

@@ -29,7 +29,6 @@ from obligo.engine.judge.history import Judged
 from obligo.engine.time.periods import MeasurementPeriod, period_containing
 from obligo.model.clauses import Clause, Consecutive, NOfLast, Window
 from obligo.model.metrics import CalendarPeriod
-from obligo.report.rights import Outage, TriggerPeriod
 
 _MICROSECOND = dt.timedelta(microseconds=1)
 CalendarUnit = Literal["day", "week", "month", "quarter", "year"]
@@ -105,6 +104,27 @@ def plural(unit: str, count: int) -> str:
 
 
 # ------------------------------------------------------------------------ runs of breaches
+@dataclass(frozen=True, slots=True)
+class PeriodNote:
+    """A period that made a trigger hold (a breach, a period met by a wide margin, a period
+    without data, a month's volume), with what was measured in it."""
+
+    period: MeasurementPeriod
+    detail: str
+
+
+@dataclass(frozen=True, slots=True)
+class LongRecord:
+    """A record counted by ``K records longer than D start within any W``: its interval (UTC;
+    an open one up to the evaluation time) and whether it is still open."""
+
+    start: dt.datetime
+    end: dt.datetime
+    id: str | None
+    type: str
+    open: bool
+
+
 @dataclass
 class Happening:
     """A moment at which a trigger holds, and what made it hold."""
@@ -112,8 +132,8 @@ class Happening:
     at: dt.datetime  # UTC
     onset: bool  # the trigger did not hold just before (see the module's documentation)
     reason: str
-    periods: list[TriggerPeriod] = field(default_factory=list)
-    outages: list[Outage] = field(default_factory=list)
+    periods: list[PeriodNote] = field(default_factory=list)
+    outages: list[LongRecord] = field(default_factory=list)
 
 
 def breach_run(
@@ -152,20 +172,10 @@ def breach_run(
                 at=moment.at,
                 onset=moment.onset,
                 reason=f"clause {clause.id} was breached in {describe_window(window)}: {labels}",
-                periods=[trigger_period(j.period, breach_detail(j), ctx) for j in items],
+                periods=[PeriodNote(j.period, breach_detail(j)) for j in items],
             )
         )
     return found
-
-
-def trigger_period(period: MeasurementPeriod, detail: str, ctx: EvaluationContext) -> TriggerPeriod:
-    """A period of the report, in the contract's timezone, with what was measured in it."""
-    return TriggerPeriod(
-        label=period.label,
-        start=period.start.astimezone(ctx.tz),
-        end=period.end.astimezone(ctx.tz),
-        detail=detail,
-    )
 
 
 def breach_detail(item: Judged) -> str:

@@ -2,9 +2,10 @@
 read it: every clause in force, every objective (and group), every period from the start of the
 term, with its status, its exact value and the share of its error budget it used.
 
-The statuses are those of the report (:func:`obligo.engine.judge.verdicts.judge`), but the history is
-never cut by the window of periods shown, and its values are exact fractions, not the rounded
-text of the report, so that no boundary is decided on a rounded number.
+The statuses are the judge's (:func:`obligo.engine.judge.verdicts.judge`); the history is never
+cut by the window of periods shown, and its values are exact fractions, not the rounded text of
+the report, so that no boundary is decided on a rounded number. The report's verdicts are made
+from it at the end (``obligo.report.assemble``).
 """
 
 from __future__ import annotations
@@ -12,22 +13,33 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from fractions import Fraction
+from typing import Literal
 
 from obligo.engine.context import EvaluationContext
 from obligo.engine.judge.baseline import BaselineSpan, baseline_span
-from obligo.engine.judge.verdicts import UNITS, compare, judge, relative_target, target_fraction
+from obligo.engine.judge.verdicts import (
+    UNITS,
+    BudgetLeft,
+    Status,
+    compare,
+    judge,
+    relative_target,
+    target_fraction,
+)
 from obligo.engine.measure.measurement import Measurement
 from obligo.engine.numbers import decimal_text
 from obligo.engine.time.periods import MeasurementPeriod
 from obligo.model import clauses as c
 from obligo.model.metrics import Metric
-from obligo.report.baseline import Outcome
-from obligo.report.model import Verdict
 from obligo.resolve import ResolvedContract
 
 # What measures a metric: the engine's measurement of a metric in every period, by label. The
 # evaluation passes its own (cached) measurement, so that nothing is measured twice.
 Measure = Callable[[Metric], dict[str, Measurement]]
+
+# How a period fared against the current target (the baseline report's ``Outcome``): breached;
+# met narrowly (more than the narrow share of the error budget used); met; met by a wide margin.
+Outcome = Literal["breached", "met_narrowly", "met", "met_by_wide_margin", "no_data"]
 
 # `margins wide at most 20%, narrow above 80%` when the contract says nothing.
 DEFAULT_WIDE = Fraction(20)
@@ -43,14 +55,18 @@ class Judged:
     metric: Metric
     group: str | None
     period: MeasurementPeriod  # bounds in UTC
-    status: str  # met, breached, no_data, pending
+    status: Status
     reason: str | None
     value: Fraction | None
     dimension: str
     target: Fraction | None  # None: relative to a baseline not over yet (or that measured nothing)
     short: bool  # fewer records than the metric's `at least N records`
     baseline: bool  # the period starts inside the baseline
-    verdict: Verdict  # as the report shows it
+    # The measurement judged (the group's own, for a group; the evidence of the verdict).
+    measurement: Measurement
+    budget: BudgetLeft | None  # for a pending period: the error budget left
+    # For a target relative to the baseline: the level achieved in the baseline (None: not known).
+    baseline_level: Fraction | None
 
     @property
     def closed(self) -> bool:
@@ -205,22 +221,16 @@ def _objective_history(
         for period in periods:
             measurement = measured[period.label]
             in_baseline = span is not None and span.covers(period.start)
-            verdict = judge(
-                clause,
+            ruling = judge(
                 objective,
                 metric,
                 period,
                 measurement,
                 ctx.at,
                 each_group=each_group,
-                baseline=in_baseline,
                 relative=relative,
             )
-            own = measurement
-            if group is not None:
-                own = measurement.groups.get(group) or Measurement(
-                    value=None, dimension=measurement.dimension
-                )
+            own = ruling.measurement
             minimum = metric.minimum_data
             found.append(
                 Judged(
@@ -229,8 +239,8 @@ def _objective_history(
                     metric=metric,
                     group=group,
                     period=period,
-                    status=verdict.status,
-                    reason=verdict.reason,
+                    status=ruling.status,
+                    reason=ruling.reason,
                     value=own.value,
                     dimension=measurement.dimension,
                     target=(
@@ -240,7 +250,9 @@ def _objective_history(
                     ),
                     short=minimum is not None and own.records < minimum.records,
                     baseline=in_baseline,
-                    verdict=verdict,
+                    measurement=own,
+                    budget=ruling.budget,
+                    baseline_level=None if relative is None else relative.level,
                 )
             )
     return found

@@ -7,24 +7,19 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
+from typing import Literal
 
 from obligo.engine.judge.baseline import BaselineSpan
-from obligo.engine.measure.measurement import TOP, Measurement
-from obligo.engine.numbers import decimal_text
+from obligo.engine.measure.measurement import Measurement
 from obligo.engine.time.periods import MeasurementPeriod
 from obligo.model import clauses as c
 from obligo.model import metrics as m
 from obligo.model.base import Duration, Number, Percent
 from obligo.model.metrics import in_field_unit
 from obligo.model.units import FIELD_UNITS
-from obligo.report.model import (
-    Contributor,
-    ErrorBudget,
-    Evidence,
-    Location,
-    PeriodRef,
-    Verdict,
-)
+
+# What the judge decides of an objective in a period (the report's ``Verdict.status``).
+Status = Literal["met", "breached", "no_data", "pending"]
 
 # A measurement's dimension and the unit its value is shown in. A metric of a field whose unit
 # the contract states (`field latency_ms in ms`) has that unit as its dimension: its value is a
@@ -121,8 +116,32 @@ def relative_target(
     return RelativeTarget(level, level * Fraction(target.percent.value) / 100, None)
 
 
+@dataclass(frozen=True, slots=True)
+class BudgetLeft:
+    """For a pending period: how much more can go wrong before the objective breaches
+    (``remaining`` in ``unit``: seconds of downtime, or a whole number of records), and the
+    share of the budget used so far, in percent."""
+
+    remaining: Fraction | int
+    unit: str
+    used: Fraction
+
+
+@dataclass(frozen=True, slots=True)
+class Ruling:
+    """The judge's decision on one objective (one group of it) in one period: its status and
+    why, the measurement judged (the group's own, for a group), the target it was compared with
+    (None: not known), and for a pending period the error budget left."""
+
+    status: Status
+    reason: str | None
+    measurement: Measurement
+    group: str | None
+    target: Fraction | None
+    budget: BudgetLeft | None
+
+
 def judge(
-    clause: c.Clause,
     objective: c.Objective,
     metric: m.Metric,
     period: MeasurementPeriod,
@@ -130,13 +149,12 @@ def judge(
     at: dt.datetime,
     each_group: str | None = None,
     *,
-    baseline: bool = False,
     relative: RelativeTarget | None = None,
-) -> Verdict:
-    """The verdict of one objective in one period. ``each_group`` judges one group of a grouped
-    metric for a promise written without ``for`` (a promise for each group). ``baseline``
-    marks a period of the baseline; ``relative`` is the resolved target of a promise relative
-    to the baseline (without it such a promise is not judged)."""
+) -> Ruling:
+    """The ruling on one objective in one period. ``each_group`` judges one group of a grouped
+    metric for a promise written without ``for`` (a promise for each group). ``relative`` is
+    the resolved target of a promise relative to the baseline (without it such a promise is not
+    judged)."""
     group: object = getattr(objective.group, "value", None) if objective.group is not None else None
     if each_group is not None:
         group = each_group
@@ -150,7 +168,7 @@ def judge(
     target = target_fraction(objective.target, measurement.dimension)
     if isinstance(objective.target, c.BaselineTarget) and relative is not None:
         target = relative.target
-    status: str
+    status: Status
     reason: str | None = None
     minimum = metric.minimum_data
     if minimum is not None and measurement.records < minimum.records and not pending:
@@ -177,54 +195,17 @@ def judge(
         and measurement.value is not None
     ):
         budget = _budget(measurement, objective.op, target)
-    contributors = _local(_top(measurement.contributors), at.tzinfo)
-    return Verdict(
-        clause=clause.id,
-        clause_title=clause.title,
-        location=Location(
-            file=clause.loc.file, line=objective.loc.line, column=objective.loc.column
-        ),
-        metric=metric.id,
-        group=None if group is None else str(group),
-        objective=_objective_text(objective),
-        period=PeriodRef(
-            label=period.label,
-            start=period.start.astimezone(at.tzinfo),
-            end=period.end.astimezone(at.tzinfo),
-            partial=period.partial,
-        ),
-        baseline=baseline,
+    return Ruling(
         status=status,
         reason=reason,
-        value=None if measurement.value is None else decimal_text(measurement.value),
-        unit=UNITS[measurement.dimension],
-        target=str(objective.target),
-        target_value=None if target is None else decimal_text(target),
-        baseline_level=(
-            None if relative is None or relative.level is None else decimal_text(relative.level)
-        ),
-        error_budget=budget,
-        evidence=Evidence(
-            totals={k: decimal_text(v) for k, v in sorted(measurement.totals.items())},
-            contributors=contributors,
-            contributors_total=(
-                measurement.contributors_total
-                if measurement.contributors_total is not None
-                else len(measurement.contributors)
-            ),
-            exclusions=sorted(measurement.exclusions, key=lambda e: e.exclusion),
-            exclusions_refused=[
-                r.model_copy(update={"start": r.start.astimezone(at.tzinfo) if r.start else None})
-                for r in sorted(
-                    measurement.refused,
-                    key=lambda r: (r.start or dt.datetime.min.replace(tzinfo=dt.UTC), r.id or ""),
-                )
-            ],
-        ),
+        measurement=measurement,
+        group=None if group is None else str(group),
+        target=target,
+        budget=budget,
     )
 
 
-def _budget(measurement: Measurement, op: str, target: Fraction) -> ErrorBudget | None:
+def _budget(measurement: Measurement, op: str, target: Fraction) -> BudgetLeft | None:
     budget = measurement.budget
     assert budget is not None
     if measurement.dimension != "percent" or op not in (">=", ">"):
@@ -237,9 +218,7 @@ def _budget(measurement: Measurement, op: str, target: Fraction) -> ErrorBudget 
         if op == ">" and remaining > 0:
             remaining -= Fraction(1, 1_000_000)  # strictly better: one microsecond less
         used = budget.bad / allowed * 100 if allowed > 0 else Fraction(100 if budget.bad else 0)
-        return ErrorBudget(
-            remaining=decimal_text(remaining), unit="seconds of downtime", used=decimal_text(used)
-        )
+        return BudgetLeft(remaining=remaining, unit="seconds of downtime", used=used)
     # Records: how many more failed records, with no more good ones, before the share falls
     # below the target: the largest k with (total - bad) / (total + k) still meeting it.
     good = budget.capacity - budget.bad
@@ -249,36 +228,10 @@ def _budget(measurement: Measurement, op: str, target: Fraction) -> ErrorBudget 
     more = math.floor(limit) if op == ">=" else math.ceil(limit) - 1
     spent = budget.bad + max(more, 0)
     used = budget.bad / spent * 100 if spent > 0 else Fraction(0)
-    return ErrorBudget(remaining=str(more), unit=budget.unit, used=decimal_text(used))
+    return BudgetLeft(remaining=more, unit=budget.unit, used=used)
 
 
-def _top(contributors: list[Contributor]) -> list[Contributor]:
-    """The ten largest contributors: by seconds, ties by time then id. Contributors without a
-    size (the worst slices of an average, already ranked) keep the order they were given in."""
-    if not all(item.seconds is not None for item in contributors):
-        return contributors[:TOP]
-
-    def key(item: Contributor) -> tuple[Fraction, dt.datetime, str]:
-        size = -Fraction(item.seconds or 0)
-        start = item.start or dt.datetime.max.replace(tzinfo=dt.UTC)
-        return (size, start, item.id or "")
-
-    return sorted(contributors, key=key)[:TOP]
-
-
-def _local(contributors: list[Contributor], zone: dt.tzinfo | None) -> list[Contributor]:
-    """Evidence times in the contract's timezone, like every other time in the report."""
-    return [
-        c.model_copy(
-            update={
-                "start": c.start.astimezone(zone) if c.start else None,
-                "end": c.end.astimezone(zone) if c.end else None,
-            }
-        )
-        for c in contributors
-    ]
-
-
-def _objective_text(objective: c.Objective) -> str:
+def written_objective(objective: c.Objective) -> str:
+    """The objective as the clause writes it: ``api-uptime >= 99.9%``."""
     group = f" for {objective.group}" if objective.group is not None else ""
     return f"{objective.metric}{group} {objective.op} {objective.target}"

@@ -29,9 +29,15 @@ from fractions import Fraction
 from obligo.engine.context import EvaluationContext, Record
 from obligo.engine.measure.downtime import DownSource, Downtime, RecordCount
 from obligo.engine.measure.exclusions import ExcludedTime, excluded_time, record_interval
-from obligo.engine.measure.measurement import TOP, Budget, Measurement
+from obligo.engine.measure.measurement import (
+    TOP,
+    Budget,
+    Contribution,
+    ExclusionEffect,
+    ExclusionRefusal,
+    Measurement,
+)
 from obligo.engine.measure.slices import slice_downtime
-from obligo.engine.numbers import decimal_text
 from obligo.engine.time.intervals import (
     Interval,
     OverlapCount,
@@ -48,7 +54,6 @@ from obligo.engine.time.periods import MeasurementPeriod
 from obligo.errors import ObligoError
 from obligo.model import metrics as m
 from obligo.model.conditions import Selection
-from obligo.report.model import Contributor, ExclusionApplied, ExclusionRefused
 
 __all__ = [
     "DownSource",
@@ -588,8 +593,8 @@ def _group_names(
     return sorted(names)
 
 
-def _applied(exclusions: list[ExcludedTime], time: _PeriodTime) -> list[ExclusionApplied]:
-    applied: list[ExclusionApplied] = []
+def _applied(exclusions: list[ExcludedTime], time: _PeriodTime) -> list[ExclusionEffect]:
+    applied: list[ExclusionEffect] = []
     for ex in exclusions:
         scope = time.base if ex.treatment == "excluded_from_period" else time.good
         effect: list[Interval] = []
@@ -602,11 +607,11 @@ def _applied(exclusions: list[ExcludedTime], time: _PeriodTime) -> list[Exclusio
         records = len(counted)
         if effect:
             applied.append(
-                ExclusionApplied(
+                ExclusionEffect(
                     exclusion=ex.exclusion.id,
                     reason=ex.exclusion.title or ex.exclusion.id,
                     treatment=ex.exclusion.treatment,
-                    seconds=decimal_text(total(effect)),
+                    seconds=total(effect),
                     records=records,
                 )
             )
@@ -615,7 +620,7 @@ def _applied(exclusions: list[ExcludedTime], time: _PeriodTime) -> list[Exclusio
 
 def _refused(
     exclusions: list[ExcludedTime], start: dt.datetime, end: dt.datetime
-) -> list[ExclusionRefused]:
+) -> list[ExclusionRefusal]:
     """The refusals of records whose time falls in the period."""
     return [
         refusal.report
@@ -644,12 +649,12 @@ def _contributors(measurement: Measurement, sources: _SourceIndex, down: list[In
             ranked.append((-share, start, source.id or "", source.type, number, source))
     measurement.contributors_total = len(ranked)
     measurement.contributors = [
-        Contributor(
+        Contribution(
             type=source.type,
             id=source.id,
             start=source.interval[0],
             end=source.interval[1],
-            seconds=decimal_text(-negative),
+            seconds=-negative,
             detail=source.detail,
         )
         for negative, _, _, _, _, source in heapq.nsmallest(TOP, ranked, key=_rank)
@@ -660,8 +665,8 @@ def _rank(item: tuple[Fraction, dt.datetime, str, str, int, DownSource]) -> tupl
     return item[:5]
 
 
-def _contributor_order(item: Contributor) -> tuple[Fraction, dt.datetime, str, str]:
-    size = -Fraction(item.seconds) if item.seconds is not None else Fraction(0)
+def _contributor_order(item: Contribution) -> tuple[Fraction, dt.datetime, str, str]:
+    size = -item.seconds if item.seconds is not None else Fraction(0)
     start = (item.start or dt.datetime.max.replace(tzinfo=dt.UTC)).astimezone(dt.UTC)
     return (size, start, item.id or "", item.type)
 
@@ -745,12 +750,12 @@ def repair_times(
                 measurement.no_data = "no repaired failure in the period"
             measurement.contributors = sorted(
                 (
-                    Contributor(
+                    Contribution(
                         type=r.type,
                         id=r.id,
                         start=s,
                         end=e,
-                        seconds=decimal_text(seconds(s, e)),
+                        seconds=seconds(s, e),
                     )
                     for r, s, e in closed
                 ),

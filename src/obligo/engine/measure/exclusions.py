@@ -26,10 +26,10 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 
 from obligo.engine.context import EvaluationContext, Record
+from obligo.engine.measure.measurement import ExclusionRefusal
 from obligo.engine.numbers import decimal_text
 from obligo.engine.time.intervals import Interval, intersect, seconds, subtract, total, union
 from obligo.model.contract import Exclusion, NoticeRule, WindowRule
-from obligo.report.model import ExclusionRefused
 
 
 @dataclass
@@ -38,7 +38,7 @@ class RefusedTime:
 
     intervals: list[Interval]
     record: Record
-    report: ExclusionRefused
+    report: ExclusionRefusal
 
 
 @dataclass
@@ -50,7 +50,7 @@ class ExcludedTime:
     refusals: list[RefusedTime] = field(default_factory=list)
 
     @property
-    def refused(self) -> list[ExclusionRefused]:
+    def refused(self) -> list[ExclusionRefusal]:
         return [r.report for r in self.refusals]
 
     @property
@@ -122,8 +122,8 @@ def excluded_time(
     return result
 
 
-def _report(exclusion: Exclusion, record: Record, reason: str) -> ExclusionRefused:
-    return ExclusionRefused(
+def _report(exclusion: Exclusion, record: Record, reason: str) -> ExclusionRefusal:
+    return ExclusionRefusal(
         exclusion=exclusion.id, type=record.type, id=record.id, start=record.start, reason=reason
     )
 

@@ -1,11 +1,17 @@
-"""What a metric measured in one period, before it is compared with a target."""
+"""What a metric measured in one period, before it is compared with a target.
+
+The evidence a measurement carries is the engine's own: exact seconds, times as the measures
+found them. The report's evidence (``obligo.report.model.Evidence``: the largest ten
+contributors, times in the contract's timezone, numbers as decimals) is made from it when the
+report is assembled (``obligo.report.assemble``).
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from fractions import Fraction
-
-from obligo.report.model import Contributor, ExclusionApplied, ExclusionRefused
+from typing import Literal
 
 # What a metric's value is measured in: percent (0..100), seconds, a count, or a field's number.
 Dimension = str
@@ -13,6 +19,43 @@ Dimension = str
 # How many of a measurement's contributors (its largest sources of down time, its worst slices)
 # a verdict shows; a measure with many keeps only these and counts the rest.
 TOP = 10
+
+
+@dataclass(frozen=True, slots=True)
+class Contribution:
+    """A record (or slice) that made the value: an incident's share of the down time, a late
+    ticket and how late it was, one of the worst slices of an average. ``seconds`` is exact
+    (None: a contribution without a size, such as a slice of an average, already ranked)."""
+
+    type: str
+    id: str | None = None
+    start: dt.datetime | None = None
+    end: dt.datetime | None = None
+    seconds: Fraction | None = None
+    detail: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ExclusionEffect:
+    """Time an exclusion took out of the period (or counted as available), exactly, and the
+    number of its records that had an effect."""
+
+    exclusion: str
+    reason: str
+    treatment: Literal["excluded_from_period", "counts_as_available"]
+    seconds: Fraction
+    records: int
+
+
+@dataclass(frozen=True, slots=True)
+class ExclusionRefusal:
+    """A record that would have excluded time, and why it did not (notice too short, ...)."""
+
+    exclusion: str
+    type: str
+    id: str | None
+    start: dt.datetime | None
+    reason: str
 
 
 @dataclass
@@ -35,9 +78,9 @@ class Measurement:
     no_data: str | None = None
     records: int = 0
     totals: dict[str, Fraction | int] = field(default_factory=dict)
-    contributors: list[Contributor] = field(default_factory=list)
-    exclusions: list[ExclusionApplied] = field(default_factory=list)
-    refused: list[ExclusionRefused] = field(default_factory=list)
+    contributors: list[Contribution] = field(default_factory=list)
+    exclusions: list[ExclusionEffect] = field(default_factory=list)
+    refused: list[ExclusionRefusal] = field(default_factory=list)
     budget: Budget | None = None
     # How many contributors there were when only the largest few are passed in `contributors`.
     contributors_total: int | None = None

@@ -27,13 +27,11 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from obligo.engine.context import EvaluationContext, Record
-from obligo.engine.measure.measurement import Budget, Measurement
-from obligo.engine.numbers import decimal_text
+from obligo.engine.measure.measurement import Budget, Contribution, Measurement
 from obligo.engine.time.business_time import BusinessCalendar
 from obligo.engine.time.intervals import seconds
 from obligo.model import metrics as m
 from obligo.model.base import Duration
-from obligo.report.model import Contributor
 
 
 def _timestamp(record: Record, name: str) -> dt.datetime | None:
@@ -128,7 +126,7 @@ class _Tally:
         self.late = 0
         self.open = 0
         self.untargeted = 0
-        self.late_records: list[Contributor] = []
+        self.late_records: list[Contribution] = []
 
     def add(self, item: _Judged) -> None:
         if item.outcome == "within":
@@ -139,12 +137,12 @@ class _Tally:
             still_open = item.closed is None
             overdue = seconds(item.due, item.closed or self.at)
             self.late_records.append(
-                Contributor(
+                Contribution(
                     type=item.record.type,
                     id=item.record.id,
                     start=item.opened,
                     end=item.closed,
-                    seconds=decimal_text(overdue),
+                    seconds=overdue,
                     detail=f"due {item.due.isoformat()}" + (", still open" if still_open else ""),
                 )
             )

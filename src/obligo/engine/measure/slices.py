@@ -61,7 +61,7 @@ from obligo.engine.measure.expressions import (
     quotient_sql,
     selections_of,
 )
-from obligo.engine.measure.measurement import TOP, Budget, Measurement
+from obligo.engine.measure.measurement import TOP, Budget, Contribution, Measurement
 from obligo.engine.numbers import decimal_text
 from obligo.engine.scans import Aggregate, Grid, aggregates_of
 from obligo.engine.time.intervals import utc
@@ -74,7 +74,6 @@ from obligo.events.sql import (
 )
 from obligo.model import conditions as c
 from obligo.model import metrics as m
-from obligo.report.model import Contributor
 
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 _MICROSECOND = dt.timedelta(microseconds=1)
@@ -984,7 +983,7 @@ def slice_average(metric: m.Metric, ctx: EvaluationContext) -> dict[str, Measure
             measurement.no_data = "no slice to average in the period"
         worst.sort(key=lambda pair: (-pair[0], pair[1]))
         measurement.contributors = [
-            Contributor(
+            Contribution(
                 type="slice",
                 start=(EPOCH + length * n).astimezone(ctx.tz),
                 end=(EPOCH + length * (n + 1)).astimezone(ctx.tz),

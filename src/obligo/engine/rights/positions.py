@@ -23,7 +23,7 @@ from fractions import Fraction
 from obligo.engine.consequences import ServiceOf, totals
 from obligo.engine.consequences.money import minor_unit
 from obligo.engine.context import EvaluationContext
-from obligo.engine.judge.history import Measure
+from obligo.engine.judge.history import Judged, Measure
 from obligo.engine.numbers import decimal_text
 from obligo.report.model import (
     AttributedDowntime,
@@ -33,7 +33,6 @@ from obligo.report.model import (
     SupplierPeriod,
     SupplierPosition,
     SupplierVerdict,
-    Verdict,
 )
 
 ATTRIBUTED = "attributed_seconds:"
@@ -52,11 +51,12 @@ def _sort_key(period: PeriodRef) -> tuple[str, str, str]:
 def supplier_positions(
     ctx: EvaluationContext,
     measure: Measure,
-    verdicts: Sequence[Verdict],
+    judged: Sequence[Judged],
     owed: Sequence[Consequence],
     shown: Callable[[PeriodRef], bool],
 ) -> list[SupplierPosition]:
-    """Each supplier's periods: attributed downtime, its verdicts, what is claimable from it."""
+    """Each supplier's periods: attributed downtime, its verdicts (of the objectives ``judged``
+    in the periods shown), what is claimable from it."""
     scope = ctx.agreement
     service_of = ServiceOf(scope)
     provider = service_of.provider
@@ -93,27 +93,33 @@ def supplier_positions(
                     AttributedDowntime(metric=metric.id, seconds=decimal_text(Fraction(seconds)))
                 )
     own: dict[tuple[str, PeriodKey], list[SupplierVerdict]] = {}
-    for verdict in verdicts:
+    for item in judged:
         # A promise about a metric of a supplier's service is that supplier's, whatever else
         # its clause is about (one clause may hold the promises of two data centres).
-        about = scope.metrics.get(verdict.metric)
+        about = scope.metrics.get(item.metric.id)
         named = None
         if about is not None:
             named = about.service or getattr(about.measure, "service", None)
         by = service_of.supplier(named) if named in scope.services else None
         if by is None or by not in delivered:
-            by = clause_supplier.get(verdict.clause)
+            by = clause_supplier.get(item.clause.id)
         if by is None or by not in delivered:
             continue
-        periods[by].setdefault(_key(verdict.period), verdict.period)
-        own.setdefault((by, _key(verdict.period)), []).append(
+        ref = PeriodRef(
+            label=item.period.label,
+            start=item.period.start.astimezone(ctx.tz),
+            end=item.period.end.astimezone(ctx.tz),
+            partial=item.period.partial,
+        )
+        periods[by].setdefault(_key(ref), ref)
+        own.setdefault((by, _key(ref)), []).append(
             SupplierVerdict(
-                clause=verdict.clause,
-                metric=verdict.metric,
-                group=verdict.group,
-                status=verdict.status,
-                value=verdict.value,
-                target=verdict.target,
+                clause=item.clause.id,
+                metric=item.metric.id,
+                group=item.group,
+                status=item.status,
+                value=None if item.value is None else decimal_text(item.value),
+                target=str(item.objective.target),
             )
         )
     claims: dict[tuple[str, PeriodKey], list[Consequence]] = {}

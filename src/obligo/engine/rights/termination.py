@@ -29,27 +29,21 @@ from obligo.engine.context import EvaluationContext
 from obligo.engine.judge.baseline import BaselineSpan
 from obligo.engine.judge.breach_runs import (
     Happening,
+    LongRecord,
+    PeriodNote,
     Slots,
     breach_run,
     describe_window,
     plural,
-    trigger_period,
 )
 from obligo.engine.judge.history import Judged, Measure, closed, holds, quantity
 from obligo.engine.judge.verdicts import target_fraction
 from obligo.engine.measure.exclusions import record_interval
-from obligo.engine.numbers import decimal_text
 from obligo.engine.time.intervals import seconds, utc
 from obligo.engine.time.periods import MeasurementPeriod
 from obligo.model import clauses as c
 from obligo.model.base import LiteralValue, SourceLocation
 from obligo.model.conditions import And, Compare, Condition, Member, Not, Or, Presence, Selection
-from obligo.report.model import Location
-from obligo.report.rights import (
-    EscalationNotice,
-    Outage,
-    TerminationRightArisen,
-)
 
 _DAY_SECONDS = 86400
 
@@ -72,26 +66,6 @@ def clause_trigger(
     return total_in_period(trigger, ctx, measure, span)
 
 
-@dataclass(frozen=True)
-class _Long:
-    """A record longer than the duration: its interval (UTC) and whether it is still open."""
-
-    start: dt.datetime
-    end: dt.datetime
-    id: str | None
-    type: str
-    open: bool
-
-    def outage(self, ctx: EvaluationContext) -> Outage:
-        return Outage(
-            type=self.type,
-            id=self.id,
-            start=self.start.astimezone(ctx.tz),
-            end=None if self.open else self.end.astimezone(ctx.tz),
-            seconds=decimal_text(seconds(self.start, self.end)),
-        )
-
-
 def long_events(
     trigger: c.LongEvents, ctx: EvaluationContext, span: BaselineSpan | None
 ) -> list[Happening]:
@@ -102,7 +76,7 @@ def long_events(
     started earlier, so they passed D before it)."""
     limit = Fraction(trigger.longer_than.seconds or 0)
     width = Fraction(trigger.within.seconds or 0)
-    found: list[_Long] = []
+    found: list[LongRecord] = []
     for record in ctx.records(trigger.selection):
         interval = record_interval(record, ctx)
         if interval is None:
@@ -116,7 +90,7 @@ def long_events(
         still_open = record.end is None or end > now
         end = min(end, now)
         if seconds(start, end) > limit:
-            found.append(_Long(start, end, record.id, record.type, still_open))
+            found.append(LongRecord(start, end, record.id, record.type, still_open))
     found.sort(key=lambda r: (r.start, r.id or ""))
     count = trigger.count
     happenings: list[Happening] = []
@@ -125,8 +99,8 @@ def long_events(
         first, final = run[0].start, run[-1].start
         if seconds(first, final) >= width:
             continue
-        outages = [r.outage(ctx) for r in run]
-        names = ", ".join(o.id or o.start.isoformat() for o in outages)
+        outages = list(run)
+        names = ", ".join(o.id or o.start.astimezone(ctx.tz).isoformat() for o in outages)
         happenings.append(
             Happening(
                 at=final + _timedelta(limit),
@@ -188,13 +162,45 @@ def total_in_period(
                     f"{detail} in {slots.periods[index].label}, {trigger.op}"
                     f" {trigger.value} in a {trigger.unit}"
                 ),
-                periods=[trigger_period(p, d, ctx) for p, d in items],
+                periods=[PeriodNote(p, d) for p, d in items],
             )
         )
     return found
 
 
 # ------------------------------------------------------------------ rights and escalations
+@dataclass(frozen=True, slots=True)
+class RightArisen:
+    """One occasion on which a clause's termination right arose (the report's
+    ``TerminationRightArisen``; times as the engine found them, made local in the report)."""
+
+    clause: c.Clause
+    loc: SourceLocation  # the trigger's line (the right's, for a trigger without one)
+    trigger: str
+    arose_at: dt.datetime
+    exercise: str | None
+    lapses_at: dt.datetime | None
+    open: bool
+    reason: str
+    periods: list[PeriodNote]
+    outages: list[LongRecord]
+
+
+@dataclass(frozen=True, slots=True)
+class NoticeDue:
+    """A notice due to a role (``escalate to "Service Director" when ...``): when, to whom,
+    why (the report's ``EscalationNotice``)."""
+
+    clause: c.Clause
+    loc: SourceLocation
+    to: str
+    trigger: str
+    due_at: dt.datetime
+    reason: str
+    periods: list[PeriodNote]
+    outages: list[LongRecord]
+
+
 def _by_clause(judged: list[Judged]) -> dict[str, list[Judged]]:
     """Each clause's history, in the order judged: taken once, not filtered out of the whole
     history per clause (which made rights and escalations quadratic in the contract's size)."""
@@ -210,9 +216,9 @@ def termination_rights(
     ctx: EvaluationContext,
     measure: Measure,
     span: BaselineSpan | None,
-) -> list[TerminationRightArisen]:
+) -> list[RightArisen]:
     """Each occasion on which a termination right arose, in time order."""
-    found: list[tuple[tuple[dt.datetime, int, int, int], TerminationRightArisen]] = []
+    found: list[tuple[tuple[dt.datetime, int, int, int], RightArisen]] = []
     histories = _by_clause(judged)
     for order, clause in enumerate(clauses):
         history = histories.get(clause.id, [])
@@ -221,14 +227,13 @@ def termination_rights(
             for t, trigger in enumerate(right.triggers):
                 for happening in clause_trigger(trigger, clause, history, ctx, measure, span):
                     lapses = None if exercise is None else ctx.after(happening.at, exercise.within)
-                    arisen = TerminationRightArisen(
-                        clause=clause.id,
-                        clause_title=clause.title,
-                        location=location(trigger.loc, right.loc),
+                    arisen = RightArisen(
+                        clause=clause,
+                        loc=location(trigger.loc, right.loc),
                         trigger=describe_trigger(trigger),
-                        arose_at=happening.at.astimezone(ctx.tz),
+                        arose_at=happening.at,
                         exercise=None if exercise is None else describe_exercise(exercise),
-                        lapses_at=None if lapses is None else lapses.astimezone(ctx.tz),
+                        lapses_at=lapses,
                         open=happening.at <= ctx.at and (lapses is None or ctx.at < lapses),
                         reason=happening.reason,
                         periods=happening.periods,
@@ -244,22 +249,21 @@ def escalations(
     ctx: EvaluationContext,
     measure: Measure,
     span: BaselineSpan | None,
-) -> list[EscalationNotice]:
+) -> list[NoticeDue]:
     """Each notice due to a role, in time order: one per moment its trigger holds."""
-    found: list[tuple[tuple[dt.datetime, int, int], EscalationNotice]] = []
+    found: list[tuple[tuple[dt.datetime, int, int], NoticeDue]] = []
     histories = _by_clause(judged)
     for order, clause in enumerate(clauses):
         history = histories.get(clause.id, [])
         for e, escalation in enumerate(clause.escalations):
             trigger = escalation.trigger
             for happening in clause_trigger(trigger, clause, history, ctx, measure, span):
-                notice = EscalationNotice(
-                    clause=clause.id,
-                    clause_title=clause.title,
-                    location=location(escalation.loc, trigger.loc),
+                notice = NoticeDue(
+                    clause=clause,
+                    loc=location(escalation.loc, trigger.loc),
                     to=escalation.to,
                     trigger=describe_trigger(trigger),
-                    due_at=happening.at.astimezone(ctx.tz),
+                    due_at=happening.at,
                     reason=happening.reason,
                     periods=happening.periods,
                     outages=happening.outages,
@@ -277,9 +281,9 @@ def _local(instant: dt.datetime, ctx: EvaluationContext) -> str:
     return instant.astimezone(ctx.tz).isoformat(timespec="minutes")
 
 
-def location(loc: SourceLocation, fallback: SourceLocation) -> Location:
-    where = loc if loc.line else fallback
-    return Location(file=where.file, line=where.line, column=where.column)
+def location(loc: SourceLocation, fallback: SourceLocation) -> SourceLocation:
+    """The line a report names: ``loc``, or ``fallback`` for a node written without one."""
+    return loc if loc.line else fallback
 
 
 def describe_exercise(exercise: c.Exercise) -> str:

@@ -17,20 +17,21 @@ from __future__ import annotations
 import datetime as dt
 from bisect import bisect_left
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from fractions import Fraction
+from typing import Literal
 
 from obligo.engine.context import EvaluationContext
 from obligo.engine.judge.baseline import BaselineSpan
 from obligo.engine.judge.breach_runs import (
     CalendarUnit,
+    PeriodNote,
     Slots,
     breach_detail,
     breach_run,
     describe_window,
     moments,
     plural,
-    trigger_period,
 )
 from obligo.engine.judge.history import (
     Judged,
@@ -41,22 +42,58 @@ from obligo.engine.judge.history import (
 )
 from obligo.engine.judge.verdicts import target_fraction
 from obligo.engine.numbers import decimal_text
-from obligo.engine.rights.termination import describe_selection, location
+from obligo.engine.rights.termination import describe_selection
 from obligo.engine.time.intervals import utc
 from obligo.engine.time.periods import MeasurementPeriod, add_months, local_midnight
 from obligo.model import clauses as c
 from obligo.model import contract as k
 from obligo.model.base import Duration, SourceLocation
 from obligo.model.metrics import CalendarPeriod, Metric
-from obligo.report.rights import BaselineComparison, TriggerFired, TriggerKind, TriggerPeriod
 from obligo.resolve import ResolvedContract
 
 _MONTHS = {"month": 1, "quarter": 3, "year": 12}
 
 
+# What fired (the report's ``TriggerFired.kind``).
+TriggerKind = Literal[
+    "review",
+    "clause_breached",
+    "wide_margin",
+    "never_met",
+    "metric_value_run",
+    "volume_drift",
+    "metric_no_data",
+    "term_ending",
+    "underlying_ending",
+    "notice",
+    "baseline_review",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class Comparison:
+    """One objective at the end of the baseline: what was achieved (exactly), against the
+    target (the report's ``BaselineComparison``)."""
+
+    clause: str
+    metric: str
+    group: str | None
+    objective: str
+    unit: str
+    periods: list[PeriodNote]
+    # The worst level achieved in a baseline period with a value; None when no period had a
+    # value or the objective has no better direction (= and !=).
+    achieved: Fraction | None
+    met: int
+    breached: int
+    no_data: int
+    outcome: str
+
+
 @dataclass
-class _Fired:
-    """A trigger before it becomes a report node (times in UTC)."""
+class Fired:
+    """A trigger that fired (the report's ``TriggerFired``; times as found, made local in the
+    report). ``because`` is the contract's own reason (``, because "..."``)."""
 
     kind: TriggerKind
     at: dt.datetime
@@ -65,8 +102,9 @@ class _Fired:
     clause: str | None = None
     metric: str | None = None
     to: str | None = None
-    periods: list[TriggerPeriod] = field(default_factory=list)
-    comparisons: list[BaselineComparison] = field(default_factory=list)
+    periods: list[PeriodNote] = field(default_factory=list)
+    comparisons: list[Comparison] = field(default_factory=list)
+    because: str | None = None
 
 
 def triggers(
@@ -75,12 +113,12 @@ def triggers(
     measure: Measure,
     span: BaselineSpan | None,
     margins: tuple[Fraction, Fraction],
-) -> list[TriggerFired]:
+) -> list[Fired]:
     """Every trigger that fired up to the evaluation time, in time order (then in the order of
     the contract's lines)."""
-    fired: list[tuple[_Fired, str | None]] = []
+    fired: list[tuple[Fired, str | None]] = []
 
-    def add(items: Iterable[_Fired], because: str | None = None) -> None:
+    def add(items: Iterable[Fired], because: str | None = None) -> None:
         fired.extend((item, because) for item in items)
 
     agreement = ctx.agreement
@@ -105,33 +143,22 @@ def triggers(
     # the sort is stable, so one line's firings keep their order.
     rank = {level.loc.file: index for index, level in reversed(list(enumerate(agreement.levels)))}
 
-    def order(entry: tuple[_Fired, str | None]) -> tuple[dt.datetime, int, int, int]:
+    def order(entry: tuple[Fired, str | None]) -> tuple[dt.datetime, int, int, int]:
         loc = entry[0].loc
         return utc(entry[0].at), rank.get(loc.file, len(rank)), loc.line, loc.column
 
     return [
-        TriggerFired(
-            kind=item.kind,
-            fired_at=item.at.astimezone(ctx.tz),
-            reason=item.reason,
-            because=because,
-            location=location(item.loc, item.loc),
-            clause=item.clause,
-            metric=item.metric,
-            to=item.to,
-            periods=item.periods,
-            comparisons=item.comparisons,
-        )
+        replace(item, because=because)
         for item, because in sorted(fired, key=order)
         if item.at <= ctx.at
     ]
 
 
 # ----------------------------------------------------------------------------------- reviews
-def _reviews(review: k.Review, ctx: EvaluationContext) -> list[_Fired]:
+def _reviews(review: k.Review, ctx: EvaluationContext) -> list[Fired]:
     """``review every 6 months from 2026-07-01``: at local midnight of each review date inside
     the term (the first on the date given), up to the evaluation time."""
-    found: list[_Fired] = []
+    found: list[Fired] = []
     for index, day in enumerate(_dates(review.start, review.every)):
         instant = local_midnight(day, ctx.tz)
         if instant > ctx.at or (ctx.term_end is not None and day > ctx.term_end):
@@ -139,7 +166,7 @@ def _reviews(review: k.Review, ctx: EvaluationContext) -> list[_Fired]:
         if day < ctx.term_start:
             continue
         found.append(
-            _Fired(
+            Fired(
                 "review",
                 instant,
                 f"scheduled review {index + 1} (every {review.every} from {review.start})",
@@ -171,7 +198,7 @@ def _renegotiation(
     measure: Measure,
     span: BaselineSpan | None,
     margins: tuple[Fraction, Fraction],
-) -> list[_Fired]:
+) -> list[Fired]:
     if isinstance(condition, k.ClauseBreached):
         return _clause_breached(condition, agreement, judged, ctx)
     if isinstance(condition, k.WideMargin):
@@ -203,14 +230,14 @@ def _clause_breached(
     agreement: ResolvedContract,
     judged: list[Judged],
     ctx: EvaluationContext,
-) -> list[_Fired]:
+) -> list[Fired]:
     """``any clause is breached in 3 of the last 6 months``: each clause on its own."""
-    found: list[_Fired] = []
+    found: list[Fired] = []
     for clause in _clauses(condition.clause, agreement):
         for happening in breach_run(clause, condition.window, judged, ctx):
             if happening.onset:
                 found.append(
-                    _Fired(
+                    Fired(
                         "clause_breached",
                         happening.at,
                         happening.reason,
@@ -260,12 +287,12 @@ def _wide_margin(
     judged: list[Judged],
     ctx: EvaluationContext,
     margins: tuple[Fraction, Fraction],
-) -> list[_Fired]:
+) -> list[Fired]:
     """``clause 4 is met by a wide margin for 6 consecutive months``: every objective of the
     clause met using at most the wide share of its error budget, in every period of N slots in a
     row (after the baseline)."""
     wide = margins[0]
-    found: list[_Fired] = []
+    found: list[Fired] = []
     for clause in _clauses(condition.clause, agreement):
         items = []
         for item in judged:
@@ -283,7 +310,7 @@ def _wide_margin(
             )
         for at, periods, labels in _run(items, condition.window, ctx):
             found.append(
-                _Fired(
+                Fired(
                     "wide_margin",
                     at,
                     f"clause {clause.id} was met by a wide margin (at most {decimal_text(wide)}%"
@@ -291,7 +318,7 @@ def _wide_margin(
                     f" {labels}",
                     condition.loc,
                     clause=clause.id,
-                    periods=[trigger_period(p, d, ctx) for p, d in periods],
+                    periods=[PeriodNote(p, d) for p, d in periods],
                 )
             )
     return found
@@ -303,13 +330,13 @@ def _never_met(
     judged: list[Judged],
     ctx: EvaluationContext,
     span: BaselineSpan | None,
-) -> list[_Fired]:
+) -> list[Fired]:
     """``clause 2 is never met during the baseline``: for each objective (each group) of the
     clause, when the baseline is over, none of its baseline periods was met and at least one
     was breached. It fires when the last baseline period ends."""
     if span is None:
         return []
-    found: list[_Fired] = []
+    found: list[Fired] = []
     for clause in _clauses(condition.clause, agreement):
         for key, items in _by_objective(j for j in judged if j.clause.id == clause.id):
             inside = [j for j in items if j.baseline]
@@ -323,7 +350,7 @@ def _never_met(
             at = max([span.end, *(j.period.end for j in inside)])
             labels = ", ".join(j.period.label for j in breached)
             found.append(
-                _Fired(
+                Fired(
                     "never_met",
                     at,
                     f"clause {clause.id}: {key} was never met during the baseline"
@@ -332,7 +359,7 @@ def _never_met(
                     condition.loc,
                     clause=clause.id,
                     metric=inside[0].metric.id,
-                    periods=[trigger_period(j.period, breach_detail(j), ctx) for j in inside],
+                    periods=[PeriodNote(j.period, breach_detail(j)) for j in inside],
                 )
             )
     return found
@@ -348,7 +375,7 @@ def _by_objective(items: Iterable[Judged]) -> list[tuple[str, list[Judged]]]:
 
 def _metric_value_run(
     condition: k.MetricValueRun, ctx: EvaluationContext, measure: Measure
-) -> list[_Fired]:
+) -> list[Fired]:
     """``satisfaction < 3.5 for 2 consecutive quarters``: the metric's value (across its groups)
     compares so in every closed period of N slots in a row."""
     metric = ctx.metric(condition.metric)
@@ -361,17 +388,17 @@ def _metric_value_run(
         items.append(
             (period, ok, f"{metric.id} {quantity(measurement.value, measurement.dimension)}")
         )
-    found: list[_Fired] = []
+    found: list[Fired] = []
     for at, periods, labels in _run(items, condition.window, ctx):
         found.append(
-            _Fired(
+            Fired(
                 "metric_value_run",
                 at,
                 f"{metric.id} {condition.op} {condition.value} for"
                 f" {describe_window(condition.window)}: {labels}",
                 condition.loc,
                 metric=metric.id,
-                periods=[trigger_period(p, d, ctx) for p, d in periods],
+                periods=[PeriodNote(p, d) for p, d in periods],
             )
         )
     return found
@@ -379,7 +406,7 @@ def _metric_value_run(
 
 def _metric_no_data(
     condition: k.MetricNoData, ctx: EvaluationContext, measure: Measure
-) -> list[_Fired]:
+) -> list[Fired]:
     """``any metric has no data for a month``: a metric without a value (or with fewer records
     than its ``at least N records``) in every closed period that ends in a slot of the unit."""
     metrics: list[Metric] = (
@@ -388,7 +415,7 @@ def _metric_no_data(
         else list(ctx.agreement.metrics.values())
     )
     window = c.Consecutive(count=1, unit=condition.unit)
-    found: list[_Fired] = []
+    found: list[Fired] = []
     for metric in metrics:
         measured = measure(metric)
         minimum = metric.minimum_data
@@ -410,13 +437,13 @@ def _metric_no_data(
             items.append((period, measurement.value is None or short, detail))
         for at, periods, labels in _run(items, window, ctx):
             found.append(
-                _Fired(
+                Fired(
                     "metric_no_data",
                     at,
                     f"{metric.id} had no data for a {condition.unit}: {labels} ({periods[0][1]})",
                     condition.loc,
                     metric=metric.id,
-                    periods=[trigger_period(p, d, ctx) for p, d in periods],
+                    periods=[PeriodNote(p, d) for p, d in periods],
                 )
             )
     return found
@@ -425,7 +452,7 @@ def _metric_no_data(
 # ------------------------------------------------------------------------------ volume drift
 def _volume_drift(
     condition: k.VolumeDrift, ctx: EvaluationContext, span: BaselineSpan | None
-) -> list[_Fired]:
+) -> list[Fired]:
     """``the volume of ticket records moves 25% from the baseline``: after the baseline, each
     closed period of the baseline's unit (months for a baseline given by dates) is compared
     with the baseline by records per day; it fires at the end of a period whose rate differs
@@ -440,7 +467,7 @@ def _volume_drift(
     base_rate = Fraction(base_count, baseline_days)
     share = Fraction(condition.percent.value)
     kind = condition.selection.record_type
-    found: list[_Fired] = []
+    found: list[Fired] = []
     previous = False
     for period in ctx.periods(CalendarPeriod(unit=unit)):
         if period.start < span.end or not closed(period, ctx):
@@ -462,14 +489,14 @@ def _volume_drift(
                 f" {_rate(rate)} a day"
             )
             found.append(
-                _Fired(
+                Fired(
                     "volume_drift",
                     period.end,
                     f"the volume of {describe_selection(condition.selection)} moved"
                     f" {condition.percent} or more from the baseline in {period.label}: {detail}"
                     f" ({change}; the baseline had {base_count} in {baseline_days} days)",
                     condition.loc,
-                    periods=[trigger_period(period, f"{kind} records: {detail}", ctx)],
+                    periods=[PeriodNote(period, f"{kind} records: {detail}")],
                 )
             )
         previous = moved
@@ -532,7 +559,7 @@ def _before_the_term(begins: dt.datetime, at: dt.datetime) -> str:
 
 def _term_ending(
     condition: k.TermEnding, agreement: ResolvedContract, ctx: EvaluationContext
-) -> list[_Fired]:
+) -> list[Fired]:
     """``the term ends within its notice period``: when the notice period before the end of the
     term begins."""
     ending = _term_end(ctx)
@@ -544,7 +571,7 @@ def _term_ending(
     begins = before(last + dt.timedelta(days=1), term.notice, ctx)
     at = max(begins, _term_start(ctx))
     return [
-        _Fired(
+        Fired(
             "term_ending",
             at,
             f"the term ends on {last}: its notice period of {term.notice} begins"
@@ -556,7 +583,7 @@ def _term_ending(
 
 def _notice(
     notification: k.Notification, agreement: ResolvedContract, ctx: EvaluationContext
-) -> list[_Fired]:
+) -> list[Fired]:
     """``notify "X" 90 days before the end of the term``."""
     ending = _term_end(ctx)
     if ending is None:
@@ -566,7 +593,7 @@ def _notice(
     at = max(begins, _term_start(ctx))
     whom = f"notify {notification.to}" if notification.to else "notice"
     return [
-        _Fired(
+        Fired(
             "notice",
             at,
             f"{whom}: the term ends on {last}, {notification.before_end} from"
@@ -579,13 +606,13 @@ def _notice(
 
 def _underlying_ending(
     condition: k.UnderlyingEnding | None, agreement: ResolvedContract, ctx: EvaluationContext
-) -> list[_Fired]:
+) -> list[Fired]:
     """``an underlying contract ends before the term``: for each supplier contract or lease of
     a service that ends before the term (or at all, when the term has no end), ahead of its end
     by the term's notice period, and no earlier than the start of the term. Without a notice
     period it fires at the start of the term: the gap is known from the first day."""
     term = agreement.term
-    found: list[_Fired] = []
+    found: list[Fired] = []
     for service in ctx.agreement.services.values():
         for underlying in service.underlying:
             ends = underlying.ends
@@ -601,7 +628,7 @@ def _underlying_ending(
                 ahead = ""
             supported = f"the term ({ctx.term_end})" if ctx.term_end else "the term (no end)"
             found.append(
-                _Fired(
+                Fired(
                     "underlying_ending",
                     at,
                     f'service {service.id} depends on "{underlying.reference}", which ends on'
@@ -615,26 +642,26 @@ def _underlying_ending(
 # --------------------------------------------------------------------------- baseline review
 def _baseline_review(
     span: BaselineSpan, judged: list[Judged], ctx: EvaluationContext
-) -> list[_Fired]:
+) -> list[Fired]:
     """At the end of the baseline (when its last period ends), one review comparing, for each
     objective, the level achieved in the baseline periods with the target."""
     if any(not j.closed for j in judged if j.baseline):
         return []  # a baseline period is still running
-    comparisons: list[BaselineComparison] = []
+    comparisons: list[Comparison] = []
     ends = [span.end]
     for key, items in _by_objective(judged):
         inside = [j for j in items if j.baseline]
         if not inside:
             continue
         ends.extend(j.period.end for j in inside)
-        comparisons.append(_comparison(key, inside, ctx))
+        comparisons.append(_comparison(key, inside))
     if not comparisons:
         return []
     at = max(ends)
     last = span.after - dt.timedelta(days=1)
     summary = "; ".join(f"{cmp.clause} {cmp.objective}: {cmp.outcome}" for cmp in comparisons)
     return [
-        _Fired(
+        Fired(
             "baseline_review",
             at,
             f"the baseline ({span.first} to {last}) is over: review the targets against what was"
@@ -651,7 +678,7 @@ def _baseline_loc(ctx: EvaluationContext) -> SourceLocation:
     return declared.loc
 
 
-def _comparison(key: str, inside: list[Judged], ctx: EvaluationContext) -> BaselineComparison:
+def _comparison(key: str, inside: list[Judged]) -> Comparison:
     first = inside[0]
     valued = [j.value for j in inside if j.value is not None and not j.short]
     op = first.objective.op
@@ -676,14 +703,14 @@ def _comparison(key: str, inside: list[Judged], ctx: EvaluationContext) -> Basel
         outcome += f" (the target {first.objective.target} is {first.value_of(first.target)})"
     if achieved is not None:
         outcome += f"; level achieved in every period: {quantity(achieved, first.dimension)}"
-    return BaselineComparison(
+    return Comparison(
         clause=first.clause.id,
         metric=first.metric.id,
         group=first.group,
         objective=key,
         unit=first.unit,
-        periods=[trigger_period(j.period, breach_detail(j), ctx) for j in inside],
-        achieved=None if achieved is None else decimal_text(achieved),
+        periods=[PeriodNote(j.period, breach_detail(j)) for j in inside],
+        achieved=achieved,
         met=met,
         breached=breached,
         no_data=no_data,

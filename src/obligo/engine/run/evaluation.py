@@ -13,6 +13,7 @@ from obligo.engine.rights.assessment import assess
 from obligo.engine.rights.positions import net_positions, supplier_positions
 from obligo.engine.run.accounting import account_lines
 from obligo.engine.run.session import EventInput, Measurer, opened
+from obligo.report.assemble import assessment, period_ref, verdict
 from obligo.report.model import BaselineRef, ContractRef, PeriodRef, Rejection, Report, Window
 from obligo.resolve import ResolvedContract
 
@@ -57,17 +58,17 @@ def report_of(
     # Every objective in every period from the start of the term, whatever is shown: the
     # consequences and rights of a period depend on the periods before it.
     judged = history(ctx, measure, span, clauses)
-    verdicts = [j.verdict for j in judged]
     targets: dict[tuple[str, int, str | None], Fraction | None] = {
         (j.clause.id, j.clause.promises.index(j.objective), j.group): j.target for j in judged
     }
-    owed = consequences(ctx, clauses, verdicts, measure, span, targets)
-    rights = assess(ctx, measure, judged)
+    owed = consequences(ctx, clauses, judged, measure, span, targets)
+    rights = assessment(assess(ctx, measure, judged), ctx.tz)
 
     def visible(period: PeriodRef) -> bool:
         return _shown(period.start, period.end, window_start, window_end, ctx)
 
-    shown = [v for v in verdicts if visible(v.period)]
+    zone = ctx.at.tzinfo
+    shown = [j for j in judged if visible(period_ref(j.period, zone))]
     owed_shown = [o for o in owed if visible(o.period)]
     log, at = ctx.log, ctx.at
     return Report(
@@ -84,7 +85,7 @@ def report_of(
         else BaselineRef(
             first=span.first, last=span.after - dt.timedelta(days=1), ended=at >= span.end
         ),
-        verdicts=shown,
+        verdicts=[verdict(j, zone) for j in shown],
         consequences=owed_shown,
         totals=totals(owed_shown, agreement.currency),
         termination_rights=rights.termination_rights,
