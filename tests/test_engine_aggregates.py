@@ -37,7 +37,10 @@ def measure(
     with context(contract, events, at) as ctx:
         if chosen.measure.kind == "ratio":
             return aggregates.ratio(chosen, ctx)
-        return aggregates.aggregate(chosen, ctx)
+        measured = aggregates.aggregate(chosen, ctx)
+        for one in measured.values():
+            _ = one.value  # made while the log is open (a pooled percentile: when first read)
+        return measured
 
 
 def verdicts(
@@ -515,3 +518,102 @@ def test_duckdb_discrete_quantiles_of_one_list_are_each_the_nearest_rank() -> No
             for share, value in zip(shares, values, strict=True):
                 rank, _, _ = percentile_ranks(share, int(n), "nearest-rank")
                 assert value == rank, (n, share, value, rank)
+
+
+POOLED = """
+    contract pooled "A percentile by region, and over all regions" version 1
+      term 2026-03-01 to 2026-04-30
+      timezone "UTC"
+
+    metric p95-region "p95 per region"
+      p95 of latency_ms in request records, per calendar month, by region
+
+    metric total "Total latency per region"
+      sum of latency_ms in request records, per calendar month, by region
+
+    clause 1 "Latency"
+      promise p95-region <= 50
+    {extra}
+"""
+
+
+def _pooled_log() -> list[dict[str, Any]]:
+    return [
+        *latencies(range(1, 21), region="eu"),  # eu: p95 rank 19 of 20 -> 19
+        *latencies(range(100, 102), region="us"),  # us: 101
+        *latencies([5000]),  # no region: in the pooled values only
+        *latencies(range(1, 4), day="2026-04-02T00:00:00Z", region="eu"),
+    ]
+
+
+def _pooled_queries(extra: str, monkeypatch: pytest.MonkeyPatch) -> tuple[Any, list[str]]:
+    from obligo.engine.context import EvaluationContext
+
+    read: list[str] = []
+    query = EvaluationContext.query
+
+    def counted(self: EvaluationContext, sql: str, params: Any = ()) -> Any:
+        if sql.startswith("SELECT e._obligo_idx"):
+            read.append(sql)
+        return query(self, sql, params)
+
+    monkeypatch.setattr(EvaluationContext, "query", counted)
+    report = evaluate(parse(POOLED.format(extra=extra)), _pooled_log(), at=t("2026-05-01T00:00:00Z"))
+    return report, read
+
+
+def test_a_pooled_percentile_nobody_reads_is_not_computed(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A metric measured by region, promised per region: the scan groups by region only (the
+    pooled counts and sums are added up from the groups) and the percentile over every
+    record, which nothing shows, is never computed."""
+    report, read = _pooled_queries("", monkeypatch)
+    assert len(read) == 1 and "GROUPING SETS" not in read[0]
+    shown = {(v.group, v.period.label): as_shown(v.value) for v in report.verdicts}
+    assert shown == {
+        ("eu", "2026-03"): "19",
+        ("us", "2026-03"): "101",
+        ("eu", "2026-04"): "3",
+        ("us", "2026-04"): None,  # a group seen in the evaluation, without values in April
+    }
+
+
+def test_a_pooled_percentile_a_trigger_reads_is_computed_over_every_record(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A trigger on the metric as a whole reads its value over every record (the record
+    without a region included): computed then, by a query of its own, exactly as a scan of
+    every record gives it (23 values in March: rank ceil(21.85) = 22, 101)."""
+    extra = '  escalate to "Head of service" when p95-region > 100 in a month'
+    report, read = _pooled_queries(extra, monkeypatch)
+    assert len(read) == 2 and read[1].endswith("GROUP BY e._obligo_idx")
+    [escalation] = report.escalations
+    assert "p95-region 101" in escalation.reason
+
+
+def test_pooled_sums_added_up_from_the_groups_are_exact() -> None:
+    """Counts and sums over every record are added up from the groups (the records without
+    the field included), exactly, also past 28 digits, where Python's decimals would round."""
+    big = Decimal("12345678901234567890.123456789")
+    events = [
+        *latencies([big, big], region="eu"),
+        *latencies([big], region="us"),
+        *latencies([Decimal("0.000000001")]),
+    ]
+    measured = measure(parse(POOLED.format(extra="")), "total", events, t("2026-04-01T00:00:00Z"))
+    march = measured["2026-03"]
+    assert march.value == Fraction(big) * 3 + Fraction(1, 10**9)
+    assert march.groups["eu"].value == Fraction(big) * 2
+
+
+def test_a_pooled_sum_past_38_digits_is_refused_as_before() -> None:
+    """Each region's sum fits in the 38 digits DuckDB keeps; their total does not: the
+    evaluation stops with the error a scan of every record gives, not a number."""
+    events = [
+        *latencies([Decimal("6" + "0" * 28)], region="eu"),
+        *latencies([Decimal("6" + "0" * 28)], region="us"),
+    ]
+    extra = '  escalate to "Head of service" when total > 1 in a month'
+    with pytest.raises(obligo.EventDataError, match="needs more than 38 digits"):
+        evaluate(parse(POOLED.format(extra=extra)), events, at=t("2026-04-01T00:00:00Z"))

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from decimal import Context, Decimal, localcontext
 from operator import itemgetter
 from typing import Any
 
@@ -35,6 +36,13 @@ class Grid:
     params: tuple[Any, ...]
     width: int
     label: str = field(default="", compare=False)
+    # A grid per period and group of a field (`, by FIELD`), whose ``head``/``rest`` group
+    # both per period (the pooled rows) and per period and group (GROUPING SETS), can also be
+    # written as its two halves: ``grouped`` (head, rest) per period and group only, every
+    # record in some group (those without the field in the group NULL), and ``pooled`` per
+    # period only. See :meth:`Scan.run`.
+    grouped: tuple[str, str] | None = None
+    pooled: tuple[str, str] | None = None
 
 
 @dataclass(frozen=True)
@@ -74,6 +82,50 @@ def aggregates_of(columns: Sequence[str], params: Sequence[Any]) -> list[Aggrega
     return found
 
 
+# How the pooled value of an aggregate is made from the values of its groups (every record is
+# in exactly one group, the records without the field in the NULL one): by the SQL function the
+# aggregate opens with. A quantile cannot be: it is computed when first read (Later).
+def _exact_sum(values: list[Any]) -> Any:
+    if not values:
+        return None
+    with localcontext(Context(prec=120)):  # exact: a few 38-digit numbers
+        return sum(values)
+
+
+_COMBINED: dict[str, Callable[[list[Any]], Any]] = {
+    "count(": sum,
+    "sum(": _exact_sum,
+    "max(": lambda values: max(values) if values else None,
+    "min(": lambda values: min(values) if values else None,
+}
+_LATER = "quantile_disc("
+# A pooled sum from this size on is left to DuckDB, which stops at 38 digits (29 before the
+# point of a DECIMAL(38, 9)).
+_SUM_LIMIT = Decimal(10) ** 28
+
+
+def _combination(aggregate: Aggregate) -> Callable[[list[Any]], Any] | None:
+    for prefix, combine in _COMBINED.items():
+        if aggregate.sql.startswith(prefix):
+            return combine
+    return None
+
+
+@dataclass(frozen=True, eq=False)
+class Later:
+    """A value of a pooled row that the scan did not compute (a percentile over the records of
+    every group, which a report of a metric measured ``by`` a field shows only when a trigger,
+    a fee or a check reads the metric's value over all its records): computed by a query of
+    its own, for every such value of the scan at once, the first time one is asked for."""
+
+    scan: Scan
+    row: Any  # the value of the grid's first column (the period)
+    position: int  # the aggregate's column in the scan's rows
+
+    def value(self) -> Any:
+        return self.scan.pooled_row(self.row)[self.position]
+
+
 @dataclass
 class Scan:
     """One query over one grid, computing the aggregates of every metric that reads the grid."""
@@ -87,6 +139,9 @@ class Scan:
     readers: set[tuple[str, tuple[Aggregate, ...]]] = field(default_factory=set)
     # column -> value -> rows, made once for the readers of one cell each
     index: dict[int, dict[Any, list[tuple[Any, ...]]]] = field(default_factory=dict)
+    # a split scan's pooled rows as DuckDB computes them, when a Later value is asked for
+    _pooled: dict[Any, tuple[Any, ...]] | None = None
+    _query: Query | None = None
 
     def add(self, aggregates: Sequence[Aggregate], feeds: str) -> None:
         for aggregate in aggregates:
@@ -109,9 +164,19 @@ class Scan:
     def sql(self) -> tuple[str, list[Any]]:
         return self._layout()[0]
 
-    def _layout(self) -> tuple[tuple[str, list[Any]], list[tuple[int, int | None]]]:
+    def _split(self) -> bool:
+        """Whether the scan reads its grid's groups only and makes the pooled rows from them:
+        when the grid can be split and every aggregate combines or is a quantile."""
+        return self.grid.grouped is not None and all(
+            _combination(a) is not None or a.sql.startswith(_LATER) for a in self.aggregates
+        )
+
+    def _layout(
+        self, form: tuple[str, str] | None = None
+    ) -> tuple[tuple[str, list[Any]], list[tuple[int, int | None]]]:
         """The query, and where each aggregate is in its rows: (column, element of a list or
-        None), the columns counted from the end of the head."""
+        None), the columns counted from the end of the head. ``form``: the grid's head and
+        rest to use (default: the grouped half when the scan is split, else the whole)."""
         lists: dict[tuple[str, tuple[Any, ...]], list[str]] = {}
         for aggregate in self.aggregates:
             if aggregate.together is not None and aggregate.item is not None:
@@ -135,13 +200,56 @@ class Scan:
                 columns.append(key[0].format(items=decimal_list(items)))
                 params.extend(aggregate.params)
             where.append((placed[key], items.index(aggregate.item)))
-        sql = f"SELECT {self.grid.head}, {', '.join(columns)} {self.grid.rest}"
+        if form is None:
+            grouped = self.grid.grouped
+            form = grouped if grouped is not None and self._split() else None
+        head, rest = form or (self.grid.head, self.grid.rest)
+        sql = f"SELECT {head}, {', '.join(columns)} {rest}"
         return (sql, [*params, *self.grid.params]), where
 
     def run(self, query: Query) -> list[tuple[Any, ...]]:
-        """The scan's rows: the head, then each aggregate in its order."""
+        """The scan's rows: the head, then each aggregate in its order. A split scan reads
+        the groups only and adds a pooled row per period made from them: counts and sums
+        added, extremes compared; a quantile of the pooled records is a :class:`Later`."""
         (sql, params), where = self._layout()
-        rows = query(sql, params)
+        rows = self._spread(query(sql, params), where)
+        if self.grid.grouped is not None and self._split():
+            self._query = query
+            rows = self._with_pooled(rows)
+        return rows
+
+    def _with_pooled(self, rows: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+        width = self.grid.width
+        combinations = [_combination(a) for a in self.aggregates]
+        by_row: dict[Any, list[tuple[Any, ...]]] = {}
+        for row in rows:
+            by_row.setdefault(row[0], []).append(row)
+        kept = list(rows)
+        for key, members in by_row.items():
+            pooled: list[Any] = [key, None, 1]
+            for position, combine in enumerate(combinations, width):
+                if combine is None:
+                    pooled.append(Later(self, key, position))
+                    continue
+                value = combine([r[position] for r in members if r[position] is not None])
+                if isinstance(value, Decimal) and abs(value) >= _SUM_LIMIT:
+                    value = self.pooled_row(key)[position]  # DuckDB's, or its error
+                pooled.append(value)
+            kept.append(tuple(pooled))
+        return kept
+
+    def pooled_row(self, key: Any) -> tuple[Any, ...]:
+        """The pooled row of one period, computed by DuckDB (with every aggregate of the
+        scan), the rows of every period found at the first call."""
+        if self._pooled is None:
+            assert self.grid.pooled is not None and self._query is not None
+            (sql, params), where = self._layout(self.grid.pooled)
+            self._pooled = {row[0]: row for row in self._spread(self._query(sql, params), where)}
+        return self._pooled[key]
+
+    def _spread(
+        self, rows: list[tuple[Any, ...]], where: list[tuple[int, int | None]]
+    ) -> list[tuple[Any, ...]]:
         if all(
             element is None and column == index for index, (column, element) in enumerate(where)
         ):

@@ -56,9 +56,9 @@ from obligo.engine.measure.expressions import (
     numeric_column,
     selections_of,
 )
-from obligo.engine.measure.measurement import Budget, Measurement
+from obligo.engine.measure.measurement import Budget, MeasuredLater, Measurement
 from obligo.engine.measure.partitions import without_test
-from obligo.engine.scans import Aggregate, Grid, aggregates_of
+from obligo.engine.scans import Aggregate, Grid, Later, aggregates_of
 from obligo.engine.time.periods import MeasurementPeriod
 from obligo.events.sql import compile_selection, quote_ident, without_type_tests
 from obligo.model import metrics as m
@@ -202,11 +202,25 @@ def _grid(
         grouping = f"GROUPING SETS (({owner}.{IDX}), ({owner}.{IDX}, {field}))"
     rest = f"FROM {source} WHERE {condition} GROUP BY {grouping}"
     label = query.label
+    split: dict[str, tuple[str, str]] = {}
     if partition is not None:
         label += f", per value of {partition}"
     elif query.group_by is not None:
         label += f", by {query.group_by}"
-    return Grid(head, rest, (*source_params, *condition_params), 3, label)
+        # The halves of the grid (Grid.grouped, Grid.pooled): the scan reads the groups and
+        # makes the pooled rows from them, but for a percentile over every record, computed
+        # only if something reads it (scans.Later).
+        split = {
+            "grouped": (
+                f"{owner}.{IDX}, CAST({field} AS VARCHAR), 0",
+                f"FROM {source} WHERE {condition} GROUP BY {owner}.{IDX}, {field}",
+            ),
+            "pooled": (
+                f"{owner}.{IDX}, NULL, 1",
+                f"FROM {source} WHERE {condition} GROUP BY {owner}.{IDX}",
+            ),
+        }
+    return Grid(head, rest, (*source_params, *condition_params), 3, label, **split)
 
 
 def base_grid(ctx: EvaluationContext, query: PeriodQuery) -> Grid:
@@ -529,8 +543,11 @@ def aggregate(metric: m.Metric, ctx: EvaluationContext) -> dict[str, Measurement
         rows = _percentiles(metric, measure, ctx, periods, where, params)
     else:
         rows = _grouped(ctx, query, metric.id)
-        if measure.function == "percentile":
-            rows = {key: (exact(v), int(n)) for key, (v, n) in rows.items()}
+        if measure.function == "percentile":  # a Later: the pooled percentile, if ever read
+            rows = {
+                key: (v if isinstance(v, Later) else exact(v), int(n))
+                for key, (v, n) in rows.items()
+            }
 
     # A field with a stated unit (`field latency_ms in ms`) makes the value a number of that
     # unit, the dimension its targets are converted to; without one the field's number is bare.
@@ -551,6 +568,9 @@ def aggregate(metric: m.Metric, ctx: EvaluationContext) -> dict[str, Measurement
             return measurement
         if measure.function == "percentile":
             value, n = row
+            if isinstance(value, Later):
+                later = value
+                return MeasuredLater(lambda: measured((exact(later.value()), n)), dimension)
             measurement.value = value
             measurement.records = n
             measurement.totals = {"records": n}

@@ -9,9 +9,10 @@ report is assembled (``obligo.report.assemble``).
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, fields
 from fractions import Fraction
-from typing import Literal
+from typing import Any, Literal
 
 # What a metric's value is measured in: percent (0..100), seconds, a count, or a field's number.
 Dimension = str
@@ -85,3 +86,26 @@ class Measurement:
     # How many contributors there were when only the largest few are passed in `contributors`.
     contributors_total: int | None = None
     groups: dict[str, Measurement] = field(default_factory=dict)
+
+
+class MeasuredLater(Measurement):
+    """A measurement made the first time something reads it, but for its groups and its
+    dimension, which are there at once: the value over every record of a metric measured
+    ``by`` a field, when it needs a query of its own (a percentile), is read only by a trigger,
+    a fee or a check of the metric as a whole, and most contracts have none. It is read while
+    the evaluation's log is open."""
+
+    def __init__(self, make: Callable[[], Measurement], dimension: Dimension) -> None:
+        self.__dict__["_make"] = make  # the other fields: at the first read
+        self.dimension = dimension
+        self.groups = {}
+
+    def __getattr__(self, name: str) -> Any:
+        make = self.__dict__.pop("_make", None)
+        if make is None:
+            raise AttributeError(name)
+        made = make()
+        for item in fields(Measurement):
+            if item.name not in ("groups", "dimension"):
+                setattr(self, item.name, getattr(made, item.name))
+        return getattr(self, name)
