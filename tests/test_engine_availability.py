@@ -1150,3 +1150,28 @@ def test_notice_in_calendar_months() -> None:
     assert [(r.id, r.reason) for r in april.evidence.exclusions_refused] == [
         ("M-2", "announced 30 days 23 hours 59 minutes 59 seconds before start, 1 month required")
     ]
+
+
+def test_the_pooled_availability_of_a_metric_promised_per_region() -> None:
+    """Promised per region, the availability over every record is made only when something
+    reads the metric as a whole (here a trigger): then it is the union of every region's
+    down time (an hour in eu, an hour in us overlapping by half: 90 minutes), as before."""
+    body = """\
+    metric regional "Regional uptime"
+      availability, per calendar month, by region
+      down during incident records
+
+    clause 1 "Every region"
+      promise regional >= 99.9%
+      escalate to "Head of service" when regional < 99.9% in a month
+    """
+    events = [
+        incident("EU-1", "2026-03-03T10:00:00Z", "2026-03-03T11:00:00Z", region="eu"),
+        incident("US-1", "2026-03-03T10:30:00Z", "2026-03-03T11:30:00Z", region="us"),
+    ]
+    report = run(body, events, "2026-04-01T00:00:00Z")
+    assert as_shown(one(report, "2026-03", group="eu").value) == percent_up(3600, MARCH_UTC)
+    assert as_shown(one(report, "2026-03", group="us").value) == percent_up(3600, MARCH_UTC)
+    [escalation] = report.escalations
+    pooled = percent_up(5400, MARCH_UTC)
+    assert f"regional {pooled}%" in escalation.model_dump_json(), escalation

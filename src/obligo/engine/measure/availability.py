@@ -25,6 +25,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from fractions import Fraction
+from functools import partial
 
 from obligo.engine.context import EvaluationContext, Record
 from obligo.engine.measure.downtime import DownSource, Downtime, RecordCount
@@ -35,6 +36,7 @@ from obligo.engine.measure.measurement import (
     Contribution,
     ExclusionEffect,
     ExclusionRefusal,
+    MeasuredLater,
     Measurement,
 )
 from obligo.engine.measure.slices import slice_downtime
@@ -565,15 +567,30 @@ def availability(
 ) -> dict[str, Measurement]:
     source = downtime(metric, ctx, cache)
     limits = restrictions(metric, ctx)
-    pooled = _prepare(source, limits)
     by = group_field(metric)
     grouped: dict[str, _Prepared] = {}
     if by is not None:
         for name in _group_names(source, limits, by, ctx):
             grouped[name] = _prepare(_group_downtime(source, name), limits.for_group(by, name))
+    prepared: list[_Prepared] = []
+
+    def pooled() -> _Prepared:
+        if not prepared:
+            prepared.append(_prepare(source, limits))
+        return prepared[0]
+
+    def pooled_in(period: MeasurementPeriod) -> Measurement:
+        return _measure(pooled(), period, ctx, source.by_supplier)
+
     results: dict[str, Measurement] = {}
     for period in ctx.periods(metric.period):
-        measurement = _measure(pooled, period, ctx, source.by_supplier)
+        measurement: Measurement
+        if grouped:
+            # Promised per group, the value over every record is read only by what reads the
+            # metric as a whole (a trigger, a fee): made then.
+            measurement = MeasuredLater(partial(pooled_in, period), "percent")
+        else:
+            measurement = pooled_in(period)
         for name, prep in grouped.items():
             measurement.groups[name] = _measure(prep, period, ctx, {})
         results[period.label] = measurement
