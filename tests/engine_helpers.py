@@ -18,7 +18,8 @@ from obligo.engine.run.evaluation import evaluate as engine_evaluate
 from obligo.errors import Severity
 from obligo.events import EventLog, schema_for
 from obligo.model.contract import Contract
-from obligo.report import assemble
+from obligo.report import assemble, history
+from obligo.report import evaluation as assembled
 from obligo.report.baseline import BaselineReport
 from obligo.report.model import Report
 from obligo.report.rights import Assessment
@@ -35,8 +36,9 @@ def parse(text: str) -> Contract:
 def evaluate(
     contract: Contract, events: Any, at: dt.datetime | None = None, **options: Any
 ) -> Report:
-    """The engine's evaluation of a contract, checked and resolved first."""
-    return engine_evaluate(check_and_resolve(contract), events, at, **options)
+    """The engine's evaluation of a contract, checked and resolved first, as the report shows
+    it."""
+    return assembled.report(engine_evaluate(check_and_resolve(contract), events, at, **options))
 
 
 def assessment(
@@ -51,8 +53,10 @@ def assessment(
 def baseline_report(
     contract: Contract, events: Any, at: dt.datetime | None = None, **options: Any
 ) -> BaselineReport:
-    """The engine's baseline of a contract, checked and resolved first."""
-    return engine_baseline_report(check_and_resolve(contract), events, at, **options)
+    """The engine's baseline of a contract, checked and resolved first, as the report shows
+    it."""
+    found = engine_baseline_report(check_and_resolve(contract), events, at, **options)
+    return history.baseline_report(found)
 
 
 @contextlib.contextmanager

@@ -17,10 +17,12 @@ from click.testing import CliRunner
 import obligo
 from engine_helpers import parse
 from obligo.cli import cli
-from obligo.engine.consequences import totals
+from obligo.engine.consequences import Owed, totals
 from obligo.engine.consequences.money import minor_unit, round_half_up
+from obligo.engine.consequences.values import ClaimState
+from obligo.engine.time.periods import MeasurementPeriod
 from obligo.render import report_json, report_text
-from obligo.report.model import ClaimStatus, Consequence, PeriodRef
+from obligo.report import consequences as assembled
 from report_helpers import as_shown
 
 REPO = Path(__file__).resolve().parent.parent
@@ -43,35 +45,66 @@ def test_rounding_half_up_to_the_minor_unit(amount: Fraction, currency: str, exp
     assert f"{round_half_up(amount, minor_unit(currency)):f}" == expected
 
 
+CLAUSE = parse(
+    """
+    contract c "C"
+      term 2026-01-01 to 2026-12-31
+      timezone "UTC"
+
+    metric uptime "Uptime"
+      availability, per calendar month
+      down during incident records
+
+    clause 1
+      promise uptime >= 99%
+    """
+).clauses[0]
+
+
 def consequence(
     kind: str,
     amount: str | None,
     currency: str,
     service: str | None,
     supplier: str | None,
-    claim: ClaimStatus | None = None,
-) -> Consequence:
+    claim: ClaimState | None = None,
+) -> Owed:
+    """A row of the consequences pass: only what the totals read is filled in."""
     moment = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
-    return Consequence(
-        clause="1",
-        clause_title=None,
+    return Owed(
+        clause=CLAUSE,
         kind=kind,  # type: ignore[arg-type]
-        period=PeriodRef(label="2026-01", start=moment, end=moment),
+        period=MeasurementPeriod(start=moment, end=moment, label="2026-01"),
+        group=None,
         service=service,
         supplier=supplier,
-        lines=[],
-        before_caps=amount,
-        after_caps=amount,
-        amount=amount,
+        fee=None,
+        lines=(),
+        before=None if amount is None else Fraction(amount),
+        caps=(),
+        after=None if amount is None else Fraction(amount),
+        amount=None if amount is None else Decimal(amount),
         currency=currency,
-        rounding=None,
         claim=claim,
+        reason=None,
+    )
+
+
+def claim_state(passed: bool) -> ClaimState:
+    return ClaimState(
+        rule="x",
+        required=True,
+        deadline=None,
+        last_day=None,
+        passed=passed,
+        detail=None,
+        requirements=(),
     )
 
 
 def test_totals_never_add_different_currencies() -> None:
-    passed = ClaimStatus(rule="x", required=True, passed=True)
-    open_ = ClaimStatus(rule="x", required=True, passed=False)
+    passed = claim_state(True)
+    open_ = claim_state(False)
     shown = [
         consequence("credit", "100.00", "EUR", "api", "nimbus", passed),
         consequence("credit", "50.50", "EUR", "api", "nimbus", open_),
@@ -79,7 +112,7 @@ def test_totals_never_add_different_currencies() -> None:
         consequence("reward", "20.00", "EUR", "uplink", "netco"),
         consequence("credit", None, "EUR", "uplink", "netco"),
     ]
-    found = totals(shown, "EUR")
+    found = assembled.totals(totals(shown, "EUR"))
     assert as_shown([(t.currency, t.credits, t.penalties, t.rewards) for t in found.contract]) == [
         ("EUR", "150.50", "0.00", "20.00"),
         ("JPY", "0", "1000", "0"),
@@ -98,7 +131,7 @@ def test_totals_never_add_different_currencies() -> None:
 
 
 def test_totals_always_give_the_contracts_currency() -> None:
-    found = totals([], "USD")
+    found = assembled.totals(totals([], "USD"))
     assert as_shown([(t.currency, t.credits) for t in found.contract]) == [("USD", "0.00")]
     assert (found.services, found.suppliers, found.without_amount) == ([], [], 0)
 

@@ -30,6 +30,8 @@ from obligo.events import schema_for
 from obligo.guard import guarded, guarded_evaluation
 from obligo.model.contract import Contract
 from obligo.model.inheritance import Inherited, Origin, ResolvedClause
+from obligo.report import evaluation as assembled
+from obligo.report import history
 from obligo.report.baseline import BaselineReport
 from obligo.report.model import Report
 from obligo.report.portfolio import PortfolioReport
@@ -159,7 +161,7 @@ def evaluate(
     periods shown. Raises :class:`~obligo.ObligoSemanticError` when the contract has errors and
     :class:`~obligo.EventDataError` on bad data unless ``skip_invalid``.
     """
-    return _evaluate(
+    evaluation = _evaluate(
         _resolved(contract, mappings),
         events,
         at,
@@ -168,6 +170,7 @@ def evaluate(
         window_start=window_start,
         window_end=window_end,
     )
+    return assembled.report(evaluation)
 
 
 @guarded_evaluation("evaluate the agreements")
@@ -188,7 +191,7 @@ def evaluate_agreements(
     errors = [d for d in agreements.check() if d.severity is Severity.ERROR]
     if errors:
         raise ObligoSemanticError.from_diagnostics(errors)
-    return _evaluate_agreements(
+    portfolio = _evaluate_agreements(
         plan_agreements(agreements),
         events,
         at,
@@ -197,6 +200,7 @@ def evaluate_agreements(
         window_start=window_start,
         window_end=window_end,
     )
+    return assembled.portfolio_report(portfolio)
 
 
 @guarded_evaluation("compute the baseline")
@@ -212,9 +216,10 @@ def baseline(
 
     ``events`` is what :func:`obligo.evaluate` takes. Raises the errors ``evaluate`` raises.
     """
-    return baseline_report(
+    found = baseline_report(
         _resolved(contract, mappings), events, at, skip_invalid=skip_invalid, mappings=mappings
     )
+    return history.baseline_report(found)
 
 
 def _resolved(contract: Contract, mappings: Mapping[str, str] | None) -> ResolvedContract:

@@ -24,13 +24,13 @@ from obligo._output import (
     write_stdout,
 )
 from obligo.checks.reporter import Scope
-from obligo.engine.run.portfolio import single_report
 from obligo.engine.time.evaluation_time import wall_clock
 from obligo.errors import Diagnostic, EventDataError, ObligoError, Severity
 from obligo.events import expand_event_paths
 from obligo.model.contract import Contract
 from obligo.render import portfolio_json, portfolio_text
 from obligo.render.resolved import resolved_agreement_text
+from obligo.report.evaluation import single_report
 from obligo.report.model import Report
 from obligo.report.portfolio import PortfolioReport
 

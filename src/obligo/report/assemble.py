@@ -1,8 +1,10 @@
 """The report, assembled from the engine's values at the end of an evaluation.
 
 The engine's passes hand each other values of their own (exact fractions, times in UTC, statuses
-as literals); this module is the one place they become report nodes: decimals as the report
-writes them, times in the contract's timezone, evidence cut to what a report shows.
+as literals); the report stage is the one place they become report nodes: decimals as the report
+writes them, times in the contract's timezone, evidence cut to what a report shows. This module
+makes the verdicts, their evidence, the rights and triggers; ``consequences`` the consequences,
+totals and positions; ``evaluation`` the whole report; ``history`` the baseline's.
 """
 
 from __future__ import annotations

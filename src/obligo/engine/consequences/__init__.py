@@ -2,10 +2,12 @@
 their arithmetic; caps, claims and totals. The rules are in ``docs/consequences.md``.
 
 :func:`consequences` is called by the evaluation once every objective is judged (the judge's
-:class:`~obligo.engine.judge.history.Judged` values), with the engine's own measurement of metrics, and returns one :class:`~obligo.report.model.Consequence` per
-clause, kind, period and group, for every period from the start of the term (the window of
-periods a report shows never changes a cap or a total of an earlier period); :func:`totals`
-adds up those shown.
+:class:`~obligo.engine.judge.history.Judged` values), with the engine's own measurement of
+metrics, and returns one :class:`~.values.Owed` (the engine's own value: exact amounts, times
+in UTC) per clause, kind, period and group, for every period from the start of the term (the
+window of periods a report shows never changes a cap or a total of an earlier period);
+:func:`totals` adds up those shown (:class:`~.values.Totals`). The report's nodes are made from
+them by ``obligo.report.consequences``.
 """
 
 from __future__ import annotations
@@ -17,29 +19,20 @@ from decimal import Decimal
 from obligo.engine.context import EvaluationContext
 from obligo.engine.judge.baseline import BaselineSpan
 from obligo.engine.judge.history import Judged
-from obligo.engine.numbers import decimal_text
 from obligo.engine.time.periods import MeasurementPeriod
 from obligo.model import clauses as c
 from obligo.model.metrics import RollingPeriod
-from obligo.report.model import (
-    Consequence,
-    FeeBasis,
-    MoneyTotal,
-    PeriodRef,
-    ServiceTotal,
-    SupplierTotal,
-    Totals,
-)
 from obligo.resolve import ServiceOf
 
 from .caps import Caps
 from .claims import ClaimClock
 from .fees import Fees
 from .lines import Entry, Lines, Measure, Pricer, Targets
-from .money import minor_unit, money_text, rounding_text
+from .money import minor_unit
 from .rolling import BillingPeriods, window_text
+from .values import MoneySums, Owed, Totals
 
-__all__ = ["ServiceOf", "consequences", "totals"]
+__all__ = ["Owed", "ServiceOf", "Totals", "consequences", "totals"]
 
 _KIND_ORDER = {"credit": 0, "penalty": 1, "reward": 2}
 
@@ -51,7 +44,7 @@ def consequences(
     measure: Measure,
     span: BaselineSpan | None,
     targets: Targets,
-) -> list[Consequence]:
+) -> list[Owed]:
     """Every consequence of the clauses in force, in every period from the start of the term
     that is over at the evaluation time and is not in the baseline; ordered by clause, kind,
     group, then period."""
@@ -102,55 +95,29 @@ def consequences(
     entries.sort(
         key=lambda e: (e.order, _KIND_ORDER[e.kind], e.group or "", e.period.start, e.period.end)
     )
-    return [_report(entry, ctx, clock, resolve, pricer.currency) for entry in entries]
+    return [_owed(entry, clock, resolve, pricer.currency) for entry in entries]
 
 
-def _report(
-    entry: Entry, ctx: EvaluationContext, clock: ClaimClock, resolve: ServiceOf, currency: str
-) -> Consequence:
-    tz = ctx.tz
-    period = entry.period
-    clause = entry.clause
-    money_currency = entry.currency or currency
-    fee = entry.fee
-    amount = None if entry.rounded is None else money_text(entry.rounded)
-    reason = "; ".join(dict.fromkeys(entry.reasons)) or None
+def _owed(entry: Entry, clock: ClaimClock, resolve: ServiceOf, currency: str) -> Owed:
     claim = None
     if entry.kind == "credit":
-        claim = clock.status(clause.claim, period, entry.supporting, entry.requirements)
-    return Consequence(
-        clause=clause.id,
-        clause_title=clause.title,
+        claim = clock.status(entry.clause.claim, entry.period, entry.supporting, entry.requirements)
+    return Owed(
+        clause=entry.clause,
         kind=entry.kind,
-        period=PeriodRef(
-            label=period.label,
-            start=period.start.astimezone(tz),
-            end=period.end.astimezone(tz),
-            partial=period.partial,
-        ),
+        period=entry.period,
         group=entry.group,
         service=entry.service,
         supplier=resolve.supplier(entry.service),
-        fee=None
-        if fee is None
-        else FeeBasis(
-            service=fee.service,
-            group=fee.group,
-            amount=None if fee.amount is None else decimal_text(fee.amount),
-            currency=fee.currency,
-            source=fee.source,
-            detail=fee.detail,
-        ),
-        lines=entry.lines,
-        before_caps=None if entry.before is None else decimal_text(entry.before),
-        caps=entry.caps,
-        after_caps=None if entry.after is None else decimal_text(entry.after),
-        amount=amount,
-        currency=money_currency,
-        rounding=rounding_text(money_currency),
+        fee=entry.fee,
+        lines=tuple(entry.lines),
+        before=entry.before,
+        caps=tuple(entry.caps),
+        after=entry.after,
+        amount=entry.rounded,
+        currency=entry.currency or currency,
         claim=claim,
-        settlement=clause.settlement if entry.kind == "credit" else None,
-        reason=reason,
+        reason="; ".join(dict.fromkeys(entry.reasons)) or None,
     )
 
 
@@ -166,29 +133,29 @@ class _Sums:
     def ensure(self, currency: str) -> None:
         self.by_currency.setdefault(currency, {})
 
-    def report(self) -> list[MoneyTotal]:
-        out: list[MoneyTotal] = []
+    def sums(self) -> tuple[MoneySums, ...]:
+        out: list[MoneySums] = []
         for currency in sorted(self.by_currency):
             sums = self.by_currency[currency]
             zero = Decimal(0).scaleb(-minor_unit(currency))
 
-            def text(key: str, sums: dict[str, Decimal] = sums, zero: Decimal = zero) -> str:
-                return money_text(sums.get(key, zero) + zero)
+            def total(key: str, sums: dict[str, Decimal] = sums, zero: Decimal = zero) -> Decimal:
+                return sums.get(key, zero) + zero
 
             out.append(
-                MoneyTotal(
+                MoneySums(
                     currency=currency,
-                    credits=text("credits"),
-                    penalties=text("penalties"),
-                    rewards=text("rewards"),
-                    credits_to_claim=text("credits_to_claim"),
-                    credits_claim_passed=text("credits_claim_passed"),
+                    credits=total("credits"),
+                    penalties=total("penalties"),
+                    rewards=total("rewards"),
+                    credits_to_claim=total("credits_to_claim"),
+                    credits_claim_passed=total("credits_claim_passed"),
                 )
             )
-        return out
+        return tuple(out)
 
 
-def totals(shown: Sequence[Consequence], currency: str | None) -> Totals:
+def totals(shown: Sequence[Owed], currency: str | None) -> Totals:
     """The consequences shown, added up per currency: for the contract (always in the
     contract's currency, zero when nothing is owed), per service and per supplier."""
     contract = _Sums()
@@ -198,10 +165,10 @@ def totals(shown: Sequence[Consequence], currency: str | None) -> Totals:
     suppliers: dict[str, _Sums] = {}
     without = 0
     for item in shown:
-        if item.amount is None or item.currency is None:
+        amount = item.amount
+        if amount is None:
             without += 1
             continue
-        amount = Decimal(item.amount)
         keys = [{"credit": "credits", "penalty": "penalties", "reward": "rewards"}[item.kind]]
         claim = item.claim
         if item.kind == "credit" and claim is not None and claim.required:
@@ -215,10 +182,8 @@ def totals(shown: Sequence[Consequence], currency: str | None) -> Totals:
             for key in keys:
                 sums.add(item.currency, key, amount)
     return Totals(
-        contract=contract.report(),
-        services=[ServiceTotal(service=s, amounts=services[s].report()) for s in sorted(services)],
-        suppliers=[
-            SupplierTotal(supplier=s, amounts=suppliers[s].report()) for s in sorted(suppliers)
-        ],
+        contract=contract.sums(),
+        services=tuple((s, services[s].sums()) for s in sorted(services)),
+        suppliers=tuple((s, suppliers[s].sums()) for s in sorted(suppliers)),
         without_amount=without,
     )

@@ -19,14 +19,13 @@ from decimal import Decimal
 from fractions import Fraction
 
 from obligo.engine.context import EvaluationContext
-from obligo.engine.numbers import decimal_text
 from obligo.engine.time.periods import MeasurementPeriod, add_months, local_midnight
 from obligo.model import clauses as c
-from obligo.report.model import CapKind, CapStep
 
-from .lines import Entry, Pricer, location, money, months_between
+from .lines import Entry, Pricer, money, months_between
 from .money import minor_unit, round_half_up
 from .rules import cap_text
+from .values import CapApplied, CapKind
 
 _MONTHS = {"month": 1, "quarter": 3, "year": 12}
 _KIND_ORDER = {"credit": 0, "penalty": 1, "reward": 2}
@@ -133,13 +132,13 @@ class Caps:
             return
         after = min(before, limit)
         entry.caps.append(
-            CapStep(
+            CapApplied(
                 cap=cap_text(cap),
                 kind=kind,
-                location=location(cap),
-                limit=decimal_text(limit),
-                before=decimal_text(before),
-                after=decimal_text(after),
+                loc=cap.loc,
+                limit=limit,
+                before=before,
+                after=after,
                 bound=before > limit,
                 arithmetic=words,
             )

@@ -16,9 +16,9 @@ from obligo.model import metrics as m
 from obligo.model.base import Duration, Text
 from obligo.model.clauses import CLAIM_PERIOD_WORDS
 from obligo.model.contract import BillingCycle
-from obligo.report.model import ClaimStatus, RequirementCheck
 
 from .rules import claim_text, requirement_text
+from .values import ClaimState, RequirementChecked
 
 # Words after `claim ... after the` that name the period credited rather than a record type: the
 # model's one table, which the checks read too.
@@ -52,28 +52,31 @@ class ClaimClock:
         claim: c.Claim | None,
         period: MeasurementPeriod,
         supporting: Sequence[Record],
-        requirements: list[RequirementCheck],
-    ) -> ClaimStatus:
+        requirements: list[RequirementChecked],
+    ) -> ClaimState:
         """The claim of a credit for ``period``. ``supporting``: the records a claim ``after the
         ticket`` counts from (those that met the claim requirements, or those the credit was
         computed from)."""
         if claim is None or isinstance(claim, c.ClaimAutomatic):
-            return ClaimStatus(
+            return ClaimState(
                 rule=None if claim is None else claim_text(claim),
                 required=False,
+                deadline=None,
+                last_day=None,
+                passed=None,
                 detail="given without a claim",
-                requirements=requirements,
+                requirements=tuple(requirements),
             )
         deadline, detail = self._deadline(claim, period, supporting)
         at = self.ctx.at
-        return ClaimStatus(
+        return ClaimState(
             rule=claim_text(claim),
             required=True,
-            deadline=None if deadline is None else deadline.astimezone(self.ctx.tz),
+            deadline=deadline,
             last_day=None if deadline is None else last_day(deadline, self.ctx),
             passed=None if deadline is None else at >= deadline,
             detail=detail,
-            requirements=requirements,
+            requirements=tuple(requirements),
         )
 
     def _deadline(
@@ -133,10 +136,12 @@ class RequirementOutcome:
     applies: bool  # whether any requirement concerns the records of this metric
     checks: list[tuple[c.ClaimRequirement, list[tuple[Record, Record | None]]]]
 
-    def in_period(self, period: MeasurementPeriod) -> tuple[list[RequirementCheck], list[Record]]:
+    def in_period(
+        self, period: MeasurementPeriod
+    ) -> tuple[list[RequirementChecked], list[Record]]:
         """The checks of the records that begin in the period, and the records that met them
         with the records that qualified them."""
-        reports: list[RequirementCheck] = []
+        reports: list[RequirementChecked] = []
         supporting: list[Record] = []
         for requirement, pairs in self.checks:
             inside = [(r, s) for r, s in pairs if r.when is not None and period.contains(r.when)]
@@ -147,11 +152,11 @@ class RequirementOutcome:
                 if report is not None:
                     supporting.extend((record, report))
             reports.append(
-                RequirementCheck(
+                RequirementChecked(
                     requirement=requirement_text(requirement),
                     records=len(inside),
                     qualifying=len(inside) - len(missing),
-                    not_qualifying=missing,
+                    not_qualifying=tuple(missing),
                 )
             )
         return reports, supporting

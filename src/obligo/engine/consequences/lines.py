@@ -21,13 +21,6 @@ from obligo.model import clauses as c
 from obligo.model import conditions as k
 from obligo.model import metrics as m
 from obligo.model.base import LiteralValue, Node, Text, walk
-from obligo.report.model import (
-    CapStep,
-    ConsequenceKind,
-    ConsequenceLine,
-    Location,
-    RequirementCheck,
-)
 
 from .claims import PERIOD_WORDS, RequirementOutcome, restrict
 from .fees import FeeOfSpan, Fees, condition_key, condition_keys
@@ -42,6 +35,7 @@ from .rules import (
     tier_text,
     unit_seconds,
 )
+from .values import CapApplied, ConsequenceKind, OwedLine, RequirementChecked
 
 Measure = Callable[[m.Metric], dict[str, Measurement]]
 # The exact target of each promise and group: (clause id, promise index, group) -> target.
@@ -59,13 +53,13 @@ class Entry:
     period: MeasurementPeriod  # bounds in UTC
     group: str | None
     service: str | None
-    lines: list[ConsequenceLine] = field(default_factory=list)
+    lines: list[OwedLine] = field(default_factory=list)
     amounts: list[Fraction | None] = field(default_factory=list)
     reasons: list[str] = field(default_factory=list)
     fee: FeeOfSpan | None = None
     supporting: list[Record] = field(default_factory=list)
-    requirements: list[RequirementCheck] = field(default_factory=list)
-    caps: list[CapStep] = field(default_factory=list)
+    requirements: list[RequirementChecked] = field(default_factory=list)
+    caps: list[CapApplied] = field(default_factory=list)
     after: Fraction | None = None
     rounded: Decimal | None = None
     currency: str | None = None
@@ -90,10 +84,6 @@ class Priced:
 
 def money(amount: Fraction, currency: str) -> str:
     return f"{decimal_text(amount)} {currency}"
-
-
-def location(node: Node) -> Location:
-    return Location(file=node.loc.file, line=node.loc.line, column=node.loc.column)
 
 
 def months_between(first: dt.date, after: dt.date) -> int | None:
@@ -424,21 +414,21 @@ class Lines:
         amount: Fraction | None,
         words: str,
         *,
-        value: str | None,
+        value: Fraction | None,
         unit: str | None,
-        quantity: str | None = None,
+        quantity: Fraction | None = None,
         subject_name: str | None = None,
     ) -> None:
         entry.lines.append(
-            ConsequenceLine(
+            OwedLine(
                 rule=rule,
-                location=location(node),
+                loc=node.loc,
                 subject=subject_name if subject_name is not None else subject.name,
                 group=subject.group,
                 value=value,
                 unit=unit,
                 quantity=quantity,
-                amount=None if amount is None else decimal_text(amount),
+                amount=amount,
                 arithmetic=words,
             )
         )
@@ -539,7 +529,7 @@ class Lines:
                             f"{subject.name} {_shown(subject.value, unit)} from the records that"
                             " met the claim requirements: no tier applies (with every record:"
                             f" {_shown(subject.unrestricted, unit)})",
-                            value=decimal_text(subject.value),
+                            value=subject.value,
                             unit=unit,
                         )
                 continue
@@ -557,7 +547,7 @@ class Lines:
                     tier,
                     priced.amount,
                     words,
-                    value=decimal_text(subject.value),
+                    value=subject.value,
                     unit=unit,
                 )
 
@@ -637,9 +627,9 @@ class Lines:
                             f"{subject.name} {decimal_text(subject.value)} s from the records"
                             " that met the claim requirements: nothing to credit (with every"
                             f" record: {decimal_text(subject.unrestricted)} s)",
-                            value=decimal_text(subject.value),
+                            value=subject.value,
                             unit="s",
-                            quantity="0",
+                            quantity=Fraction(0),
                         )
                 continue
             entry = self._entry(order, clause, kind, subject)
@@ -664,9 +654,9 @@ class Lines:
                 node,
                 total,
                 words,
-                value=decimal_text(subject.value),
+                value=subject.value,
                 unit="s",
-                quantity=decimal_text(units),
+                quantity=units,
             )
 
     # ------------------------------------------------------------------ per breach, per miss
@@ -703,7 +693,7 @@ class Lines:
                 f"clause {clause.id} breached in {label}{on}: {priced.words}",
                 value=None,
                 unit=None,
-                quantity="1",
+                quantity=Fraction(1),
                 subject_name=f"clause {clause.id}",
             )
 
@@ -759,9 +749,9 @@ class Lines:
                 penalty,
                 total,
                 words,
-                value=str(late),
+                value=Fraction(late),
                 unit="records",
-                quantity=str(late),
+                quantity=Fraction(late),
             )
 
 

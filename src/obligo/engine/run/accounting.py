@@ -1,8 +1,9 @@
-"""The line account of a report: what became of every line of every input."""
+"""The line account of an evaluation: what became of every line of every input."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from obligo.engine.context import EvaluationContext
@@ -10,7 +11,24 @@ from obligo.engine.measure.partitions import split_selection
 from obligo.events.sql import compile_condition, quote_ident
 from obligo.model.base import walk
 from obligo.model.conditions import Selection
-from obligo.report.model import InputAccount
+
+
+@dataclass(frozen=True, slots=True)
+class LineAccount:
+    """Every line read from one input, accounted for: used by the contract inside its evaluated
+    span, outside it, not used, rejected, folded into an earlier record (merged); with the
+    timestamps read without an offset and the near names of unused record types."""
+
+    name: str
+    lines: int
+    used: int
+    outside_periods: int
+    unused: int
+    rejected: int
+    merged: int
+    naive_timestamps: int
+    near: tuple[str, ...]
+
 
 # Whether a record is inside an evaluated span: its instant is, or its interval overlaps it (an
 # incident that began before the term but ran into it made downtime). Parameters: the span's
@@ -22,7 +40,7 @@ _IN_SPAN = (
 )
 
 
-def account_lines(ctx: EvaluationContext) -> list[InputAccount]:
+def account_lines(ctx: EvaluationContext) -> list[LineAccount]:
     """Every line of every input: used, outside the periods, not used by this contract, rejected."""
     return account_inputs([ctx], ctx.query)
 
@@ -31,7 +49,7 @@ def account_inputs(
     contexts: Sequence[EvaluationContext],
     query: Callable[[str, list[Any]], list[Any]],
     scopes: Sequence[tuple[str, list[Any]]] | None = None,
-) -> list[InputAccount]:
+) -> list[LineAccount]:
     """Every line of the inputs that ``contexts`` share (one log): used by an agreement inside
     its evaluated span, outside every such span, used by none, rejected. ``scopes``, one per
     context, is the condition on the records each evaluation saw (a customer's, a service's)."""
@@ -72,14 +90,14 @@ def account_inputs(
             [*in_span_params, *used_params],
         )
     by_input = {int(r[0]): r[1:] for r in rows}
-    accounts: list[InputAccount] = []
+    accounts: list[LineAccount] = []
     for index, account in enumerate(contexts[0].log.inputs):
         used_n, outside_n, unselected_n = (int(n) for n in by_input.get(index, (0, 0, 0)))
         # The loader's records are counted before records with the same type and id are merged;
         # the rows above after. The difference is the lines folded into another record.
         merged = account.records - used_n - outside_n - unselected_n
         accounts.append(
-            InputAccount(
+            LineAccount(
                 name=account.name,
                 lines=account.lines,
                 used=used_n,

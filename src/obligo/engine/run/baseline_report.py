@@ -18,11 +18,15 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any, Literal
+from zoneinfo import ZoneInfo
 
+from obligo.engine.judge.baseline import BaselineSpan
 from obligo.engine.judge.history import (
     Judged,
+    Outcome,
     baseline_of,
     budget_used,
     history,
@@ -30,22 +34,61 @@ from obligo.engine.judge.history import (
     outcome_of,
 )
 from obligo.engine.judge.verdicts import compare
-from obligo.engine.numbers import decimal_text
 from obligo.engine.run.session import Measurer, opened
-from obligo.report.baseline import (
-    AchievedLevel,
-    BaselineDates,
-    BaselineReport,
-    MarginShares,
-    ObjectiveHistory,
-    Outcome,
-    OutcomeCounts,
-    PastPeriod,
-)
-from obligo.report.model import ContractRef, Location
 from obligo.resolve import ResolvedContract
 
 SHARES = (50, 90, 99)
+
+Better = Literal["higher", "lower"]
+
+
+@dataclass(frozen=True, slots=True)
+class PastOutcome:
+    """One closed period of an objective: as judged, the share of the error budget it used,
+    how it fared against the current target (None: the target is not known)."""
+
+    judged: Judged
+    used: Fraction | None
+    outcome: Outcome | None
+
+
+@dataclass(frozen=True, slots=True)
+class Level:
+    """The level achieved in at least ``share`` percent of the periods with a value (exactly),
+    how many periods achieved it or better, and how the current target fares against it."""
+
+    share: int
+    value: Fraction
+    periods: int
+    outcome: Outcome | None
+
+
+@dataclass(frozen=True, slots=True)
+class ObjectiveRecord:
+    """The history of one objective (one group of it): its first judged period (the clause,
+    the objective, its target), the better direction, the closed periods, how many have a
+    value, the levels achieved and the outcomes counted (in the order first met)."""
+
+    first: Judged
+    better: Better | None
+    past: tuple[PastOutcome, ...]
+    valued: int
+    levels: tuple[Level, ...]
+    outcomes: tuple[tuple[Outcome, int], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class BaselineHistory:
+    """What ``obligo baseline`` found: the contract, the evaluation time and timezone, the
+    baseline, the margins (wide at most, narrow above: percent of the error budget), and the
+    history of every objective."""
+
+    agreement: ResolvedContract
+    at: dt.datetime
+    tz: ZoneInfo
+    span: BaselineSpan | None
+    margins: tuple[Fraction, Fraction]
+    objectives: tuple[ObjectiveRecord, ...]
 
 
 def baseline_report(
@@ -55,13 +98,12 @@ def baseline_report(
     *,
     skip_invalid: bool = False,
     mappings: Mapping[str, str] | None = None,
-) -> BaselineReport:
+) -> BaselineHistory:
     """The history of every objective of a resolved contract in a log, as of ``at`` (default
-    now).
+    now); ``obligo.report.history`` makes the ``BaselineReport`` of it.
 
     ``events`` is what :func:`obligo.evaluate` takes. Raises the errors ``evaluate`` raises.
     """
-    contract = agreement.contract
     with opened(agreement, events, at, skip_invalid=skip_invalid, mappings=mappings) as ctx:
         span = baseline_of(ctx)
         margins = margins_of(agreement)
@@ -70,84 +112,46 @@ def baseline_report(
         for item in judged:
             key = (item.clause.id, id(item.objective), item.group)
             objectives.setdefault(key, []).append(item)
-        return BaselineReport(
-            contract=ContractRef(id=contract.id, version=contract.version, title=contract.title),
-            evaluated_at=ctx.at,
-            timezone=ctx.tz.key,
-            baseline=(
-                None
-                if span is None
-                else BaselineDates(first=span.first, last=span.after - dt.timedelta(days=1))
-            ),
-            margins=MarginShares(
-                wide_at_most=decimal_text(margins[0]), narrow_above=decimal_text(margins[1])
-            ),
-            objectives=[_objective(items, margins, ctx.tz) for items in objectives.values()],
+        return BaselineHistory(
+            agreement=agreement,
+            at=ctx.at,
+            tz=ctx.tz,
+            span=span,
+            margins=margins,
+            objectives=tuple(_objective(items, margins) for items in objectives.values()),
         )
 
 
-def _objective(
-    items: list[Judged], margins: tuple[Fraction, Fraction], tz: dt.tzinfo
-) -> ObjectiveHistory:
+def _objective(items: list[Judged], margins: tuple[Fraction, Fraction]) -> ObjectiveRecord:
     first = items[0]
     objective = first.objective
     better = _better(objective.op)
     past = [j for j in items if j.closed]
-    periods: list[PastPeriod] = []
-    counts: dict[str, int] = {}
+    periods: list[PastOutcome] = []
+    counts: dict[Outcome, int] = {}
     for item in past:
         used = item.used
         outcome = None if item.target is None else outcome_of(item.status, used, margins)
         if outcome is not None:
             counts[outcome] = counts.get(outcome, 0) + 1
-        periods.append(
-            PastPeriod(
-                label=item.period.label,
-                start=item.period.start.astimezone(tz),
-                end=item.period.end.astimezone(tz),
-                partial=item.period.partial,
-                baseline=item.baseline,
-                status=item.status,
-                reason=item.reason,
-                value=None if item.value is None else decimal_text(item.value),
-                budget_used=None if used is None else decimal_text(used),
-                outcome=outcome,
-            )
-        )
+        periods.append(PastOutcome(item, used, outcome))
     values = [j.value for j in past if j.value is not None and not j.short]
-    levels: list[AchievedLevel] = []
+    levels: list[Level] = []
     if better is not None and values:
         for share in SHARES:
             level, achieved = achieved_level(values, share, better)
-            levels.append(
-                AchievedLevel(
-                    share=share,
-                    value=decimal_text(level),
-                    periods=achieved,
-                    outcome=_level_outcome(first, level, margins),
-                )
-            )
-    return ObjectiveHistory(
-        clause=first.clause.id,
-        clause_title=first.clause.title,
-        location=Location(
-            file=first.clause.loc.file, line=objective.loc.line, column=objective.loc.column
-        ),
-        metric=first.metric.id,
-        group=first.group,
-        objective=first.objective_text,
-        target=str(objective.target),
-        target_value=None if first.target is None else decimal_text(first.target),
-        unit=first.unit,
+            levels.append(Level(share, level, achieved, _level_outcome(first, level, margins)))
+    return ObjectiveRecord(
+        first=first,
         better=better,
-        periods=periods,
+        past=tuple(periods),
         valued=len(values),
-        levels=levels,
-        outcomes=OutcomeCounts(**counts),
+        levels=tuple(levels),
+        outcomes=tuple(counts.items()),
     )
 
 
-def _better(op: str) -> Literal["higher", "lower"] | None:
+def _better(op: str) -> Better | None:
     if op in (">=", ">"):
         return "higher"
     if op in ("<=", "<"):

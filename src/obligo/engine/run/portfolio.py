@@ -24,24 +24,49 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
-from decimal import Decimal
+from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from obligo.engine.context import EvaluationContext
-from obligo.engine.rights.positions import added_up, net_rows
-from obligo.engine.run.accounting import account_inputs
-from obligo.engine.run.evaluation import report_of
+from obligo.engine.rights.positions import NetPosition, NetRow, added_up, net_rows
+from obligo.engine.run.accounting import LineAccount, account_inputs
+from obligo.engine.run.evaluation import Evaluation, evaluation_of
 from obligo.engine.run.session import EventInput, as_inputs, checked_mappings, context_over
 from obligo.engine.time.evaluation_time import evaluation_time
 from obligo.errors import ObligoError
-from obligo.events import EventLog, FieldType, schema_for, union_of, with_field
-from obligo.report.model import PeriodRef, Rejection, Report, Window
-from obligo.report.portfolio import ClauseOrigin, PortfolioReport, Section
+from obligo.events import EventLog, FieldType, Rejection, schema_for, union_of, with_field
 from obligo.resolve import PlannedAgreement, ResolvedContract
 
 CUSTOMER = "customer"
 SERVICE = "service"
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    """One (customer, service) pair evaluated: the plan of its agreement, its customer (None:
+    over every record), its evaluation (without a line account of its own)."""
+
+    plan: PlannedAgreement
+    customer: str | None
+    evaluation: Evaluation
+
+
+@dataclass(frozen=True, slots=True)
+class Portfolio:
+    """An agreement set evaluated in one pass over the logs: the evaluation time and timezone
+    they share, the window shown, the line account of every input, the log's merges and
+    rejected lines, the sections, the provider's net position over all of them."""
+
+    at: dt.datetime
+    tz: ZoneInfo
+    window_start: dt.date | None
+    window_end: dt.date | None
+    inputs: tuple[LineAccount, ...]
+    merges: int
+    rejections: tuple[Rejection, ...]
+    sections: tuple[Section, ...]
+    net_position: tuple[NetPosition, ...]
 
 
 def evaluate_agreements(
@@ -53,7 +78,7 @@ def evaluate_agreements(
     mappings: Mapping[str, str] | None = None,
     window_start: dt.date | None = None,
     window_end: dt.date | None = None,
-) -> PortfolioReport:
+) -> Portfolio:
     """Evaluate every agreement of a checked set, as planned by
     :func:`obligo.resolve.resolver.plan_agreements`, against the logs (read once).
 
@@ -94,9 +119,9 @@ def evaluate_agreements(
         sections: list[Section] = []
         contexts: list[EvaluationContext] = []
         conditions: list[tuple[str, list[Any]]] = []
-        net: list[tuple[PeriodRef, str, Decimal, Decimal]] = []
+        net: list[NetRow] = []
 
-        def evaluate_section(agreement: ResolvedContract, scope: Scoped) -> Report:
+        def evaluate_section(agreement: ResolvedContract, scope: Scoped) -> Evaluation:
             if scope:
                 log.restrict(scope)
             else:
@@ -104,9 +129,9 @@ def evaluate_agreements(
             ctx = context_over(agreement, log, schema, when)
             contexts.append(ctx)
             conditions.append(EventLog.scope_condition(scope))
-            report = report_of(ctx, window_start, window_end, account=False)
-            net.extend(net_rows(ctx, report.consequences))
-            return report
+            evaluation = evaluation_of(ctx, window_start, window_end, account=False)
+            net.extend(net_rows(ctx, evaluation.owed))
+            return evaluation
 
         in_log = log.values_of(CUSTOMER)
         covered: set[tuple[str | None, str]] = {
@@ -125,24 +150,23 @@ def evaluate_agreements(
                     scope[SERVICE] = list(plan.restrict_service)
                 if customer is not None:
                     scope[CUSTOMER] = customer
-                report = evaluate_section(agreement, scope)
-                sections.append(_section(plan, customer, report))
+                sections.append(Section(plan, customer, evaluate_section(agreement, scope)))
         log.unrestricted()
         accounts = account_inputs(
             contexts, lambda sql, params: _query(log, sql, params), conditions
         )
     finally:
         log.close()
-    return PortfolioReport(
-        evaluated_at=when,
-        timezone=schema.timezone,
-        window=Window(start=window_start, end=window_end),
-        inputs=accounts,
+    return Portfolio(
+        at=when,
+        tz=tz,
+        window_start=window_start,
+        window_end=window_end,
+        inputs=tuple(accounts),
         merges=log.merges,
-        rejected=len(log.rejections),
-        rejections=[Rejection(file=r.file, line=r.line, reason=r.reason) for r in log.rejections],
-        sections=sections,
-        net_position=added_up(net),
+        rejections=tuple(log.rejections),
+        sections=tuple(sections),
+        net_position=tuple(added_up(net, tz)),
     )
 
 
@@ -161,34 +185,6 @@ def _customers(
         found = [c for c in in_log if any((c, s) not in covered for s in plan.services)]
         return list(found) if in_log else [None]
     return [None]
-
-
-def _section(plan: PlannedAgreement, customer: str | None, report: Report) -> Section:
-    return Section(
-        customer=customer,
-        service=plan.pair_service,
-        agreement=plan.agreement,
-        kind=plan.kind,
-        clauses=[
-            ClauseOrigin(
-                clause=c.id,
-                level=c.origin.tier,
-                file=c.origin.file,
-                line=c.origin.line,
-                replaces=[str(o) for o in c.replaces],
-            )
-            for c in plan.origins
-        ],
-        report=report,
-    )
-
-
-def single_report(portfolio: PortfolioReport) -> Report | None:
-    """The plain report of a portfolio of one section (one agreement file evaluated for its
-    customer, or over every record), with the portfolio's line account; else None."""
-    if len(portfolio.sections) != 1:
-        return None
-    return portfolio.sections[0].report.model_copy(update={"inputs": portfolio.inputs})
 
 
 def _query(log: EventLog, sql: str, params: list[Any]) -> list[Any]:
