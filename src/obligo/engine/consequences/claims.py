@@ -229,7 +229,8 @@ def _matching(record: Record) -> k.Condition:
 
 def _selections_of_type(metric: m.Metric, record_type: str) -> list[k.Selection]:
     found: list[k.Selection] = []
-    for selection in metric.down_during:
+    down_during = metric.down_during if isinstance(metric, m.AvailabilityMetric) else ()
+    for selection in down_during:
         if selection.record_type == record_type:
             found.append(selection)
     measure_selection = getattr(metric.measure, "selection", None)
@@ -249,10 +250,9 @@ def _without(metric: m.Metric, excluded: dict[str, list[k.Condition]], name: str
         where = drop if selection.where is None else k.And(operands=(selection.where, drop))
         return selection.model_copy(update={"where": where})
 
-    update: dict[str, object] = {
-        "id": name,
-        "down_during": tuple(narrowed(s) for s in metric.down_during),
-    }
+    update: dict[str, object] = {"id": name}
+    if isinstance(metric, m.AvailabilityMetric):
+        update["down_during"] = tuple(narrowed(s) for s in metric.down_during)
     measure_selection = getattr(metric.measure, "selection", None)
     if isinstance(measure_selection, k.Selection):
         update["measure"] = metric.measure.model_copy(

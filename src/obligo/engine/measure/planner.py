@@ -30,10 +30,9 @@ from obligo.model import metrics as m
 
 def _queries(metric: m.Metric, ctx: EvaluationContext) -> list[tuple[Grid, list[Aggregate]]]:
     """The scans measuring ``metric`` reads, as the plan stands."""
-    measure = metric.measure
-    if isinstance(measure, m.Ratio):
+    if isinstance(metric, m.RatioMetric):
         return aggregates.scans_of(ctx, aggregates.ratio_query(metric, ctx))
-    if isinstance(measure, m.Aggregate):
+    if isinstance(metric, m.AggregateMetric):
         query = aggregates.aggregate_query(metric, ctx)
         return [] if query is None else aggregates.scans_of(ctx, query)
     return slices.scans_of(metric, ctx)
@@ -90,10 +89,9 @@ def _plannable(metric: m.Metric, ctx: EvaluationContext) -> bool:
 
 
 def _base_grids(metric: m.Metric, ctx: EvaluationContext) -> list[Grid]:
-    measure = metric.measure
-    if isinstance(measure, m.Ratio):
+    if isinstance(metric, m.RatioMetric):
         return [aggregates.base_grid(ctx, aggregates.ratio_query(metric, ctx))]
-    if isinstance(measure, m.Aggregate):
+    if isinstance(metric, m.AggregateMetric):
         query = aggregates.aggregate_query(metric, ctx, shared=True)
         return [] if query is None else [aggregates.base_grid(ctx, query)]
     return [grid for grid, _ in slices.scans_of(metric, ctx)]

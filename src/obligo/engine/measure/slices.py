@@ -72,6 +72,7 @@ from obligo.events.sql import (
 )
 from obligo.model import conditions as c
 from obligo.model import metrics as m
+from obligo.model.base import Duration
 from obligo.report.model import Contributor
 
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
@@ -136,7 +137,7 @@ class _ForAny:
 class SliceProgram:
     """A metric's slice logic, compiled once: the SQL columns and a judge per slice."""
 
-    metric: m.Metric
+    metric: m.AvailabilityMetric | m.SliceAverageMetric
     length: dt.timedelta
     plan: AggregatePlan = field(default_factory=AggregatePlan)
     rules: list[tuple[m.SliceWithoutData, int, Fraction | None]] = field(default_factory=list)
@@ -150,7 +151,10 @@ class SliceProgram:
 
     @classmethod
     def compile(
-        cls, metric: m.Metric, length: dt.timedelta, ctx: EvaluationContext
+        cls,
+        metric: m.AvailabilityMetric | m.SliceAverageMetric,
+        length: dt.timedelta,
+        ctx: EvaluationContext,
     ) -> SliceProgram:
         program = cls(metric, length)
         schema = ctx.schema
@@ -168,7 +172,7 @@ class SliceProgram:
             if rule.rule == "value":
                 fixed = {rule.value_name: value} if rule.value_name and value is not None else {}
                 overrides[index] = fixed
-        for condition in metric.slice_down:
+        for condition in _conditions(metric):
             program.judges.append(program._condition(condition, values, overrides, ctx, selections))
         measure = metric.measure
         if isinstance(measure, m.SliceAverage):
@@ -335,8 +339,17 @@ class SliceProgram:
         return tuple(False for _ in self.for_any)
 
 
+def _conditions(
+    metric: m.AvailabilityMetric | m.SliceAverageMetric,
+) -> tuple[m.SliceCondition, ...]:
+    """When a slice is down: an availability metric's conditions (none for an average)."""
+    return metric.slice_down if isinstance(metric, m.AvailabilityMetric) else ()
+
+
 def _state_sql(
-    metric: m.Metric, values: dict[str, m.NamedValue], schema: EventSchema
+    metric: m.AvailabilityMetric | m.SliceAverageMetric,
+    values: dict[str, m.NamedValue],
+    schema: EventSchema,
 ) -> tuple[str, list[Any]] | None:
     """``CASE`` over a slice's aggregates giving its state as :meth:`SliceProgram.state` does:
     the first ``without`` rule whose selection has no record decides (``up``, ``down``,
@@ -352,7 +365,7 @@ def _state_sql(
         whens.append(f"WHEN count(*) FILTER (WHERE {where}) = 0 THEN {state}")
         params.extend(where_params)
     tests: list[str] = []
-    for condition in metric.slice_down:
+    for condition in _conditions(metric):
         found = _condition_sql(condition, values, schema)
         if found is None:
             return None
@@ -550,14 +563,12 @@ def _slice_scans(
 
 def scans_of(metric: m.Metric, ctx: EvaluationContext) -> list[tuple[Grid, list[Aggregate]]]:
     """The scans measuring a metric over slices reads (none for other metrics)."""
-    measure = metric.measure
-    if isinstance(measure, m.SliceAverage):
-        program = SliceProgram.compile(metric, slice_length(measure.slice), ctx)
+    if isinstance(metric, m.SliceAverageMetric):
+        program = SliceProgram.compile(metric, slice_length(metric.measure.slice), ctx)
         return _slice_scans(program, ctx, None)
-    if metric.slice_down and metric.slice is not None:
+    if isinstance(metric, m.AvailabilityMetric) and metric.slice_down and metric.slice is not None:
         program = SliceProgram.compile(metric, slice_length(metric.slice), ctx)
-        group_by = measure.group_by if isinstance(measure, m.Availability) else None
-        return _slice_scans(program, ctx, group_by)
+        return _slice_scans(program, ctx, metric.measure.group_by)
     return []
 
 
@@ -702,7 +713,8 @@ def _runs_downtime(
     records, whose times are ``record_times`` when already known)."""
     length = program.length
     span_start, span_end = ctx.start, ctx.end
-    minimum = program.metric.minimum_run
+    metric = program.metric
+    minimum = metric.minimum_run if isinstance(metric, m.AvailabilityMetric) else None
     if minimum:
         down = [r for r in down if r[1] - r[0] >= minimum]
 
@@ -711,7 +723,9 @@ def _runs_downtime(
         hi = min(EPOCH + length * stop, span_end)
         return (lo.astimezone(ctx.tz), hi.astimezone(ctx.tz))
 
-    slice_text = str(program.metric.slice)
+    slice_text = str(
+        metric.slice if isinstance(metric, m.AvailabilityMetric) else metric.measure.slice
+    )
     sources = [
         DownSource(
             clipped(a, b),
@@ -735,12 +749,14 @@ def _runs_downtime(
     )
 
 
-def slice_downtime(metric: m.Metric, ctx: EvaluationContext) -> Downtime:
-    """The down and skipped slices of an availability metric (per group with ``by``)."""
-    assert metric.slice is not None
-    length = slice_length(metric.slice)
+def slice_downtime(
+    metric: m.AvailabilityMetric, slice: Duration, ctx: EvaluationContext
+) -> Downtime:
+    """The down and skipped slices of an availability metric (per group with ``by``), in
+    slices of ``slice`` (the metric's own)."""
+    length = slice_length(slice)
     program = SliceProgram.compile(metric, length, ctx)
-    group_by = metric.measure.group_by if isinstance(metric.measure, m.Availability) else None
+    group_by = metric.measure.group_by
     if program.state_sql is not None and not program.for_any:
         return _judged_downtime(program, ctx, group_by)
     data = slice_rows(program, ctx, group_by)
@@ -895,11 +911,10 @@ def _exact_sum(values: Iterable[Fraction | int]) -> Fraction:
     return total
 
 
-def slice_average(metric: m.Metric, ctx: EvaluationContext) -> dict[str, Measurement]:
+def slice_average(metric: m.SliceAverageMetric, ctx: EvaluationContext) -> dict[str, Measurement]:
     """``100% minus the average error-rate in slices of 5 minutes``: the mean of per-slice
     values over the slices of each period."""
     measure = metric.measure
-    assert isinstance(measure, m.SliceAverage)
     length = slice_length(measure.slice)
     program = SliceProgram.compile(metric, length, ctx)
     data = slice_rows(program, ctx, None)

@@ -25,6 +25,7 @@ from obligo.engine.consequences.money import minor_unit
 from obligo.engine.context import EvaluationContext
 from obligo.engine.judge.history import Measure
 from obligo.engine.numbers import decimal_text
+from obligo.model.metrics import AvailabilityMetric
 from obligo.report.model import (
     AttributedDowntime,
     Consequence,
@@ -72,7 +73,7 @@ def supplier_positions(
     periods: dict[str, dict[PeriodKey, PeriodRef]] = {name: {} for name in delivered}
     attributed: dict[tuple[str, PeriodKey], list[AttributedDowntime]] = {}
     for metric in sorted(scope.metrics.values(), key=lambda m: m.id):
-        if metric.attribution is None:
+        if not isinstance(metric, AvailabilityMetric) or metric.attribution is None:
             continue
         for period in ctx.periods(metric.period):
             ref = PeriodRef(
