@@ -16,10 +16,9 @@ A name is written bare, as a contract writes it, unless it is not a plain name (
 is a keyword that the lexer would read as itself where the name stands (a named value called
 `duration` at the start of a line): then it is written in backticks.
 
-Where a report quotes a clause, the engine builds the quote from the model as these functions do
-(:mod:`obligo.engine.consequences.rules`, :mod:`obligo.engine.rights.termination`,
-:mod:`obligo.engine.judge.verdicts`); the tests pin the two equal, but for a name the printer writes in
-backticks, which the engine quotes bare.
+Where a report quotes a clause (a promise, a tier, a cap, a claim, a trigger, a window, a
+selection), the engine calls these functions: the quote is contract text, a name in backticks
+included.
 """
 
 from __future__ import annotations

@@ -23,10 +23,10 @@ from obligo.engine.numbers import decimal_text
 from obligo.engine.time.periods import MeasurementPeriod, add_months, local_midnight
 from obligo.model import clauses as c
 from obligo.report.model import CapKind, CapStep
+from obligo.syntax import printer
 
 from .lines import Entry, Pricer, location, money, months_between
 from .money import minor_unit, round_half_up
-from .rules import cap_text
 
 _MONTHS = {"month": 1, "quarter": 3, "year": 12}
 _KIND_ORDER = {"credit": 0, "penalty": 1, "reward": 2}
@@ -129,12 +129,12 @@ class Caps:
             return
         if limit is None:
             entry.after = None
-            entry.reasons.append(f"cap {cap_text(cap)}: {words}")
+            entry.reasons.append(f"cap {printer.cap(cap)}: {words}")
             return
         after = min(before, limit)
         entry.caps.append(
             CapStep(
-                cap=cap_text(cap),
+                cap=printer.cap(cap),
                 kind=kind,
                 location=location(cap),
                 limit=decimal_text(limit),

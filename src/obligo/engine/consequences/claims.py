@@ -17,8 +17,7 @@ from obligo.model.base import Duration, Text
 from obligo.model.clauses import CLAIM_PERIOD_WORDS
 from obligo.model.contract import BillingCycle
 from obligo.report.model import ClaimStatus, RequirementCheck
-
-from .rules import claim_text, requirement_text
+from obligo.syntax import printer
 
 # Words after `claim ... after the` that name the period credited rather than a record type: the
 # model's one table, which the checks read too.
@@ -59,7 +58,7 @@ class ClaimClock:
         computed from)."""
         if claim is None or isinstance(claim, c.ClaimAutomatic):
             return ClaimStatus(
-                rule=None if claim is None else claim_text(claim),
+                rule=None if claim is None else printer.claim(claim),
                 required=False,
                 detail="given without a claim",
                 requirements=requirements,
@@ -67,7 +66,7 @@ class ClaimClock:
         deadline, detail = self._deadline(claim, period, supporting)
         at = self.ctx.at
         return ClaimStatus(
-            rule=claim_text(claim),
+            rule=printer.claim(claim),
             required=True,
             deadline=None if deadline is None else deadline.astimezone(self.ctx.tz),
             last_day=None if deadline is None else last_day(deadline, self.ctx),
@@ -148,7 +147,7 @@ class RequirementOutcome:
                     supporting.extend((record, report))
             reports.append(
                 RequirementCheck(
-                    requirement=requirement_text(requirement),
+                    requirement=printer.claim_requirement(requirement),
                     records=len(inside),
                     qualifying=len(inside) - len(missing),
                     not_qualifying=missing,

@@ -30,6 +30,7 @@ from obligo.engine.time.periods import MeasurementPeriod, period_containing
 from obligo.model.clauses import Clause, Consecutive, NOfLast, Window
 from obligo.model.metrics import CalendarPeriod
 from obligo.report.rights import Outage, TriggerPeriod
+from obligo.syntax import printer
 
 _MICROSECOND = dt.timedelta(microseconds=1)
 CalendarUnit = Literal["day", "week", "month", "quarter", "year"]
@@ -92,14 +93,6 @@ def moments(marks: Sequence[dt.datetime | None], window: Window) -> list[Moment]
     return found
 
 
-def describe_window(window: Window) -> str:
-    """``3 consecutive months``, ``3 of the last 6 months``."""
-    if isinstance(window, Consecutive):
-        return f"{window.count} consecutive {plural(window.unit, window.count)}"
-    assert isinstance(window, NOfLast)
-    return f"{window.count} of the last {window.of_last} {plural(window.unit, window.of_last)}"
-
-
 def plural(unit: str, count: int) -> str:
     return unit if count == 1 else f"{unit}s"
 
@@ -151,7 +144,7 @@ def breach_run(
             Happening(
                 at=moment.at,
                 onset=moment.onset,
-                reason=f"clause {clause.id} was breached in {describe_window(window)}: {labels}",
+                reason=f"clause {clause.id} was breached in {printer.window(window)}: {labels}",
                 periods=[trigger_period(j.period, breach_detail(j), ctx) for j in items],
             )
         )

@@ -25,6 +25,7 @@ from obligo.report.model import (
     PeriodRef,
     Verdict,
 )
+from obligo.syntax import printer
 
 # A measurement's dimension and the unit its value is shown in. A metric of a field whose unit
 # the contract states (`field latency_ms in ms`) has that unit as its dimension: its value is a
@@ -187,7 +188,7 @@ def judge(
         ),
         metric=metric.id,
         group=None if group is None else str(group),
-        objective=_objective_text(objective),
+        objective=printer.objective(objective),
         period=PeriodRef(
             label=period.label,
             start=period.start.astimezone(at.tzinfo),
@@ -280,6 +281,3 @@ def _local(contributors: list[Contributor], zone: dt.tzinfo | None) -> list[Cont
     ]
 
 
-def _objective_text(objective: c.Objective) -> str:
-    group = f" for {objective.group}" if objective.group is not None else ""
-    return f"{objective.metric}{group} {objective.op} {objective.target}"
