@@ -91,8 +91,8 @@ def downtime(
     parts: list[Downtime] = []
     if metric.down_during:
         parts.append(_from_records(metric, ctx))
-    if metric.slice_down and metric.slice is not None:  # the checks require the slices' length
-        parts.append(slice_downtime(metric, metric.slice, ctx))
+    if metric.slice_down:
+        parts.append(slice_downtime(metric, ctx))
     if metric.down_when is not None:
         parts.append(_composite(metric, metric.down_when, ctx, cache))
     if metric.down_because is not None:

@@ -72,7 +72,6 @@ from obligo.events.sql import (
 )
 from obligo.model import conditions as c
 from obligo.model import metrics as m
-from obligo.model.base import Duration
 from obligo.report.model import Contributor
 
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
@@ -749,12 +748,11 @@ def _runs_downtime(
     )
 
 
-def slice_downtime(
-    metric: m.AvailabilityMetric, slice: Duration, ctx: EvaluationContext
-) -> Downtime:
-    """The down and skipped slices of an availability metric (per group with ``by``), in
-    slices of ``slice`` (the metric's own)."""
-    length = slice_length(slice)
+def slice_downtime(metric: m.AvailabilityMetric, ctx: EvaluationContext) -> Downtime:
+    """The down and skipped slices of an availability metric (per group with ``by``)."""
+    if metric.slice is None:  # pragma: no cover - the checks require it with slice conditions
+        return Downtime(measured=False, unmeasured_reason="the metric says no slice length")
+    length = slice_length(metric.slice)
     program = SliceProgram.compile(metric, length, ctx)
     group_by = metric.measure.group_by
     if program.state_sql is not None and not program.for_any:
