@@ -429,15 +429,18 @@ def build_metric(measure: Measure, lines: MetricLines, **fields: Any) -> Metric:
     return cast("Metric", cls(measure=measure, **own, **fields, misplaced=misplaced))
 
 
+# The lines each kind of metric holds as its own fields.
+_OWN = {cls: tuple(n for n in _LINES if n in cls.model_fields) for cls in METRIC_CLASSES.values()}
+_NO_LINES = MetricLines()
+
+
 def written(metric: MetricBase) -> MetricLines:
     """Every line of the metric's block below its measure as written, whether its kind has a
     use for it or not: what the checks judge and the printer writes."""
-    found = dict(metric.misplaced) if metric.misplaced is not None else {}
-    for name in _LINES:
-        if name in type(metric).model_fields:
-            found[name] = getattr(metric, name)
-    found["loc"] = metric.loc
-    return MetricLines.model_construct(**found)
+    names = _OWN.get(type(metric)) or tuple(n for n in _LINES if n in type(metric).model_fields)
+    own = {name: getattr(metric, name) for name in names}
+    own["loc"] = metric.loc
+    return (metric.misplaced or _NO_LINES).model_copy(update=own)  # its fields, unvalidated
 
 
 def in_field_unit(value: object, unit: str) -> Fraction | None:
