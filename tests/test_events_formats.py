@@ -372,7 +372,7 @@ def test_field_mappings(tmp_path: Path) -> None:
     from obligo.model.base import Number
     from obligo.model.conditions import Compare, Selection
     from obligo.model.contract import Contract, FieldMapping
-    from obligo.model.metrics import Aggregate, CalendarPeriod, Metric
+    from obligo.model.metrics import Aggregate, AggregateMetric, CalendarPeriod
 
     month = CalendarPeriod(unit="month")
     contract = Contract(
@@ -382,7 +382,7 @@ def test_field_mappings(tmp_path: Path) -> None:
             FieldMapping(source="latencyMs", target="latency_ms", record_type="request"),
         ),
         metrics=(
-            Metric(
+            AggregateMetric(
                 id="m",
                 measure=Aggregate(
                     function="mean",
@@ -394,7 +394,7 @@ def test_field_mappings(tmp_path: Path) -> None:
                     period=month,
                 ),
             ),
-            Metric(id="n", measure=Aggregate(function="count", selection=Selection(record_type="incident"), period=month)),
+            AggregateMetric(id="n", measure=Aggregate(function="count", selection=Selection(record_type="incident"), period=month)),
         ),
     )  # fmt: skip
     schema = schema_for(contract, {"severity": "sev", "type": "kind"})

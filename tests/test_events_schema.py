@@ -33,16 +33,21 @@ from obligo.model.contract import (
 )
 from obligo.model.metrics import (
     Aggregate,
+    AggregateMetric,
+    Availability,
+    AvailabilityMetric,
     CalendarPeriod,
     DurationSpec,
-    Metric,
     Ratio,
+    RatioMetric,
     ShareWithinTarget,
+    ShareWithinTargetMetric,
     SliceAtLeast,
     SliceEvery,
     SliceExists,
     SliceWithoutData,
     TotalDuration,
+    TotalDurationMetric,
 )
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -85,7 +90,7 @@ def test_schema_from_every_kind_of_use() -> None:
             Service(id="api", fee_from=sel("invoice", Compare(field="product", op="=", value=Text(value="api")))),
         ),
         metrics=(
-            Metric(
+            AggregateMetric(
                 id="latency",
                 measure=Aggregate(
                     function="percentile",
@@ -98,7 +103,7 @@ def test_schema_from_every_kind_of_use() -> None:
                     period=MONTH,
                 ),
             ),
-            Metric(
+            ShareWithinTargetMetric(
                 id="resolution",
                 measure=ShareWithinTarget(
                     selection=sel("ticket", Compare(field="opened", op=">=", value=DateValue(value="2026-01-01"))),
@@ -107,7 +112,7 @@ def test_schema_from_every_kind_of_use() -> None:
                 ),
                 duration=DurationSpec(start_field="opened", end_field="resolved"),
             ),
-            Metric(
+            RatioMetric(
                 id="ratio",
                 measure=Ratio(
                     numerator=Call(function="sum", arguments=(FieldOf(field="delivered", selection=sel("packet")),)),
@@ -115,9 +120,13 @@ def test_schema_from_every_kind_of_use() -> None:
                     period=MONTH,
                 ),
             ),
-            Metric(
-                id="slices",
+            TotalDurationMetric(
+                id="outages",
                 measure=TotalDuration(selection=sel("outage", Presence(field="cause", present=False)), period=MONTH),
+            ),
+            AvailabilityMetric(
+                id="slices",
+                measure=Availability(period=MONTH),
                 slice_down=(
                     SliceEvery(field="zone", values=(Text(value="eu-1a"),), selection=sel("probe", Compare(field="ok", op="=", value=Boolean(value=False)))),
                     SliceAtLeast(count=2, field="site", selection=sel("probe")),
@@ -125,7 +134,7 @@ def test_schema_from_every_kind_of_use() -> None:
                 ),
                 slice_without=(SliceWithoutData(selection=sel("heartbeat"), rule="up"),),
             ),
-            Metric(
+            AggregateMetric(
                 id="mixed",
                 measure=Aggregate(
                     function="count",
@@ -208,7 +217,7 @@ def test_structural_use_beats_comparisons() -> None:
     contract = Contract(
         id="c",
         metrics=(
-            Metric(
+            ShareWithinTargetMetric(
                 id="m",
                 measure=ShareWithinTarget(
                     selection=sel("ticket", Compare(field="severity", op="<=", value=Number(value=Decimal(2)))),

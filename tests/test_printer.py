@@ -9,7 +9,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import datetime as dt
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -18,11 +18,9 @@ import pytest
 from lark import Tree
 
 import obligo
-from obligo.model import clauses as c
-from obligo.model import conditions as k
 from obligo.model import contract as ct
 from obligo.model import metrics as m
-from obligo.model.base import Node, without_locations
+from obligo.model.base import without_locations
 from obligo.syntax import parse_contract
 from obligo.syntax import printer as p
 from obligo.syntax.fmt import format_text
@@ -120,83 +118,56 @@ def test_printing_gives_a_text_of_the_same_meaning(name: str, text: str) -> None
 
 
 # --------------------------------------------------------------- what the engine quotes
-def _nodes(value: Any) -> Iterator[Node]:
-    if isinstance(value, Node):
-        yield value
-        for field in type(value).model_fields:
-            if field != "loc":
-                yield from _nodes(getattr(value, field))
-    elif isinstance(value, tuple | list):
-        for item in value:
-            yield from _nodes(item)
+QUOTED_NAMES = """\
+contract c "C"
+  provider p "P"
+  customer k "K"
+  term 2026-01-01 to 2026-12-31
+  timezone "UTC"
+  currency EUR
+
+service api "API"
+  fee 1000 EUR monthly
+
+metric `API Uptime`
+  availability of api, per calendar month
+  down during `Major Outage` records
+
+clause 1 "Uptime"
+  promise `API Uptime` >= 99.9%
+  credit 10% of the fee when `API Uptime` < 99.9%
+  claim within 30 days after the `Major Outage`
+  claim requires `Support Ticket` records within 72 h of the `Major Outage`
+  termination right when 1 `Major Outage` records where `Root Cause` != "customer" longer than 30 minutes start within any 30 days
+"""
 
 
-def _all_nodes() -> list[Node]:
-    every = parse_contract(EVERY_CONSTRUCT.read_text(encoding="utf-8"), "every-construct.sla")
-    return [n for _, _, model in contracts() for n in _nodes(model)] + list(_nodes(every))
-
-
-def test_the_engines_quotes_of_a_clause_are_the_printers() -> None:
-    from obligo.engine.consequences import rules
-    from obligo.engine.judge import breach_runs, verdicts
-    from obligo.engine.rights import termination
-
-    nodes = _all_nodes()
-    pairs = [
-        (c.Objective, verdicts.written_objective, p.objective),
-        (c.PercentOfFee, rules.amount_text, p.amount),
-        (c.FeeForDuration, rules.amount_text, p.amount),
-        (c.FixedAmount, rules.amount_text, p.amount),
-        (c.TierCondition, rules.condition_text, p.tier_condition),
-        (c.Tier, rules.tier_text, p.tier),
-        (c.PerUnit, rules.per_unit_text, p.per_unit),
-        (c.CreditFormula, rules.formula_text, p.formula),
-        (c.Penalty, rules.penalty_text, p.penalty),
-        (c.PeriodCap, rules.cap_text, p.cap),
-        (c.TrailingCap, rules.cap_text, p.cap),
-        (c.TermCap, rules.cap_text, p.cap),
-        (c.ClaimByBillingCycle, rules.claim_text, p.claim),
-        (c.ClaimWithin, rules.claim_text, p.claim),
-        (c.ClaimAutomatic, rules.claim_text, p.claim),
-        (c.ClaimRequirement, rules.requirement_text, p.claim_requirement),
-        (c.Consecutive, breach_runs.describe_window, p.window),
-        (c.NOfLast, breach_runs.describe_window, p.window),
-        (c.BreachRun, termination.describe_trigger, p.trigger),
-        (c.LongEvents, termination.describe_trigger, p.trigger),
-        (c.TotalInPeriod, termination.describe_trigger, p.trigger),
-        (c.Exercise, termination.describe_exercise, p.exercise),
-        (k.Selection, termination.describe_selection, p.selection),
+def test_a_reports_quote_of_a_clause_writes_a_name_as_the_contract_does() -> None:
+    """The report quotes a clause with the printer's functions: a name that is not a plain name
+    (`API Uptime`) is quoted in backticks, so that the quote is contract text."""
+    contract = parse_contract(QUOTED_NAMES, "quoted.sla")
+    events = [
+        {"type": "Major Outage", "id": "o1", "start": "2026-01-10T10:00:00Z", "end": "2026-01-10T12:00:00Z", "Root Cause": "network"},
+        {"type": "Support Ticket", "id": "t1", "time": "2026-01-10T13:00:00Z"},
+    ]  # fmt: skip
+    report = obligo.evaluate(contract, events, at=dt.datetime(2026, 2, 15, tzinfo=dt.UTC))
+    assert [v.objective for v in report.verdicts] == ["`API Uptime` >= 99.9%"] * 2
+    (consequence,) = report.consequences
+    assert [line.rule for line in consequence.lines] == ["10% of the fee when `API Uptime` < 99.9%"]
+    assert consequence.claim is not None
+    assert consequence.claim.rule == "within 30 days after the `Major Outage`"
+    assert [r.requirement for r in consequence.claim.requirements] == [
+        "`Support Ticket` records within 72 h of the `Major Outage`"
     ]
-    compared = 0
-    for kind, engine, printer in pairs:
-        found = [n for n in nodes if isinstance(n, kind)]
-        assert found, kind.__name__
-        for node in found:
-            assert engine(node) == printer(node), (kind.__name__, node)
-            compared += 1
-    for node in nodes:
-        if isinstance(node, k.Compare | k.Member | k.Presence | k.Not | k.And | k.Or):
-            assert termination.describe_condition(node) == p.condition(node)
-            compared += 1
-        if isinstance(node, c.ClaimRequirement) and node.selection.where is not None:
-            assert rules.condition_source(node) == p.condition(node.selection.where)
-    assert compared > 1000
-
-
-def test_a_name_that_is_not_a_plain_name_is_printed_in_backticks() -> None:
-    """The one place where the engine's quotes and the printer differ: the engine quotes a name
-    as it is, the printer writes it as the language does, in backticks."""
-    from obligo.engine.rights import termination
-
-    selection = (
-        parse_contract(
-            "contract c\n\nexclusion x\n  `Change` records where `Customer ID` = 1\n", "x.sla"
-        )
-        .exclusions[0]
-        .sources[0]
+    (right,) = report.termination_rights
+    assert right.trigger == (
+        '1 `Major Outage` records where `Root Cause` != "customer" longer than 30 min start'
+        " within any 30 days"
     )
-    assert p.selection(selection) == "`Change` records where `Customer ID` = 1"
-    assert termination.describe_selection(selection) == "Change records where Customer ID = 1"
+    # Each quote is the printer's text of its node, and parses back to it.
+    clause = contract.clauses[0]
+    assert right.trigger == p.trigger(clause.termination_rights[0].triggers[0])
+    assert consequence.lines[0].rule == p.tier(clause.credits[0].tiers[0])  # type: ignore[union-attr]
 
 
 # ----------------------------------------------------------- names that are words of the language

@@ -344,18 +344,23 @@ def imported_modules(path: Path) -> set[str]:
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
         if isinstance(node, ast.Import):
             found |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module == "obligo.syntax" and node.level == 0:
+            found |= {f"obligo.syntax.{alias.name}" for alias in node.names}  # which of it
         elif isinstance(node, ast.ImportFrom) and node.module is not None and node.level == 0:
             found.add(node.module)
     return found
 
 
 def test_no_engine_module_imports_the_checks_or_the_stages_before_it() -> None:
+    # Of the syntax, the engine imports the printer only, to quote a clause as the contract
+    # writes it; it never parses.
     offending = {
         str(path.relative_to(ROOT)): sorted(
             m
             for m in imported_modules(path)
             if m.startswith(("obligo.checks", "obligo.agreements", "obligo.resolve.resolver"))
             or m in ("obligo.api", "obligo.syntax")
+            or (m.startswith("obligo.syntax.") and m != "obligo.syntax.printer")
         )
         for path in engine_sources()
     }
@@ -376,7 +381,8 @@ def test_importing_the_engine_loads_no_check() -> None:
         "sys.modules['obligo'] = package\n"
         "import importlib\n"
         f"for name in {modules!r}: importlib.import_module(name)\n"
-        "loaded = sorted(m for m in sys.modules if m.startswith(('obligo.checks', 'obligo.agreements', 'obligo.syntax')))\n"
+        # The printer's package comes in (the engine quotes clauses with it), no check.
+        "loaded = sorted(m for m in sys.modules if m.startswith(('obligo.checks', 'obligo.agreements')))\n"
         "print(len([m for m in sys.modules if m.startswith('obligo.engine.')]), loaded)\n"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

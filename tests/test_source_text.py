@@ -160,11 +160,6 @@ def test_a_transformer_error_after_an_odd_character_is_where_the_lexer_says(odd:
     assert error.source_line == "  availability of apj per calendar mnth"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="obligo fmt - turns a lone carriage return into a line feed before parsing"
-    " (cli._read_stdin), unlike a file, whose lines end at line feeds only",
-)
 def test_fmt_reads_standard_input_with_the_lines_of_a_file(tmp_path: Path) -> None:
     text = "contract c  # a\rb\n  kind customer-based\n"
     path = tmp_path / "cr.sla"
@@ -174,3 +169,25 @@ def test_fmt_reads_standard_input_with_the_lines_of_a_file(tmp_path: Path) -> No
     from_stdin = CliRunner().invoke(cli, ["fmt", "-"], input=text.encode("utf-8"))
     assert from_stdin.exit_code == 0, from_stdin.output
     assert from_stdin.output == text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "contract c  # a\rb\n  kind customer-based\n",  # a lone CR inside a comment
+        "contract c\r\n  kind customer-based\r\n",  # CR LF line ends: written back as LF
+        "contract c\r  kind customer-based\r",  # lone CRs end no line: an error, as in a file
+    ],
+    ids=["cr-in-comment", "crlf", "cr-line-ends"],
+)
+def test_fmt_of_standard_input_is_fmt_of_the_same_file(tmp_path: Path, text: str) -> None:
+    path = tmp_path / "c.sla"
+    path.write_bytes(text.encode("utf-8"))
+    from_file = CliRunner().invoke(cli, ["fmt", "--check", str(path)])
+    from_stdin = CliRunner().invoke(cli, ["fmt", "-"], input=text.encode("utf-8"))
+    if from_file.exit_code == 2:  # not a contract: the same error, at the same place
+        assert from_stdin.exit_code == 2
+        assert from_stdin.output.replace("<stdin>", str(path)) == from_file.output
+    else:
+        assert from_stdin.exit_code == 0, from_stdin.output
+        assert from_stdin.output == obligo.format_contract(text)

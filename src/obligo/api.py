@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import reprlib
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -56,7 +57,10 @@ def parse(text: str, filename: str = "<string>", *, base_dir: str | Path | None 
     :class:`~obligo.ObligoSemanticError` when a line cannot mean anything (an unknown unit, a date that is
     not in the calendar). Findings across declarations are returned by :func:`check`.
     """
+    _given("parse", "text", text, str, "the contract's text as a str")
+    _given("parse", "filename", filename, str, "a str")
     if base_dir is not None:
+        _given("parse", "base_dir", base_dir, str | os.PathLike, "a folder's path (str or os.PathLike)")
         folder = str(base_dir)
     else:
         folder = os.path.dirname(filename) if _is_file(filename) else ""
@@ -73,6 +77,7 @@ def load(path: str | Path) -> Contract:
     :func:`obligo.contract_files.read_contract_text`: a regular file of UTF-8 text of at most
     8 MiB (an import: a ``.sla`` file); anything else is an :class:`ObligoError`.
     """
+    _given("load", "path", path, str | os.PathLike, "a file's path (str or os.PathLike)")
     name = str(path)
     real = _realpath(name)
     return _Imports({real: name}).file(real, name, (real,), None)
@@ -102,7 +107,12 @@ def load_agreements(paths: str | Path | Iterable[str | Path]) -> AgreementSet:
     :class:`ObligoError` when a path is neither a file nor a folder or a folder holds no
     contract. Findings across the set are returned by :meth:`AgreementSet.check`.
     """
-    given = [paths] if isinstance(paths, str | Path) else list(paths)
+    takes = "a path (str or os.PathLike) or a list of paths"
+    if not isinstance(paths, str | os.PathLike | Iterable) or isinstance(paths, bytes | Mapping):
+        raise TypeError(_wrong("load_agreements", "paths", paths, takes))
+    given = [paths] if isinstance(paths, str | os.PathLike) else list(paths)
+    for path in given:
+        _given("load_agreements", "paths", path, str | os.PathLike, takes)
     files = _contract_files([Path(p) for p in given])
     # Every file is named by the shortest spelling it was given under, the same whatever the
     # order of the arguments; files reached only by `import` are named from their importer.
@@ -123,6 +133,7 @@ def check(contract: Contract) -> list[Diagnostic]:
     Nothing is printed: callers decide what to show. Use :func:`raise_for_errors` to turn the
     errors into an exception.
     """
+    _given("check", "contract", contract, Contract, _A_CONTRACT)
     return check_contract(contract)
 
 
@@ -135,6 +146,8 @@ def raise_for_errors(diagnostics: list[Diagnostic]) -> None:
 @guarded("format the contract")
 def format_contract(text: str, filename: str = "<string>") -> str:
     """The canonical layout of a contract's text; raises the errors of :func:`parse` first."""
+    _given("format_contract", "text", text, str, "the contract's text as a str")
+    _given("format_contract", "filename", filename, str, "a str")
     parse_contract(text, filename)
     return format_text(text)
 
@@ -161,6 +174,8 @@ def evaluate(
     periods shown. Raises :class:`~obligo.ObligoSemanticError` when the contract has errors and
     :class:`~obligo.EventDataError` on bad data unless ``skip_invalid``.
     """
+    _given("evaluate", "contract", contract, Contract, _A_CONTRACT)
+    _events_given("evaluate", events)
     evaluation = _evaluate(
         _resolved(contract, mappings),
         events,
@@ -188,6 +203,8 @@ def evaluate_agreements(
 
     Raises :class:`~obligo.ObligoSemanticError` when a file of the set has errors, and what
     :func:`obligo.evaluate` raises."""
+    _given("evaluate_agreements", "agreements", agreements, AgreementSet, _AN_AGREEMENT_SET)
+    _events_given("evaluate_agreements", events)
     errors = [d for d in agreements.check() if d.severity is Severity.ERROR]
     if errors:
         raise ObligoSemanticError.from_diagnostics(errors)
@@ -216,10 +233,49 @@ def baseline(
 
     ``events`` is what :func:`obligo.evaluate` takes. Raises the errors ``evaluate`` raises.
     """
+    _given("baseline", "contract", contract, Contract, _A_CONTRACT)
+    _events_given("baseline", events)
     found = baseline_report(
         _resolved(contract, mappings), events, at, skip_invalid=skip_invalid, mappings=mappings
     )
     return history.baseline_report(found)
+
+
+# The wrong Python types (docs/api.md, "What the functions raise"): a programming error, a
+# TypeError that names the function, the argument, what it takes and what it was given.
+_A_CONTRACT = "a Contract (from obligo.parse or obligo.load)"
+_AN_AGREEMENT_SET = "an AgreementSet (from obligo.load_agreements)"
+_EVENTS = (
+    "a log's path (str or os.PathLike), \"-\", an open file, a list of those, or an iterable"
+    " of records (dicts)"
+)
+_SHOWN = reprlib.Repr()  # a value shown in a message, cut short
+_SHOWN.maxstring = _SHOWN.maxother = 60
+
+
+def _given(function: str, argument: str, value: object, kind: Any, takes: str) -> None:
+    if not isinstance(value, kind):
+        raise TypeError(_wrong(function, argument, value, takes))
+
+
+def _wrong(function: str, argument: str, value: object, takes: str) -> str:
+    return (
+        f"obligo.{function}: {argument} must be {takes}, not {type(value).__name__}"
+        f" ({_SHOWN.repr(value)})"
+    )
+
+
+def _events_given(function: str, events: object) -> None:
+    """The logs of an evaluation are one input or several: a dict is one record, not a log."""
+    if isinstance(events, Mapping):
+        raise TypeError(
+            _wrong(function, "events", events, _EVENTS)
+            + ": a dict is one record, give a list of records"
+        )
+    if not isinstance(events, str | bytes | os.PathLike | Iterable) and not hasattr(
+        events, "read"
+    ):
+        raise TypeError(_wrong(function, "events", events, _EVENTS))
 
 
 def _resolved(contract: Contract, mappings: Mapping[str, str] | None) -> ResolvedContract:

@@ -506,8 +506,9 @@ def _lines(text: str) -> list[str]:
 
 
 def _read_stdin() -> str:
-    """Standard input as UTF-8, read as strictly as a file is (line ends as Python reads a
-    file's: CR LF and a lone CR are line feeds)."""
+    """Standard input as UTF-8, read as a file is: decoded, nothing translated, so that its
+    lines are those of a file (``obligo.syntax.lines.SourceText``: a line ends at a line feed;
+    a lone carriage return is a character of its line)."""
     try:
         if sys.stdin is None:
             raise ObligoError("it is closed")
@@ -522,7 +523,7 @@ def _read_stdin() -> str:
         raise ObligoError(
             f"cannot read standard input: {reason}", file="<stdin>", line=1, column=1
         ) from None
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+    return text
 
 
 def _read(path: str) -> str:

@@ -73,7 +73,7 @@ def _types_measured(metrics: Iterable[m.Metric]) -> list[str]:
     selection): the records a claim requirement can take out of a credit."""
     found: list[str] = []
     for metric in metrics:
-        for selection in metric.down_during:
+        for selection in m.written(metric).down_during:
             found.append(selection.record_type)
         measured = getattr(metric.measure, "selection", None)
         if isinstance(measured, cond.Selection):

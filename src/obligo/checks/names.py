@@ -130,30 +130,31 @@ def _clause_ids(contract: k.Contract, out: Reporter) -> None:
 
 
 def _metric_names(metric: m.Metric, scope: Scope, resolver: _Resolver, out: Reporter) -> None:
+    lines = m.written(metric)
     measure = metric.measure
     if isinstance(measure, m.Availability) and measure.service is not None:
         resolver.need(scope.services, measure.service, "service", measure.loc)
     if metric.service is not None:
         where = out.in_block(metric.loc, "service", metric.service)
         resolver.need(scope.services, metric.service, "service", where)
-    for name in metric.excluding:
+    for name in lines.excluding:
         where = out.in_block(metric.loc, "excluding", name)
         resolver.need(scope.exclusions, name, "exclusion", where)
     for calendar in _metric_calendars(metric, out):
         resolver.need(scope.calendars, calendar[0], "calendar", calendar[1])
-    if metric.down_when is not None:
-        _components(metric, metric.down_when, scope, resolver, out)
-    if metric.down_because is not None:
-        _attributed(metric, metric.down_because, scope, resolver, out)
-    values = {v.name: v for v in metric.values}
+    if lines.down_when is not None:
+        _components(metric, lines.down_when, scope, resolver, out)
+    if lines.down_because is not None:
+        _attributed(metric, lines.down_because, scope, resolver, out)
+    values = {v.name: v for v in lines.values}
     seen: set[str] = set()
-    for value in metric.values:
+    for value in lines.values:
         if value.name in seen:
             out.error(f'value "{value.name}" is defined twice in metric {metric.id}', value.loc)
         seen.add(value.name)
     if isinstance(measure, m.SliceAverage):
         resolver.need(values, measure.value, "value", measure.loc)
-    for rule in metric.slice_without:
+    for rule in lines.slice_without:
         if rule.value_name is not None:
             resolver.need(values, rule.value_name, "value", rule.loc)
     for expression in _expressions(metric):
@@ -161,14 +162,15 @@ def _metric_names(metric: m.Metric, scope: Scope, resolver: _Resolver, out: Repo
 
 
 def _metric_calendars(metric: m.Metric, out: Reporter) -> list[tuple[str, SourceLocation]]:
+    lines = m.written(metric)
     found = []
-    if metric.only_during is not None:
+    if lines.only_during is not None:
         found.append(
-            (metric.only_during, out.in_block(metric.loc, "only during", metric.only_during))
+            (lines.only_during, out.in_block(metric.loc, "only during", lines.only_during))
         )
-    if metric.duration is not None and metric.duration.calendar is not None:
-        found.append((metric.duration.calendar, metric.duration.loc))
-    for target in metric.targets:
+    if lines.duration is not None and lines.duration.calendar is not None:
+        found.append((lines.duration.calendar, lines.duration.loc))
+    for target in lines.targets:
         if target.calendar is not None:
             found.append((target.calendar, target.loc))
     return found
@@ -211,7 +213,7 @@ def _attributed(
     if down.metric == metric.id or metric.id in _reachable(down.metric, scope):
         out.error(f"metric {metric.id} cannot take its downtime from itself", where)
     elif resolver.need(scope.metrics, down.metric, "metric", where):
-        target = scope.metrics[down.metric]
+        target = m.written(scope.metrics[down.metric])
         if target.down_when is None or target.attribution is None:
             out.error(
                 f"metric {down.metric} attributes no downtime to suppliers",
@@ -229,9 +231,10 @@ def _reachable(name: str, scope: Scope) -> set[str]:
     seen: set[str] = set()
     todo = [name]
     while todo:
-        current = scope.metrics.get(todo.pop())
-        if current is None:
+        metric = scope.metrics.get(todo.pop())
+        if metric is None:
             continue
+        current = m.written(metric)
         leaves = [] if current.down_when is None else _leaves(current.down_when)
         if current.down_because is not None:
             leaves.append(current.down_because.metric)
@@ -250,10 +253,11 @@ def _leaves(composite: m.Composite) -> list[str]:
 
 
 def _expressions(metric: m.Metric) -> list[cond.Expression]:
-    found: list[cond.Expression] = [v.expression for v in metric.values]
+    lines = m.written(metric)
+    found: list[cond.Expression] = [v.expression for v in lines.values]
     if isinstance(metric.measure, m.Ratio):
         found += [metric.measure.numerator, metric.measure.denominator]
-    found += [s.value for s in metric.slice_down if isinstance(s, m.SliceCompare)]
+    found += [s.value for s in lines.slice_down if isinstance(s, m.SliceCompare)]
     return found
 
 

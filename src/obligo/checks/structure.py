@@ -41,12 +41,13 @@ def _levels(contract: k.Contract, out: Reporter) -> None:
 
 
 def _metric(metric: m.Metric, out: Reporter) -> None:
+    lines = m.written(metric)  # as written: a line its kind cannot have is reported
     measure = metric.measure
     sources = (
-        bool(metric.down_during)
-        + bool(metric.down_when)
-        + bool(metric.down_because)
-        + bool(metric.slice_down)
+        bool(lines.down_during)
+        + bool(lines.down_when)
+        + bool(lines.down_because)
+        + bool(lines.slice_down)
     )
     if isinstance(measure, m.Availability):
         if sources == 0:
@@ -57,7 +58,7 @@ def _metric(metric: m.Metric, out: Reporter) -> None:
                 " is down` or `down when METRIC is down because of SUPPLIER`",
                 word=metric.id,
             )
-        elif sources > 1 and not (metric.down_during and metric.slice_down):
+        elif sources > 1 and not (lines.down_during and lines.slice_down):
             out.error(
                 f"metric {metric.id} says in two ways when the service is down",
                 metric.loc,
@@ -65,67 +66,67 @@ def _metric(metric: m.Metric, out: Reporter) -> None:
                 " share from its composite only",
                 word=metric.id,
             )
-    elif metric.down_during or metric.down_when or metric.down_because:
+    elif lines.down_during or lines.down_when or lines.down_because:
         out.error(
             f"`down` lines belong to an availability metric, and {metric.id} is not one",
             out.in_block(metric.loc, "down"),
         )
-    if metric.slice_down and metric.slice is None:
+    if lines.slice_down and lines.slice is None:
         out.error(
             f"metric {metric.id} judges slices but does not say how long they are",
             metric.loc,
             "add `in slices of 1 minute`",
             word=metric.id,
         )
-    if metric.minimum_run is not None and not metric.slice_down:
+    if lines.minimum_run is not None and not lines.slice_down:
         out.error(
             "runs of down slices need slices: add `a slice is down when ...`",
             out.in_block(metric.loc, "counting only runs"),
         )
-    if metric.attribution is not None and metric.down_when is None:
+    if lines.attribution is not None and lines.down_when is None:
         out.error(
             "downtime is attributed to suppliers only for a composite metric (`down when ...`)",
             out.in_block(metric.loc, "downtime attributed"),
         )
     if isinstance(measure, m.ShareWithinTarget):
-        if metric.duration is None:
+        if lines.duration is None:
             out.error(
                 f"metric {metric.id} does not say what is timed",
                 metric.loc,
                 "add `duration from opened to responded`",
                 word=metric.id,
             )
-        if not metric.targets:
+        if not lines.targets:
             out.error(
                 f"metric {metric.id} has no target time",
                 metric.loc,
                 'add `target 4 hours`, or one per group: `target "P1" 1 hour`',
                 word=metric.id,
             )
-        groups = [t.group for t in metric.targets]
-        for target in metric.targets:
+        groups = [t.group for t in lines.targets]
+        for target in lines.targets:
             if groups.count(target.group) > 1:
                 out.error(f"two targets for the same {target.group or 'records'}", target.loc)
                 break
         if any(g is not None for g in groups) and measure.group_by is None:
             out.error(
                 "targets per group need the records grouped",
-                metric.targets[0].loc,
+                lines.targets[0].loc,
                 "add `, by priority` (the field that holds the group) to the first line",
             )
-    elif metric.targets or metric.duration is not None:
+    elif lines.targets or lines.duration is not None:
         out.error(
             "`target` and `duration` lines belong to a `share of ... within target` metric",
-            out.in_block(metric.loc, "target" if metric.targets else "duration"),
+            out.in_block(metric.loc, "target" if lines.targets else "duration"),
         )
-    if metric.percentile_method is not None and not (
+    if lines.percentile_method is not None and not (
         isinstance(measure, m.Aggregate) and measure.function == "percentile"
     ):
         out.error(
             "a percentile method applies only to a percentile such as p95",
-            out.in_block(metric.loc, "percentile method", metric.percentile_method),
+            out.in_block(metric.loc, "percentile method", lines.percentile_method),
         )
-    if isinstance(measure, m.SliceAverage) and not metric.values:
+    if isinstance(measure, m.SliceAverage) and not lines.values:
         out.error(f"define {measure.value} in the metric: {measure.value} = ...", measure.loc)
 
 
@@ -145,9 +146,10 @@ def _clause(clause: c.Clause, scope: Scope, out: Reporter) -> None:
         )
     for objective in clause.promises:
         metric = scope.metrics.get(objective.metric)
-        if metric is None or objective.group is None or not metric.targets:
+        targets = () if metric is None else m.written(metric).targets
+        if metric is None or objective.group is None or not targets:
             continue
-        groups = {t.group for t in metric.targets}
+        groups = {t.group for t in targets}
         group = getattr(objective.group, "value", None)
         if group not in groups and None not in groups:
             out.warning(

@@ -19,7 +19,7 @@ from obligo.checks.reporter import Reporter
 from obligo.model import clauses as c
 from obligo.model.base import Duration, LiteralValue, Number, Percent
 from obligo.model.contract import Contract
-from obligo.model.metrics import Metric, in_field_unit
+from obligo.model.metrics import MetricBase, in_field_unit
 
 
 @dataclass(frozen=True)
@@ -125,7 +125,7 @@ def _field_unit(
     if contract is None or not isinstance(metrics, Mapping) or len(subjects) != 1:
         return None
     metric = metrics.get(next(iter(subjects)))
-    field = metric.measured_field if isinstance(metric, Metric) else None
+    field = metric.measured_field if isinstance(metric, MetricBase) else None
     declared = contract.field_unit(field) if field is not None else None
     return declared.unit if declared is not None else None
 

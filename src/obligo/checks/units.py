@@ -131,9 +131,10 @@ def _declarations(contract: k.Contract, out: Reporter) -> None:
 def _timestamp_fields(contract: k.Contract) -> dict[str, str]:
     found: dict[str, str] = {}
     for metric in contract.metrics:
-        if metric.duration is not None:
-            found.setdefault(metric.duration.start_field, f"metric {metric.id} times from it")
-            found.setdefault(metric.duration.end_field, f"metric {metric.id} times to it")
+        duration = m.written(metric).duration
+        if duration is not None:
+            found.setdefault(duration.start_field, f"metric {metric.id} times from it")
+            found.setdefault(duration.end_field, f"metric {metric.id} times to it")
     for exclusion in contract.exclusions:
         for rule in exclusion.valid_when:
             if isinstance(rule, k.NoticeRule):

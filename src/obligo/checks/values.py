@@ -294,8 +294,9 @@ def _fixed_duration(duration: Duration | None, out: Reporter, what: str) -> None
 
 
 def _metric_values(metric: m.Metric, scope: Scope, out: Reporter, contract: k.Contract) -> None:
+    lines = m.written(metric)
     measure = metric.measure
-    _fixed_duration(metric.slice, out, "a slice")
+    _fixed_duration(lines.slice, out, "a slice")
     if isinstance(measure, m.SliceAverage):
         _fixed_duration(measure.slice, out, "a slice")
         if measure.complement_of is not None and measure.complement_of.value != 100:
@@ -308,18 +309,18 @@ def _metric_values(metric: m.Metric, scope: Scope, out: Reporter, contract: k.Co
         _fixed_duration(period.length, out, "a period's length")
     if isinstance(measure, m.Aggregate) and measure.percentile is not None:
         _percent_range(measure.percentile, out, "percentile")
-    for rule in metric.slice_without:
+    for rule in lines.slice_without:
         if rule.value is not None:
             _percent_range(rule.value, out, "error rate")
-    if metric.minimum_run is not None and metric.minimum_run < 1:
+    if lines.minimum_run is not None and lines.minimum_run < 1:
         out.error("a run is at least 1 slice long", metric.loc)
     if metric.minimum_data is not None and metric.minimum_data.records < 1:
         out.error("a minimum of data is at least 1 record", metric.minimum_data.loc)
-    calendar_default = metric.duration.calendar if metric.duration else None
+    calendar_default = lines.duration.calendar if lines.duration else None
     default = contract.default_calendar()
     if calendar_default is None and default is not None:
         calendar_default = default.name  # business time counted on the contract's calendar
-    for target in metric.targets:
+    for target in lines.targets:
         if target.limit.business and not (target.calendar or calendar_default):
             out.error(
                 f"{target.limit} needs a business calendar",
@@ -337,7 +338,7 @@ def _metric_values(metric: m.Metric, scope: Scope, out: Reporter, contract: k.Co
                 target.limit.loc,
                 "a target time is longer than zero, such as 4 hours",
             )
-    for condition in metric.slice_down:
+    for condition in lines.slice_down:
         if isinstance(condition, m.SliceCompare):
             threshold = condition.threshold
             if not isinstance(threshold, Percent | Number):

@@ -32,6 +32,7 @@ from obligo.model.metrics import (
     SliceAtLeast,
     SliceEvery,
     TotalDuration,
+    written,
 )
 
 
@@ -358,13 +359,16 @@ def _levels(contract: Contract) -> list[Contract]:
 def _metric_requirements(metric: Metric) -> list[Required]:
     found: list[Required] = []
     measure = metric.measure
-    for selection in [*metric.down_during, *metric.only_while]:
+    # Every line as written, a misplaced one too (MetricBase.misplaced): the fields a log must
+    # have follow the contract's text, whatever its metrics' kinds make of it.
+    lines = written(metric)
+    for selection in [*lines.down_during, *lines.only_while]:
         found.append(Required(selection.record_type, ("start",), _WHY_INTERVAL))
     if isinstance(measure, TotalDuration | MeanTimeToRepair | MeanTimeBetweenFailures):
         found.append(Required(measure.selection.record_type, ("start",), _WHY_INTERVAL))
     elif isinstance(measure, ShareWithinTarget):
-        if metric.duration is not None:
-            start = metric.duration.start_field
+        if lines.duration is not None:
+            start = lines.duration.start_field
             found.append(Required(measure.selection.record_type, (start,), "to start its duration"))
     elif isinstance(measure, Aggregate):
         found.append(Required(measure.selection.record_type, _PLACED, _WHY_PLACED))
@@ -376,11 +380,11 @@ def _metric_requirements(metric: Metric) -> list[Required]:
         for part in (measure.numerator, measure.denominator):
             found += _expression_requirements(part, _PLACED, _WHY_PLACED)
     # Slices read the records whose `time` falls in them.
-    for condition in metric.slice_down:
+    for condition in lines.slice_down:
         found += _expression_requirements(condition, ("time",), _WHY_SLICE)
-    for rule in metric.slice_without:
+    for rule in lines.slice_without:
         found.append(Required(rule.selection.record_type, ("time",), _WHY_SLICE))
-    for value in metric.values:
+    for value in lines.values:
         found += _expression_requirements(value.expression, ("time",), _WHY_SLICE)
     return found
 

@@ -30,7 +30,7 @@ from obligo.model.contract import (
     Service,
     Term,
 )
-from obligo.model.metrics import Metric
+from obligo.model.metrics import Metric, MetricBase
 
 __all__ = [
     "Boolean",
@@ -45,6 +45,7 @@ __all__ = [
     "Exclusion",
     "LiteralValue",
     "Metric",
+    "MetricBase",
     "Money",
     "Node",
     "Number",

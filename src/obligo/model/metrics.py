@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 from fractions import Fraction
-from typing import Literal
+from typing import Annotated, Any, Literal, cast
+
+from pydantic import Discriminator, Tag
 
 from obligo.model.base import Comparator, Duration, LiteralValue, Node, Number, Percent
 from obligo.model.conditions import Expression, Selection
@@ -128,6 +130,16 @@ Measure = (
     | MeanTimeToRepair
     | MeanTimeBetweenFailures
 )
+MEASURES = (
+    Availability,
+    SliceAverage,
+    Ratio,
+    Aggregate,
+    ShareWithinTarget,
+    TotalDuration,
+    MeanTimeToRepair,
+    MeanTimeBetweenFailures,
+)
 
 
 # -------------------------------------------------------------------------------- metric items
@@ -229,18 +241,21 @@ class MinimumData(Node):
     otherwise: Literal["no_data", "breached", "met"]
 
 
-class Metric(Node):
-    """A named way to measure a level of service."""
+Attribution = Literal["each_supplier", "first_cause"]
+DataRule = Literal["no_data", "breached", "met"]
+OpenRecords = Literal["late_once_passed", "left_out"]
 
-    id: str
-    title: str | None = None
-    description: str | None = None
-    measure: Measure
-    service: str | None = None
+
+class MetricLines(Node):
+    """The lines of a metric block, below its measure, that only some kinds of measure can
+    have, all together and as written: what the checks and the printer read of a metric
+    (:func:`written`). A metric itself holds those of its kind as fields and any other in
+    :attr:`MetricBase.misplaced`."""
+
     down_during: tuple[Selection, ...] = ()
     down_when: Composite | None = None
     down_because: AttributedDown | None = None
-    attribution: Literal["each_supplier", "first_cause"] | None = None
+    attribution: Attribution | None = None
     excluding: tuple[str, ...] = ()
     only_while: tuple[Selection, ...] = ()
     only_during: str | None = None
@@ -251,10 +266,26 @@ class Metric(Node):
     values: tuple[NamedValue, ...] = ()
     duration: DurationSpec | None = None
     targets: tuple[TargetRule, ...] = ()
-    open_records: Literal["late_once_passed", "left_out"] | None = None
-    minimum_data: MinimumData | None = None
-    without_data: Literal["no_data", "breached", "met"] | None = None
+    open_records: OpenRecords | None = None
     percentile_method: str | None = None
+
+
+class MetricBase(Node):
+    """A named way to measure a level of service: the fields every kind of metric has. A metric
+    is one of the classes of :data:`Metric`, one per kind of measure, each with the lines its
+    kind can have."""
+
+    id: str
+    title: str | None = None
+    description: str | None = None
+    measure: Measure
+    service: str | None = None
+    minimum_data: MinimumData | None = None
+    without_data: DataRule | None = None
+    # Lines written in the block that this kind of measure has no use for (`in slices of` in a
+    # ratio metric): never measured; kept so that the checks can point at them and `obligo fmt`
+    # writes them back.
+    misplaced: MetricLines | None = None
 
     @property
     def period(self) -> Period:
@@ -269,6 +300,147 @@ class Metric(Node):
         if isinstance(measure, Aggregate) and measure.function != "count":
             return measure.field
         return None
+
+
+class AvailabilityMetric(MetricBase):
+    """``availability of api``: down time from records, slices or components, in the counted
+    time (``only while``, ``only during``, without the exclusions)."""
+
+    measure: Availability
+    down_during: tuple[Selection, ...] = ()
+    down_when: Composite | None = None
+    down_because: AttributedDown | None = None
+    attribution: Attribution | None = None
+    excluding: tuple[str, ...] = ()
+    only_while: tuple[Selection, ...] = ()
+    only_during: str | None = None
+    slice: Duration | None = None
+    slice_down: tuple[SliceCondition, ...] = ()
+    minimum_run: int | None = None
+    slice_without: tuple[SliceWithoutData, ...] = ()
+    values: tuple[NamedValue, ...] = ()
+
+
+class SliceAverageMetric(MetricBase):
+    """``100% minus the average error-rate in slices of 5 minutes``: a named value per slice."""
+
+    measure: SliceAverage
+    slice_without: tuple[SliceWithoutData, ...] = ()
+    values: tuple[NamedValue, ...] = ()
+
+
+class RatioMetric(MetricBase):
+    """``ratio of GOOD to TOTAL``, whose terms may name values of the metric."""
+
+    measure: Ratio
+    values: tuple[NamedValue, ...] = ()
+
+
+class AggregateMetric(MetricBase):
+    """``p95 of latency_ms in request records``; count, sum, mean, maximum, minimum."""
+
+    measure: Aggregate
+    percentile_method: str | None = None
+
+
+class ShareWithinTargetMetric(MetricBase):
+    """``share of ticket records within target``: each record timed against its target."""
+
+    measure: ShareWithinTarget
+    duration: DurationSpec | None = None  # required: the checks report its absence
+    targets: tuple[TargetRule, ...] = ()
+    open_records: OpenRecords | None = None
+
+
+class TotalDurationMetric(MetricBase):
+    """``total duration of outage records``, in the counted time."""
+
+    measure: TotalDuration
+    excluding: tuple[str, ...] = ()
+    only_while: tuple[Selection, ...] = ()
+    only_during: str | None = None
+
+
+class MeanTimeToRepairMetric(MetricBase):
+    """``mean time to repair of outage records``: wall-clock repair times."""
+
+    measure: MeanTimeToRepair
+
+
+class MeanTimeBetweenFailuresMetric(MetricBase):
+    """``mean time between failures of outage records``: up time in the counted time per
+    failure."""
+
+    measure: MeanTimeBetweenFailures
+    excluding: tuple[str, ...] = ()
+    only_while: tuple[Selection, ...] = ()
+    only_during: str | None = None
+
+
+def _measure_kind(value: Any) -> str | None:
+    """The discriminator of :data:`Metric`: the kind of the metric's measure."""
+    measure = value.get("measure") if isinstance(value, dict) else getattr(value, "measure", None)
+    kind = measure.get("kind") if isinstance(measure, dict) else getattr(measure, "kind", None)
+    return kind if isinstance(kind, str) else None
+
+
+Metric = Annotated[
+    Annotated[AvailabilityMetric, Tag("availability")]
+    | Annotated[SliceAverageMetric, Tag("slice_average")]
+    | Annotated[RatioMetric, Tag("ratio")]
+    | Annotated[AggregateMetric, Tag("aggregate")]
+    | Annotated[ShareWithinTargetMetric, Tag("share_within_target")]
+    | Annotated[TotalDurationMetric, Tag("total_duration")]
+    | Annotated[MeanTimeToRepairMetric, Tag("mttr")]
+    | Annotated[MeanTimeBetweenFailuresMetric, Tag("mtbf")],
+    Discriminator(_measure_kind),
+]
+"""A metric: one class per kind of measure, told apart by the measure's ``kind``."""
+
+CountedTimeMetric = AvailabilityMetric | TotalDurationMetric | MeanTimeBetweenFailuresMetric
+"""The metrics measured in counted time: narrowed by ``only while``, ``only during`` and their
+exclusions."""
+
+METRIC_CLASSES: dict[type[Measure], type[MetricBase]] = {
+    Availability: AvailabilityMetric,
+    SliceAverage: SliceAverageMetric,
+    Ratio: RatioMetric,
+    Aggregate: AggregateMetric,
+    ShareWithinTarget: ShareWithinTargetMetric,
+    TotalDuration: TotalDurationMetric,
+    MeanTimeToRepair: MeanTimeToRepairMetric,
+    MeanTimeBetweenFailures: MeanTimeBetweenFailuresMetric,
+}
+
+_LINES = tuple(name for name in MetricLines.model_fields if name != "loc")
+
+
+def build_metric(measure: Measure, lines: MetricLines, **fields: Any) -> Metric:
+    """The metric of ``measure``'s kind with the lines written in its block: those its kind
+    can have as its own fields, any other kept aside as :attr:`MetricBase.misplaced`."""
+    cls = METRIC_CLASSES[type(measure)]
+    own = {name: getattr(lines, name) for name in _LINES if name in cls.model_fields}
+    rest = {
+        name: value
+        for name in _LINES
+        if name not in own and (value := getattr(lines, name)) not in (None, ())
+    }
+    misplaced = MetricLines(**rest, loc=lines.loc) if rest else None
+    return cast("Metric", cls(measure=measure, **own, **fields, misplaced=misplaced))
+
+
+# The lines each kind of metric holds as its own fields.
+_OWN = {cls: tuple(n for n in _LINES if n in cls.model_fields) for cls in METRIC_CLASSES.values()}
+_NO_LINES = MetricLines()
+
+
+def written(metric: MetricBase) -> MetricLines:
+    """Every line of the metric's block below its measure as written, whether its kind has a
+    use for it or not: what the checks judge and the printer writes."""
+    names = _OWN.get(type(metric)) or tuple(n for n in _LINES if n in type(metric).model_fields)
+    own = {name: getattr(metric, name) for name in names}
+    own["loc"] = metric.loc
+    return (metric.misplaced or _NO_LINES).model_copy(update=own)  # its fields, unvalidated
 
 
 def in_field_unit(value: object, unit: str) -> Fraction | None:

@@ -14,7 +14,7 @@ from fractions import Fraction
 
 from obligo.engine.judge.breach_runs import LongRecord, PeriodNote
 from obligo.engine.judge.history import Judged
-from obligo.engine.judge.verdicts import UNITS, written_objective
+from obligo.engine.judge.verdicts import UNITS
 from obligo.engine.measure.measurement import TOP, Contribution, Measurement
 from obligo.engine.numbers import decimal_text
 from obligo.engine.rights.assessment import Rights
@@ -42,6 +42,7 @@ from obligo.report.rights import (
     TriggerFired,
     TriggerPeriod,
 )
+from obligo.syntax import printer
 
 _LAST = dt.datetime.max.replace(tzinfo=dt.UTC)
 _FIRST = dt.datetime.min.replace(tzinfo=dt.UTC)
@@ -70,7 +71,7 @@ def verdict(judged: Judged, zone: dt.tzinfo | None) -> Verdict:
         ),
         metric=judged.metric.id,
         group=judged.group,
-        objective=written_objective(objective),
+        objective=printer.objective(objective),
         period=period_ref(judged.period, zone),
         baseline=judged.baseline,
         status=judged.status,

@@ -31,7 +31,7 @@ from obligo.model.inheritance import (
     in_force,
     lineage_chain,
 )
-from obligo.model.metrics import Composite
+from obligo.model.metrics import AvailabilityMetric, Composite
 from obligo.resolve.contract import (
     Names,
     PlannedAgreement,
@@ -266,7 +266,7 @@ def _services_read(service: str, names: Names) -> tuple[str, ...]:
     composite metrics (a chain over the uplink reads the uplink's outages)."""
     found = {service}
     for metric in names.metrics.values():
-        if metric.down_when is None:
+        if not isinstance(metric, AvailabilityMetric) or metric.down_when is None:
             continue
         for name in _leaves(metric.down_when):
             component = names.metrics.get(name)

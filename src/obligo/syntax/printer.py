@@ -16,10 +16,9 @@ A name is written bare, as a contract writes it, unless it is not a plain name (
 is a keyword that the lexer would read as itself where the name stands (a named value called
 `duration` at the start of a line): then it is written in backticks.
 
-Where a report quotes a clause, the engine builds the quote from the model as these functions do
-(:mod:`obligo.engine.consequences.rules`, :mod:`obligo.engine.rights.termination`,
-:mod:`obligo.engine.judge.verdicts`); the tests pin the two equal, but for a name the printer writes in
-backticks, which the engine quotes bare.
+Where a report quotes a clause (a promise, a tier, a cap, a claim, a trigger, a window, a
+selection), the engine calls these functions: the quote is contract text, a name in backticks
+included.
 """
 
 from __future__ import annotations
@@ -377,58 +376,59 @@ def _in_hours(calendar: str | None) -> str:
 
 
 def _metric(node: m.Metric) -> list[str]:
+    written = m.written(node)  # every line, whether its kind has a use for it or not
     lines = [measure(node.measure)]
     lines += _description(node.description)
     if node.service is not None:
         lines.append(f"service {name(node.service)}")
-    lines += [f"down during {selection(s)}" for s in node.down_during]
-    if node.down_when is not None:
-        lines.append(f"down when {_composite(node.down_when)} is down")
-    if node.down_because is not None:
-        down = node.down_because
+    lines += [f"down during {selection(s)}" for s in written.down_during]
+    if written.down_when is not None:
+        lines.append(f"down when {_composite(written.down_when)} is down")
+    if written.down_because is not None:
+        down = written.down_because
         metric, supplier = name(down.metric, _COMPONENT), name(down.supplier)
         lines.append(f"down when {metric} is down because of {supplier}")
-    if node.attribution == "each_supplier":
+    if written.attribution == "each_supplier":
         lines.append("downtime attributed to each supplier whose component was down")
-    elif node.attribution == "first_cause":
+    elif written.attribution == "first_cause":
         lines.append("downtime attributed to the first cause")
-    if node.excluding:
-        lines.append("excluding " + ", ".join(name(e) for e in node.excluding))
-    lines += [f"only while {selection(s)}" for s in node.only_while]
-    if node.only_during is not None:
-        lines.append(f"only during {name(node.only_during)} hours")
-    if node.slice is not None:
-        lines.append(f"in slices of {node.slice}")
-    lines += [f"a slice is down when {slice_condition(s)}" for s in node.slice_down]
-    if node.minimum_run is not None:
-        lines.append(f"counting only runs of at least {node.minimum_run} down slices")
-    for without in node.slice_without:
+    if written.excluding:
+        lines.append("excluding " + ", ".join(name(e) for e in written.excluding))
+    lines += [f"only while {selection(s)}" for s in written.only_while]
+    if written.only_during is not None:
+        lines.append(f"only during {name(written.only_during)} hours")
+    if written.slice is not None:
+        lines.append(f"in slices of {written.slice}")
+    lines += [f"a slice is down when {slice_condition(s)}" for s in written.slice_down]
+    if written.minimum_run is not None:
+        lines.append(f"counting only runs of at least {written.minimum_run} down slices")
+    for without in written.slice_without:
         if without.rule == "value":
             rule = f"has an {name(str(without.value_name))} of {without.value}"
         else:
             rule = _SLICE_RULES[without.rule]
         lines.append(f"a slice without {selection(without.selection)} {rule}")
-    lines += [f"{name(v.name, keywords())} = {expression(v.expression)}" for v in node.values]
-    if node.duration is not None:
-        spec = node.duration
+    lines += [f"{name(v.name, keywords())} = {expression(v.expression)}" for v in written.values]
+    if written.duration is not None:
+        spec = written.duration
         lines.append(
             f"duration from {name(spec.start_field)} to {name(spec.end_field)}"
             + _in_hours(spec.calendar)
         )
-    for target in node.targets:
+    for target in written.targets:
         group = f" {quoted(target.group)}" if target.group is not None else ""
         lines.append(f"target{group} {target.limit}{_in_hours(target.calendar)}")
-    if node.open_records == "late_once_passed":
+    if written.open_records == "late_once_passed":
         lines.append("a record still open is late once its target has passed")
-    elif node.open_records == "left_out":
+    elif written.open_records == "left_out":
         lines.append("a record still open is left out")
     if node.minimum_data is not None:
         least = node.minimum_data
         lines.append(f"at least {least.records} records, otherwise {_DATA_RULES[least.otherwise]}")
     if node.without_data is not None:
         lines.append(f"a period without data is {_DATA_RULES[node.without_data]}")
-    if node.percentile_method is not None:
-        lines.append(f"percentile method {name(node.percentile_method)}")
+    if written.percentile_method is not None:
+        lines.append(f"percentile method {name(written.percentile_method)}")
     return _block(_head("metric", name(node.id), node.title), lines)
 
 

@@ -763,7 +763,7 @@ class ContractTransformer(Transformer[Token, Any]):
     def metric_decl(self, meta: Meta, children: list[Any]) -> metrics.Metric:
         name = children[0]
         title = next((c.text for c in children if isinstance(c, Title)), None)
-        measure = next(c for c in children if isinstance(c, base.Node))
+        measure = next(c for c in children if isinstance(c, metrics.MEASURES))
         items = [c for c in children if isinstance(c, Item)]
         single = self.once(
             items,
@@ -778,12 +778,7 @@ class ContractTransformer(Transformer[Token, Any]):
         for item in items:
             if item.key == "excluding":
                 excluding.extend(item.value)
-        return metrics.Metric(
-            id=name.text,
-            title=title,
-            description=one("description"),
-            measure=measure,
-            service=one("service"),
+        lines = metrics.MetricLines(
             down_during=tuple(i.value for i in items if i.key == "down_during"),
             down_when=one("down_when"),
             down_because=one("down_because"),
@@ -799,9 +794,18 @@ class ContractTransformer(Transformer[Token, Any]):
             duration=one("duration"),
             targets=tuple(i.value for i in items if i.key == "target"),
             open_records=one("open_records"),
+            percentile_method=one("percentile_method"),
+            loc=name.loc,
+        )
+        return metrics.build_metric(
+            measure,
+            lines,
+            id=name.text,
+            title=title,
+            description=one("description"),
+            service=one("service"),
             minimum_data=one("minimum_data"),
             without_data=one("without_data"),
-            percentile_method=one("percentile_method"),
             loc=name.loc,
         )
 
@@ -1664,7 +1668,7 @@ def build_contract(parts: list[Any], filename: str, text: str | SourceText) -> c
         services=of(contract.Service),
         calendars=of(contract.Calendar),
         exclusions=of(contract.Exclusion),
-        metrics=of(metrics.Metric),
+        metrics=of(metrics.MetricBase),
         clauses=of(clauses.Clause),
         baseline=baselines[0] if baselines else None,
         reviews=of(contract.Review),

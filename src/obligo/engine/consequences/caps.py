@@ -21,10 +21,10 @@ from fractions import Fraction
 from obligo.engine.context import EvaluationContext
 from obligo.engine.time.periods import MeasurementPeriod, add_months, local_midnight
 from obligo.model import clauses as c
+from obligo.syntax import printer
 
 from .lines import Entry, Pricer, money, months_between
 from .money import minor_unit, round_half_up
-from .rules import cap_text
 from .values import CapApplied, CapKind
 
 _MONTHS = {"month": 1, "quarter": 3, "year": 12}
@@ -128,12 +128,12 @@ class Caps:
             return
         if limit is None:
             entry.after = None
-            entry.reasons.append(f"cap {cap_text(cap)}: {words}")
+            entry.reasons.append(f"cap {printer.cap(cap)}: {words}")
             return
         after = min(before, limit)
         entry.caps.append(
             CapApplied(
-                cap=cap_text(cap),
+                cap=printer.cap(cap),
                 kind=kind,
                 loc=cap.loc,
                 limit=limit,

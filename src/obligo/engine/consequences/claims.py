@@ -16,8 +16,8 @@ from obligo.model import metrics as m
 from obligo.model.base import Duration, Text
 from obligo.model.clauses import CLAIM_PERIOD_WORDS
 from obligo.model.contract import BillingCycle
+from obligo.syntax import printer
 
-from .rules import claim_text, requirement_text
 from .values import ClaimState, RequirementChecked
 
 # Words after `claim ... after the` that name the period credited rather than a record type: the
@@ -59,7 +59,7 @@ class ClaimClock:
         computed from)."""
         if claim is None or isinstance(claim, c.ClaimAutomatic):
             return ClaimState(
-                rule=None if claim is None else claim_text(claim),
+                rule=None if claim is None else printer.claim(claim),
                 required=False,
                 deadline=None,
                 last_day=None,
@@ -70,7 +70,7 @@ class ClaimClock:
         deadline, detail = self._deadline(claim, period, supporting)
         at = self.ctx.at
         return ClaimState(
-            rule=claim_text(claim),
+            rule=printer.claim(claim),
             required=True,
             deadline=deadline,
             last_day=None if deadline is None else last_day(deadline, self.ctx),
@@ -153,7 +153,7 @@ class RequirementOutcome:
                     supporting.extend((record, report))
             reports.append(
                 RequirementChecked(
-                    requirement=requirement_text(requirement),
+                    requirement=printer.claim_requirement(requirement),
                     records=len(inside),
                     qualifying=len(inside) - len(missing),
                     not_qualifying=tuple(missing),
@@ -234,7 +234,8 @@ def _matching(record: Record) -> k.Condition:
 
 def _selections_of_type(metric: m.Metric, record_type: str) -> list[k.Selection]:
     found: list[k.Selection] = []
-    for selection in metric.down_during:
+    down_during = metric.down_during if isinstance(metric, m.AvailabilityMetric) else ()
+    for selection in down_during:
         if selection.record_type == record_type:
             found.append(selection)
     measure_selection = getattr(metric.measure, "selection", None)
@@ -254,10 +255,9 @@ def _without(metric: m.Metric, excluded: dict[str, list[k.Condition]], name: str
         where = drop if selection.where is None else k.And(operands=(selection.where, drop))
         return selection.model_copy(update={"where": where})
 
-    update: dict[str, object] = {
-        "id": name,
-        "down_during": tuple(narrowed(s) for s in metric.down_during),
-    }
+    update: dict[str, object] = {"id": name}
+    if isinstance(metric, m.AvailabilityMetric):
+        update["down_during"] = tuple(narrowed(s) for s in metric.down_during)
     measure_selection = getattr(metric.measure, "selection", None)
     if isinstance(measure_selection, k.Selection):
         update["measure"] = metric.measure.model_copy(

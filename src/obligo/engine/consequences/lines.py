@@ -21,18 +21,15 @@ from obligo.model import clauses as c
 from obligo.model import conditions as k
 from obligo.model import metrics as m
 from obligo.model.base import LiteralValue, Node, Text, walk
+from obligo.syntax import printer
 
 from .claims import PERIOD_WORDS, RequirementOutcome, restrict
 from .fees import FeeOfSpan, Fees, condition_key, condition_keys
 from .rolling import BillingPeriods, window_text
 from .rules import (
     UNIT_WORDS,
-    condition_text,
     exceedance,
-    formula_text,
     in_tier,
-    penalty_text,
-    tier_text,
     unit_seconds,
 )
 from .values import CapApplied, ConsequenceKind, OwedLine, RequirementChecked
@@ -229,14 +226,13 @@ class Lines:
     def clause(self, order: int, clause: c.Clause) -> None:
         for credit in clause.credits:
             if isinstance(credit, c.CreditTable):
-                self._table(order, clause, "credit", credit.tiers, credit.cumulative, tier_text)
+                self._table(order, clause, "credit", credit.tiers, credit.cumulative, printer.tier)
             else:
-                self._per_unit(
-                    order, clause, "credit", credit.amount, credit.per, formula_text(credit), credit
-                )
+                rule = printer.formula(credit)
+                self._per_unit(order, clause, "credit", credit.amount, credit.per, rule, credit)
         for penalty in clause.penalties:
             basis = penalty.basis
-            rule = penalty_text(penalty)
+            rule = printer.penalty(penalty)
             if isinstance(basis, c.PerBreach):
                 self._per_breach(order, clause, penalty, rule)
             elif isinstance(basis, c.PerUnit):
@@ -247,7 +243,7 @@ class Lines:
                 tier = c.Tier(amount=penalty.amount, condition=basis, loc=penalty.loc)
                 self._table(order, clause, "penalty", (tier,), False, _always(rule))
         for reward in clause.rewards:
-            rule = tier_text(reward.tier)
+            rule = printer.tier(reward.tier)
             self._table(order, clause, "reward", (reward.tier,), False, _always(rule))
 
     # ------------------------------------------------------------------------------ helpers
@@ -814,4 +810,4 @@ def _bounds(condition: c.TierCondition) -> str:
     return " and ".join(f"{b.op} {b.value}" for b in condition.bounds)
 
 
-__all__ = ["Entry", "Lines", "Measure", "Pricer", "Targets", "condition_text"]
+__all__ = ["Entry", "Lines", "Measure", "Pricer", "Targets"]

@@ -29,6 +29,7 @@ from obligo.engine.judge.history import Judged
 from obligo.engine.time.periods import MeasurementPeriod, period_containing
 from obligo.model.clauses import Clause, Consecutive, NOfLast, Window
 from obligo.model.metrics import CalendarPeriod
+from obligo.syntax import printer
 
 _MICROSECOND = dt.timedelta(microseconds=1)
 CalendarUnit = Literal["day", "week", "month", "quarter", "year"]
@@ -89,14 +90,6 @@ def moments(marks: Sequence[dt.datetime | None], window: Window) -> list[Moment]
             found.append(Moment(index, mark, tuple(inside), onset=not held))
         held = now
     return found
-
-
-def describe_window(window: Window) -> str:
-    """``3 consecutive months``, ``3 of the last 6 months``."""
-    if isinstance(window, Consecutive):
-        return f"{window.count} consecutive {plural(window.unit, window.count)}"
-    assert isinstance(window, NOfLast)
-    return f"{window.count} of the last {window.of_last} {plural(window.unit, window.of_last)}"
 
 
 def plural(unit: str, count: int) -> str:
@@ -171,7 +164,7 @@ def breach_run(
             Happening(
                 at=moment.at,
                 onset=moment.onset,
-                reason=f"clause {clause.id} was breached in {describe_window(window)}: {labels}",
+                reason=f"clause {clause.id} was breached in {printer.window(window)}: {labels}",
                 periods=[PeriodNote(j.period, breach_detail(j)) for j in items],
             )
         )

@@ -30,8 +30,10 @@ from obligo.engine.measure.measurement import Measurement
 from obligo.engine.numbers import decimal_text
 from obligo.engine.time.periods import MeasurementPeriod
 from obligo.model import clauses as c
+from obligo.model.base import Text
 from obligo.model.metrics import Metric
 from obligo.resolve import ResolvedContract
+from obligo.syntax import printer
 
 # What measures a metric: the engine's measurement of a metric in every period, by label. The
 # evaluation passes its own (cached) measurement, so that nothing is measured twice.
@@ -97,14 +99,11 @@ class Judged:
 
 
 def objective_text(objective: c.Objective, group: str | None = None) -> str:
-    """``api-uptime >= 99.9%``; ``first-response for "P1" >= 95%``."""
-    if objective.group is not None:
-        named = f" for {objective.group}"
-    elif group is not None:
-        named = f' for "{group}"'
-    else:
-        named = ""
-    return f"{objective.metric}{named} {objective.op} {objective.target}"
+    """``api-uptime >= 99.9%``; ``first-response for "P1" >= 95%``: the promise as the printer
+    writes it, for ``group`` when the promise is over every group."""
+    if objective.group is None and group is not None:
+        objective = objective.model_copy(update={"group": Text(value=group)})
+    return printer.objective(objective)
 
 
 def quantity(value: Fraction | None, dimension: str) -> str:

@@ -231,7 +231,3 @@ def _budget(measurement: Measurement, op: str, target: Fraction) -> BudgetLeft |
     return BudgetLeft(remaining=more, unit=budget.unit, used=used)
 
 
-def written_objective(objective: c.Objective) -> str:
-    """The objective as the clause writes it: ``api-uptime >= 99.9%``."""
-    group = f" for {objective.group}" if objective.group is not None else ""
-    return f"{objective.metric}{group} {objective.op} {objective.target}"

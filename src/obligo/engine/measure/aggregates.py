@@ -333,12 +333,11 @@ class _RatioProgram:
     records_column: int
 
 
-def _ratio_program(metric: m.Metric, ctx: EvaluationContext) -> _RatioProgram:
+def _ratio_program(metric: m.RatioMetric, ctx: EvaluationContext) -> _RatioProgram:
     partition = ctx.scans.partitions.get(metric.id)
     if partition is not None:
         metric = without_test(metric, *partition)
     measure = metric.measure
-    assert isinstance(measure, m.Ratio)
     values = {v.name: v for v in metric.values}
     plan = AggregatePlan()
     good_of = compile_expression(measure.numerator, values, ctx.schema, plan)
@@ -379,7 +378,7 @@ def _label(types: Sequence[str], period: m.Period) -> str:
     return " and ".join(types) + f" records {words}"
 
 
-def ratio(metric: m.Metric, ctx: EvaluationContext) -> dict[str, Measurement]:
+def ratio(metric: m.RatioMetric, ctx: EvaluationContext) -> dict[str, Measurement]:
     program = _ratio_program(metric, ctx)
     periods = ctx.periods(metric.period)
     rows = _grouped(ctx, program.query, metric.id)
@@ -447,12 +446,12 @@ def _any_of(selections: list[Any], ctx: EvaluationContext) -> tuple[str, tuple[A
 
 
 # ------------------------------------------------------------------------------- aggregates
-def ratio_query(metric: m.Metric, ctx: EvaluationContext) -> PeriodQuery:
+def ratio_query(metric: m.RatioMetric, ctx: EvaluationContext) -> PeriodQuery:
     return _ratio_program(metric, ctx).query
 
 
 def aggregate_query(
-    metric: m.Metric, ctx: EvaluationContext, *, shared: bool = False
+    metric: m.AggregateMetric, ctx: EvaluationContext, *, shared: bool = False
 ) -> PeriodQuery | None:
     """The period query of a count, sum, mean, extreme or nearest-rank percentile; None for a
     percentile of another method (ranked in a query of its own). ``shared``: a percentile's
@@ -461,7 +460,6 @@ def aggregate_query(
     if partition is not None:
         metric = without_test(metric, *partition)
     measure = metric.measure
-    assert isinstance(measure, m.Aggregate)
     where, params = compile_selection(measure.selection, ctx.schema)
     record_type = measure.selection.record_type
     bounds = tuple(_bounds(ctx, ctx.periods(metric.period)))
@@ -533,9 +531,8 @@ def aggregate_query(
     )
 
 
-def aggregate(metric: m.Metric, ctx: EvaluationContext) -> dict[str, Measurement]:
+def aggregate(metric: m.AggregateMetric, ctx: EvaluationContext) -> dict[str, Measurement]:
     measure = metric.measure
-    assert isinstance(measure, m.Aggregate)
     periods = ctx.periods(metric.period)
     query = aggregate_query(metric, ctx)
     if query is None:
@@ -642,7 +639,7 @@ def _decimal_literal(share: Fraction) -> str:
 
 
 def _percentiles(
-    metric: m.Metric,
+    metric: m.AggregateMetric,
     measure: m.Aggregate,
     ctx: EvaluationContext,
     periods: list[MeasurementPeriod],

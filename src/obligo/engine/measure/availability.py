@@ -85,7 +85,9 @@ def _group_of(record: Record, name: str | None) -> str | None:
 _IN_PROGRESS = Downtime(measured=False, unmeasured_reason="being computed")
 
 
-def downtime(metric: m.Metric, ctx: EvaluationContext, cache: dict[str, Downtime]) -> Downtime:
+def downtime(
+    metric: m.AvailabilityMetric, ctx: EvaluationContext, cache: dict[str, Downtime]
+) -> Downtime:
     if metric.id in cache:
         if cache[metric.id] is _IN_PROGRESS:
             raise ObligoError(
@@ -132,7 +134,7 @@ def _either(parts: list[Downtime]) -> Downtime:
     return result
 
 
-def _from_records(metric: m.Metric, ctx: EvaluationContext) -> Downtime:
+def _from_records(metric: m.AvailabilityMetric, ctx: EvaluationContext) -> Downtime:
     by = group_field(metric)
     result = Downtime()
     seen_types: set[str] = set()
@@ -195,7 +197,10 @@ class _Leaf:
 
 
 def _composite(
-    metric: m.Metric, composite: m.Composite, ctx: EvaluationContext, cache: dict[str, Downtime]
+    metric: m.AvailabilityMetric,
+    composite: m.Composite,
+    ctx: EvaluationContext,
+    cache: dict[str, Downtime],
 ) -> Downtime:
     """A chain (``any of``) is down when any component is; a redundant group (``all of``) when
     every component is. Components contribute their own down intervals (their records, slices or
@@ -208,7 +213,7 @@ def _composite(
     stretch of end-to-end down time goes, whole, to the supplier of the responsible component
     whose outage began first (ties: the supplier's name)."""
     down, leaves = _tree(composite, ctx, cache)
-    parts = [downtime(ctx.metric(c), ctx, cache) for c in _leaf_names(composite)]
+    parts = [downtime(_component(c, ctx), ctx, cache) for c in _leaf_names(composite)]
     sources: list[DownSource] = []
     for leaf in leaves:
         for source in leaf.sources:
@@ -248,7 +253,7 @@ def _attributed(
     """``down when checkout-uptime is down because of north-colo``: the composite's down time
     that its attribution rule gives to the supplier; the composite's records are the evidence,
     each held responsible only inside that time."""
-    composite = downtime(ctx.metric(down.metric), ctx, cache)
+    composite = downtime(_component(down.metric, ctx), ctx, cache)
     attributed = composite.by_supplier.get(down.supplier, [])
     return Downtime(
         sources=[
@@ -265,6 +270,19 @@ def _attributed(
         unmeasured_reason=composite.unmeasured_reason,
         intervals=attributed,
     )
+
+
+def _component(name: str, ctx: EvaluationContext) -> m.AvailabilityMetric:
+    """The availability metric a composite is made of (the checks reject any other kind)."""
+    metric = ctx.metric(name)
+    if not isinstance(metric, m.AvailabilityMetric):
+        raise ObligoError(
+            f"component {name} is not an availability metric",
+            file=metric.loc.file,
+            line=metric.loc.line,
+            column=metric.loc.column,
+        )
+    return metric
 
 
 def _leaf_names(composite: m.Composite) -> list[str]:
@@ -286,7 +304,7 @@ def _tree(
         if isinstance(component, m.Composite):
             children.append(_tree(component, ctx, cache))
         else:
-            component_metric = ctx.metric(component)
+            component_metric = _component(component, ctx)
             part = downtime(component_metric, ctx, cache)
             leaf = _Leaf(_supplier(component_metric, ctx), component, part.down, part.sources)
             children.append((part.down, [leaf]))
@@ -379,7 +397,7 @@ def _deployed(
     return union(actual), union([*actual, *projected])
 
 
-def restrictions(metric: m.Metric, ctx: EvaluationContext) -> Restrictions:
+def restrictions(metric: m.CountedTimeMetric, ctx: EvaluationContext) -> Restrictions:
     by = group_field(metric)
     extra = (by,) if by else ()
     deployed: list[Interval] | None = None
@@ -563,7 +581,7 @@ def _measure(
 
 
 def availability(
-    metric: m.Metric, ctx: EvaluationContext, cache: dict[str, Downtime]
+    metric: m.AvailabilityMetric, ctx: EvaluationContext, cache: dict[str, Downtime]
 ) -> dict[str, Measurement]:
     source = downtime(metric, ctx, cache)
     limits = restrictions(metric, ctx)
@@ -703,13 +721,12 @@ def _interval_sources(
 
 
 def total_duration(
-    metric: m.Metric, ctx: EvaluationContext, _: dict[str, Downtime]
+    metric: m.TotalDurationMetric, ctx: EvaluationContext, _: dict[str, Downtime]
 ) -> dict[str, Measurement]:
     """The time covered by the selected records in each period: the union of their intervals
     (overlaps once), clipped to the period and to the counted time (``only while``, ``only
     during``), without time that an exclusion takes out (either treatment: it is not held
     against the provider), with refused exclusion time added as ordinary downtime."""
-    assert isinstance(metric.measure, m.TotalDuration)
     source = _interval_sources(metric.measure.selection, ctx)[1]
     prep = _prepare(source, restrictions(metric, ctx))
     results: dict[str, Measurement] = {}
@@ -731,19 +748,20 @@ def total_duration(
 
 
 def repair_times(
-    metric: m.Metric, ctx: EvaluationContext, cache: dict[str, Downtime]
+    metric: m.MeanTimeToRepairMetric | m.MeanTimeBetweenFailuresMetric,
+    ctx: EvaluationContext,
+    cache: dict[str, Downtime],
 ) -> dict[str, Measurement]:
     """MTTR: the mean duration (end - start, wall-clock) of the failures that started in the
     period and have ended; a failure still open is left out until it ends. MTBF: the period's up
     time (its counted time less its down time, as for availability) divided by the number of
     failures that started in it."""
     measure = metric.measure
-    assert isinstance(measure, m.MeanTimeToRepair | m.MeanTimeBetweenFailures)
     records, source = _interval_sources(measure.selection, ctx)
     starts = [r for r in records if r.start is not None]
     prep = (
         _prepare(source, restrictions(metric, ctx))
-        if isinstance(measure, m.MeanTimeBetweenFailures)
+        if isinstance(metric, m.MeanTimeBetweenFailuresMetric)
         else None
     )
     results: dict[str, Measurement] = {}

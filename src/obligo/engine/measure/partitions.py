@@ -11,13 +11,15 @@ a text field with a text (exact, case-sensitive: see :mod:`obligo.events.sql`).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 from obligo._transform import KEEP, transform
 from obligo.events.schema import EventSchema, FieldType
 from obligo.model import metrics as m
 from obligo.model.base import Node, Text
 from obligo.model.conditions import And, Compare, Condition, Selection
+
+Partitioned = TypeVar("Partitioned", m.RatioMetric, m.AggregateMetric)
 
 
 def _tests(condition: Condition | None) -> list[Condition]:
@@ -64,10 +66,13 @@ def selections(node: Any) -> list[Selection]:
 def partition_of(metric: m.Metric, schema: EventSchema) -> tuple[str, str] | None:
     """The text field and value every record of a ratio or an aggregate without ``by`` is
     tested on, when there is one (the first in name order when there are several)."""
-    measure = metric.measure
-    if not isinstance(measure, m.Ratio | m.Aggregate) or measure.group_by is not None:
+    if not isinstance(metric, m.RatioMetric | m.AggregateMetric):
         return None
-    found = selections([measure, metric.values])
+    measure = metric.measure
+    if measure.group_by is not None:
+        return None
+    values = metric.values if isinstance(metric, m.RatioMetric) else ()
+    found = selections([measure, values])
     if not found:
         return None
     common = set.intersection(*(_equalities(s, schema) for s in found))
@@ -84,15 +89,12 @@ def split_selection(selection: Selection, schema: EventSchema) -> tuple[str, str
     return field, value, _without(selection, field, value)
 
 
-def without_test(metric: m.Metric, field: str, value: str) -> m.Metric:
+def without_test(metric: Partitioned, field: str, value: str) -> Partitioned:
     """The metric with the test ``field = "value"`` taken out of each of its selections."""
-    rewritten: m.Metric = metric.model_copy(
-        update={
-            "measure": _without(metric.measure, field, value),
-            "values": _without(metric.values, field, value),
-        }
-    )
-    return rewritten
+    update: dict[str, Any] = {"measure": _without(metric.measure, field, value)}
+    if isinstance(metric, m.RatioMetric):
+        update["values"] = _without(metric.values, field, value)
+    return metric.model_copy(update=update)
 
 
 def _without(node: Any, field: str, value: str) -> Any:

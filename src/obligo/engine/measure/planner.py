@@ -34,10 +34,9 @@ from obligo.model.contract import NoticeRule
 
 def _queries(metric: m.Metric, ctx: EvaluationContext) -> list[tuple[Grid, list[Aggregate]]]:
     """The scans measuring ``metric`` reads, as the plan stands."""
-    measure = metric.measure
-    if isinstance(measure, m.Ratio):
+    if isinstance(metric, m.RatioMetric):
         return aggregates.scans_of(ctx, aggregates.ratio_query(metric, ctx))
-    if isinstance(measure, m.Aggregate):
+    if isinstance(metric, m.AggregateMetric):
         query = aggregates.aggregate_query(metric, ctx)
         return [] if query is None else aggregates.scans_of(ctx, query)
     return slices.scans_of(metric, ctx)
@@ -97,22 +96,32 @@ def _record_reads(metric: m.Metric, ctx: EvaluationContext) -> list[tuple[Select
     :mod:`~obligo.engine.measure.exclusions` and :mod:`~obligo.engine.measure.records` ask).
     A read listed here that the measure does not make only adds its records to the query; one
     it makes that is not listed runs a query of its own: the records are the same."""
-    measure = metric.measure
-    by = [measure.group_by] if isinstance(measure, m.Availability) and measure.group_by else []
     reads: list[tuple[Selection, list[str]]] = []
-    reads += [(selection, by) for selection in metric.down_during]
-    reads += [(selection, by) for selection in metric.only_while]
-    for name in metric.excluding:
-        exclusion = ctx.agreement.exclusions[name]
-        notices = [r for r in exclusion.valid_when if isinstance(r, NoticeRule)]
-        fields = [r.announced_field for r in notices] + [r.before_field for r in notices] + by
-        reads += [(selection, fields) for selection in exclusion.sources]
-    if isinstance(measure, m.TotalDuration | m.MeanTimeToRepair | m.MeanTimeBetweenFailures):
-        reads.append((measure.selection, []))
-    if isinstance(measure, m.ShareWithinTarget) and metric.duration is not None:
-        spec = metric.duration
-        grouped = [measure.group_by] if measure.group_by else []
-        reads.append((measure.selection, [spec.start_field, spec.end_field, *grouped]))
+    by: list[str] = []
+    if isinstance(metric, m.AvailabilityMetric):
+        by = [metric.measure.group_by] if metric.measure.group_by else []
+        reads += [(selection, by) for selection in metric.down_during]
+    if isinstance(
+        metric, m.AvailabilityMetric | m.TotalDurationMetric | m.MeanTimeBetweenFailuresMetric
+    ):
+        reads += [(selection, by) for selection in metric.only_while]
+        for name in metric.excluding:
+            exclusion = ctx.agreement.exclusions[name]
+            notices = [r for r in exclusion.valid_when if isinstance(r, NoticeRule)]
+            fields = [r.announced_field for r in notices] + [r.before_field for r in notices]
+            reads += [(selection, fields + by) for selection in exclusion.sources]
+    if isinstance(
+        metric, m.TotalDurationMetric | m.MeanTimeToRepairMetric | m.MeanTimeBetweenFailuresMetric
+    ):
+        reads.append((metric.measure.selection, []))
+    if isinstance(metric, m.ShareWithinTargetMetric) and metric.duration is not None:
+        spec, grouped = metric.duration, metric.measure.group_by
+        reads.append(
+            (
+                metric.measure.selection,
+                [spec.start_field, spec.end_field, *([grouped] if grouped else [])],
+            )
+        )
     return reads
 
 
@@ -126,10 +135,9 @@ def _plannable(metric: m.Metric, ctx: EvaluationContext) -> bool:
 
 
 def _base_grids(metric: m.Metric, ctx: EvaluationContext) -> list[Grid]:
-    measure = metric.measure
-    if isinstance(measure, m.Ratio):
+    if isinstance(metric, m.RatioMetric):
         return [aggregates.base_grid(ctx, aggregates.ratio_query(metric, ctx))]
-    if isinstance(measure, m.Aggregate):
+    if isinstance(metric, m.AggregateMetric):
         query = aggregates.aggregate_query(metric, ctx, shared=True)
         return [] if query is None else [aggregates.base_grid(ctx, query)]
     return [grid for grid, _ in slices.scans_of(metric, ctx)]

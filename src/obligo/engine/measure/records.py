@@ -30,6 +30,7 @@ from obligo.engine.context import EvaluationContext, Record
 from obligo.engine.measure.measurement import Budget, Contribution, Measurement
 from obligo.engine.time.business_time import BusinessCalendar
 from obligo.engine.time.intervals import seconds
+from obligo.errors import ObligoSemanticError
 from obligo.model import metrics as m
 from obligo.model.base import Duration
 
@@ -69,10 +70,19 @@ class _Judged:
     due: dt.datetime | None
 
 
-def share_within_target(metric: m.Metric, ctx: EvaluationContext) -> dict[str, Measurement]:
+def share_within_target(
+    metric: m.ShareWithinTargetMetric, ctx: EvaluationContext
+) -> dict[str, Measurement]:
     measure = metric.measure
-    assert isinstance(measure, m.ShareWithinTarget) and metric.duration is not None
     spec = metric.duration
+    if spec is None:  # the checks report it: a contract that passes them has one
+        raise ObligoSemanticError(
+            f"metric {metric.id} does not say what is timed",
+            file=metric.loc.file,
+            line=metric.loc.line,
+            column=metric.loc.column,
+            hint="add `duration from opened to responded`",
+        )
     fields = [spec.start_field, spec.end_field]
     if measure.group_by:
         fields.append(measure.group_by)

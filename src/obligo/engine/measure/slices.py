@@ -136,7 +136,7 @@ class _ForAny:
 class SliceProgram:
     """A metric's slice logic, compiled once: the SQL columns and a judge per slice."""
 
-    metric: m.Metric
+    metric: m.AvailabilityMetric | m.SliceAverageMetric
     length: dt.timedelta
     plan: AggregatePlan = field(default_factory=AggregatePlan)
     rules: list[tuple[m.SliceWithoutData, int, Fraction | None]] = field(default_factory=list)
@@ -150,7 +150,10 @@ class SliceProgram:
 
     @classmethod
     def compile(
-        cls, metric: m.Metric, length: dt.timedelta, ctx: EvaluationContext
+        cls,
+        metric: m.AvailabilityMetric | m.SliceAverageMetric,
+        length: dt.timedelta,
+        ctx: EvaluationContext,
     ) -> SliceProgram:
         program = cls(metric, length)
         schema = ctx.schema
@@ -168,7 +171,7 @@ class SliceProgram:
             if rule.rule == "value":
                 fixed = {rule.value_name: value} if rule.value_name and value is not None else {}
                 overrides[index] = fixed
-        for condition in metric.slice_down:
+        for condition in _conditions(metric):
             program.judges.append(program._condition(condition, values, overrides, ctx, selections))
         measure = metric.measure
         if isinstance(measure, m.SliceAverage):
@@ -335,8 +338,17 @@ class SliceProgram:
         return tuple(False for _ in self.for_any)
 
 
+def _conditions(
+    metric: m.AvailabilityMetric | m.SliceAverageMetric,
+) -> tuple[m.SliceCondition, ...]:
+    """When a slice is down: an availability metric's conditions (none for an average)."""
+    return metric.slice_down if isinstance(metric, m.AvailabilityMetric) else ()
+
+
 def _state_sql(
-    metric: m.Metric, values: dict[str, m.NamedValue], schema: EventSchema
+    metric: m.AvailabilityMetric | m.SliceAverageMetric,
+    values: dict[str, m.NamedValue],
+    schema: EventSchema,
 ) -> tuple[str, list[Any]] | None:
     """``CASE`` over a slice's aggregates giving its state as :meth:`SliceProgram.state` does:
     the first ``without`` rule whose selection has no record decides (``up``, ``down``,
@@ -352,7 +364,7 @@ def _state_sql(
         whens.append(f"WHEN count(*) FILTER (WHERE {where}) = 0 THEN {state}")
         params.extend(where_params)
     tests: list[str] = []
-    for condition in metric.slice_down:
+    for condition in _conditions(metric):
         found = _condition_sql(condition, values, schema)
         if found is None:
             return None
@@ -550,14 +562,12 @@ def _slice_scans(
 
 def scans_of(metric: m.Metric, ctx: EvaluationContext) -> list[tuple[Grid, list[Aggregate]]]:
     """The scans measuring a metric over slices reads (none for other metrics)."""
-    measure = metric.measure
-    if isinstance(measure, m.SliceAverage):
-        program = SliceProgram.compile(metric, slice_length(measure.slice), ctx)
+    if isinstance(metric, m.SliceAverageMetric):
+        program = SliceProgram.compile(metric, slice_length(metric.measure.slice), ctx)
         return _slice_scans(program, ctx, None)
-    if metric.slice_down and metric.slice is not None:
+    if isinstance(metric, m.AvailabilityMetric) and metric.slice_down and metric.slice is not None:
         program = SliceProgram.compile(metric, slice_length(metric.slice), ctx)
-        group_by = measure.group_by if isinstance(measure, m.Availability) else None
-        return _slice_scans(program, ctx, group_by)
+        return _slice_scans(program, ctx, metric.measure.group_by)
     return []
 
 
@@ -735,14 +745,17 @@ def _runs_downtime(
     # In UTC, as the interval algebra works (a report shows evidence in the contract's time
     # zone: the verdict converts the few it shows).
     span_start, span_end = utc(ctx.start), utc(ctx.end)
-    minimum = program.metric.minimum_run
+    metric = program.metric
+    minimum = metric.minimum_run if isinstance(metric, m.AvailabilityMetric) else None
     if minimum:
         down = [r for r in down if r[1] - r[0] >= minimum]
 
     def clipped(start: int, stop: int) -> tuple[dt.datetime, dt.datetime]:
         return (max(EPOCH + length * start, span_start), min(EPOCH + length * stop, span_end))
 
-    slice_text = str(program.metric.slice)
+    slice_text = str(
+        metric.slice if isinstance(metric, m.AvailabilityMetric) else metric.measure.slice
+    )
     sources = [
         DownSource(
             clipped(a, b),
@@ -767,12 +780,13 @@ def _runs_downtime(
     )
 
 
-def slice_downtime(metric: m.Metric, ctx: EvaluationContext) -> Downtime:
+def slice_downtime(metric: m.AvailabilityMetric, ctx: EvaluationContext) -> Downtime:
     """The down and skipped slices of an availability metric (per group with ``by``)."""
-    assert metric.slice is not None
+    if metric.slice is None:  # pragma: no cover - the checks require it with slice conditions
+        return Downtime(measured=False, unmeasured_reason="the metric says no slice length")
     length = slice_length(metric.slice)
     program = SliceProgram.compile(metric, length, ctx)
-    group_by = metric.measure.group_by if isinstance(metric.measure, m.Availability) else None
+    group_by = metric.measure.group_by
     if program.state_sql is not None and not program.for_any:
         return _judged_downtime(program, ctx, group_by)
     data = slice_rows(program, ctx, group_by)
@@ -918,11 +932,10 @@ def _exact_sum(values: Iterable[Fraction | int]) -> Fraction:
     return total
 
 
-def slice_average(metric: m.Metric, ctx: EvaluationContext) -> dict[str, Measurement]:
+def slice_average(metric: m.SliceAverageMetric, ctx: EvaluationContext) -> dict[str, Measurement]:
     """``100% minus the average error-rate in slices of 5 minutes``: the mean of per-slice
     values over the slices of each period."""
     measure = metric.measure
-    assert isinstance(measure, m.SliceAverage)
     length = slice_length(measure.slice)
     program = SliceProgram.compile(metric, length, ctx)
     data = slice_rows(program, ctx, None)

@@ -28,6 +28,7 @@ from obligo.engine.consequences.values import MoneySums
 from obligo.engine.context import EvaluationContext
 from obligo.engine.judge.history import Judged, Measure
 from obligo.engine.time.periods import MeasurementPeriod
+from obligo.model.metrics import AvailabilityMetric
 
 ATTRIBUTED = "attributed_seconds:"
 
@@ -111,7 +112,7 @@ def supplier_positions(
     periods: dict[str, dict[PeriodKey, MeasurementPeriod]] = {name: {} for name in delivered}
     attributed: dict[tuple[str, PeriodKey], list[tuple[str, Fraction]]] = {}
     for metric in sorted(scope.metrics.values(), key=lambda m: m.id):
-        if metric.attribution is None:
+        if not isinstance(metric, AvailabilityMetric) or metric.attribution is None:
             continue
         for period in ctx.periods(metric.period):
             if not shown(period):

@@ -33,7 +33,6 @@ from obligo.engine.judge.breach_runs import (
     PeriodNote,
     Slots,
     breach_run,
-    describe_window,
     plural,
 )
 from obligo.engine.judge.history import Judged, Measure, closed, holds, quantity
@@ -42,8 +41,8 @@ from obligo.engine.measure.exclusions import record_interval
 from obligo.engine.time.intervals import seconds, utc
 from obligo.engine.time.periods import MeasurementPeriod
 from obligo.model import clauses as c
-from obligo.model.base import LiteralValue, SourceLocation
-from obligo.model.conditions import And, Compare, Condition, Member, Not, Or, Presence, Selection
+from obligo.model.base import SourceLocation
+from obligo.syntax import printer
 
 _DAY_SECONDS = 86400
 
@@ -230,9 +229,9 @@ def termination_rights(
                     arisen = RightArisen(
                         clause=clause,
                         loc=location(trigger.loc, right.loc),
-                        trigger=describe_trigger(trigger),
+                        trigger=printer.trigger(trigger),
                         arose_at=happening.at,
-                        exercise=None if exercise is None else describe_exercise(exercise),
+                        exercise=None if exercise is None else printer.exercise(exercise),
                         lapses_at=lapses,
                         open=happening.at <= ctx.at and (lapses is None or ctx.at < lapses),
                         reason=happening.reason,
@@ -262,7 +261,7 @@ def escalations(
                     clause=clause,
                     loc=location(escalation.loc, trigger.loc),
                     to=escalation.to,
-                    trigger=describe_trigger(trigger),
+                    trigger=printer.trigger(trigger),
                     due_at=happening.at,
                     reason=happening.reason,
                     periods=happening.periods,
@@ -284,52 +283,3 @@ def _local(instant: dt.datetime, ctx: EvaluationContext) -> str:
 def location(loc: SourceLocation, fallback: SourceLocation) -> SourceLocation:
     """The line a report names: ``loc``, or ``fallback`` for a node written without one."""
     return loc if loc.line else fallback
-
-
-def describe_exercise(exercise: c.Exercise) -> str:
-    return ("in writing " if exercise.in_writing else "") + f"within {exercise.within}"
-
-
-def describe_trigger(trigger: c.Trigger) -> str:
-    """The trigger in the words of the language."""
-    if isinstance(trigger, c.BreachRun):
-        return f"breached in {describe_window(trigger.window)}"
-    if isinstance(trigger, c.LongEvents):
-        return (
-            f"{trigger.count} {describe_selection(trigger.selection)} longer than"
-            f" {trigger.longer_than} start within any {trigger.within}"
-        )
-    return f"{trigger.metric} {trigger.op} {trigger.value} in a {trigger.unit}"
-
-
-def describe_selection(selection: Selection) -> str:
-    """``outage records where service = "transport"``."""
-    text = f"{selection.record_type} records"
-    if selection.where is not None:
-        text += f" where {describe_condition(selection.where)}"
-    return text
-
-
-def describe_condition(condition: Condition) -> str:
-    if isinstance(condition, Compare):
-        return f"{condition.field} {condition.op} {_literal(condition.value)}"
-    if isinstance(condition, Member):
-        values = ", ".join(_literal(v) for v in condition.values)
-        return f"{condition.field} {'not in' if condition.negated else 'in'} [{values}]"
-    if isinstance(condition, Presence):
-        return f"{condition.field} is {'present' if condition.present else 'missing'}"
-    if isinstance(condition, Not):
-        return f"not ({describe_condition(condition.operand)})"
-    if isinstance(condition, And):
-        return " and ".join(_operand(o) for o in condition.operands)
-    assert isinstance(condition, Or)
-    return " or ".join(_operand(o) for o in condition.operands)
-
-
-def _operand(condition: Condition) -> str:
-    text = describe_condition(condition)
-    return f"({text})" if isinstance(condition, And | Or) else text
-
-
-def _literal(value: LiteralValue) -> str:
-    return str(value)

@@ -29,7 +29,6 @@ from obligo.engine.judge.breach_runs import (
     Slots,
     breach_detail,
     breach_run,
-    describe_window,
     moments,
     plural,
 )
@@ -42,7 +41,6 @@ from obligo.engine.judge.history import (
 )
 from obligo.engine.judge.verdicts import target_fraction
 from obligo.engine.numbers import decimal_text
-from obligo.engine.rights.termination import describe_selection
 from obligo.engine.time.intervals import utc
 from obligo.engine.time.periods import MeasurementPeriod, add_months, local_midnight
 from obligo.model import clauses as c
@@ -50,6 +48,7 @@ from obligo.model import contract as k
 from obligo.model.base import Duration, SourceLocation
 from obligo.model.metrics import CalendarPeriod, Metric
 from obligo.resolve import ResolvedContract
+from obligo.syntax import printer
 
 _MONTHS = {"month": 1, "quarter": 3, "year": 12}
 
@@ -314,7 +313,7 @@ def _wide_margin(
                     "wide_margin",
                     at,
                     f"clause {clause.id} was met by a wide margin (at most {decimal_text(wide)}%"
-                    f" of the error budget used) for {describe_window(condition.window)}:"
+                    f" of the error budget used) for {printer.window(condition.window)}:"
                     f" {labels}",
                     condition.loc,
                     clause=clause.id,
@@ -395,7 +394,7 @@ def _metric_value_run(
                 "metric_value_run",
                 at,
                 f"{metric.id} {condition.op} {condition.value} for"
-                f" {describe_window(condition.window)}: {labels}",
+                f" {printer.window(condition.window)}: {labels}",
                 condition.loc,
                 metric=metric.id,
                 periods=[PeriodNote(p, d) for p, d in periods],
@@ -492,7 +491,7 @@ def _volume_drift(
                 Fired(
                     "volume_drift",
                     period.end,
-                    f"the volume of {describe_selection(condition.selection)} moved"
+                    f"the volume of {printer.selection(condition.selection)} moved"
                     f" {condition.percent} or more from the baseline in {period.label}: {detail}"
                     f" ({change}; the baseline had {base_count} in {baseline_days} days)",
                     condition.loc,

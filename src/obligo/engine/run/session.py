@@ -162,19 +162,18 @@ def measure_metric(
     if key in cache:
         return cache[key]  # type: ignore[no-any-return]
     downtimes: dict[str, availability.Downtime] = cache.setdefault("downtime", {})
-    measure = metric.measure
     result: dict[str, Measurement]
-    if isinstance(measure, m.Availability):
+    if isinstance(metric, m.AvailabilityMetric):
         result = availability.availability(metric, ctx, downtimes)
-    elif isinstance(measure, m.TotalDuration):
+    elif isinstance(metric, m.TotalDurationMetric):
         result = availability.total_duration(metric, ctx, downtimes)
-    elif isinstance(measure, m.MeanTimeToRepair | m.MeanTimeBetweenFailures):
+    elif isinstance(metric, m.MeanTimeToRepairMetric | m.MeanTimeBetweenFailuresMetric):
         result = availability.repair_times(metric, ctx, downtimes)
-    elif isinstance(measure, m.SliceAverage):
+    elif isinstance(metric, m.SliceAverageMetric):
         result = slices.slice_average(metric, ctx)
-    elif isinstance(measure, m.Ratio):
+    elif isinstance(metric, m.RatioMetric):
         result = aggregates.ratio(metric, ctx)
-    elif isinstance(measure, m.Aggregate):
+    elif isinstance(metric, m.AggregateMetric):
         result = aggregates.aggregate(metric, ctx)
     else:
         result = records.share_within_target(metric, ctx)
@@ -186,11 +185,19 @@ def measure_metric(
 def unmeasured(metric: m.Metric, ctx: EvaluationContext, result: dict[str, Measurement]) -> None:
     """A metric that no log feeds is unmeasured in every period, never silently compliant (a
     count or a total duration of a record type the log never mentions would otherwise be 0)."""
-    if metric.down_when is not None or metric.down_because is not None:
+    if isinstance(metric, m.AvailabilityMetric) and (
+        metric.down_when is not None or metric.down_because is not None
+    ):
         return  # a composite is measured when its components are
     # The records the value is made of; deployment records (`only while`) only bound the time.
-    sources = metric.model_copy(update={"only_while": ()})
-    types = sorted({n.record_type for n in walk(sources) if isinstance(n, Selection)})
+    deployments = {id(s) for s in m.written(metric).only_while}
+    types = sorted(
+        {
+            n.record_type
+            for n in walk(metric)
+            if isinstance(n, Selection) and id(n) not in deployments
+        }
+    )
     if not types:
         return
     if ctx.has_records(types):
