@@ -1192,3 +1192,91 @@ def test_a_service_level_without_an_import_is_told_to_import_its_customer_level(
         d for d in obligo.check(obligo.parse(text, "x.sla")) if "imports no higher" in d.message
     ]
     assert [d.hint for d in findings] == ['import its customer level, such as: import "globex.sla"']
+
+
+# ------------------------------------------------------------ lines a metric's kind never reads
+@pytest.mark.parametrize(
+    ("added", "line_text", "message"),
+    [
+        (
+            "  excluding maintenance  # in a percentile\n",
+            "  excluding maintenance  # in a percentile\n",
+            "`excluding` has no effect on api-latency (a percentile): only availability,"
+            " total duration and MTBF metrics read it",
+        ),
+        (
+            "  only while deployment records\n",
+            "  only while deployment records\n",
+            "`only while` has no effect on api-latency (a percentile): only availability,"
+            " total duration and MTBF metrics read it",
+        ),
+        (
+            "  only during office hours\n",
+            "  only during office hours\n",
+            "`only during` has no effect on api-latency (a percentile): only availability,"
+            " total duration and MTBF metrics read it",
+        ),
+        (
+            "  in slices of 2 minutes\n",
+            "  in slices of 2 minutes\n",
+            "`in slices of` has no effect on api-latency (a percentile): only availability"
+            " metrics read it",
+        ),
+        (
+            "  in slices of 2 minutes\n  a slice is down when there are probe records\n",
+            "  in slices of 2 minutes\n",
+            "`in slices of` has no effect on api-latency (a percentile): only availability"
+            " metrics read it",
+        ),
+        (
+            "  a slice without request records is up\n",
+            "  a slice without request records is up\n",
+            "`a slice without` has no effect on api-latency (a percentile): only availability"
+            " and slice average metrics read it",
+        ),
+        (
+            "  a record still open is left out\n",
+            "  a record still open is left out\n",
+            "`a record still open` has no effect on api-latency (a percentile): only share"
+            " within target metrics read it",
+        ),
+    ],
+)
+def test_a_line_the_metrics_kind_never_reads_is_an_error_at_it(
+    added: str, line_text: str, message: str
+) -> None:
+    """A line written in a metric whose kind has no use for it would be ignored: the value
+    measured otherwise than the contract says (an exclusion written in a percentile metric
+    left every excluded record in). It is an error at its line."""
+    text = edit(
+        "  p95 of latency_ms in request records, per calendar month\n",
+        "  p95 of latency_ms in request records, per calendar month\n" + added,
+    )
+    found = [d for d in diagnose(text) if d.severity is Severity.ERROR]
+    diagnostic = found[0]
+    assert diagnostic.message == message, shown(found)
+    assert_at(diagnostic, text, line_text, line_text.strip()[:1])
+
+
+def test_a_named_value_in_a_percentile_metric_is_an_error_at_it() -> None:
+    text = edit(
+        "  p95 of latency_ms in request records, per calendar month\n",
+        "  p95 of latency_ms in request records, per calendar month\n"
+        "  slow = count(request records where latency_ms > 500)\n",
+    )
+    diagnostic = only([d for d in diagnose(text) if d.severity is Severity.ERROR])
+    assert diagnostic.message == (
+        "`a named value` has no effect on api-latency (a percentile): only availability,"
+        " slice average and ratio metrics read it"
+    )
+    assert_at(diagnostic, text, "  slow = count", "slow")
+
+
+def test_the_bundled_percentile_leaves_beta_queries_out_in_its_selection() -> None:
+    """initech-analytics' p95 said `excluding beta`, which a percentile never read (every beta
+    query was measured); it now says so in its selection, and checks clean."""
+    path = Path(__file__).resolve().parent.parent / "contracts" / "initech-analytics.sla"
+    text = path.read_text(encoding="utf-8")
+    assert "excluding beta" not in text
+    assert 'not (feature_stage = "beta" or feature_stage = "preview")' in text
+    assert [d for d in obligo.check(obligo.load(path)) if d.severity is Severity.ERROR] == []

@@ -128,6 +128,72 @@ def _metric(metric: m.Metric, out: Reporter) -> None:
         )
     if isinstance(measure, m.SliceAverage) and not lines.values:
         out.error(f"define {measure.value} in the metric: {measure.value} = ...", measure.loc)
+    _unused_lines(metric, out)
+
+
+# The lines only some kinds of metric read (the others are reported above), with the words
+# their line opens with.
+_ONLY_SOME = {
+    "excluding": "excluding",
+    "only_while": "only while",
+    "only_during": "only during",
+    "slice": "in slices of",
+    "slice_down": "a slice is down",
+    "minimum_run": "counting only runs",
+    "slice_without": "a slice without",
+    "values": "",
+    "open_records": "a record still open",
+}
+# Each kind of metric, as its readers are named.
+_KINDS = {
+    "availability": "availability",
+    "slice_average": "slice average",
+    "ratio": "ratio",
+    "aggregate": "count, sum, mean, extreme and percentile",
+    "share_within_target": "share within target",
+    "total_duration": "total duration",
+    "mttr": "MTTR",
+    "mtbf": "MTBF",
+}
+
+
+def _unused_lines(metric: m.Metric, out: Reporter) -> None:
+    """A line that the metric's kind never reads (``excluding`` in a percentile metric) would
+    be ignored without a word, and the value measured otherwise than the contract says."""
+    misplaced = metric.misplaced
+    if misplaced is None:
+        return
+    for name, lead in _ONLY_SOME.items():
+        value = getattr(misplaced, name)
+        if value is None or value == ():
+            continue
+        if name == "slice_down" and misplaced.slice is None:
+            continue  # reported above: slices without a length
+        if name == "minimum_run" and not misplaced.slice_down:
+            continue  # reported above: runs without slices
+        readers = [
+            _KINDS[measure.model_fields["kind"].default]
+            for measure, kind in m.METRIC_CLASSES.items()
+            if name in kind.model_fields
+        ]
+        listed = ", ".join(readers[:-1]) + " and " + readers[-1] if len(readers) > 1 else readers[0]
+        words = lead or "a named value"
+        where = misplaced.values[0].loc if name == "values" else out.in_block(metric.loc, lead)
+        hint = (
+            "to leave records out of this metric, say so in its selection:"
+            " `... records where not (...)`"
+            if name in ("excluding", "only_while", "only_during")
+            else "remove the line"
+        )
+        measure = metric.measure
+        kind = measure.function if isinstance(measure, m.Aggregate) else _KINDS[measure.kind]
+        article = "an" if kind[0] in "aeiouAEIOUM" else "a"
+        out.error(
+            f"`{words}` has no effect on {metric.id} ({article} {kind}): only {listed} metrics"
+            " read it",
+            where,
+            hint,
+        )
 
 
 def _clause(clause: c.Clause, scope: Scope, out: Reporter) -> None:
