@@ -590,6 +590,13 @@ def test_a_pooled_percentile_a_trigger_reads_is_computed_over_every_record(
     assert len(read) == 2 and read[1].endswith("GROUP BY e._obligo_idx")
     [escalation] = report.escalations
     assert "p95-region 101" in escalation.reason
+    # --plan shows that query beside the scan that leaves it for later
+    from obligo.engine.run.session import planned
+    from obligo.resolve.resolver import check_and_resolve
+
+    contract = parse(POOLED.format(extra=extra))
+    [scan] = planned(check_and_resolve(contract), t("2026-05-01T00:00:00Z")).describe()
+    assert (scan["sql"], scan["pooled_sql"]) == (read[0], read[1])
 
 
 def test_pooled_sums_added_up_from_the_groups_are_exact() -> None:

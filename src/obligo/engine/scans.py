@@ -238,6 +238,16 @@ class Scan:
             kept.append(tuple(pooled))
         return kept
 
+    def later_sql(self) -> tuple[str, list[Any]] | None:
+        """The query of the pooled rows that a split scan leaves to be read later (a
+        percentile over every record), or None when it leaves none."""
+        pooled = self.grid.pooled
+        if pooled is None or not self._split():
+            return None
+        if all(_combination(a) is not None for a in self.aggregates):
+            return None
+        return self._layout(pooled)[0]
+
     def pooled_row(self, key: Any) -> tuple[Any, ...]:
         """The pooled row of one period, computed by DuckDB (with every aggregate of the
         scan), the rows of every period found at the first call."""
@@ -412,15 +422,17 @@ class ScanPlan:
         described = []
         for scan in self.scans.values():
             sql, params = scan.sql()
-            described.append(
-                {
-                    "grid": scan.grid.label,
-                    "aggregates": len(scan.aggregates),
-                    "feeds": list(scan.feeds),
-                    "sql": sql,
-                    "params": params,
-                }
-            )
+            entry: dict[str, Any] = {
+                "grid": scan.grid.label,
+                "aggregates": len(scan.aggregates),
+                "feeds": list(scan.feeds),
+                "sql": sql,
+                "params": params,
+            }
+            later = scan.later_sql()
+            if later is not None:  # run only if something reads a pooled percentile
+                entry["pooled_sql"], entry["pooled_params"] = later
+            described.append(entry)
         if len(self.records.selections) > 1:
             sql, params = self.records.sql()
             described.append(

@@ -31,7 +31,15 @@ def plan_json(sections: list[tuple[str, ScanPlan]]) -> str:
             {
                 "agreement": name,
                 "scans": [
-                    {**scan, "params": [_value(p) for p in scan["params"]]}
+                    {
+                        **scan,
+                        "params": [_value(p) for p in scan["params"]],
+                        **(
+                            {"pooled_params": [_value(p) for p in scan["pooled_params"]]}
+                            if "pooled_params" in scan
+                            else {}
+                        ),
+                    }
                     for scan in plan.describe()
                 ],
             }
@@ -62,5 +70,10 @@ def plan_text(sections: list[tuple[str, ScanPlan]]) -> str:
             lines.append(
                 "  parameters: " + ", ".join(inert(repr(_value(p))) for p in scan["params"])
             )
+            if "pooled_sql" in scan:
+                lines.append(
+                    "  over every record, only if something reads it (a trigger, a fee):"
+                    f" {scan['pooled_sql']}"
+                )
         lines.append("")
     return "\n".join(lines)
