@@ -20,6 +20,7 @@ its down types at all is unmeasured (``no data`` in every period).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import heapq
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
@@ -590,12 +591,7 @@ def availability(
     if by is not None:
         for name in _group_names(source, limits, by, ctx):
             grouped[name] = _prepare(_group_downtime(source, name), limits.for_group(by, name))
-    prepared: list[_Prepared] = []
-
-    def pooled() -> _Prepared:
-        if not prepared:
-            prepared.append(_prepare(source, limits))
-        return prepared[0]
+    pooled = functools.cache(partial(_prepare, source, limits))  # made once, if at all
 
     def pooled_in(period: MeasurementPeriod) -> Measurement:
         return _measure(pooled(), period, ctx, source.by_supplier)

@@ -64,7 +64,7 @@ from obligo.engine.measure.expressions import (
 from obligo.engine.measure.measurement import TOP, Budget, Contribution, Measurement
 from obligo.engine.numbers import decimal_text
 from obligo.engine.scans import Aggregate, Grid, aggregates_of
-from obligo.engine.time.intervals import utc
+from obligo.engine.time.intervals import MICROSECOND, utc
 from obligo.events.schema import EventSchema
 from obligo.events.sql import (
     compile_condition,
@@ -76,7 +76,6 @@ from obligo.model import conditions as c
 from obligo.model import metrics as m
 
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
-_MICROSECOND = dt.timedelta(microseconds=1)
 
 UP, DOWN, SKIPPED = 0, 1, 2
 
@@ -460,7 +459,7 @@ def _slice_grid(
 ) -> Grid:
     """The grid ``(slice, group or None, pooled?, [feature,])`` of the records of the plan's
     types in the span; with ``having``, only the cells where it holds."""
-    micros = length // _MICROSECOND
+    micros = length // MICROSECOND
     inner = [f'(epoch_us("time") // CAST(? AS BIGINT)) AS {SLICE}']
     keys = [SLICE]
     if feature is not None:
@@ -497,7 +496,7 @@ def _slice_grid(
 
 def _length_words(length: dt.timedelta) -> str:
     """``1 minute``, ``5 minutes``, ``30 seconds``, ``250000 microseconds``."""
-    micros = length // _MICROSECOND
+    micros = length // MICROSECOND
     units = (
         ("day", 86_400_000_000),
         ("hour", 3_600_000_000),
@@ -689,7 +688,7 @@ class SliceCount:
         self, numbers: list[int], length: dt.timedelta, start: dt.datetime, end: dt.datetime
     ) -> None:
         self._numbers = numbers
-        self._length = _micros(length)
+        self._length = length // MICROSECOND
         self._start, self._end = utc(start), utc(end)
 
     def __call__(self, start: dt.datetime, end: dt.datetime) -> int:
@@ -699,15 +698,11 @@ class SliceCount:
         start, end = utc(start), utc(end)
         if not (self._start < end and self._end > start):
             return 0
-        lo = _micros(start - EPOCH) // self._length
-        hi = -(-_micros(end - EPOCH) // self._length)
+        lo = (start - EPOCH) // MICROSECOND // self._length
+        hi = -(-((end - EPOCH) // MICROSECOND) // self._length)
         if hi <= lo:
             return 0
         return bisect_left(self._numbers, hi) - bisect_left(self._numbers, lo)
-
-
-def _micros(delta: dt.timedelta) -> int:
-    return (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds
 
 
 def _plural(count: int, word: str) -> str:

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Sequence
 from fractions import Fraction
 
 Interval = tuple[dt.datetime, dt.datetime]
+MICROSECOND = dt.timedelta(microseconds=1)
 
 
 def utc(instant: dt.datetime) -> dt.datetime:
@@ -28,20 +29,16 @@ def seconds(start: dt.datetime, end: dt.datetime) -> Fraction:
     start, end = utc(start), utc(end)
     if end <= start:
         return Fraction(0)
-    delta = end - start
-    micros = (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds
-    return Fraction(micros, 1_000_000)
+    return Fraction((end - start) // MICROSECOND, 1_000_000)
 
 
 def length(normalised: Iterable[Interval]) -> Fraction:
     """The exact length in seconds of intervals that are already normalised (the output of
     :func:`union`, :func:`window`, :func:`intersect`, :func:`subtract`: disjoint, in UTC, each
-    with ``end > start``): whole microseconds added as integers, one fraction at the end."""
-    micros = 0
-    for start, end in normalised:
-        delta = end - start
-        micros += (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds
-    return Fraction(micros, 1_000_000)
+    with ``end > start``): their durations added (exact, in microseconds), one fraction at the
+    end."""
+    whole = sum((end - start for start, end in normalised), dt.timedelta(0))
+    return Fraction(whole // MICROSECOND, 1_000_000)
 
 
 def union(intervals: Iterable[Interval]) -> list[Interval]:
