@@ -64,15 +64,16 @@ def atlassian_log() -> list[dict[str, Any]]:
     not Downtime: 1 failure in 100 requests, exactly 5 in 100, and Confluence's failures."""
     events: list[dict[str, Any]] = []
     start = t("2026-04-10T08:00:00Z")
+    browser = {"channel": "browser"}  # only browser use is covered
     # One minute exactly as the vendor's example: 10 failures in 100 requests is downtime.
-    events += requests(start, 100, 10, product="jira")
+    events += requests(start, 100, 10, product="jira", **browser)
     for minute in range(1, 60):  # 59 more: 2 failures in 10 (20%)
-        events += requests(start + dt.timedelta(minutes=minute), 10, 2, product="jira")
+        events += requests(start + dt.timedelta(minutes=minute), 10, 2, product="jira", **browser)
     quiet = t("2026-04-11T12:00:00Z")
-    events += requests(quiet, 100, 1, product="jira")  # 1 in 100 is not downtime
-    events += requests(quiet + dt.timedelta(minutes=1), 100, 5, product="jira")  # exactly 5%
+    events += requests(quiet, 100, 1, product="jira", **browser)  # 1 in 100 is not downtime
+    events += requests(quiet + dt.timedelta(minutes=1), 100, 5, product="jira", **browser)  # 5%
     # Confluence failing in a minute where Jira has no requests: not a Jira Downtime Minute.
-    events += requests(quiet + dt.timedelta(minutes=2), 10, 10, product="confluence")
+    events += requests(quiet + dt.timedelta(minutes=2), 10, 10, product="confluence", **browser)
     return events
 
 

@@ -336,7 +336,7 @@ BASELINE: dict[str, set[str]] = {"acme-hosting": {"2026-01", "2026-02", "2026-03
 # Line accounting per input: lines, used, outside_periods, unused, rejected, merged.
 LINES: dict[str, tuple[int, int, int, int, int, int]] = {
     "acme-hosting": (31, 26, 2, 2, 0, 1),
-    "atlassian-cloud": (258, 254, 0, 4, 0, 0),
+    "atlassian-cloud": (311, 254, 0, 57, 0, 0),
     "s3-standard": (45, 43, 0, 2, 0, 0),
     "verizon-dia": (23, 21, 1, 1, 0, 0),
     "gitlab-support": (17, 16, 0, 0, 0, 1),

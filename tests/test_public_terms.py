@@ -1,0 +1,155 @@
+"""The vendors' own worked examples, run on the shipped contract files (``contracts/NAME.sla``),
+never on an inline copy: a change to a bundled agreement that breaks the vendor's arithmetic
+fails here.
+
+Every number is worked out by hand beside its test from the vendor's text (quoted in the
+contract's comments; the facts are restated in /work/shared/slas/public-terms.md).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import obligo
+from obligo.report.model import Consequence, Report, Verdict
+from report_helpers import as_shown
+
+CONTRACTS = Path(__file__).resolve().parent.parent / "contracts"
+UTC = dt.UTC
+
+
+def load(name: str) -> Any:
+    return obligo.load(CONTRACTS / f"{name}.sla")
+
+
+def t(text: str) -> dt.datetime:
+    return dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+
+
+def iso(instant: dt.datetime) -> str:
+    return instant.astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
+def evaluate(name: str, records: list[dict[str, Any]], at: str) -> Report:
+    return obligo.evaluate(load(name), records, at=t(at))
+
+
+def verdict(report: Report, clause: str, period: str, group: str | None = None) -> Verdict:
+    found = [
+        v
+        for v in report.verdicts
+        if (v.clause, v.period.label, v.group) == (clause, period, group)
+    ]
+    assert len(found) == 1, [(v.clause, v.period.label, v.group) for v in report.verdicts]
+    return found[0]
+
+
+def owed(report: Report) -> dict[tuple[str, str, str | None], Consequence]:
+    return {(c.clause, c.period.label, c.group): c for c in report.consequences}
+
+
+def money(value: Fraction) -> str:
+    """Half-up to the cent, written here on its own."""
+    cents = (value * 100 + Fraction(1, 2)).__floor__()
+    return f"{cents // 100}.{cents % 100:02d}"
+
+
+def percent(value: Fraction) -> str:
+    """An exact percentage as the report writes it (9 places, half-even), for the values here,
+    none of which is a tie."""
+    scaled = value * 10**9
+    whole = round(scaled)
+    text = f"{whole // 10**9}.{whole % 10**9:09d}".rstrip("0").rstrip(".")
+    return text
+
+
+def requests(
+    minute: dt.datetime, total: int, failed: int, **fields: Any
+) -> list[dict[str, Any]]:
+    """``total`` request records in one minute, the first ``failed`` of them failed."""
+    return [
+        {
+            "type": "request",
+            "time": iso(minute + dt.timedelta(milliseconds=10 * i)),
+            "failed": i < failed,
+            **fields,
+        }
+        for i in range(total)
+    ]
+
+
+# --------------------------------------------------------------------------------- Atlassian
+def atlassian_month(channel: str) -> list[dict[str, Any]]:
+    """April 2026 (a 30-day month: 43,200 minutes), as the vendor's example: 60 Downtime Minutes
+    of each product; and the vendor's own two minutes: "10 of 100 requests ... unsuccessful" is
+    a Downtime Minute (it is one of the 60), "1 of 100" is not."""
+    events: list[dict[str, Any]] = []
+    start = t("2026-04-14T09:00:00Z")
+    for product in ("jira", "confluence"):
+        events += requests(start, 100, 10, product=product, channel=channel)
+        for minute in range(1, 60):
+            at = start + dt.timedelta(minutes=minute)
+            events += requests(at, 20, 2, product=product, channel=channel)
+        events += requests(t("2026-04-20T12:00:00Z"), 100, 1, product=product, channel=channel)
+    events += [
+        {"type": "invoice", "product": "jira", "period": "2026-04", "amount": "1840.00"},
+        {"type": "invoice", "product": "confluence", "period": "2026-04", "amount": "1210.00"},
+    ]
+    for invoice in events[-2:]:
+        invoice["currency"] = "USD"
+    return events
+
+
+def test_atlassian_worked_example_60_minutes_of_a_30_day_month() -> None:
+    """"Total minutes in a 30-day calendar month: 43,200; Downtime Minutes: 60; ... 99.86%";
+    "eligible for Service Credits equivalent to 10% of the monthly fees"."""
+    report = evaluate("atlassian-cloud", atlassian_month("browser"), "2026-05-02T00:00:00Z")
+    uptime = Fraction(43_200 - 60, 43_200) * 100
+    assert percent(uptime) == "99.861111111"  # 100% − 0.138889%: the vendor's 99.86%
+    jira = verdict(report, "1", "2026-04")
+    assert (jira.status, as_shown(jira.value)) == ("breached", percent(uptime))
+    assert as_shown(jira.evidence.totals["down_seconds"]) == str(60 * 60)
+    confluence = verdict(report, "2", "2026-04")
+    assert (confluence.status, as_shown(confluence.value)) == ("breached", percent(uptime))
+    credits = owed(report)
+    assert set(credits) == {("1", "2026-04", None), ("2", "2026-04", None)}
+    # 10% of each product's month: Jira (Premium, 99.90%) and Confluence (Enterprise, 99.95%)
+    assert as_shown(credits[("1", "2026-04", None)].amount) == money(Fraction(1840) / 10)
+    assert as_shown(credits[("2", "2026-04", None)].amount) == money(Fraction(1210) / 10)
+    assert [line.rule for line in credits[("1", "2026-04", None)].lines] == [
+        "10% of the fee when jira-uptime < 99.90% and >= 99.0%"
+    ]
+    # "claim within 15 days after the end of the month": by 15 May, exclusive 16 May 00:00 UTC
+    claim = credits[("1", "2026-04", None)].claim
+    assert claim is not None and claim.deadline == t("2026-05-16T00:00:00Z")
+    assert claim.last_day == dt.date(2026, 5, 15)
+
+
+@pytest.mark.parametrize("channel", ["api", "mobile", "integration"])
+def test_atlassian_covers_browser_use_only(channel: str) -> None:
+    """"Integrations, API calls, and mobile experiences aren't covered": the same 60 minutes
+    through them are no Downtime Minute, and credit nothing."""
+    report = evaluate("atlassian-cloud", atlassian_month(channel), "2026-05-02T00:00:00Z")
+    for clause in ("1", "2"):
+        april = verdict(report, clause, "2026-04")
+        assert (april.status, as_shown(april.value)) == ("met", "100")
+    assert report.consequences == []
+
+
+def test_atlassian_uncovered_requests_do_not_dilute_a_browser_minute() -> None:
+    """2 failed browser requests of 2 are a Downtime Minute whatever the API did in it: 40
+    successful API calls would bring the rate to 2 ÷ 42 = 4.8%, not above 5%."""
+    minute = t("2026-04-14T09:00:00Z")
+    events = [
+        *requests(minute, 2, 2, product="jira", channel="browser"),
+        *requests(minute + dt.timedelta(seconds=30), 40, 0, product="jira", channel="api"),
+    ]
+    report = evaluate("atlassian-cloud", events, "2026-05-02T00:00:00Z")
+    april = verdict(report, "1", "2026-04")
+    assert as_shown(april.value) == percent(Fraction(43_200 - 1, 43_200) * 100)
+    assert april.status == "met"  # 1 minute of the 43.2 that 99.90% allows
