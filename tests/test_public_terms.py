@@ -41,9 +41,7 @@ def evaluate(name: str, records: list[dict[str, Any]], at: str) -> Report:
 
 def verdict(report: Report, clause: str, period: str, group: str | None = None) -> Verdict:
     found = [
-        v
-        for v in report.verdicts
-        if (v.clause, v.period.label, v.group) == (clause, period, group)
+        v for v in report.verdicts if (v.clause, v.period.label, v.group) == (clause, period, group)
     ]
     assert len(found) == 1, [(v.clause, v.period.label, v.group) for v in report.verdicts]
     return found[0]
@@ -68,9 +66,7 @@ def percent(value: Fraction) -> str:
     return text
 
 
-def requests(
-    minute: dt.datetime, total: int, failed: int, **fields: Any
-) -> list[dict[str, Any]]:
+def requests(minute: dt.datetime, total: int, failed: int, **fields: Any) -> list[dict[str, Any]]:
     """``total`` request records in one minute, the first ``failed`` of them failed."""
     return [
         {
@@ -106,7 +102,7 @@ def atlassian_month(channel: str) -> list[dict[str, Any]]:
 
 
 def test_atlassian_worked_example_60_minutes_of_a_30_day_month() -> None:
-    """"Total minutes in a 30-day calendar month: 43,200; Downtime Minutes: 60; ... 99.86%";
+    """The vendor: "Total minutes in a 30-day calendar month: 43,200; Downtime Minutes: 60; ... 99.86%";
     "eligible for Service Credits equivalent to 10% of the monthly fees"."""
     report = evaluate("atlassian-cloud", atlassian_month("browser"), "2026-05-02T00:00:00Z")
     uptime = Fraction(43_200 - 60, 43_200) * 100
@@ -132,7 +128,7 @@ def test_atlassian_worked_example_60_minutes_of_a_30_day_month() -> None:
 
 @pytest.mark.parametrize("channel", ["api", "mobile", "integration"])
 def test_atlassian_covers_browser_use_only(channel: str) -> None:
-    """"Integrations, API calls, and mobile experiences aren't covered": the same 60 minutes
+    """The vendor: "Integrations, API calls, and mobile experiences aren't covered": the same 60 minutes
     through them are no Downtime Minute, and credit nothing."""
     report = evaluate("atlassian-cloud", atlassian_month(channel), "2026-05-02T00:00:00Z")
     for clause in ("1", "2"):
