@@ -149,3 +149,92 @@ def test_atlassian_uncovered_requests_do_not_dilute_a_browser_minute() -> None:
     april = verdict(report, "1", "2026-04")
     assert as_shown(april.value) == percent(Fraction(43_200 - 1, 43_200) * 100)
     assert april.status == "met"  # 1 minute of the 43.2 that 99.90% allows
+
+
+# ------------------------------------------------------------------------------------ GitHub
+Q1_SECONDS = 90 * 86_400  # Q1 2026: 90 days, 129,600 minutes
+
+
+def failing_minutes(start: str, minutes: int, feature: str) -> list[dict[str, Any]]:
+    """One failed request (100% of the minute's requests) in each of ``minutes`` minutes."""
+    return [
+        *(
+            r
+            for m in range(minutes)
+            for r in requests(t(start) + dt.timedelta(minutes=m), 1, 1, feature=feature)
+        )
+    ]
+
+
+def github_quarter() -> list[dict[str, Any]]:
+    invoices = {"issues": 3000, "git": 2000, "api": 1000, "webhooks": 800, "pages": 400}
+    return [
+        # (b) monitoring: Issues unavailable 7,776 s = 0.1% of the quarter: exactly 99.9%
+        {
+            "type": "outage",
+            "feature": "issues",
+            "start": "2026-02-02T10:00:00Z",
+            "end": "2026-02-02T12:09:36Z",
+        },
+        # (a) Git: 1,296 down minutes = 1% of 129,600: exactly 99.0%
+        *failing_minutes("2026-02-10T00:00:00Z", 1296, "git"),
+        # (a) API: 1,297 down minutes: below 99.0%
+        *failing_minutes("2026-03-10T00:00:00Z", 1297, "api"),
+        # Webhooks fail 10 of 100 while Pages serve 1,000: Webhooks' minute is down, Pages' not
+        *requests(t("2026-03-20T08:00:00Z"), 100, 10, feature="webhooks"),
+        *requests(t("2026-03-20T08:00:00Z"), 1000, 0, feature="pages"),
+        *(
+            {
+                "type": "invoice",
+                "product": "ghec",
+                "feature": feature,
+                "period": "2026-Q1",
+                "amount": str(amount),
+                "currency": "USD",
+            }
+            for feature, amount in invoices.items()
+        ),
+    ]
+
+
+def test_github_uptime_and_credit_per_service_feature() -> None:
+    """The vendor: "10% of the amount Customer paid for a Service Feature in a calendar quarter
+    where the Uptime for that Service Feature was less than or equal to 99.9%, but greater than
+    99.0%" (inclusive: exactly 99.9% earns it); "25% ... less than 99.0%"; exactly 99.0% is in
+    neither (the gap in the vendor's own table)."""
+    report = evaluate("github-enterprise", github_quarter(), "2026-04-10T00:00:00Z")
+    values = {
+        v.group: (v.status, as_shown(v.value))
+        for v in report.verdicts
+        if v.period.label == "2026-Q1"
+    }
+    minutes = Q1_SECONDS // 60
+    assert values == {
+        "issues": ("breached", "99.9"),  # (7,776,000 − 7,776) ÷ 7,776,000: not above 99.9%
+        "git": ("breached", "99"),  # (129,600 − 1,296) ÷ 129,600
+        "api": ("breached", percent(Fraction(minutes - 1297, minutes) * 100)),  # 98.999228395
+        "webhooks": ("met", percent(Fraction(minutes - 1, minutes) * 100)),
+        "pages": ("met", "100"),
+    }
+    credits = owed(report)
+    # Issues: inclusive 99.9%, 10% of its own 3,000 USD. Git: exactly 99.0%, nothing. API:
+    # 25% of its own 1,000 USD. No feature's credit is taken of another's payment.
+    assert {key: as_shown(c.amount) for key, c in credits.items()} == {
+        ("1", "2026-Q1", "issues"): money(Fraction(3000) * 10 / 100),
+        ("1", "2026-Q1", "api"): money(Fraction(1000) * 25 / 100),
+    }
+    issues = credits[("1", "2026-Q1", "issues")]
+    assert [line.rule for line in issues.lines] == [
+        "10% of the fee when ghec-uptime <= 99.9% and > 99.0%"
+    ]
+    # "within 30 days after the quarter ends": by 30 April, exclusive 1 May 00:00 UTC
+    assert issues.claim is not None and issues.claim.deadline == t("2026-05-01T00:00:00Z")
+
+
+def test_github_features_do_not_dilute_each_other() -> None:
+    """Webhooks' 10 failures of 100 are a Downtime minute although, with Pages' 1,000 good
+    requests in the same minute, the service as a whole failed 10 of 1,100 (0.9%)."""
+    report = evaluate("github-enterprise", github_quarter(), "2026-04-10T00:00:00Z")
+    webhooks = verdict(report, "1", "2026-Q1", "webhooks")
+    assert as_shown(webhooks.evidence.totals["down_seconds"]) == "60"
+    assert as_shown(verdict(report, "1", "2026-Q1", "pages").evidence.totals["down_seconds"]) == "0"
