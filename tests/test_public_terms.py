@@ -238,3 +238,68 @@ def test_github_features_do_not_dilute_each_other() -> None:
     webhooks = verdict(report, "1", "2026-Q1", "webhooks")
     assert as_shown(webhooks.evidence.totals["down_seconds"]) == "60"
     assert as_shown(verdict(report, "1", "2026-Q1", "pages").evidence.totals["down_seconds"]) == "0"
+
+
+# ------------------------------------------------------------------------- AWS, region level
+def probe(minute: dt.datetime, region: str, zone: str, connected: bool) -> dict[str, Any]:
+    return {
+        "type": "probe",
+        "time": iso(minute),
+        "region": region,
+        "zone": zone,
+        "connected": connected,
+    }
+
+
+def billing(region: str, charge_type: str, amount: str) -> dict[str, Any]:
+    return {
+        "type": "billing",
+        "service": "compute",
+        "region": region,
+        "charge_type": charge_type,
+        "period": "2026-02",
+        "amount": amount,
+        "currency": "USD",
+    }
+
+
+def test_aws_region_credit_base_excludes_one_time_payments() -> None:
+    """February 2026 (40,320 minutes). eu-west-1: 10 minutes in which every instance of zones a
+    and b has no connectivity while zone c stays up: Unavailable under the reading the contract
+    states (instances of two or more zones all dark), (40,320 − 10) ÷ 40,320 = 99.975198413%,
+    the 10% tier. The credit base is the region's recurring charges, 1,000 USD: "excluding
+    one-time payments such as upfront payments made for Reserved Instances" (3,000 USD)."""
+    start = t("2026-02-09T10:00:00Z")
+    events: list[dict[str, Any]] = []
+    for m in range(10):
+        minute = start + dt.timedelta(minutes=m, seconds=5)
+        events += [
+            probe(minute, "eu-west-1", "a", False),
+            probe(minute, "eu-west-1", "a", False),
+            probe(minute, "eu-west-1", "b", False),
+            probe(minute, "eu-west-1", "c", True),
+        ]
+    # us-east-1: zone a dark, zone b up: one zone only, never Unavailable
+    events.append(probe(start, "us-east-1", "a", False))
+    events.append(probe(start, "us-east-1", "b", True))
+    events += [
+        billing("eu-west-1", "usage", "1000.00"),
+        billing("eu-west-1", "one-time", "3000.00"),
+        billing("us-east-1", "usage", "500.00"),
+    ]
+    report = evaluate("aws-compute-region", events, "2026-03-05T00:00:00Z")
+    cycle = "2026-02-01/2026-02-28"
+    eu = verdict(report, "1", cycle, "eu-west-1")
+    assert (eu.status, as_shown(eu.value)) == (
+        "breached",
+        percent(Fraction(40_320 - 10, 40_320) * 100),
+    )
+    assert percent(Fraction(40_320 - 10, 40_320) * 100) == "99.975198413"
+    us = verdict(report, "1", cycle, "us-east-1")
+    assert (us.status, as_shown(us.value)) == ("met", "100")
+    credits = owed(report)
+    assert set(credits) == {("1", cycle, "eu-west-1")}
+    credit = credits[("1", cycle, "eu-west-1")]
+    assert credit.fee is not None and as_shown(credit.fee.amount) == "1000"
+    assert as_shown(credit.amount) == money(Fraction(1000) / 10)  # not 10% of 4,000
+    assert credit.settlement is not None
