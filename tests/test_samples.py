@@ -163,9 +163,24 @@ HAND: dict[str, dict[Key, Expected]] = {
         ("2", None, "2026-10"): ("met", "44", {"records": "4"}),
         ("2", None, "2026-11"): ("breached", decimal(Fraction(1375, 30)), {"records": "3"}),
         ("2", None, "2026-12"): ("pending", "42.1", {"records": "2"}),
-        ("3", None, "2026-10"): ("met", "99.5", {"good": "1990000", "total": "2000000"}),
-        ("3", None, "2026-11"): ("breached", "99.25", {"good": "1985000"}),
-        ("3", None, "2026-12"): ("pending", "99.75", {"good": "399000", "total": "400000"}),
+        # Packet delivery: the mean of the samples' own ratios ("averaging all samples"), each
+        # sample one 5-minute slice; October 8,928 slices, November 8,652, December 432 so far.
+        ("3", None, "2026-10"): (
+            "met",
+            decimal((Fraction(996_000, 1_000_000) + Fraction(994_000, 1_000_000)) / 2 * 100),
+            {"slices": "2", "slices_skipped": str(8928 - 2)},
+        ),
+        # November's sums would give 1,008,850 / 1,010,000 = 99.886%: met; the mean breaches.
+        ("3", None, "2026-11"): (
+            "breached",
+            decimal((Fraction(999_000, 1_000_000) + Fraction(9_850, 10_000)) / 2 * 100),
+            {"slices": "2", "slices_skipped": str(43_260 // 5 - 2)},
+        ),
+        ("3", None, "2026-12"): (
+            "pending",
+            decimal(Fraction(399_000, 400_000) * 100),
+            {"slices": "1", "slices_skipped": str(36 * 12 - 1)},
+        ),
     },
     "gitlab-support": {
         ("1", "S1", "2026-01"): ("breached", share(1, 2), {"late": "1"}),
