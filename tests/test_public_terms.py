@@ -303,3 +303,53 @@ def test_aws_region_credit_base_excludes_one_time_payments() -> None:
     assert credit.fee is not None and as_shown(credit.fee.amount) == "1000"
     assert as_shown(credit.amount) == money(Fraction(1000) / 10)  # not 10% of 4,000
     assert credit.settlement is not None
+
+
+# ---------------------------------------------------------------------------------------- S3
+def failing_slices(start: str, slices: int, storage_class: str) -> list[dict[str, Any]]:
+    """One request, a 503, in each of ``slices`` 5-minute intervals: an Error Rate of 100% each."""
+    return [
+        {
+            "type": "request",
+            "time": iso(t(start) + dt.timedelta(minutes=5 * i, seconds=7)),
+            "storage_class": storage_class,
+            "status": 503,
+        }
+        for i in range(slices)
+    ]
+
+
+def test_s3_intelligent_tiering_and_glacier_ir_are_in_the_infrequent_access_table() -> None:
+    """The 2023 table: "For requests to S3 Intelligent-Tiering, S3 Standard-Infrequent Access, S3
+    One Zone-Infrequent Access, and S3 Glacier Instant Retrieval": 10% below 99.0%.
+
+    May 2026 (8,928 intervals): 100 at 100% for Intelligent-Tiering, 100% − 100 ÷ 8,928 =
+    98.879928315%: the 10% tier, of May's 300 USD. June (8,640): 50 at 100% for Glacier Instant
+    Retrieval, 99.421296296%: met in this table (it would breach S3 Standard's 99.9%)."""
+    events = [
+        *failing_slices("2026-05-04T00:00:00Z", 100, "INTELLIGENT_TIERING"),
+        *failing_slices("2026-06-08T00:00:00Z", 50, "GLACIER_IR"),
+        {
+            "type": "billing",
+            "service": "s3",
+            "storage_class": "INTELLIGENT_TIERING",
+            "period": "2026-05",
+            "amount": "300.00",
+            "currency": "USD",
+        },
+    ]
+    report = evaluate("s3-infrequent-access", events, "2026-07-01T00:00:00Z")
+    may = verdict(report, "1", "2026-05-01/2026-05-31")
+    assert (may.status, as_shown(may.value)) == (
+        "breached",
+        percent(100 - Fraction(100, 8928) * 100),
+    )
+    assert as_shown(may.value) == "98.879928315"
+    june = verdict(report, "1", "2026-06-01/2026-06-30")
+    assert (june.status, as_shown(june.value)) == ("met", "99.421296296")
+    (credit,) = report.consequences
+    assert credit.period.label == "2026-05-01/2026-05-31"
+    assert as_shown(credit.amount) == money(Fraction(300) / 10)
+    # "by the end of the second billing cycle after which the incident occurred": June, July
+    assert credit.claim is not None and credit.claim.deadline == t("2026-08-01T00:00:00Z")
+    assert credit.settlement is not None

@@ -295,11 +295,12 @@ CONSEQUENCES: dict[str, dict[ConsequenceKey, tuple[str, str | None, bool | None]
         ),
     },
     "s3-standard": {
-        # 10% of February's 934.75 USD = 93.475: half-up to 93.48. No claim rule.
+        # 10% of February's 934.75 USD = 93.475: half-up to 93.48. Claim by the end of the
+        # second billing cycle after February (April): 1 May 00:00 UTC, open on 15 March.
         ("1", "credit", None, "2026-02-01/2026-02-28"): (
             money(Fraction("934.75") / 10),
-            None,
-            None,
+            "2026-05-01T00:00:00+00:00",
+            False,
         ),
     },
     "verizon-dia": {
@@ -339,7 +340,7 @@ CONSEQUENCES: dict[str, dict[ConsequenceKey, tuple[str, str | None, bool | None]
 TOTALS: dict[str, tuple[str, str, str, str, str]] = {
     "acme-hosting": ("EUR", "0.00", "0.00", "0.00", "0.00"),
     "atlassian-cloud": ("USD", "305.00", "0.00", "305.00", "0.00"),
-    "s3-standard": ("USD", "93.48", "0.00", "0.00", "0.00"),
+    "s3-standard": ("USD", "93.48", "0.00", "93.48", "0.00"),
     "verizon-dia": ("USD", "118.71", "0.00", "0.00", "38.71"),
     "gitlab-support": ("USD", "0.00", "750.00", "0.00", "0.00"),
     "fabrikam-checkout": ("EUR", "950.00", "0.00", "0.00", "950.00"),
