@@ -353,3 +353,40 @@ def test_s3_intelligent_tiering_and_glacier_ir_are_in_the_infrequent_access_tabl
     # "by the end of the second billing cycle after which the incident occurred": June, July
     assert credit.claim is not None and credit.claim.deadline == t("2026-08-01T00:00:00Z")
     assert credit.settlement is not None
+
+
+# ------------------------------------------------------------------------------ PacketFabric
+@pytest.mark.parametrize(
+    ("twos", "threes", "expected"),
+    [
+        # mean (2 × 4 + 3) ÷ 5 = 2.2 ms: exceeded by 0.2 ms, 10% of the 2 ms target: 10%
+        (4, 1, money(Fraction(3000) * 10 / 100)),
+        # mean (2 × 81 + 3 × 19) ÷ 100 = 2.19 ms: exceeded by 9.5%, below the first tier
+        (81, 19, None),
+        # mean 2.5 ms: exceeded by 25%: 20%
+        (1, 1, money(Fraction(3000) * 20 / 100)),
+        # mean 3 ms: exceeded by 50%: 30%
+        (0, 1, money(Fraction(3000) * 30 / 100)),
+    ],
+)
+def test_packetfabric_exceedance_of_the_jitter_target(
+    twos: int, threes: int, expected: str | None
+) -> None:
+    """The vendor: "Credit by how far the measured jitter exceeds the target": 10% of 2 ms is
+    0.2 ms, so 2.2 ms is exceeded by exactly 10% and earns the 10% tier, of the 3,000 USD MRC.
+    Whole-number samples, so that every mean is exact."""
+    values = [2] * twos + [3] * threes
+    events = [
+        {
+            "type": "jitter",
+            "time": iso(t("2026-03-02T00:00:00Z") + dt.timedelta(hours=i)),
+            "jitter_ms": value,
+        }
+        for i, value in enumerate(values)
+    ]
+    report = evaluate("packetfabric", events, "2026-04-02T00:00:00Z")
+    march = verdict(report, "1", "2026-03")
+    assert march.status == "breached"  # the target is "< 2 ms": every mean here misses it
+    assert as_shown(march.value) == percent(Fraction(sum(values), len(values)))
+    amounts = {key: as_shown(c.amount) for key, c in owed(report).items()}
+    assert amounts == ({} if expected is None else {("1", "2026-03", None): expected})
