@@ -64,15 +64,16 @@ def atlassian_log() -> list[dict[str, Any]]:
     not Downtime: 1 failure in 100 requests, exactly 5 in 100, and Confluence's failures."""
     events: list[dict[str, Any]] = []
     start = t("2026-04-10T08:00:00Z")
+    browser = {"channel": "browser"}  # only browser use is covered
     # One minute exactly as the vendor's example: 10 failures in 100 requests is downtime.
-    events += requests(start, 100, 10, product="jira")
+    events += requests(start, 100, 10, product="jira", **browser)
     for minute in range(1, 60):  # 59 more: 2 failures in 10 (20%)
-        events += requests(start + dt.timedelta(minutes=minute), 10, 2, product="jira")
+        events += requests(start + dt.timedelta(minutes=minute), 10, 2, product="jira", **browser)
     quiet = t("2026-04-11T12:00:00Z")
-    events += requests(quiet, 100, 1, product="jira")  # 1 in 100 is not downtime
-    events += requests(quiet + dt.timedelta(minutes=1), 100, 5, product="jira")  # exactly 5%
+    events += requests(quiet, 100, 1, product="jira", **browser)  # 1 in 100 is not downtime
+    events += requests(quiet + dt.timedelta(minutes=1), 100, 5, product="jira", **browser)  # 5%
     # Confluence failing in a minute where Jira has no requests: not a Jira Downtime Minute.
-    events += requests(quiet + dt.timedelta(minutes=2), 10, 10, product="confluence")
+    events += requests(quiet + dt.timedelta(minutes=2), 10, 10, product="confluence", **browser)
     return events
 
 
@@ -400,7 +401,22 @@ def test_slice_without_heartbeat_is_down() -> None:
     assert measured["2026-03-01"].value == 0
 
 
-GITHUB = obligo.load(CONTRACTS / "github-enterprise.sla")
+# One uptime over every feature, a minute down when any one feature's rate is above 5% (GitHub's
+# shipped contract measures each feature on its own, `by feature`: tests/test_public_terms.py).
+FOR_ANY_FEATURE = """
+    contract any-feature "Error rate for any feature" version 1
+      term 2026-01-01
+      timezone "UTC"
+
+    metric ghec-uptime "Quarterly uptime"
+      availability, per calendar quarter
+      in slices of 1 minute
+      failures = count(request records where failed = true)
+      all-requests = count(request records)
+      error-rate = failures / all-requests
+      a slice is down when error-rate > 5% for any feature
+      a slice without request records is up
+"""
 
 
 def test_error_rate_for_any_feature() -> None:
@@ -416,8 +432,9 @@ def test_error_rate_for_any_feature() -> None:
         *requests(minute + dt.timedelta(minutes=2), 10, 10),
         *requests(minute + dt.timedelta(minutes=2), 10, 0, feature="pulls"),
     ]
-    metric = Scope.of(GITHUB).metrics["ghec-uptime"]
-    with context(GITHUB, events, t("2026-04-01T00:00:00Z")) as ctx:
+    contract = parse(FOR_ANY_FEATURE)
+    metric = Scope.of(contract).metrics["ghec-uptime"]
+    with context(contract, events, t("2026-04-01T00:00:00Z")) as ctx:
         down = slices.slice_downtime(metric, ctx)
         measured = availability(metric, ctx, {})
     assert _minutes(down.down) == ["09:00-09:01"]
@@ -576,8 +593,8 @@ def test_filtered_without_rule_applies_per_product() -> None:
     one Jira request that failed is down."""
     minute = t("2026-06-01T00:00:00Z")
     events = [
-        *requests(minute, 50, 50, product="confluence"),
-        *requests(minute + dt.timedelta(minutes=1), 1, 1, product="jira"),
+        *requests(minute, 50, 50, product="confluence", channel="browser"),
+        *requests(minute + dt.timedelta(minutes=1), 1, 1, product="jira", channel="browser"),
     ]
     metric = Scope.of(ATLASSIAN).metrics["jira-uptime"]
     with context(ATLASSIAN, events, t("2026-06-02T00:00:00Z")) as ctx:

@@ -163,9 +163,24 @@ HAND: dict[str, dict[Key, Expected]] = {
         ("2", None, "2026-10"): ("met", "44", {"records": "4"}),
         ("2", None, "2026-11"): ("breached", decimal(Fraction(1375, 30)), {"records": "3"}),
         ("2", None, "2026-12"): ("pending", "42.1", {"records": "2"}),
-        ("3", None, "2026-10"): ("met", "99.5", {"good": "1990000", "total": "2000000"}),
-        ("3", None, "2026-11"): ("breached", "99.25", {"good": "1985000"}),
-        ("3", None, "2026-12"): ("pending", "99.75", {"good": "399000", "total": "400000"}),
+        # Packet delivery: the mean of the samples' own ratios ("averaging all samples"), each
+        # sample one 5-minute slice; October 8,928 slices, November 8,652, December 432 so far.
+        ("3", None, "2026-10"): (
+            "met",
+            decimal((Fraction(996_000, 1_000_000) + Fraction(994_000, 1_000_000)) / 2 * 100),
+            {"slices": "2", "slices_skipped": str(8928 - 2)},
+        ),
+        # November's sums would give 1,008,850 / 1,010,000 = 99.886%: met; the mean breaches.
+        ("3", None, "2026-11"): (
+            "breached",
+            decimal((Fraction(999_000, 1_000_000) + Fraction(9_850, 10_000)) / 2 * 100),
+            {"slices": "2", "slices_skipped": str(43_260 // 5 - 2)},
+        ),
+        ("3", None, "2026-12"): (
+            "pending",
+            decimal(Fraction(399_000, 400_000) * 100),
+            {"slices": "1", "slices_skipped": str(36 * 12 - 1)},
+        ),
     },
     "gitlab-support": {
         ("1", "S1", "2026-01"): ("breached", share(1, 2), {"late": "1"}),
@@ -280,11 +295,12 @@ CONSEQUENCES: dict[str, dict[ConsequenceKey, tuple[str, str | None, bool | None]
         ),
     },
     "s3-standard": {
-        # 10% of February's 934.75 USD = 93.475: half-up to 93.48. No claim rule.
+        # 10% of February's 934.75 USD = 93.475: half-up to 93.48. Claim by the end of the
+        # second billing cycle after February (April): 1 May 00:00 UTC, open on 15 March.
         ("1", "credit", None, "2026-02-01/2026-02-28"): (
             money(Fraction("934.75") / 10),
-            None,
-            None,
+            "2026-05-01T00:00:00+00:00",
+            False,
         ),
     },
     "verizon-dia": {
@@ -324,7 +340,7 @@ CONSEQUENCES: dict[str, dict[ConsequenceKey, tuple[str, str | None, bool | None]
 TOTALS: dict[str, tuple[str, str, str, str, str]] = {
     "acme-hosting": ("EUR", "0.00", "0.00", "0.00", "0.00"),
     "atlassian-cloud": ("USD", "305.00", "0.00", "305.00", "0.00"),
-    "s3-standard": ("USD", "93.48", "0.00", "0.00", "0.00"),
+    "s3-standard": ("USD", "93.48", "0.00", "93.48", "0.00"),
     "verizon-dia": ("USD", "118.71", "0.00", "0.00", "38.71"),
     "gitlab-support": ("USD", "0.00", "750.00", "0.00", "0.00"),
     "fabrikam-checkout": ("EUR", "950.00", "0.00", "0.00", "950.00"),
@@ -336,7 +352,7 @@ BASELINE: dict[str, set[str]] = {"acme-hosting": {"2026-01", "2026-02", "2026-03
 # Line accounting per input: lines, used, outside_periods, unused, rejected, merged.
 LINES: dict[str, tuple[int, int, int, int, int, int]] = {
     "acme-hosting": (31, 26, 2, 2, 0, 1),
-    "atlassian-cloud": (258, 254, 0, 4, 0, 0),
+    "atlassian-cloud": (311, 254, 0, 57, 0, 0),
     "s3-standard": (45, 43, 0, 2, 0, 0),
     "verizon-dia": (23, 21, 1, 1, 0, 0),
     "gitlab-support": (17, 16, 0, 0, 0, 1),
