@@ -436,7 +436,7 @@ class _Loader:
         records has a field it must have on one at least (Required.every). They are rejected at
         the line of their first part, and left out of ``events``."""
         plan, schema, con = self.plan, self.log.schema, self.con
-        found: list[tuple[int, int, list[Required]]] = []
+        found: list[tuple[int, int, list[Required | str]]] = []
         if plan.checks_lines:
             params = Params()
             lacking = plan.missing(params, lambda i: quote_ident(plan.names[i]), merged=True)
@@ -447,7 +447,7 @@ class _Loader:
                 params.values,
             ).fetchall():
                 missing = {name for name, null in zip(needed, nulls, strict=True) if null}
-                rules = [
+                rules: list[Required | str] = [
                     rule
                     for rule in schema.required_of(record_type)
                     if rule.every and set(rule.fields) <= missing
@@ -504,11 +504,11 @@ class _Loader:
             if index not in names:
                 names[index] = self._names_in(sources[index])
             reasons: list[str] = []
-            for rule in dict.fromkeys(by_line[(index, line)]):
-                if isinstance(rule, str):
-                    reasons.append(rule)
+            for item in dict.fromkeys(by_line[(index, line)]):
+                if isinstance(item, str):
+                    reasons.append(item)
                 else:
-                    reasons.append(missing_reason(schema, rule, names[index]))
+                    reasons.append(missing_reason(schema, item, names[index]))
             shown = physical.get(index, {}).get(line, line)
             rejections.append(Rejection(sources[index].name, shown, "; ".join(reasons), index))
             lost[index] = lost.get(index, 0) + 1
