@@ -12,6 +12,11 @@
   opening day (see :mod:`obligo.engine.time.business_time`). Wall-clock ``4 hours`` is four
   elapsed hours, across a DST change too.
 - A record is within target when its end field (``resolved``) is at or before the due time.
+- A record with pauses (``paused while ...``, ``paused from ... to ...``:
+  :mod:`obligo.engine.measure.pauses`) has a stopped clock: its due time is where the clock,
+  running in the calendar's opening time outside its pauses, reaches the opening time the
+  target gives (:func:`obligo.engine.time.clock.stopped_deadline`); a pause still going on
+  keeps it stopped (no due time yet).
 - A record still open at the evaluation time (no end field, or one after the evaluation time)
   is late once its due time has passed (``at > due``) and left out while it has not, unless
   the metric says ``a record still open is left out``: then it is left out until it ends.
