@@ -480,3 +480,11 @@ def test_pausing_never_makes_a_met_ticket_late(
             (stopped_seconds(calendar, p, start, stopped) for p in merged(paused)), Fraction(0)
         )
         assert calendar.business_seconds(start, stopped) - taken == amount
+
+
+def test_every_status_record_is_used_those_that_start_the_clock_again_too() -> None:
+    # The status records "new" and "in progress" do not meet the condition, but they are read:
+    # "in progress" ends the pause.
+    report = evaluate(parse(DESK), ON_HOLD, END_OF_MARCH)
+    (account,) = report.inputs
+    assert (account.lines, account.used, account.unused, account.rejected) == (4, 4, 0, 0)
