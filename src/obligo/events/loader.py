@@ -536,8 +536,9 @@ class _Loader:
                     int(index),
                     int(line),
                     [
-                        f"a {link.record_type} record for {link.target_type} {_show(value)}, which the"
-                        f" log does not hold (no {link.target_type} record has that id)"
+                        f"a {link.record_type} record for {link.target_type} {_show(value)},"
+                        f" which the log does not hold (no {link.target_type} record has that"
+                        " id)"
                     ],
                 )
                 for index, line, value in rows

@@ -209,7 +209,8 @@ class EventSchema:
                 if name not in fields:
                     raise SchemaError(f"a required field {name!r} is not in the schema")
         object.__setattr__(self, "required", tuple(required[key] for key in sorted(required)))
-        named = [r.field for r in self.links] + [n for r in self.pause_pairs for n in (r.start, r.end)]
+        named = [r.field for r in self.links]
+        named += [name for rule in self.pause_pairs for name in (rule.start, rule.end)]
         for name in named:
             if name not in fields:
                 raise SchemaError(f"a field {name!r} of a pause is not in the schema")

@@ -40,7 +40,9 @@ def pause_fields(metric: m.ShareWithinTargetMetric) -> list[str]:
 
 def pauses_of(metric: m.ShareWithinTargetMetric, ctx: EvaluationContext) -> Pauses:
     """A function giving each timed record its pauses, merged (empty without pause lines)."""
-    histories = [_status_pauses(pause, ctx) for pause in metric.pauses if isinstance(pause, m.PausedWhile)]
+    histories = [
+        _status_pauses(pause, ctx) for pause in metric.pauses if isinstance(pause, m.PausedWhile)
+    ]
     pairs = [pause for pause in metric.pauses if isinstance(pause, m.PausedBetween)]
     at = ctx.at.astimezone(dt.UTC)
 
@@ -50,17 +52,18 @@ def pauses_of(metric: m.ShareWithinTargetMetric, ctx: EvaluationContext) -> Paus
             for history in histories:
                 found += history.get(record.id, ())
         for pair in pairs:
-            start = _timestamp(record, pair.start_field)
+            start = timestamp(record, pair.start_field)
             if start is None:
                 continue  # no pause (an end without a start was rejected at the load)
-            end = _timestamp(record, pair.end_field)
+            end = timestamp(record, pair.end_field)
             found.append((start, None if end is None or end > at else end))
         return merged(found)
 
     return of
 
 
-def _timestamp(record: Record, name: str) -> dt.datetime | None:
+def timestamp(record: Record, name: str) -> dt.datetime | None:
+    """A timestamp field of a record (``opened``, ``paused_at``), or None without one."""
     if name in ("start", "end", "time"):
         return getattr(record, name)  # type: ignore[no-any-return]
     value = record.fields.get(name)

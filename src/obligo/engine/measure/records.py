@@ -34,19 +34,13 @@ from fractions import Fraction
 from obligo.engine.context import EvaluationContext, Record
 from obligo.engine.measure.measurement import Budget, Contribution, Measurement, PauseSpan
 from obligo.engine.measure.pauses import pause_fields, pauses_of
+from obligo.engine.measure.pauses import timestamp as _timestamp
 from obligo.engine.time.business_time import BusinessCalendar
 from obligo.engine.time.clock import stopped_deadline, stopped_seconds
 from obligo.engine.time.intervals import seconds
 from obligo.errors import ObligoSemanticError
 from obligo.model import metrics as m
 from obligo.model.base import Duration
-
-
-def _timestamp(record: Record, name: str) -> dt.datetime | None:
-    if name in ("start", "end", "time"):
-        return getattr(record, name)  # type: ignore[no-any-return]
-    value = record.fields.get(name)
-    return value if isinstance(value, dt.datetime) else None
 
 
 def _clock(

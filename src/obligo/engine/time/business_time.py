@@ -343,7 +343,9 @@ class BusinessCalendar:
         return local_instant(day, local.time(), self.tz).astimezone(self.tz)
 
 
-def open_time_after(calendar: BusinessCalendar, start: dt.datetime, seconds: Fraction) -> dt.datetime:
+def open_time_after(
+    calendar: BusinessCalendar, start: dt.datetime, seconds: Fraction
+) -> dt.datetime:
     """The earliest instant by which ``seconds`` of the calendar's opening time have passed
     since ``start`` (a closing time when it runs out exactly at one), rounded up to the next
     microsecond, in the calendar's timezone: a deadline in business minutes and hours, for an
