@@ -6,6 +6,7 @@ from obligo.checks.reporter import Reporter, Scope
 from obligo.model import clauses as c
 from obligo.model import contract as k
 from obligo.model import metrics as m
+from obligo.model.base import SourceLocation, without_locations
 
 
 def check_structure(contract: k.Contract, scope: Scope, out: Reporter) -> None:
@@ -114,6 +115,7 @@ def _metric(metric: m.Metric, out: Reporter) -> None:
                 lines.targets[0].loc,
                 "add `, by priority` (the field that holds the group) to the first line",
             )
+        _pauses(measure, lines, out)
     elif lines.targets or lines.duration is not None:
         out.error(
             "`target` and `duration` lines belong to a `share of ... within target` metric",
@@ -131,6 +133,77 @@ def _metric(metric: m.Metric, out: Reporter) -> None:
     _unused_lines(metric, out)
 
 
+# Fields that cannot link a status record to its record, or hold a pause's instants: `type` and
+# `id` are the record's own (status records with the ticket's id as their id would merge into
+# one), `time`/`start`/`end`/`updated` place the status record itself.
+_NOT_A_LINK = ("type", "id", "time", "start", "end", "updated")
+
+
+def _pauses(measure: m.ShareWithinTarget, lines: m.MetricLines, out: Reporter) -> None:
+    """The lines that stop a record's clock: each says when, and says it once."""
+    timed = (
+        () if lines.duration is None else (lines.duration.start_field, lines.duration.end_field)
+    )
+    seen: list[m.Pause] = []
+    for pause in lines.pauses:
+        if any(without_locations(pause) == without_locations(other) for other in seen):
+            out.error("the same pause is given twice", pause.loc, "remove the line")
+            continue
+        seen.append(pause)
+        if isinstance(pause, m.PausedWhile):
+            selection = pause.selection
+            if selection.where is None:
+                out.error(
+                    f"paused while {selection.record_type} records: which of them stop the clock?",
+                    selection.loc,
+                    "say which statuses stop it: `... records where status in"
+                    ' ["on hold", "awaiting customer"]`; the others start it again',
+                )
+            if selection.record_type == measure.selection.record_type:
+                out.error(
+                    f"a {selection.record_type} record cannot be the status record of another:"
+                    " the status changes that stop its clock are records of another type",
+                    selection.loc,
+                    f"name the records of its status changes: `paused while status records where"
+                    f" ..., linked by {measure.selection.record_type}`",
+                )
+            if pause.link in _NOT_A_LINK:
+                out.error(
+                    f"`linked by {pause.link}`: the field that links a status record to its"
+                    f" {measure.selection.record_type} must be one of its own fields, holding"
+                    f" the {measure.selection.record_type}'s id",
+                    out.at_word(pause.loc, pause.link),
+                    f"name that field: `linked by {measure.selection.record_type}`",
+                )
+            continue
+        if pause.start_field == pause.end_field:
+            out.error(
+                f"a pause from {pause.start_field} to {pause.start_field} never lasts",
+                _second(out, pause.loc, pause.start_field),
+                "name the field that says when the clock starts again: `paused from paused_at"
+                " to resumed_at`",
+            )
+        for name in (pause.start_field, pause.end_field):
+            if name in timed:
+                out.error(
+                    f"{name} is what the clock is timed by; it cannot also pause it",
+                    out.at_word(pause.loc, name),
+                    "name the fields of the pause: `paused from paused_at to resumed_at`",
+                )
+            elif name in ("type", "id"):
+                out.error(
+                    f"`{name}` is not an instant: a pause runs between two timestamp fields",
+                    out.at_word(pause.loc, name),
+                    "name the fields of the pause: `paused from paused_at to resumed_at`",
+                )
+
+
+def _second(out: Reporter, loc: SourceLocation, word: str) -> SourceLocation:
+    """The place of the second ``word`` on the line at ``loc``."""
+    first = out.at_word(loc, word)
+    return out.at_word(first.model_copy(update={"column": first.column + len(word)}), word)
+
+
 # The lines only some kinds of metric read (the others are reported above), with the words
 # their line opens with.
 _ONLY_SOME = {
@@ -143,6 +216,7 @@ _ONLY_SOME = {
     "slice_without": "a slice without",
     "values": "",
     "open_records": "a record still open",
+    "pauses": "paused",
 }
 # Each kind of metric, as its readers are named.
 _KINDS = {

@@ -414,7 +414,8 @@ class _Loader:
             conflicts = _physical_lines(conflicts, sources, staged)
             extra, accounts = _conflict_rejections(conflicts, sources, accounts)
             rejections.extend(extra)
-        if self.log.schema.required:
+        schema = self.log.schema
+        if schema.required or schema.links or schema.pause_pairs:
             extra, accounts = self._incomplete(sources, staged, accounts)
             rejections.extend(extra)
         for source in sources:
@@ -435,7 +436,7 @@ class _Loader:
         records has a field it must have on one at least (Required.every). They are rejected at
         the line of their first part, and left out of ``events``."""
         plan, schema, con = self.plan, self.log.schema, self.con
-        found: list[tuple[int, int, list[Required]]] = []
+        found: list[tuple[int, int, list[Required | str]]] = []
         if plan.checks_lines:
             params = Params()
             lacking = plan.missing(params, lambda i: quote_ident(plan.names[i]), merged=True)
@@ -446,7 +447,7 @@ class _Loader:
                 params.values,
             ).fetchall():
                 missing = {name for name, null in zip(needed, nulls, strict=True) if null}
-                rules = [
+                rules: list[Required | str] = [
                     rule
                     for rule in schema.required_of(record_type)
                     if rule.every and set(rule.fields) <= missing
@@ -462,9 +463,10 @@ class _Loader:
                 [rule.record_type],
             ).fetchall()
             found += [(int(index), int(line), [rule]) for index, line in rows]
+        found += self._unpaired(schema)
         if not found:
             return [], accounts
-        by_line: dict[tuple[int, int], list[Required]] = {}
+        by_line: dict[tuple[int, int], list[Required | str]] = {}
         for index, line, rules in found:
             by_line.setdefault((index, line), []).extend(rules)
         keys = sorted(by_line)
@@ -502,8 +504,11 @@ class _Loader:
             if index not in names:
                 names[index] = self._names_in(sources[index])
             reasons: list[str] = []
-            for rule in dict.fromkeys(by_line[(index, line)]):
-                reasons.append(missing_reason(schema, rule, names[index]))
+            for item in dict.fromkeys(by_line[(index, line)]):
+                if isinstance(item, str):
+                    reasons.append(item)
+                else:
+                    reasons.append(missing_reason(schema, item, names[index]))
             shown = physical.get(index, {}).get(line, line)
             rejections.append(Rejection(sources[index].name, shown, "; ".join(reasons), index))
             lost[index] = lost.get(index, 0) + 1
@@ -512,6 +517,53 @@ class _Loader:
             for i, a in enumerate(accounts)
         ]
         return rejections, updated
+
+    def _unpaired(self, schema: EventSchema) -> list[tuple[int, int, list[Required | str]]]:
+        """Records that stop a clock they cannot: a status record naming a record that the log
+        does not hold, a resume without a pause, a pause that ends before it starts
+        (docs/semantics.md, section 8.7). Found once merged, like the missing fields."""
+        found: list[tuple[int, int, list[Required | str]]] = []
+        for link in schema.links:
+            field = quote_ident(link.field)
+            rows = self.con.execute(
+                f'SELECT _input, _line, {field} FROM events AS s WHERE "type" = $1 AND {field}'
+                f' IS NOT NULL AND NOT EXISTS (SELECT 1 FROM events AS t WHERE t."type" = $2'
+                f" AND t.id = s.{field})",
+                [link.record_type, link.target_type],
+            ).fetchall()
+            found += [
+                (
+                    int(index),
+                    int(line),
+                    [
+                        f"a {link.record_type} record for {link.target_type} {_show(value)},"
+                        f" which the log does not hold (no {link.target_type} record has that"
+                        " id)"
+                    ],
+                )
+                for index, line, value in rows
+            ]
+        for pair in schema.pause_pairs:
+            start, end = quote_ident(pair.start), quote_ident(pair.end)
+            rows = self.con.execute(
+                f'SELECT _input, _line, {start} IS NULL FROM events WHERE "type" = $1 AND {end}'
+                f" IS NOT NULL AND ({start} IS NULL OR {end} < {start})",
+                [pair.record_type],
+            ).fetchall()
+            found += [
+                (
+                    int(index),
+                    int(line),
+                    [
+                        f"`{pair.end}` without `{pair.start}`: a resume without a pause"
+                        if no_start
+                        else f"`{pair.end}` before `{pair.start}`: a pause that ends before it"
+                        " starts"
+                    ],
+                )
+                for index, line, no_start in rows
+            ]
+        return found
 
     def _names_in(self, source: LocalInput) -> list[str]:
         """The field names an input has (JSON Lines: those of its first records)."""

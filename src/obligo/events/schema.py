@@ -27,6 +27,8 @@ from obligo.model.metrics import (
     MeanTimeBetweenFailures,
     MeanTimeToRepair,
     Metric,
+    PausedBetween,
+    PausedWhile,
     Ratio,
     ShareWithinTarget,
     SliceAtLeast,
@@ -124,6 +126,28 @@ class Required:
         return " or ".join(f"`{name}`" for name in self.fields)
 
 
+@dataclass(frozen=True, order=True)
+class StatusLink:
+    """Records of ``record_type`` (status changes) name, in ``field``, the id of a record of
+    ``target_type`` (a ticket) whose clock they stop and start: one that names an id no record
+    of ``target_type`` has is rejected (docs/semantics.md, section 8.7)."""
+
+    record_type: str
+    field: str
+    target_type: str
+
+
+@dataclass(frozen=True, order=True)
+class PausePair:
+    """Records of ``record_type`` are paused from ``start`` to ``end`` (two timestamp fields): a
+    record with an end but no start (a resume without a pause), or an end before its start, is
+    rejected (docs/semantics.md, section 8.7)."""
+
+    record_type: str
+    start: str
+    end: str
+
+
 @dataclass(frozen=True)
 class EventSchema:
     """The fields and record types a contract reads, and where each field comes from.
@@ -142,6 +166,10 @@ class EventSchema:
     # such a field in a filter is converted to it (`latency_ms > 1 s` compares with 1000).
     units: Mapping[str, str] = field(default_factory=dict)
     required: tuple[Required, ...] = ()
+    # What stops a record's clock (`paused while ..., linked by FIELD`, `paused from A to B`):
+    # the loader rejects the records that break these rules, once merged.
+    links: tuple[StatusLink, ...] = ()
+    pause_pairs: tuple[PausePair, ...] = ()
 
     def __post_init__(self) -> None:
         fields = dict(RESERVED_FIELDS)
@@ -181,6 +209,13 @@ class EventSchema:
                 if name not in fields:
                     raise SchemaError(f"a required field {name!r} is not in the schema")
         object.__setattr__(self, "required", tuple(required[key] for key in sorted(required)))
+        named = [r.field for r in self.links]
+        named += [name for rule in self.pause_pairs for name in (rule.start, rule.end)]
+        for name in named:
+            if name not in fields:
+                raise SchemaError(f"a field {name!r} of a pause is not in the schema")
+        object.__setattr__(self, "links", tuple(sorted(set(self.links))))
+        object.__setattr__(self, "pause_pairs", tuple(sorted(set(self.pause_pairs))))
 
     def required_of(self, record_type: str) -> tuple[Required, ...]:
         """What records of ``record_type`` must have (see :class:`Required`)."""
@@ -274,6 +309,8 @@ def union_of(schemas: Sequence[EventSchema]) -> EventSchema:
         timezone=zones[0],
         units=units,
         required=tuple(rule for schema in schemas for rule in schema.required),
+        links=tuple(rule for schema in schemas for rule in schema.links),
+        pause_pairs=tuple(rule for schema in schemas for rule in schema.pause_pairs),
     )
 
 
@@ -316,6 +353,7 @@ def schema_for(
     required = tuple(
         rule for rule in _required_of(contract) if all(name in every for name in rule.fields)
     )
+    links, pairs = _pauses_of(contract)
     return EventSchema(
         fields=fields,
         record_types=frozenset(collector.record_types),
@@ -323,6 +361,13 @@ def schema_for(
         timezone=_timezone_of(contract) or "UTC",
         units={name: unit for name, unit in units.items() if name in fields},
         required=required,
+        links=tuple(rule for rule in links if every.get(rule.field) is FieldType.TEXT),
+        pause_pairs=tuple(
+            rule
+            for rule in pairs
+            if every.get(rule.start) is FieldType.TIMESTAMP
+            and every.get(rule.end) is FieldType.TIMESTAMP
+        ),
     )
 
 
@@ -347,6 +392,25 @@ def _required_of(contract: Contract) -> list[Required]:
             for selection in exclusion.sources:
                 found.append(Required(selection.record_type, ("start",), _WHY_INTERVAL))
     return found
+
+
+def _pauses_of(contract: Contract) -> tuple[list[StatusLink], list[PausePair]]:
+    """The rules of the lines that stop a record's clock, at every level."""
+    links: list[StatusLink] = []
+    pairs: list[PausePair] = []
+    for level in [contract, *_levels(contract)]:
+        for metric in level.metrics:
+            measured = metric.measure
+            if not isinstance(measured, ShareWithinTarget):
+                continue
+            for pause in written(metric).pauses:
+                target = measured.selection.record_type
+                if isinstance(pause, PausedWhile):
+                    status = pause.selection.record_type
+                    links.append(StatusLink(status, pause.link, target))
+                else:
+                    pairs.append(PausePair(target, pause.start_field, pause.end_field))
+    return links, pairs
 
 
 def _levels(contract: Contract) -> list[Contract]:
@@ -379,6 +443,11 @@ def _metric_requirements(metric: Metric) -> list[Required]:
     elif isinstance(measure, Ratio):
         for part in (measure.numerator, measure.denominator):
             found += _expression_requirements(part, _PLACED, _WHY_PLACED)
+    for pause in lines.pauses:
+        if isinstance(pause, PausedWhile) and isinstance(measure, ShareWithinTarget):
+            status, target = pause.selection.record_type, measure.selection.record_type
+            found.append(Required(status, ("time",), f"to place it in its {target}'s history"))
+            found.append(Required(status, (pause.link,), f"to link it to its {target}"))
     # Slices read the records whose `time` falls in them.
     for condition in lines.slice_down:
         found += _expression_requirements(condition, ("time",), _WHY_SLICE)
@@ -499,6 +568,11 @@ class _Collector:
             if node.field is not None:
                 self._use(structural, node.field, FieldType.NUMBER)
         elif isinstance(node, DurationSpec):
+            self._use(structural, node.start_field, FieldType.TIMESTAMP)
+            self._use(structural, node.end_field, FieldType.TIMESTAMP)
+        elif isinstance(node, PausedWhile):
+            self._use(structural, node.link, FieldType.TEXT)
+        elif isinstance(node, PausedBetween):
             self._use(structural, node.start_field, FieldType.TIMESTAMP)
             self._use(structural, node.end_field, FieldType.TIMESTAMP)
         elif isinstance(node, NoticeRule):

@@ -234,6 +234,27 @@ class TargetRule(Node):
     calendar: str | None = None
 
 
+class PausedWhile(Node):
+    """``paused while status records where status in ["on hold"], linked by ticket``: a
+    record's clock stops while its latest status record (the records of the selection's type
+    whose ``link`` field holds the record's id) meets the selection's condition, and runs again
+    at the next one that does not."""
+
+    selection: Selection
+    link: str
+
+
+class PausedBetween(Node):
+    """``paused from paused_at to resumed_at``: a record's clock stops between two timestamp
+    fields of its own (a pause without its end lasts until the evaluation time)."""
+
+    start_field: str
+    end_field: str
+
+
+Pause = PausedWhile | PausedBetween
+
+
 class MinimumData(Node):
     """``at least 1000 records, otherwise no data``."""
 
@@ -267,6 +288,7 @@ class MetricLines(Node):
     duration: DurationSpec | None = None
     targets: tuple[TargetRule, ...] = ()
     open_records: OpenRecords | None = None
+    pauses: tuple[Pause, ...] = ()
     percentile_method: str | None = None
 
 
@@ -350,6 +372,7 @@ class ShareWithinTargetMetric(MetricBase):
     duration: DurationSpec | None = None  # required: the checks report its absence
     targets: tuple[TargetRule, ...] = ()
     open_records: OpenRecords | None = None
+    pauses: tuple[Pause, ...] = ()  # `paused while ...`, `paused from ... to ...`: as written
 
 
 class TotalDurationMetric(MetricBase):

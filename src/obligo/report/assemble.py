@@ -30,6 +30,7 @@ from obligo.report.model import (
     ExclusionApplied,
     ExclusionRefused,
     Location,
+    PauseShown,
     PeriodRef,
     Verdict,
 )
@@ -153,6 +154,14 @@ def _contributor(item: Contribution, zone: dt.tzinfo | None) -> Contributor:
         end=item.end.astimezone(zone) if item.end else None,
         seconds=None if item.seconds is None else decimal_text(item.seconds),
         detail=item.detail,
+        pauses=[
+            PauseShown(
+                start=pause.start.astimezone(zone),
+                end=None if pause.end is None else pause.end.astimezone(zone),
+                seconds=decimal_text(pause.seconds),
+            )
+            for pause in item.pauses
+        ],
     )
 
 

@@ -33,6 +33,16 @@ class PeriodRef(ReportNode):
     partial: bool = False
 
 
+class PauseShown(ReportNode):
+    """A pause of a late record (``paused while ...``): from ``start`` to ``end`` (null: still
+    going on at the evaluation time), and the seconds of its clock it stopped (the opening time
+    it covers between the record's start and its end)."""
+
+    start: dt.datetime
+    end: dt.datetime | None = None
+    seconds: Quantity
+
+
 class Contributor(ReportNode):
     """A record that made the value: an incident's downtime, a bad slice, a late ticket."""
 
@@ -42,6 +52,8 @@ class Contributor(ReportNode):
     end: dt.datetime | None = None
     seconds: Quantity | None = None
     detail: str | None = None
+    # The pauses of a late record whose clock stopped (only when it has some).
+    pauses: list[PauseShown] = Field(default=[], exclude_if=lambda pauses: not pauses)
 
 
 class ExclusionApplied(ReportNode):

@@ -422,6 +422,7 @@ def _metric(node: m.Metric) -> list[str]:
         lines.append("a record still open is late once its target has passed")
     elif written.open_records == "left_out":
         lines.append("a record still open is left out")
+    lines += [pause(p) for p in written.pauses]
     if node.minimum_data is not None:
         least = node.minimum_data
         lines.append(f"at least {least.records} records, otherwise {_DATA_RULES[least.otherwise]}")
@@ -430,6 +431,13 @@ def _metric(node: m.Metric) -> list[str]:
     if written.percentile_method is not None:
         lines.append(f"percentile method {name(written.percentile_method)}")
     return _block(_head("metric", name(node.id), node.title), lines)
+
+
+def pause(node: m.Pause) -> str:
+    """A line that stops a record's clock: ``paused while ...`` or ``paused from ... to ...``."""
+    if isinstance(node, m.PausedWhile):
+        return f"paused while {selection(node.selection)}, linked by {name(node.link)}"
+    return f"paused from {name(node.start_field)} to {name(node.end_field)}"
 
 
 def _credit(node: c.Credit) -> list[str]:

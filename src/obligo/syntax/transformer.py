@@ -794,6 +794,7 @@ class ContractTransformer(Transformer[Token, Any]):
             duration=one("duration"),
             targets=tuple(i.value for i in items if i.key == "target"),
             open_records=one("open_records"),
+            pauses=tuple(i.value for i in items if i.key == "pause"),
             percentile_method=one("percentile_method"),
             loc=name.loc,
         )
@@ -1058,6 +1059,22 @@ class ContractTransformer(Transformer[Token, Any]):
 
     def open_record(self, meta: Meta, children: list[str]) -> Item:
         return Item("open_records", children[0], self.loc(meta))
+
+    def paused_while(self, meta: Meta, children: list[Any]) -> Item:
+        return Item(
+            "pause",
+            metrics.PausedWhile(selection=children[0], link=children[1].text, loc=self.loc(meta)),
+            self.loc(meta),
+        )
+
+    def paused_between(self, meta: Meta, children: list[Any]) -> Item:
+        return Item(
+            "pause",
+            metrics.PausedBetween(
+                start_field=children[0].text, end_field=children[1].text, loc=self.loc(meta)
+            ),
+            self.loc(meta),
+        )
 
     def late_once_passed(self, meta: Meta, children: list[Any]) -> str:
         return "late_once_passed"

@@ -23,6 +23,17 @@ TOP = 10
 
 
 @dataclass(frozen=True, slots=True)
+class PauseSpan:
+    """A pause of a timed record (``paused while ...``): from ``start`` to ``end`` (None: still
+    going on at the evaluation time), and the opening time it stopped the record's clock for
+    (a pause over closed hours stops it only for the opening hours it covers)."""
+
+    start: dt.datetime
+    end: dt.datetime | None
+    seconds: Fraction
+
+
+@dataclass(frozen=True, slots=True)
 class Contribution:
     """A record (or slice) that made the value: an incident's share of the down time, a late
     ticket and how late it was, one of the worst slices of an average. ``seconds`` is exact
@@ -34,6 +45,8 @@ class Contribution:
     end: dt.datetime | None = None
     seconds: Fraction | None = None
     detail: str | None = None
+    # A late record's pauses that stopped its clock between its start and its end.
+    pauses: tuple[PauseSpan, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

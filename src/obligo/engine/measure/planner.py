@@ -25,6 +25,7 @@ from collections.abc import Iterable
 from obligo.engine.context import EvaluationContext
 from obligo.engine.measure import aggregates, slices
 from obligo.engine.measure.partitions import partition_of
+from obligo.engine.measure.pauses import pause_fields
 from obligo.engine.scans import Aggregate, Grid, ScanPlan
 from obligo.errors import ObligoError
 from obligo.model import metrics as m
@@ -119,7 +120,12 @@ def _record_reads(metric: m.Metric, ctx: EvaluationContext) -> list[tuple[Select
         reads.append(
             (
                 metric.measure.selection,
-                [spec.start_field, spec.end_field, *([grouped] if grouped else [])],
+                [
+                    spec.start_field,
+                    spec.end_field,
+                    *([grouped] if grouped else []),
+                    *pause_fields(metric),
+                ],
             )
         )
     return reads

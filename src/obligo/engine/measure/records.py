@@ -12,6 +12,11 @@
   opening day (see :mod:`obligo.engine.time.business_time`). Wall-clock ``4 hours`` is four
   elapsed hours, across a DST change too.
 - A record is within target when its end field (``resolved``) is at or before the due time.
+- A record with pauses (``paused while ...``, ``paused from ... to ...``:
+  :mod:`obligo.engine.measure.pauses`) has a stopped clock: its due time is where the clock,
+  running in the calendar's opening time outside its pauses, reaches the opening time the
+  target gives (:func:`obligo.engine.time.clock.stopped_deadline`); a pause still going on
+  keeps it stopped (no due time yet).
 - A record still open at the evaluation time (no end field, or one after the evaluation time)
   is late once its due time has passed (``at > due``) and left out while it has not, unless
   the metric says ``a record still open is left out``: then it is left out until it ends.
@@ -27,19 +32,33 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from obligo.engine.context import EvaluationContext, Record
-from obligo.engine.measure.measurement import Budget, Contribution, Measurement
+from obligo.engine.measure.measurement import Budget, Contribution, Measurement, PauseSpan
+from obligo.engine.measure.pauses import pause_fields, pauses_of
+from obligo.engine.measure.pauses import timestamp as _timestamp
 from obligo.engine.time.business_time import BusinessCalendar
+from obligo.engine.time.clock import stopped_deadline, stopped_seconds
 from obligo.engine.time.intervals import seconds
 from obligo.errors import ObligoSemanticError
 from obligo.model import metrics as m
 from obligo.model.base import Duration
 
 
-def _timestamp(record: Record, name: str) -> dt.datetime | None:
-    if name in ("start", "end", "time"):
-        return getattr(record, name)  # type: ignore[no-any-return]
-    value = record.fields.get(name)
-    return value if isinstance(value, dt.datetime) else None
+def _clock(
+    ctx: EvaluationContext, target: m.TargetRule, spec: m.DurationSpec
+) -> tuple[BusinessCalendar, Duration]:
+    """The calendar a record's clock runs in (the target's, else the duration's, else around
+    the clock) and its target as a deadline on it."""
+    name = target.calendar or spec.calendar
+    limit = target.limit
+    if name is None and limit.business:
+        # Business time that names no calendar: the contract's `calendar NAME`, never 24x7.
+        return ctx.business_calendar(limit), limit
+    if name is None:
+        return BusinessCalendar.always(ctx.tz), limit
+    if not limit.business and limit.seconds is not None:
+        # Measured in a calendar's hours, `4 hours` is four hours of its opening time.
+        limit = Duration(amount=limit.seconds, unit="s", business=True, loc=limit.loc)
+    return ctx.calendar(name), limit
 
 
 def _due(
@@ -47,17 +66,8 @@ def _due(
 ) -> dt.datetime:
     """When a record opened at ``opened`` is due: its target counted in the calendar in use
     (the target's, else the duration's), or in wall-clock time without one."""
-    name = target.calendar or spec.calendar
-    limit = target.limit
-    if name is None and limit.business:
-        # Business time that names no calendar: the contract's `calendar NAME`, never 24x7.
-        return ctx.business_calendar(limit).deadline(opened, limit)
-    if name is None:
-        return BusinessCalendar.always(ctx.tz).deadline(opened, limit)
-    if not limit.business and limit.seconds is not None:
-        # Measured in a calendar's hours, `4 hours` is four hours of its opening time.
-        limit = Duration(amount=limit.seconds, unit="s", business=True, loc=limit.loc)
-    return ctx.calendar(name).deadline(opened, limit)
+    calendar, limit = _clock(ctx, target, spec)
+    return calendar.deadline(opened, limit)
 
 
 @dataclass(frozen=True)
@@ -68,6 +78,8 @@ class _Judged:
     record: Record
     closed: dt.datetime | None
     due: dt.datetime | None
+    # The pauses that stopped its clock between its start and its end (or the evaluation time).
+    pauses: tuple[PauseSpan, ...] = ()
 
 
 def share_within_target(
@@ -86,6 +98,8 @@ def share_within_target(
     fields = [spec.start_field, spec.end_field]
     if measure.group_by:
         fields.append(measure.group_by)
+    fields += pause_fields(metric)
+    pauses = pauses_of(metric, ctx)
     targets = {t.group: t for t in metric.targets}
     at = ctx.at
     judged: list[_Judged] = []
@@ -102,26 +116,41 @@ def share_within_target(
         if target is None:
             judged.append(_Judged(opened, group, "untargeted", record, closed, None))
             continue
-        due = _due(ctx, opened, target, spec)
+        due: dt.datetime | None = _due(ctx, opened, target, spec)
+        spans: tuple[PauseSpan, ...] = ()
+        paused = pauses(record) if metric.pauses else []
+        if paused and due is not None:
+            # The clock stops while the record is paused: the target is the opening time its
+            # deadline would have given, reached later by the time the pauses took out (None:
+            # a pause still going on stopped it first).
+            calendar, _ = _clock(ctx, target, spec)
+            due = stopped_deadline(calendar, opened, calendar.business_seconds(opened, due), paused)
+            stop = closed or at
+            spans = tuple(
+                PauseSpan(start, end, stopped_seconds(calendar, (start, end), opened, stop))
+                for start, end in paused
+                if start < stop and (end is None or end > opened)
+            )
         if closed is not None:
-            outcome = "within" if closed <= due else "late"
-        elif at > due and metric.open_records != "left_out":
+            outcome = "within" if due is None or closed <= due else "late"
+        elif due is not None and at > due and metric.open_records != "left_out":
             outcome = "late"
         else:
             outcome = "open"
-        judged.append(_Judged(opened, group, outcome, record, closed, due))
+        judged.append(_Judged(opened, group, outcome, record, closed, due, spans))
     judged.sort(key=lambda j: (j.opened.astimezone(dt.UTC), j.record.id or ""))
     starts = [j.opened.astimezone(dt.UTC) for j in judged]
     results: dict[str, Measurement] = {}
     span_end = ctx.end
     for period in ctx.periods(metric.period):
         end = min(period.end, span_end)
-        overall = _Tally(at)
+        pausing = bool(metric.pauses)
+        overall = _Tally(at, pausing)
         groups: dict[str, _Tally] = {}
         for item in judged[bisect_left(starts, period.start) : bisect_left(starts, end)]:
             overall.add(item)
             if item.group is not None:
-                groups.setdefault(item.group, _Tally(at)).add(item)
+                groups.setdefault(item.group, _Tally(at, pausing)).add(item)
         measurement = overall.measurement()
         for key in sorted(groups):
             measurement.groups[key] = groups[key].measurement()
@@ -130,8 +159,11 @@ def share_within_target(
 
 
 class _Tally:
-    def __init__(self, at: dt.datetime) -> None:
+    def __init__(self, at: dt.datetime, pausing: bool = False) -> None:
         self.at = at
+        self.pausing = pausing  # the metric stops clocks: the totals say how often and how long
+        self.paused = 0
+        self.paused_seconds = Fraction(0)
         self.within = 0
         self.late = 0
         self.open = 0
@@ -139,6 +171,10 @@ class _Tally:
         self.late_records: list[Contribution] = []
 
     def add(self, item: _Judged) -> None:
+        stopped = sum((span.seconds for span in item.pauses), Fraction(0))
+        if stopped:
+            self.paused += 1
+            self.paused_seconds += stopped
         if item.outcome == "within":
             self.within += 1
         elif item.outcome == "late":
@@ -154,6 +190,7 @@ class _Tally:
                     end=item.closed,
                     seconds=overdue,
                     detail=f"due {item.due.isoformat()}" + (", still open" if still_open else ""),
+                    pauses=item.pauses,
                 )
             )
         elif item.outcome == "open":
@@ -171,6 +208,9 @@ class _Tally:
         }
         if self.untargeted:
             measurement.totals["without_target"] = self.untargeted
+        if self.pausing:
+            measurement.totals["paused"] = self.paused
+            measurement.totals["paused_seconds"] = self.paused_seconds
         measurement.contributors = self.late_records
         if counted == 0:
             measurement.no_data = "no records to judge in the period"

@@ -11,6 +11,7 @@ from obligo.engine.measure.partitions import split_selection
 from obligo.events.sql import compile_condition, quote_ident
 from obligo.model.base import walk
 from obligo.model.conditions import Selection
+from obligo.model.metrics import PausedWhile
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,11 +115,16 @@ def account_inputs(
 
 def _selected(ctx: EvaluationContext) -> tuple[str, list[Any]]:
     """SQL true for the records a contract (with the levels it imports) reads."""
-    selections = [
-        n
-        for level in ctx.agreement.levels
-        for n in walk(level.model_copy(update={"imported": ()}))
-        if isinstance(n, Selection)
+    nodes = [
+        n for level in ctx.agreement.levels for n in walk(level.model_copy(update={"imported": ()}))
+    ]
+    selections = [n for n in nodes if isinstance(n, Selection)]
+    # Status records (`paused while`) are read whole: those that do not stop a record's clock
+    # start it again.
+    selections += [
+        Selection(record_type=n.selection.record_type)
+        for n in nodes
+        if isinstance(n, PausedWhile)
     ]
     # A type read without a condition anywhere is read whole: its other selections add nothing.
     whole = sorted({s.record_type for s in selections if s.where is None})

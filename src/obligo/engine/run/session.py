@@ -189,8 +189,11 @@ def unmeasured(metric: m.Metric, ctx: EvaluationContext, result: dict[str, Measu
         metric.down_when is not None or metric.down_because is not None
     ):
         return  # a composite is measured when its components are
-    # The records the value is made of; deployment records (`only while`) only bound the time.
-    deployments = {id(s) for s in m.written(metric).only_while}
+    # The records the value is made of; deployment records (`only while`) only bound the time,
+    # and status records (`paused while`) only stop a record's clock.
+    lines = m.written(metric)
+    deployments = {id(s) for s in lines.only_while}
+    deployments |= {id(p.selection) for p in lines.pauses if isinstance(p, m.PausedWhile)}
     types = sorted(
         {
             n.record_type

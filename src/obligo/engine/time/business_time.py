@@ -341,3 +341,13 @@ class BusinessCalendar:
         local = at.astimezone(self.tz)
         day = add_months(local.date(), int(months))
         return local_instant(day, local.time(), self.tz).astimezone(self.tz)
+
+
+def open_time_after(
+    calendar: BusinessCalendar, start: dt.datetime, seconds: Fraction
+) -> dt.datetime:
+    """The earliest instant by which ``seconds`` of the calendar's opening time have passed
+    since ``start`` (a closing time when it runs out exactly at one), rounded up to the next
+    microsecond, in the calendar's timezone: a deadline in business minutes and hours, for an
+    amount of open time already in seconds (a stopped clock's remaining time)."""
+    return calendar._consume(_utc(start), seconds).astimezone(calendar.tz)
