@@ -225,6 +225,20 @@ def _business_time(contract: k.Contract, scope: Scope, out: Reporter) -> None:
                 "give it hours such as `monday to friday 09:00 to 17:00`",
                 word=calendar.id,
             )
+    for metric in contract.metrics:
+        # A target counted in a calendar without hours is never due: refused here, not at eval.
+        lines = m.written(metric)
+        named = [lines.duration] if lines.duration is not None else []
+        for spec in (*named, *lines.targets):
+            closed = scope.calendars.get(spec.calendar or "")
+            if closed is not None and not closed.hours:
+                out.error(
+                    f"calendar {closed.id} has no opening hours: a target counted in its hours"
+                    " is never due",
+                    spec.loc,
+                    "give it hours such as `monday to friday 09:00 to 17:00`",
+                    word=closed.id,
+                )
     for duration in _business_durations(contract):
         if not duration.business:
             continue
