@@ -11,9 +11,14 @@
   ``4 hours`` is four hours during which the calendar is open, and ``1 business day`` one
   opening day (see :mod:`obligo.engine.time.business_time`). Wall-clock ``4 hours`` is four
   elapsed hours, across a DST change too.
-- A record is within target when its end field (``resolved``) is at or before the due time.
+- A record is within target when its end field (``resolved``) is at or before the due time,
+  or, counted in a calendar, when no open time has passed since the due time (a deadline at a
+  closing time: the record is within until the next opening; only the open time elapsed counts).
+  A late record's evidence is how far past the due time it ended (or is, still open), in open
+  time of the calendar where the target is counted in one, else in elapsed time.
 - A record still open at the evaluation time (no end field, or one after the evaluation time)
-  is late once its due time has passed (``at > due``) and left out while it has not, unless
+  is late once its due time has passed (``at > due``; in a calendar, once open time has passed
+  since it) and left out while it has not, unless
   the metric says ``a record still open is left out``: then it is left out until it ends.
 - The value is ``within / (within + late) * 100``; a period without a judged record has none.
   A pending period's error budget counts the judged records so far and the late ones.
@@ -60,6 +65,16 @@ def _due(
     return ctx.calendar(name).deadline(opened, limit)
 
 
+def _clock(
+    ctx: EvaluationContext, target: m.TargetRule, spec: m.DurationSpec
+) -> BusinessCalendar | None:
+    """The calendar whose open time a target counts (None: wall-clock time)."""
+    name = target.calendar or spec.calendar
+    if name is None:
+        return ctx.business_calendar(target.limit) if target.limit.business else None
+    return ctx.calendar(name)
+
+
 @dataclass(frozen=True)
 class _Judged:
     opened: dt.datetime
@@ -68,6 +83,8 @@ class _Judged:
     record: Record
     closed: dt.datetime | None
     due: dt.datetime | None
+    # How far past its target a late record is (business time on a calendar), in seconds.
+    overdue: Fraction = Fraction(0)
 
 
 def share_within_target(
@@ -103,13 +120,22 @@ def share_within_target(
             judged.append(_Judged(opened, group, "untargeted", record, closed, None))
             continue
         due = _due(ctx, opened, target, spec)
+        # In a calendar no time passes between a deadline at a close and the next opening: the
+        # target is met while the open time elapsed is within it (answered at 17:30 after a
+        # deadline at the 17:00 close is within; late from the next opening on).
+        clock = _clock(ctx, target, spec)
+        latest = due if clock is None else clock.next_open(due)
         if closed is not None:
-            outcome = "within" if closed <= due else "late"
-        elif at > due and metric.open_records != "left_out":
+            outcome = "within" if closed <= latest else "late"
+        elif at > latest and metric.open_records != "left_out":
             outcome = "late"
         else:
             outcome = "open"
-        judged.append(_Judged(opened, group, outcome, record, closed, due))
+        overdue = Fraction(0)
+        if outcome == "late":
+            until = closed or at
+            overdue = seconds(due, until) if clock is None else clock.business_seconds(due, until)
+        judged.append(_Judged(opened, group, outcome, record, closed, due, overdue))
     judged.sort(key=lambda j: (j.opened.astimezone(dt.UTC), j.record.id or ""))
     starts = [j.opened.astimezone(dt.UTC) for j in judged]
     results: dict[str, Measurement] = {}
@@ -145,7 +171,7 @@ class _Tally:
             self.late += 1
             assert item.due is not None
             still_open = item.closed is None
-            overdue = seconds(item.due, item.closed or self.at)
+            overdue = item.overdue
             self.late_records.append(
                 Contribution(
                     type=item.record.type,

@@ -33,7 +33,10 @@ Deadlines (:meth:`BusinessCalendar.deadline`)
       is the earliest instant at which that much open time has passed since the start: a ticket
       opened Friday 16:00 with 4 business hours on 09:00–17:00 is due Monday 12:00; when the
       time runs out exactly at a closing time the deadline is the closing time (Friday 17:00),
-      not the next opening. Deadlines are rounded up to the next microsecond.
+      the earliest instant with that much open time behind it. No open time passes from there
+      to the next opening (:meth:`BusinessCalendar.next_open`, Monday 09:00): a target is still
+      met until then (see :mod:`obligo.engine.measure.records`). Deadlines are rounded up to
+      the next microsecond.
     * Business days: one business day is one full opening day of the calendar (an opening day
       is a local date, not a holiday, with some opening time). A start instant has a position:
       the opening day it falls on and the opening time already elapsed that day; an instant
@@ -256,6 +259,20 @@ class BusinessCalendar:
             (lo.astimezone(self.tz), hi.astimezone(self.tz))
             for lo, hi in self._intervals(_utc(start), _utc(end))
         ]
+
+    def next_open(self, instant: dt.datetime) -> dt.datetime:
+        """The earliest instant at or after ``instant`` at which the calendar is open: ``instant``
+        itself while open, else the next opening (a closing instant is closed: Friday 17:00 on
+        09:00–17:00 hours gives Monday 09:00). No business time passes between the two, so a
+        business-time target that runs out at a close is still met until the clock resumes."""
+        at = _utc(instant)
+        self._require_open()
+        day = self._local_date(at)
+        while True:
+            for open_, close in self._day(day):
+                if close > at:
+                    return max(open_, at).astimezone(self.tz)
+            day += _DAY
 
     def business_seconds(self, start: dt.datetime, end: dt.datetime) -> Fraction:
         """The exact open time in ``[start, end)`` in seconds; 0 when end is not after start."""
