@@ -228,8 +228,10 @@ def _business_time(contract: k.Contract, scope: Scope, out: Reporter) -> None:
     for metric in contract.metrics:
         # A target counted in a calendar without hours is never due: refused here, not at eval.
         lines = m.written(metric)
-        named = [lines.duration] if lines.duration is not None else []
-        for spec in (*named, *lines.targets):
+        named: list[m.DurationSpec | m.TargetRule] = [*lines.targets]
+        if lines.duration is not None:
+            named.insert(0, lines.duration)
+        for spec in named:
             closed = scope.calendars.get(spec.calendar or "")
             if closed is not None and not closed.hours:
                 out.error(
