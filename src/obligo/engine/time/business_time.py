@@ -16,7 +16,8 @@ Opening hours
     never open. :meth:`BusinessCalendar.always` is open around the clock.
 
 Holidays
-    Whole local dates on which the calendar is closed, whatever its hours.
+    Whole local dates on which the calendar is closed, whatever its hours: the dates listed, and
+    those drawn from a country's rules or an ICS file (:mod:`obligo.model.holidays`).
 
 Business seconds
     :meth:`BusinessCalendar.business_seconds` is the exact open time in ``[start, end)`` as a
@@ -76,6 +77,7 @@ from obligo.engine.time.periods import add_months, local_instant, local_midnight
 from obligo.errors import ObligoError
 from obligo.model.base import Duration
 from obligo.model.contract import Calendar, WeeklyHours
+from obligo.model.holidays import holidays_in_year
 from obligo.model.units import SECONDS
 
 __all__ = ["WEEKDAYS", "BusinessCalendar"]
@@ -131,6 +133,8 @@ class BusinessCalendar:
                     weekly[WEEKDAYS.index(day.lower())].append((hours.start, hours.end))
         self._weekly = tuple(tuple(ranges) for ranges in weekly)
         self._holidays = frozenset(calendar.holidays)
+        # Holidays drawn from a country's rules or an ICS file, year by year as asked for.
+        self._drawn: dict[int, frozenset[dt.date]] = {}
         self._days: dict[dt.date, tuple[_Interval, ...]] = {}
 
     @classmethod
@@ -154,7 +158,7 @@ class BusinessCalendar:
         if cached is not None:
             return cached
         intervals: list[_Interval] = []
-        if day not in self._holidays:
+        if not self.is_holiday(day):
             spans = sorted(
                 (
                     local_instant(day, start, self.tz),
@@ -174,6 +178,18 @@ class BusinessCalendar:
         result = tuple(intervals)
         self._days[day] = result
         return result
+
+    def is_holiday(self, day: dt.date) -> bool:
+        """Whether a local date is a holiday: listed, or drawn from the calendar's sources."""
+        if day in self._holidays:
+            return True
+        if not self.calendar.holiday_sources:
+            return False
+        drawn = self._drawn.get(day.year)
+        if drawn is None:
+            drawn = frozenset(h.date for h in holidays_in_year(self.calendar, day.year))
+            self._drawn[day.year] = drawn
+        return day in drawn
 
     def opening_time(self, day: dt.date) -> dt.timedelta:
         """The total opening time of a local date (zero on holidays and closed days)."""
