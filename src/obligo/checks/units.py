@@ -313,8 +313,7 @@ def _holiday_sources(contract: k.Contract, out: Reporter) -> None:
                 f"calendar {calendar.id} has no holidays in {shown}, within the term"
                 f" ({term.start} to {term.end})",
                 calendar.loc,
-                "list that year's holidays, or draw them from a country: holidays of country"
-                ' "DE"',
+                'list that year\'s holidays, or draw them from a country: holidays of country "DE"',
                 word=calendar.id,
             )
         elif term.end is None:
@@ -322,6 +321,6 @@ def _holiday_sources(contract: k.Contract, out: Reporter) -> None:
                 f"calendar {calendar.id} has holidays for some years only, but the term"
                 f" ({term.start}, without an end) goes on",
                 calendar.loc,
-                "draw them from a country (holidays of country \"DE\"), or list later years",
+                'draw them from a country (holidays of country "DE"), or list later years',
                 word=calendar.id,
             )

@@ -196,8 +196,7 @@ def _event(event: dict[str, _Line], begun: _Line, fail: _Fail) -> IcsEvent | Non
         parts[key] = value
     own = {"BYMONTH": str(start.month), "BYMONTHDAY": str(start.day), "INTERVAL": "1"}
     simple = parts.get("FREQ") == "YEARLY" and all(
-        key in ("FREQ", "UNTIL", "COUNT", "WKST")
-        or (key in own and value.lstrip("0") == own[key])
+        key in ("FREQ", "UNTIL", "COUNT", "WKST") or (key in own and value.lstrip("0") == own[key])
         for key, value in parts.items()
     )
     if not simple:
@@ -216,6 +215,10 @@ def _event(event: dict[str, _Line], begun: _Line, fail: _Fail) -> IcsEvent | Non
         until = dt.date(int(text[:4]), int(text[4:6]), int(text[6:8]))
     if "COUNT" in parts:
         if not parts["COUNT"].isdigit() or int(parts["COUNT"]) < 1:
-            fail(f"COUNT {parts['COUNT']} is not a number of years", rule_line, rule_line.value_column)
+            fail(
+                f"COUNT {parts['COUNT']} is not a number of years",
+                rule_line,
+                rule_line.value_column,
+            )
         count = int(parts["COUNT"])
     return IcsEvent(start=start, end=end, yearly=True, until=until, count=count, summary=summary)
