@@ -258,7 +258,11 @@ def _business_time(contract: k.Contract, scope: Scope, out: Reporter) -> None:
 def _holiday_sources(contract: k.Contract, out: Reporter) -> None:
     """A country and region the holidays package knows; an ICS file read; and holidays in every
     year of the term (a warning: a year without any is most likely a calendar not kept up)."""
-    regions = supported_regions()
+    countries = any(
+        isinstance(s, k.HolidaysOf) for cal in contract.calendars for s in cal.holiday_sources
+    )
+    # The package is imported only for a contract that draws holidays from a country.
+    regions = supported_regions() if countries else {}
     for calendar in contract.calendars:
         for source in calendar.holiday_sources:
             if isinstance(source, k.HolidaysOf):
