@@ -246,6 +246,27 @@ def test_a_pause_across_the_closing_time_stops_only_the_office_hours_it_covers()
     assert measured.totals["paused_seconds"] == 4 * 3600  # two tickets, 2 hours each
 
 
+def test_a_paused_ticket_due_at_the_close_is_met_until_the_next_opening() -> None:
+    # Both rules at once: opened Monday 12:00, on hold 12:00-13:00, the clock runs 13:00-17:00
+    # and reaches 4 office hours at the 17:00 close. Answered at 17:30: 4 office hours elapsed,
+    # within (no office time passed since the due time). Answered Tuesday 09:00:01: one office
+    # second past it, late by 1 s (business time, not the 16 hours of the night).
+    events = [
+        ticket("C1", t(9, "12:00"), responded=t(9, "17:30")),
+        status("C1", t(9, "12:00"), "on hold"),
+        status("C1", t(9, "13:00"), "in progress"),
+        ticket("C2", t(9, "12:00"), responded=t(10, "09:00:01")),
+        status("C2", t(9, "12:00"), "on hold"),
+        status("C2", t(9, "13:00"), "in progress"),
+    ]
+    measured = share("office-response", events)
+    assert counts(measured) == (1, 1, 0)
+    (late,) = measured.contributors
+    assert (late.id, late.seconds) == ("C2", 1)
+    assert late.detail == "due 2026-03-09T17:00:00+00:00"
+    assert [p.seconds for p in late.pauses] == [3600]
+
+
 def test_a_pause_in_closed_hours_only_changes_nothing() -> None:
     # Opened Monday 15:00, on hold overnight 18:00-08:00, answered Tuesday 11:00: 2 + 2 = 4
     # office hours, due Tuesday 11:00 as without the pause; the pause stopped nothing.

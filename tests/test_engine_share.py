@@ -196,13 +196,17 @@ def test_wall_clock_target_across_dst() -> None:
 def test_one_business_day_from_the_start_of_a_day() -> None:
     events = [
         ticket("M1", "P2", local("2026-03-09T08:00"), local("2026-03-09T18:00")),
+        # Due at Monday's 18:00 close; no open time passes until Tuesday 08:00: resolved then,
+        # it has used exactly one opening day (10 h), within; a second later it is late by one
+        # second of open time.
         ticket("M2", "P2", local("2026-03-09T08:00"), local("2026-03-10T08:00")),
+        ticket("M4", "P2", local("2026-03-09T08:00"), local("2026-03-10T08:00:01")),
         # Friday 17:00, after closing: the start of Monday, due Monday 18:00
         ticket("M3", "P2", local("2026-03-13T17:00"), local("2026-03-16T18:00")),
     ]
     march = share("resolution", events, utc("2026-05-01T00:00:00Z"))["2026-03"]
-    assert march.groups["P2"].totals["within"] == 2
-    assert [c.id for c in march.groups["P2"].contributors] == ["M2"]
+    assert march.groups["P2"].totals["within"] == 3
+    assert [(c.id, c.seconds) for c in march.groups["P2"].contributors] == [("M4", 1)]
 
 
 def test_error_budget_of_a_pending_month() -> None:

@@ -29,7 +29,7 @@ from obligo.engine.scans import ScanPlan
 from obligo.errors import Diagnostic, ObligoError, ObligoSemanticError, Severity
 from obligo.events import schema_for
 from obligo.guard import guarded, guarded_evaluation
-from obligo.model.contract import Contract
+from obligo.model.contract import Contract, HolidaysFrom, HolidaySource
 from obligo.model.inheritance import Inherited, Origin, ResolvedClause
 from obligo.report import evaluation as assembled
 from obligo.report import history
@@ -40,6 +40,7 @@ from obligo.resolve import ResolvedContract
 from obligo.resolve.resolver import check_and_resolve, plan_agreements
 from obligo.syntax import parse_contract
 from obligo.syntax.fmt import format_text
+from obligo.syntax.ics import read_ics
 from obligo.syntax.lines import line_at, split_lines
 
 
@@ -365,6 +366,37 @@ def _is_file(name: str) -> bool:
         return False
 
 
+def _holiday_files(contract: Contract, text: str, name: str, folder: str) -> Contract:
+    """The contract with the events of every ICS file its calendars draw holidays from
+    (``holidays from "berlin.ics"``, relative to ``folder``), read within the bounds of a
+    contract file; a file that cannot be read is an error at the line that names it, one that
+    cannot be parsed an error at its own line (:func:`obligo.syntax.ics.read_ics`)."""
+    if not any(
+        isinstance(s, HolidaysFrom) for cal in contract.calendars for s in cal.holiday_sources
+    ):
+        return contract
+    calendars = []
+    for calendar in contract.calendars:
+        sources: list[HolidaySource] = []
+        for source in calendar.holiday_sources:
+            if isinstance(source, HolidaysFrom):
+                path = os.path.normpath(os.path.join(folder, source.path))
+                found = read_contract_text(path, imported=False)
+                if isinstance(found, Refusal):
+                    raise ObligoSemanticError(
+                        f"cannot read the holidays of {path}: {found.reason}",
+                        file=name,
+                        line=source.loc.line,
+                        column=source.loc.column,
+                        hint=found.hint or "the file is named relative to the contract's file",
+                        source_line=line_at(split_lines(text), source.loc.line),
+                    )
+                source = source.model_copy(update={"read": True, "events": read_ics(found, path)})
+            sources.append(source)
+        calendars.append(calendar.model_copy(update={"holiday_sources": tuple(sources)}))
+    return contract.model_copy(update={"calendars": tuple(calendars)})
+
+
 class _Imports:
     """The one loader of contract files and their imports, for :func:`load`, :func:`parse` and
     :func:`load_agreements` alike: each file is read and parsed once (a file imported by several
@@ -409,6 +441,7 @@ class _Imports:
         self, contract: Contract, text: str, name: str, folder: str, chain: tuple[str, ...]
     ) -> Contract:
         """The contract with the contracts it imports, each resolved relative to ``folder``."""
+        contract = _holiday_files(contract, text, name, folder)
         if not contract.imports:
             return contract
         lines = split_lines(text)

@@ -84,7 +84,7 @@ def _types_measured(metrics: Iterable[m.Metric]) -> list[str]:
 def _requirement(
     clause: c.Clause, requirement: c.ClaimRequirement, scope: Scope, out: Reporter
 ) -> None:
-    if requirement.within.seconds is not None and requirement.within.seconds <= 0:
+    if requirement.within.amount <= 0:  # fixed or business time alike
         out.error("the time to report must be longer than zero", requirement.within.loc)
     metrics = _metrics_of(clause, scope)
     if not metrics:

@@ -21,6 +21,7 @@ from obligo.model import conditions as cond
 from obligo.model import contract as k
 from obligo.model import metrics as m
 from obligo.model.base import Duration, LiteralValue, describe_literal
+from obligo.model.holidays import holidays_in_year, open_ended, supported_regions
 from obligo.model.vocabulary import FIELD_NAME_UNIT_ENDINGS
 
 # Fields whose values are instants, never numbers of a unit.
@@ -84,6 +85,7 @@ def check_units(contract: k.Contract, scope: Scope, out: Reporter) -> None:
     _declarations(contract, out)
     _filters(contract, out)
     _business_time(contract, scope, out)
+    _holiday_sources(contract, out)
 
 
 def _declarations(contract: k.Contract, out: Reporter) -> None:
@@ -225,6 +227,22 @@ def _business_time(contract: k.Contract, scope: Scope, out: Reporter) -> None:
                 "give it hours such as `monday to friday 09:00 to 17:00`",
                 word=calendar.id,
             )
+    for metric in contract.metrics:
+        # A target counted in a calendar without hours is never due: refused here, not at eval.
+        lines = m.written(metric)
+        named: list[m.DurationSpec | m.TargetRule] = [*lines.targets]
+        if lines.duration is not None:
+            named.insert(0, lines.duration)
+        for spec in named:
+            closed = scope.calendars.get(spec.calendar or "")
+            if closed is not None and not closed.hours:
+                out.error(
+                    f"calendar {closed.id} has no opening hours: a target counted in its hours"
+                    " is never due",
+                    spec.loc,
+                    "give it hours such as `monday to friday 09:00 to 17:00`",
+                    word=closed.id,
+                )
     for duration in _business_durations(contract):
         if not duration.business:
             continue
@@ -234,4 +252,79 @@ def _business_time(contract: k.Contract, scope: Scope, out: Reporter) -> None:
                 duration.loc,
                 "add `calendar NAME` to the contract: business time that names no calendar is"
                 " counted on it",
+            )
+
+
+def _holiday_sources(contract: k.Contract, out: Reporter) -> None:
+    """A country and region the holidays package knows; an ICS file read; and holidays in every
+    year of the term (a warning: a year without any is most likely a calendar not kept up)."""
+    countries = any(
+        isinstance(s, k.HolidaysOf) for cal in contract.calendars for s in cal.holiday_sources
+    )
+    # The package is imported only for a contract that draws holidays from a country.
+    regions = supported_regions() if countries else {}
+    for calendar in contract.calendars:
+        for source in calendar.holiday_sources:
+            if isinstance(source, k.HolidaysOf):
+                if source.country not in regions:
+                    hint = did_you_mean(source.country.upper(), sorted(regions))
+                    out.error(
+                        f'no public holidays are known for country "{source.country}"',
+                        source.loc,
+                        hint or "countries are ISO 3166-1 alpha-2 codes, such as DE or US",
+                        word=source.country,
+                    )
+                elif source.region is not None and source.region not in regions[source.country]:
+                    known = regions[source.country]
+                    hint = did_you_mean(source.region.upper(), sorted(known)) or (
+                        f"the regions of {source.country} are " + ", ".join(known[:12])
+                        if known
+                        else f"{source.country} has no regions: leave the region out"
+                    )
+                    out.error(
+                        f'"{source.region}" is not a region of {source.country}',
+                        source.loc,
+                        hint,
+                        word=source.region,
+                    )
+            elif not source.read:
+                out.error(
+                    f'the holidays of "{source.path}" were not read',
+                    source.loc,
+                    "load the contract from its file (obligo.load), which reads the files it names",
+                )
+    term = next((level.term for level in contract.levels() if level.term is not None), None)
+    if term is None:
+        return
+    for calendar in contract.calendars:
+        if not (calendar.holidays or calendar.holiday_sources) or any(
+            isinstance(s, k.HolidaysOf)
+            and (
+                s.country not in regions
+                or (s.region is not None and s.region not in regions[s.country])
+            )
+            for s in calendar.holiday_sources
+        ):
+            continue  # no holidays at all is a choice (24x7); an unknown country is reported
+        if term.end is None and open_ended(calendar):
+            continue
+        last = term.end.year if term.end is not None else None
+        years = range(term.start.year, (last or term.start.year) + 1)
+        missing = [y for y in years if not holidays_in_year(calendar, y)]
+        if missing:
+            shown = ", ".join(str(y) for y in missing[:5]) + (" ..." if len(missing) > 5 else "")
+            out.warning(
+                f"calendar {calendar.id} has no holidays in {shown}, within the term"
+                f" ({term.start} to {term.end})",
+                calendar.loc,
+                'list that year\'s holidays, or draw them from a country: holidays of country "DE"',
+                word=calendar.id,
+            )
+        elif term.end is None:
+            out.warning(
+                f"calendar {calendar.id} has holidays for some years only, but the term"
+                f" ({term.start}, without an end) goes on",
+                calendar.loc,
+                'draw them from a country (holidays of country "DE"), or list later years',
+                word=calendar.id,
             )

@@ -270,7 +270,14 @@ def _fit(
     if unitless_duration(metric, value, out, what):
         return
     dimension = metric_dimension(metric)
-    if not fits(dimension, value):
+    if dimension == "duration" and isinstance(value, Duration) and value.business:
+        out.error(
+            f"{what} is {value}, which is not a fixed length of time: {metric.id} is elapsed"
+            " time, which business time is not compared with",
+            value.loc,
+            "write a fixed length such as 4 hours; business time counts deadlines and targets",
+        )
+    elif not fits(dimension, value):
         out.error(
             f"{what} is {describe_literal(value)}, but {metric.id} is measured as {dimension}",
             value.loc,
@@ -401,9 +408,11 @@ def _clause_values(clause: c.Clause, scope: Scope, out: Reporter, contract: k.Co
         elif isinstance(node, c.Exercise):
             if not node.within.business:  # business time: counted on the contract's calendar
                 _fixed_duration(node.within, out, "the time to exercise a right")
+            elif node.within.amount <= 0:
+                out.error("the time to exercise a right must be longer than zero", node.within.loc)
             _at_least_a_day(node.within, out, "the time to exercise a right")
         elif isinstance(node, c.ClaimWithin):
-            if node.duration.seconds is not None and node.duration.seconds <= 0:
+            if node.duration.amount <= 0:  # fixed or business time alike
                 out.error("a claim period must be longer than zero", node.duration.loc)
             else:
                 _at_least_a_day(node.duration, out, "a claim period")

@@ -121,6 +121,41 @@ class WeeklyHours(Node):
     end: dt.time | None  # None means midnight at the end of the day
 
 
+class HolidaysOf(Node):
+    """``holidays of country "DE", region "BY"``: the public holidays of a country (and one of
+    its regions) as the ``holidays`` package gives them, year by year."""
+
+    kind: Literal["country"] = "country"
+    country: str
+    region: str | None = None
+
+
+class IcsEvent(Node):
+    """One all-day event of an ICS file: the dates ``start`` to ``end`` (exclusive), once or
+    every year (``RRULE:FREQ=YEARLY``, until a date or for a count of years). Its location is
+    its ``BEGIN:VEVENT`` line in the ICS file."""
+
+    start: dt.date
+    end: dt.date
+    yearly: bool = False
+    until: dt.date | None = None
+    count: int | None = None
+    summary: str | None = None
+
+
+class HolidaysFrom(Node):
+    """``holidays from "berlin.ics"``: the all-day events of an ICS file, relative to the
+    contract's file. The loader reads the file (``read``) and keeps its events."""
+
+    kind: Literal["file"] = "file"
+    path: str
+    read: bool = False
+    events: tuple[IcsEvent, ...] = ()
+
+
+HolidaySource = HolidaysOf | HolidaysFrom
+
+
 class Calendar(Node):
     """Business hours: weekly opening hours and holidays."""
 
@@ -130,6 +165,8 @@ class Calendar(Node):
     timezone: str | None = None
     hours: tuple[WeeklyHours, ...] = ()
     holidays: tuple[dt.date, ...] = ()
+    # Holidays drawn from a country's rules or an ICS file, besides the dates listed.
+    holiday_sources: tuple[HolidaySource, ...] = ()
 
 
 class NoticeRule(Node):

@@ -11,6 +11,7 @@ from obligo._inert import inert
 from obligo.agreements import ResolvedAgreement
 from obligo.model.base import Duration
 from obligo.model.contract import BillingCycle, DefaultCalendar, FieldUnit, Margins, Term
+from obligo.model.holidays import holidays_in_year, holidays_package_version
 from obligo.model.inheritance import Inherited, Origin
 
 
@@ -75,7 +76,41 @@ def resolved_agreement_text(resolved: ResolvedAgreement) -> str:
             name = str(getattr(item.value, "id", ""))
             declared.append((what, name, item.origin.tier, _place(item.origin)))
     out += _table(declared) if declared else ["  (none)"]
+    out += _holidays(resolved)
     return "\n".join(out) + "\n"
+
+
+def _holidays(resolved: ResolvedAgreement) -> list[str]:
+    """Every holiday of the calendars that draw them from a country or a file, as the dates
+    they resolve to in the years of the term (an open-ended term: its first year, the rules
+    giving every later one), each with its source and the ``holidays`` package's version."""
+    drawing = [c.value for c in resolved.calendars if c.value.holiday_sources]
+    if not drawing or resolved.term is None:
+        return []
+    term = resolved.term.value
+    last = term.end.year if term.end is not None else term.start.year
+    out = ["", "holidays, resolved (holidays " + holidays_package_version() + ")"]
+    rows: list[tuple[str, ...]] = []
+    for calendar in drawing:
+        for year in range(term.start.year, last + 1):
+            for holiday in holidays_in_year(calendar, year):
+                rows.append(
+                    (calendar.id, holiday.date.isoformat(), holiday.name or "", holiday.source)
+                )
+    out += _table(rows) if rows else ["  (none)"]
+    for calendar in drawing:  # the line that pins them, to write in the calendar instead
+        days = [
+            h.date for y in range(term.start.year, last + 1) for h in holidays_in_year(calendar, y)
+        ]
+        if days:
+            out.append(
+                inert(f"  pin {calendar.id}: holidays " + ", ".join(d.isoformat() for d in days))
+            )
+    if term.end is None:
+        out.append(
+            f"  (the term has no end: {term.start.year} shown, the same rules give later years)"
+        )
+    return out
 
 
 def _place(origin: Origin) -> str:

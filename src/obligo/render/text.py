@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from obligo._inert import inert_model
+from obligo._inert import inert, inert_model
 from obligo.render.baseline import rights_text
 from obligo.report.base import plain
 from obligo.report.model import (
@@ -82,6 +82,20 @@ def report_text(reports: list[Report]) -> str:
         )
         if rights:
             out.extend([*rights, ""])
+        for calendar in report.calendars:  # holidays drawn from a country or a file
+            drawn = ", ".join(
+                s.source + (f" (holidays {s.package_version})" if s.package_version else "")
+                for s in calendar.sources
+            )
+            years = sorted({h.date.year for h in calendar.holidays}) or [0]
+            span = str(years[0]) if years[0] == years[-1] else f"{years[0]} to {years[-1]}"
+            out.append(
+                inert(
+                    f"calendar {calendar.calendar}: holidays from {drawn}:"
+                    f" {len(calendar.holidays)} dates in {span} (listed in the JSON report)"
+                )
+            )
+            out.append("")
         out.extend(_accounts(report.inputs, report.rejections, "contract"))
         out.append("")
     return "\n".join(out)

@@ -11,11 +11,16 @@ from obligo.engine.run.accounting import LineAccount
 from obligo.engine.run.evaluation import Evaluation
 from obligo.engine.run.portfolio import Portfolio
 from obligo.events import Rejection as RejectedLine
+from obligo.model.contract import HolidaysOf
+from obligo.model.holidays import holidays_in_year, holidays_package_version, source_label
 from obligo.report import consequences as owed
 from obligo.report.assemble import assessment, verdict
 from obligo.report.model import (
     BaselineRef,
+    CalendarHolidays,
     ContractRef,
+    Holiday,
+    HolidaySourceRef,
     InputAccount,
     Rejection,
     Report,
@@ -54,7 +59,52 @@ def report(evaluation: Evaluation) -> Report:
         triggers=rights.triggers,
         suppliers=[owed.supplier(p, tz) for p in evaluation.suppliers],
         net_position=[owed.net_position(n, tz) for n in evaluation.net_position],
+        calendars=calendar_holidays(evaluation),
     )
+
+
+def calendar_holidays(evaluation: Evaluation) -> list[CalendarHolidays]:
+    """The calendars in force that draw holidays from a country or a file, with every
+    holiday from the term's first year to the year after the evaluated span."""
+    agreement = evaluation.agreement
+    term = agreement.term
+    last = evaluation.at.astimezone(evaluation.tz).date()
+    if term.end is not None:
+        last = min(last, term.end)
+    years = range(term.start.year, max(last.year, term.start.year) + 2)
+    found: list[CalendarHolidays] = []
+    for calendar in agreement.calendars.values():
+        if not calendar.holiday_sources:
+            continue
+        sources = []
+        for source in calendar.holiday_sources:
+            if isinstance(source, HolidaysOf):
+                sources.append(
+                    HolidaySourceRef(
+                        source=source_label(source),
+                        kind="country",
+                        country=source.country,
+                        region=source.region,
+                        package="holidays",
+                        package_version=holidays_package_version(),
+                    )
+                )
+            else:
+                sources.append(
+                    HolidaySourceRef(source=source_label(source), kind="file", file=source.path)
+                )
+        found.append(
+            CalendarHolidays(
+                calendar=calendar.id,
+                sources=sources,
+                holidays=[
+                    Holiday(date=h.date, name=h.name, source=h.source)
+                    for year in years
+                    for h in holidays_in_year(calendar, year)
+                ],
+            )
+        )
+    return found
 
 
 def inputs(accounts: Sequence[LineAccount]) -> list[InputAccount]:

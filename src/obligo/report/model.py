@@ -336,6 +336,38 @@ class Window(ReportNode):
     end: dt.date | None = None
 
 
+class Holiday(ReportNode):
+    """One closed date of a calendar and where it comes from: ``listed`` in the contract,
+    ``country DE-BY`` (the ``holidays`` package), ``file berlin.ics``."""
+
+    date: dt.date
+    name: str | None
+    source: str
+
+
+class HolidaySourceRef(ReportNode):
+    """A calendar's source of holidays: a country's rules with the version of the package that
+    gave the dates (part of the evaluation's input), or an ICS file."""
+
+    source: str
+    kind: Literal["country", "file"]
+    country: str | None = None
+    region: str | None = None
+    file: str | None = None
+    package: str | None = None  # "holidays" for a country
+    package_version: str | None = None
+
+
+class CalendarHolidays(ReportNode):
+    """A calendar in force that draws holidays from a country or a file: its sources and every
+    holiday from the first year of the term to the year after the evaluated span (deadlines
+    reckoned after the last period may reach into it), the dates listed included."""
+
+    calendar: str
+    sources: list[HolidaySourceRef]
+    holidays: list[Holiday]
+
+
 class Report(ReportNode):
     schema_version: str = SCHEMA_VERSION
     contract: ContractRef
@@ -355,3 +387,6 @@ class Report(ReportNode):
     triggers: list[TriggerFired] = []
     suppliers: list[SupplierPosition] = []
     net_position: list[NetPosition] = []
+    # Calendars whose holidays come from a country or a file; written only when there are some,
+    # so that a report without them keeps its bytes.
+    calendars: list[CalendarHolidays] = Field(default=[], exclude_if=lambda found: not found)

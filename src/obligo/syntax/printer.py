@@ -520,6 +520,12 @@ def _calendar(node: ct.Calendar) -> list[str]:
         lines.append(f"{_days(hours.days)} {span}")
     if node.holidays:
         lines.append("holidays " + ", ".join(_date(d) for d in node.holidays))
+    for source in node.holiday_sources:
+        if isinstance(source, ct.HolidaysOf):
+            region = "" if source.region is None else f", region {quoted(source.region)}"
+            lines.append(f"holidays of country {quoted(source.country)}{region}")
+        else:
+            lines.append(f"holidays from {quoted(source.path)}")
     return _block(_head("calendar", name(node.id), node.title), lines)
 
 

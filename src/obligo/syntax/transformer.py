@@ -645,6 +645,7 @@ class ContractTransformer(Transformer[Token, Any]):
             timezone=single["timezone"].value if "timezone" in single else None,
             hours=tuple(i.value for i in items if i.key == "hours"),
             holidays=tuple(holidays),
+            holiday_sources=tuple(i.value for i in items if i.key == "holiday_source"),
             loc=name.loc,
         )
 
@@ -707,6 +708,22 @@ class ContractTransformer(Transformer[Token, Any]):
 
     def holidays_item(self, meta: Meta, children: list[Token]) -> Item:
         return Item("holidays", [self.to_date(t) for t in children], self.loc(meta))
+
+    def holidays_region(self, meta: Meta, children: list[Token]) -> str:
+        return unquote(children[0])
+
+    def holidays_of_item(self, meta: Meta, children: list[Any]) -> Item:
+        """``holidays of country "DE", region "BY"``."""
+        region = children[1] if len(children) > 1 else None
+        source = contract.HolidaysOf(
+            country=unquote(children[0]), region=region, loc=self.loc(children[0])
+        )
+        return Item("holiday_source", source, self.loc(meta))
+
+    def holidays_from_item(self, meta: Meta, children: list[Token]) -> Item:
+        """``holidays from "berlin.ics"``."""
+        source = contract.HolidaysFrom(path=unquote(children[0]), loc=self.loc(children[0]))
+        return Item("holiday_source", source, self.loc(meta))
 
     # ---------------------------------------------------------------------------- exclusions
     def exclusion_decl(self, meta: Meta, children: list[Any]) -> contract.Exclusion:

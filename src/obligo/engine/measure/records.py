@@ -11,14 +11,19 @@
   ``4 hours`` is four hours during which the calendar is open, and ``1 business day`` one
   opening day (see :mod:`obligo.engine.time.business_time`). Wall-clock ``4 hours`` is four
   elapsed hours, across a DST change too.
-- A record is within target when its end field (``resolved``) is at or before the due time.
+- A record is within target when its end field (``resolved``) is at or before the due time,
+  or, counted in a calendar, when no open time has passed since the due time (a deadline at a
+  closing time: the record is within until the next opening; only the open time elapsed counts).
+  A late record's evidence is how far past the due time it ended (or is, still open), in open
+  time of the calendar where the target is counted in one, else in elapsed time.
 - A record with pauses (``paused while ...``, ``paused from ... to ...``:
   :mod:`obligo.engine.measure.pauses`) has a stopped clock: its due time is where the clock,
   running in the calendar's opening time outside its pauses, reaches the opening time the
   target gives (:func:`obligo.engine.time.clock.stopped_deadline`); a pause still going on
   keeps it stopped (no due time yet).
 - A record still open at the evaluation time (no end field, or one after the evaluation time)
-  is late once its due time has passed (``at > due``) and left out while it has not, unless
+  is late once its due time has passed (``at > due``; in a calendar, once open time has passed
+  since it) and left out while it has not, unless
   the metric says ``a record still open is left out``: then it is left out until it ends.
 - The value is ``within / (within + late) * 100``; a period without a judged record has none.
   A pending period's error budget counts the judged records so far and the late ones.
@@ -70,6 +75,16 @@ def _due(
     return calendar.deadline(opened, limit)
 
 
+def _open_calendar(
+    ctx: EvaluationContext, target: m.TargetRule, spec: m.DurationSpec
+) -> BusinessCalendar | None:
+    """The calendar whose open time a target counts (None: wall-clock time)."""
+    name = target.calendar or spec.calendar
+    if name is None:
+        return ctx.business_calendar(target.limit) if target.limit.business else None
+    return ctx.calendar(name)
+
+
 @dataclass(frozen=True)
 class _Judged:
     opened: dt.datetime
@@ -80,6 +95,8 @@ class _Judged:
     due: dt.datetime | None
     # The pauses that stopped its clock between its start and its end (or the evaluation time).
     pauses: tuple[PauseSpan, ...] = ()
+    # How far past its target a late record is (business time on a calendar), in seconds.
+    overdue: Fraction = Fraction(0)
 
 
 def share_within_target(
@@ -131,13 +148,26 @@ def share_within_target(
                 for start, end in paused
                 if start < stop and (end is None or end > opened)
             )
+        # In a calendar no time passes between a deadline at a close and the next opening: the
+        # target is met while the open time elapsed is within it (answered at 17:30 after a
+        # deadline at the 17:00 close is within; late from the next opening on).
+        counted = _open_calendar(ctx, target, spec)
+        latest = due if due is None or counted is None else counted.next_open(due)
         if closed is not None:
-            outcome = "within" if due is None or closed <= due else "late"
-        elif due is not None and at > due and metric.open_records != "left_out":
+            outcome = "within" if latest is None or closed <= latest else "late"
+        elif latest is not None and at > latest and metric.open_records != "left_out":
             outcome = "late"
         else:
             outcome = "open"
-        judged.append(_Judged(opened, group, outcome, record, closed, due, spans))
+        overdue = Fraction(0)
+        if outcome == "late" and due is not None:
+            until = closed or at
+            overdue = (
+                seconds(due, until) if counted is None else counted.business_seconds(due, until)
+            )
+        judged.append(
+            _Judged(opened, group, outcome, record, closed, due, pauses=spans, overdue=overdue)
+        )
     judged.sort(key=lambda j: (j.opened.astimezone(dt.UTC), j.record.id or ""))
     starts = [j.opened.astimezone(dt.UTC) for j in judged]
     results: dict[str, Measurement] = {}
@@ -181,7 +211,7 @@ class _Tally:
             self.late += 1
             assert item.due is not None
             still_open = item.closed is None
-            overdue = seconds(item.due, item.closed or self.at)
+            overdue = item.overdue
             self.late_records.append(
                 Contribution(
                     type=item.record.type,

@@ -16,7 +16,8 @@ Opening hours
     never open. :meth:`BusinessCalendar.always` is open around the clock.
 
 Holidays
-    Whole local dates on which the calendar is closed, whatever its hours.
+    Whole local dates on which the calendar is closed, whatever its hours: the dates listed, and
+    those drawn from a country's rules or an ICS file (:mod:`obligo.model.holidays`).
 
 Business seconds
     :meth:`BusinessCalendar.business_seconds` is the exact open time in ``[start, end)`` as a
@@ -33,7 +34,10 @@ Deadlines (:meth:`BusinessCalendar.deadline`)
       is the earliest instant at which that much open time has passed since the start: a ticket
       opened Friday 16:00 with 4 business hours on 09:00–17:00 is due Monday 12:00; when the
       time runs out exactly at a closing time the deadline is the closing time (Friday 17:00),
-      not the next opening. Deadlines are rounded up to the next microsecond.
+      the earliest instant with that much open time behind it. No open time passes from there
+      to the next opening (:meth:`BusinessCalendar.next_open`, Monday 09:00): a target is still
+      met until then (see :mod:`obligo.engine.measure.records`). Deadlines are rounded up to
+      the next microsecond.
     * Business days: one business day is one full opening day of the calendar (an opening day
       is a local date, not a holiday, with some opening time). A start instant has a position:
       the opening day it falls on and the opening time already elapsed that day; an instant
@@ -73,6 +77,7 @@ from obligo.engine.time.periods import add_months, local_instant, local_midnight
 from obligo.errors import ObligoError
 from obligo.model.base import Duration
 from obligo.model.contract import Calendar, WeeklyHours
+from obligo.model.holidays import holidays_in_year
 from obligo.model.units import SECONDS
 
 __all__ = ["WEEKDAYS", "BusinessCalendar"]
@@ -128,6 +133,8 @@ class BusinessCalendar:
                     weekly[WEEKDAYS.index(day.lower())].append((hours.start, hours.end))
         self._weekly = tuple(tuple(ranges) for ranges in weekly)
         self._holidays = frozenset(calendar.holidays)
+        # Holidays drawn from a country's rules or an ICS file, year by year as asked for.
+        self._drawn: dict[int, frozenset[dt.date]] = {}
         self._days: dict[dt.date, tuple[_Interval, ...]] = {}
 
     @classmethod
@@ -151,7 +158,7 @@ class BusinessCalendar:
         if cached is not None:
             return cached
         intervals: list[_Interval] = []
-        if day not in self._holidays:
+        if not self.is_holiday(day):
             spans = sorted(
                 (
                     local_instant(day, start, self.tz),
@@ -171,6 +178,18 @@ class BusinessCalendar:
         result = tuple(intervals)
         self._days[day] = result
         return result
+
+    def is_holiday(self, day: dt.date) -> bool:
+        """Whether a local date is a holiday: listed, or drawn from the calendar's sources."""
+        if day in self._holidays:
+            return True
+        if not self.calendar.holiday_sources:
+            return False
+        drawn = self._drawn.get(day.year)
+        if drawn is None:
+            drawn = frozenset(h.date for h in holidays_in_year(self.calendar, day.year))
+            self._drawn[day.year] = drawn
+        return day in drawn
 
     def opening_time(self, day: dt.date) -> dt.timedelta:
         """The total opening time of a local date (zero on holidays and closed days)."""
@@ -256,6 +275,20 @@ class BusinessCalendar:
             (lo.astimezone(self.tz), hi.astimezone(self.tz))
             for lo, hi in self._intervals(_utc(start), _utc(end))
         ]
+
+    def next_open(self, instant: dt.datetime) -> dt.datetime:
+        """The earliest instant at or after ``instant`` at which the calendar is open: ``instant``
+        itself while open, else the next opening (a closing instant is closed: Friday 17:00 on
+        09:00–17:00 hours gives Monday 09:00). No business time passes between the two, so a
+        business-time target that runs out at a close is still met until the clock resumes."""
+        at = _utc(instant)
+        self._require_open()
+        day = self._local_date(at)
+        while True:
+            for open_, close in self._day(day):
+                if close > at:
+                    return max(open_, at).astimezone(self.tz)
+            day += _DAY
 
     def business_seconds(self, start: dt.datetime, end: dt.datetime) -> Fraction:
         """The exact open time in ``[start, end)`` in seconds; 0 when end is not after start."""
