@@ -21,7 +21,7 @@ from obligo.model.base import (
     describe_literal,
 )
 from obligo.model.currencies import NOT_MONEY, closest_currency, is_currency
-from obligo.model.vocabulary import UNITS_SHORTER_THAN_A_DAY
+from obligo.model.vocabulary import CALENDAR_PERIODS, UNITS_SHORTER_THAN_A_DAY
 
 # What a metric's value is, by the kind of its measure.
 PERCENT_MEASURES = (m.Availability, m.SliceAverage, m.Ratio, m.ShareWithinTarget)
@@ -396,6 +396,15 @@ def _clause_values(clause: c.Clause, scope: Scope, out: Reporter, contract: k.Co
             _fixed_duration(node.within, out, "a sliding window")
             if node.count < 1:
                 out.error("count at least 1 outage", node.loc)
+        elif isinstance(node, c.RunningTotal):
+            _fixed_duration(node.more_than, out, "a running total")
+            if node.unit not in CALENDAR_PERIODS:
+                out.error(
+                    "a running total is counted in a calendar day, week, month, quarter or year,"
+                    f" not in a {node.unit}",
+                    out.at_word(node.loc, node.unit),
+                    "write `in a calendar month`, or a calendar day, week, quarter or year",
+                )
         elif isinstance(node, c.TotalInPeriod) and node.metric in scope.metrics:
             _fit(scope.metrics[node.metric], node.value, out, "this total", contract)
         elif isinstance(node, c.Exercise):

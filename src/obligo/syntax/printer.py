@@ -275,6 +275,11 @@ def trigger(node: c.Trigger) -> str:
             f"{node.count} {selection(node.selection)} longer than {node.longer_than}"
             f" start within any {node.within}"
         )
+    if isinstance(node, c.RunningTotal):
+        return (
+            f"more than {node.more_than} of {selection(node.selection)}"
+            f" in a calendar {node.unit}"
+        )
     metric = name(node.metric, _TRIGGER_METRIC)
     return f"{metric} {node.op} {literal(node.value)} in a {node.unit}"
 

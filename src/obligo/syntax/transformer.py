@@ -1553,6 +1553,14 @@ class ContractTransformer(Transformer[Token, Any]):
             loc=children[0].loc,
         )
 
+    def running_total(self, meta: Meta, children: list[Any]) -> clauses.RunningTotal:
+        return clauses.RunningTotal(
+            more_than=self.duration(children[0], meta, "a running total"),
+            selection=children[1],
+            unit=self.period_word(children[2]),
+            loc=self.loc(meta),
+        )
+
     # ------------------------------------------------------ baseline, review, renegotiation
     def baseline_first(self, meta: Meta, children: list[Any]) -> contract.Baseline:
         return contract.Baseline(
