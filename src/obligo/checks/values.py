@@ -22,6 +22,7 @@ from obligo.model.base import (
 )
 from obligo.model.currencies import NOT_MONEY, closest_currency, is_currency
 from obligo.model.vocabulary import CALENDAR_PERIODS, UNITS_SHORTER_THAN_A_DAY
+from obligo.syntax import printer
 
 # What a metric's value is, by the kind of its measure.
 PERCENT_MEASURES = (m.Availability, m.SliceAverage, m.Ratio, m.ShareWithinTarget)
@@ -71,6 +72,8 @@ def check_values(contract: k.Contract, scope: Scope, out: Reporter) -> None:
         for node in walk(condition):
             if isinstance(node, c.NOfLast | c.Consecutive):
                 _window(node, out)
+        if renegotiation.each is not None:
+            _each_end(renegotiation, out)
     for node in walk(contract.model_copy(update={"imported": ()})):
         if isinstance(node, Money):
             _currency(node, scope, out)
@@ -427,6 +430,34 @@ def _clause_values(clause: c.Clause, scope: Scope, out: Reporter, contract: k.Co
                     "a formula per hour applies to a duration metric, such as total duration",
                 )
     _caps(clause, out)
+
+
+def _each_end(renegotiation: k.Renegotiation, out: Reporter) -> None:
+    """``renegotiate at the end of each month in which ...``: a condition over a window of
+    periods of that unit."""
+    condition = renegotiation.condition
+    each = renegotiation.each
+    assert each is not None
+    unit: str | None = None
+    if isinstance(condition, k.ClauseBreached | k.WideMargin | k.MetricValueRun):
+        unit = condition.window.unit
+    elif isinstance(condition, k.MetricNoData):
+        unit = condition.unit
+    if unit is None:
+        out.error(
+            f"`at the end of each {each}` needs a condition over a run of periods, and"
+            f" `{printer.renegotiation(condition)}` is not one",
+            renegotiation.loc,
+            "write `renegotiate when ...`, or a condition such as `clause 1 is breached in 2 of"
+            " the last 3 months`",
+        )
+    elif unit != each:
+        out.error(
+            f"at the end of each {each}, but the condition counts {unit}s",
+            out.at_word(renegotiation.loc, each),
+            f"write `at the end of each {unit}`: the condition is judged at the end of each of"
+            " its own periods",
+        )
 
 
 def _window(node: c.NOfLast | c.Consecutive, out: Reporter) -> None:

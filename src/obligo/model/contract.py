@@ -240,10 +240,13 @@ RenegotiationCondition = (
 
 
 class Renegotiation(Node):
-    """``renegotiate when ..., because "..."``."""
+    """``renegotiate when ..., because "..."``, or ``renegotiate at the end of each month in
+    which ...`` (``each``: the unit; it fires at the end of every such period in which the
+    condition's window holds, not only when it starts to hold)."""
 
     condition: RenegotiationCondition
     reason: str | None = None
+    each: str | None = None
 
 
 class Import(Node):

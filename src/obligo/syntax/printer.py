@@ -277,8 +277,7 @@ def trigger(node: c.Trigger) -> str:
         )
     if isinstance(node, c.RunningTotal):
         return (
-            f"more than {node.more_than} of {selection(node.selection)}"
-            f" in a calendar {node.unit}"
+            f"more than {node.more_than} of {selection(node.selection)} in a calendar {node.unit}"
         )
     metric = name(node.metric, _TRIGGER_METRIC)
     return f"{metric} {node.op} {literal(node.value)} in a {node.unit}"
@@ -674,7 +673,12 @@ def print_contract(node: ct.Contract) -> str:
         [[f"review every {r.every} from {_date(r.start)}"] for r in node.reviews],
         [
             [
-                f"renegotiate when {renegotiation(r.condition)}"
+                (
+                    "renegotiate when"
+                    if r.each is None
+                    else f"renegotiate at the end of each {r.each} in which"
+                )
+                + f" {renegotiation(r.condition)}"
                 + (f", because {quoted(r.reason)}" if r.reason is not None else "")
             ]
             for r in node.renegotiations

@@ -1593,9 +1593,16 @@ class ContractTransformer(Transformer[Token, Any]):
     def because(self, meta: Meta, children: list[Token]) -> Title:
         return Title(unquote(children[0]))
 
+    def each_end(self, meta: Meta, children: list[Any]) -> Item:
+        return Item("each", self.period_word(children[0]), self.loc(meta))
+
     def renegotiate_decl(self, meta: Meta, children: list[Any]) -> contract.Renegotiation:
         reason = next((c.text for c in children if isinstance(c, Title)), None)
-        return contract.Renegotiation(condition=children[0], reason=reason, loc=self.loc(meta))
+        each = next((c.value for c in children if isinstance(c, Item) and c.key == "each"), None)
+        condition = next(c for c in children if not isinstance(c, Item | Title))
+        return contract.Renegotiation(
+            condition=condition, reason=reason, each=each, loc=self.loc(meta)
+        )
 
     def any_clause(self, meta: Meta, children: list[Any]) -> Item:
         return Item("clause", None, self.loc(meta))
