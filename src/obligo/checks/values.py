@@ -77,6 +77,8 @@ def check_values(contract: k.Contract, scope: Scope, out: Reporter) -> None:
     for node in walk(contract.model_copy(update={"imported": ()})):
         if isinstance(node, Money):
             _currency(node, scope, out)
+        elif isinstance(node, c.Escalation | k.Notification) and node.representative:
+            _representative(node.loc, contract, scope, out)
 
 
 def _agreement(contract: k.Contract, scope: Scope, out: Reporter) -> None:
@@ -430,6 +432,34 @@ def _clause_values(clause: c.Clause, scope: Scope, out: Reporter, contract: k.Co
                     "a formula per hour applies to a duration metric, such as total duration",
                 )
     _caps(clause, out)
+
+
+def _representative(
+    loc: SourceLocation, contract: k.Contract, scope: Scope, out: Reporter
+) -> None:
+    """``the customer's representative`` needs a customer ``represented by`` someone, unless the
+    file is a corporate level (its customers are named by the levels below it)."""
+    if contract.level is not None and contract.level.level == "corporate":
+        return
+    customers = [p for p in scope.parties.values() if p.role == "customer"]
+    if any(p.representative is not None for p in customers):
+        return
+    hint = (
+        f'add `represented by "Role"` to the line of customer {customers[0].id}'
+        if customers
+        else 'name the customer and its representative: customer acme "Acme Corp" represented'
+        ' by "Head of IT"'
+    )
+    out.error(
+        "the customer's representative: "
+        + (
+            f"customer {customers[0].id} is represented by no one"
+            if customers
+            else "this agreement names no customer"
+        ),
+        out.at_word(loc, "the"),
+        hint,
+    )
 
 
 def _each_end(renegotiation: k.Renegotiation, out: Reporter) -> None:

@@ -265,9 +265,12 @@ class TerminationRight(Node):
 
 
 class Escalation(Node):
-    """``escalate to "Service Director" when breached in 2 consecutive months``."""
+    """``escalate to "Service Director" when breached in 2 consecutive months``, or ``escalate
+    to the customer's representative when ...`` (``to`` None, ``representative`` true: the role
+    of the customer's ``represented by``, as the agreement in force names it)."""
 
-    to: str
+    to: str | None = None
+    representative: bool = False
     trigger: Trigger
 
 

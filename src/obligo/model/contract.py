@@ -176,9 +176,11 @@ class Review(Node):
 
 
 class Notification(Node):
-    """``notify 90 days before the end of the term``."""
+    """``notify 90 days before the end of the term``; ``notify "Procurement" ...``; ``notify the
+    customer's representative ...`` (``representative``)."""
 
     to: str | None = None
+    representative: bool = False
     before_end: Duration
 
 

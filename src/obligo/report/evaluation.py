@@ -17,6 +17,7 @@ from obligo.report.model import (
     BaselineRef,
     ContractRef,
     InputAccount,
+    PartyRef,
     Rejection,
     Report,
     Window,
@@ -34,6 +35,14 @@ def report(evaluation: Evaluation) -> Report:
     rights = assessment(evaluation.rights, tz)
     return Report(
         contract=ContractRef(id=contract.id, version=contract.version, title=contract.title),
+        customer=next(
+            (
+                PartyRef(id=p.id, title=p.title, representative=p.representative)
+                for p in evaluation.agreement.parties.values()
+                if p.role == "customer"
+            ),
+            None,
+        ),
         evaluated_at=at,
         timezone=tz.key,
         window=Window(start=evaluation.window_start, end=evaluation.window_end),

@@ -477,7 +477,7 @@ def _clause(node: c.Clause) -> list[str]:
     lines += [f"reward {tier(r.tier)}" for r in node.rewards]
     for right in node.termination_rights:
         lines += _termination(right)
-    lines += [f"escalate to {quoted(e.to)} when {trigger(e.trigger)}" for e in node.escalations]
+    lines += [f"escalate to {_to(e)} when {trigger(e.trigger)}" for e in node.escalations]
     keyword = "override clause" if node.override else "clause"
     return _block(_head(keyword, node.id, node.title), lines)
 
@@ -631,6 +631,15 @@ def _baseline(node: ct.Baseline) -> str:
     return f"baseline {_date(node.start)} to {_date(node.end)}"
 
 
+CUSTOMER_REPRESENTATIVE = "the customer's representative"
+
+
+def _to(node: c.Escalation | ct.Notification) -> str:
+    """Whom an escalation or a notice goes to: ``"Service Director"``, ``the customer's
+    representative``."""
+    return CUSTOMER_REPRESENTATIVE if node.representative or node.to is None else quoted(node.to)
+
+
 def _clause_ref(clause: str | None) -> str:
     return "any clause" if clause is None else f"clause {clause}"
 
@@ -686,7 +695,7 @@ def print_contract(node: ct.Contract) -> str:
         [
             [
                 "notify "
-                + (f"{quoted(n.to)} " if n.to is not None else "")
+                + (f"{_to(n)} " if n.to is not None or n.representative else "")
                 + f"{n.before_end} before the end of the term"
             ]
             for n in node.notifications

@@ -1512,12 +1512,16 @@ class ContractTransformer(Transformer[Token, Any]):
     termination_one = _termination
     termination_block = _termination
 
+    def customer_representative(self, meta: Meta, children: list[Any]) -> Item:
+        return Item("representative", True, self.loc(meta))
+
     def escalation(self, meta: Meta, children: list[Any]) -> Item:
-        return Item(
-            "escalation",
-            clauses.Escalation(to=unquote(children[0]), trigger=children[1], loc=self.loc(meta)),
-            self.loc(meta),
-        )
+        to, trigger = children
+        if isinstance(to, Item):
+            escalation = clauses.Escalation(representative=True, trigger=trigger, loc=self.loc(meta))
+        else:
+            escalation = clauses.Escalation(to=unquote(to), trigger=trigger, loc=self.loc(meta))
+        return Item("escalation", escalation, self.loc(meta))
 
     def breach_run(self, meta: Meta, children: list[Any]) -> clauses.BreachRun:
         return clauses.BreachRun(window=children[0], loc=self.loc(meta))
@@ -1586,6 +1590,7 @@ class ContractTransformer(Transformer[Token, Any]):
         to = next((c.text for c in children if isinstance(c, Title)), None)
         return contract.Notification(
             to=to,
+            representative=any(isinstance(c, Item) for c in children),
             before_end=self.duration(children[-1], meta, "a notice"),
             loc=self.loc(meta),
         )

@@ -348,11 +348,13 @@ def escalations(
         history = histories.get(clause.id, [])
         for e, escalation in enumerate(clause.escalations):
             trigger = escalation.trigger
+            to = recipient(escalation.to, escalation.representative, ctx)
+            assert to is not None  # an escalation names a role or the customer's representative
             for happening in clause_trigger(trigger, clause, history, ctx, measure, span):
                 notice = NoticeDue(
                     clause=clause,
                     loc=location(escalation.loc, trigger.loc),
-                    to=escalation.to,
+                    to=to,
                     trigger=printer.trigger(trigger),
                     due_at=happening.at,
                     reason=happening.reason,
@@ -370,6 +372,28 @@ def _timedelta(length: Fraction) -> dt.timedelta:
 
 def _local(instant: dt.datetime, ctx: EvaluationContext, timespec: str = "minutes") -> str:
     return instant.astimezone(ctx.tz).isoformat(timespec=timespec)
+
+
+def recipient(to: str | None, representative: bool, ctx: EvaluationContext) -> str | None:
+    """Whom a notice goes to: the role written, or for ``the customer's representative`` the
+    role of the customer's ``represented by`` in the agreement in force (the words themselves
+    when the agreement names none, as for a corporate level's service for any customer)."""
+    if not representative:
+        return to
+    named = customer_representative(ctx)
+    return named if named is not None else printer.CUSTOMER_REPRESENTATIVE
+
+
+def customer_representative(ctx: EvaluationContext) -> str | None:
+    """The role that represents the agreement's customer (``represented by "Head of IT"``)."""
+    return next(
+        (
+            p.representative
+            for p in ctx.agreement.parties.values()
+            if p.role == "customer" and p.representative is not None
+        ),
+        None,
+    )
 
 
 def location(loc: SourceLocation, fallback: SourceLocation) -> SourceLocation:

@@ -42,6 +42,7 @@ from obligo.engine.judge.history import (
 )
 from obligo.engine.judge.verdicts import target_fraction
 from obligo.engine.numbers import decimal_text
+from obligo.engine.rights.termination import recipient
 from obligo.engine.time.intervals import utc
 from obligo.engine.time.periods import MeasurementPeriod, add_months, local_midnight
 from obligo.model import clauses as c
@@ -616,7 +617,8 @@ def _notice(
     last, _ = ending
     begins = before(last + dt.timedelta(days=1), notification.before_end, ctx)
     at = max(begins, _term_start(ctx))
-    whom = f"notify {notification.to}" if notification.to else "notice"
+    to = recipient(notification.to, notification.representative, ctx)
+    whom = f"notify {to}" if to else "notice"
     return [
         Fired(
             "notice",
@@ -624,7 +626,7 @@ def _notice(
             f"{whom}: the term ends on {last}, {notification.before_end} from"
             f" {begins.astimezone(ctx.tz).date()}{_before_the_term(begins, at)}",
             notification.loc,
-            to=notification.to,
+            to=to,
         )
     ]
 
