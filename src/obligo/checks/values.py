@@ -434,9 +434,7 @@ def _clause_values(clause: c.Clause, scope: Scope, out: Reporter, contract: k.Co
     _caps(clause, out)
 
 
-def _representative(
-    loc: SourceLocation, contract: k.Contract, scope: Scope, out: Reporter
-) -> None:
+def _representative(loc: SourceLocation, contract: k.Contract, scope: Scope, out: Reporter) -> None:
     """``the customer's representative`` needs a customer ``represented by`` someone, unless the
     file is a corporate level (its customers are named by the levels below it)."""
     if contract.level is not None and contract.level.level == "corporate":

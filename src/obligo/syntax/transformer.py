@@ -1518,7 +1518,9 @@ class ContractTransformer(Transformer[Token, Any]):
     def escalation(self, meta: Meta, children: list[Any]) -> Item:
         to, trigger = children
         if isinstance(to, Item):
-            escalation = clauses.Escalation(representative=True, trigger=trigger, loc=self.loc(meta))
+            escalation = clauses.Escalation(
+                representative=True, trigger=trigger, loc=self.loc(meta)
+            )
         else:
             escalation = clauses.Escalation(to=unquote(to), trigger=trigger, loc=self.loc(meta))
         return Item("escalation", escalation, self.loc(meta))
