@@ -63,7 +63,7 @@ _SLICE_SUBJECT = _ATOM | {"at", "every", "there"}
 _AFTER_THERE_ARE = frozenset({"only"})
 _COMPONENT = frozenset({"all", "any"})
 _SUBJECT = frozenset({"the"})
-_TRIGGER_METRIC = frozenset({"breached"})
+_TRIGGER_METRIC = frozenset({"breached", "more"})
 _RENEGOTIATION_METRIC = frozenset({"an", "any", "clause", "the"})
 
 
