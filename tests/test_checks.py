@@ -482,6 +482,61 @@ CASES = [
         good="breached in 1 consecutive months",
     ),
     Case(
+        "a running total in a period that is no calendar period",
+        "termination right when outage-hours > 24 hours in a month",
+        "termination right when more than 24 hours of outage records in a calendar period",
+        "a running total is counted in a calendar day, week, month, quarter or year, not in a"
+        " period",
+        "outage records in a calendar period",
+        "period",
+        "write `in a calendar month`, or a calendar day, week, quarter or year",
+        good="termination right when more than 24 hours of outage records in a calendar month",
+    ),
+    Case(
+        "a running total of business time",
+        "termination right when outage-hours > 24 hours in a month",
+        "termination right when more than 2 business days of outage records in a calendar month",
+        "a running total must be a fixed length of time, not 2 business days",
+        "termination right when more than",
+        "2 business",
+        "use seconds, minutes, hours, days or weeks",
+        good="termination right when more than 2 days of outage records in a calendar month",
+    ),
+    Case(
+        "a running total of nothing",
+        "termination right when outage-hours > 24 hours in a month",
+        "termination right when more than 0 hours of outage records in a calendar month",
+        "a running total must be longer than zero",
+        "termination right when more than",
+        "0 hours",
+        good="termination right when more than 1 hours of outage records in a calendar month",
+    ),
+    Case(
+        "at the end of each period of another unit than the condition's",
+        "renegotiate when clause 4.1 is breached in 3 of the last 6 months",
+        "renegotiate at the end of each week in which clause 4.1 is breached in 3 of the last 6"
+        " months",
+        "at the end of each week, but the condition counts months",
+        "renegotiate at the end of each week",
+        "week",
+        "write `at the end of each month`: the condition is judged at the end of each of its own"
+        " periods",
+        good="renegotiate at the end of each month in which clause 4.1 is breached in 3 of the"
+        " last 6 months",
+    ),
+    Case(
+        "at the end of each period with a condition that is no run of periods",
+        "renegotiate when the volume of request records moves 150% from the baseline",
+        "renegotiate at the end of each month in which the volume of request records moves 150%"
+        " from the baseline",
+        "`at the end of each month` needs a condition over a run of periods, and `the volume of"
+        " request records moves 150% from the baseline` is not one",
+        "renegotiate at the end of each month in which the volume",
+        "renegotiate",
+        "write `renegotiate when ...`, or a condition such as `clause 1 is breached in 2 of the"
+        " last 3 months`",
+    ),
+    Case(
         "0 consecutive periods in a renegotiation",
         "for 6 consecutive months",
         "for 0 consecutive months",

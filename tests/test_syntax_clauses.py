@@ -776,7 +776,7 @@ def test_contract_level_declarations_accumulate(parse_sla: Callable[[str], Any])
         ),
         pytest.param(
             "escalate to service-director when breached in 2 consecutive months",
-            'unexpected "service-director", expected a quoted text ("...")', 3, 15, None,
+            'unexpected "service-director", expected "the" or a quoted text ("...")', 3, 15, None,
             id="escalate-without-quotes",
         ),
         pytest.param(

@@ -545,3 +545,67 @@ notify "Procurement" 120 days before the end of the term
         " before the term began: due from its first day"
     )
     assert fired(text, [], "2025-12-31T23:59:59+00:00") == []
+
+
+# ------------------------------------------------------- at the end of each period in which
+EACH = UPTIME + (
+    "renegotiate at the end of each month in which clause 1 is breached in 2 of the last 3"
+    ' months, because "chronic"\n'
+    "renegotiate when clause 1 is breached in 2 of the last 3 months\n"
+)
+
+
+def test_at_the_end_of_each_month_in_which_the_window_holds() -> None:
+    # Breaches in January and February. At the end of February (1 March) 2 of the last 3 months
+    # were breached; at the end of March (1 April) too (January, February, March: two); at the
+    # end of April (February, March, April: one) no more. The `when` line fires once, on 1 March.
+    breaches = [incident("2026-01-10"), incident("2026-02-10")]
+    found = fired(EACH, breaches, "2026-12-01T00:00:00+00:00")
+    assert [(t.fired_at, t.location.line) for t in found] == [
+        (at("2026-03-01T00:00:00+00:00"), 18),
+        (at("2026-03-01T00:00:00+00:00"), 19),
+        (at("2026-04-01T00:00:00+00:00"), 18),
+    ]
+    assert {t.kind for t in found} == {"clause_breached"}
+    assert found[2].reason == (
+        "at the end of 2026-03, clause 1 was breached in 2 of the last 3 months: 2026-01, 2026-02"
+    )
+    assert found[2].because == "chronic"
+    assert [p.label for p in found[2].periods] == ["2026-01", "2026-02"]
+    assert found[1].reason == "clause 1 was breached in 2 of the last 3 months: 2026-01, 2026-02"
+
+
+def test_each_month_end_of_a_longer_stretch_and_none_before_the_month_is_over() -> None:
+    # Breaches in January, March and May: the window holds at the end of March (January to
+    # March: two) and of May (March to May: two), not at the end of April (February to April:
+    # one) nor of June (April to June: one).
+    breaches = [incident("2026-01-10"), incident("2026-03-10"), incident("2026-05-10")]
+    each = [t for t in fired(EACH, breaches, "2026-12-01T00:00:00+00:00") if t.location.line == 18]
+    assert [t.fired_at for t in each] == [
+        at("2026-04-01T00:00:00+00:00"),
+        at("2026-06-01T00:00:00+00:00"),
+    ]
+    # At 31 May 23:59 May's breach has happened, but May is not over: nothing at its end yet.
+    early = fired(EACH, breaches, "2026-05-31T23:59:59+00:00")
+    assert [t.fired_at for t in early if t.location.line == 18] == [at("2026-04-01T00:00:00+00:00")]
+
+
+def test_each_month_without_data_and_each_run_of_a_metric_value() -> None:
+    text = SATISFACTION.replace(
+        "renegotiate when satisfaction < 3.5 for 2 consecutive quarters",
+        "renegotiate at the end of each quarter in which satisfaction < 3.5 for 2 consecutive"
+        " quarters",
+    )
+    records = (
+        surveys("2026-02-01", "3", "3")
+        + surveys("2026-05-01", "3", "3.8")
+        + surveys("2026-08-01", "3", "3")
+    )
+    found = fired(text, records, "2026-12-01T00:00:00+00:00")
+    assert moments(found) == [
+        ("metric_value_run", at("2026-07-01T00:00:00+00:00")),
+        ("metric_value_run", at("2026-10-01T00:00:00+00:00")),
+    ]
+    assert found[1].reason == (
+        "at the end of 2026-Q3, satisfaction < 3.5 for 2 consecutive quarters: 2026-Q2, 2026-Q3"
+    )

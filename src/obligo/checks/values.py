@@ -21,7 +21,8 @@ from obligo.model.base import (
     describe_literal,
 )
 from obligo.model.currencies import NOT_MONEY, closest_currency, is_currency
-from obligo.model.vocabulary import UNITS_SHORTER_THAN_A_DAY
+from obligo.model.vocabulary import CALENDAR_PERIODS, UNITS_SHORTER_THAN_A_DAY
+from obligo.syntax import printer
 
 # What a metric's value is, by the kind of its measure.
 PERCENT_MEASURES = (m.Availability, m.SliceAverage, m.Ratio, m.ShareWithinTarget)
@@ -71,9 +72,13 @@ def check_values(contract: k.Contract, scope: Scope, out: Reporter) -> None:
         for node in walk(condition):
             if isinstance(node, c.NOfLast | c.Consecutive):
                 _window(node, out)
+        if renegotiation.each is not None:
+            _each_end(renegotiation, out)
     for node in walk(contract.model_copy(update={"imported": ()})):
         if isinstance(node, Money):
             _currency(node, scope, out)
+        elif isinstance(node, c.Escalation | k.Notification) and node.representative:
+            _representative(node.loc, contract, scope, out)
 
 
 def _agreement(contract: k.Contract, scope: Scope, out: Reporter) -> None:
@@ -403,6 +408,15 @@ def _clause_values(clause: c.Clause, scope: Scope, out: Reporter, contract: k.Co
             _fixed_duration(node.within, out, "a sliding window")
             if node.count < 1:
                 out.error("count at least 1 outage", node.loc)
+        elif isinstance(node, c.RunningTotal):
+            _fixed_duration(node.more_than, out, "a running total")
+            if node.unit not in CALENDAR_PERIODS:
+                out.error(
+                    "a running total is counted in a calendar day, week, month, quarter or year,"
+                    f" not in a {node.unit}",
+                    out.at_word(node.loc, node.unit),
+                    "write `in a calendar month`, or a calendar day, week, quarter or year",
+                )
         elif isinstance(node, c.TotalInPeriod) and node.metric in scope.metrics:
             _fit(scope.metrics[node.metric], node.value, out, "this total", contract)
         elif isinstance(node, c.Exercise):
@@ -427,6 +441,60 @@ def _clause_values(clause: c.Clause, scope: Scope, out: Reporter, contract: k.Co
                     "a formula per hour applies to a duration metric, such as total duration",
                 )
     _caps(clause, out)
+
+
+def _representative(loc: SourceLocation, contract: k.Contract, scope: Scope, out: Reporter) -> None:
+    """``the customer's representative`` needs a customer ``represented by`` someone, unless the
+    file is a corporate level (its customers are named by the levels below it)."""
+    if contract.level is not None and contract.level.level == "corporate":
+        return
+    customers = [p for p in scope.parties.values() if p.role == "customer"]
+    if any(p.representative is not None for p in customers):
+        return
+    hint = (
+        f'add `represented by "Role"` to the line of customer {customers[0].id}'
+        if customers
+        else 'name the customer and its representative: customer acme "Acme Corp" represented'
+        ' by "Head of IT"'
+    )
+    out.error(
+        "the customer's representative: "
+        + (
+            f"customer {customers[0].id} is represented by no one"
+            if customers
+            else "this agreement names no customer"
+        ),
+        out.at_word(loc, "the"),
+        hint,
+    )
+
+
+def _each_end(renegotiation: k.Renegotiation, out: Reporter) -> None:
+    """``renegotiate at the end of each month in which ...``: a condition over a window of
+    periods of that unit."""
+    condition = renegotiation.condition
+    each = renegotiation.each
+    assert each is not None
+    unit: str | None = None
+    if isinstance(condition, k.ClauseBreached | k.WideMargin | k.MetricValueRun):
+        unit = condition.window.unit
+    elif isinstance(condition, k.MetricNoData):
+        unit = condition.unit
+    if unit is None:
+        out.error(
+            f"`at the end of each {each}` needs a condition over a run of periods, and"
+            f" `{printer.renegotiation(condition)}` is not one",
+            renegotiation.loc,
+            "write `renegotiate when ...`, or a condition such as `clause 1 is breached in 2 of"
+            " the last 3 months`",
+        )
+    elif unit != each:
+        out.error(
+            f"at the end of each {each}, but the condition counts {unit}s",
+            out.at_word(renegotiation.loc, each),
+            f"write `at the end of each {unit}`: the condition is judged at the end of each of"
+            " its own periods",
+        )
 
 
 def _window(node: c.NOfLast | c.Consecutive, out: Reporter) -> None:

@@ -236,7 +236,18 @@ class TotalInPeriod(Node):
     unit: str
 
 
-Trigger = BreachRun | LongEvents | TotalInPeriod
+class RunningTotal(Node):
+    """``more than 24 hours of outage records in a calendar month``: holds at the first instant
+    the time covered by the records in one calendar period exceeds the duration, not at the
+    period's end."""
+
+    kind: Literal["running_total"] = "running_total"
+    more_than: Duration
+    selection: Selection
+    unit: str
+
+
+Trigger = BreachRun | LongEvents | TotalInPeriod | RunningTotal
 
 
 class Exercise(Node):
@@ -254,9 +265,12 @@ class TerminationRight(Node):
 
 
 class Escalation(Node):
-    """``escalate to "Service Director" when breached in 2 consecutive months``."""
+    """``escalate to "Service Director" when breached in 2 consecutive months``, or ``escalate
+    to the customer's representative when ...`` (``to`` None, ``representative`` true: the role
+    of the customer's ``represented by``, as the agreement in force names it)."""
 
-    to: str
+    to: str | None = None
+    representative: bool = False
     trigger: Trigger
 
 

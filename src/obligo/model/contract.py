@@ -213,9 +213,11 @@ class Review(Node):
 
 
 class Notification(Node):
-    """``notify 90 days before the end of the term``."""
+    """``notify 90 days before the end of the term``; ``notify "Procurement" ...``; ``notify the
+    customer's representative ...`` (``representative``)."""
 
     to: str | None = None
+    representative: bool = False
     before_end: Duration
 
 
@@ -277,10 +279,13 @@ RenegotiationCondition = (
 
 
 class Renegotiation(Node):
-    """``renegotiate when ..., because "..."``."""
+    """``renegotiate when ..., because "..."``, or ``renegotiate at the end of each month in
+    which ...`` (``each``: the unit; it fires at the end of every such period in which the
+    condition's window holds, not only when it starts to hold)."""
 
     condition: RenegotiationCondition
     reason: str | None = None
+    each: str | None = None
 
 
 class Import(Node):

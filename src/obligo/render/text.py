@@ -13,6 +13,7 @@ from obligo.report.model import (
     InputAccount,
     MoneyTotal,
     NetPosition,
+    PartyRef,
     Rejection,
     Report,
     Verdict,
@@ -54,6 +55,8 @@ def report_text(reports: list[Report]) -> str:
         version = f" version {contract.version}" if contract.version else ""
         title = f' "{contract.title}"' if contract.title else ""
         out.append(f"contract {contract.id}{title}{version}")
+        if report.customer is not None:
+            out.append(_customer(report.customer))
         out.append(f"evaluated at {report.evaluated_at.isoformat()} ({report.timezone})")
         rows = [
             (
@@ -260,6 +263,15 @@ def _consequences(report: Report) -> list[str]:
             out.append(f"  {totals.without_amount} consequences without a known amount")
     out.append("")
     return out
+
+
+def _customer(party: PartyRef) -> str:
+    """``customer acme "Acme Corp", represented by Head of IT``."""
+    title = f' "{party.title}"' if party.title else ""
+    represented = (
+        f", represented by {party.representative}" if party.representative is not None else ""
+    )
+    return f"customer {party.id}{title}{represented}"
 
 
 def _suppliers(report: Report) -> list[str]:

@@ -22,6 +22,7 @@ from obligo.report.model import (
     Holiday,
     HolidaySourceRef,
     InputAccount,
+    PartyRef,
     Rejection,
     Report,
     Window,
@@ -39,6 +40,14 @@ def report(evaluation: Evaluation) -> Report:
     rights = assessment(evaluation.rights, tz)
     return Report(
         contract=ContractRef(id=contract.id, version=contract.version, title=contract.title),
+        customer=next(
+            (
+                PartyRef(id=p.id, title=p.title, representative=p.representative)
+                for p in evaluation.agreement.parties.values()
+                if p.role == "customer"
+            ),
+            None,
+        ),
         evaluated_at=at,
         timezone=tz.key,
         window=Window(start=evaluation.window_start, end=evaluation.window_end),

@@ -329,6 +329,14 @@ class ContractRef(ReportNode):
     title: str | None
 
 
+class PartyRef(ReportNode):
+    """A party of the agreement: ``customer acme "Acme Corp" represented by "Head of IT"``."""
+
+    id: str
+    title: str | None = None
+    representative: str | None = None
+
+
 class Window(ReportNode):
     """The periods shown; every period is evaluated from the start of the term regardless."""
 
@@ -371,6 +379,8 @@ class CalendarHolidays(ReportNode):
 class Report(ReportNode):
     schema_version: str = SCHEMA_VERSION
     contract: ContractRef
+    # The customer the agreement names (absent for an agreement of every customer).
+    customer: PartyRef | None = Field(default=None, exclude_if=lambda party: party is None)
     evaluated_at: dt.datetime
     timezone: str
     window: Window

@@ -28,7 +28,8 @@ class TriggerPeriod(ReportNode):
 
 
 class Outage(ReportNode):
-    """A record counted by ``K records longer than D start within any W``."""
+    """A record counted by ``K records longer than D start within any W`` or by a running
+    total (``more than 24 hours of outage records in a calendar month``)."""
 
     type: str
     id: str | None = None
@@ -41,8 +42,9 @@ class TerminationRightArisen(ReportNode):
     """One occasion on which a clause's termination right arose.
 
     ``arose_at`` is the moment the trigger's facts were all established: the end of the period
-    that completed a run of breaches or whose total passed the threshold, or the moment the last
-    of K outages had lasted longer than D. ``lapses_at`` is ``arose_at`` plus the time to exercise
+    that completed a run of breaches or whose total passed the threshold, the first instant a
+    running total exceeded its duration, or the moment the last of K outages had lasted longer
+    than D. ``lapses_at`` is ``arose_at`` plus the time to exercise
     it (None: the contract sets no time). ``open`` says whether it may still be exercised at the
     evaluation time.
     """

@@ -63,7 +63,7 @@ _SLICE_SUBJECT = _ATOM | {"at", "every", "there"}
 _AFTER_THERE_ARE = frozenset({"only"})
 _COMPONENT = frozenset({"all", "any"})
 _SUBJECT = frozenset({"the"})
-_TRIGGER_METRIC = frozenset({"breached"})
+_TRIGGER_METRIC = frozenset({"breached", "more"})
 _RENEGOTIATION_METRIC = frozenset({"an", "any", "clause", "the"})
 
 
@@ -275,6 +275,10 @@ def trigger(node: c.Trigger) -> str:
             f"{node.count} {selection(node.selection)} longer than {node.longer_than}"
             f" start within any {node.within}"
         )
+    if isinstance(node, c.RunningTotal):
+        return (
+            f"more than {node.more_than} of {selection(node.selection)} in a calendar {node.unit}"
+        )
     metric = name(node.metric, _TRIGGER_METRIC)
     return f"{metric} {node.op} {literal(node.value)} in a {node.unit}"
 
@@ -481,7 +485,7 @@ def _clause(node: c.Clause) -> list[str]:
     lines += [f"reward {tier(r.tier)}" for r in node.rewards]
     for right in node.termination_rights:
         lines += _termination(right)
-    lines += [f"escalate to {quoted(e.to)} when {trigger(e.trigger)}" for e in node.escalations]
+    lines += [f"escalate to {_to(e)} when {trigger(e.trigger)}" for e in node.escalations]
     keyword = "override clause" if node.override else "clause"
     return _block(_head(keyword, node.id, node.title), lines)
 
@@ -641,6 +645,15 @@ def _baseline(node: ct.Baseline) -> str:
     return f"baseline {_date(node.start)} to {_date(node.end)}"
 
 
+CUSTOMER_REPRESENTATIVE = "the customer's representative"
+
+
+def _to(node: c.Escalation | ct.Notification) -> str:
+    """Whom an escalation or a notice goes to: ``"Service Director"``, ``the customer's
+    representative``."""
+    return CUSTOMER_REPRESENTATIVE if node.representative or node.to is None else quoted(node.to)
+
+
 def _clause_ref(clause: str | None) -> str:
     return "any clause" if clause is None else f"clause {clause}"
 
@@ -683,7 +696,12 @@ def print_contract(node: ct.Contract) -> str:
         [[f"review every {r.every} from {_date(r.start)}"] for r in node.reviews],
         [
             [
-                f"renegotiate when {renegotiation(r.condition)}"
+                (
+                    "renegotiate when"
+                    if r.each is None
+                    else f"renegotiate at the end of each {r.each} in which"
+                )
+                + f" {renegotiation(r.condition)}"
                 + (f", because {quoted(r.reason)}" if r.reason is not None else "")
             ]
             for r in node.renegotiations
@@ -691,7 +709,7 @@ def print_contract(node: ct.Contract) -> str:
         [
             [
                 "notify "
-                + (f"{quoted(n.to)} " if n.to is not None else "")
+                + (f"{_to(n)} " if n.to is not None or n.representative else "")
                 + f"{n.before_end} before the end of the term"
             ]
             for n in node.notifications

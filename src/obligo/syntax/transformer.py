@@ -1546,12 +1546,18 @@ class ContractTransformer(Transformer[Token, Any]):
     termination_one = _termination
     termination_block = _termination
 
+    def customer_representative(self, meta: Meta, children: list[Any]) -> Item:
+        return Item("representative", True, self.loc(meta))
+
     def escalation(self, meta: Meta, children: list[Any]) -> Item:
-        return Item(
-            "escalation",
-            clauses.Escalation(to=unquote(children[0]), trigger=children[1], loc=self.loc(meta)),
-            self.loc(meta),
-        )
+        to, trigger = children
+        if isinstance(to, Item):
+            escalation = clauses.Escalation(
+                representative=True, trigger=trigger, loc=self.loc(meta)
+            )
+        else:
+            escalation = clauses.Escalation(to=unquote(to), trigger=trigger, loc=self.loc(meta))
+        return Item("escalation", escalation, self.loc(meta))
 
     def breach_run(self, meta: Meta, children: list[Any]) -> clauses.BreachRun:
         return clauses.BreachRun(window=children[0], loc=self.loc(meta))
@@ -1587,6 +1593,14 @@ class ContractTransformer(Transformer[Token, Any]):
             loc=children[0].loc,
         )
 
+    def running_total(self, meta: Meta, children: list[Any]) -> clauses.RunningTotal:
+        return clauses.RunningTotal(
+            more_than=self.duration(children[0], meta, "a running total"),
+            selection=children[1],
+            unit=self.period_word(children[2]),
+            loc=self.loc(meta),
+        )
+
     # ------------------------------------------------------ baseline, review, renegotiation
     def baseline_first(self, meta: Meta, children: list[Any]) -> contract.Baseline:
         return contract.Baseline(
@@ -1612,6 +1626,7 @@ class ContractTransformer(Transformer[Token, Any]):
         to = next((c.text for c in children if isinstance(c, Title)), None)
         return contract.Notification(
             to=to,
+            representative=any(isinstance(c, Item) for c in children),
             before_end=self.duration(children[-1], meta, "a notice"),
             loc=self.loc(meta),
         )
@@ -1619,9 +1634,16 @@ class ContractTransformer(Transformer[Token, Any]):
     def because(self, meta: Meta, children: list[Token]) -> Title:
         return Title(unquote(children[0]))
 
+    def each_end(self, meta: Meta, children: list[Any]) -> Item:
+        return Item("each", self.period_word(children[0]), self.loc(meta))
+
     def renegotiate_decl(self, meta: Meta, children: list[Any]) -> contract.Renegotiation:
         reason = next((c.text for c in children if isinstance(c, Title)), None)
-        return contract.Renegotiation(condition=children[0], reason=reason, loc=self.loc(meta))
+        each = next((c.value for c in children if isinstance(c, Item) and c.key == "each"), None)
+        condition = next(c for c in children if not isinstance(c, Item | Title))
+        return contract.Renegotiation(
+            condition=condition, reason=reason, each=each, loc=self.loc(meta)
+        )
 
     def any_clause(self, meta: Meta, children: list[Any]) -> Item:
         return Item("clause", None, self.loc(meta))

@@ -92,6 +92,23 @@ def moments(marks: Sequence[dt.datetime | None], window: Window) -> list[Moment]
     return found
 
 
+def slot_ends(
+    marks: Sequence[dt.datetime | None], ends: Sequence[dt.datetime], window: Window
+) -> list[Moment]:
+    """Every slot at whose end the window holds, hit or not (``at the end of each month in
+    which ...``), in slot order; each moment is at the slot's end (``ends``)."""
+    need, size = window_size(window)
+    found: list[Moment] = []
+    held = False
+    for index in range(len(marks)):
+        inside = [i for i in range(max(0, index - size + 1), index + 1) if marks[i] is not None]
+        now = len(inside) >= need
+        if now:
+            found.append(Moment(index, ends[index], tuple(inside), onset=not held))
+        held = now
+    return found
+
+
 def plural(unit: str, count: int) -> str:
     return unit if count == 1 else f"{unit}s"
 
@@ -130,7 +147,11 @@ class Happening:
 
 
 def breach_run(
-    clause: Clause, window: Window, judged: list[Judged], ctx: EvaluationContext
+    clause: Clause,
+    window: Window,
+    judged: list[Judged],
+    ctx: EvaluationContext,
+    each: bool = False,
 ) -> list[Happening]:
     """``breached in N consecutive UNITS`` / ``in N of the last M UNITS`` for one clause: the
     one implementation behind termination rights, escalations and repeated-breach triggers.
@@ -138,7 +159,8 @@ def breach_run(
     A slot is breached when any objective of the clause (any group) was breached in a period
     that ends in it, at the end of the first such period. Baseline periods have no
     consequences: they never count. ``judged`` is the history (any clauses; this one's are
-    taken)."""
+    taken). With ``each``, the moments are the ends of every slot at which the window holds
+    (hit or not), not the hit slots."""
     counted = [j for j in judged if j.clause.id == clause.id and not j.baseline]
     slots = Slots(window.unit, ctx, [j.period for j in counted])
     marks: list[dt.datetime | None] = [None] * len(slots)
@@ -154,17 +176,23 @@ def breach_run(
         current = marks[slot]
         marks[slot] = end if current is None or end < current else current
     found: list[Happening] = []
-    for moment in moments(marks, window):
+    chosen = (
+        slot_ends(marks, [p.end for p in slots.periods], window) if each else moments(marks, window)
+    )
+    for moment in chosen:
         items = sorted(
             (j for s in moment.hits for j in breaches[s] if j.period.end <= moment.at),
             key=lambda j: (j.period.end, j.period.start, j.objective_text),
         )
         labels = ", ".join(slots.periods[s].label for s in moment.hits)
+        ending = f"at the end of {slots.periods[moment.slot].label}, " if each else ""
         found.append(
             Happening(
                 at=moment.at,
                 onset=moment.onset,
-                reason=f"clause {clause.id} was breached in {printer.window(window)}: {labels}",
+                reason=(
+                    f"{ending}clause {clause.id} was breached in {printer.window(window)}: {labels}"
+                ),
                 periods=[PeriodNote(j.period, breach_detail(j)) for j in items],
             )
         )

@@ -1,6 +1,6 @@
 """Termination rights for chronic failure and escalation notices: when a clause's trigger holds.
 
-The three triggers of a clause (``docs/rights-and-triggers.md`` gives the rules with examples):
+The triggers of a clause (``docs/rights-and-triggers.md`` gives the rules with examples):
 
 - ``breached in 3 consecutive months`` / ``breached in 3 of the last 6 months``: a run of
   breaches (:mod:`obligo.engine.judge.breach_runs`). A slot is breached when any objective of the
@@ -13,6 +13,8 @@ The three triggers of a clause (``docs/rights-and-triggers.md`` gives the rules 
   longer than the duration.
 - ``outage-hours > 24 hours in a month``: the metric's value in a closed period compares so; it
   holds at the end of that period (a total is final only then).
+- ``more than 24 hours of outage records in a calendar month``: a running total; it holds at the
+  first instant the time the records cover in one calendar period exceeds the duration.
 
 Baseline periods have no consequences: breaches in them, outages that start in them and
 totals of periods that start in them do not count.
@@ -24,10 +26,12 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
+from typing import cast
 
 from obligo.engine.context import EvaluationContext
 from obligo.engine.judge.baseline import BaselineSpan
 from obligo.engine.judge.breach_runs import (
+    CalendarUnit,
     Happening,
     LongRecord,
     PeriodNote,
@@ -42,6 +46,7 @@ from obligo.engine.time.intervals import seconds, utc
 from obligo.engine.time.periods import MeasurementPeriod
 from obligo.model import clauses as c
 from obligo.model.base import SourceLocation
+from obligo.model.metrics import CalendarPeriod
 from obligo.syntax import printer
 
 _DAY_SECONDS = 86400
@@ -62,6 +67,8 @@ def clause_trigger(
         return breach_run(clause, trigger.window, judged, ctx)
     if isinstance(trigger, c.LongEvents):
         return long_events(trigger, ctx, span)
+    if isinstance(trigger, c.RunningTotal):
+        return running_total(trigger, ctx, span)
     return total_in_period(trigger, ctx, measure, span)
 
 
@@ -167,6 +174,91 @@ def total_in_period(
     return found
 
 
+def running_total(
+    trigger: c.RunningTotal, ctx: EvaluationContext, span: BaselineSpan | None
+) -> list[Happening]:
+    """``more than 24 hours of outage records in a calendar month``: in each calendar period of
+    the unit (after the baseline), the time the records cover (the union of their intervals,
+    overlaps once, without exclusions; an open record by its length so far) is added up from
+    the period's start. The trigger holds at the first instant that total exceeds the duration:
+    the instant it reached the duration, when the time covered goes on from there. A total of
+    exactly the duration is not more than it."""
+    limit = Fraction(trigger.more_than.seconds or 0)
+    now = utc(ctx.at)
+    records: list[LongRecord] = []
+    for record in ctx.records(trigger.selection):
+        interval = record_interval(record, ctx)
+        if interval is None:
+            continue
+        start, end = utc(interval[0]), utc(interval[1])
+        still_open = record.end is None or end > now
+        end = min(end, now)
+        if end > start:
+            records.append(LongRecord(start, end, record.id, record.type, still_open))
+    records.sort(key=lambda r: (r.start, r.end, r.id or ""))
+    slots = ctx.periods(CalendarPeriod(unit=cast(CalendarUnit, trigger.unit)))
+    found: list[Happening] = []
+    previous: int | None = None
+    for index, slot in enumerate(slots):
+        if span is not None and span.covers(slot.start):
+            continue  # a baseline period has no consequences
+        first, last = utc(slot.start), min(utc(slot.end), now)
+        inside = [r for r in records if r.start < last and r.end > first]
+        passed = _passes(inside, first, last, limit)
+        if passed is None:
+            continue
+        counted = [r for r in inside if r.start <= passed]
+        label = slot.label
+        found.append(
+            Happening(
+                at=passed,
+                onset=previous is None or previous != index - 1,
+                reason=(
+                    f"more than {trigger.more_than} of {printer.selection(trigger.selection)}"
+                    f" in {label}: the total passed {trigger.more_than} at {_local(passed, ctx, 'seconds')}"
+                    f" ({len(counted)} {plural('record', len(counted))})"
+                ),
+                periods=[
+                    PeriodNote(
+                        slot,
+                        f"{trigger.more_than} of {trigger.selection.record_type} records reached"
+                        f" at {_local(passed, ctx, 'seconds')}",
+                    )
+                ],
+                outages=counted,
+            )
+        )
+        previous = index
+    return found
+
+
+def _passes(
+    records: list[LongRecord], first: dt.datetime, last: dt.datetime, limit: Fraction
+) -> dt.datetime | None:
+    """The first instant the time covered by ``records`` (clipped to ``first .. last``, each
+    instant once) exceeds ``limit`` seconds, or None. ``records`` are in order of start."""
+    total = Fraction(0)
+    start: dt.datetime | None = None
+    end = first
+    for record in [*records, None]:
+        if record is not None:
+            lo, hi = max(record.start, first), min(record.end, last)
+            if hi <= lo:
+                continue
+            if start is not None and lo <= end:
+                end = max(end, hi)  # overlaps (or touches) the stretch being merged
+                continue
+        if start is not None:
+            length = seconds(start, end)
+            if total + length > limit:
+                return start + _timedelta(limit - total)
+            total += length
+        if record is None:
+            break
+        start, end = lo, hi
+    return None
+
+
 # ------------------------------------------------------------------ rights and escalations
 @dataclass(frozen=True, slots=True)
 class RightArisen:
@@ -256,11 +348,13 @@ def escalations(
         history = histories.get(clause.id, [])
         for e, escalation in enumerate(clause.escalations):
             trigger = escalation.trigger
+            to = recipient(escalation.to, escalation.representative, ctx)
+            assert to is not None  # an escalation names a role or the customer's representative
             for happening in clause_trigger(trigger, clause, history, ctx, measure, span):
                 notice = NoticeDue(
                     clause=clause,
                     loc=location(escalation.loc, trigger.loc),
-                    to=escalation.to,
+                    to=to,
                     trigger=printer.trigger(trigger),
                     due_at=happening.at,
                     reason=happening.reason,
@@ -276,8 +370,30 @@ def _timedelta(length: Fraction) -> dt.timedelta:
     return dt.timedelta(microseconds=int(length * 1_000_000))
 
 
-def _local(instant: dt.datetime, ctx: EvaluationContext) -> str:
-    return instant.astimezone(ctx.tz).isoformat(timespec="minutes")
+def _local(instant: dt.datetime, ctx: EvaluationContext, timespec: str = "minutes") -> str:
+    return instant.astimezone(ctx.tz).isoformat(timespec=timespec)
+
+
+def recipient(to: str | None, representative: bool, ctx: EvaluationContext) -> str | None:
+    """Whom a notice goes to: the role written, or for ``the customer's representative`` the
+    role of the customer's ``represented by`` in the agreement in force (the words themselves
+    when the agreement names none, as for a corporate level's service for any customer)."""
+    if not representative:
+        return to
+    named = customer_representative(ctx)
+    return named if named is not None else printer.CUSTOMER_REPRESENTATIVE
+
+
+def customer_representative(ctx: EvaluationContext) -> str | None:
+    """The role that represents the agreement's customer (``represented by "Head of IT"``)."""
+    return next(
+        (
+            p.representative
+            for p in ctx.agreement.parties.values()
+            if p.role == "customer" and p.representative is not None
+        ),
+        None,
+    )
 
 
 def location(loc: SourceLocation, fallback: SourceLocation) -> SourceLocation:

@@ -19,7 +19,7 @@ from bisect import bisect_left
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from fractions import Fraction
-from typing import Literal
+from typing import Literal, cast
 
 from obligo.engine.context import EvaluationContext
 from obligo.engine.judge.baseline import BaselineSpan
@@ -31,6 +31,7 @@ from obligo.engine.judge.breach_runs import (
     breach_run,
     moments,
     plural,
+    slot_ends,
 )
 from obligo.engine.judge.history import (
     Judged,
@@ -41,6 +42,7 @@ from obligo.engine.judge.history import (
 )
 from obligo.engine.judge.verdicts import target_fraction
 from obligo.engine.numbers import decimal_text
+from obligo.engine.rights.termination import recipient
 from obligo.engine.time.intervals import utc
 from obligo.engine.time.periods import MeasurementPeriod, add_months, local_midnight
 from obligo.model import clauses as c
@@ -126,7 +128,9 @@ def triggers(
     for renegotiation in agreement.renegotiations:
         condition = renegotiation.condition
         add(
-            _renegotiation(condition, agreement, judged, ctx, measure, span, margins),
+            _renegotiation(
+                condition, agreement, judged, ctx, measure, span, margins, renegotiation.each
+            ),
             renegotiation.reason,
         )
     for notification in agreement.notifications:
@@ -197,19 +201,24 @@ def _renegotiation(
     measure: Measure,
     span: BaselineSpan | None,
     margins: tuple[Fraction, Fraction],
+    each: str | None = None,
 ) -> list[Fired]:
+    """The firings of one condition. With ``each`` (``at the end of each month in which ...``,
+    a window's condition only: the checks refuse the others), at the end of every slot at which
+    the window holds, not only when it starts to hold."""
+    every = each is not None
     if isinstance(condition, k.ClauseBreached):
-        return _clause_breached(condition, agreement, judged, ctx)
+        return _clause_breached(condition, agreement, judged, ctx, every)
     if isinstance(condition, k.WideMargin):
-        return _wide_margin(condition, agreement, judged, ctx, margins)
+        return _wide_margin(condition, agreement, judged, ctx, margins, every)
     if isinstance(condition, k.NeverMet):
         return _never_met(condition, agreement, judged, ctx, span)
     if isinstance(condition, k.MetricValueRun):
-        return _metric_value_run(condition, ctx, measure)
+        return _metric_value_run(condition, ctx, measure, every)
     if isinstance(condition, k.VolumeDrift):
         return _volume_drift(condition, ctx, span)
     if isinstance(condition, k.MetricNoData):
-        return _metric_no_data(condition, ctx, measure)
+        return _metric_no_data(condition, ctx, measure, every)
     if isinstance(condition, k.TermEnding):
         return _term_ending(condition, agreement, ctx)
     return _underlying_ending(condition, agreement, ctx)
@@ -229,12 +238,13 @@ def _clause_breached(
     agreement: ResolvedContract,
     judged: list[Judged],
     ctx: EvaluationContext,
+    each: bool = False,
 ) -> list[Fired]:
     """``any clause is breached in 3 of the last 6 months``: each clause on its own."""
     found: list[Fired] = []
     for clause in _clauses(condition.clause, agreement):
-        for happening in breach_run(clause, condition.window, judged, ctx):
-            if happening.onset:
+        for happening in breach_run(clause, condition.window, judged, ctx, each):
+            if each or happening.onset:
                 found.append(
                     Fired(
                         "clause_breached",
@@ -252,11 +262,13 @@ def _run(
     items: list[tuple[MeasurementPeriod, bool, str]],
     window: c.Window,
     ctx: EvaluationContext,
+    each: bool = False,
 ) -> list[tuple[dt.datetime, list[tuple[MeasurementPeriod, str]], str]]:
     """Runs of slots in which **every** closed period holds (``items``: period, whether it
     holds, what was measured). A slot is a hit when it has periods, all closed and all holding;
     it became one at the end of its last period. Returns each onset: its moment, the periods of
-    the window's hit slots, and their slot labels."""
+    the window's hit slots, and their slot labels (with ``each``: the end of every slot at which
+    the window holds, and the labels led by ``at the end of SLOT,``)."""
     slots = Slots(window.unit, ctx, [p for p, _, _ in items])
     members: dict[int, list[tuple[MeasurementPeriod, bool, str]]] = {}
     for item in items:
@@ -268,9 +280,12 @@ def _run(
         if all(ok and closed(p, ctx) for p, ok, _ in inside):
             marks[slot] = max(p.end for p, _, _ in inside)
     found = []
-    for moment in moments(marks, window):
-        if not moment.onset:
-            continue
+    chosen = (
+        slot_ends(marks, [p.end for p in slots.periods], window)
+        if each
+        else [m for m in moments(marks, window) if m.onset]
+    )
+    for moment in chosen:
         periods = sorted(
             ((p, d) for s in moment.hits for p, _, d in members[s]),
             key=lambda pair: (pair[0].end, pair[0].start, pair[1]),
@@ -280,12 +295,24 @@ def _run(
     return found
 
 
+def _at_the_end(each: bool, at: dt.datetime, window: c.Window, ctx: EvaluationContext) -> str:
+    """``at the end of 2026-04, `` before the reason of a firing at a slot's end (``each``)."""
+    if not each:
+        return ""
+    if window.unit == "period":
+        return f"at the end of the period ending {at.astimezone(ctx.tz).isoformat()}, "
+    slots = ctx.periods(CalendarPeriod(unit=cast(CalendarUnit, window.unit)))
+    label = next((p.label for p in slots if p.end == at), at.astimezone(ctx.tz).isoformat())
+    return f"at the end of {label}, "
+
+
 def _wide_margin(
     condition: k.WideMargin,
     agreement: ResolvedContract,
     judged: list[Judged],
     ctx: EvaluationContext,
     margins: tuple[Fraction, Fraction],
+    each: bool = False,
 ) -> list[Fired]:
     """``clause 4 is met by a wide margin for 6 consecutive months``: every objective of the
     clause met using at most the wide share of its error budget, in every period of N slots in a
@@ -307,12 +334,12 @@ def _wide_margin(
             items.append(
                 (item.period, ok, f"{item.objective_text}: {item.value_text()}, {used_text}")
             )
-        for at, periods, labels in _run(items, condition.window, ctx):
+        for at, periods, labels in _run(items, condition.window, ctx, each):
             found.append(
                 Fired(
                     "wide_margin",
                     at,
-                    f"clause {clause.id} was met by a wide margin (at most {decimal_text(wide)}%"
+                    f"{_at_the_end(each, at, condition.window, ctx)}clause {clause.id} was met by a wide margin (at most {decimal_text(wide)}%"
                     f" of the error budget used) for {printer.window(condition.window)}:"
                     f" {labels}",
                     condition.loc,
@@ -373,7 +400,7 @@ def _by_objective(items: Iterable[Judged]) -> list[tuple[str, list[Judged]]]:
 
 
 def _metric_value_run(
-    condition: k.MetricValueRun, ctx: EvaluationContext, measure: Measure
+    condition: k.MetricValueRun, ctx: EvaluationContext, measure: Measure, each: bool = False
 ) -> list[Fired]:
     """``satisfaction < 3.5 for 2 consecutive quarters``: the metric's value (across its groups)
     compares so in every closed period of N slots in a row."""
@@ -388,12 +415,12 @@ def _metric_value_run(
             (period, ok, f"{metric.id} {quantity(measurement.value, measurement.dimension)}")
         )
     found: list[Fired] = []
-    for at, periods, labels in _run(items, condition.window, ctx):
+    for at, periods, labels in _run(items, condition.window, ctx, each):
         found.append(
             Fired(
                 "metric_value_run",
                 at,
-                f"{metric.id} {condition.op} {condition.value} for"
+                f"{_at_the_end(each, at, condition.window, ctx)}{metric.id} {condition.op} {condition.value} for"
                 f" {printer.window(condition.window)}: {labels}",
                 condition.loc,
                 metric=metric.id,
@@ -404,7 +431,7 @@ def _metric_value_run(
 
 
 def _metric_no_data(
-    condition: k.MetricNoData, ctx: EvaluationContext, measure: Measure
+    condition: k.MetricNoData, ctx: EvaluationContext, measure: Measure, each: bool = False
 ) -> list[Fired]:
     """``any metric has no data for a month``: a metric without a value (or with fewer records
     than its ``at least N records``) in every closed period that ends in a slot of the unit."""
@@ -434,12 +461,12 @@ def _metric_no_data(
             else:
                 detail = f"{metric.id} {quantity(measurement.value, measurement.dimension)}"
             items.append((period, measurement.value is None or short, detail))
-        for at, periods, labels in _run(items, window, ctx):
+        for at, periods, labels in _run(items, window, ctx, each):
             found.append(
                 Fired(
                     "metric_no_data",
                     at,
-                    f"{metric.id} had no data for a {condition.unit}: {labels} ({periods[0][1]})",
+                    f"{_at_the_end(each, at, window, ctx)}{metric.id} had no data for a {condition.unit}: {labels} ({periods[0][1]})",
                     condition.loc,
                     metric=metric.id,
                     periods=[PeriodNote(p, d) for p, d in periods],
@@ -590,7 +617,8 @@ def _notice(
     last, _ = ending
     begins = before(last + dt.timedelta(days=1), notification.before_end, ctx)
     at = max(begins, _term_start(ctx))
-    whom = f"notify {notification.to}" if notification.to else "notice"
+    to = recipient(notification.to, notification.representative, ctx)
+    whom = f"notify {to}" if to else "notice"
     return [
         Fired(
             "notice",
@@ -598,7 +626,7 @@ def _notice(
             f"{whom}: the term ends on {last}, {notification.before_end} from"
             f" {begins.astimezone(ctx.tz).date()}{_before_the_term(begins, at)}",
             notification.loc,
-            to=notification.to,
+            to=to,
         )
     ]
 
