@@ -517,3 +517,6 @@ class _Collector:
             grouped = node.__dict__[attribute] if attribute in fields else None
             if isinstance(grouped, str):
                 self._use(structural, grouped, FieldType.TEXT)
+            elif isinstance(grouped, tuple):  # `, by project, region`: each field
+                for name in grouped:
+                    self._use(structural, name, FieldType.TEXT)

@@ -11,6 +11,7 @@ from obligo.engine.run.accounting import LineAccount
 from obligo.engine.run.evaluation import Evaluation
 from obligo.engine.run.portfolio import Portfolio
 from obligo.events import Rejection as RejectedLine
+from obligo.model.clauses import Clause
 from obligo.report import consequences as owed
 from obligo.report.assemble import assessment, verdict
 from obligo.report.model import (
@@ -22,6 +23,7 @@ from obligo.report.model import (
     Window,
 )
 from obligo.report.portfolio import ClauseOrigin, PortfolioReport, Section
+from obligo.resolve.contract import ResolvedContract
 
 
 def report(evaluation: Evaluation) -> Report:
@@ -47,7 +49,10 @@ def report(evaluation: Evaluation) -> Report:
             first=span.first, last=span.after - dt.timedelta(days=1), ended=at >= span.end
         ),
         verdicts=[verdict(j, zone) for j in evaluation.judged],
-        consequences=[owed.consequence(o, tz) for o in evaluation.owed],
+        consequences=[
+            owed.consequence(o, tz, group_fields(evaluation.agreement, o.clause))
+            for o in evaluation.owed
+        ],
         totals=owed.totals(evaluation.totals),
         termination_rights=rights.termination_rights,
         escalations=rights.escalations,
@@ -55,6 +60,17 @@ def report(evaluation: Evaluation) -> Report:
         suppliers=[owed.supplier(p, tz) for p in evaluation.suppliers],
         net_position=[owed.net_position(n, tz) for n in evaluation.net_position],
     )
+
+
+def group_fields(agreement: ResolvedContract, clause: Clause) -> tuple[str, ...]:
+    """The ``by`` fields of the metrics a clause promises (a clause's groups are those of its
+    metrics: the first grouped one's)."""
+    for objective in clause.promises:
+        metric = agreement.metrics.get(objective.metric)
+        fields: tuple[str, ...] = getattr(getattr(metric, "measure", None), "group_by", ())
+        if fields:
+            return fields
+    return ()
 
 
 def inputs(accounts: Sequence[LineAccount]) -> list[InputAccount]:

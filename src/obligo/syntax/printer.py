@@ -307,8 +307,11 @@ def _period(node: m.Period) -> str:
     return f"over a rolling {node.length}"
 
 
-def _grouped(group_by: str | None) -> str:
-    return "" if group_by is None else f", by {name(group_by)}"
+def _grouped(group_by: str | tuple[str, ...] | None) -> str:
+    if not group_by:
+        return ""
+    fields = (group_by,) if isinstance(group_by, str) else group_by
+    return ", by " + ", ".join(name(field) for field in fields)
 
 
 def measure(node: m.Measure) -> str:
@@ -319,7 +322,8 @@ def measure(node: m.Measure) -> str:
         return f"availability{of}, {period}{_grouped(node.group_by)}"
     if isinstance(node, m.SliceAverage):
         minus = f"{node.complement_of} minus " if node.complement_of is not None else ""
-        return f"{minus}the average {name(node.value)} in slices of {node.slice}, {period}"
+        average = f"{minus}the average {name(node.value)} in slices of {node.slice}"
+        return f"{average}, {period}{_grouped(node.group_by)}"
     if isinstance(node, m.Ratio):
         ratio = f"ratio of {expression(node.numerator)} to {expression(node.denominator)}"
         return f"{ratio}, {period}{_grouped(node.group_by)}"

@@ -599,7 +599,13 @@ class ContractTransformer(Transformer[Token, Any]):
 
     def fee_from_item(self, meta: Meta, children: list[Any]) -> Item:
         children, group = self.grouped(children)
-        return Item("fee_from", (children[0], group), self.loc(meta))
+        if len(group) > 1:
+            self.fail(
+                f"a fee is read per value of one field, not of {len(group)}",
+                meta,
+                f"keep one field: fee from ..., by {group[0]}",
+            )
+        return Item("fee_from", (children[0], group[0] if group else None), self.loc(meta))
 
     def ending(self, meta: Meta, children: list[Token]) -> dt.date:
         return self.to_date(children[0])
@@ -813,11 +819,11 @@ class ContractTransformer(Transformer[Token, Any]):
         return children[0].text
 
     @staticmethod
-    def grouped(children: list[Any]) -> tuple[list[Any], str | None]:
-        """The children without a trailing ``, by FIELD``, and that field."""
+    def grouped(children: list[Any]) -> tuple[list[Any], tuple[str, ...]]:
+        """The children without a trailing ``, by FIELD, ...``, and those fields."""
         if children and isinstance(children[-1], Item) and children[-1].key == "group_by":
             return children[:-1], children[-1].value
-        return children, None
+        return children, ()
 
     def availability(self, meta: Meta, children: list[Any]) -> metrics.Availability:
         children, group = self.grouped(children)
@@ -830,6 +836,7 @@ class ContractTransformer(Transformer[Token, Any]):
         return base.Percent(value=Decimal(str(children[0])[:-1]), loc=self.loc(meta))
 
     def slice_average(self, meta: Meta, children: list[Any]) -> metrics.SliceAverage:
+        children, group = self.grouped(children)
         complement = children[0] if isinstance(children[0], base.Percent) else None
         rest = children[1:] if complement is not None else children
         value, slice_length, period = rest
@@ -838,6 +845,7 @@ class ContractTransformer(Transformer[Token, Any]):
             value=value.text,
             slice=self.duration(slice_length, meta, "a slice"),
             period=period,
+            group_by=group,
             loc=self.loc(meta),
         )
 
@@ -897,7 +905,15 @@ class ContractTransformer(Transformer[Token, Any]):
         )
 
     def group_by(self, meta: Meta, children: list[Name]) -> Item:
-        return Item("group_by", children[0].text, children[0].loc)
+        fields = tuple(child.text for child in children)
+        for number, child in enumerate(children):
+            if child.text in fields[:number]:
+                self.fail(
+                    f"{child.text} is named twice after `by`",
+                    child.loc,
+                    f"write each field once: by {', '.join(dict.fromkeys(fields))}",
+                )
+        return Item("group_by", fields, children[0].loc)
 
     def share_within(self, meta: Meta, children: list[Any]) -> metrics.ShareWithinTarget:
         children, group = self.grouped(children)
