@@ -23,7 +23,6 @@ from collections.abc import Mapping, Sequence
 
 from obligo.events.sql import quote_ident
 
-
 # an escape \uXXXX (after an even number of backslashes: not a value's own backslash and u)
 _ESCAPE = re.compile(r"(?<!\\)((?:\\\\)*)\\u([0-9a-f]{4})")
 
