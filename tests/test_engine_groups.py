@@ -13,7 +13,7 @@ from typing import Any
 
 import duckdb
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import obligo
@@ -254,6 +254,7 @@ def test_a_promise_for_one_value_of_a_metric_by_two_fields_is_refused() -> None:
     assert errors[0].line == GROUPED.count("\n") + 3
 
 
+@settings(deadline=None)
 @given(st.lists(st.text(min_size=0, max_size=6), min_size=2, max_size=3))
 def test_python_and_duckdb_write_the_same_key(values: list[str]) -> None:
     """A key made by a scan (to_json of the values as VARCHAR) is the key made from a record

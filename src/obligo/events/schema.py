@@ -8,6 +8,7 @@ contract's use of a field says what it is (``severity <= 2`` makes ``severity`` 
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from enum import Enum
@@ -142,6 +143,10 @@ class EventSchema:
     # such a field in a filter is converted to it (`latency_ms > 1 s` compares with 1000).
     units: Mapping[str, str] = field(default_factory=dict)
     required: tuple[Required, ...] = ()
+    # The end of what is evaluated (the evaluation time, no later than the end of the term):
+    # where a record still open ends when its length is tested (`lasting at least 15 minutes`).
+    # Set by the engine's context; without it an open record has no length.
+    now: dt.datetime | None = None
 
     def __post_init__(self) -> None:
         fields = dict(RESERVED_FIELDS)

@@ -116,6 +116,8 @@ def condition(node: k.Condition) -> str:
         return f"{field} is {'present' if node.present else 'missing'}"
     if isinstance(node, k.Not):
         return f"not ({condition(node.operand)})"
+    if isinstance(node, k.Lasting):
+        return lasting(node)
     joiner = " and " if isinstance(node, k.And) else " or "
     return joiner.join(
         f"({condition(o)})" if isinstance(o, k.And | k.Or) else condition(o) for o in node.operands
@@ -125,9 +127,24 @@ def condition(node: k.Condition) -> str:
 def selection(node: k.Selection, avoid: frozenset[str] = frozenset()) -> str:
     """``outage records where service = "transport"`` (``avoid``: see :func:`name`)."""
     text = f"{name(node.record_type, avoid)} records"
-    if node.where is not None:
-        text += f" where {condition(node.where)}"
+    where = node.where
+    if isinstance(where, k.Lasting):
+        return f"{text} {lasting(where)}"
+    if isinstance(where, k.And) and len(where.operands) == 2:
+        first, rest = where.operands
+        if isinstance(first, k.Lasting):  # `lasting ...` is written before `where` only
+            return f"{text} {lasting(first)} where {condition(rest)}"
+    if where is not None:
+        text += f" where {condition(where)}"
     return text
+
+
+_LASTING = {">=": "at least", "<=": "at most", ">": "more than", "<": "less than"}
+
+
+def lasting(node: k.Lasting) -> str:
+    """``lasting at least 15 minutes``."""
+    return f"lasting {_LASTING[node.op]} {node.length}"
 
 
 def _precedence(node: k.Expression) -> int:

@@ -1213,8 +1213,36 @@ class ContractTransformer(Transformer[Token, Any]):
 
     # ------------------------------------------------------------------ selection and filters
     def selection(self, meta: Meta, children: list[Any]) -> conditions.Selection:
-        where = children[1] if len(children) > 1 else None
+        rest = children[1:]
+        lasting = rest.pop(0) if rest and isinstance(rest[0], conditions.Lasting) else None
+        where = rest[0] if rest else None
+        if lasting is not None:  # the record's length first, then the where (see Lasting)
+            where = lasting if where is None else conditions.And(
+                operands=(lasting, where), loc=lasting.loc
+            )
         return conditions.Selection(record_type=children[0].text, where=where, loc=self.loc(meta))
+
+    def _lasting(self, meta: Meta, children: list[Any], op: str) -> conditions.Lasting:
+        length = self.duration(children[0], meta, "a record's length")
+        if length.seconds is None or length.business:
+            self.fail(
+                f"a record's length is measured on the clock: {length} is not a fixed duration",
+                length.loc,
+                "write it in minutes, hours or days: lasting at least 15 minutes",
+            )
+        return conditions.Lasting(op=op, length=length, loc=self.loc(meta))
+
+    def lasting_at_least(self, meta: Meta, children: list[Any]) -> conditions.Lasting:
+        return self._lasting(meta, children, ">=")
+
+    def lasting_at_most(self, meta: Meta, children: list[Any]) -> conditions.Lasting:
+        return self._lasting(meta, children, "<=")
+
+    def lasting_more_than(self, meta: Meta, children: list[Any]) -> conditions.Lasting:
+        return self._lasting(meta, children, ">")
+
+    def lasting_less_than(self, meta: Meta, children: list[Any]) -> conditions.Lasting:
+        return self._lasting(meta, children, "<")
 
     def where(self, meta: Meta, children: list[Any]) -> conditions.Condition:
         return children[0]  # type: ignore[no-any-return]
