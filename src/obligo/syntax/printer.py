@@ -550,6 +550,9 @@ def _exclusion(node: ct.Exclusion) -> list[str]:
     lines = _description(node.description)
     lines += [selection(s, keywords()) for s in node.sources]
     lines += [_validity(v) for v in node.valid_when]
+    if node.allowance is not None:
+        span = "year" if node.allowance.span == "contract_year" else "calendar year"
+        lines.append(f"excluded up to {node.allowance.limit} per {span}")
     if node.treatment == "counts_as_available":
         lines.append("counts as available")
     return _block(_head("exclusion", name(node.id), node.title), lines)

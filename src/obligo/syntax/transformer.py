@@ -48,6 +48,7 @@ ONCE_WORDS = {
     "fee_from": "fee from",
     "delivered": "delivered by",
     "treatment": "excluded from the period / counts as available",
+    "allowance": "excluded up to",
     "down_when": "down when",
     "attribution": "downtime attributed to",
     "only_during": "only during",
@@ -719,7 +720,7 @@ class ContractTransformer(Transformer[Token, Any]):
         name = children[0]
         title = next((c.text for c in children if isinstance(c, Title)), None)
         items = [c for c in children if isinstance(c, Item)]
-        single = self.once(items, "treatment description")
+        single = self.once(items, "treatment description allowance")
         sources = tuple(i.value for i in items if i.key == "source")
         if not sources:
             self.fail(
@@ -736,8 +737,26 @@ class ContractTransformer(Transformer[Token, Any]):
             treatment=single["treatment"].value
             if "treatment" in single
             else "excluded_from_period",
+            allowance=single["allowance"].value if "allowance" in single else None,
             loc=name.loc,
         )
+
+    def allowance_item(self, meta: Meta, children: list[Any]) -> Item:
+        limit = self.duration(children[0], meta, "an allowance")
+        if limit.seconds is None or limit.business:
+            self.fail(
+                f"an allowance is time on the clock: {limit} is not a fixed duration",
+                limit.loc,
+                "write it in minutes, hours or days: excluded up to 10 hours per year",
+            )
+        allowance = contract.Allowance(limit=limit, span=children[1], loc=self.loc(meta))
+        return Item("allowance", allowance, self.loc(meta))
+
+    def contract_year(self, meta: Meta, children: list[Any]) -> str:
+        return "contract_year"
+
+    def calendar_year(self, meta: Meta, children: list[Any]) -> str:
+        return "calendar_year"
 
     def exclusion_source(self, meta: Meta, children: list[Any]) -> Item:
         return Item("source", children[0], self.loc(meta))
