@@ -19,6 +19,7 @@ from pydantic import BaseModel
 
 from obligo.errors import EventDataError
 from obligo.model.base import Boolean, DateValue, LiteralValue, Number, Percent, Text, walk
+from obligo.model.clauses import NoticeRequirement
 from obligo.model.conditions import Compare, FieldOf, Member, Presence, Selection
 from obligo.model.contract import Contract, FieldMapping, NoticeRule, Service
 from obligo.model.inheritance import in_force, lineage_chain
@@ -506,6 +507,8 @@ class _Collector:
         elif isinstance(node, DurationSpec):
             self._use(structural, node.start_field, FieldType.TIMESTAMP)
             self._use(structural, node.end_field, FieldType.TIMESTAMP)
+        elif isinstance(node, NoticeRequirement):  # the customer's notice: a time
+            self._use(structural, node.notice_field, FieldType.TIMESTAMP)
         elif isinstance(node, NoticeRule):
             self._use(structural, node.announced_field, FieldType.TIMESTAMP)
             self._use(structural, node.before_field, FieldType.TIMESTAMP)

@@ -271,9 +271,14 @@ def claim(node: c.Claim) -> str:
     return "not required"
 
 
-def claim_requirement(node: c.ClaimRequirement) -> str:
-    """``ticket records within 72 h of the outage``, without ``claim requires``."""
-    return f"{selection(node.selection)} within {node.within} of the {name(node.after)}"
+def claim_requirement(node: c.ClaimRequirement | c.NoticeRequirement) -> str:
+    """``ticket records within 72 h of the outage``, ``the outage not fixed within 2 h of its
+    notified``, without ``claim requires``."""
+    if isinstance(node, c.NoticeRequirement):
+        field = name(node.notice_field)
+        return f"the {name(node.after)} not fixed within {node.within} of its {field}"
+    # after `claim requires`, a record type `the` would open `the outage not fixed ...`
+    return f"{selection(node.selection, _SUBJECT)} within {node.within} of the {name(node.after)}"
 
 
 def window(node: c.Window) -> str:

@@ -1513,6 +1513,15 @@ class ContractTransformer(Transformer[Token, Any]):
         )
         return Item("claim_requirement", requirement, self.loc(meta))
 
+    def claim_unfixed(self, meta: Meta, children: list[Any]) -> Item:
+        requirement = clauses.NoticeRequirement(
+            after=children[0].text,
+            within=self.duration(children[1], meta, "the time to fix"),
+            notice_field=children[2].text,
+            loc=self.loc(meta),
+        )
+        return Item("claim_requirement", requirement, self.loc(meta))
+
     def settlement(self, meta: Meta, children: list[str]) -> Item:
         return Item("settlement", children[0], self.loc(meta))
 
