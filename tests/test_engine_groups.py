@@ -267,3 +267,24 @@ def test_python_and_duckdb_write_the_same_key(values: list[str]) -> None:
     assert made is not None
     assert made[0] == groups.key_of_fields(fields, row)
     assert groups.values_of(made[0], fields) == tuple(values)
+
+
+def test_a_credit_per_group_of_two_fields_on_a_fee_per_region_is_refused() -> None:
+    text = (
+        'contract s3\n  term 2026-01-01\n  timezone "UTC"\n  currency USD\n\n'
+        "service storage\n  fee from billing records, by region\n\n"
+        "metric errors\n"
+        "  100% minus the average error-rate in slices of 5 minutes, per calendar month,"
+        " by storage-class, region\n"
+        "  error-rate = count(request records where status >= 500) / count(request records)\n\n"
+        "clause 1\n  service storage\n  promise errors >= 99.9%\n"
+        "  credit 10% of the fee when errors < 99.9%\n"
+    )
+    errors = [d for d in obligo.check(obligo.parse(text)) if d.severity.name == "ERROR"]
+    assert [(e.line, e.message) for e in errors] == [
+        (
+            13,  # the clause
+            "errors is measured by 2 fields (storage-class, region), but the fee of storage is"
+            " read per value of region: a group's credit has no fee of its own",
+        )
+    ]

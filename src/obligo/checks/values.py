@@ -222,6 +222,31 @@ def _several(metric: m.Metric) -> tuple[str, ...]:
     return fields if len(fields) > 1 else ()
 
 
+def _fees_per_group(
+    clause: c.Clause, metric: m.Metric, fields: tuple[str, ...], scope: Scope, out: Reporter
+) -> None:
+    """A credit per group of a metric measured by several fields is not priced on a fee taken
+    per value of one field (``fee from billing records, by region``): refused rather than
+    credited on no fee."""
+    named = {clause.service, metric.service}
+    named |= {
+        node.service for node in walk(clause) if isinstance(node, c.PercentOfFee | c.FeeForDuration)
+    }
+    for name in sorted(n for n in named if n is not None):
+        service = scope.services.get(name)
+        if service is None or service.fee_group_by is None:
+            continue
+        out.error(
+            f"{metric.id} is measured by {len(fields)} fields ({', '.join(fields)}), but the fee"
+            f" of {name} is read per value of {service.fee_group_by}: a group's credit has no"
+            " fee of its own",
+            clause.loc,
+            f"measure {metric.id} by {service.fee_group_by} alone, or take {name}'s fee without"
+            " `, by`",
+        )
+        return
+
+
 def _at_least_a_day(duration: Duration | None, out: Reporter, what: str) -> None:
     """A deadline of minutes is almost always a slip (``3m`` for three months)."""
     if duration is None or duration.business or duration.seconds is None:
@@ -376,7 +401,9 @@ def _clause_values(clause: c.Clause, scope: Scope, out: Reporter, contract: k.Co
                 " metric measured `by` a field",
                 objective.group.loc,
             )
-        elif objective.group is not None and (fields := _several(metric)):
+        if fields := _several(metric):
+            _fees_per_group(clause, metric, fields, scope, out)
+        if objective.group is not None and grouped(metric) and (fields := _several(metric)):
             out.error(
                 f"{objective.metric} is measured by {len(fields)} fields ({', '.join(fields)}):"
                 f" `for {objective.group}` names the value of one",
