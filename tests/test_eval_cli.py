@@ -134,7 +134,7 @@ def test_text_output_is_a_table_and_breaches_exit_0(contract: str, log: str) -> 
 
 def test_json_output(contract: str, log: str) -> None:
     report = run_json(contract, "--events", log, "--at", AT)
-    assert report["schema_version"] == "1"
+    assert report["schema_version"] == "2"
     assert report["contract"] == {"id": "shop", "version": "2", "title": "Web shop"}
     assert report["evaluated_at"] == AT
     assert report["timezone"] == "Europe/Berlin"

@@ -107,7 +107,7 @@ def test_schema_from_every_kind_of_use() -> None:
                 id="resolution",
                 measure=ShareWithinTarget(
                     selection=sel("ticket", Compare(field="opened", op=">=", value=DateValue(value="2026-01-01"))),
-                    group_by="priority",
+                    group_by=("priority",),
                     period=MONTH,
                 ),
                 duration=DurationSpec(start_field="opened", end_field="resolved"),
@@ -221,7 +221,7 @@ def test_structural_use_beats_comparisons() -> None:
                 id="m",
                 measure=ShareWithinTarget(
                     selection=sel("ticket", Compare(field="severity", op="<=", value=Number(value=Decimal(2)))),
-                    group_by="severity",
+                    group_by=("severity",),
                     period=MONTH,
                 ),
             ),

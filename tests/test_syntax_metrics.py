@@ -140,7 +140,7 @@ def test_metric_declaration(parse_one: ParseOne) -> None:
         ("availability of api per calendar month", Availability(service="api", period=MONTH)),
         (
             "availability, per calendar month, by region",
-            Availability(period=MONTH, group_by="region"),
+            Availability(period=MONTH, group_by=("region",)),
         ),
         (
             "100% minus the average error-rate in slices of 5 minutes, per calendar month",
@@ -164,7 +164,7 @@ def test_metric_declaration(parse_one: ParseOne) -> None:
                 numerator=ValueRef(name="good"),
                 denominator=ValueRef(name="total"),
                 period=MONTH,
-                group_by="tenant",
+                group_by=("tenant",),
             ),
         ),
         (
@@ -219,12 +219,12 @@ def test_metric_declaration(parse_one: ParseOne) -> None:
                 field="latency_ms",
                 selection=records("request"),
                 period=MONTH,
-                group_by="region",
+                group_by=("region",),
             ),
         ),
         (
             "share of ticket records within target, per calendar month, by priority",
-            ShareWithinTarget(selection=records("ticket"), period=MONTH, group_by="priority"),
+            ShareWithinTarget(selection=records("ticket"), period=MONTH, group_by=("priority",)),
         ),
         (
             "share of ticket records within target per calendar month",

@@ -82,19 +82,24 @@ def _types_measured(metrics: Iterable[m.Metric]) -> list[str]:
 
 
 def _requirement(
-    clause: c.Clause, requirement: c.ClaimRequirement, scope: Scope, out: Reporter
+    clause: c.Clause,
+    requirement: c.ClaimRequirement | c.NoticeRequirement,
+    scope: Scope,
+    out: Reporter,
 ) -> None:
     if requirement.within.amount <= 0:  # fixed or business time alike
-        out.error("the time to report must be longer than zero", requirement.within.loc)
+        what = "fix" if isinstance(requirement, c.NoticeRequirement) else "report"
+        out.error(f"the time to {what} must be longer than zero", requirement.within.loc)
     metrics = _metrics_of(clause, scope)
     if not metrics:
         return  # an unknown metric is reported by the names check
     measured = _types_measured(metrics)
     if requirement.after in measured:
         return
+    words = "the" if isinstance(requirement, c.NoticeRequirement) else "of the"
     out.error(
-        f'no metric of clause {clause.id} measures {requirement.after} records, so "of the'
-        f' {requirement.after}" would hold back no credit',
+        f"no metric of clause {clause.id} measures {requirement.after} records, so"
+        f' "{words} {requirement.after}" would hold back no credit',
         requirement.loc,
         did_you_mean(requirement.after, measured)
         or (

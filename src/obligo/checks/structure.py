@@ -109,7 +109,15 @@ def _metric(metric: m.Metric, out: Reporter) -> None:
             if groups.count(target.group) > 1:
                 out.error(f"two targets for the same {target.group or 'records'}", target.loc)
                 break
-        if any(g is not None for g in groups) and measure.group_by is None:
+        if any(g is not None for g in groups) and len(measure.group_by) > 1:
+            out.error(
+                f"targets per group name the value of one field, but {metric.id} is grouped by"
+                f" {len(measure.group_by)}: {', '.join(measure.group_by)}",
+                next(t for t in lines.targets if t.group is not None).loc,
+                f"group by the field the targets name (`, by {measure.group_by[0]}`), or give"
+                " every record one target (`target 4 hours`)",
+            )
+        if any(g is not None for g in groups) and not measure.group_by:
             out.error(
                 "targets per group need the records grouped",
                 lines.targets[0].loc,

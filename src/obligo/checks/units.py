@@ -195,7 +195,7 @@ def _business_durations(contract: k.Contract) -> Iterator[Duration]:
         for node in walk(clause):
             if isinstance(node, c.ClaimWithin):
                 yield node.duration
-            elif isinstance(node, c.ClaimRequirement):
+            elif isinstance(node, c.ClaimRequirement | c.NoticeRequirement):
                 yield node.within
             elif isinstance(node, c.Exercise):
                 yield node.within

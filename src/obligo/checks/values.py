@@ -218,7 +218,38 @@ def grouped(metric: m.Metric) -> bool:
     """Whether the metric is measured per value of a field (``, by priority``)."""
     if isinstance(metric.measure, m.ShareWithinTarget):
         return True  # a missing `by` is reported on the metric itself
-    return getattr(metric.measure, "group_by", None) is not None
+    return bool(getattr(metric.measure, "group_by", ()))
+
+
+def _several(metric: m.Metric) -> tuple[str, ...]:
+    """The fields of a metric grouped by more than one (none otherwise)."""
+    fields: tuple[str, ...] = getattr(metric.measure, "group_by", ())
+    return fields if len(fields) > 1 else ()
+
+
+def _fees_per_group(
+    clause: c.Clause, metric: m.Metric, fields: tuple[str, ...], scope: Scope, out: Reporter
+) -> None:
+    """A credit per group of a metric measured by several fields is not priced on a fee taken
+    per value of one field (``fee from billing records, by region``): refused rather than
+    credited on no fee."""
+    named = {clause.service, metric.service}
+    named |= {
+        node.service for node in walk(clause) if isinstance(node, c.PercentOfFee | c.FeeForDuration)
+    }
+    for name in sorted(n for n in named if n is not None):
+        service = scope.services.get(name)
+        if service is None or service.fee_group_by is None:
+            continue
+        out.error(
+            f"{metric.id} is measured by {len(fields)} fields ({', '.join(fields)}), but the fee"
+            f" of {name} is read per value of {service.fee_group_by}: a group's credit has no"
+            " fee of its own",
+            clause.loc,
+            f"measure {metric.id} by {service.fee_group_by} alone, or take {name}'s fee without"
+            " `, by`",
+        )
+        return
 
 
 def _at_least_a_day(duration: Duration | None, out: Reporter, what: str) -> None:
@@ -382,6 +413,15 @@ def _clause_values(clause: c.Clause, scope: Scope, out: Reporter, contract: k.Co
                 " metric measured `by` a field",
                 objective.group.loc,
             )
+        if fields := _several(metric):
+            _fees_per_group(clause, metric, fields, scope, out)
+        if objective.group is not None and grouped(metric) and (fields := _several(metric)):
+            out.error(
+                f"{objective.metric} is measured by {len(fields)} fields ({', '.join(fields)}):"
+                f" `for {objective.group}` names the value of one",
+                objective.group.loc,
+                "leave `for` out: the promise is then made to each group",
+            )
     capped = {id(cap.amount) for cap in clause.caps if not isinstance(cap, c.TrailingCap)}
     for node in walk(clause):
         if isinstance(node, c.TierCondition):
@@ -391,6 +431,13 @@ def _clause_values(clause: c.Clause, scope: Scope, out: Reporter, contract: k.Co
                     f"{subject.id} has no groups: `for {node.group}` applies only to a metric"
                     " measured `by` a field",
                     node.group.loc,
+                )
+            elif node.group is not None and subject is not None and (fields := _several(subject)):
+                out.error(
+                    f"{subject.id} is measured by {len(fields)} fields ({', '.join(fields)}):"
+                    f" `for {node.group}` names the value of one",
+                    node.group.loc,
+                    "leave `for` out: the tier then applies to each group",
                 )
             _tier_values(node, scope, out, contract)
         elif isinstance(node, c.PercentOfFee) and id(node) not in capped:  # caps: see _caps

@@ -79,6 +79,8 @@ class EvaluationContext:
         else:
             term_end = local_midnight(self.term_end + dt.timedelta(days=1), self.tz)
             self.end = min(at, term_end.astimezone(dt.UTC))
+        if self.schema.now is None:  # where a record still open ends, for its length
+            self.schema = replace(self.schema, now=self.end)
 
     def periods(self, period: Period) -> list[MeasurementPeriod]:
         """The metric's periods from the start of the term, with their bounds in UTC (all

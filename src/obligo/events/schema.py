@@ -8,6 +8,7 @@ contract's use of a field says what it is (``severity <= 2`` makes ``severity`` 
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from enum import Enum
@@ -18,6 +19,7 @@ from pydantic import BaseModel
 
 from obligo.errors import EventDataError
 from obligo.model.base import Boolean, DateValue, LiteralValue, Number, Percent, Text, walk
+from obligo.model.clauses import NoticeRequirement
 from obligo.model.conditions import Compare, FieldOf, Member, Presence, Selection
 from obligo.model.contract import Contract, FieldMapping, NoticeRule, Service
 from obligo.model.inheritance import in_force, lineage_chain
@@ -170,6 +172,10 @@ class EventSchema:
     # the loader rejects the records that break these rules, once merged.
     links: tuple[StatusLink, ...] = ()
     pause_pairs: tuple[PausePair, ...] = ()
+    # The end of what is evaluated (the evaluation time, no later than the end of the term):
+    # where a record still open ends when its length is tested (`lasting at least 15 minutes`).
+    # Set by the engine's context; without it an open record has no length.
+    now: dt.datetime | None = None
 
     def __post_init__(self) -> None:
         fields = dict(RESERVED_FIELDS)
@@ -575,6 +581,8 @@ class _Collector:
         elif isinstance(node, PausedBetween):
             self._use(structural, node.start_field, FieldType.TIMESTAMP)
             self._use(structural, node.end_field, FieldType.TIMESTAMP)
+        elif isinstance(node, NoticeRequirement):  # the customer's notice: a time
+            self._use(structural, node.notice_field, FieldType.TIMESTAMP)
         elif isinstance(node, NoticeRule):
             self._use(structural, node.announced_field, FieldType.TIMESTAMP)
             self._use(structural, node.before_field, FieldType.TIMESTAMP)
@@ -591,3 +599,6 @@ class _Collector:
             grouped = node.__dict__[attribute] if attribute in fields else None
             if isinstance(grouped, str):
                 self._use(structural, grouped, FieldType.TEXT)
+            elif isinstance(grouped, tuple):  # `, by project, region`: each field
+                for name in grouped:
+                    self._use(structural, name, FieldType.TEXT)

@@ -43,7 +43,17 @@ from obligo.model.base import (
     Percent,
     Text,
 )
-from obligo.model.conditions import And, Compare, Condition, Member, Not, Or, Presence, Selection
+from obligo.model.conditions import (
+    And,
+    Compare,
+    Condition,
+    Lasting,
+    Member,
+    Not,
+    Or,
+    Presence,
+    Selection,
+)
 from obligo.model.metrics import in_field_unit
 
 NUMBER_SQL = "DECIMAL(38, 9)"
@@ -153,6 +163,8 @@ class _Compiler:
             return f"({column} IS {'NOT ' if node.present else ''}NULL)"
         if isinstance(node, Not):
             return f"(NOT {self.condition(node.operand)})"
+        if isinstance(node, Lasting):
+            return self.lasting(node)
         if isinstance(node, And | Or):
             joiner = " AND " if isinstance(node, And) else " OR "
             parts = [self.condition(operand) for operand in node.operands]
@@ -160,6 +172,19 @@ class _Compiler:
                 return "TRUE" if isinstance(node, And) else "FALSE"
             return "(" + joiner.join(parts) + ")"
         raise TypeError(f"not a condition: {node!r}")
+
+    def lasting(self, node: Lasting) -> str:
+        """A record's length (``end`` - ``start``; a record still open: to the schema's
+        ``now``, the end of what is evaluated) compared in whole microseconds, exactly."""
+        seconds = node.length.seconds
+        micros = None if seconds is None else Fraction(seconds) * 1_000_000
+        if micros is None or micros.denominator != 1:
+            raise ValueError(f"a record's length of {node.length} is not a whole microsecond")
+        end = '"end"'
+        if self.schema.now is not None:
+            end = f'COALESCE("end", CAST({self.bind(self.schema.now)} AS TIMESTAMPTZ))'
+        bound = self.bind(int(micros))
+        return f'COALESCE(epoch_us({end}) - epoch_us("start") {node.op} CAST({bound} AS BIGINT), FALSE)'
 
     # -------------------------------------------------------------------------- comparisons
     def compare(self, name: str, op: str, literal: LiteralValue) -> str:

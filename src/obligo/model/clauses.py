@@ -169,6 +169,17 @@ class ClaimRequirement(Node):
     after: str
 
 
+class NoticeRequirement(Node):
+    """``claim requires the outage not fixed within 2 hours of its notified``: a record of the
+    type (``outage``) counts towards the credit only if the customer's notice, the time in its
+    own field (``notified``), was given and the record was not fixed (its ``end``) within the
+    given time of it; a record still open at the evaluation time is not fixed yet."""
+
+    after: str
+    within: Duration
+    notice_field: str
+
+
 # ------------------------------------------------------------------------- penalties, rewards
 class PerBreach(Node):
     kind: Literal["per_breach"] = "per_breach"
@@ -286,7 +297,7 @@ class Clause(Node):
     credits: tuple[Credit, ...] = ()
     caps: tuple[Cap, ...] = ()
     claim: Claim | None = None
-    claim_requirements: tuple[ClaimRequirement, ...] = ()
+    claim_requirements: tuple[ClaimRequirement | NoticeRequirement, ...] = ()
     settlement: Literal["against_future_payments", "refund"] | None = None
     penalties: tuple[Penalty, ...] = ()
     rewards: tuple[Reward, ...] = ()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from obligo.model.base import Comparator, LiteralValue, Node
+from obligo.model.base import Comparator, Duration, LiteralValue, Node
 
 
 class Compare(Node):
@@ -48,7 +48,19 @@ class Or(Node):
     operands: tuple[Condition, ...]
 
 
-Condition = Compare | Member | Presence | Not | And | Or
+class Lasting(Node):
+    """``lasting at least 15 minutes``: a record's own length, from its ``start`` to its
+    ``end`` (a record still open: to the evaluation time, no further than the end of the term);
+    a record without ``start`` has no length and is never selected. Written right after
+    ``TYPE records``, before any ``where``: a selection's condition is this test alone, or
+    ``And(this, the where)``."""
+
+    kind: Literal["lasting"] = "lasting"
+    op: Comparator
+    length: Duration
+
+
+Condition = Compare | Member | Presence | Not | And | Or | Lasting
 
 
 class Selection(Node):

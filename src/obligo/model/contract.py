@@ -185,6 +185,16 @@ class WindowRule(Node):
     calendar: str
 
 
+class Allowance(Node):
+    """``excluded up to 10 hours per year``: at most this much of the exclusion's time (its
+    valid windows, overlaps once) is taken out per year, used in time order; the rest is
+    ordinary downtime. ``per year`` is the contract year (from the start of the term), ``per
+    calendar year`` the year from 1 January, both in the contract's timezone."""
+
+    limit: Duration
+    span: Literal["contract_year", "calendar_year"] = "contract_year"
+
+
 class Exclusion(Node):
     """Time that does not count against the provider, with the reason shown in reports."""
 
@@ -194,6 +204,7 @@ class Exclusion(Node):
     sources: tuple[Selection, ...] = ()
     valid_when: tuple[NoticeRule | WindowRule, ...] = ()
     treatment: Literal["excluded_from_period", "counts_as_available"] = "excluded_from_period"
+    allowance: Allowance | None = None
 
 
 class Baseline(Node):

@@ -53,7 +53,8 @@ class Availability(Node):
     kind: Literal["availability"] = "availability"
     service: str | None = None
     period: Period
-    group_by: str | None = None  # `, by region`: one value per region
+    # `, by region`: one value per region; `, by project, region`: one per pair of values
+    group_by: tuple[str, ...] = ()
 
 
 class SliceAverage(Node):
@@ -64,6 +65,7 @@ class SliceAverage(Node):
     value: str
     slice: Duration
     period: Period
+    group_by: tuple[str, ...] = ()  # `, by storage-class, region`: an average per group
 
 
 class Ratio(Node):
@@ -73,7 +75,7 @@ class Ratio(Node):
     numerator: Expression
     denominator: Expression
     period: Period
-    group_by: str | None = None
+    group_by: tuple[str, ...] = ()
 
 
 AggregateFunction = Literal["count", "sum", "mean", "maximum", "minimum", "percentile"]
@@ -88,7 +90,7 @@ class Aggregate(Node):
     field: str | None = None
     selection: Selection
     period: Period
-    group_by: str | None = None
+    group_by: tuple[str, ...] = ()
 
 
 class ShareWithinTarget(Node):
@@ -96,7 +98,7 @@ class ShareWithinTarget(Node):
 
     kind: Literal["share_within_target"] = "share_within_target"
     selection: Selection
-    group_by: str | None = None
+    group_by: tuple[str, ...] = ()
     period: Period
 
 

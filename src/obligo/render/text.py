@@ -60,7 +60,7 @@ def report_text(reports: list[Report]) -> str:
         out.append(f"evaluated at {report.evaluated_at.isoformat()} ({report.timezone})")
         rows = [
             (
-                f"{v.clause} {v.metric}" + (f" {v.group}" if v.group else ""),
+                f"{v.clause} {v.metric}" + (f" {_group(v.group)}" if v.group else ""),
                 v.period.label + (" (partial)" if v.period.partial else ""),
                 _measured(v),
                 f"{v.objective.split(' ', 1)[1] if ' ' in v.objective else v.target}",
@@ -183,8 +183,15 @@ def _claim(claim: ClaimStatus | None) -> str:
     return f", claim {claim.rule}: last day {last} (deadline {when}), {state}"
 
 
+def _group(group: str | dict[str, str]) -> str:
+    """A group in words: its value, or ``project=acme, region=eu``."""
+    if isinstance(group, str):
+        return group
+    return ", ".join(f"{field}={value}" for field, value in group.items())
+
+
 def _consequence(item: Consequence) -> list[str]:
-    group = f" {item.group}" if item.group else ""
+    group = f" {_group(item.group)}" if item.group else ""
     head = (
         f"  {item.clause} {item.kind}{group} {item.period.label}:"
         f" {_money(item.amount, item.currency)}{_claim(item.claim)}"
@@ -288,7 +295,7 @@ def _suppliers(report: Report) -> list[str]:
                 f"{plain(a.seconds)} s of {a.metric} downtime attributed" for a in row.attributed
             ]
             parts += [
-                f"{v.clause} {v.metric}{' ' + v.group if v.group else ''} {v.status}"
+                f"{v.clause} {v.metric}{' ' + _group(v.group) if v.group else ''} {v.status}"
                 for v in row.verdicts
             ]
             for money in row.claimable:

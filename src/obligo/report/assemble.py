@@ -15,6 +15,7 @@ from fractions import Fraction
 from obligo.engine.judge.breach_runs import LongRecord, PeriodNote
 from obligo.engine.judge.history import Judged
 from obligo.engine.judge.verdicts import UNITS
+from obligo.engine.measure import groups as group_keys
 from obligo.engine.measure.measurement import TOP, Contribution, Measurement
 from obligo.engine.numbers import decimal_text
 from obligo.engine.rights.assessment import Rights
@@ -59,6 +60,13 @@ def period_ref(period: MeasurementPeriod, zone: dt.tzinfo | None) -> PeriodRef:
     )
 
 
+def shown_group(key: str | None, metric: object) -> str | dict[str, str] | None:
+    """A group as the report names it: by one field, its value; by several (``, by project,
+    region``), an object of the field values."""
+    fields: tuple[str, ...] = getattr(getattr(metric, "measure", None), "group_by", ())
+    return group_keys.named(key, fields)
+
+
 def verdict(judged: Judged, zone: dt.tzinfo | None) -> Verdict:
     """The verdict the report shows for one judged objective (one group of it) in one period,
     times in ``zone`` (the contract's timezone)."""
@@ -71,7 +79,7 @@ def verdict(judged: Judged, zone: dt.tzinfo | None) -> Verdict:
             file=clause.loc.file, line=objective.loc.line, column=objective.loc.column
         ),
         metric=judged.metric.id,
-        group=judged.group,
+        group=shown_group(judged.group, judged.metric),
         objective=printer.objective(objective),
         period=period_ref(judged.period, zone),
         baseline=judged.baseline,

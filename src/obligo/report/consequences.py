@@ -17,10 +17,11 @@ from obligo.engine.consequences.values import (
     OwedLine,
 )
 from obligo.engine.consequences.values import Totals as EngineTotals
+from obligo.engine.measure import groups as group_keys
 from obligo.engine.numbers import decimal_text
 from obligo.engine.rights import positions
 from obligo.model.base import SourceLocation
-from obligo.report.assemble import period_ref
+from obligo.report.assemble import period_ref, shown_group
 from obligo.report.model import (
     AttributedDowntime,
     CapStep,
@@ -45,9 +46,10 @@ def _location(loc: SourceLocation) -> Location:
     return Location(file=loc.file, line=loc.line, column=loc.column)
 
 
-def consequence(owed: Owed, zone: dt.tzinfo) -> Consequence:
+def consequence(owed: Owed, zone: dt.tzinfo, fields: tuple[str, ...] = ()) -> Consequence:
     """What one clause gives in one period (and group), as the report shows it; times in
-    ``zone`` (the contract's timezone)."""
+    ``zone`` (the contract's timezone). ``fields``: the ``by`` fields of the clause's metric,
+    which name its groups (:func:`~obligo.report.assemble.shown_group`)."""
     clause = owed.clause
     fee = owed.fee
     return Consequence(
@@ -55,7 +57,7 @@ def consequence(owed: Owed, zone: dt.tzinfo) -> Consequence:
         clause_title=clause.title,
         kind=owed.kind,
         period=period_ref(owed.period, zone),
-        group=owed.group,
+        group=group_keys.named(owed.group, fields),
         service=owed.service,
         supplier=owed.supplier,
         fee=None
@@ -68,7 +70,7 @@ def consequence(owed: Owed, zone: dt.tzinfo) -> Consequence:
             source=fee.source,
             detail=fee.detail,
         ),
-        lines=[_line(line) for line in owed.lines],
+        lines=[_line(line, fields) for line in owed.lines],
         before_caps=None if owed.before is None else decimal_text(owed.before),
         caps=[_cap(step) for step in owed.caps],
         after_caps=None if owed.after is None else decimal_text(owed.after),
@@ -81,12 +83,12 @@ def consequence(owed: Owed, zone: dt.tzinfo) -> Consequence:
     )
 
 
-def _line(line: OwedLine) -> ConsequenceLine:
+def _line(line: OwedLine, fields: tuple[str, ...] = ()) -> ConsequenceLine:
     return ConsequenceLine(
         rule=line.rule,
         location=_location(line.loc),
         subject=line.subject,
-        group=line.group,
+        group=group_keys.named(line.group, fields),
         value=None if line.value is None else decimal_text(line.value),
         unit=line.unit,
         quantity=None if line.quantity is None else decimal_text(line.quantity),
@@ -177,7 +179,7 @@ def supplier(position: positions.SupplierPosition, zone: dt.tzinfo) -> SupplierP
                     SupplierVerdict(
                         clause=item.clause.id,
                         metric=item.metric.id,
-                        group=item.group,
+                        group=shown_group(item.group, item.metric),
                         status=item.status,
                         value=None if item.value is None else decimal_text(item.value),
                         target=str(item.objective.target),

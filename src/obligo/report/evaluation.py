@@ -13,6 +13,7 @@ from obligo.engine.run.portfolio import Portfolio
 from obligo.events import Rejection as RejectedLine
 from obligo.model.contract import HolidaysOf
 from obligo.model.holidays import holidays_in_year, holidays_package_version, source_label
+from obligo.model.clauses import Clause
 from obligo.report import consequences as owed
 from obligo.report.assemble import assessment, verdict
 from obligo.report.model import (
@@ -28,6 +29,7 @@ from obligo.report.model import (
     Window,
 )
 from obligo.report.portfolio import ClauseOrigin, PortfolioReport, Section
+from obligo.resolve.contract import ResolvedContract
 
 
 def report(evaluation: Evaluation) -> Report:
@@ -61,7 +63,10 @@ def report(evaluation: Evaluation) -> Report:
             first=span.first, last=span.after - dt.timedelta(days=1), ended=at >= span.end
         ),
         verdicts=[verdict(j, zone) for j in evaluation.judged],
-        consequences=[owed.consequence(o, tz) for o in evaluation.owed],
+        consequences=[
+            owed.consequence(o, tz, group_fields(evaluation.agreement, o.clause))
+            for o in evaluation.owed
+        ],
         totals=owed.totals(evaluation.totals),
         termination_rights=rights.termination_rights,
         escalations=rights.escalations,
@@ -114,6 +119,17 @@ def calendar_holidays(evaluation: Evaluation) -> list[CalendarHolidays]:
             )
         )
     return found
+
+
+def group_fields(agreement: ResolvedContract, clause: Clause) -> tuple[str, ...]:
+    """The ``by`` fields of the metrics a clause promises (a clause's groups are those of its
+    metrics: the first grouped one's)."""
+    for objective in clause.promises:
+        metric = agreement.metrics.get(objective.metric)
+        fields: tuple[str, ...] = getattr(getattr(metric, "measure", None), "group_by", ())
+        if fields:
+            return fields
+    return ()
 
 
 def inputs(accounts: Sequence[LineAccount]) -> list[InputAccount]:

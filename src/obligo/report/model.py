@@ -17,7 +17,10 @@ from pydantic import Field
 from obligo.report.base import Location, Quantity, ReportNode
 from obligo.report.rights import EscalationNotice, TerminationRightArisen, TriggerFired
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
+# A group of a metric measured `by` fields: by one field, its value; by several
+# (`, by project, region`), an object of the field values ({"project": "acme", "region": "eu"}).
+Group = str | dict[str, str]
 
 __all__ = ["Location", "ReportNode"]  # re-exported: defined in report/base.py
 
@@ -101,7 +104,7 @@ class Verdict(ReportNode):
     clause_title: str | None
     location: Location
     metric: str
-    group: str | None = None
+    group: Group | None = None
     objective: str
     period: PeriodRef
     # A period of the baseline: measured and judged, but without consequences.
@@ -143,7 +146,7 @@ class ConsequenceLine(ReportNode):
     rule: str
     location: Location
     subject: str | None = None
-    group: str | None = None
+    group: Group | None = None
     value: Quantity | None = None
     unit: str | None = None
     quantity: Quantity | None = None
@@ -194,7 +197,7 @@ class Consequence(ReportNode):
     clause_title: str | None
     kind: ConsequenceKind
     period: PeriodRef
-    group: str | None = None
+    group: Group | None = None
     service: str | None = None
     supplier: str | None = None
     fee: FeeBasis | None = None
@@ -262,7 +265,7 @@ class SupplierVerdict(ReportNode):
 
     clause: str
     metric: str
-    group: str | None = None
+    group: Group | None = None
     status: Status
     value: Quantity | None = None
     target: str

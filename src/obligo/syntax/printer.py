@@ -116,6 +116,8 @@ def condition(node: k.Condition) -> str:
         return f"{field} is {'present' if node.present else 'missing'}"
     if isinstance(node, k.Not):
         return f"not ({condition(node.operand)})"
+    if isinstance(node, k.Lasting):
+        return lasting(node)
     joiner = " and " if isinstance(node, k.And) else " or "
     return joiner.join(
         f"({condition(o)})" if isinstance(o, k.And | k.Or) else condition(o) for o in node.operands
@@ -125,9 +127,24 @@ def condition(node: k.Condition) -> str:
 def selection(node: k.Selection, avoid: frozenset[str] = frozenset()) -> str:
     """``outage records where service = "transport"`` (``avoid``: see :func:`name`)."""
     text = f"{name(node.record_type, avoid)} records"
-    if node.where is not None:
-        text += f" where {condition(node.where)}"
+    where = node.where
+    if isinstance(where, k.Lasting):
+        return f"{text} {lasting(where)}"
+    if isinstance(where, k.And) and len(where.operands) == 2:
+        first, rest = where.operands
+        if isinstance(first, k.Lasting):  # `lasting ...` is written before `where` only
+            return f"{text} {lasting(first)} where {condition(rest)}"
+    if where is not None:
+        text += f" where {condition(where)}"
     return text
+
+
+_LASTING = {">=": "at least", "<=": "at most", ">": "more than", "<": "less than"}
+
+
+def lasting(node: k.Lasting) -> str:
+    """``lasting at least 15 minutes``."""
+    return f"lasting {_LASTING[node.op]} {node.length}"
 
 
 def _precedence(node: k.Expression) -> int:
@@ -254,9 +271,14 @@ def claim(node: c.Claim) -> str:
     return "not required"
 
 
-def claim_requirement(node: c.ClaimRequirement) -> str:
-    """``ticket records within 72 h of the outage``, without ``claim requires``."""
-    return f"{selection(node.selection)} within {node.within} of the {name(node.after)}"
+def claim_requirement(node: c.ClaimRequirement | c.NoticeRequirement) -> str:
+    """``ticket records within 72 h of the outage``, ``the outage not fixed within 2 h of its
+    notified``, without ``claim requires``."""
+    if isinstance(node, c.NoticeRequirement):
+        field = name(node.notice_field)
+        return f"the {name(node.after)} not fixed within {node.within} of its {field}"
+    # after `claim requires`, a record type `the` would open `the outage not fixed ...`
+    return f"{selection(node.selection, _SUBJECT)} within {node.within} of the {name(node.after)}"
 
 
 def window(node: c.Window) -> str:
@@ -311,8 +333,11 @@ def _period(node: m.Period) -> str:
     return f"over a rolling {node.length}"
 
 
-def _grouped(group_by: str | None) -> str:
-    return "" if group_by is None else f", by {name(group_by)}"
+def _grouped(group_by: str | tuple[str, ...] | None) -> str:
+    if not group_by:
+        return ""
+    fields = (group_by,) if isinstance(group_by, str) else group_by
+    return ", by " + ", ".join(name(field) for field in fields)
 
 
 def measure(node: m.Measure) -> str:
@@ -323,7 +348,8 @@ def measure(node: m.Measure) -> str:
         return f"availability{of}, {period}{_grouped(node.group_by)}"
     if isinstance(node, m.SliceAverage):
         minus = f"{node.complement_of} minus " if node.complement_of is not None else ""
-        return f"{minus}the average {name(node.value)} in slices of {node.slice}, {period}"
+        average = f"{minus}the average {name(node.value)} in slices of {node.slice}"
+        return f"{average}, {period}{_grouped(node.group_by)}"
     if isinstance(node, m.Ratio):
         ratio = f"ratio of {expression(node.numerator)} to {expression(node.denominator)}"
         return f"{ratio}, {period}{_grouped(node.group_by)}"
@@ -547,6 +573,9 @@ def _exclusion(node: ct.Exclusion) -> list[str]:
     lines = _description(node.description)
     lines += [selection(s, keywords()) for s in node.sources]
     lines += [_validity(v) for v in node.valid_when]
+    if node.allowance is not None:
+        span = "year" if node.allowance.span == "contract_year" else "calendar year"
+        lines.append(f"excluded up to {node.allowance.limit} per {span}")
     if node.treatment == "counts_as_available":
         lines.append("counts as available")
     return _block(_head("exclusion", name(node.id), node.title), lines)

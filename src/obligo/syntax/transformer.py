@@ -48,6 +48,7 @@ ONCE_WORDS = {
     "fee_from": "fee from",
     "delivered": "delivered by",
     "treatment": "excluded from the period / counts as available",
+    "allowance": "excluded up to",
     "down_when": "down when",
     "attribution": "downtime attributed to",
     "only_during": "only during",
@@ -599,7 +600,13 @@ class ContractTransformer(Transformer[Token, Any]):
 
     def fee_from_item(self, meta: Meta, children: list[Any]) -> Item:
         children, group = self.grouped(children)
-        return Item("fee_from", (children[0], group), self.loc(meta))
+        if len(group) > 1:
+            self.fail(
+                f"a fee is read per value of one field, not of {len(group)}",
+                meta,
+                f"keep one field: fee from ..., by {group[0]}",
+            )
+        return Item("fee_from", (children[0], group[0] if group else None), self.loc(meta))
 
     def ending(self, meta: Meta, children: list[Token]) -> dt.date:
         return self.to_date(children[0])
@@ -730,7 +737,7 @@ class ContractTransformer(Transformer[Token, Any]):
         name = children[0]
         title = next((c.text for c in children if isinstance(c, Title)), None)
         items = [c for c in children if isinstance(c, Item)]
-        single = self.once(items, "treatment description")
+        single = self.once(items, "treatment description allowance")
         sources = tuple(i.value for i in items if i.key == "source")
         if not sources:
             self.fail(
@@ -747,8 +754,26 @@ class ContractTransformer(Transformer[Token, Any]):
             treatment=single["treatment"].value
             if "treatment" in single
             else "excluded_from_period",
+            allowance=single["allowance"].value if "allowance" in single else None,
             loc=name.loc,
         )
+
+    def allowance_item(self, meta: Meta, children: list[Any]) -> Item:
+        limit = self.duration(children[0], meta, "an allowance")
+        if limit.seconds is None or limit.business:
+            self.fail(
+                f"an allowance is time on the clock: {limit} is not a fixed duration",
+                limit.loc,
+                "write it in minutes, hours or days: excluded up to 10 hours per year",
+            )
+        allowance = contract.Allowance(limit=limit, span=children[1], loc=self.loc(meta))
+        return Item("allowance", allowance, self.loc(meta))
+
+    def contract_year(self, meta: Meta, children: list[Any]) -> str:
+        return "contract_year"
+
+    def calendar_year(self, meta: Meta, children: list[Any]) -> str:
+        return "calendar_year"
 
     def exclusion_source(self, meta: Meta, children: list[Any]) -> Item:
         return Item("source", children[0], self.loc(meta))
@@ -831,11 +856,11 @@ class ContractTransformer(Transformer[Token, Any]):
         return children[0].text
 
     @staticmethod
-    def grouped(children: list[Any]) -> tuple[list[Any], str | None]:
-        """The children without a trailing ``, by FIELD``, and that field."""
+    def grouped(children: list[Any]) -> tuple[list[Any], tuple[str, ...]]:
+        """The children without a trailing ``, by FIELD, ...``, and those fields."""
         if children and isinstance(children[-1], Item) and children[-1].key == "group_by":
             return children[:-1], children[-1].value
-        return children, None
+        return children, ()
 
     def availability(self, meta: Meta, children: list[Any]) -> metrics.Availability:
         children, group = self.grouped(children)
@@ -848,6 +873,7 @@ class ContractTransformer(Transformer[Token, Any]):
         return base.Percent(value=Decimal(str(children[0])[:-1]), loc=self.loc(meta))
 
     def slice_average(self, meta: Meta, children: list[Any]) -> metrics.SliceAverage:
+        children, group = self.grouped(children)
         complement = children[0] if isinstance(children[0], base.Percent) else None
         rest = children[1:] if complement is not None else children
         value, slice_length, period = rest
@@ -856,6 +882,7 @@ class ContractTransformer(Transformer[Token, Any]):
             value=value.text,
             slice=self.duration(slice_length, meta, "a slice"),
             period=period,
+            group_by=group,
             loc=self.loc(meta),
         )
 
@@ -915,7 +942,15 @@ class ContractTransformer(Transformer[Token, Any]):
         )
 
     def group_by(self, meta: Meta, children: list[Name]) -> Item:
-        return Item("group_by", children[0].text, children[0].loc)
+        fields = tuple(child.text for child in children)
+        for number, child in enumerate(children):
+            if child.text in fields[:number]:
+                self.fail(
+                    f"{child.text} is named twice after `by`",
+                    child.loc,
+                    f"write each field once: by {', '.join(dict.fromkeys(fields))}",
+                )
+        return Item("group_by", fields, children[0].loc)
 
     def share_within(self, meta: Meta, children: list[Any]) -> metrics.ShareWithinTarget:
         children, group = self.grouped(children)
@@ -1231,8 +1266,36 @@ class ContractTransformer(Transformer[Token, Any]):
 
     # ------------------------------------------------------------------ selection and filters
     def selection(self, meta: Meta, children: list[Any]) -> conditions.Selection:
-        where = children[1] if len(children) > 1 else None
+        rest = children[1:]
+        lasting = rest.pop(0) if rest and isinstance(rest[0], conditions.Lasting) else None
+        where = rest[0] if rest else None
+        if lasting is not None:  # the record's length first, then the where (see Lasting)
+            where = lasting if where is None else conditions.And(
+                operands=(lasting, where), loc=lasting.loc
+            )
         return conditions.Selection(record_type=children[0].text, where=where, loc=self.loc(meta))
+
+    def _lasting(self, meta: Meta, children: list[Any], op: str) -> conditions.Lasting:
+        length = self.duration(children[0], meta, "a record's length")
+        if length.seconds is None or length.business:
+            self.fail(
+                f"a record's length is measured on the clock: {length} is not a fixed duration",
+                length.loc,
+                "write it in minutes, hours or days: lasting at least 15 minutes",
+            )
+        return conditions.Lasting(op=op, length=length, loc=self.loc(meta))
+
+    def lasting_at_least(self, meta: Meta, children: list[Any]) -> conditions.Lasting:
+        return self._lasting(meta, children, ">=")
+
+    def lasting_at_most(self, meta: Meta, children: list[Any]) -> conditions.Lasting:
+        return self._lasting(meta, children, "<=")
+
+    def lasting_more_than(self, meta: Meta, children: list[Any]) -> conditions.Lasting:
+        return self._lasting(meta, children, ">")
+
+    def lasting_less_than(self, meta: Meta, children: list[Any]) -> conditions.Lasting:
+        return self._lasting(meta, children, "<")
 
     def where(self, meta: Meta, children: list[Any]) -> conditions.Condition:
         return children[0]  # type: ignore[no-any-return]
@@ -1480,6 +1543,15 @@ class ContractTransformer(Transformer[Token, Any]):
             selection=children[0],
             within=self.duration(children[1], meta, "the time to report"),
             after=children[2].text,
+            loc=self.loc(meta),
+        )
+        return Item("claim_requirement", requirement, self.loc(meta))
+
+    def claim_unfixed(self, meta: Meta, children: list[Any]) -> Item:
+        requirement = clauses.NoticeRequirement(
+            after=children[0].text,
+            within=self.duration(children[1], meta, "the time to fix"),
+            notice_field=children[2].text,
             loc=self.loc(meta),
         )
         return Item("claim_requirement", requirement, self.loc(meta))

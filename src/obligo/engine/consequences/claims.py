@@ -134,7 +134,7 @@ class RequirementOutcome:
 
     metric: m.Metric  # the metric restricted to the records that met every requirement
     applies: bool  # whether any requirement concerns the records of this metric
-    checks: list[tuple[c.ClaimRequirement, list[tuple[Record, Record | None]]]]
+    checks: list[tuple[Requirement, list[tuple[Record, Record | None]]]]
 
     def in_period(
         self, period: MeasurementPeriod
@@ -150,7 +150,7 @@ class RequirementOutcome:
             # counted from the outage, or from the ticket, finds its anchor among them.
             for record, report in inside:
                 if report is not None:
-                    supporting.extend((record, report))
+                    supporting.extend((record,) if report is record else (record, report))
             reports.append(
                 RequirementChecked(
                     requirement=printer.claim_requirement(requirement),
@@ -167,31 +167,44 @@ def _name(record: Record) -> str:
     return f"{record.type} {record.id}" if record.id else f"{record.type} at {when}"
 
 
+Requirement = c.ClaimRequirement | c.NoticeRequirement
+
+
 def restrict(
     metric: m.Metric,
-    requirements: tuple[c.ClaimRequirement, ...],
+    requirements: tuple[Requirement, ...],
     ctx: EvaluationContext,
     clause_id: str,
 ) -> RequirementOutcome:
     """The metric measured only from records that met the clause's claim requirements: a
     record of the type a requirement names (``of the outage``) counts only if a record of the
-    requirement's selection is at or after its start and at most the given time after it."""
-    checks: list[tuple[c.ClaimRequirement, list[tuple[Record, Record | None]]]] = []
+    requirement's selection is at or after its start and at most the given time after it; or,
+    for ``the outage not fixed within 2 hours of its notified``, only if it was not fixed within
+    that time of the notice in its own field (:func:`_unfixed`)."""
+    checks: list[tuple[Requirement, list[tuple[Record, Record | None]]]] = []
     excluded: dict[str, list[k.Condition]] = {}
     for requirement in requirements:
         selections = _selections_of_type(metric, requirement.after)
         if not selections:
             continue
-        reports = ctx.records(requirement.selection)
+        reports: list[Record] = []
+        fields: list[str] = []
+        if isinstance(requirement, c.NoticeRequirement):
+            fields = [requirement.notice_field]
+        else:
+            reports = ctx.records(requirement.selection)
         pairs: list[tuple[Record, Record | None]] = []
         seen: set[tuple[object, ...]] = set()
         for selection in selections:
-            for record in ctx.records(selection):
+            for record in ctx.records(selection, fields):
                 key = (record.id, record.when, record.end)
                 if key in seen:
                     continue
                 seen.add(key)
-                report = _report_for(record, reports, requirement.within, ctx)
+                if isinstance(requirement, c.NoticeRequirement):
+                    report = _unfixed(record, requirement, ctx)
+                else:
+                    report = _report_for(record, reports, requirement.within, ctx)
                 pairs.append((record, report))
                 if report is None:
                     excluded.setdefault(requirement.after, []).append(_matching(record))
@@ -203,6 +216,22 @@ def restrict(
     # Measured under a name of its own: the engine caches measurements by metric name.
     restricted = _without(metric, excluded, f"{metric.id}#claimable-in-clause-{clause_id}")
     return RequirementOutcome(restricted, True, checks)
+
+
+def _unfixed(
+    record: Record, requirement: c.NoticeRequirement, ctx: EvaluationContext
+) -> Record | None:
+    """The record itself when it was not fixed within the time of its notice (its end after the
+    notice plus that time; a record still open at the evaluation time is not fixed, and counts
+    once that time has passed); None when it has no notice or was fixed in time."""
+    notice = record.fields.get(requirement.notice_field)
+    if not isinstance(notice, dt.datetime):
+        return None
+    due = add_duration(notice, requirement.within, ctx)
+    fixed = record.end if record.end is not None and record.end <= ctx.at else None
+    if fixed is not None:
+        return record if fixed > due else None
+    return record if ctx.at > due else None
 
 
 def _report_for(

@@ -14,6 +14,7 @@ from fractions import Fraction
 from obligo.engine.context import EvaluationContext, Record
 from obligo.engine.judge.baseline import BaselineSpan
 from obligo.engine.judge.verdicts import UNITS
+from obligo.engine.measure import groups as group_keys
 from obligo.engine.measure.measurement import Measurement
 from obligo.engine.numbers import decimal_text
 from obligo.engine.time.periods import MeasurementPeriod, add_months, local_midnight
@@ -303,9 +304,12 @@ class Lines:
         for node in walk(metric):
             if isinstance(node, k.Selection):
                 keys |= condition_keys(node.where)
-        group_by = getattr(metric.measure, "group_by", None)
+        group_by: tuple[str, ...] = getattr(metric.measure, "group_by", ())
         if group is not None and group_by:
-            keys.add(condition_key(k.Compare(field=group_by, op="=", value=Text(value=group))))
+            for field, value in zip(
+                group_by, group_keys.values_of(group, group_by), strict=True
+            ):
+                keys.add(condition_key(k.Compare(field=field, op="=", value=Text(value=value))))
         return frozenset(keys)
 
     def _subjects(

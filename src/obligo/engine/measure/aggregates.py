@@ -48,6 +48,7 @@ from itertools import count, pairwise
 from typing import Any
 
 from obligo.engine.context import EvaluationContext
+from obligo.engine.measure import groups as group_keys
 from obligo.engine.measure.expressions import (
     AggregatePlan,
     Evaluator,
@@ -148,7 +149,7 @@ class PeriodQuery:
     aggregates: tuple[Aggregate, ...]
     where: str
     where_params: tuple[Any, ...]
-    group_by: str | None = None
+    group_by: tuple[str, ...] = ()
     only_type: str | None = None
     pushed: tuple[str, tuple[Any, ...]] | None = None
     partition: tuple[str, str] | None = None
@@ -194,25 +195,28 @@ def _grid(
     if partition is not None:
         field = f"e.{quote_ident(partition)}"
         head, grouping = f"{owner}.{IDX}, CAST({field} AS VARCHAR), 1", f"{owner}.{IDX}, {field}"
-    elif query.group_by is None:
+    elif not query.group_by:
         head, grouping = f"{owner}.{IDX}, NULL, 1", f"{owner}.{IDX}"
     else:
-        field = f"e.{quote_ident(query.group_by)}"
-        head = f"{owner}.{IDX}, CAST({field} AS VARCHAR), GROUPING({field})"
+        # Grouped by the tuple of the `by` fields; the group's key made once per group.
+        key = group_keys.key_sql(query.group_by, "e.")
+        field = ", ".join(group_keys.columns_sql(query.group_by, "e."))
+        first = group_keys.columns_sql(query.group_by, "e.")[0]
+        head = f"{owner}.{IDX}, {key}, GROUPING({first})"
         grouping = f"GROUPING SETS (({owner}.{IDX}), ({owner}.{IDX}, {field}))"
     rest = f"FROM {source} WHERE {condition} GROUP BY {grouping}"
     label = query.label
     split: dict[str, tuple[str, str]] = {}
     if partition is not None:
         label += f", per value of {partition}"
-    elif query.group_by is not None:
-        label += f", by {query.group_by}"
+    elif query.group_by:
+        label += group_keys.label(query.group_by)
         # The halves of the grid (Grid.grouped, Grid.pooled): the scan reads the groups and
         # makes the pooled rows from them, but for a percentile over every record, computed
         # only if something reads it (scans.Later).
         split = {
             "grouped": (
-                f"{owner}.{IDX}, CAST({field} AS VARCHAR), 0",
+                f"{owner}.{IDX}, {key}, 0",
                 f"FROM {source} WHERE {condition} GROUP BY {owner}.{IDX}, {field}",
             ),
             "pooled": (
@@ -239,7 +243,7 @@ def scans_of(ctx: EvaluationContext, query: PeriodQuery) -> list[tuple[Grid, lis
         cells = (_grid(ctx, query, partition=query.partition[0]), aggregates)
         return [cells] if query.present is not None else [cells, _presence(ctx, query)]
     grid = _grid(ctx, query)
-    if query.pushed is not None and query.group_by is None and grid not in shared:
+    if query.pushed is not None and not query.group_by and grid not in shared:
         return [(_pushed_grid(ctx, query), aggregates), _presence(ctx, query)]
     return [(grid, aggregates)]
 
@@ -281,7 +285,7 @@ def _grouped(ctx: EvaluationContext, query: PeriodQuery, feeds: str) -> Rows:
             return rows  # a percentile's period without values has no row, as alone
         return _filled(ctx, query, rows, aggregates)
     grid = _grid(ctx, query)
-    if query.pushed is not None and query.group_by is None and grid not in shared:
+    if query.pushed is not None and not query.group_by and grid not in shared:
         grid = _pushed_grid(ctx, query)
         for row in ctx.scans.rows(grid, aggregates, ctx.query, feeds):
             rows[(int(row[0]), None)] = tuple(row[3:])
@@ -654,7 +658,7 @@ def _percentiles(
         raise ValueError(f"unknown percentile method {method}: use one of {', '.join(METHODS)}")
     value = numeric_column(measure.field, ctx.schema, "e.")
     table = _periods_table(ctx, _bounds(ctx, periods))
-    group = f"CAST(e.{quote_ident(measure.group_by)} AS VARCHAR)" if measure.group_by else "NULL"
+    group = group_keys.key_sql(measure.group_by, "e.") if measure.group_by else "NULL"
     low, high = _rank_sql(share, method)
     ranked = [
         "SELECT idx, NULL::VARCHAR AS grp, TRUE AS pooled, v,"

@@ -29,6 +29,7 @@ from fractions import Fraction
 from functools import partial
 
 from obligo.engine.context import EvaluationContext, Record
+from obligo.engine.measure import groups as group_keys
 from obligo.engine.measure.downtime import DownSource, Downtime, RecordCount
 from obligo.engine.measure.exclusions import ExcludedTime, excluded_time, record_interval
 from obligo.engine.measure.measurement import (
@@ -69,17 +70,19 @@ __all__ = [
 ]
 
 
-def group_field(metric: m.Metric) -> str | None:
-    """The ``by`` field of an availability metric (None when it is measured without ``by``)."""
+def group_field(metric: m.Metric) -> tuple[str, ...]:
+    """The ``by`` fields of an availability metric (none when it is measured without ``by``)."""
     measure = metric.measure
-    return measure.group_by if isinstance(measure, m.Availability) else None
+    return measure.group_by if isinstance(measure, m.Availability) else ()
 
 
-def _group_of(record: Record, name: str | None) -> str | None:
-    if name is None:
-        return None
-    value = record.fields.get(name)
-    return None if value is None else str(value)
+def _group_of(record: Record, by: tuple[str, ...]) -> str | None:
+    return group_keys.key_of_fields(by, record.fields) if by else None
+
+
+def _counts_for(record: Record, by: tuple[str, ...], name: str) -> bool:
+    """Whether a record that is no group's own counts for the group ``name``."""
+    return group_keys.applies(group_keys.values_in(by, record.fields), name)
 
 
 # ------------------------------------------------------------------------------ down time
@@ -141,26 +144,33 @@ def _from_records(metric: m.AvailabilityMetric, ctx: EvaluationContext) -> Downt
     seen_types: set[str] = set()
     for selection in metric.down_during:
         seen_types.add(selection.record_type)
-        for record in ctx.records(selection, [by] if by else []):
+        for record in ctx.records(selection, list(by)):
             interval = record_interval(record, ctx)
             if interval is None:
                 continue
             group = _group_of(record, by)
-            result.sources.append(DownSource(interval, record.type, record.id, group=group))
+            values = group_keys.values_in(by, record.fields) if len(by) > 1 else ()
+            result.sources.append(
+                DownSource(interval, record.type, record.id, group=group, values=values)
+            )
             result.record_times.append(interval)
     if not ctx.has_records(seen_types):
         result.measured = False
         result.unmeasured_reason = "unmeasured: the log has no " + " or ".join(
             f"{t} records" for t in sorted(seen_types)
         )
-    if by is not None:
+    if by:
         names = {
             s.group
             for s in result.sources
             if s.group is not None and overlaps(s.interval, ctx.start, ctx.end)
         }
         for name in sorted(names):
-            mine = [s for s in result.sources if s.group in (name, None)]
+            mine = [
+                s
+                for s in result.sources
+                if s.group == name or (s.group is None and group_keys.applies(s.values, name))
+            ]
             result.groups[name] = Downtime(
                 sources=mine,
                 record_times=[s.interval for s in mine],
@@ -177,7 +187,11 @@ def _group_downtime(source: Downtime, name: str) -> Downtime:
     never count for a group."""
     if name in source.groups:
         return source.groups[name]
-    shared = [s for s in source.sources if s.record and s.group is None]
+    shared = [
+        s
+        for s in source.sources
+        if s.record and s.group is None and group_keys.applies(s.values, name)
+    ]
     return Downtime(
         sources=shared,
         skipped=[] if source.groups else list(source.skipped),
@@ -366,12 +380,13 @@ class Restrictions:
     # the deployment records with their groups (grouped metrics)
     deployments: list[tuple[Record, Interval | None]] = field(default_factory=list)
 
-    def for_group(self, by: str, name: str) -> Restrictions:
+    def for_group(self, by: tuple[str, ...], name: str) -> Restrictions:
         """The restrictions of one group: records with that value in the ``by`` field, and
-        records without the field (which apply to every group)."""
+        records without the field (which apply to every group); by several fields, records
+        whose values of the fields they have are the group's."""
 
         def keep(record: Record) -> bool:
-            return _group_of(record, by) in (name, None)
+            return _counts_for(record, by, name)
 
         deployed = projection = None
         if self.deployed is not None:
@@ -400,7 +415,7 @@ def _deployed(
 
 def restrictions(metric: m.CountedTimeMetric, ctx: EvaluationContext) -> Restrictions:
     by = group_field(metric)
-    extra = (by,) if by else ()
+    extra = by
     deployed: list[Interval] | None = None
     projection: list[Interval] | None = None
     deployments: list[tuple[Record, Interval | None]] = []
@@ -588,7 +603,7 @@ def availability(
     limits = restrictions(metric, ctx)
     by = group_field(metric)
     grouped: dict[str, _Prepared] = {}
-    if by is not None:
+    if by:
         for name in _group_names(source, limits, by, ctx):
             grouped[name] = _prepare(_group_downtime(source, name), limits.for_group(by, name))
     pooled = functools.cache(partial(_prepare, source, limits))  # made once, if at all
@@ -612,7 +627,7 @@ def availability(
 
 
 def _group_names(
-    source: Downtime, limits: Restrictions, by: str, ctx: EvaluationContext
+    source: Downtime, limits: Restrictions, by: tuple[str, ...], ctx: EvaluationContext
 ) -> list[str]:
     """The groups of a metric measured ``by`` a field: the values seen over the evaluation in its
     down records (or its slices' groups) and in its ``only while`` records."""

@@ -28,6 +28,9 @@ class DownSource:
     # the value of the metric's `by` field in the record (None: the record has none, or the
     # metric is not grouped); a source without a group is down time of every group
     group: str | None = None
+    # the record's values of the `by` fields (None where it has none; empty when the metric is
+    # not grouped): a source with some of several fields is down time of the groups it matches
+    values: tuple[str | None, ...] = ()
     # False for sources that are not records (slices, composite pieces): not counted as records
     record: bool = True
     # the only time this source may be held responsible for (a member of a redundant group:

@@ -13,6 +13,10 @@ the evaluation time). Its validity rules decide what each record may take out:
 - ``valid when within CALENDAR``: only the parts of the record inside the calendar's opening
   hours count; the rest is refused ("outside the window").
 
+- ``excluded up to DURATION per year`` (or ``per calendar year``): the exclusion's accepted
+  time (overlaps once) is taken out in time order until the year's allowance is used; the rest
+  of the year's is refused ("beyond the allowance"), see :func:`_within_allowance`.
+
 Refused time is *ordinary downtime* (the contract's own words): a metric that applies the
 exclusion counts it as down, as if a ``down during`` line had selected it. Records without an
 interval (``time`` only) take no time out; they exclude records, not time.
@@ -28,8 +32,17 @@ from fractions import Fraction
 from obligo.engine.context import EvaluationContext, Record
 from obligo.engine.measure.measurement import ExclusionRefusal
 from obligo.engine.numbers import decimal_text
-from obligo.engine.time.intervals import Interval, intersect, seconds, subtract, total, union
-from obligo.model.contract import Exclusion, NoticeRule, WindowRule
+from obligo.engine.time.intervals import (
+    Interval,
+    intersect,
+    seconds,
+    subtract,
+    total,
+    union,
+    window,
+)
+from obligo.engine.time.periods import add_months, local_midnight
+from obligo.model.contract import Allowance, Exclusion, NoticeRule, WindowRule
 
 
 @dataclass
@@ -119,7 +132,72 @@ def excluded_time(
                     RefusedTime(outside, record, _report(exclusion, record, reason))
                 )
             result.intervals.extend((piece, record) for piece in pieces)
+    if exclusion.allowance is not None:
+        _within_allowance(result, exclusion.allowance, ctx)
     return result
+
+
+def _years(allowance: Allowance, ctx: EvaluationContext) -> list[tuple[dt.date, Interval]]:
+    """The years of an allowance that overlap what is evaluated, each with its first day and
+    its bounds in UTC: contract years from the start of the term, or calendar years, in the
+    contract's timezone."""
+    start = ctx.term_start
+    if allowance.span == "calendar_year":
+        start = dt.date(start.year, 1, 1)
+    found: list[tuple[dt.date, Interval]] = []
+    number = 0
+    while True:
+        first = add_months(start, 12 * number)
+        begin = local_midnight(first, ctx.tz).astimezone(dt.UTC)
+        if begin >= ctx.end:
+            return found
+        end = local_midnight(add_months(start, 12 * (number + 1)), ctx.tz).astimezone(dt.UTC)
+        found.append((first, (begin, end)))
+        number += 1
+
+
+def _within_allowance(result: ExcludedTime, allowance: Allowance, ctx: EvaluationContext) -> None:
+    """Keeps of the exclusion's accepted time only what its yearly allowance covers, used in
+    time order (overlapping windows once); the time beyond it is refused: ordinary downtime,
+    with the allowance and where it ran out in the refusal's reason."""
+    limit = Fraction(allowance.limit.seconds or 0)
+    pieces = union(interval for interval, _ in result.intervals)
+    allowed: list[Interval] = []
+    spent: list[tuple[dt.date, Interval, dt.datetime]] = []  # the years used up, and when
+    for first, (begin, end) in _years(allowance, ctx):
+        used = Fraction(0)
+        cutoff = end
+        for a, b in window(pieces, begin, end):
+            size = seconds(a, b)
+            if used + size >= limit:
+                cutoff = a + dt.timedelta(microseconds=int((limit - used) * 1_000_000))
+                spent.append((first, (begin, end), cutoff))
+                break
+            used += size
+        allowed.append((begin, cutoff))
+    if not spent:
+        return
+    kept: list[tuple[Interval, Record]] = []
+    over: dict[int, tuple[Record, list[Interval]]] = {}
+    for interval, record in result.intervals:
+        kept.extend((piece, record) for piece in intersect([interval], allowed))
+        beyond = subtract([interval], allowed)
+        if beyond:
+            over.setdefault(id(record), (record, []))[1].extend(beyond)
+    result.intervals = kept
+    span = "contract year" if allowance.span == "contract_year" else "calendar year"
+    for record, beyond in over.values():
+        whole = total(beyond)
+        first, _, cutoff = next(
+            (y for y in spent if y[1][0] <= beyond[0][0] < y[1][1]), spent[-1]
+        )
+        reason = (
+            f"{_length(whole)} beyond the allowance of {_length(limit)} per {span}"
+            f" from {first.isoformat()}, used up at {cutoff.astimezone(ctx.tz).isoformat()}"
+        )
+        result.refusals.append(
+            RefusedTime(union(beyond), record, _report(result.exclusion, record, reason))
+        )
 
 
 def _report(exclusion: Exclusion, record: Record, reason: str) -> ExclusionRefusal:

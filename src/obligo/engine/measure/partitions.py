@@ -69,7 +69,7 @@ def partition_of(metric: m.Metric, schema: EventSchema) -> tuple[str, str] | Non
     if not isinstance(metric, m.RatioMetric | m.AggregateMetric):
         return None
     measure = metric.measure
-    if measure.group_by is not None:
+    if measure.group_by:
         return None
     values = metric.values if isinstance(metric, m.RatioMetric) else ()
     found = selections([measure, values])

@@ -100,7 +100,7 @@ def _record_reads(metric: m.Metric, ctx: EvaluationContext) -> list[tuple[Select
     reads: list[tuple[Selection, list[str]]] = []
     by: list[str] = []
     if isinstance(metric, m.AvailabilityMetric):
-        by = [metric.measure.group_by] if metric.measure.group_by else []
+        by = list(metric.measure.group_by)
         reads += [(selection, by) for selection in metric.down_during]
     if isinstance(
         metric, m.AvailabilityMetric | m.TotalDurationMetric | m.MeanTimeBetweenFailuresMetric
@@ -120,12 +120,7 @@ def _record_reads(metric: m.Metric, ctx: EvaluationContext) -> list[tuple[Select
         reads.append(
             (
                 metric.measure.selection,
-                [
-                    spec.start_field,
-                    spec.end_field,
-                    *([grouped] if grouped else []),
-                    *pause_fields(metric),
-                ],
+                [spec.start_field, spec.end_field, *grouped, *pause_fields(metric)],
             )
         )
     return reads

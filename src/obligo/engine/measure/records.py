@@ -37,6 +37,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from obligo.engine.context import EvaluationContext, Record
+from obligo.engine.measure import groups as group_keys
 from obligo.engine.measure.measurement import Budget, Contribution, Measurement, PauseSpan
 from obligo.engine.measure.pauses import pause_fields, pauses_of
 from obligo.engine.measure.pauses import timestamp as _timestamp
@@ -112,9 +113,7 @@ def share_within_target(
             column=metric.loc.column,
             hint="add `duration from opened to responded`",
         )
-    fields = [spec.start_field, spec.end_field]
-    if measure.group_by:
-        fields.append(measure.group_by)
+    fields = [spec.start_field, spec.end_field, *measure.group_by]
     fields += pause_fields(metric)
     pauses = pauses_of(metric, ctx)
     targets = {t.group: t for t in metric.targets}
@@ -124,8 +123,7 @@ def share_within_target(
         opened = _timestamp(record, spec.start_field)
         if opened is None:
             continue
-        raw = record.fields.get(measure.group_by) if measure.group_by else None
-        group = None if raw is None else str(raw)
+        group = group_keys.key_of_fields(measure.group_by, record.fields)
         target = (targets.get(group) if group is not None else None) or targets.get(None)
         closed = _timestamp(record, spec.end_field)
         if closed is not None and closed > at:

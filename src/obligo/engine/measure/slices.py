@@ -48,6 +48,7 @@ from operator import itemgetter
 from typing import Any
 
 from obligo.engine.context import EvaluationContext
+from obligo.engine.measure import groups as group_keys
 from obligo.engine.measure.downtime import DownSource, Downtime
 from obligo.engine.measure.expressions import (
     COMPARE,
@@ -453,7 +454,7 @@ def _slice_grid(
     span: tuple[dt.datetime, dt.datetime],
     length: dt.timedelta,
     plan: AggregatePlan,
-    group_by: str | None,
+    group_by: tuple[str, ...],
     feature: str | None,
     having: tuple[str, list[Any]] | None = None,
 ) -> Grid:
@@ -465,20 +466,30 @@ def _slice_grid(
     if feature is not None:
         inner.append(f"CAST({quote_ident(feature)} AS VARCHAR) AS {FEATURE}")
         keys.append(FEATURE)
-    if group_by is not None:
-        inner.append(f"CAST({quote_ident(group_by)} AS VARCHAR) AS {GROUP}")
+    tuple_columns: list[str] = []
+    if len(group_by) == 1:
+        inner.append(f"{group_keys.key_sql(group_by)} AS {GROUP}")
+    elif group_by:  # grouped by the tuple of the fields; the key made once per group
+        tuple_columns = [f"{GROUP}_{number}" for number in range(len(group_by))]
+        inner += [
+            f"{quote_ident(name)} AS {column}"
+            for name, column in zip(group_by, tuple_columns, strict=True)
+        ]
     types = sorted(plan.types)
     marks = ", ".join("?" for _ in types)
     where = f'"time" >= ? AND "time" < ? AND "type" IN ({marks})'
     if feature is not None:
         where += f" AND {quote_ident(feature)} IS NOT NULL"
     source = f"(SELECT *, {', '.join(inner)} FROM events WHERE {where})"
-    if group_by is None:
+    if not group_by:
         head = f"{SLICE}, NULL, 1"
         grouping = ", ".join(keys)
-    else:
+    elif not tuple_columns:
         head = f"{SLICE}, {GROUP}, GROUPING({GROUP})"
         grouping = f"GROUPING SETS (({', '.join(keys)}), ({', '.join([*keys, GROUP])}))"
+    else:
+        head = f"{SLICE}, {group_keys.key_sql(tuple_columns)}, GROUPING({tuple_columns[0]})"
+        grouping = f"GROUPING SETS (({', '.join(keys)}), ({', '.join([*keys, *tuple_columns])}))"
     if feature is not None:
         head += f", {FEATURE}"
     rest = f"FROM {source} AS sliced GROUP BY {grouping}"
@@ -487,8 +498,7 @@ def _slice_grid(
         rest += f" HAVING {having[0]}"
         params += having[1]
     label = " and ".join(types) + f" records in slices of {_length_words(length)}"
-    if group_by is not None:
-        label += f", by {group_by}"
+    label += group_keys.label(group_by)
     if feature is not None:
         label += f", per value of {feature}"
     return Grid(head, rest, tuple(params), 4 if feature is not None else 3, label)
@@ -529,7 +539,7 @@ def _slice_aggregates(
 
 
 def _slice_scans(
-    program: SliceProgram, ctx: EvaluationContext, group_by: str | None
+    program: SliceProgram, ctx: EvaluationContext, group_by: tuple[str, ...]
 ) -> list[tuple[Grid, list[Aggregate]]]:
     """The scans a slice metric reads: its slices, and one per ``for any`` condition."""
     span = (ctx.start, ctx.end)
@@ -563,14 +573,16 @@ def scans_of(metric: m.Metric, ctx: EvaluationContext) -> list[tuple[Grid, list[
     """The scans measuring a metric over slices reads (none for other metrics)."""
     if isinstance(metric, m.SliceAverageMetric):
         program = SliceProgram.compile(metric, slice_length(metric.measure.slice), ctx)
-        return _slice_scans(program, ctx, None)
+        return _slice_scans(program, ctx, metric.measure.group_by)
     if isinstance(metric, m.AvailabilityMetric) and metric.slice_down and metric.slice is not None:
         program = SliceProgram.compile(metric, slice_length(metric.slice), ctx)
         return _slice_scans(program, ctx, metric.measure.group_by)
     return []
 
 
-def slice_rows(program: SliceProgram, ctx: EvaluationContext, group_by: str | None) -> SliceRows:
+def slice_rows(
+    program: SliceProgram, ctx: EvaluationContext, group_by: tuple[str, ...]
+) -> SliceRows:
     result = SliceRows({}, {}, [])
     scans = _slice_scans(program, ctx, group_by)
     if not scans:
@@ -578,9 +590,9 @@ def slice_rows(program: SliceProgram, ctx: EvaluationContext, group_by: str | No
     feeds = program.metric.id
     (grid, wanted), *features = scans
     pooled_rows = ctx.scans.rows(grid, wanted, ctx.query, feeds)
-    if group_by is None:  # every row is pooled (one per slice with records)
+    if not group_by:  # every row is pooled (one per slice with records)
         result.rows = {int(row[0]): row[3:] for row in pooled_rows}
-    for row in pooled_rows if group_by is not None else ():
+    for row in pooled_rows if group_by else ():
         number, group, pooled = int(row[0]), row[1], row[2]
         values = row[3:]
         if pooled:
@@ -801,7 +813,7 @@ def slice_downtime(metric: m.AvailabilityMetric, ctx: EvaluationContext) -> Down
 
 
 def _judged_downtime(
-    program: SliceProgram, ctx: EvaluationContext, group_by: str | None
+    program: SliceProgram, ctx: EvaluationContext, group_by: tuple[str, ...]
 ) -> Downtime:
     """:func:`slice_downtime` of a metric whose slices the scan judged (``state_sql``): the
     rows hold each slice's state; only the slices that are not up are looked at one by one."""
@@ -933,12 +945,31 @@ def slice_average(metric: m.SliceAverageMetric, ctx: EvaluationContext) -> dict[
     measure = metric.measure
     length = slice_length(measure.slice)
     program = SliceProgram.compile(metric, length, ctx)
-    data = slice_rows(program, ctx, None)
-    numbers = sorted(data.rows)
+    data = slice_rows(program, ctx, measure.group_by)
+    results = _averages(metric, program, ctx, data.rows)
+    # `, by FIELD, ...`: each group averaged over its own records' slices, in the periods
+    # where it has some (a slice without its records is judged as one without records).
+    for name in sorted(data.groups):
+        for label, measurement in _averages(metric, program, ctx, data.groups[name], True).items():
+            results[label].groups[name] = measurement
+    return results
+
+
+def _averages(
+    metric: m.SliceAverageMetric,
+    program: SliceProgram,
+    ctx: EvaluationContext,
+    rows: dict[int, Row],
+    only_with_records: bool = False,
+) -> dict[str, Measurement]:
+    """Each period's average over the slices of ``rows`` (the slices with records)."""
+    measure = metric.measure
+    length = program.length
+    numbers = sorted(rows)
     values: list[Exact | _Skip | None] = []
     records: list[int] = []
     for number in numbers:
-        row = data.rows[number]
+        row = rows[number]
         values.append(program.value(row))
         records.append(int(row[program.records_column] or 0))
     empty_value = program.value(program.empty_row)
@@ -948,6 +979,8 @@ def slice_average(metric: m.SliceAverageMetric, ctx: EvaluationContext) -> dict[
         end = max(min(period.end, span_end), period.start)
         first, last = slice_bounds(period.start, end, length)
         lo, hi = bisect_left(numbers, first), bisect_left(numbers, last)
+        if only_with_records and lo == hi:
+            continue
         counted: list[Exact] = []
         skipped = undefined = 0
         worst: list[tuple[Fraction, int]] = []
