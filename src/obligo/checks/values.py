@@ -116,6 +116,8 @@ def _agreement(contract: k.Contract, scope: Scope, out: Reporter) -> None:
     if baseline is not None and baseline.first is not None and baseline.first < 1:
         out.error("a baseline lasts at least one period", baseline.loc)
     for service in contract.services:
+        for fee in service.fees:
+            _fee_every(fee.every, out)
         for underlying in service.underlying:
             if underlying.ends is None or term is None:
                 continue
@@ -225,6 +227,30 @@ def _at_least_a_day(duration: Duration | None, out: Reporter, what: str) -> None
             f"{what} of {duration} is shorter than a day",
             duration.loc,
             "m is minutes: write 3 months for months",
+        )
+
+
+def _fee_every(every: Duration, out: Reporter) -> None:
+    """``fee 30 EUR per 30 days``: a fee is for whole days, weeks, months, quarters or years,
+    longer than zero; months, quarters and years in whole numbers (a fee counts calendar months
+    from each period's first day)."""
+    if every.amount <= 0:
+        out.error(
+            f"a fee per {every} is for no time at all",
+            every.loc,
+            "fee 30 EUR per 30 days, or fee 100 EUR monthly",
+        )
+    elif every.business or every.unit in UNITS_SHORTER_THAN_A_DAY:
+        out.error(
+            f"a fee is per days, weeks, months, quarters or years, not per {every}",
+            every.loc,
+            "fee 30 EUR per 30 days, or fee 7 EUR per week",
+        )
+    elif every.amount != every.amount.to_integral_value():
+        out.error(
+            f"a fee per {every}: write a whole number of {every.unit}s",
+            every.loc,
+            "fee 45 EUR per 45 days rather than per 1.5 months",
         )
 
 

@@ -102,6 +102,14 @@ def frequency(every: base.Duration) -> str:
     raise ValueError(f"no frequency word for {every}")
 
 
+def fee_every(every: base.Duration) -> str:
+    """``monthly`` when a word says it, else ``per 30 days``, ``per 2 weeks``."""
+    try:
+        return frequency(every)
+    except ValueError:
+        return f"per {every}"
+
+
 # ------------------------------------------------------------------ selections, conditions
 def condition(node: k.Condition) -> str:
     """``severity <= 2 and (cause = "network" or cause is missing)``."""
@@ -538,7 +546,7 @@ def _service(node: ct.Service) -> list[str]:
     lines = _description(node.description)
     for fee in node.fees:
         where = f" where {condition(fee.where)}" if fee.where is not None else ""
-        lines.append(f"fee {fee.money} {frequency(fee.every)}{where}")
+        lines.append(f"fee {fee.money} {fee_every(fee.every)}{where}")
     if node.fee_from is not None:
         lines.append(f"fee from {selection(node.fee_from)}{_grouped(node.fee_group_by)}")
     under = next((u for u in node.underlying if u.supplier is not None), None)

@@ -597,6 +597,30 @@ class ContractTransformer(Transformer[Token, Any]):
             self.loc(meta),
         )
 
+    def fee_per_item(self, meta: Meta, children: list[Any]) -> Item:
+        """``fee 30 EUR per 30 days``, ``per week``, ``per billing cycle of 28 days``."""
+        money, every = children[0], children[1]
+        where = children[2] if len(children) > 2 else None
+        return Item(
+            "fee",
+            contract.Fee(money=money, every=every, where=where, loc=self.loc(meta)),
+            self.loc(meta),
+        )
+
+    def fee_per_quantity(self, meta: Meta, children: list[Any]) -> base.Duration:
+        return self.duration(children[-1], meta, "the time a fee is for")
+
+    def fee_per_unit(self, meta: Meta, children: list[Name]) -> base.Duration:
+        word = children[0]
+        unit = SPELLINGS.get(word.text)
+        if unit is None:
+            self.fail(
+                f'"{word.text}" is not a unit of time',
+                word.loc,
+                suggest(word.text, list(SPELLINGS)) or "fee 30 EUR per 30 days",
+            )
+        return base.Duration(amount=Decimal(1), unit=unit, loc=word.loc)
+
     def fee_from_item(self, meta: Meta, children: list[Any]) -> Item:
         children, group = self.grouped(children)
         return Item("fee_from", (children[0], group), self.loc(meta))

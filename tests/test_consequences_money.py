@@ -1,0 +1,160 @@
+"""Money of issue 13: fees per N days, penalties per breached group, fees of other periods,
+credit formulas over measured values (``when breached``), one credit for one stretch of time,
+and clauses whose lines name the fees of several services. Every amount is worked out by hand
+beside its test."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+
+import obligo
+from engine_helpers import parse
+from obligo.report.model import Consequence, Report
+from obligo.syntax import printer
+from report_helpers import as_shown
+
+AT = "2026-03-02T00:00:00+00:00"
+
+
+def evaluate(text: str, records: list[dict[str, Any]], at: str = AT) -> Report:
+    return obligo.evaluate(parse(text), records, at=dt.datetime.fromisoformat(at))
+
+
+def owed(
+    report: Report,
+    clause: str,
+    period: str,
+    kind: str = "credit",
+    service: str | None = None,
+) -> Consequence:
+    found = [
+        c
+        for c in report.consequences
+        if (c.clause, c.kind, c.period.label) == (clause, kind, period)
+        and (service is None or c.service == service)
+    ]
+    assert len(found) == 1, [(c.clause, c.kind, c.period.label) for c in report.consequences]
+    return found[0]
+
+
+def amounts(report: Report) -> dict[tuple[str, str, str], str | None]:
+    return {(c.clause, c.kind, c.period.label): as_shown(c.amount) for c in report.consequences}
+
+
+def amount(report: Report, clause: str, period: str, kind: str = "credit") -> str | None:
+    return as_shown(owed(report, clause, period, kind).amount)  # type: ignore[no-any-return]
+
+
+def outage(start: str, seconds: int, **fields: Any) -> dict[str, Any]:
+    begin = dt.datetime.fromisoformat(start)
+    end = begin + dt.timedelta(seconds=seconds)
+    return {"type": "outage", "start": begin.isoformat(), "end": end.isoformat(), **fields}
+
+
+def errors(text: str) -> list[str]:
+    import textwrap
+
+    contract = obligo.parse(textwrap.dedent(text).lstrip("\n"), "money.sla")
+    return [d.format() for d in obligo.check(contract) if d.severity.name == "ERROR"]
+
+
+# --------------------------------------------------------------------------- fees per N days
+PER_DAYS = """
+contract days "Fees per days" version 1
+  term 2026-01-01
+  timezone "UTC"
+  currency EUR
+
+service s "S"
+  fee 30 EUR per 30 days
+
+service w "W"
+  fee 7 EUR per week
+
+service b "B"
+  fee 56 EUR per billing cycle of 28 days
+
+metric down "Down"
+  total duration of outage records, per calendar month
+
+clause 1 "S"
+  service s
+  credit 10% of the fee when down > 0 h
+
+clause 2 "W"
+  service w
+  credit 10% of the fee when down > 0 h
+
+clause 3 "B"
+  service b
+  credit 10% of the fee when down > 0 h
+"""
+
+
+def test_a_fee_per_n_days_is_a_rate_per_day() -> None:
+    records = [outage("2026-01-05T00:00:00+00:00", 3600), outage("2026-02-05T00:00:00+00:00", 60)]
+    report = evaluate(PER_DAYS, records)
+    # January: 31 days of 30 EUR per 30 days = 31 EUR, 10% = 3.10; February 28 EUR, 2.80.
+    january = owed(report, "1", "2026-01")
+    assert january.fee is not None
+    assert january.fee.detail == "30 EUR per 30 days × 31/30 = 31 EUR"
+    assert (amount(report, "1", "2026-01"), amount(report, "1", "2026-02")) == ("3.10", "2.80")
+    # 7 EUR per week: 31/7 weeks in January = 31 EUR; February exactly 4 weeks = 28 EUR.
+    assert owed(report, "2", "2026-01").fee.detail == "7 EUR weekly × 31/7 = 31 EUR"  # type: ignore[union-attr]
+    assert (amount(report, "2", "2026-01"), amount(report, "2", "2026-02")) == (
+        "3.10",
+        "2.80",
+    )
+    # 56 EUR per billing cycle of 28 days: 2 EUR a day: January 62 EUR, February 56 EUR.
+    assert (amount(report, "3", "2026-01"), amount(report, "3", "2026-02")) == (
+        "6.20",
+        "5.60",
+    )
+
+
+def test_a_fee_per_days_prints_as_per_n_days() -> None:
+    text = printer.print_contract(obligo.parse(PER_DAYS, "days.sla"))
+    assert "  fee 30 EUR per 30 days\n" in text
+    assert "  fee 7 EUR weekly\n" in text  # per week is weekly
+    assert "  fee 56 EUR per 28 days\n" in text  # a billing cycle of 28 days is 28 days
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        ("fee 30 EUR per 0 days", "6:18: error: a fee per 0 days is for no time at all"),
+        (
+            "fee 7 EUR per 4 hours",
+            "6:17: error: a fee is per days, weeks, months, quarters or years, not per 4 h",
+        ),
+        (
+            "fee 100 EUR per 1.5 months",
+            "6:19: error: a fee per 1.5 months: write a whole number of months",
+        ),
+        (
+            "fee 5 EUR per 2 business days",
+            "6:17: error: a fee is per days, weeks, months, quarters or years, not per 2 business days",
+        ),
+    ],
+)
+def test_a_fee_per_a_time_that_is_no_rate_is_an_error_at_it(line: str, message: str) -> None:
+    text = f"""
+    contract c
+      term 2026-01-01
+      currency EUR
+
+    service s
+      {line}
+    """
+    found = errors(text)
+    assert len(found) == 1 and found[0].startswith(f"money.sla:{message}"), found
+
+
+def test_a_fee_per_a_word_that_is_no_unit_is_a_syntax_error_with_a_suggestion() -> None:
+    with pytest.raises(obligo.ObligoError) as caught:
+        obligo.parse("contract c\n\nservice s\n  fee 5 EUR per wek\n", "money.sla")
+    assert '"wek" is not a unit of time' in str(caught.value)
+    assert "week" in str(caught.value)
