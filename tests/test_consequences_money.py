@@ -158,3 +158,87 @@ def test_a_fee_per_a_word_that_is_no_unit_is_a_syntax_error_with_a_suggestion() 
         obligo.parse("contract c\n\nservice s\n  fee 5 EUR per wek\n", "money.sla")
     assert '"wek" is not a unit of time' in str(caught.value)
     assert "week" in str(caught.value)
+
+
+# ----------------------------------------------------------------- penalties per breached group
+PER_GROUP = """
+contract groups "Penalties per group" version 1
+  term 2026-01-01
+  timezone "UTC"
+  currency EUR
+
+service desk "Desk"
+  fee 3000 EUR monthly
+
+metric wait "Mean wait per priority"
+  mean of minutes in ticket records, per calendar month, by priority
+
+clause 1 "Per priority"
+  service desk
+  promise wait <= 10
+  penalty 500 EUR per breached month and group
+
+clause 2 "Once"
+  service desk
+  promise wait <= 10
+  penalty 500 EUR per breached month
+
+clause 3 "P1 and P3 named"
+  service desk
+  promise wait for "P1" <= 10
+  promise wait for "P3" <= 25
+  penalty 1% of the fee per breached month and group
+"""
+
+
+def ticket(day: str, priority: str, minutes: int) -> dict[str, Any]:
+    return {"type": "ticket", "time": f"{day}T10:00:00+00:00", "priority": priority,
+            "minutes": minutes}
+
+
+def test_a_penalty_per_breached_group_is_owed_once_per_group_that_breached() -> None:
+    records = [
+        ticket("2026-01-10", "P1", 5),
+        ticket("2026-01-10", "P2", 5),
+        ticket("2026-02-10", "P1", 20),  # breached
+        ticket("2026-02-10", "P2", 5),  # met
+        ticket("2026-02-10", "P3", 30),  # breached
+    ]
+    report = evaluate(PER_GROUP, records)
+    february = owed(report, "1", "2026-02", "penalty")
+    # Two groups breached: 2 × 500 EUR; clause 2 (once per breached month): 500 EUR.
+    assert as_shown(february.amount) == "1000.00"
+    assert [(line.group, line.arithmetic) for line in february.lines] == [
+        ("P1", 'group "P1" breached in 2026-02: 500 EUR'),
+        ("P3", 'group "P3" breached in 2026-02: 500 EUR'),
+    ]
+    assert amount(report, "2", "2026-02", "penalty") == "500.00"
+    # Clause 3 promises P1 (20 > 10) and P3 (30 > 25): both breached,
+    # 2 × 1% of 3000 EUR = 60.00 EUR.
+    assert amount(report, "3", "2026-02", "penalty") == "60.00"
+    assert ("1", "penalty", "2026-01") not in amounts(report)
+
+
+def test_a_penalty_per_group_on_a_clause_without_groups_is_a_warning_at_it() -> None:
+    import textwrap
+
+    text = textwrap.dedent(
+        """
+        contract c
+          timezone "UTC"
+          currency EUR
+
+        metric down
+          total duration of outage records, per calendar month
+
+        clause 1
+          promise down <= 1 h
+          penalty 5 EUR per breached month and group
+        """
+    ).lstrip("\n")
+    found = [d.format() for d in obligo.check(obligo.parse(text, "money.sla"))]
+    assert len(found) == 1
+    assert found[0].startswith(
+        "money.sla:10:17: warning: clause 1 has no promise per group: `per breached month and"
+        " group` is due once per breached month"
+    ), found

@@ -435,6 +435,17 @@ def _clause_values(clause: c.Clause, scope: Scope, out: Reporter, contract: k.Co
                 _at_least_a_day(node.duration, out, "a claim period")
         elif isinstance(node, c.NOfLast | c.Consecutive):
             _window(node, out)
+        elif isinstance(node, c.PerBreach) and node.per_group:
+            if not any(
+                o.group is not None or (o.metric in scope.metrics and grouped(scope.metrics[o.metric]))
+                for o in clause.promises
+            ):
+                out.warning(
+                    f"clause {clause.id} has no promise per group: `per breached {node.unit} and"
+                    f" group` is due once per breached {node.unit}",
+                    node.loc,
+                    f"promise a metric measured `by` a field, or write `per breached {node.unit}`",
+                )
         elif isinstance(node, c.PerUnit):
             metric = scope.metrics.get(node.metric)
             if metric is not None and metric_dimension(metric) != "duration":

@@ -171,8 +171,12 @@ class ClaimRequirement(Node):
 
 # ------------------------------------------------------------------------- penalties, rewards
 class PerBreach(Node):
+    """``per breached month``; ``per breached month and group``: once per breached group (each
+    priority, region, ... of the clause's promises that is breached) rather than once."""
+
     kind: Literal["per_breach"] = "per_breach"
     unit: str
+    per_group: bool = False
 
 
 class PerMissedRecord(Node):

@@ -224,7 +224,8 @@ def penalty(node: c.Penalty) -> str:
     """``500 EUR per breached month``, without the keyword."""
     basis = node.basis
     if isinstance(basis, c.PerBreach):
-        return f"{amount(node.amount)} per breached {basis.unit}"
+        group = " and group" if basis.per_group else ""
+        return f"{amount(node.amount)} per breached {basis.unit}{group}"
     if isinstance(basis, c.PerUnit):
         return f"{amount(node.amount)} {per_unit(basis)}"
     if isinstance(basis, c.PerMissedRecord):

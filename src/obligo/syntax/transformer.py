@@ -1483,8 +1483,13 @@ class ContractTransformer(Transformer[Token, Any]):
     def as_refund(self, meta: Meta, children: list[Any]) -> str:
         return "refund"
 
-    def per_breach(self, meta: Meta, children: list[Name]) -> clauses.PerBreach:
-        return clauses.PerBreach(unit=self.period_word(children[0]), loc=self.loc(meta))
+    def per_breach(self, meta: Meta, children: list[Any]) -> clauses.PerBreach:
+        return clauses.PerBreach(
+            unit=self.period_word(children[0]), per_group=len(children) > 1, loc=self.loc(meta)
+        )
+
+    def per_group(self, meta: Meta, children: list[Any]) -> bool:
+        return True
 
     def per_missed(self, meta: Meta, children: list[Any]) -> clauses.PerMissedRecord:
         return clauses.PerMissedRecord(loc=self.loc(meta))

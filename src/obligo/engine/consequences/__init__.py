@@ -57,6 +57,8 @@ def consequences(
     statuses: dict[str, dict[tuple[str, dt.datetime], list[tuple[str, bool]]]] = {}
     periods: dict[str, dict[tuple[str, dt.datetime], MeasurementPeriod]] = {}
     windows: dict[str, dict[tuple[str, dt.datetime], list[str]]] = {}
+    # The groups judged in each period of each clause (for penalties per breached group).
+    judged_groups: dict[str, dict[tuple[str, dt.datetime], list[tuple[str, str | None]]]] = {}
     for item in judged:
         metric = item.metric
         ref = item.period
@@ -84,8 +86,21 @@ def consequences(
             (item.status, item.baseline)
         )
         periods.setdefault(item.clause.id, {})[key] = period
+        judged_groups.setdefault(item.clause.id, {}).setdefault(key, []).append(
+            (item.status, item.group)
+        )
     lines = Lines(
-        ctx, measure, pricer, span, statuses, periods, targets, resolve, billing_periods, windows
+        ctx,
+        measure,
+        pricer,
+        span,
+        statuses,
+        periods,
+        targets,
+        resolve,
+        billing_periods,
+        windows,
+        groups=judged_groups,
     )
     for order, clause in enumerate(clauses):
         lines.clause(order, clause)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from fractions import Fraction
 
@@ -207,6 +207,9 @@ class Lines:
         service_of: Callable[[c.Clause], str | None],
         billing: BillingPeriods,
         windows: Mapping[str, Mapping[tuple[str, dt.datetime], list[str]]],
+        *,
+        groups: Mapping[str, Mapping[tuple[str, dt.datetime], list[tuple[str, str | None]]]]
+        | None = None,
     ) -> None:
         self.ctx = ctx
         self.measure = measure
@@ -218,6 +221,7 @@ class Lines:
         self.service_of = service_of
         self.billing = billing
         self.windows = windows  # clause -> (label, start) -> the rolling windows judged there
+        self.groups = groups or {}  # clause -> (label, start) -> [(status, group)]
         self.entries: dict[tuple[str, str, str, dt.datetime, str | None], Entry] = {}
         self._restricted: dict[tuple[str, str], RequirementOutcome] = {}
         self._hint_cache: dict[tuple[str, str | None], frozenset[str]] = {}
@@ -680,6 +684,9 @@ class Lines:
             priced = self._price(penalty.amount, entry, subject)
             judged = self.windows.get(clause.id, {}).get((label, start), [])
             on = f" (judged on {', '.join(judged)})" if judged else ""
+            if isinstance(penalty.basis, c.PerBreach) and penalty.basis.per_group:
+                self._per_breached_group(entry, subject, penalty, rule, priced, on)
+                continue
             self._add(
                 entry,
                 subject,
@@ -692,6 +699,38 @@ class Lines:
                 quantity=Fraction(1),
                 subject_name=f"clause {clause.id}",
             )
+
+    def _per_breached_group(
+        self,
+        entry: Entry,
+        subject: Subject,
+        penalty: c.Penalty,
+        rule: str,
+        priced: Priced,
+        on: str,
+    ) -> None:
+        """``per breached month and group``: one line per group breached in the period (a
+        group breached in two promises once; a promise without groups counts as one)."""
+        period = subject.period
+        found = self.groups.get(entry.clause.id, {}).get((period.label, period.start), [])
+        breached = list(dict.fromkeys(g for status, g in found if status == "breached"))
+        named = sorted(g for g in breached if g is not None)
+        ordered: list[str | None] = [*named, *([None] if None in breached else [])]
+        for group in ordered:
+            who = f'group "{group}"' if group is not None else f"clause {entry.clause.id}"
+            self._add(
+                entry,
+                subject,
+                rule,
+                penalty,
+                priced.amount,
+                f"{who} breached in {period.label}{on}: {priced.words}",
+                value=None,
+                unit=None,
+                quantity=Fraction(1),
+                subject_name=who,
+            )
+            entry.lines[-1] = replace(entry.lines[-1], group=group)
 
     def _per_missed(self, order: int, clause: c.Clause, penalty: c.Penalty, rule: str) -> None:
         """Every record that missed its target, in the clause's promises on shares of records
