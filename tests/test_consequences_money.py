@@ -242,3 +242,123 @@ def test_a_penalty_per_group_on_a_clause_without_groups_is_a_warning_at_it() -> 
         "money.sla:10:17: warning: clause 1 has no promise per group: `per breached month and"
         " group` is due once per breached month"
     ), found
+
+
+# ------------------------------------------------------------------ the fee of another period
+OTHER_PERIOD = """
+contract before "The fee of another period" version 1
+  term 2026-01-01
+  timezone "UTC"
+  currency EUR
+
+service s "Metered"
+  fee from invoice records
+
+metric down "Down"
+  total duration of outage records, per calendar month
+
+clause 1 "The month before"
+  service s
+  credit 10% of the fee of the month before when down > 1 h
+
+clause 2 "The last three months"
+  service s
+  credit 10% of the average fee of the last 3 months when down > 1 h
+
+clause 3 "A day of the month before"
+  service s
+  credit 1 day of the fee of the month before when down > 1 h
+"""
+
+
+def invoice(period: str, amount: str) -> dict[str, Any]:
+    return {"type": "invoice", "period": period, "amount": amount, "currency": "EUR"}
+
+
+INVOICES = [
+    invoice("2026-01", "3000"),
+    invoice("2026-02", "4500"),
+    invoice("2026-03", "6000"),
+    invoice("2026-04", "1000"),
+]
+
+
+def test_the_fee_of_the_month_before_and_the_average_of_the_last_three() -> None:
+    records = [*INVOICES, outage("2026-04-10T00:00:00+00:00", 7200)]
+    report = evaluate(OTHER_PERIOD, records, "2026-05-02T00:00:00+00:00")
+    # April: the month before is March, 6000 EUR: 10% = 600.00 (not April's 1000).
+    april = owed(report, "1", "2026-04")
+    assert as_shown(april.amount) == "600.00"
+    assert april.lines[0].arithmetic == (
+        "down 7200 s > 1 h: 10% × 6000 EUR (the fee of the month before, 2026-03-01 to"
+        " 2026-03-31) = 600 EUR"
+    )
+    assert april.fee is not None and april.fee.detail.startswith(
+        "the fee of the month before, 2026-03-01 to 2026-03-31: invoice records"
+    )
+    # The average of January to March: (3000 + 4500 + 6000) ÷ 3 = 4500; 10% = 450.00.
+    assert amount(report, "2", "2026-04") == "450.00"
+    assert owed(report, "2", "2026-04").lines[0].arithmetic.endswith(
+        "10% × 13500 EUR ÷ 3 months (the average fee of the last 3 months,"
+        " 2026-01-01 to 2026-03-31) = 450 EUR"
+    )
+    # A day of March's fee: 6000 ÷ 31 = 193.548387…
+    assert amount(report, "3", "2026-04") == "193.55"
+
+
+def test_before_the_term_there_is_no_fee_and_the_average_counts_the_months_of_the_term() -> None:
+    records = [
+        *INVOICES,
+        outage("2026-01-10T00:00:00+00:00", 7200),
+        outage("2026-02-10T00:00:00+00:00", 7200),
+    ]
+    report = evaluate(OTHER_PERIOD, records, "2026-03-02T00:00:00+00:00")
+    # January has no month before in the term: listed without an amount, with the reason.
+    january = owed(report, "1", "2026-01")
+    assert january.amount is None
+    assert january.reason == (
+        "down 7200 s > 1 h: no whole month of the term (2026-01-01 on) before 2026-01-01: the fee of the month"
+        " before is not known"
+    )
+    # February: of the last 3 months only January is in the term: 10% × 3000 = 300.00.
+    assert amount(report, "2", "2026-02") == "300.00"
+    assert "1 of them in the term" in owed(report, "2", "2026-02").lines[0].arithmetic
+
+
+def test_a_missing_invoice_of_the_month_before_leaves_the_amount_unknown() -> None:
+    records = [invoice("2026-01", "3000"), invoice("2026-03", "6000"),
+               outage("2026-03-10T00:00:00+00:00", 7200)]
+    report = evaluate(OTHER_PERIOD, records, "2026-04-02T00:00:00+00:00")
+    march = owed(report, "1", "2026-03")
+    assert march.amount is None
+    assert march.reason is not None and "no invoice records of s for the period" in march.reason
+
+
+@pytest.mark.parametrize(
+    ("amount_text", "message"),
+    [
+        (
+            "10% of the fee of the period before",
+            "8:25: error: the fee of the period before: name a calendar unit",
+        ),
+        (
+            "10% of the average fee of the last 0 months",
+            "8:45: error: an average of the fees of the last 0 periods has nothing to average",
+        ),
+    ],
+)
+def test_another_period_that_is_no_calendar_unit_is_an_error(amount_text: str, message: str) -> None:
+    text = f"""
+    contract c
+      timezone "UTC"
+      currency EUR
+    service s
+      fee 100 EUR monthly
+    clause 1
+      service s
+      credit {amount_text} when down > 1 h
+    metric down
+      total duration of outage records, per calendar month
+    """
+    found = errors(text)
+    assert len(found) == 1 and found[0].startswith(f"money.sla:{message}"), found

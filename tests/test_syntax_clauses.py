@@ -651,7 +651,7 @@ def test_contract_level_declarations_accumulate(parse_sla: Callable[[str], Any])
             3, 38, 'did you mean "baseline"?', id="misspelt-baseline",
         ),
         pytest.param(
-            "credit 10% of the fees when m < 99%", 'unexpected "fees", expected "fee"', 3, 21,
+            "credit 10% of the fees when m < 99%", 'unexpected "fees", expected "average" or "fee"', 3, 21,
             'did you mean "fee"?', id="credit-fees",
         ),
         pytest.param(

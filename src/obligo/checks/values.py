@@ -435,6 +435,19 @@ def _clause_values(clause: c.Clause, scope: Scope, out: Reporter, contract: k.Co
                 _at_least_a_day(node.duration, out, "a claim period")
         elif isinstance(node, c.NOfLast | c.Consecutive):
             _window(node, out)
+        elif isinstance(node, c.OtherPeriodFee):
+            if node.unit not in ("day", "week", "month", "quarter", "year"):
+                out.error(
+                    f"the fee of the {node.unit} before: name a calendar unit",
+                    node.loc,
+                    "the fee of the month before, or the average fee of the last 3 months",
+                )
+            elif node.count < 1:
+                out.error(
+                    "an average of the fees of the last 0 periods has nothing to average",
+                    node.loc,
+                    "the average fee of the last 3 months",
+                )
         elif isinstance(node, c.PerBreach) and node.per_group:
             if not any(
                 o.group is not None or (o.metric in scope.metrics and grouped(scope.metrics[o.metric]))

@@ -28,12 +28,23 @@ class Objective(Node):
 
 
 # ------------------------------------------------------------------------------------- amounts
+class OtherPeriodFee(Node):
+    """``the fee of the month before`` (``count`` 1), ``the average fee of the last 3 months``
+    (``average``): the fee of the time just before the period, not of the period itself."""
+
+    unit: str
+    count: int = 1
+    average: bool = False
+
+
 class PercentOfFee(Node):
-    """``10% of the fee`` (of the clause's service, or ``of the fee of uplink``)."""
+    """``10% of the fee`` (of the clause's service, or ``of the fee of uplink``; of another
+    period's fee: ``of the fee of the month before``)."""
 
     kind: Literal["percent_of_fee"] = "percent_of_fee"
     percent: Percent
     service: str | None = None
+    other: OtherPeriodFee | None = None
 
 
 class FeeForDuration(Node):
@@ -42,6 +53,7 @@ class FeeForDuration(Node):
     kind: Literal["fee_for_duration"] = "fee_for_duration"
     duration: Duration
     service: str | None = None
+    other: OtherPeriodFee | None = None
 
 
 class FixedAmount(Node):

@@ -183,13 +183,23 @@ def objective(node: c.Objective) -> str:
 
 
 def amount(node: c.Amount) -> str:
-    """``10% of the fee``, ``1 day of the fee of uplink``, ``500 EUR``."""
-    of = f" of {name(node.service)}" if not isinstance(node, c.FixedAmount) and node.service else ""
-    if isinstance(node, c.PercentOfFee):
-        return f"{node.percent} of the fee{of}"
-    if isinstance(node, c.FeeForDuration):
-        return f"{node.duration} of the fee{of}"
-    return str(node.money)
+    """``10% of the fee``, ``1 day of the fee of uplink``, ``500 EUR``, ``10% of the fee of
+    the month before``, ``10% of the average fee of the last 3 months``."""
+    if isinstance(node, c.FixedAmount):
+        return str(node.money)
+    head = f"{node.percent}" if isinstance(node, c.PercentOfFee) else f"{node.duration}"
+    return f"{head} of {fee_reference(node.service, node.other)}"
+
+
+def fee_reference(service: str | None, other: c.OtherPeriodFee | None) -> str:
+    """``the fee``, ``the fee of uplink``, ``the fee of the month before``, ``the average fee
+    of uplink of the last 3 months``."""
+    of = f" of {name(service, _SUBJECT)}" if service else ""
+    if other is None:
+        return f"the fee{of}"
+    if other.average:
+        return f"the average fee{of} of the last {other.count} {_plural(other.unit, other.count)}"
+    return f"the fee{of} of the {other.unit} before"
 
 
 def tier_condition(node: c.TierCondition) -> str:

@@ -1357,16 +1357,46 @@ class ContractTransformer(Transformer[Token, Any]):
     def fee_service(self, meta: Meta, children: list[Name]) -> str:
         return children[0].text
 
-    def fee_ref(self, meta: Meta, children: list[str]) -> str | None:
-        return children[0] if children else None
+    def fee_ref(
+        self, meta: Meta, children: list[Any]
+    ) -> tuple[str | None, clauses.OtherPeriodFee | None]:
+        service = next((c for c in children if isinstance(c, str)), None)
+        other = next((c for c in children if isinstance(c, clauses.OtherPeriodFee)), None)
+        return service, other
+
+    def fee_before(self, meta: Meta, children: list[Name]) -> clauses.OtherPeriodFee:
+        """``of the month before``."""
+        return clauses.OtherPeriodFee(unit=self.period_word(children[0]), loc=self.loc(meta))
+
+    def fee_average(
+        self, meta: Meta, children: list[Any]
+    ) -> tuple[str | None, clauses.OtherPeriodFee]:
+        """``the average fee [of NAME] of the last 3 months``."""
+        service = next(
+            (c for c in children if isinstance(c, str) and not isinstance(c, Token)), None
+        )
+        count, unit = children[-2], children[-1]
+        other = clauses.OtherPeriodFee(
+            unit=self.period_word(unit),
+            count=self.integer(count),
+            average=True,
+            loc=self.loc(count),
+        )
+        return service, other
 
     def percent_of_fee(self, meta: Meta, children: list[Any]) -> clauses.PercentOfFee:
         percent = base.Percent(value=Decimal(str(children[0])[:-1]), loc=self.loc(children[0]))
-        return clauses.PercentOfFee(percent=percent, service=children[1], loc=self.loc(meta))
+        service, other = children[1]
+        return clauses.PercentOfFee(
+            percent=percent, service=service, other=other, loc=self.loc(meta)
+        )
 
     def duration_of_fee(self, meta: Meta, children: list[Any]) -> clauses.FeeForDuration:
         duration = self.duration(children[0], meta, "a share of the fee")
-        return clauses.FeeForDuration(duration=duration, service=children[1], loc=self.loc(meta))
+        service, other = children[1]
+        return clauses.FeeForDuration(
+            duration=duration, service=service, other=other, loc=self.loc(meta)
+        )
 
     def fixed_amount(self, meta: Meta, children: list[base.Money]) -> clauses.FixedAmount:
         return clauses.FixedAmount(money=children[0], loc=self.loc(meta))

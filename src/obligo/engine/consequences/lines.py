@@ -113,6 +113,8 @@ class Pricer:
             return Priced(
                 Fraction(amount.money.amount), str(amount.money), currency=amount.money.currency
             )
+        if amount.other is not None:
+            return self._of_other(amount, amount.other, service, start, group, hints)
         named = amount.service or service
         if named is None:
             return Priced(None, "no service whose fee this is: give the clause a `service` line")
@@ -165,6 +167,86 @@ class Pricer:
             return Priced(None, other.detail, other)
         words = f"{duration} of the fee from {first.isoformat()}: {money(other.amount, cur)}"
         return Priced(other.amount, words, other, other.currency)
+
+    def _of_other(
+        self,
+        amount: c.PercentOfFee | c.FeeForDuration,
+        other: c.OtherPeriodFee,
+        service: str | None,
+        start: dt.datetime,
+        group: str | None,
+        hints: frozenset[str],
+    ) -> Priced:
+        """An amount of the fee of the time before the period: a percentage of that fee (of
+        its average per unit: the fee of the last 3 months ÷ 3), or days or months of it as
+        of any span (a day of the average fee of the last 3 months is their fee ÷ their
+        days)."""
+        span = other_span(other, start, self.ctx)
+        if isinstance(span, str):
+            return Priced(None, span)
+        first, until, count, label = span
+        what = (
+            f"the average fee of the last {other.count} {other.unit}s"
+            if other.average
+            else f"the fee of the {other.unit} before"
+        )
+        if count < other.count:
+            what += f", {count} of them in the term"
+        plain = amount.model_copy(update={"other": None})
+        priced = self.price(plain, service, first, until, group, hints, f"{label} ({what})")
+        fee = priced.fee
+        if fee is not None:
+            fee = replace(fee, detail=f"{what}, {label}: {fee.detail}")
+        if priced.amount is None or fee is None or fee.amount is None:
+            return Priced(priced.amount, priced.words, fee, priced.currency)
+        if not isinstance(amount, c.PercentOfFee):
+            return Priced(priced.amount, priced.words, fee, priced.currency)
+        cur = fee.currency
+        percent = Fraction(amount.percent.value)
+        value = percent / 100 * fee.amount / count
+        if count == 1:
+            words = f"{amount.percent} × {money(fee.amount, cur)} ({what}, {label})"
+        else:
+            words = (
+                f"{amount.percent} × {money(fee.amount, cur)} ÷ {count} {other.unit}s"
+                f" ({what}, {label})"
+            )
+        return Priced(value, f"{words} = {money(value, cur)}", fee, cur)
+
+
+def other_span(
+    other: c.OtherPeriodFee, start: dt.datetime, ctx: EvaluationContext
+) -> tuple[dt.datetime, dt.datetime, int, str] | str:
+    """The time whose fee ``the fee of the month before`` / ``the average fee of the last 3
+    months`` reads: whole units just before ``start`` (the period's start), none before the
+    term's start (the units cut by it are left out). Returns the span, the units in it and its
+    label, or why there is none."""
+    tz = ctx.tz
+    day = start.astimezone(tz).date()
+
+    def back(k: int) -> dt.date:
+        if other.unit in _MONTHS:
+            return add_months(day, -k * _MONTHS[other.unit])
+        return day - dt.timedelta(days=k * (7 if other.unit == "week" else 1))
+
+    term_start = ctx.term_start
+    count = other.count
+    while count > 0 and back(count) < term_start:
+        count -= 1
+    unit = other.unit
+    if count == 0:
+        return (
+            f"no whole {unit} of the term ({term_start.isoformat()} on) before"
+            f" {day.isoformat()}: the fee of the {unit} before is not known"
+            if not other.average
+            else f"no whole {unit} of the term ({term_start.isoformat()} on) before"
+            f" {day.isoformat()}: the average fee of the last {other.count}"
+            f" {unit}s is not known"
+        )
+    first = back(count)
+    last = day - dt.timedelta(days=1)
+    label = f"{first.isoformat()} to {last.isoformat()}"
+    return local_midnight(first, tz), start, count, label
 
 
 @dataclass
