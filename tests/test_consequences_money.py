@@ -362,3 +362,194 @@ def test_another_period_that_is_no_calendar_unit_is_an_error(amount_text: str, m
     """
     found = errors(text)
     assert len(found) == 1 and found[0].startswith(f"money.sla:{message}"), found
+
+
+# -------------------------------------------------------------- formulas over measured values
+FORMULAS = """
+contract formulas "Formulas" version 1
+  term 2026-03-01
+  timezone "UTC"
+  currency EUR
+
+service s "S"
+  fee 3000 EUR monthly
+
+metric outage-time "Outage"
+  total duration of outage records, per calendar month
+
+metric scheduled-time "Scheduled"
+  total duration of schedule records, per calendar month
+
+metric affected "Sites affected"
+  ratio of count(site records where affected = true) to count(site records), per calendar month
+
+clause 1 "Ten times the fee for the downtime"
+  service s
+  promise outage-time <= 1 h
+  credit 10 times the fee for outage-time when breached
+
+clause 2 "Always"
+  service s
+  credit 10 * the fee for outage-time
+
+clause 3 "Scheduled"
+  service s
+  promise outage-time <= 1 h
+  credit 25 * outage-time / scheduled-time * the fee when breached
+
+clause 4 "Weighted"
+  service s
+  promise outage-time <= 1 h
+  credit 10% * the fee * affected when breached
+
+clause 5 "Per started hour, only when breached"
+  service s
+  promise outage-time <= 1 h
+  credit 1 day of the fee per started hour of outage-time when breached
+  penalty 10 EUR per full hour of outage-time when breached
+"""
+
+
+def span(kind: str, start: str, seconds: int, **fields: Any) -> dict[str, Any]:
+    return {**outage(start, seconds, **fields), "type": kind}
+
+
+FORMULA_RECORDS = [
+    span("outage", "2026-03-10T00:00:00+00:00", 1800),  # March: 30 min, met
+    span("schedule", "2026-03-01T00:00:00+00:00", 3600),
+    span("outage", "2026-04-10T00:00:00+00:00", 7200),  # April: 2 h, breached
+    span("schedule", "2026-04-01T00:00:00+00:00", 360000),  # 100 scheduled hours
+    span("outage", "2026-05-10T00:00:00+00:00", 7200),  # May: 2 h, breached, nothing scheduled
+    *(
+        {"type": "site", "time": "2026-04-02T00:00:00+00:00", "affected": i == 0}
+        for i in range(4)
+    ),  # one site of four affected in April, no site records in May
+]
+
+
+@pytest.fixture(scope="module")
+def formulas() -> Report:
+    return evaluate(FORMULAS, FORMULA_RECORDS, "2026-06-02T00:00:00+00:00")
+
+
+def test_ten_times_the_fee_for_the_downtime_only_when_breached(formulas: Report) -> None:
+    # April: 10 × 3000 × 7200 ÷ 2,592,000 (30 days) = 83.333…; May (31 days): 80.645…
+    april = owed(formulas, "1", "2026-04")
+    assert as_shown(april.amount) == "83.33"
+    assert april.lines[0].arithmetic == (
+        "10 × (the fee for outage-time: 3000 EUR (the fee of 2026-04) × 7200 s ÷ 2592000 s of"
+        " 2026-04) = 83.333333333 EUR"
+    )
+    assert april.lines[0].rule == "10 * the fee for outage-time when breached"
+    assert amount(formulas, "1", "2026-05") == "80.65"
+    # March met the promise: nothing with `when breached` ...
+    assert ("1", "credit", "2026-03") not in amounts(formulas)
+    # ... and without it the formula is owed all the same: 10 × 3000 × 1800 ÷ 2,678,400.
+    assert amount(formulas, "2", "2026-03") == "20.16"
+
+
+def test_outage_over_scheduled_time_and_a_zero_divisor(formulas: Report) -> None:
+    # April: 25 × 7200 ÷ 360000 × 3000 = 25 × 0.02 × 3000 = 1500.
+    april = owed(formulas, "3", "2026-04")
+    assert as_shown(april.amount) == "1500.00"
+    assert april.lines[0].arithmetic == (
+        "25 × outage-time 7200 s ÷ scheduled-time 360000 s × 3000 EUR (the fee of 2026-04)"
+        " = 1500 EUR"
+    )
+    # May: nothing scheduled, the divisor is 0: no amount, the reason, no crash.
+    may = owed(formulas, "3", "2026-05")
+    assert may.amount is None
+    assert may.reason == (
+        "the formula divides by scheduled-time, which is 0 in 2026-05: no amount can be computed"
+    )
+    assert formulas.totals.without_amount >= 1
+
+
+def test_a_credit_weighted_by_the_share_of_sites_affected(formulas: Report) -> None:
+    # April: 10% × 3000 × 25% = 75.
+    april = owed(formulas, "4", "2026-04")
+    assert as_shown(april.amount) == "75.00"
+    assert april.lines[0].arithmetic == "10% × 3000 EUR (the fee of 2026-04) × affected 25% = 75 EUR"
+    # May is breached but no site was counted: listed without an amount, with the reason.
+    may = owed(formulas, "4", "2026-05")
+    assert (may.amount, may.reason) == (None, "no value of affected in 2026-05")
+
+
+def test_per_unit_formulas_and_penalties_when_breached(formulas: Report) -> None:
+    # April: 2 started hours × 3000 ÷ 30 = 200; penalty 2 full hours × 10 = 20. March (30 min,
+    # met) owes neither, although the formula would count 1 started hour.
+    assert amount(formulas, "5", "2026-04") == "200.00"
+    assert amount(formulas, "5", "2026-04", "penalty") == "20.00"
+    assert ("5", "credit", "2026-03") not in amounts(formulas)
+    assert ("5", "penalty", "2026-03") not in amounts(formulas)
+
+
+def test_a_formula_prints_back_in_its_canonical_form() -> None:
+    text = printer.print_contract(obligo.parse(FORMULAS, "f.sla"))
+    assert "  credit 10 * the fee for outage-time when breached\n" in text
+    assert "  credit 25 * outage-time / scheduled-time * the fee when breached\n" in text
+    again = "contract c\n\nclause 1\n  credit 2 * (3 * 500 EUR) / (x / y)\n"
+    assert printer.print_contract(obligo.parse(again, "f.sla")) == again
+
+
+FORMULA_HEAD = """
+contract c
+  timezone "UTC"
+  currency EUR
+service s
+  fee 100 EUR monthly
+metric down
+  total duration of outage records, per calendar month
+metric up
+  availability, per calendar quarter
+  down during outage records
+metric roll
+  total duration of outage records, over a rolling 30 days
+clause 1
+  service s
+"""
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        (
+            "credit 25 * down * the fee",
+            "15:10: error: the formula gives money × time, not an amount of money",
+        ),
+        ("credit 2 * 500 EUR / 7", "15:10: error: a formula reads at least one metric"),
+        (
+            "credit 10 times the fee for up",
+            "15:19: error: the fee for up: up is not measured as a duration",
+        ),
+        (
+            "credit the fee * down / roll",
+            "15:27: error: roll is measured over rolling windows: a formula reads metrics per"
+            " period",
+        ),
+        (
+            "credit 2 * the fee * down / down * up",
+            "15:10: error: the metrics of a formula are measured over different periods: down, up",
+        ),
+        (
+            "credit 2 * the fee * down / downn",
+            '15:31: error: unknown metric "downn"',
+        ),
+        (
+            "credit 2 * the fee * down / down when breached",
+            "15:36: error: clause 1 has no promise: `when breached` never holds",
+        ),
+    ],
+)
+def test_a_formula_that_gives_no_amount_is_an_error_at_its_place(line: str, message: str) -> None:
+    found = errors(FORMULA_HEAD + f"  {line}\n")
+    assert any(f.startswith(f"money.sla:{message}") for f in found), found
+
+
+def test_when_breached_on_a_penalty_per_breached_month_is_an_error() -> None:
+    text = FORMULA_HEAD + "  promise down <= 1 h\n  penalty 5 EUR per breached month when breached\n"
+    found = errors(text)
+    assert len(found) == 1
+    assert found[0].startswith(
+        "money.sla:16:36: error: a penalty per breached month is owed only when breached already"
+    ), found

@@ -684,7 +684,7 @@ def test_contract_level_declarations_accumulate(parse_sla: Callable[[str], Any])
             None, id="credit-table-without-tiers",
         ),
         pytest.param(
-            "credit the exceedance > 5 min", 'unexpected "the", expected', 3, 10, None,
+            "credit the exceedance > 5 min", 'unexpected "exceedance", expected', 3, 14, None,
             id="credit-without-amount",
         ),
         pytest.param(

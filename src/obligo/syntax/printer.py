@@ -226,12 +226,44 @@ def per_unit(node: c.PerUnit) -> str:
 
 
 def formula(node: c.CreditFormula) -> str:
-    """``1 day of the fee per started hour of outage-hours``."""
-    return f"{amount(node.amount)} {per_unit(node.per)}"
+    """``1 day of the fee per started hour of outage-hours [when breached]``."""
+    text = f"{amount(node.amount)} {per_unit(node.per)}"
+    return text + (" when breached" if node.when_breached else "")
+
+
+def formula_term(node: c.FormulaTerm) -> str:
+    """``25 * outage-time / scheduled-time * the fee``: operators group to the left, so a right
+    operand that is itself an operation is bracketed."""
+    if isinstance(node, c.FormulaOp):
+        right = formula_term(node.right)
+        if isinstance(node.right, c.FormulaOp):
+            right = f"({right})"
+        return f"{formula_term(node.left)} {node.op} {right}"
+    if isinstance(node, c.FormulaNumber):
+        return f"{node.value}%" if node.percent else str(node.value)
+    if isinstance(node, c.FormulaMoney):
+        return str(node.money)
+    if isinstance(node, c.FormulaMetric):
+        return name(node.metric, _FORMULA_NAME)
+    text = fee_reference(node.service, node.other)
+    return text + (f" for {name(node.for_metric)}" if node.for_metric else "")
+
+
+# Words that open a formula's factor, which a metric's name must not be read as.
+_FORMULA_NAME = frozenset({"the"})
+
+
+def expression_credit(node: c.CreditExpression) -> str:
+    """``25 * outage-time / scheduled-time * the fee when breached``, without the keyword."""
+    return formula_term(node.formula) + (" when breached" if node.when_breached else "")
 
 
 def penalty(node: c.Penalty) -> str:
     """``500 EUR per breached month``, without the keyword."""
+    return _penalty(node) + (" when breached" if node.when_breached else "")
+
+
+def _penalty(node: c.Penalty) -> str:
     basis = node.basis
     if isinstance(basis, c.PerBreach):
         group = " and group" if basis.per_group else ""
@@ -454,6 +486,8 @@ def _metric(node: m.Metric) -> list[str]:
 def _credit(node: c.Credit) -> list[str]:
     if isinstance(node, c.CreditFormula):
         return [f"credit {formula(node)}"]
+    if isinstance(node, c.CreditExpression):
+        return [f"credit {expression_credit(node)}"]
     if len(node.tiers) == 1 and not node.cumulative:
         return [f"credit {tier(node.tiers[0])}"]
     head = "credit cumulative" if node.cumulative else "credit"

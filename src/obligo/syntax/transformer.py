@@ -1321,8 +1321,56 @@ class ContractTransformer(Transformer[Token, Any]):
         return Item("credit", table, self.loc(meta))
 
     def credit_formula(self, meta: Meta, children: list[Any]) -> Item:
-        formula = clauses.CreditFormula(amount=children[0], per=children[1], loc=self.loc(meta))
+        formula = clauses.CreditFormula(
+            amount=children[0],
+            per=children[1],
+            when_breached=len(children) > 2,
+            loc=self.loc(meta),
+        )
         return Item("credit", formula, self.loc(meta))
+
+    def when_breached(self, meta: Meta, children: list[Any]) -> bool:
+        return True
+
+    def credit_expression(self, meta: Meta, children: list[Any]) -> Item:
+        credit = clauses.CreditExpression(
+            formula=children[0], when_breached=len(children) > 1, loc=self.loc(meta)
+        )
+        return Item("credit", credit, self.loc(meta))
+
+    def money_formula(self, meta: Meta, children: list[Any]) -> clauses.FormulaOp:
+        left, op, right = children
+        return clauses.FormulaOp(op=op, left=left, right=right, loc=self.loc(meta))
+
+    def formula_times(self, meta: Meta, children: list[Any]) -> str:
+        return "*"
+
+    def formula_divide(self, meta: Meta, children: list[Any]) -> str:
+        return "/"
+
+    def formula_number(self, meta: Meta, children: list[Token]) -> clauses.FormulaNumber:
+        return clauses.FormulaNumber(value=Decimal(str(children[0])), loc=self.loc(children[0]))
+
+    def formula_percent(self, meta: Meta, children: list[Token]) -> clauses.FormulaNumber:
+        return clauses.FormulaNumber(
+            value=Decimal(str(children[0])[:-1]), percent=True, loc=self.loc(children[0])
+        )
+
+    def formula_money(self, meta: Meta, children: list[base.Money]) -> clauses.FormulaMoney:
+        return clauses.FormulaMoney(money=children[0], loc=self.loc(meta))
+
+    def formula_metric(self, meta: Meta, children: list[Name]) -> clauses.FormulaMetric:
+        return clauses.FormulaMetric(metric=children[0].text, loc=children[0].loc)
+
+    def formula_fee(self, meta: Meta, children: list[Any]) -> clauses.FormulaFee:
+        service, other = children[0]
+        for_metric = children[1] if len(children) > 1 else None
+        return clauses.FormulaFee(
+            service=service, other=other, for_metric=for_metric, loc=self.loc(meta)
+        )
+
+    def formula_for(self, meta: Meta, children: list[Name]) -> str:
+        return children[0].text
 
     def tier(self, meta: Meta, children: list[Any]) -> clauses.Tier:
         return clauses.Tier(amount=children[0], condition=children[1], loc=self.loc(meta))
@@ -1528,11 +1576,13 @@ class ContractTransformer(Transformer[Token, Any]):
         return children[0]  # type: ignore[no-any-return]
 
     def penalty(self, meta: Meta, children: list[Any]) -> Item:
-        return Item(
-            "penalty",
-            clauses.Penalty(amount=children[0], basis=children[1], loc=self.loc(meta)),
-            self.loc(meta),
+        penalty = clauses.Penalty(
+            amount=children[0],
+            basis=children[1],
+            when_breached=len(children) > 2,
+            loc=self.loc(meta),
         )
+        return Item("penalty", penalty, self.loc(meta))
 
     def reward(self, meta: Meta, children: list[Any]) -> Item:
         return Item("reward", clauses.Reward(tier=children[0], loc=self.loc(meta)), self.loc(meta))

@@ -25,6 +25,7 @@ from obligo.syntax import printer
 
 from .claims import PERIOD_WORDS, RequirementOutcome, restrict
 from .fees import FeeOfSpan, Fees, condition_key, condition_keys
+from .formulas import Formula, Reading
 from .rolling import BillingPeriods, window_text
 from .rules import (
     UNIT_WORDS,
@@ -32,6 +33,7 @@ from .rules import (
     in_tier,
     unit_seconds,
 )
+from .spans import other_span
 from .values import CapApplied, ConsequenceKind, OwedLine, RequirementChecked
 
 Measure = Callable[[m.Metric], dict[str, Measurement]]
@@ -214,41 +216,6 @@ class Pricer:
         return Priced(value, f"{words} = {money(value, cur)}", fee, cur)
 
 
-def other_span(
-    other: c.OtherPeriodFee, start: dt.datetime, ctx: EvaluationContext
-) -> tuple[dt.datetime, dt.datetime, int, str] | str:
-    """The time whose fee ``the fee of the month before`` / ``the average fee of the last 3
-    months`` reads: whole units just before ``start`` (the period's start), none before the
-    term's start (the units cut by it are left out). Returns the span, the units in it and its
-    label, or why there is none."""
-    tz = ctx.tz
-    day = start.astimezone(tz).date()
-
-    def back(k: int) -> dt.date:
-        if other.unit in _MONTHS:
-            return add_months(day, -k * _MONTHS[other.unit])
-        return day - dt.timedelta(days=k * (7 if other.unit == "week" else 1))
-
-    term_start = ctx.term_start
-    count = other.count
-    while count > 0 and back(count) < term_start:
-        count -= 1
-    unit = other.unit
-    if count == 0:
-        return (
-            f"no whole {unit} of the term ({term_start.isoformat()} on) before"
-            f" {day.isoformat()}: the fee of the {unit} before is not known"
-            if not other.average
-            else f"no whole {unit} of the term ({term_start.isoformat()} on) before"
-            f" {day.isoformat()}: the average fee of the last {other.count}"
-            f" {unit}s is not known"
-        )
-    first = back(count)
-    last = day - dt.timedelta(days=1)
-    label = f"{first.isoformat()} to {last.isoformat()}"
-    return local_midnight(first, tz), start, count, label
-
-
 @dataclass
 class Subject:
     """A value a consequence line is judged on, in one period and group."""
@@ -313,21 +280,49 @@ class Lines:
         for credit in clause.credits:
             if isinstance(credit, c.CreditTable):
                 self._table(order, clause, "credit", credit.tiers, credit.cumulative, printer.tier)
+            elif isinstance(credit, c.CreditExpression):
+                self._expression(order, clause, "credit", credit)
             else:
                 rule = printer.formula(credit)
-                self._per_unit(order, clause, "credit", credit.amount, credit.per, rule, credit)
+                self._per_unit(
+                    order,
+                    clause,
+                    "credit",
+                    credit.amount,
+                    credit.per,
+                    rule,
+                    credit,
+                    breached_only=credit.when_breached,
+                )
         for penalty in clause.penalties:
             basis = penalty.basis
             rule = printer.penalty(penalty)
             if isinstance(basis, c.PerBreach):
                 self._per_breach(order, clause, penalty, rule)
             elif isinstance(basis, c.PerUnit):
-                self._per_unit(order, clause, "penalty", penalty.amount, basis, rule, penalty)
+                self._per_unit(
+                    order,
+                    clause,
+                    "penalty",
+                    penalty.amount,
+                    basis,
+                    rule,
+                    penalty,
+                    breached_only=penalty.when_breached,
+                )
             elif isinstance(basis, c.PerMissedRecord):
                 self._per_missed(order, clause, penalty, rule)
             else:
                 tier = c.Tier(amount=penalty.amount, condition=basis, loc=penalty.loc)
-                self._table(order, clause, "penalty", (tier,), False, _always(rule))
+                self._table(
+                    order,
+                    clause,
+                    "penalty",
+                    (tier,),
+                    False,
+                    _always(rule),
+                    breached_only=penalty.when_breached,
+                )
         for reward in clause.rewards:
             rule = printer.tier(reward.tier)
             self._table(order, clause, "reward", (reward.tier,), False, _always(rule))
@@ -555,6 +550,8 @@ class Lines:
         tiers: tuple[c.Tier, ...],
         cumulative: bool,
         rule_of: Callable[[c.Tier], str],
+        *,
+        breached_only: bool = False,
     ) -> None:
         condition = tiers[0].condition
         if condition.exceedance:
@@ -564,6 +561,8 @@ class Lines:
             group = _group_name(condition.group)
             subjects = iter(self._subjects(clause, metric, group, kind))
         for subject in subjects:
+            if breached_only and not self._breached(clause, subject.period):
+                continue
             if subject.missing is not None:
                 entry = self._entry(order, clause, kind, subject)
                 self._add(
@@ -678,6 +677,8 @@ class Lines:
         per: c.PerUnit,
         rule: str,
         node: Node,
+        *,
+        breached_only: bool = False,
     ) -> None:
         metric = self.ctx.metric(per.metric)
         seconds = unit_seconds(per.unit)
@@ -685,6 +686,8 @@ class Lines:
             return  # the checks allow only fixed units of time here
         word = {"started": "started ", "full": "full ", "exact": ""}[per.rounding]
         for subject in self._subjects(clause, metric, None, kind, counted=True):
+            if breached_only and not self._breached(clause, subject.period):
+                continue
             if subject.value is None:
                 if self._unknown_amount(kind, clause, subject):
                     entry = self._entry(order, clause, kind, subject)
@@ -740,6 +743,65 @@ class Lines:
                 unit="s",
                 quantity=units,
             )
+
+    # ------------------------------------------------------------------------------ formulas
+    def _expression(
+        self, order: int, clause: c.Clause, kind: ConsequenceKind, node: c.CreditExpression
+    ) -> None:
+        """``credit 25 * outage-time / scheduled-time * the fee [when breached]``: computed in
+        every period of its metrics that counts (only the breached ones ``when breached``).
+        Listed when it gives an amount, when the period is breached (0.00 too), or when it
+        cannot be computed (a division by zero: no amount, the reason); a metric without a
+        value in a period that is not breached gives nothing."""
+        rule = printer.expression_credit(node)
+        metrics = [self.ctx.metric(n) for n in c.formula_metrics(node.formula)]
+        if not metrics:
+            return  # the checks want one
+        measured = {metric.id: self.measure(metric) for metric in metrics}
+        first = metrics[0]
+        for period in self.ctx.periods(first.period):
+            if not self._counts(period):
+                continue
+            breached = self._breached(clause, period)
+            if node.when_breached and not breached:
+                continue
+            readings = {
+                metric.id: _reading(measured[metric.id].get(period.label)) for metric in metrics
+            }
+            if not breached and any(r.value is None for r in readings.values()):
+                continue
+            subject = Subject(
+                period=period,
+                group=None,
+                entry_group=None,
+                value=None,
+                dimension="number",
+                name=printer.formula_term(node.formula),
+                hints=self._hints(first, None),
+                outcome=None,
+                unrestricted=None,
+                metric=first,
+            )
+            service = self.service_of(clause)
+            computed = Formula(
+                self.pricer, service, period, None, subject.hints, readings
+            ).compute(node.formula)
+            value = computed.value
+            if value is not None and value <= 0 and not breached:
+                continue
+            entry = self._entry(order, clause, kind, subject)
+            if computed.fee is not None and entry.fee is None:
+                if computed.fee.service == entry.service:
+                    entry.fee = computed.fee
+            if entry.currency is None and computed.currency is not None:
+                entry.currency = computed.currency
+            if not entry.hints:
+                entry.hints = subject.hints
+            words = computed.words
+            if value is not None and value < 0:
+                words += ": below zero, nothing is owed"
+                value = Fraction(0)
+            self._add(entry, subject, rule, node, value, words, value=None, unit=None)
 
     # ------------------------------------------------------------------ per breach, per miss
     def _per_breach(self, order: int, clause: c.Clause, penalty: c.Penalty, rule: str) -> None:
@@ -842,6 +904,8 @@ class Lines:
                 name = objective.metric + (f' for "{group}"' if group is not None else "") + over
                 missed[key] = (period, before + late, [*names, f"{late} late in {name}"])
         for period, late, names in (missed[key] for key in sorted(missed, key=lambda x: x[1])):
+            if penalty.when_breached and not self._breached(clause, period):
+                continue
             subject = Subject(
                 period=period,
                 group=None,
@@ -902,6 +966,19 @@ def _matched(
     worst; the checks make sure of it)."""
     applying = [t for t in tiers if in_tier(value, t.condition, dimension)]
     return applying if cumulative else applying[-1:]
+
+
+def _reading(measurement: Measurement | None) -> Reading:
+    """A metric's value as a formula reads it: a percentage as its fraction, a duration in
+    seconds, a count or a number as it is."""
+    if measurement is None or measurement.value is None:
+        return Reading(None, "no value")
+    value = measurement.value
+    if measurement.dimension == "percent":
+        return Reading(value / 100, f"{decimal_text(value)}%")
+    if measurement.dimension == "duration":
+        return Reading(value, f"{decimal_text(value)} s")
+    return Reading(value, decimal_text(value))
 
 
 def _units(seconds: Fraction, unit: Fraction, rounding: str) -> Fraction:
