@@ -553,3 +553,61 @@ def test_when_breached_on_a_penalty_per_breached_month_is_an_error() -> None:
     assert found[0].startswith(
         "money.sla:16:36: error: a penalty per breached month is owed only when breached already"
     ), found
+
+
+# ------------------------------------------------------- one clause, several services and suppliers
+SUPPLIERS = """
+contract suppliers "One clause, two suppliers" version 1
+  provider nimbus "Nimbus"
+  supplier netco "NetCo"
+  customer acme "Acme"
+  term 2026-01-01
+  timezone "UTC"
+  currency EUR
+
+service api "API"
+  fee 4000 EUR monthly
+  delivered by nimbus
+
+service uplink "Uplink"
+  fee 1000 EUR monthly
+  delivered by netco
+
+metric down "Down"
+  total duration of outage records, per calendar month
+
+clause 1 "Availability of the whole"
+  service api
+  promise down <= 1 h
+  credit 10% of the fee when down > 1 h
+  credit 20% of the fee of uplink when down > 1 h
+  cap 15% of the fee per month
+"""
+
+
+def test_each_line_is_owed_by_the_supplier_of_the_service_whose_fee_it_names() -> None:
+    records = [outage("2026-01-10T00:00:00+00:00", 7200), outage("2026-02-10T00:00:00+00:00", 7200)]
+    report = evaluate(SUPPLIERS, records)
+    api = owed(report, "1", "2026-01", service="api")
+    uplink = owed(report, "1", "2026-01", service="uplink")
+    # api: 10% × 4000 = 400 (nimbus); uplink: 20% × 1000 = 200 (netco). The cap (15% of the
+    # fee) is reckoned on each service's own fee: 600 for api, 150 for uplink, which binds.
+    assert (api.supplier, as_shown(api.amount)) == ("nimbus", "400.00")
+    assert (uplink.supplier, as_shown(uplink.amount)) == ("netco", "150.00")
+    assert uplink.fee is not None and uplink.fee.service == "uplink"
+    assert [as_shown(step.limit) for step in uplink.caps] == ["150"]
+    suppliers = {name.supplier: name for name in report.totals.suppliers}
+    # Two months: nimbus 2 × 400, netco 2 × 150.
+    assert as_shown(suppliers["nimbus"].amounts[0].credits) == "800.00"
+    assert as_shown(suppliers["netco"].amounts[0].credits) == "300.00"
+    assert as_shown(report.totals.contract[0].credits) == "1100.00"
+    # NetCo's position: 150.00 claimable from it in January; the net position: 400.00 owed by
+    # the provider (its own service), 150.00 claimable from the supplier.
+    netco = next(p for p in report.suppliers if p.supplier == "netco")
+    january = next(r for r in netco.periods if r.period.label == "2026-01")
+    assert as_shown(january.claimable[0].credits) == "150.00"
+    net = next(n for n in report.net_position if n.period.label == "2026-01")
+    assert (as_shown(net.owed_to_customer), as_shown(net.claimable_from_suppliers)) == (
+        "400.00",
+        "150.00",
+    )

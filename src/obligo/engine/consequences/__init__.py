@@ -108,7 +108,15 @@ def consequences(
     Caps(ctx, pricer, {cl.id: (i, cl) for i, cl in enumerate(clauses)}, resolve).apply(entries)
     clock = ClaimClock(ctx, billing)
     entries.sort(
-        key=lambda e: (e.order, _KIND_ORDER[e.kind], e.group or "", e.period.start, e.period.end)
+        key=lambda e: (
+            e.order,
+            _KIND_ORDER[e.kind],
+            e.group or "",
+            e.period.start,
+            e.period.end,
+            e.service != resolve(e.clause),  # the clause's own service first
+            e.service or "",
+        )
     )
     return [_owed(entry, clock, resolve, pricer.currency) for entry in entries]
 

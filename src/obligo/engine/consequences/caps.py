@@ -101,6 +101,7 @@ class Caps:
         group: str | None = None,
         *,
         any_group: bool = False,
+        service: str | None = None,
     ) -> Fraction:
         """The rounded amounts already given by these clauses in periods that start at or after
         ``start`` and end by ``before`` (of one group, or of every group)."""
@@ -111,6 +112,8 @@ class Caps:
                     continue
                 if not any_group and done.group != group:
                     continue
+                if service is not None and done.service != service:
+                    continue  # a clause owing lines of several services: each its own
                 if done.period.start >= start and done.period.end <= before:
                     total += Fraction(done.rounded)
         return total
@@ -189,7 +192,14 @@ class Caps:
             self._step(entry, cap, "period", None, priced.words)
             return
         room = floor_minor(priced.amount, currency)
-        given = self._given([entry.clause.id], entry.kind, start, entry.period.start, entry.group)
+        given = self._given(
+            [entry.clause.id],
+            entry.kind,
+            start,
+            entry.period.start,
+            entry.group,
+            service=entry.service,
+        )
         limit = max(room - given, Fraction(0))
         words = f"{priced.words} for {label}"
         if room != priced.amount:
@@ -288,7 +298,14 @@ class Caps:
         )
         given = Fraction(0)
         if cap.less_given:
-            given = self._given([entry.clause.id], entry.kind, start, period.start, entry.group)
+            given = self._given(
+                [entry.clause.id],
+                entry.kind,
+                start,
+                period.start,
+                entry.group,
+                service=entry.service,
+            )
             words += f", less {money(given, currency)} already given"
         self._step(entry, cap, "trailing", max(room - given, Fraction(0)), words)
 

@@ -271,7 +271,7 @@ class Lines:
         self.billing = billing
         self.windows = windows  # clause -> (label, start) -> the rolling windows judged there
         self.groups = groups or {}  # clause -> (label, start) -> [(status, group)]
-        self.entries: dict[tuple[str, str, str, dt.datetime, str | None], Entry] = {}
+        self.entries: dict[tuple[object, ...], Entry] = {}
         self._restricted: dict[tuple[str, str], RequirementOutcome] = {}
         self._hint_cache: dict[tuple[str, str | None], frozenset[str]] = {}
 
@@ -329,10 +329,23 @@ class Lines:
 
     # ------------------------------------------------------------------------------ helpers
     def _entry(
-        self, order: int, clause: c.Clause, kind: ConsequenceKind, subject: Subject
+        self,
+        order: int,
+        clause: c.Clause,
+        kind: ConsequenceKind,
+        subject: Subject,
+        named: str | None = None,
     ) -> Entry:
+        """The entry of the clause, kind, period and group; of the service ``named`` when a
+        line is reckoned on the fee of another service than the clause's (``10% of the fee of
+        uplink``): each service's lines are owed by the supplier of that service."""
         period = subject.period
-        key = (clause.id, kind, period.label, period.start, subject.entry_group)
+        service = self.service_of(clause)
+        if named is not None and named != service and named in self.pricer.fees.services:
+            service = named
+        key: tuple[object, ...] = (clause.id, kind, period.label, period.start, subject.entry_group)
+        if service != self.service_of(clause):
+            key = (*key, service)
         if key not in self.entries:
             self.entries[key] = Entry(
                 clause=clause,
@@ -340,7 +353,7 @@ class Lines:
                 kind=kind,
                 period=period,
                 group=subject.entry_group,
-                service=self.service_of(clause),
+                service=service,
             )
         return self.entries[key]
 
@@ -564,7 +577,7 @@ class Lines:
             if breached_only and not self._breached(clause, subject.period):
                 continue
             if subject.missing is not None:
-                entry = self._entry(order, clause, kind, subject)
+                entry = self._entry(order, clause, kind, subject, _named(tiers[0].amount))
                 self._add(
                     entry,
                     subject,
@@ -578,7 +591,7 @@ class Lines:
                 continue
             if subject.value is None:
                 if self._unknown_amount(kind, clause, subject):
-                    entry = self._entry(order, clause, kind, subject)
+                    entry = self._entry(order, clause, kind, subject, _named(tiers[0].amount))
                     why = (
                         f"no value of {subject.name} in {subject.period.label}: no tier can be"
                         " placed, although the period is breached"
@@ -600,7 +613,7 @@ class Lines:
                 if subject.outcome is not None and subject.unrestricted is not None:
                     would = _matched(tiers, subject.unrestricted, subject.dimension, cumulative)
                     if would:
-                        entry = self._entry(order, clause, kind, subject)
+                        entry = self._entry(order, clause, kind, subject, _named(would[-1].amount))
                         self._add(
                             entry,
                             subject,
@@ -614,8 +627,8 @@ class Lines:
                             unit=unit,
                         )
                 continue
-            entry = self._entry(order, clause, kind, subject)
             for tier in matched:
+                entry = self._entry(order, clause, kind, subject, _named(tier.amount))
                 priced = self._price(tier.amount, entry, subject)
                 words = (
                     f"{subject.name} {_shown(subject.value, unit)}"
@@ -690,7 +703,7 @@ class Lines:
                 continue
             if subject.value is None:
                 if self._unknown_amount(kind, clause, subject):
-                    entry = self._entry(order, clause, kind, subject)
+                    entry = self._entry(order, clause, kind, subject, _named(amount))
                     why = (
                         f"no value of {subject.name} in {subject.period.label}: no units can be"
                         " counted, although the period is breached"
@@ -702,7 +715,7 @@ class Lines:
                 if subject.outcome is not None and subject.unrestricted:
                     would = _units(subject.unrestricted, seconds, per.rounding)
                     if would:
-                        entry = self._entry(order, clause, kind, subject)
+                        entry = self._entry(order, clause, kind, subject, _named(amount))
                         self._add(
                             entry,
                             subject,
@@ -717,7 +730,7 @@ class Lines:
                             quantity=Fraction(0),
                         )
                 continue
-            entry = self._entry(order, clause, kind, subject)
+            entry = self._entry(order, clause, kind, subject, _named(amount))
             priced = self._price(amount, entry, subject)
             unit_word = _unit_word(per.unit, units)
             total = None if priced.amount is None else priced.amount * units
@@ -789,7 +802,10 @@ class Lines:
             value = computed.value
             if value is not None and value <= 0 and not breached:
                 continue
-            entry = self._entry(order, clause, kind, subject)
+            named = {f.service for f in walk(node.formula) if isinstance(f, c.FormulaFee)}
+            entry = self._entry(
+                order, clause, kind, subject, next(iter(named)) if len(named) == 1 else None
+            )
             if computed.fee is not None and entry.fee is None:
                 if computed.fee.service == entry.service:
                     entry.fee = computed.fee
@@ -824,7 +840,7 @@ class Lines:
                 outcome=None,
                 unrestricted=None,
             )
-            entry = self._entry(order, clause, "penalty", subject)
+            entry = self._entry(order, clause, "penalty", subject, _named(penalty.amount))
             priced = self._price(penalty.amount, entry, subject)
             judged = self.windows.get(clause.id, {}).get((label, start), [])
             on = f" (judged on {', '.join(judged)})" if judged else ""
@@ -917,7 +933,7 @@ class Lines:
                 outcome=None,
                 unrestricted=None,
             )
-            entry = self._entry(order, clause, "penalty", subject)
+            entry = self._entry(order, clause, "penalty", subject, _named(penalty.amount))
             priced = self._price(penalty.amount, entry, subject)
             total = None if priced.amount is None else priced.amount * late
             words = f"{', '.join(names)}: {late} × {priced.words}"
@@ -966,6 +982,11 @@ def _matched(
     worst; the checks make sure of it)."""
     applying = [t for t in tiers if in_tier(value, t.condition, dimension)]
     return applying if cumulative else applying[-1:]
+
+
+def _named(amount: c.Amount) -> str | None:
+    """The service whose fee an amount names (``of the fee of uplink``), if it names one."""
+    return None if isinstance(amount, c.FixedAmount) else amount.service
 
 
 def _reading(measurement: Measurement | None) -> Reading:
