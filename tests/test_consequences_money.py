@@ -611,3 +611,89 @@ def test_each_line_is_owed_by_the_supplier_of_the_service_whose_fee_it_names() -
         "400.00",
         "150.00",
     )
+
+
+# ------------------------------------------------------------- one credit for one stretch of time
+LARGEST = """
+contract largest "One credit for one stretch of time" version 1
+  term 2026-01-01
+  timezone "UTC"
+  currency EUR
+
+service api "API"
+  fee 3100 EUR monthly
+
+metric uptime "Availability"
+  availability of api, per calendar month
+  down during outage records where service = "api"
+
+metric outage-hours "API outage"
+  total duration of outage records where service = "api", per calendar month
+
+metric db-outage "Database outage"
+  total duration of outage records where service = "db", per calendar month
+
+clause 1 "Availability"
+  service api
+  promise uptime >= 99.9%
+  credit 10% of the fee when uptime < 99.9%
+  credit only the largest with clauses 2, 3 for the same time
+
+clause 2 "API outage hours"
+  service api
+  credit 1 day of the fee per started hour of outage-hours
+
+clause 3 "Database outage hours"
+  service api
+  credit 1 day of the fee per started hour of db-outage
+"""
+
+
+def test_only_the_largest_credit_for_overlapping_failures_in_a_period() -> None:
+    records = [
+        outage("2026-01-10T00:00:00+00:00", 7200, service="api"),  # 2 h
+        outage("2026-01-20T00:00:00+00:00", 18000, service="db"),  # 5 h, another time
+        outage("2026-02-10T00:00:00+00:00", 18000, service="api"),  # 5 h
+        outage("2026-02-10T04:00:00+00:00", 7200, service="db"),  # 2 h, overlapping it
+    ]
+    report = evaluate(LARGEST, records)
+    # January: clause 1 10% × 3100 = 310; clause 2 2 h × 3100 ÷ 31 = 200, for the same outage:
+    # only the largest (310) is owed. Clause 3's 5 h (500) fail at another time: owed.
+    assert amount(report, "1", "2026-01") == "310.00"
+    two = owed(report, "2", "2026-01")
+    assert (as_shown(two.before_caps), as_shown(two.amount)) == ("200", "0.00")
+    step = two.caps[-1]
+    assert (step.kind, step.cap, as_shown(step.after), step.bound) == (
+        "largest",
+        "only the largest with clauses 2, 3 for the same time",
+        "0",
+        True,
+    )
+    assert step.arithmetic == (
+        "clause 1 gives 310 EUR for failures over the same time in 2026-01 (both failing from"
+        " 2026-01-10 00:00 to 2026-01-10 02:00): only the largest credit is owed"
+    )
+    assert amount(report, "3", "2026-01") == "500.00"
+    # February: clause 2 5 h × 3100 ÷ 28 = 553.571…, the largest; clause 1 (310) and clause 3
+    # (2 h × 3100 ÷ 28 = 221.43, overlapping 04:00 to 05:00) are not owed.
+    assert amount(report, "2", "2026-02") == "553.57"
+    assert amount(report, "1", "2026-02") == "0.00"
+    assert amount(report, "3", "2026-02") == "0.00"
+    assert as_shown(report.totals.contract[0].credits) == "1363.57"  # 310 + 500 + 553.57
+
+
+def test_credits_without_the_line_add_up() -> None:
+    text = LARGEST.replace("  credit only the largest with clauses 2, 3 for the same time\n", "")
+    records = [outage("2026-01-10T00:00:00+00:00", 7200, service="api")]
+    report = evaluate(text, records)
+    assert (amount(report, "1", "2026-01"), amount(report, "2", "2026-01")) == ("310.00", "200.00")
+
+
+def test_the_largest_only_line_names_clauses_that_exist_and_not_itself() -> None:
+    text = LARGEST.replace("with clauses 2, 3 for", "with clauses 2, 9, 1 for")
+    found = errors(text)
+    assert [f.splitlines()[0] for f in found] == [
+        'money.sla:23:43: error: unknown clause "9" (the clauses declared are 1, 2, 3)',
+        "money.sla:23:46: error: clause 1 names itself: the largest credit is of this clause and"
+        " the others named",
+    ]

@@ -439,6 +439,19 @@ def _clause_values(clause: c.Clause, scope: Scope, out: Reporter, contract: k.Co
             _formula(node, clause, scope, out)
         elif isinstance(node, c.CreditFormula | c.Penalty) and node.when_breached:
             _when_breached(node, clause, out)
+        elif isinstance(node, c.LargestOnly):
+            if clause.id in node.clauses:
+                out.error(
+                    f"clause {clause.id} names itself: the largest credit is of this clause and"
+                    " the others named",
+                    out.at_word(node.loc, clause.id),
+                )
+            if not clause.credits:
+                out.warning(
+                    f"clause {clause.id} has no credit: only the largest of the other clauses'"
+                    " credits is owed",
+                    node.loc,
+                )
         elif isinstance(node, c.OtherPeriodFee):
             if node.unit not in ("day", "week", "month", "quarter", "year"):
                 out.error(

@@ -192,6 +192,14 @@ class CreditExpression(Node):
 Credit = CreditTable | CreditFormula | CreditExpression
 
 
+class LargestOnly(Node):
+    """``credit only the largest with clauses 2, 3 for the same time``: of the credits of this
+    clause and the clauses named for failures over overlapping times in the same period, only
+    the largest is owed."""
+
+    clauses: tuple[str, ...]
+
+
 # ---------------------------------------------------------------------------------------- caps
 class PeriodCap(Node):
     """``cap 50% of the fee per month``: at most this much per measurement period."""
@@ -369,6 +377,7 @@ class Clause(Node):
     service: str | None = None
     promises: tuple[Objective, ...] = ()
     credits: tuple[Credit, ...] = ()
+    largest_only: LargestOnly | None = None
     caps: tuple[Cap, ...] = ()
     claim: Claim | None = None
     claim_requirements: tuple[ClaimRequirement, ...] = ()

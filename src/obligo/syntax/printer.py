@@ -275,6 +275,12 @@ def _penalty(node: c.Penalty) -> str:
     return f"{amount(node.amount)} when {tier_condition(basis)}"
 
 
+def largest_only(clauses: tuple[str, ...]) -> str:
+    """``only the largest with clauses 2, 3 for the same time``, without the keyword."""
+    word = "clause" if len(clauses) == 1 else "clauses"
+    return f"only the largest with {word} {', '.join(clauses)} for the same time"
+
+
 def cap(node: c.Cap) -> str:
     """``50% of the fee per month``, ``10% of the fees of the last 12 months``, without the
     keyword."""
@@ -516,6 +522,8 @@ def _clause(node: c.Clause) -> list[str]:
     lines += [f"promise {objective(p)}" for p in node.promises]
     for credit in node.credits:
         lines += _credit(credit)
+    if node.largest_only is not None:
+        lines.append(f"credit {largest_only(node.largest_only.clauses)}")
     lines += [f"cap {cap(x)}" for x in node.caps]
     if node.claim is not None:
         lines.append(f"claim {claim(node.claim)}")

@@ -43,6 +43,7 @@ from obligo.syntax.lines import SourceText
 
 # The words that open a line, for a message about a line given twice (keyed by Item.key).
 ONCE_WORDS = {
+    "largest_only": "credit only the largest",
     "billing": "billing cycle",
     "renewal": "renews",
     "fee_from": "fee from",
@@ -1260,7 +1261,7 @@ class ContractTransformer(Transformer[Token, Any]):
         clause_id = children[0]
         title = next((c.text for c in children if isinstance(c, Title)), None)
         items = [c for c in children if isinstance(c, Item)]
-        single = self.once(items, "description service claim settlement")
+        single = self.once(items, "description service claim settlement largest_only")
 
         def many(key: str) -> tuple[Any, ...]:
             return tuple(i.value for i in items if i.key == key)
@@ -1273,6 +1274,7 @@ class ContractTransformer(Transformer[Token, Any]):
             service=single["service"].value if "service" in single else None,
             promises=many("promise"),
             credits=many("credit"),
+            largest_only=single["largest_only"].value if "largest_only" in single else None,
             caps=many("cap"),
             claim=single["claim"].value if "claim" in single else None,
             claim_requirements=many("claim_requirement"),
@@ -1310,6 +1312,10 @@ class ContractTransformer(Transformer[Token, Any]):
     def credit_one(self, meta: Meta, children: list[Any]) -> Item:
         table = clauses.CreditTable(tiers=(children[0],), loc=self.loc(meta))
         return Item("credit", table, self.loc(meta))
+
+    def largest_only(self, meta: Meta, children: list[Token]) -> Item:
+        node = clauses.LargestOnly(clauses=tuple(str(t) for t in children), loc=self.loc(meta))
+        return Item("largest_only", node, self.loc(meta))
 
     def credit_mode(self, meta: Meta, children: list[Any]) -> str:
         return "cumulative"

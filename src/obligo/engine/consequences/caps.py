@@ -23,6 +23,7 @@ from obligo.engine.time.periods import MeasurementPeriod, add_months, local_midn
 from obligo.model import clauses as c
 from obligo.syntax import printer
 
+from .largest import Largest
 from .lines import Entry, Pricer, money, months_between
 from .money import minor_unit, round_half_up
 from .values import CapApplied, CapKind
@@ -55,6 +56,7 @@ class Caps:
         self.clauses = clauses
         self.service_of = service_of
         self.history: dict[str, list[Entry]] = {}
+        self.largest = Largest(ctx, clauses)
 
     def apply(self, entries: list[Entry]) -> None:
         steps: dict[dt.datetime, list[Entry]] = {}
@@ -73,6 +75,7 @@ class Caps:
                         if isinstance(cap, c.PeriodCap) and not cap.shared_with:
                             self._period(entry, cap)
             self._shared(step)
+            self.largest.apply(step)  # one credit for one stretch of time, before caps over time
             for entry in step:
                 if self._capped(entry):
                     for cap in entry.clause.caps:
