@@ -6,12 +6,20 @@ beside its test."""
 from __future__ import annotations
 
 import datetime as dt
+import math
+import textwrap
+from decimal import Decimal
+from fractions import Fraction
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import obligo
 from engine_helpers import parse
+from obligo.engine.consequences.money import round_half_up
+from obligo.engine.numbers import decimal_text
 from obligo.report.model import Consequence, Report
 from obligo.syntax import printer
 from report_helpers import as_shown
@@ -55,8 +63,6 @@ def outage(start: str, seconds: int, **fields: Any) -> dict[str, Any]:
 
 
 def errors(text: str) -> list[str]:
-    import textwrap
-
     contract = obligo.parse(textwrap.dedent(text).lstrip("\n"), "money.sla")
     return [d.format() for d in obligo.check(contract) if d.severity.name == "ERROR"]
 
@@ -220,8 +226,6 @@ def test_a_penalty_per_breached_group_is_owed_once_per_group_that_breached() -> 
 
 
 def test_a_penalty_per_group_on_a_clause_without_groups_is_a_warning_at_it() -> None:
-    import textwrap
-
     text = textwrap.dedent(
         """
         contract c
@@ -697,3 +701,62 @@ def test_the_largest_only_line_names_clauses_that_exist_and_not_itself() -> None
         "money.sla:23:46: error: clause 1 names itself: the largest credit is of this clause and"
         " the others named",
     ]
+
+
+# ------------------------------------------------------------------------------- invariants
+SETTINGS = settings(
+    max_examples=12,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+
+PROPERTY = """
+contract property "Formulas and the largest credit" version 1
+  term 2026-01-01
+  timezone "Europe/Berlin"
+  currency EUR
+
+service api "API"
+  fee 1234.57 EUR monthly
+
+metric outage-time "Outage time"
+  total duration of outage records, per calendar month
+
+clause 1 "Times the fee for the downtime"
+  service api
+  promise outage-time <= 1 h
+  credit 7 times the fee for outage-time
+  credit only the largest with clause 2 for the same time
+
+clause 2 "A day per started hour"
+  service api
+  promise outage-time <= 1 h
+  credit 1 day of the fee per started hour of outage-time
+"""
+
+
+@SETTINGS
+@given(
+    seconds=st.integers(min_value=1, max_value=5 * 86_400),
+    day=st.integers(min_value=1, max_value=20),
+)
+def test_a_formula_is_its_exact_value_rounded_once_and_only_the_largest_is_owed(
+    seconds: int, day: int
+) -> None:
+    start = dt.datetime(2026, 3, day, 6, tzinfo=dt.UTC).isoformat()
+    report = evaluate(PROPERTY, [outage(start, seconds)], "2026-05-02T00:00:00+00:00")
+    # March in Berlin: 31 local days, 2,678,400 s of the fee (a DST day is still a day).
+    one = Fraction(7) * Fraction("1234.57") * seconds / (31 * 86_400)
+    two = Fraction("1234.57") / 31 * math.ceil(Fraction(seconds, 3600))
+    first, second = owed(report, "1", "2026-03"), owed(report, "2", "2026-03")
+    assert as_shown(first.before_caps) == as_shown(_exact(one))
+    assert as_shown(second.before_caps) == as_shown(_exact(two))
+    # Both are for the same outage: the larger is owed, rounded once; the other is 0.00.
+    largest = max(one, two)
+    owed_amounts = sorted([first.amount, second.amount])
+    assert owed_amounts == sorted([Decimal("0.00"), round_half_up(largest, 2)])
+    assert report.totals.contract[0].credits == round_half_up(largest, 2)
+
+
+def _exact(value: Fraction) -> str:
+    return decimal_text(value)

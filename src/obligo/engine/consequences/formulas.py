@@ -149,10 +149,13 @@ class Formula:
             first, until, count, label = span
             fee = fees.of(named, first, until, group, self.hints)
             what = (
-                f"the average fee of the last {term.other.count} {term.other.unit}s, {label}"
+                f"the average fee of the last {term.other.count} {term.other.unit}s"
                 if term.other.average
-                else f"the fee of the {term.other.unit} before, {label}"
+                else f"the fee of the {term.other.unit} before"
             )
+            if count < term.other.count:
+                what += f", {count} of them in the term"
+            what += f", {label}"
             fee = replace(fee, detail=f"{what}: {fee.detail}")
         if fee.amount is None:
             raise _NoValue(fee.detail, fee)

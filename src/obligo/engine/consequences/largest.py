@@ -9,7 +9,7 @@ and where the failures overlap. Credits are compared after the caps per period a
 caps (the credit of the clause for that period), before the trailing and term caps.
 
 A clause's failure in a period is the time of the records its metrics read (the records with a
-start and an end of the selections of the metrics of its credit lines, else of its promises)
+start and an end of the selections of the metrics of its promises, else of its credit lines)
 within the period; a metric that reads no record with a duration (a ratio of requests, a
 percentile) fails over the whole period. Two credits are for the same stretch of time when
 their failures overlap, directly or through a third (the groups of overlap are joined).
@@ -147,20 +147,18 @@ class Largest:
         return self._stretches[key]
 
     def _metrics(self, clause: c.Clause) -> list[m.Metric]:
-        names: list[str] = []
+        """What fails: the metrics of the clause's promises; without promises, those of its
+        credit lines (a formula's divisor, such as the scheduled time, is no failure)."""
+        names: list[str] = [o.metric for o in clause.promises]
+        if names:
+            return [self.ctx.metric(n) for n in dict.fromkeys(names)]
         for credit in clause.credits:
             if isinstance(credit, c.CreditTable):
-                for tier in credit.tiers:
-                    if tier.condition.subject is not None:
-                        names.append(tier.condition.subject)
-                    elif clause.promises:
-                        names.append(clause.promises[0].metric)
+                names += [t.condition.subject for t in credit.tiers if t.condition.subject]
             elif isinstance(credit, c.CreditFormula):
                 names.append(credit.per.metric)
             else:
                 names += c.formula_metrics(credit.formula)
-        if not names:
-            names = [o.metric for o in clause.promises]
         return [self.ctx.metric(n) for n in dict.fromkeys(names)]
 
     def _metric_stretch(
