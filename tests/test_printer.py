@@ -68,6 +68,8 @@ CANONICAL = [
 NEVER_PRINTED = {
     # `excluded from the period` is an exclusion's default treatment
     "excluded_from_period": "contract c\n\nexclusion x\n  y records\n  excluded from the period\n",
+    # `fee 7 EUR per week` is `weekly`: a fee per one unit has its word
+    "fee_per_unit": "contract c\n\nservice s\n  fee 7 EUR per week\n",
 }
 
 

@@ -651,7 +651,7 @@ def test_contract_level_declarations_accumulate(parse_sla: Callable[[str], Any])
             3, 38, 'did you mean "baseline"?', id="misspelt-baseline",
         ),
         pytest.param(
-            "credit 10% of the fees when m < 99%", 'unexpected "fees", expected "fee"', 3, 21,
+            "credit 10% of the fees when m < 99%", 'unexpected "fees", expected "average" or "fee"', 3, 21,
             'did you mean "fee"?', id="credit-fees",
         ),
         pytest.param(
@@ -684,7 +684,7 @@ def test_contract_level_declarations_accumulate(parse_sla: Callable[[str], Any])
             None, id="credit-table-without-tiers",
         ),
         pytest.param(
-            "credit the exceedance > 5 min", 'unexpected "the", expected', 3, 10, None,
+            "credit the exceedance > 5 min", 'unexpected "exceedance", expected', 3, 14, None,
             id="credit-without-amount",
         ),
         pytest.param(

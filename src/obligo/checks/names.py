@@ -297,9 +297,21 @@ def _clause_names(clause: c.Clause, resolver: _Resolver) -> None:
             resolver.need(scope.metrics, node.metric, "metric", node.loc)
         elif isinstance(node, c.PercentOfFee | c.FeeForDuration) and node.service is not None:
             resolver.need(scope.services, node.service, "service", node.loc)
+        elif isinstance(node, c.FormulaMetric):
+            resolver.need(scope.metrics, node.metric, "metric", node.loc)
+        elif isinstance(node, c.FormulaFee):
+            if node.service is not None:
+                resolver.need(scope.services, node.service, "service", node.loc)
+            if node.for_metric is not None:
+                resolver.need(scope.metrics, node.for_metric, "metric", node.loc)
         elif isinstance(node, c.PeriodCap):
             for other in node.shared_with:
                 resolver.need(scope.clauses, other, "clause", node.loc)
+        elif isinstance(node, c.LargestOnly):
+            for other in node.clauses:
+                resolver.need(
+                    scope.clauses, other, "clause", resolver.out.at_word(node.loc, other)
+                )
 
 
 _walk = walk  # the name this module calls it by

@@ -121,6 +121,8 @@ def _agreement(contract: k.Contract, scope: Scope, out: Reporter) -> None:
     if baseline is not None and baseline.first is not None and baseline.first < 1:
         out.error("a baseline lasts at least one period", baseline.loc)
     for service in contract.services:
+        for fee in service.fees:
+            _fee_every(fee.every, out)
         for underlying in service.underlying:
             if underlying.ends is None or term is None:
                 continue
@@ -261,6 +263,30 @@ def _at_least_a_day(duration: Duration | None, out: Reporter, what: str) -> None
             f"{what} of {duration} is shorter than a day",
             duration.loc,
             "m is minutes: write 3 months for months",
+        )
+
+
+def _fee_every(every: Duration, out: Reporter) -> None:
+    """``fee 30 EUR per 30 days``: a fee is for whole days, weeks, months, quarters or years,
+    longer than zero; months, quarters and years in whole numbers (a fee counts calendar months
+    from each period's first day)."""
+    if every.amount <= 0:
+        out.error(
+            f"a fee per {every} is for no time at all",
+            every.loc,
+            "fee 30 EUR per 30 days, or fee 100 EUR monthly",
+        )
+    elif every.business or every.unit in UNITS_SHORTER_THAN_A_DAY:
+        out.error(
+            f"a fee is per days, weeks, months, quarters or years, not per {every}",
+            every.loc,
+            "fee 30 EUR per 30 days, or fee 7 EUR per week",
+        )
+    elif every.amount != every.amount.to_integral_value():
+        out.error(
+            f"a fee per {every}: write a whole number of {every.unit}s",
+            every.loc,
+            "fee 45 EUR per 45 days rather than per 1.5 months",
         )
 
 
@@ -479,6 +505,48 @@ def _clause_values(clause: c.Clause, scope: Scope, out: Reporter, contract: k.Co
                 _at_least_a_day(node.duration, out, "a claim period")
         elif isinstance(node, c.NOfLast | c.Consecutive):
             _window(node, out)
+        elif isinstance(node, c.CreditExpression):
+            _formula(node, clause, scope, out)
+        elif isinstance(node, c.CreditFormula | c.Penalty) and node.when_breached:
+            _when_breached(node, clause, out)
+        elif isinstance(node, c.LargestOnly):
+            if clause.id in node.clauses:
+                out.error(
+                    f"clause {clause.id} names itself: the largest credit is of this clause and"
+                    " the others named",
+                    out.at_word(node.loc, clause.id),
+                )
+            if not clause.credits:
+                out.warning(
+                    f"clause {clause.id} has no credit: only the largest of the other clauses'"
+                    " credits is owed",
+                    node.loc,
+                )
+        elif isinstance(node, c.OtherPeriodFee):
+            if node.unit not in ("day", "week", "month", "quarter", "year"):
+                out.error(
+                    f"the fee of the {node.unit} before: name a calendar unit",
+                    node.loc,
+                    "the fee of the month before, or the average fee of the last 3 months",
+                )
+            elif node.count < 1:
+                out.error(
+                    "an average of the fees of the last 0 periods has nothing to average",
+                    node.loc,
+                    "the average fee of the last 3 months",
+                )
+        elif isinstance(node, c.PerBreach) and node.per_group:
+            if not any(
+                o.group is not None
+                or (o.metric in scope.metrics and grouped(scope.metrics[o.metric]))
+                for o in clause.promises
+            ):
+                out.warning(
+                    f"clause {clause.id} has no promise per group: `per breached {node.unit} and"
+                    f" group` is due once per breached {node.unit}",
+                    node.loc,
+                    f"promise a metric measured `by` a field, or write `per breached {node.unit}`",
+                )
         elif isinstance(node, c.PerUnit):
             metric = scope.metrics.get(node.metric)
             if metric is not None and metric_dimension(metric) != "duration":
@@ -542,6 +610,123 @@ def _each_end(renegotiation: k.Renegotiation, out: Reporter) -> None:
             f"write `at the end of each {unit}`: the condition is judged at the end of each of"
             " its own periods",
         )
+
+
+def _when_breached(
+    node: c.CreditFormula | c.CreditExpression | c.Penalty, clause: c.Clause, out: Reporter
+) -> None:
+    """``when breached``: owed only in the periods in which a promise of the clause is
+    breached; a clause without a promise never is, and a penalty per breached period already
+    is only then."""
+    where = node.loc
+    text = out.line(node.loc)
+    if text is not None and "when breached" in text:
+        where = node.loc.model_copy(update={"column": text.rfind("when breached") + 1})
+    if not clause.promises:
+        out.error(
+            f"clause {clause.id} has no promise: `when breached` never holds",
+            where,
+            "add a promise to the clause, or leave out `when breached`",
+        )
+    elif isinstance(node, c.Penalty) and isinstance(node.basis, c.PerBreach):
+        out.error(
+            f"a penalty per breached {node.basis.unit} is owed only when breached already",
+            where,
+            "leave out `when breached`",
+        )
+
+
+# The dimension of a formula's value: (exponent of money, exponent of time).
+_Dimension = tuple[int, int]
+
+
+def _formula(node: c.CreditExpression, clause: c.Clause, scope: Scope, out: Reporter) -> None:
+    """A formula gives an amount of money (money to the power 1, time to the power 0: a
+    duration divided by a duration, times the fee), reads at least one metric, and its metrics
+    are measured over the same calendar periods."""
+    if node.when_breached:
+        _when_breached(node, clause, out)
+    names = c.formula_metrics(node.formula)
+    metrics = [scope.metrics[n] for n in names if n in scope.metrics]
+    if not names:
+        out.error(
+            "a formula reads at least one metric: its value in each period is what is owed",
+            node.formula.loc,
+            "25 * outage-time / scheduled-time * the fee",
+        )
+    for metric in metrics:
+        if isinstance(metric.period, m.RollingPeriod):
+            out.error(
+                f"{metric.id} is measured over rolling windows: a formula reads metrics per period",
+                _metric_loc(node.formula, metric.id) or node.formula.loc,
+            )
+    periods = {m.model_dump_json(exclude={"loc"}) for m in (x.period for x in metrics)}
+    if len(periods) > 1:
+        out.error(
+            "the metrics of a formula are measured over different periods: "
+            + ", ".join(x.id for x in metrics),
+            node.formula.loc,
+            "measure them per the same period, such as per calendar month",
+        )
+    if len(metrics) < len(names):
+        return  # an unknown name: the names' check says so
+    found = _dimension(node.formula, scope, out)
+    if found is not None and found != (1, 0):
+        out.error(
+            f"the formula gives {_dimension_words(found)}, not an amount of money",
+            node.formula.loc,
+            "multiply by the fee or an amount once, and divide a duration by a duration:"
+            " 25 * outage-time / scheduled-time * the fee",
+        )
+
+
+def _metric_loc(term: c.FormulaTerm, metric: str) -> SourceLocation | None:
+    for node in walk(term):
+        if isinstance(node, c.FormulaMetric) and node.metric == metric:
+            return node.loc
+        if isinstance(node, c.FormulaFee) and node.for_metric == metric:
+            return node.loc
+    return None
+
+
+def _dimension(term: c.FormulaTerm, scope: Scope, out: Reporter) -> _Dimension | None:
+    if isinstance(term, c.FormulaOp):
+        left = _dimension(term.left, scope, out)
+        right = _dimension(term.right, scope, out)
+        if left is None or right is None:
+            return None
+        sign = 1 if term.op == "*" else -1
+        return left[0] + sign * right[0], left[1] + sign * right[1]
+    if isinstance(term, c.FormulaNumber):
+        if term.value == 0 and not term.percent:
+            out.warning("0 in a formula", term.loc)
+        return 0, 0
+    if isinstance(term, c.FormulaMoney | c.FormulaFee):
+        if isinstance(term, c.FormulaFee) and term.for_metric is not None:
+            metric = scope.metrics.get(term.for_metric)
+            if metric is not None and metric_dimension(metric) != "duration":
+                out.error(
+                    f"the fee for {term.for_metric}: {term.for_metric} is not measured as a"
+                    " duration",
+                    term.loc,
+                    "the fee for a duration metric, such as total duration of outage records",
+                )
+                return None
+        return 1, 0
+    metric = scope.metrics.get(term.metric)
+    if metric is None:
+        return None
+    return (0, 1) if metric_dimension(metric) == "duration" else (0, 0)
+
+
+def _dimension_words(found: _Dimension) -> str:
+    money, time = found
+    parts = []
+    if money:
+        parts.append("money" if money == 1 else f"money to the power {money}")
+    if time:
+        parts.append("time" if time == 1 else f"time to the power {time}")
+    return " × ".join(parts) if parts else "a plain number"
 
 
 def _window(node: c.NOfLast | c.Consecutive, out: Reporter) -> None:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from decimal import Decimal
+from typing import Annotated, Literal
+
+from pydantic import Field
 
 from obligo.model.base import Comparator, Duration, LiteralValue, Money, Node, Percent
 from obligo.model.conditions import Selection
@@ -28,12 +31,23 @@ class Objective(Node):
 
 
 # ------------------------------------------------------------------------------------- amounts
+class OtherPeriodFee(Node):
+    """``the fee of the month before`` (``count`` 1), ``the average fee of the last 3 months``
+    (``average``): the fee of the time just before the period, not of the period itself."""
+
+    unit: str
+    count: int = 1
+    average: bool = False
+
+
 class PercentOfFee(Node):
-    """``10% of the fee`` (of the clause's service, or ``of the fee of uplink``)."""
+    """``10% of the fee`` (of the clause's service, or ``of the fee of uplink``; of another
+    period's fee: ``of the fee of the month before``)."""
 
     kind: Literal["percent_of_fee"] = "percent_of_fee"
     percent: Percent
     service: str | None = None
+    other: OtherPeriodFee | None = None
 
 
 class FeeForDuration(Node):
@@ -42,6 +56,7 @@ class FeeForDuration(Node):
     kind: Literal["fee_for_duration"] = "fee_for_duration"
     duration: Duration
     service: str | None = None
+    other: OtherPeriodFee | None = None
 
 
 class FixedAmount(Node):
@@ -88,14 +103,101 @@ class CreditTable(Node):
 
 
 class CreditFormula(Node):
-    """``credit 1 day of the fee per started hour of outage-hours``."""
+    """``credit 1 day of the fee per started hour of outage-hours`` (``when breached``: only in
+    the periods in which a promise of the clause is breached)."""
 
     kind: Literal["formula"] = "formula"
     amount: Amount
     per: PerUnit
+    when_breached: bool = False
 
 
-Credit = CreditTable | CreditFormula
+# ------------------------------------------------------------------- formulas over measured values
+class FormulaNumber(Node):
+    """``25``, ``10%`` (a percentage is its fraction: 10% is 0.1)."""
+
+    kind: Literal["number"] = "number"
+    value: Decimal
+    percent: bool = False
+
+
+class FormulaMoney(Node):
+    """``500 EUR`` in a formula."""
+
+    kind: Literal["money"] = "money"
+    money: Money
+
+
+class FormulaMetric(Node):
+    """A metric's value in the period: a percentage as its fraction, a duration in seconds, a
+    count or number as it is."""
+
+    kind: Literal["metric"] = "metric"
+    metric: str
+
+
+class FormulaFee(Node):
+    """``the fee`` (``of uplink``, ``of the month before``), or ``the fee for outage-time``: the
+    fee pro-rated over the metric's duration (the period's fee × the duration ÷ the period's
+    length)."""
+
+    kind: Literal["fee"] = "fee"
+    service: str | None = None
+    other: OtherPeriodFee | None = None
+    for_metric: str | None = None
+
+
+class FormulaOp(Node):
+    """``left * right`` or ``left / right``: operators group to the left."""
+
+    kind: Literal["op"] = "op"
+    op: Literal["*", "/"]
+    left: FormulaTerm
+    right: FormulaTerm
+
+
+FormulaTerm = Annotated[
+    FormulaNumber | FormulaMoney | FormulaMetric | FormulaFee | FormulaOp,
+    Field(discriminator="kind"),
+]
+FormulaOp.model_rebuild()
+
+
+def formula_metrics(term: FormulaTerm) -> list[str]:
+    """The metrics a formula reads, in the order written, each once (``the fee for M`` reads M)."""
+    found: list[str] = []
+
+    def visit(node: FormulaTerm) -> None:
+        if isinstance(node, FormulaOp):
+            visit(node.left)
+            visit(node.right)
+        elif isinstance(node, FormulaMetric):
+            found.append(node.metric)
+        elif isinstance(node, FormulaFee) and node.for_metric is not None:
+            found.append(node.for_metric)
+
+    visit(term)
+    return list(dict.fromkeys(found))
+
+
+class CreditExpression(Node):
+    """``credit 25 * outage-time / scheduled-time * the fee when breached``: an amount computed
+    from measured values, the fee and numbers, exactly."""
+
+    kind: Literal["expression"] = "expression"
+    formula: FormulaTerm
+    when_breached: bool = False
+
+
+Credit = CreditTable | CreditFormula | CreditExpression
+
+
+class LargestOnly(Node):
+    """``credit only the largest with clauses 2, 3 for the same time``: of the credits of this
+    clause and the clauses named for failures over overlapping times in the same period, only
+    the largest is owed."""
+
+    clauses: tuple[str, ...]
 
 
 # ---------------------------------------------------------------------------------------- caps
@@ -182,8 +284,12 @@ class NoticeRequirement(Node):
 
 # ------------------------------------------------------------------------- penalties, rewards
 class PerBreach(Node):
+    """``per breached month``; ``per breached month and group``: once per breached group (each
+    priority, region, ... of the clause's promises that is breached) rather than once."""
+
     kind: Literal["per_breach"] = "per_breach"
     unit: str
+    per_group: bool = False
 
 
 class PerMissedRecord(Node):
@@ -195,6 +301,7 @@ class Penalty(Node):
 
     amount: Amount
     basis: PerBreach | PerUnit | PerMissedRecord | TierCondition
+    when_breached: bool = False
 
 
 class Reward(Node):
@@ -295,6 +402,7 @@ class Clause(Node):
     service: str | None = None
     promises: tuple[Objective, ...] = ()
     credits: tuple[Credit, ...] = ()
+    largest_only: LargestOnly | None = None
     caps: tuple[Cap, ...] = ()
     claim: Claim | None = None
     claim_requirements: tuple[ClaimRequirement | NoticeRequirement, ...] = ()

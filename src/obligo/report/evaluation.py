@@ -11,9 +11,9 @@ from obligo.engine.run.accounting import LineAccount
 from obligo.engine.run.evaluation import Evaluation
 from obligo.engine.run.portfolio import Portfolio
 from obligo.events import Rejection as RejectedLine
+from obligo.model.clauses import Clause
 from obligo.model.contract import HolidaysOf
 from obligo.model.holidays import holidays_in_year, holidays_package_version, source_label
-from obligo.model.clauses import Clause
 from obligo.report import consequences as owed
 from obligo.report.assemble import assessment, verdict
 from obligo.report.model import (

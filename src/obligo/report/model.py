@@ -125,7 +125,7 @@ class Verdict(ReportNode):
 
 # ------------------------------------------------------------------------------- consequences
 ConsequenceKind = Literal["credit", "penalty", "reward"]
-CapKind = Literal["period", "shared", "trailing", "term"]
+CapKind = Literal["period", "shared", "trailing", "term", "largest"]
 Settlement = Literal["against_future_payments", "refund"]
 
 

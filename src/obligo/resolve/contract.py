@@ -15,6 +15,8 @@ from zoneinfo import ZoneInfo
 
 from obligo.errors import ObligoError
 from obligo.model import clauses as c
+from obligo.model.base import walk
+from obligo.model.clauses import formula_metrics
 from obligo.model.contract import (
     AgreementKind,
     Baseline,
@@ -183,10 +185,12 @@ class ServiceOf:
         return self.services[service].delivered_by or self.provider
 
 
-def _amounts(clause: c.Clause) -> Iterable[c.Amount]:
+def _amounts(clause: c.Clause) -> Iterable[c.Amount | c.FormulaFee]:
     for credit in clause.credits:
         if isinstance(credit, c.CreditTable):
             yield from (t.amount for t in credit.tiers)
+        elif isinstance(credit, c.CreditExpression):
+            yield from (n for n in walk(credit.formula) if isinstance(n, c.FormulaFee))
         else:
             yield credit.amount
     yield from (p.amount for p in clause.penalties)
@@ -198,5 +202,7 @@ def _metric_names(clause: c.Clause) -> Iterable[str]:
     for credit in clause.credits:
         if isinstance(credit, c.CreditTable):
             yield from (t.condition.subject for t in credit.tiers if t.condition.subject)
+        elif isinstance(credit, c.CreditExpression):
+            yield from formula_metrics(credit.formula)
         else:
             yield credit.per.metric

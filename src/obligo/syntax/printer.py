@@ -102,6 +102,14 @@ def frequency(every: base.Duration) -> str:
     raise ValueError(f"no frequency word for {every}")
 
 
+def fee_every(every: base.Duration) -> str:
+    """``monthly`` when a word says it, else ``per 30 days``, ``per 2 weeks``."""
+    try:
+        return frequency(every)
+    except ValueError:
+        return f"per {every}"
+
+
 # ------------------------------------------------------------------ selections, conditions
 def condition(node: k.Condition) -> str:
     """``severity <= 2 and (cause = "network" or cause is missing)``."""
@@ -192,13 +200,23 @@ def objective(node: c.Objective) -> str:
 
 
 def amount(node: c.Amount) -> str:
-    """``10% of the fee``, ``1 day of the fee of uplink``, ``500 EUR``."""
-    of = f" of {name(node.service)}" if not isinstance(node, c.FixedAmount) and node.service else ""
-    if isinstance(node, c.PercentOfFee):
-        return f"{node.percent} of the fee{of}"
-    if isinstance(node, c.FeeForDuration):
-        return f"{node.duration} of the fee{of}"
-    return str(node.money)
+    """``10% of the fee``, ``1 day of the fee of uplink``, ``500 EUR``, ``10% of the fee of
+    the month before``, ``10% of the average fee of the last 3 months``."""
+    if isinstance(node, c.FixedAmount):
+        return str(node.money)
+    head = f"{node.percent}" if isinstance(node, c.PercentOfFee) else f"{node.duration}"
+    return f"{head} of {fee_reference(node.service, node.other)}"
+
+
+def fee_reference(service: str | None, other: c.OtherPeriodFee | None) -> str:
+    """``the fee``, ``the fee of uplink``, ``the fee of the month before``, ``the average fee
+    of uplink of the last 3 months``."""
+    of = f" of {name(service, _SUBJECT)}" if service else ""
+    if other is None:
+        return f"the fee{of}"
+    if other.average:
+        return f"the average fee{of} of the last {other.count} {_plural(other.unit, other.count)}"
+    return f"the fee{of} of the {other.unit} before"
 
 
 def tier_condition(node: c.TierCondition) -> str:
@@ -225,20 +243,59 @@ def per_unit(node: c.PerUnit) -> str:
 
 
 def formula(node: c.CreditFormula) -> str:
-    """``1 day of the fee per started hour of outage-hours``."""
-    return f"{amount(node.amount)} {per_unit(node.per)}"
+    """``1 day of the fee per started hour of outage-hours [when breached]``."""
+    text = f"{amount(node.amount)} {per_unit(node.per)}"
+    return text + (" when breached" if node.when_breached else "")
+
+
+def formula_term(node: c.FormulaTerm) -> str:
+    """``25 * outage-time / scheduled-time * the fee``: operators group to the left, so a right
+    operand that is itself an operation is bracketed."""
+    if isinstance(node, c.FormulaOp):
+        right = formula_term(node.right)
+        if isinstance(node.right, c.FormulaOp):
+            right = f"({right})"
+        return f"{formula_term(node.left)} {node.op} {right}"
+    if isinstance(node, c.FormulaNumber):
+        return f"{node.value}%" if node.percent else str(node.value)
+    if isinstance(node, c.FormulaMoney):
+        return str(node.money)
+    if isinstance(node, c.FormulaMetric):
+        return name(node.metric, _FORMULA_NAME)
+    text = fee_reference(node.service, node.other)
+    return text + (f" for {name(node.for_metric)}" if node.for_metric else "")
+
+
+# Words that open a formula's factor, which a metric's name must not be read as.
+_FORMULA_NAME = frozenset({"the"})
+
+
+def expression_credit(node: c.CreditExpression) -> str:
+    """``25 * outage-time / scheduled-time * the fee when breached``, without the keyword."""
+    return formula_term(node.formula) + (" when breached" if node.when_breached else "")
 
 
 def penalty(node: c.Penalty) -> str:
     """``500 EUR per breached month``, without the keyword."""
+    return _penalty(node) + (" when breached" if node.when_breached else "")
+
+
+def _penalty(node: c.Penalty) -> str:
     basis = node.basis
     if isinstance(basis, c.PerBreach):
-        return f"{amount(node.amount)} per breached {basis.unit}"
+        group = " and group" if basis.per_group else ""
+        return f"{amount(node.amount)} per breached {basis.unit}{group}"
     if isinstance(basis, c.PerUnit):
         return f"{amount(node.amount)} {per_unit(basis)}"
     if isinstance(basis, c.PerMissedRecord):
         return f"{amount(node.amount)} per missed record"
     return f"{amount(node.amount)} when {tier_condition(basis)}"
+
+
+def largest_only(clauses: tuple[str, ...]) -> str:
+    """``only the largest with clauses 2, 3 for the same time``, without the keyword."""
+    word = "clause" if len(clauses) == 1 else "clauses"
+    return f"only the largest with {word} {', '.join(clauses)} for the same time"
 
 
 def cap(node: c.Cap) -> str:
@@ -473,6 +530,8 @@ def pause(node: m.Pause) -> str:
 def _credit(node: c.Credit) -> list[str]:
     if isinstance(node, c.CreditFormula):
         return [f"credit {formula(node)}"]
+    if isinstance(node, c.CreditExpression):
+        return [f"credit {expression_credit(node)}"]
     if len(node.tiers) == 1 and not node.cumulative:
         return [f"credit {tier(node.tiers[0])}"]
     head = "credit cumulative" if node.cumulative else "credit"
@@ -501,6 +560,8 @@ def _clause(node: c.Clause) -> list[str]:
     lines += [f"promise {objective(p)}" for p in node.promises]
     for credit in node.credits:
         lines += _credit(credit)
+    if node.largest_only is not None:
+        lines.append(f"credit {largest_only(node.largest_only.clauses)}")
     lines += [f"cap {cap(x)}" for x in node.caps]
     if node.claim is not None:
         lines.append(f"claim {claim(node.claim)}")
@@ -585,7 +646,7 @@ def _service(node: ct.Service) -> list[str]:
     lines = _description(node.description)
     for fee in node.fees:
         where = f" where {condition(fee.where)}" if fee.where is not None else ""
-        lines.append(f"fee {fee.money} {frequency(fee.every)}{where}")
+        lines.append(f"fee {fee.money} {fee_every(fee.every)}{where}")
     if node.fee_from is not None:
         lines.append(f"fee from {selection(node.fee_from)}{_grouped(node.fee_group_by)}")
     under = next((u for u in node.underlying if u.supplier is not None), None)

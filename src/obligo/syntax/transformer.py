@@ -43,6 +43,7 @@ from obligo.syntax.lines import SourceText
 
 # The words that open a line, for a message about a line given twice (keyed by Item.key).
 ONCE_WORDS = {
+    "largest_only": "credit only the largest",
     "billing": "billing cycle",
     "renewal": "renews",
     "fee_from": "fee from",
@@ -597,6 +598,30 @@ class ContractTransformer(Transformer[Token, Any]):
             contract.Fee(money=money, every=every, where=where, loc=self.loc(meta)),
             self.loc(meta),
         )
+
+    def fee_per_item(self, meta: Meta, children: list[Any]) -> Item:
+        """``fee 30 EUR per 30 days``, ``per week``, ``per billing cycle of 28 days``."""
+        money, every = children[0], children[1]
+        where = children[2] if len(children) > 2 else None
+        return Item(
+            "fee",
+            contract.Fee(money=money, every=every, where=where, loc=self.loc(meta)),
+            self.loc(meta),
+        )
+
+    def fee_per_quantity(self, meta: Meta, children: list[Any]) -> base.Duration:
+        return self.duration(children[-1], meta, "the time a fee is for")
+
+    def fee_per_unit(self, meta: Meta, children: list[Name]) -> base.Duration:
+        word = children[0]
+        unit = SPELLINGS.get(word.text)
+        if unit is None:
+            self.fail(
+                f'"{word.text}" is not a unit of time',
+                word.loc,
+                suggest(word.text, list(SPELLINGS)) or "fee 30 EUR per 30 days",
+            )
+        return base.Duration(amount=Decimal(1), unit=unit, loc=word.loc)
 
     def fee_from_item(self, meta: Meta, children: list[Any]) -> Item:
         children, group = self.grouped(children)
@@ -1333,7 +1358,7 @@ class ContractTransformer(Transformer[Token, Any]):
         clause_id = children[0]
         title = next((c.text for c in children if isinstance(c, Title)), None)
         items = [c for c in children if isinstance(c, Item)]
-        single = self.once(items, "description service claim settlement")
+        single = self.once(items, "description service claim settlement largest_only")
 
         def many(key: str) -> tuple[Any, ...]:
             return tuple(i.value for i in items if i.key == key)
@@ -1346,6 +1371,7 @@ class ContractTransformer(Transformer[Token, Any]):
             service=single["service"].value if "service" in single else None,
             promises=many("promise"),
             credits=many("credit"),
+            largest_only=single["largest_only"].value if "largest_only" in single else None,
             caps=many("cap"),
             claim=single["claim"].value if "claim" in single else None,
             claim_requirements=many("claim_requirement"),
@@ -1384,6 +1410,10 @@ class ContractTransformer(Transformer[Token, Any]):
         table = clauses.CreditTable(tiers=(children[0],), loc=self.loc(meta))
         return Item("credit", table, self.loc(meta))
 
+    def largest_only(self, meta: Meta, children: list[Token]) -> Item:
+        node = clauses.LargestOnly(clauses=tuple(str(t) for t in children), loc=self.loc(meta))
+        return Item("largest_only", node, self.loc(meta))
+
     def credit_mode(self, meta: Meta, children: list[Any]) -> str:
         return "cumulative"
 
@@ -1394,8 +1424,56 @@ class ContractTransformer(Transformer[Token, Any]):
         return Item("credit", table, self.loc(meta))
 
     def credit_formula(self, meta: Meta, children: list[Any]) -> Item:
-        formula = clauses.CreditFormula(amount=children[0], per=children[1], loc=self.loc(meta))
+        formula = clauses.CreditFormula(
+            amount=children[0],
+            per=children[1],
+            when_breached=len(children) > 2,
+            loc=self.loc(meta),
+        )
         return Item("credit", formula, self.loc(meta))
+
+    def when_breached(self, meta: Meta, children: list[Any]) -> bool:
+        return True
+
+    def credit_expression(self, meta: Meta, children: list[Any]) -> Item:
+        credit = clauses.CreditExpression(
+            formula=children[0], when_breached=len(children) > 1, loc=self.loc(meta)
+        )
+        return Item("credit", credit, self.loc(meta))
+
+    def money_formula(self, meta: Meta, children: list[Any]) -> clauses.FormulaOp:
+        left, op, right = children
+        return clauses.FormulaOp(op=op, left=left, right=right, loc=self.loc(meta))
+
+    def formula_times(self, meta: Meta, children: list[Any]) -> str:
+        return "*"
+
+    def formula_divide(self, meta: Meta, children: list[Any]) -> str:
+        return "/"
+
+    def formula_number(self, meta: Meta, children: list[Token]) -> clauses.FormulaNumber:
+        return clauses.FormulaNumber(value=Decimal(str(children[0])), loc=self.loc(children[0]))
+
+    def formula_percent(self, meta: Meta, children: list[Token]) -> clauses.FormulaNumber:
+        return clauses.FormulaNumber(
+            value=Decimal(str(children[0])[:-1]), percent=True, loc=self.loc(children[0])
+        )
+
+    def formula_money(self, meta: Meta, children: list[base.Money]) -> clauses.FormulaMoney:
+        return clauses.FormulaMoney(money=children[0], loc=self.loc(meta))
+
+    def formula_metric(self, meta: Meta, children: list[Name]) -> clauses.FormulaMetric:
+        return clauses.FormulaMetric(metric=children[0].text, loc=children[0].loc)
+
+    def formula_fee(self, meta: Meta, children: list[Any]) -> clauses.FormulaFee:
+        service, other = children[0]
+        for_metric = children[1] if len(children) > 1 else None
+        return clauses.FormulaFee(
+            service=service, other=other, for_metric=for_metric, loc=self.loc(meta)
+        )
+
+    def formula_for(self, meta: Meta, children: list[Name]) -> str:
+        return children[0].text
 
     def tier(self, meta: Meta, children: list[Any]) -> clauses.Tier:
         return clauses.Tier(amount=children[0], condition=children[1], loc=self.loc(meta))
@@ -1430,16 +1508,46 @@ class ContractTransformer(Transformer[Token, Any]):
     def fee_service(self, meta: Meta, children: list[Name]) -> str:
         return children[0].text
 
-    def fee_ref(self, meta: Meta, children: list[str]) -> str | None:
-        return children[0] if children else None
+    def fee_ref(
+        self, meta: Meta, children: list[Any]
+    ) -> tuple[str | None, clauses.OtherPeriodFee | None]:
+        service = next((c for c in children if isinstance(c, str)), None)
+        other = next((c for c in children if isinstance(c, clauses.OtherPeriodFee)), None)
+        return service, other
+
+    def fee_before(self, meta: Meta, children: list[Name]) -> clauses.OtherPeriodFee:
+        """``of the month before``."""
+        return clauses.OtherPeriodFee(unit=self.period_word(children[0]), loc=self.loc(meta))
+
+    def fee_average(
+        self, meta: Meta, children: list[Any]
+    ) -> tuple[str | None, clauses.OtherPeriodFee]:
+        """``the average fee [of NAME] of the last 3 months``."""
+        service = next(
+            (c for c in children if isinstance(c, str) and not isinstance(c, Token)), None
+        )
+        count, unit = children[-2], children[-1]
+        other = clauses.OtherPeriodFee(
+            unit=self.period_word(unit),
+            count=self.integer(count),
+            average=True,
+            loc=self.loc(count),
+        )
+        return service, other
 
     def percent_of_fee(self, meta: Meta, children: list[Any]) -> clauses.PercentOfFee:
         percent = base.Percent(value=Decimal(str(children[0])[:-1]), loc=self.loc(children[0]))
-        return clauses.PercentOfFee(percent=percent, service=children[1], loc=self.loc(meta))
+        service, other = children[1]
+        return clauses.PercentOfFee(
+            percent=percent, service=service, other=other, loc=self.loc(meta)
+        )
 
     def duration_of_fee(self, meta: Meta, children: list[Any]) -> clauses.FeeForDuration:
         duration = self.duration(children[0], meta, "a share of the fee")
-        return clauses.FeeForDuration(duration=duration, service=children[1], loc=self.loc(meta))
+        service, other = children[1]
+        return clauses.FeeForDuration(
+            duration=duration, service=service, other=other, loc=self.loc(meta)
+        )
 
     def fixed_amount(self, meta: Meta, children: list[base.Money]) -> clauses.FixedAmount:
         return clauses.FixedAmount(money=children[0], loc=self.loc(meta))
@@ -1565,8 +1673,13 @@ class ContractTransformer(Transformer[Token, Any]):
     def as_refund(self, meta: Meta, children: list[Any]) -> str:
         return "refund"
 
-    def per_breach(self, meta: Meta, children: list[Name]) -> clauses.PerBreach:
-        return clauses.PerBreach(unit=self.period_word(children[0]), loc=self.loc(meta))
+    def per_breach(self, meta: Meta, children: list[Any]) -> clauses.PerBreach:
+        return clauses.PerBreach(
+            unit=self.period_word(children[0]), per_group=len(children) > 1, loc=self.loc(meta)
+        )
+
+    def per_group(self, meta: Meta, children: list[Any]) -> bool:
+        return True
 
     def per_missed(self, meta: Meta, children: list[Any]) -> clauses.PerMissedRecord:
         return clauses.PerMissedRecord(loc=self.loc(meta))
@@ -1575,11 +1688,13 @@ class ContractTransformer(Transformer[Token, Any]):
         return children[0]  # type: ignore[no-any-return]
 
     def penalty(self, meta: Meta, children: list[Any]) -> Item:
-        return Item(
-            "penalty",
-            clauses.Penalty(amount=children[0], basis=children[1], loc=self.loc(meta)),
-            self.loc(meta),
+        penalty = clauses.Penalty(
+            amount=children[0],
+            basis=children[1],
+            when_breached=len(children) > 2,
+            loc=self.loc(meta),
         )
+        return Item("penalty", penalty, self.loc(meta))
 
     def reward(self, meta: Meta, children: list[Any]) -> Item:
         return Item("reward", clauses.Reward(tier=children[0], loc=self.loc(meta)), self.loc(meta))

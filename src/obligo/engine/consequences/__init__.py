@@ -57,6 +57,8 @@ def consequences(
     statuses: dict[str, dict[tuple[str, dt.datetime], list[tuple[str, bool]]]] = {}
     periods: dict[str, dict[tuple[str, dt.datetime], MeasurementPeriod]] = {}
     windows: dict[str, dict[tuple[str, dt.datetime], list[str]]] = {}
+    # The groups judged in each period of each clause (for penalties per breached group).
+    judged_groups: dict[str, dict[tuple[str, dt.datetime], list[tuple[str, str | None]]]] = {}
     for item in judged:
         metric = item.metric
         ref = item.period
@@ -84,8 +86,21 @@ def consequences(
             (item.status, item.baseline)
         )
         periods.setdefault(item.clause.id, {})[key] = period
+        judged_groups.setdefault(item.clause.id, {}).setdefault(key, []).append(
+            (item.status, item.group)
+        )
     lines = Lines(
-        ctx, measure, pricer, span, statuses, periods, targets, resolve, billing_periods, windows
+        ctx,
+        measure,
+        pricer,
+        span,
+        statuses,
+        periods,
+        targets,
+        resolve,
+        billing_periods,
+        windows,
+        groups=judged_groups,
     )
     for order, clause in enumerate(clauses):
         lines.clause(order, clause)
@@ -93,7 +108,15 @@ def consequences(
     Caps(ctx, pricer, {cl.id: (i, cl) for i, cl in enumerate(clauses)}, resolve).apply(entries)
     clock = ClaimClock(ctx, billing)
     entries.sort(
-        key=lambda e: (e.order, _KIND_ORDER[e.kind], e.group or "", e.period.start, e.period.end)
+        key=lambda e: (
+            e.order,
+            _KIND_ORDER[e.kind],
+            e.group or "",
+            e.period.start,
+            e.period.end,
+            e.service != resolve(e.clause),  # the clause's own service first
+            e.service or "",
+        )
     )
     return [_owed(entry, clock, resolve, pricer.currency) for entry in entries]
 

@@ -23,6 +23,7 @@ from obligo.engine.time.periods import MeasurementPeriod, add_months, local_midn
 from obligo.model import clauses as c
 from obligo.syntax import printer
 
+from .largest import Largest
 from .lines import Entry, Pricer, money, months_between
 from .money import minor_unit, round_half_up
 from .values import CapApplied, CapKind
@@ -55,6 +56,7 @@ class Caps:
         self.clauses = clauses
         self.service_of = service_of
         self.history: dict[str, list[Entry]] = {}
+        self.largest = Largest(ctx, clauses)
 
     def apply(self, entries: list[Entry]) -> None:
         steps: dict[dt.datetime, list[Entry]] = {}
@@ -73,6 +75,7 @@ class Caps:
                         if isinstance(cap, c.PeriodCap) and not cap.shared_with:
                             self._period(entry, cap)
             self._shared(step)
+            self.largest.apply(step)  # one credit for one stretch of time, before caps over time
             for entry in step:
                 if self._capped(entry):
                     for cap in entry.clause.caps:
@@ -101,6 +104,7 @@ class Caps:
         group: str | None = None,
         *,
         any_group: bool = False,
+        service: str | None = None,
     ) -> Fraction:
         """The rounded amounts already given by these clauses in periods that start at or after
         ``start`` and end by ``before`` (of one group, or of every group)."""
@@ -111,6 +115,8 @@ class Caps:
                     continue
                 if not any_group and done.group != group:
                     continue
+                if service is not None and done.service != service:
+                    continue  # a clause owing lines of several services: each its own
                 if done.period.start >= start and done.period.end <= before:
                     total += Fraction(done.rounded)
         return total
@@ -189,7 +195,14 @@ class Caps:
             self._step(entry, cap, "period", None, priced.words)
             return
         room = floor_minor(priced.amount, currency)
-        given = self._given([entry.clause.id], entry.kind, start, entry.period.start, entry.group)
+        given = self._given(
+            [entry.clause.id],
+            entry.kind,
+            start,
+            entry.period.start,
+            entry.group,
+            service=entry.service,
+        )
         limit = max(room - given, Fraction(0))
         words = f"{priced.words} for {label}"
         if room != priced.amount:
@@ -288,7 +301,14 @@ class Caps:
         )
         given = Fraction(0)
         if cap.less_given:
-            given = self._given([entry.clause.id], entry.kind, start, period.start, entry.group)
+            given = self._given(
+                [entry.clause.id],
+                entry.kind,
+                start,
+                period.start,
+                entry.group,
+                service=entry.service,
+            )
             words += f", less {money(given, currency)} already given"
         self._step(entry, cap, "trailing", max(room - given, Fraction(0)), words)
 

@@ -303,7 +303,7 @@ def _where_text(fee: Fee) -> str:
 
 def _frequency(every: Duration) -> str:
     key = (f"{every.amount.normalize():f}", every.unit)
-    return _FREQUENCY_WORDS.get(key, f"every {every}")
+    return _FREQUENCY_WORDS.get(key, f"per {every}")
 
 
 def _fraction_text(share: Fraction) -> str:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from fractions import Fraction
 
@@ -26,6 +26,7 @@ from obligo.syntax import printer
 
 from .claims import PERIOD_WORDS, RequirementOutcome, restrict
 from .fees import FeeOfSpan, Fees, condition_key, condition_keys
+from .formulas import Formula, Reading
 from .rolling import BillingPeriods, window_text
 from .rules import (
     UNIT_WORDS,
@@ -33,6 +34,7 @@ from .rules import (
     in_tier,
     unit_seconds,
 )
+from .spans import other_span
 from .values import CapApplied, ConsequenceKind, OwedLine, RequirementChecked
 
 Measure = Callable[[m.Metric], dict[str, Measurement]]
@@ -114,6 +116,8 @@ class Pricer:
             return Priced(
                 Fraction(amount.money.amount), str(amount.money), currency=amount.money.currency
             )
+        if amount.other is not None:
+            return self._of_other(amount, amount.other, service, start, group, hints)
         named = amount.service or service
         if named is None:
             return Priced(None, "no service whose fee this is: give the clause a `service` line")
@@ -167,6 +171,51 @@ class Pricer:
         words = f"{duration} of the fee from {first.isoformat()}: {money(other.amount, cur)}"
         return Priced(other.amount, words, other, other.currency)
 
+    def _of_other(
+        self,
+        amount: c.PercentOfFee | c.FeeForDuration,
+        other: c.OtherPeriodFee,
+        service: str | None,
+        start: dt.datetime,
+        group: str | None,
+        hints: frozenset[str],
+    ) -> Priced:
+        """An amount of the fee of the time before the period: a percentage of that fee (of
+        its average per unit: the fee of the last 3 months ÷ 3), or days or months of it as
+        of any span (a day of the average fee of the last 3 months is their fee ÷ their
+        days)."""
+        span = other_span(other, start, self.ctx)
+        if isinstance(span, str):
+            return Priced(None, span)
+        first, until, count, label = span
+        what = (
+            f"the average fee of the last {other.count} {other.unit}s"
+            if other.average
+            else f"the fee of the {other.unit} before"
+        )
+        if count < other.count:
+            what += f", {count} of them in the term"
+        plain = amount.model_copy(update={"other": None})
+        priced = self.price(plain, service, first, until, group, hints, f"{label} ({what})")
+        fee = priced.fee
+        if fee is not None:
+            fee = replace(fee, detail=f"{what}, {label}: {fee.detail}")
+        if priced.amount is None or fee is None or fee.amount is None:
+            return Priced(priced.amount, priced.words, fee, priced.currency)
+        if not isinstance(amount, c.PercentOfFee):
+            return Priced(priced.amount, priced.words, fee, priced.currency)
+        cur = fee.currency
+        percent = Fraction(amount.percent.value)
+        value = percent / 100 * fee.amount / count
+        if count == 1:
+            words = f"{amount.percent} × {money(fee.amount, cur)} ({what}, {label})"
+        else:
+            words = (
+                f"{amount.percent} × {money(fee.amount, cur)} ÷ {count} {other.unit}s"
+                f" ({what}, {label})"
+            )
+        return Priced(value, f"{words} = {money(value, cur)}", fee, cur)
+
 
 @dataclass
 class Subject:
@@ -208,6 +257,9 @@ class Lines:
         service_of: Callable[[c.Clause], str | None],
         billing: BillingPeriods,
         windows: Mapping[str, Mapping[tuple[str, dt.datetime], list[str]]],
+        *,
+        groups: Mapping[str, Mapping[tuple[str, dt.datetime], list[tuple[str, str | None]]]]
+        | None = None,
     ) -> None:
         self.ctx = ctx
         self.measure = measure
@@ -219,7 +271,8 @@ class Lines:
         self.service_of = service_of
         self.billing = billing
         self.windows = windows  # clause -> (label, start) -> the rolling windows judged there
-        self.entries: dict[tuple[str, str, str, dt.datetime, str | None], Entry] = {}
+        self.groups = groups or {}  # clause -> (label, start) -> [(status, group)]
+        self.entries: dict[tuple[object, ...], Entry] = {}
         self._restricted: dict[tuple[str, str], RequirementOutcome] = {}
         self._hint_cache: dict[tuple[str, str | None], frozenset[str]] = {}
 
@@ -228,31 +281,72 @@ class Lines:
         for credit in clause.credits:
             if isinstance(credit, c.CreditTable):
                 self._table(order, clause, "credit", credit.tiers, credit.cumulative, printer.tier)
+            elif isinstance(credit, c.CreditExpression):
+                self._expression(order, clause, "credit", credit)
             else:
                 rule = printer.formula(credit)
-                self._per_unit(order, clause, "credit", credit.amount, credit.per, rule, credit)
+                self._per_unit(
+                    order,
+                    clause,
+                    "credit",
+                    credit.amount,
+                    credit.per,
+                    rule,
+                    credit,
+                    breached_only=credit.when_breached,
+                )
         for penalty in clause.penalties:
             basis = penalty.basis
             rule = printer.penalty(penalty)
             if isinstance(basis, c.PerBreach):
                 self._per_breach(order, clause, penalty, rule)
             elif isinstance(basis, c.PerUnit):
-                self._per_unit(order, clause, "penalty", penalty.amount, basis, rule, penalty)
+                self._per_unit(
+                    order,
+                    clause,
+                    "penalty",
+                    penalty.amount,
+                    basis,
+                    rule,
+                    penalty,
+                    breached_only=penalty.when_breached,
+                )
             elif isinstance(basis, c.PerMissedRecord):
                 self._per_missed(order, clause, penalty, rule)
             else:
                 tier = c.Tier(amount=penalty.amount, condition=basis, loc=penalty.loc)
-                self._table(order, clause, "penalty", (tier,), False, _always(rule))
+                self._table(
+                    order,
+                    clause,
+                    "penalty",
+                    (tier,),
+                    False,
+                    _always(rule),
+                    breached_only=penalty.when_breached,
+                )
         for reward in clause.rewards:
             rule = printer.tier(reward.tier)
             self._table(order, clause, "reward", (reward.tier,), False, _always(rule))
 
     # ------------------------------------------------------------------------------ helpers
     def _entry(
-        self, order: int, clause: c.Clause, kind: ConsequenceKind, subject: Subject
+        self,
+        order: int,
+        clause: c.Clause,
+        kind: ConsequenceKind,
+        subject: Subject,
+        named: str | None = None,
     ) -> Entry:
+        """The entry of the clause, kind, period and group; of the service ``named`` when a
+        line is reckoned on the fee of another service than the clause's (``10% of the fee of
+        uplink``): each service's lines are owed by the supplier of that service."""
         period = subject.period
-        key = (clause.id, kind, period.label, period.start, subject.entry_group)
+        service = self.service_of(clause)
+        if named is not None and named != service and named in self.pricer.fees.services:
+            service = named
+        key: tuple[object, ...] = (clause.id, kind, period.label, period.start, subject.entry_group)
+        if service != self.service_of(clause):
+            key = (*key, service)
         if key not in self.entries:
             self.entries[key] = Entry(
                 clause=clause,
@@ -260,7 +354,7 @@ class Lines:
                 kind=kind,
                 period=period,
                 group=subject.entry_group,
-                service=self.service_of(clause),
+                service=service,
             )
         return self.entries[key]
 
@@ -473,6 +567,8 @@ class Lines:
         tiers: tuple[c.Tier, ...],
         cumulative: bool,
         rule_of: Callable[[c.Tier], str],
+        *,
+        breached_only: bool = False,
     ) -> None:
         condition = tiers[0].condition
         if condition.exceedance:
@@ -482,8 +578,10 @@ class Lines:
             group = _group_name(condition.group)
             subjects = iter(self._subjects(clause, metric, group, kind))
         for subject in subjects:
+            if breached_only and not self._breached(clause, subject.period):
+                continue
             if subject.missing is not None:
-                entry = self._entry(order, clause, kind, subject)
+                entry = self._entry(order, clause, kind, subject, _named(tiers[0].amount))
                 self._add(
                     entry,
                     subject,
@@ -497,7 +595,7 @@ class Lines:
                 continue
             if subject.value is None:
                 if self._unknown_amount(kind, clause, subject):
-                    entry = self._entry(order, clause, kind, subject)
+                    entry = self._entry(order, clause, kind, subject, _named(tiers[0].amount))
                     why = (
                         f"no value of {subject.name} in {subject.period.label}: no tier can be"
                         " placed, although the period is breached"
@@ -519,7 +617,7 @@ class Lines:
                 if subject.outcome is not None and subject.unrestricted is not None:
                     would = _matched(tiers, subject.unrestricted, subject.dimension, cumulative)
                     if would:
-                        entry = self._entry(order, clause, kind, subject)
+                        entry = self._entry(order, clause, kind, subject, _named(would[-1].amount))
                         self._add(
                             entry,
                             subject,
@@ -533,8 +631,8 @@ class Lines:
                             unit=unit,
                         )
                 continue
-            entry = self._entry(order, clause, kind, subject)
             for tier in matched:
+                entry = self._entry(order, clause, kind, subject, _named(tier.amount))
                 priced = self._price(tier.amount, entry, subject)
                 words = (
                     f"{subject.name} {_shown(subject.value, unit)}"
@@ -596,6 +694,8 @@ class Lines:
         per: c.PerUnit,
         rule: str,
         node: Node,
+        *,
+        breached_only: bool = False,
     ) -> None:
         metric = self.ctx.metric(per.metric)
         seconds = unit_seconds(per.unit)
@@ -603,9 +703,11 @@ class Lines:
             return  # the checks allow only fixed units of time here
         word = {"started": "started ", "full": "full ", "exact": ""}[per.rounding]
         for subject in self._subjects(clause, metric, None, kind, counted=True):
+            if breached_only and not self._breached(clause, subject.period):
+                continue
             if subject.value is None:
                 if self._unknown_amount(kind, clause, subject):
-                    entry = self._entry(order, clause, kind, subject)
+                    entry = self._entry(order, clause, kind, subject, _named(amount))
                     why = (
                         f"no value of {subject.name} in {subject.period.label}: no units can be"
                         " counted, although the period is breached"
@@ -617,7 +719,7 @@ class Lines:
                 if subject.outcome is not None and subject.unrestricted:
                     would = _units(subject.unrestricted, seconds, per.rounding)
                     if would:
-                        entry = self._entry(order, clause, kind, subject)
+                        entry = self._entry(order, clause, kind, subject, _named(amount))
                         self._add(
                             entry,
                             subject,
@@ -632,7 +734,7 @@ class Lines:
                             quantity=Fraction(0),
                         )
                 continue
-            entry = self._entry(order, clause, kind, subject)
+            entry = self._entry(order, clause, kind, subject, _named(amount))
             priced = self._price(amount, entry, subject)
             unit_word = _unit_word(per.unit, units)
             total = None if priced.amount is None else priced.amount * units
@@ -659,6 +761,68 @@ class Lines:
                 quantity=units,
             )
 
+    # ------------------------------------------------------------------------------ formulas
+    def _expression(
+        self, order: int, clause: c.Clause, kind: ConsequenceKind, node: c.CreditExpression
+    ) -> None:
+        """``credit 25 * outage-time / scheduled-time * the fee [when breached]``: computed in
+        every period of its metrics that counts (only the breached ones ``when breached``).
+        Listed when it gives an amount, when the period is breached (0.00 too), or when it
+        cannot be computed (a division by zero: no amount, the reason); a metric without a
+        value in a period that is not breached gives nothing."""
+        rule = printer.expression_credit(node)
+        metrics = [self.ctx.metric(n) for n in c.formula_metrics(node.formula)]
+        if not metrics:
+            return  # the checks want one
+        measured = {metric.id: self.measure(metric) for metric in metrics}
+        first = metrics[0]
+        for period in self.ctx.periods(first.period):
+            if not self._counts(period):
+                continue
+            breached = self._breached(clause, period)
+            if node.when_breached and not breached:
+                continue
+            readings = {
+                metric.id: _reading(measured[metric.id].get(period.label)) for metric in metrics
+            }
+            if not breached and any(r.value is None for r in readings.values()):
+                continue
+            subject = Subject(
+                period=period,
+                group=None,
+                entry_group=None,
+                value=None,
+                dimension="number",
+                name=printer.formula_term(node.formula),
+                hints=self._hints(first, None),
+                outcome=None,
+                unrestricted=None,
+                metric=first,
+            )
+            service = self.service_of(clause)
+            computed = Formula(
+                self.pricer, service, period, None, subject.hints, readings
+            ).compute(node.formula)
+            value = computed.value
+            if value is not None and value <= 0 and not breached:
+                continue
+            named = {f.service for f in walk(node.formula) if isinstance(f, c.FormulaFee)}
+            entry = self._entry(
+                order, clause, kind, subject, next(iter(named)) if len(named) == 1 else None
+            )
+            if computed.fee is not None and entry.fee is None:
+                if computed.fee.service == entry.service:
+                    entry.fee = computed.fee
+            if entry.currency is None and computed.currency is not None:
+                entry.currency = computed.currency
+            if not entry.hints:
+                entry.hints = subject.hints
+            words = computed.words
+            if value is not None and value < 0:
+                words += ": below zero, nothing is owed"
+                value = Fraction(0)
+            self._add(entry, subject, rule, node, value, words, value=None, unit=None)
+
     # ------------------------------------------------------------------ per breach, per miss
     def _per_breach(self, order: int, clause: c.Clause, penalty: c.Penalty, rule: str) -> None:
         for (label, start), found in sorted(
@@ -680,10 +844,13 @@ class Lines:
                 outcome=None,
                 unrestricted=None,
             )
-            entry = self._entry(order, clause, "penalty", subject)
+            entry = self._entry(order, clause, "penalty", subject, _named(penalty.amount))
             priced = self._price(penalty.amount, entry, subject)
             judged = self.windows.get(clause.id, {}).get((label, start), [])
             on = f" (judged on {', '.join(judged)})" if judged else ""
+            if isinstance(penalty.basis, c.PerBreach) and penalty.basis.per_group:
+                self._per_breached_group(entry, subject, penalty, rule, priced, on)
+                continue
             self._add(
                 entry,
                 subject,
@@ -696,6 +863,38 @@ class Lines:
                 quantity=Fraction(1),
                 subject_name=f"clause {clause.id}",
             )
+
+    def _per_breached_group(
+        self,
+        entry: Entry,
+        subject: Subject,
+        penalty: c.Penalty,
+        rule: str,
+        priced: Priced,
+        on: str,
+    ) -> None:
+        """``per breached month and group``: one line per group breached in the period (a
+        group breached in two promises once; a promise without groups counts as one)."""
+        period = subject.period
+        found = self.groups.get(entry.clause.id, {}).get((period.label, period.start), [])
+        breached = list(dict.fromkeys(g for status, g in found if status == "breached"))
+        named = sorted(g for g in breached if g is not None)
+        ordered: list[str | None] = [*named, *([None] if None in breached else [])]
+        for group in ordered:
+            who = f'group "{group}"' if group is not None else f"clause {entry.clause.id}"
+            self._add(
+                entry,
+                subject,
+                rule,
+                penalty,
+                priced.amount,
+                f"{who} breached in {period.label}{on}: {priced.words}",
+                value=None,
+                unit=None,
+                quantity=Fraction(1),
+                subject_name=who,
+            )
+            entry.lines[-1] = replace(entry.lines[-1], group=group)
 
     def _per_missed(self, order: int, clause: c.Clause, penalty: c.Penalty, rule: str) -> None:
         """Every record that missed its target, in the clause's promises on shares of records
@@ -725,6 +924,8 @@ class Lines:
                 name = objective.metric + (f' for "{group}"' if group is not None else "") + over
                 missed[key] = (period, before + late, [*names, f"{late} late in {name}"])
         for period, late, names in (missed[key] for key in sorted(missed, key=lambda x: x[1])):
+            if penalty.when_breached and not self._breached(clause, period):
+                continue
             subject = Subject(
                 period=period,
                 group=None,
@@ -736,7 +937,7 @@ class Lines:
                 outcome=None,
                 unrestricted=None,
             )
-            entry = self._entry(order, clause, "penalty", subject)
+            entry = self._entry(order, clause, "penalty", subject, _named(penalty.amount))
             priced = self._price(penalty.amount, entry, subject)
             total = None if priced.amount is None else priced.amount * late
             words = f"{', '.join(names)}: {late} × {priced.words}"
@@ -785,6 +986,24 @@ def _matched(
     worst; the checks make sure of it)."""
     applying = [t for t in tiers if in_tier(value, t.condition, dimension)]
     return applying if cumulative else applying[-1:]
+
+
+def _named(amount: c.Amount) -> str | None:
+    """The service whose fee an amount names (``of the fee of uplink``), if it names one."""
+    return None if isinstance(amount, c.FixedAmount) else amount.service
+
+
+def _reading(measurement: Measurement | None) -> Reading:
+    """A metric's value as a formula reads it: a percentage as its fraction, a duration in
+    seconds, a count or a number as it is."""
+    if measurement is None or measurement.value is None:
+        return Reading(None, "no value")
+    value = measurement.value
+    if measurement.dimension == "percent":
+        return Reading(value / 100, f"{decimal_text(value)}%")
+    if measurement.dimension == "duration":
+        return Reading(value, f"{decimal_text(value)} s")
+    return Reading(value, decimal_text(value))
 
 
 def _units(seconds: Fraction, unit: Fraction, rounding: str) -> Fraction:

@@ -23,7 +23,7 @@ from obligo.model.base import SourceLocation
 from .fees import FeeOfSpan
 
 ConsequenceKind = Literal["credit", "penalty", "reward"]
-CapKind = Literal["period", "shared", "trailing", "term"]
+CapKind = Literal["period", "shared", "trailing", "term", "largest"]
 
 
 @dataclass(frozen=True, slots=True)
