@@ -28,6 +28,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
+import library_samples
 from obligo.cli import cli
 
 REPO = Path(__file__).resolve().parent.parent
@@ -358,6 +359,14 @@ LINES: dict[str, tuple[int, int, int, int, int, int]] = {
     "gitlab-support": (17, 16, 0, 0, 0, 1),
     "fabrikam-checkout": (8, 7, 0, 1, 0, 0),
 }
+
+
+# The library of public agreements (issue 13): their hand arithmetic is kept in its own module.
+HAND.update(library_samples.hand(decimal))
+BUDGETS.update(library_samples.budgets(decimal))
+CONSEQUENCES.update(library_samples.consequences(money))
+TOTALS.update(library_samples.TOTALS)
+LINES.update(library_samples.LINES)
 
 
 def spec(name: str) -> dict[str, Any]:

@@ -1,0 +1,179 @@
+"""The hand arithmetic of the library's sample logs (issue 13): Google Compute Engine, Azure SQL
+Database and Cogent. Each number is worked out in the sample's README and computed here from raw
+minutes, seconds, samples and fees; tests/test_samples.py adds these to its tables, so the shipped
+expected.json and the report obligo gives are both checked against them, as for every sample."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from fractions import Fraction
+
+MINUTE = 60
+DAY = 86_400
+
+Key = tuple[str, str | None, str]
+Expected = tuple[str, str | None, dict[str, str]]
+ConsequenceKey = tuple[str, str, str | None, str]
+Number = Callable[[Fraction], str]
+
+
+def hand(decimal: Number) -> dict[str, dict[Key, Expected]]:
+    """(clause, group, period) -> (status, value, evidence totals), per sample."""
+
+    def up(counted_minutes: int, down_minutes: int) -> str:
+        return decimal(Fraction(counted_minutes - down_minutes, counted_minutes) * 100)
+
+    def mean(*values: str) -> str:
+        return decimal(sum((Fraction(v) for v in values), Fraction(0)) / len(values))
+
+    return {
+        "google-compute-engine": {
+            # Pacific months: January 44,640 minutes, February 40,320; March pending on 5 March
+            # 00:00 PST: 4 days, 5,760 minutes.
+            ("1", "us-central1", "2026-01"): (
+                "breached",
+                up(44_640, 5),
+                {"down_seconds": "300", "counted_seconds": str(31 * DAY)},
+            ),
+            ("1", "us-central1", "2026-02"): ("met", "100", {"down_seconds": "0"}),
+            ("1", "us-central1", "2026-03"): ("pending", "100", {"counted_seconds": str(4 * DAY)}),
+            ("1", "europe-west1", "2026-01"): ("met", up(44_640, 2), {"down_seconds": "120"}),
+            ("1", "europe-west1", "2026-02"): (
+                "breached",
+                up(40_320, 30),
+                {"down_seconds": "1800", "counted_seconds": str(28 * DAY)},
+            ),
+            ("1", "europe-west1", "2026-03"): ("pending", up(5_760, 1), {"down_seconds": "60"}),
+            ("2", "vm-7", "2026-01"): ("breached", up(44_640, 50), {"down_seconds": "3000"}),
+            ("2", "vm-7", "2026-02"): ("met", "100", {"down_seconds": "0"}),
+            ("2", "vm-8", "2026-01"): ("met", up(44_640, 1), {"down_seconds": "60"}),
+            ("2", "vm-8", "2026-02"): ("met", "100", {"down_seconds": "0"}),
+        },
+        "azure-sql-database": {
+            # General Purpose: db-orders all January (44,640 deployment minutes), db-hr from 16
+            # January (16 days, 23,040): 67,680 minutes, 4 + 3 unavailable.
+            ("1", None, "2026-01"): (
+                "breached",
+                up(44_640 + 23_040, 4 + 3),
+                {"good": str(67_680 - 7), "total": "67680"},
+            ),
+            # February: two databases, 2 x 40,320 minutes, 8 unavailable: met, where one database
+            # alone would have breached (8 minutes > 0.01% of 40,320 = 4.032).
+            ("1", None, "2026-02"): ("met", up(80_640, 8), {"good": "80632", "total": "80640"}),
+            ("1", None, "2026-03"): ("pending", up(2 * 9 * 1440, 1), {"total": "25920"}),
+            ("2", None, "2026-01"): ("breached", up(44_640, 3), {"good": "44637"}),
+            ("2", None, "2026-02"): ("met", "100", {"total": "40320"}),
+            ("2", None, "2026-03"): ("pending", "100", {"total": "12960"}),
+        },
+        "cogent-network": {
+            # 9 January 14:10-16:20 EST: 130 minutes; 22 January's outage was the customer's
+            # equipment (excluded); 17 February 10:00-10:50: 50 minutes.
+            ("1", None, "2026-01"): ("breached", str(130 * MINUTE), {"total_seconds": "7800"}),
+            ("1", None, "2026-02"): ("breached", str(50 * MINUTE), {"total_seconds": "3000"}),
+            ("1", None, "2026-03"): ("pending", "0", {"total_seconds": "0"}),
+            ("2", None, "2026-01"): ("met", mean("38", "41", "36", "39"), {"values": "4"}),
+            ("2", None, "2026-02"): ("breached", mean("44", "52", "47", "47"), {"values": "4"}),
+            ("2", None, "2026-03"): ("pending", "40", {"values": "1"}),
+            ("3", None, "2026-01"): (
+                "breached",
+                mean("0.02", "0.30", "0.10", "0.06"),
+                {"values": "4"},
+            ),
+            ("3", None, "2026-02"): ("met", mean("0.05", "0.08", "0.04", "0.03"), {"values": "4"}),
+            ("3", None, "2026-03"): ("pending", "0.02", {"values": "1"}),
+        },
+    }
+
+
+def budgets(decimal: Number) -> dict[str, dict[Key, tuple[str, str, str]]]:
+    """Error budgets of pending periods: (remaining, unit, used %)."""
+    # March 2026 in Los Angeles: 31 days less the hour the clocks skip on 8 March: 44,580 minutes.
+    march = 44_580 * MINUTE
+    zone_budget = Fraction(march, 10_000)  # 0.01%: 267.48 s
+    return {
+        "google-compute-engine": {
+            ("1", "europe-west1", "2026-03"): (
+                decimal(zone_budget - 60),
+                "seconds of downtime",
+                decimal(Fraction(60) / zone_budget * 100),
+            ),
+            ("1", "us-central1", "2026-03"): (decimal(zone_budget), "seconds of downtime", "0"),
+            ("2", "vm-7", "2026-03"): (decimal(Fraction(march, 1000)), "seconds of downtime", "0"),
+        },
+    }
+
+
+def consequences(
+    money: Callable[[Fraction], str],
+) -> dict[str, dict[ConsequenceKey, tuple[str, str | None, bool | None]]]:
+    """(clause, kind, group, period) -> (amount, claim deadline, passed), per sample."""
+    return {
+        "google-compute-engine": {
+            # 10% of the region's or the instance's bill; claims within 60 days after the end of
+            # the month (Pacific): 1 February + 60 days = 2 April, 1 March + 60 = 30 April.
+            ("1", "credit", "us-central1", "2026-01"): (
+                money(Fraction(3000) / 10),
+                "2026-04-02T00:00:00-07:00",
+                False,
+            ),
+            ("1", "credit", "europe-west1", "2026-02"): (
+                money(Fraction(1250) / 10),
+                "2026-04-30T00:00:00-07:00",
+                False,
+            ),
+            ("2", "credit", "vm-7", "2026-01"): (
+                money(Fraction(180) / 10),
+                "2026-04-02T00:00:00-07:00",
+                False,
+            ),
+        },
+        "azure-sql-database": {
+            # January's invoices, 10% each; claims by the end of the second billing month after
+            # January: 31 March.
+            ("1", "credit", None, "2026-01"): (
+                money(Fraction(1460) / 10),
+                "2026-04-01T00:00:00+00:00",
+                False,
+            ),
+            ("2", "credit", None, "2026-01"): (
+                money(Fraction(5200) / 10),
+                "2026-04-01T00:00:00+00:00",
+                False,
+            ),
+        },
+        "cogent-network": {
+            # January: 2 full hours of outage, 2 days of 1,500 USD in 31 days; packet loss, 1 day.
+            # Claims within 7 business days after the end of the month: 2-6 and 9-10 February,
+            # passed on 6 March; February's (latency, 1 day of 28): 2-6 and 9-10 March, open.
+            ("1", "credit", None, "2026-01"): (
+                money(Fraction(2 * 1500, 31)),
+                "2026-02-11T00:00:00-05:00",
+                True,
+            ),
+            ("3", "credit", None, "2026-01"): (
+                money(Fraction(1500, 31)),
+                "2026-02-11T00:00:00-05:00",
+                True,
+            ),
+            ("2", "credit", None, "2026-02"): (
+                money(Fraction(1500, 28)),
+                "2026-03-11T00:00:00-04:00",
+                False,
+            ),
+        },
+    }
+
+
+# Totals: currency, credits, penalties, credits to claim, claim deadline passed.
+TOTALS: dict[str, tuple[str, str, str, str, str]] = {
+    "google-compute-engine": ("USD", "443.00", "0.00", "443.00", "0.00"),
+    "azure-sql-database": ("USD", "666.00", "0.00", "666.00", "0.00"),
+    "cogent-network": ("USD", "198.73", "0.00", "53.57", "145.16"),
+}
+
+# Line accounting: lines, used, outside_periods, unused, rejected, merged.
+LINES: dict[str, tuple[int, int, int, int, int, int]] = {
+    "google-compute-engine": (145, 144, 0, 1, 0, 0),
+    "azure-sql-database": (193, 193, 0, 0, 0, 0),
+    "cogent-network": (22, 21, 0, 1, 0, 0),
+}
