@@ -13,9 +13,15 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from hypothesis import settings
 
 import obligo
 from obligo.model import Contract
+
+# No example may fail for taking long: on a shared two-core machine hypothesis's 200 ms deadline
+# failed correct tests under load. Speed is measured by bench/, never by a timed unit test.
+settings.register_profile("obligo", deadline=None)
+settings.load_profile("obligo")
 
 FILENAME = "test.sla"
 HEADER = 'contract c "C"\n'
