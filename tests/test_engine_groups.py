@@ -263,7 +263,10 @@ def test_python_and_duckdb_write_the_same_key(values: list[str]) -> None:
     fields = [f"f{i}" for i in range(len(values))]
     row = {f: v for f, v in zip(fields, values, strict=True)}
     sql = f"SELECT {groups.key_sql(fields)} FROM (SELECT {', '.join('? AS ' + f for f in fields)})"
-    made = duckdb.execute(sql, values).fetchone()
+    # A connection of its own: a result left open on duckdb's default connection would stop
+    # the next test that uses it.
+    with duckdb.connect() as con:
+        made = con.execute(sql, values).fetchone()
     assert made is not None
     assert made[0] == groups.key_of_fields(fields, row)
     assert groups.values_of(made[0], fields) == tuple(values)
