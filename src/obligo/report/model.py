@@ -106,11 +106,14 @@ class Verdict(ReportNode):
     baseline_level: Quantity | None = None
     error_budget: ErrorBudget | None = None
     evidence: Evidence
+    # A key measurement (`report ...`) before its promotion: shown, with no consequence, right
+    # or trigger (written only when true).
+    reported_only: bool = Field(default=False, exclude_if=lambda value: not value)
 
 
 # ------------------------------------------------------------------------------- consequences
 ConsequenceKind = Literal["credit", "penalty", "reward"]
-CapKind = Literal["period", "shared", "trailing", "term"]
+CapKind = Literal["period", "shared", "trailing", "term", "at_risk"]
 Settlement = Literal["against_future_payments", "refund"]
 
 
@@ -174,6 +177,19 @@ class ClaimStatus(ReportNode):
     requirements: list[RequirementCheck] = []
 
 
+class EarnBack(ReportNode):
+    """A credit of an allocation that may be earned back: ``provisional`` (not owed yet:
+    ``periods_left`` more periods met give it back), ``earned_back`` (0 owed) or ``owed``;
+    ``decided_in``: the period that decided it."""
+
+    state: Literal["provisional", "earned_back", "owed"]
+    periods: int
+    periods_met: int
+    periods_left: int
+    decided_in: str | None = None
+    detail: str
+
+
 class Consequence(ReportNode):
     """What one clause gives in one period (and group): a credit, a penalty or a reward, with
     its arithmetic: the fee, the lines that applied, the caps, the rounding and the claim."""
@@ -196,6 +212,8 @@ class Consequence(ReportNode):
     claim: ClaimStatus | None = None
     settlement: Settlement | None = None
     reason: str | None = None
+    # A credit of an allocation with an earn-back (written only then).
+    earn_back: EarnBack | None = Field(default=None, exclude_if=lambda value: value is None)
 
 
 class MoneyTotal(ReportNode):
@@ -207,6 +225,10 @@ class MoneyTotal(ReportNode):
     rewards: Quantity
     credits_to_claim: Quantity
     credits_claim_passed: Quantity
+    # Credits that may still be earned back, not in `credits` (written only when there are).
+    credits_provisional: Quantity | None = Field(
+        default=None, exclude_if=lambda value: value is None
+    )
 
 
 class ServiceTotal(ReportNode):
