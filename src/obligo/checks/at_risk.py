@@ -90,7 +90,7 @@ def _clause(clause: c.Clause, at_risk: c.AtRisk | None, out: Reporter) -> None:
     promised = [p for p in clause.promises if not p.reported]
     allocation = clause.allocation
     if reported and not promised:
-        for field in _CONSEQUENCES + ("claim",):
+        for field in (*_CONSEQUENCES, "claim"):
             value = getattr(clause, field)
             for node in value if isinstance(value, tuple) else (value,) if value else ():
                 out.error(

@@ -68,9 +68,12 @@ def allocations(
         return []
     credits: list[_Credit] = []
     for order, clause in enumerate(clauses):
-        if clause.allocation is None:
+        allocation = clause.allocation
+        if allocation is None:
             continue
-        credits.extend(_clause(ctx, order, clause, at_risk, judged, pricer, span, service_of))
+        credits.extend(
+            _clause(ctx, order, clause, allocation, at_risk, judged, pricer, span, service_of)
+        )
     _cap(credits, pricer)
     return [credit.entry for credit in credits]
 
@@ -86,7 +89,9 @@ def _statuses(
         start, end = period.start.astimezone(dt.UTC), period.end.astimezone(dt.UTC)
         key = (period.label, start)
         if key not in found:
-            one = MeasurementPeriod(start=start, end=end, label=period.label, partial=period.partial)
+            one = MeasurementPeriod(
+                start=start, end=end, label=period.label, partial=period.partial
+            )
             found[key] = (one, [])
         found[key][1].append(item.status)
     return sorted(found.values(), key=lambda item: item[0].start)
@@ -96,14 +101,13 @@ def _clause(
     ctx: EvaluationContext,
     order: int,
     clause: c.Clause,
+    allocation: c.Allocation,
     at_risk: c.AtRisk,
     judged: Sequence[Judged],
     pricer: Pricer,
     span: BaselineSpan | None,
     service_of: Callable[[c.Clause], str | None],
 ) -> list[_Credit]:
-    allocation = clause.allocation
-    assert allocation is not None  # noqa: S101 - the caller's filter
     share = Fraction(allocation.percent.value) / 100
     periods = _statuses(clause, judged)
     rule = printer.allocation(allocation)
