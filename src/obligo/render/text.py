@@ -225,7 +225,7 @@ def _total(name: str, amounts: list[MoneyTotal]) -> list[str]:
             text += (
                 f" (credits still to claim {to_claim} {cur}, claim deadline passed {passed} {cur})"
             )
-        if money.credits_provisional is not None:
+        if plain(money.credits_provisional).strip("0."):
             text += f"; provisional credits {plain(money.credits_provisional)} {cur} (may be earned back)"
         found.append(text)
     return found

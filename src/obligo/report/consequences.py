@@ -153,9 +153,7 @@ def money_totals(sums: tuple[MoneySums, ...]) -> list[MoneyTotal]:
             rewards=money_text(s.rewards),
             credits_to_claim=money_text(s.credits_to_claim),
             credits_claim_passed=money_text(s.credits_claim_passed),
-            credits_provisional=(
-                money_text(s.credits_provisional) if s.credits_provisional else None
-            ),
+            credits_provisional=money_text(s.credits_provisional),
         )
         for s in sums
     ]

@@ -10,6 +10,7 @@ rejections carry lines.
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import Literal
 
 from pydantic import Field
@@ -107,8 +108,8 @@ class Verdict(ReportNode):
     error_budget: ErrorBudget | None = None
     evidence: Evidence
     # A key measurement (`report ...`) before its promotion: shown, with no consequence, right
-    # or trigger (written only when true).
-    reported_only: bool = Field(default=False, exclude_if=lambda value: not value)
+    # or trigger.
+    reported_only: bool = False
 
 
 # ------------------------------------------------------------------------------- consequences
@@ -212,8 +213,8 @@ class Consequence(ReportNode):
     claim: ClaimStatus | None = None
     settlement: Settlement | None = None
     reason: str | None = None
-    # A credit of an allocation with an earn-back (written only then).
-    earn_back: EarnBack | None = Field(default=None, exclude_if=lambda value: value is None)
+    # A credit of an allocation with an earn-back (null otherwise).
+    earn_back: EarnBack | None = None
 
 
 class MoneyTotal(ReportNode):
@@ -225,10 +226,8 @@ class MoneyTotal(ReportNode):
     rewards: Quantity
     credits_to_claim: Quantity
     credits_claim_passed: Quantity
-    # Credits that may still be earned back, not in `credits` (written only when there are).
-    credits_provisional: Quantity | None = Field(
-        default=None, exclude_if=lambda value: value is None
-    )
+    # Credits that may still be earned back, not in `credits` (0 for a total made by hand).
+    credits_provisional: Quantity = Decimal(0)
 
 
 class ServiceTotal(ReportNode):
