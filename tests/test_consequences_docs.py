@@ -27,7 +27,7 @@ def contract(name: str) -> Contract:
 
 
 def test_the_doc_has_its_examples_and_decisions() -> None:
-    assert set(blocks()) == {"relative", "rolling", "worked"}
+    assert set(blocks()) == {"relative", "rolling", "worked", "dcs"}
     assert "## 12. Decisions taken" in DOC.read_text(encoding="utf-8")
 
 
@@ -102,4 +102,48 @@ def test_the_rolling_example() -> None:
     assert as_shown(total.credits) == "1061.06"
     text = DOC.read_text(encoding="utf-8")
     for stated in ("**750.00 USD**", "**96.77 USD**", "**214.29 USD**", "1,061.06 USD"):
+        assert stated in text
+
+
+def test_the_amount_at_risk_example() -> None:
+    """Section 13: the page's own contract, the log it describes, the numbers it states."""
+    records: list[dict[str, Any]] = [
+        {
+            "type": "outage",
+            "system": "mainframe",
+            "start": "2026-01-10T00:00:00Z",
+            "end": "2026-01-10T02:00:00Z",
+        },
+        {
+            "type": "outage",
+            "system": "server",
+            "start": "2026-01-12T00:00:00Z",
+            "end": "2026-01-12T10:00:00Z",
+        },
+        {
+            "type": "outage",
+            "system": "server",
+            "start": "2026-03-12T00:00:00Z",
+            "end": "2026-03-12T10:00:00Z",
+        },
+        {"type": "backup", "time": "2026-01-05T00:00:00Z", "ok": False},
+        {"type": "backup", "time": "2026-04-05T00:00:00Z", "ok": False},
+        {"type": "backup", "time": "2026-05-05T00:00:00Z", "ok": True},
+    ]
+    report = evaluate("dcs", records, "2026-05-20T00:00:00Z")
+    found = {(c.clause, c.period.label): c for c in report.consequences}
+    states = {
+        key: (as_shown(c.amount), c.earn_back.state if c.earn_back else None)
+        for key, c in found.items()
+    }
+    assert states == {
+        ("2.1", "2026-01"): ("0.00", "earned_back"),
+        ("2.2", "2026-01"): ("9000.00", "owed"),
+        ("2.2", "2026-03"): ("9000.00", "provisional"),
+        ("3.1", "2026-04"): ("3000.00", "provisional"),
+    }
+    (total,) = report.totals.contract
+    assert as_shown((total.credits, total.credits_provisional)) == ("9000.00", "12000.00")
+    text = DOC.read_text(encoding="utf-8")
+    for stated in ("**9,000.00 USD**", "credits 9,000.00 USD; provisional credits 12,000.00 USD"):
         assert stated in text

@@ -231,6 +231,9 @@ class ResolvedAgreement:
             metrics=tuple(m.value for m in self.metrics),
             clauses=tuple(c.clause.model_copy(update={"override": False}) for c in self.clauses),
             baseline=None if self.baseline is None else self.baseline.value,
+            at_risk=next(
+                (f.contract.at_risk for f in reversed(self.files) if f.contract.at_risk), None
+            ),
             reviews=_unique(r for c in contracts for r in c.reviews),
             renegotiations=_unique(
                 r for c in contracts for r in c.renegotiations if about_clause_in_force(r)

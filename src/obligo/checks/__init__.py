@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+from obligo.checks.at_risk import check_at_risk, check_unread_metrics
 from obligo.checks.claims import check_claims
 from obligo.checks.levels import check_service_level, parent_level
 from obligo.checks.names import check_names
@@ -38,8 +39,10 @@ def check_contract(contract: Contract) -> list[Diagnostic]:
     check_units(contract, scope, out)
     check_structure(contract, scope, out)
     check_claims(contract, scope, out)
+    check_at_risk(contract, scope, out)
     for clause in contract.clauses:
         check_tiers(clause, out, scope.metrics, contract)
+    check_unread_metrics(contract, out)
     unique = list(dict.fromkeys(out.found))
     return sorted(unique, key=lambda d: (d.file, d.line, d.column))
 

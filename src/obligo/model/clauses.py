@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 from typing import Annotated, Literal
 
@@ -28,6 +29,9 @@ class Objective(Node):
     group: LiteralValue | None = None
     op: Comparator
     target: LiteralValue | BaselineTarget
+    # `report uptime >= 99.5%`: a key measurement, measured, judged and reported with no
+    # consequence (until its clause is promoted: `promoted from DATE with allocation ...`).
+    reported: bool = False
 
 
 # ------------------------------------------------------------------------------------- amounts
@@ -392,6 +396,40 @@ class Escalation(Node):
     trigger: Trigger
 
 
+# ------------------------------------------------------------------------- the amount at risk
+class FeesShare(Node):
+    """``12% of the fees``: a share of the fees of every service of the agreement."""
+
+    kind: Literal["fees_share"] = "fees_share"
+    percent: Percent
+
+
+class EarnBack(Node):
+    """``earn back when met in the next 3 months``: a credit is given back when its clause is
+    met in each of the next N periods."""
+
+    periods: int
+    unit: str  # a period word: `month`, ..., or `period`
+
+
+class AtRisk(Node):
+    """``amount at risk 12% of the fees``, with ``pool 250%`` (the most the allocations of the
+    clauses may add up to; 100% when not said) and ``earn back ...``."""
+
+    amount: PercentOfFee | FeeForDuration | FixedAmount | FeesShare
+    pool: Percent | None = None
+    earn_back: EarnBack | None = None
+
+
+class Allocation(Node):
+    """``allocation 25% of the amount at risk``: the credit of each breached period; with
+    ``promoted_from`` (``promoted from 2026-07-01 with allocation ...``) a key measurement that
+    becomes a service level in the periods that start on or after the date."""
+
+    percent: Percent
+    promoted_from: dt.date | None = None
+
+
 class Clause(Node):
     """A numbered clause: its promises and consequences. ``override`` replaces a higher level's."""
 
@@ -411,3 +449,4 @@ class Clause(Node):
     rewards: tuple[Reward, ...] = ()
     termination_rights: tuple[TerminationRight, ...] = ()
     escalations: tuple[Escalation, ...] = ()
+    allocation: Allocation | None = None

@@ -9,7 +9,7 @@ from typing import Literal
 from pydantic import Field
 
 from obligo.model.base import Comparator, Duration, LiteralValue, Money, Node, Percent
-from obligo.model.clauses import Clause, Consecutive, Window
+from obligo.model.clauses import AtRisk, Clause, Consecutive, Window
 from obligo.model.conditions import Condition, Selection
 from obligo.model.metrics import Metric
 
@@ -333,6 +333,7 @@ class Contract(Node):
     metrics: tuple[Metric, ...] = ()
     clauses: tuple[Clause, ...] = ()
     baseline: Baseline | None = None
+    at_risk: AtRisk | None = None  # `amount at risk 12% of the fees`
     reviews: tuple[Review, ...] = ()
     renegotiations: tuple[Renegotiation, ...] = ()
     notifications: tuple[Notification, ...] = ()

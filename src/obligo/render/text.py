@@ -37,6 +37,8 @@ def _measured(verdict: Verdict) -> str:
 
 def _status(verdict: Verdict) -> str:
     text = verdict.status.replace("_", " ")
+    if verdict.reported_only:
+        text += " (reported only)"
     if (verdict.reason and verdict.status in ("no_data",)) or (
         verdict.reason and verdict.status != "met" and verdict.value is None
     ):
@@ -196,6 +198,12 @@ def _consequence(item: Consequence) -> list[str]:
         f"  {item.clause} {item.kind}{group} {item.period.label}:"
         f" {_money(item.amount, item.currency)}{_claim(item.claim)}"
     )
+    back = item.earn_back
+    if back is not None:
+        states = {"provisional": "provisional", "earned_back": "earned back", "owed": "owed"}
+        head += f", {states[back.state]}"
+        if back.state == "provisional":
+            head += f" ({back.periods_left} of {back.periods} periods left)"
     lines = [head]
     for line in item.lines:
         lines.append(f"    {line.rule}: {line.arithmetic}")
@@ -223,6 +231,8 @@ def _consequence(item: Consequence) -> list[str]:
         lines.append(f"    settled: {settled[item.settlement]}")
     if item.reason and all(item.reason != line.arithmetic for line in item.lines):
         lines.append(f"    {item.reason}")
+    if back is not None:
+        lines.append(f"    earn back: {back.detail}")
     return lines
 
 
@@ -239,6 +249,8 @@ def _total(name: str, amounts: list[MoneyTotal]) -> list[str]:
             text += (
                 f" (credits still to claim {to_claim} {cur}, claim deadline passed {passed} {cur})"
             )
+        if plain(money.credits_provisional).strip("0."):
+            text += f"; provisional credits {plain(money.credits_provisional)} {cur} (may be earned back)"
         found.append(text)
     return found
 

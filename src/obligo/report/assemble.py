@@ -83,6 +83,7 @@ def verdict(judged: Judged, zone: dt.tzinfo | None) -> Verdict:
         objective=printer.objective(objective),
         period=period_ref(judged.period, zone),
         baseline=judged.baseline,
+        reported_only=judged.reported_only,
         status=judged.status,
         reason=judged.reason,
         value=None if measurement.value is None else decimal_text(measurement.value),

@@ -12,6 +12,7 @@ from obligo.engine.consequences.money import money_text, rounding_text
 from obligo.engine.consequences.values import (
     CapApplied,
     ClaimState,
+    EarnBackState,
     MoneySums,
     Owed,
     OwedLine,
@@ -28,6 +29,7 @@ from obligo.report.model import (
     ClaimStatus,
     Consequence,
     ConsequenceLine,
+    EarnBack,
     FeeBasis,
     Location,
     MoneyTotal,
@@ -80,6 +82,18 @@ def consequence(owed: Owed, zone: dt.tzinfo, fields: tuple[str, ...] = ()) -> Co
         claim=None if owed.claim is None else _claim(owed.claim, zone),
         settlement=clause.settlement if owed.kind == "credit" else None,
         reason=owed.reason,
+        earn_back=None if owed.earn_back is None else _earn_back(owed.earn_back),
+    )
+
+
+def _earn_back(state: EarnBackState) -> EarnBack:
+    return EarnBack(
+        state=state.state,
+        periods=state.periods,
+        periods_met=state.met,
+        periods_left=state.left,
+        decided_in=state.decided_in,
+        detail=state.detail,
     )
 
 
@@ -141,6 +155,7 @@ def money_totals(sums: tuple[MoneySums, ...]) -> list[MoneyTotal]:
             rewards=money_text(s.rewards),
             credits_to_claim=money_text(s.credits_to_claim),
             credits_claim_passed=money_text(s.credits_claim_passed),
+            credits_provisional=money_text(s.credits_provisional),
         )
         for s in sums
     ]

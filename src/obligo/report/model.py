@@ -10,6 +10,7 @@ rejections carry lines.
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import Literal
 
 from pydantic import Field
@@ -121,11 +122,14 @@ class Verdict(ReportNode):
     baseline_level: Quantity | None = None
     error_budget: ErrorBudget | None = None
     evidence: Evidence
+    # A key measurement (`report ...`) before its promotion: shown, with no consequence, right
+    # or trigger.
+    reported_only: bool = False
 
 
 # ------------------------------------------------------------------------------- consequences
 ConsequenceKind = Literal["credit", "penalty", "reward"]
-CapKind = Literal["period", "shared", "trailing", "term", "largest"]
+CapKind = Literal["period", "shared", "trailing", "term", "largest", "at_risk"]
 Settlement = Literal["against_future_payments", "refund"]
 
 
@@ -189,6 +193,19 @@ class ClaimStatus(ReportNode):
     requirements: list[RequirementCheck] = []
 
 
+class EarnBack(ReportNode):
+    """A credit of an allocation that may be earned back: ``provisional`` (not owed yet:
+    ``periods_left`` more periods met give it back), ``earned_back`` (0 owed) or ``owed``;
+    ``decided_in``: the period that decided it."""
+
+    state: Literal["provisional", "earned_back", "owed"]
+    periods: int
+    periods_met: int
+    periods_left: int
+    decided_in: str | None = None
+    detail: str
+
+
 class Consequence(ReportNode):
     """What one clause gives in one period (and group): a credit, a penalty or a reward, with
     its arithmetic: the fee, the lines that applied, the caps, the rounding and the claim."""
@@ -211,6 +228,8 @@ class Consequence(ReportNode):
     claim: ClaimStatus | None = None
     settlement: Settlement | None = None
     reason: str | None = None
+    # A credit of an allocation with an earn-back (null otherwise).
+    earn_back: EarnBack | None = None
 
 
 class MoneyTotal(ReportNode):
@@ -222,6 +241,8 @@ class MoneyTotal(ReportNode):
     rewards: Quantity
     credits_to_claim: Quantity
     credits_claim_passed: Quantity
+    # Credits that may still be earned back, not in `credits` (0 for a total made by hand).
+    credits_provisional: Quantity = Decimal(0)
 
 
 class ServiceTotal(ReportNode):

@@ -73,6 +73,8 @@ class ResolvedContract:
     reviews: tuple[Review, ...]
     renegotiations: tuple[Renegotiation, ...]
     notifications: tuple[Notification, ...]
+    # `amount at risk ...`: the nearest level's (docs/consequences.md, "Amounts at risk").
+    at_risk: c.AtRisk | None = None
 
     @property
     def id(self) -> str:

@@ -104,6 +104,7 @@ def resolve_contract(contract: Contract, *, origins: InForce | None = None) -> R
         reviews=tuple(r for level in levels for r in level.reviews),
         renegotiations=tuple(r for level in levels for r in level.renegotiations),
         notifications=tuple(n for level in levels for n in level.notifications),
+        at_risk=next((level.at_risk for level in levels if level.at_risk is not None), None),
     )
 
 

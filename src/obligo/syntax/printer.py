@@ -527,6 +527,32 @@ def pause(node: m.Pause) -> str:
     return f"paused from {name(node.start_field)} to {name(node.end_field)}"
 
 
+def allocation(node: c.Allocation) -> str:
+    """``allocation 25% of the amount at risk``, ``promoted from 2026-07-01 with allocation
+    ...``: the whole line."""
+    text = f"allocation {node.percent} of the amount at risk"
+    if node.promoted_from is not None:
+        return f"promoted from {_date(node.promoted_from)} with {text}"
+    return text
+
+
+def at_risk_amount(node: c.AtRisk) -> str:
+    """``12% of the fees``, ``10% of the fee of api``, ``50000 USD``."""
+    if isinstance(node.amount, c.FeesShare):
+        return f"{node.amount.percent} of the fees"
+    return amount(node.amount)
+
+
+def _at_risk(node: c.AtRisk) -> list[str]:
+    lines = []
+    if node.pool is not None:
+        lines.append(f"pool {node.pool}")
+    if node.earn_back is not None:
+        back = node.earn_back
+        lines.append(f"earn back when met in the next {back.periods} {_plural(back.unit, back.periods)}")
+    return _block(f"amount at risk {at_risk_amount(node)}", lines)
+
+
 def _credit(node: c.Credit) -> list[str]:
     if isinstance(node, c.CreditFormula):
         return [f"credit {formula(node)}"]
@@ -557,7 +583,9 @@ def _clause(node: c.Clause) -> list[str]:
     lines = _description(node.description)
     if node.service is not None:
         lines.append(f"service {name(node.service)}")
-    lines += [f"promise {objective(p)}" for p in node.promises]
+    lines += [f"{'report' if p.reported else 'promise'} {objective(p)}" for p in node.promises]
+    if node.allocation is not None:
+        lines.append(allocation(node.allocation))
     for credit in node.credits:
         lines += _credit(credit)
     if node.largest_only is not None:
@@ -781,6 +809,7 @@ def print_contract(node: ct.Contract) -> str:
         *([_calendar(x)] for x in node.calendars),
         *([_exclusion(e)] for e in node.exclusions),
         *([_metric(x)] for x in node.metrics),
+        [_at_risk(node.at_risk)] if node.at_risk is not None else [],
         *([_clause(x)] for x in node.clauses),
         [[_baseline(node.baseline)]] if node.baseline is not None else [],
         [[f"review every {r.every} from {_date(r.start)}"] for r in node.reviews],
@@ -820,7 +849,9 @@ def print_contract(node: ct.Contract) -> str:
 
 
 __all__ = [
+    "allocation",
     "amount",
+    "at_risk_amount",
     "cap",
     "claim",
     "claim_requirement",

@@ -44,6 +44,9 @@ from obligo.syntax.lines import SourceText
 # The words that open a line, for a message about a line given twice (keyed by Item.key).
 ONCE_WORDS = {
     "largest_only": "credit only the largest",
+    "allocation": "allocation",
+    "pool": "pool",
+    "earn_back": "earn back",
     "billing": "billing cycle",
     "renewal": "renews",
     "fee_from": "fee from",
@@ -1358,7 +1361,7 @@ class ContractTransformer(Transformer[Token, Any]):
         clause_id = children[0]
         title = next((c.text for c in children if isinstance(c, Title)), None)
         items = [c for c in children if isinstance(c, Item)]
-        single = self.once(items, "description service claim settlement largest_only")
+        single = self.once(items, "description service claim settlement largest_only allocation")
 
         def many(key: str) -> tuple[Any, ...]:
             return tuple(i.value for i in items if i.key == key)
@@ -1380,6 +1383,7 @@ class ContractTransformer(Transformer[Token, Any]):
             rewards=many("reward"),
             termination_rights=many("termination"),
             escalations=many("escalation"),
+            allocation=single["allocation"].value if "allocation" in single else None,
             loc=self.loc(clause_id),
         )
 
@@ -1405,6 +1409,23 @@ class ContractTransformer(Transformer[Token, Any]):
             clauses.Objective(metric=name.text, group=group, op=op, target=target, loc=name.loc),
             self.loc(meta),
         )
+
+    def report(self, meta: Meta, children: list[Any]) -> Item:
+        item = self.promise(meta, children)
+        objective = item.value.model_copy(update={"reported": True})
+        return Item("promise", objective, item.loc)
+
+    def allocation(self, meta: Meta, children: list[Token]) -> Item:
+        percent = base.Percent(value=Decimal(str(children[0])[:-1]), loc=self.loc(children[0]))
+        found = clauses.Allocation(percent=percent, loc=self.loc(meta))
+        return Item("allocation", found, self.loc(meta))
+
+    def promotion(self, meta: Meta, children: list[Token]) -> Item:
+        percent = base.Percent(value=Decimal(str(children[1])[:-1]), loc=self.loc(children[1]))
+        found = clauses.Allocation(
+            percent=percent, promoted_from=self.to_date(children[0]), loc=self.loc(meta)
+        )
+        return Item("allocation", found, self.loc(meta))
 
     def credit_one(self, meta: Meta, children: list[Any]) -> Item:
         table = clauses.CreditTable(tiers=(children[0],), loc=self.loc(meta))
@@ -1788,6 +1809,33 @@ class ContractTransformer(Transformer[Token, Any]):
             loc=self.loc(meta),
         )
 
+    # --------------------------------------------------------------------- the amount at risk
+    def fees_share(self, meta: Meta, children: list[Token]) -> clauses.FeesShare:
+        percent = base.Percent(value=Decimal(str(children[0])[:-1]), loc=self.loc(children[0]))
+        return clauses.FeesShare(percent=percent, loc=self.loc(meta))
+
+    def pool_item(self, meta: Meta, children: list[Token]) -> Item:
+        percent = base.Percent(value=Decimal(str(children[0])[:-1]), loc=self.loc(children[0]))
+        return Item("pool", percent, self.loc(meta))
+
+    def earn_back_item(self, meta: Meta, children: list[Any]) -> Item:
+        found = clauses.EarnBack(
+            periods=self.integer(children[0]),
+            unit=self.period_word(children[1]),
+            loc=self.loc(meta),
+        )
+        return Item("earn_back", found, self.loc(meta))
+
+    def at_risk_decl(self, meta: Meta, children: list[Any]) -> clauses.AtRisk:
+        items = [c for c in children[1:] if isinstance(c, Item)]
+        single = self.once(items, "pool earn_back")
+        return clauses.AtRisk(
+            amount=children[0],
+            pool=single["pool"].value if "pool" in single else None,
+            earn_back=single["earn_back"].value if "earn_back" in single else None,
+            loc=self.loc(meta),
+        )
+
     # ------------------------------------------------------ baseline, review, renegotiation
     def baseline_first(self, meta: Meta, children: list[Any]) -> contract.Baseline:
         return contract.Baseline(
@@ -1901,6 +1949,13 @@ def build_contract(parts: list[Any], filename: str, text: str | SourceText) -> c
     baselines = [p for p in parts if isinstance(p, contract.Baseline)]
     if len(baselines) > 1:
         transformer.fail("a contract has one baseline; this is the second", baselines[1].loc)
+    at_risk = [p for p in parts if isinstance(p, clauses.AtRisk)]
+    if len(at_risk) > 1:
+        transformer.fail(
+            "a contract has one amount at risk; this is the second",
+            at_risk[1].loc,
+            f"the first is on line {at_risk[0].loc.line}",
+        )
 
     def of(kind: type[Any]) -> tuple[Any, ...]:
         return tuple(p for p in parts if isinstance(p, kind))
@@ -1914,6 +1969,7 @@ def build_contract(parts: list[Any], filename: str, text: str | SourceText) -> c
         metrics=of(metrics.MetricBase),
         clauses=of(clauses.Clause),
         baseline=baselines[0] if baselines else None,
+        at_risk=at_risk[0] if at_risk else None,
         reviews=of(contract.Review),
         renegotiations=of(contract.Renegotiation),
         notifications=of(contract.Notification),

@@ -24,6 +24,7 @@ from obligo.model import clauses as c
 from obligo.model.metrics import RollingPeriod
 from obligo.resolve import ServiceOf
 
+from .at_risk import allocations
 from .caps import Caps
 from .claims import ClaimClock
 from .fees import Fees
@@ -106,6 +107,7 @@ def consequences(
         lines.clause(order, clause)
     entries = list(lines.entries.values())
     Caps(ctx, pricer, {cl.id: (i, cl) for i, cl in enumerate(clauses)}, resolve).apply(entries)
+    entries.extend(allocations(ctx, clauses, judged, pricer, span, resolve))
     clock = ClaimClock(ctx, billing)
     entries.sort(
         key=lambda e: (
@@ -123,8 +125,12 @@ def consequences(
 
 def _owed(entry: Entry, clock: ClaimClock, resolve: ServiceOf, currency: str) -> Owed:
     claim = None
-    if entry.kind == "credit":
-        claim = clock.status(entry.clause.claim, entry.period, entry.supporting, entry.requirements)
+    back = entry.earn_back
+    if entry.kind == "credit" and (back is None or back.state == "owed"):
+        # A credit subject to earn-back is claimed once it is owed: from the period that
+        # decided it (.at_risk).
+        period = entry.claim_from if entry.claim_from is not None else entry.period
+        claim = clock.status(entry.clause.claim, period, entry.supporting, entry.requirements)
     return Owed(
         clause=entry.clause,
         kind=entry.kind,
@@ -141,6 +147,7 @@ def _owed(entry: Entry, clock: ClaimClock, resolve: ServiceOf, currency: str) ->
         currency=entry.currency or currency,
         claim=claim,
         reason="; ".join(dict.fromkeys(entry.reasons)) or None,
+        earn_back=back,
     )
 
 
@@ -173,6 +180,7 @@ class _Sums:
                     rewards=total("rewards"),
                     credits_to_claim=total("credits_to_claim"),
                     credits_claim_passed=total("credits_claim_passed"),
+                    credits_provisional=total("credits_provisional"),
                 )
             )
         return tuple(out)
@@ -193,6 +201,8 @@ def totals(shown: Sequence[Owed], currency: str | None) -> Totals:
             without += 1
             continue
         keys = [{"credit": "credits", "penalty": "penalties", "reward": "rewards"}[item.kind]]
+        if item.provisional:
+            keys = ["credits_provisional"]  # not owed until its earn-back window closes
         claim = item.claim
         if item.kind == "credit" and claim is not None and claim.required:
             keys.append("credits_claim_passed" if claim.passed else "credits_to_claim")

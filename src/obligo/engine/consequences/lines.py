@@ -35,7 +35,7 @@ from .rules import (
     unit_seconds,
 )
 from .spans import other_span
-from .values import CapApplied, ConsequenceKind, OwedLine, RequirementChecked
+from .values import CapApplied, ConsequenceKind, EarnBackState, OwedLine, RequirementChecked
 
 Measure = Callable[[m.Metric], dict[str, Measurement]]
 # The exact target of each promise and group: (clause id, promise index, group) -> target.
@@ -64,6 +64,10 @@ class Entry:
     rounded: Decimal | None = None
     currency: str | None = None
     hints: frozenset[str] = frozenset()
+    # A credit of an allocation with an earn-back (.at_risk), and the period its claim counts
+    # from (the one that made it owed; None: the period itself, or none yet).
+    earn_back: EarnBackState | None = None
+    claim_from: MeasurementPeriod | None = None
 
     @property
     def before(self) -> Fraction | None:

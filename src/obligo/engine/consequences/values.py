@@ -23,7 +23,8 @@ from obligo.model.base import SourceLocation
 from .fees import FeeOfSpan
 
 ConsequenceKind = Literal["credit", "penalty", "reward"]
-CapKind = Literal["period", "shared", "trailing", "term", "largest"]
+CapKind = Literal["period", "shared", "trailing", "term", "largest", "at_risk"]
+EarnBackKind = Literal["provisional", "earned_back", "owed"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,6 +83,19 @@ class ClaimState:
 
 
 @dataclass(frozen=True, slots=True)
+class EarnBackState:
+    """A credit that may be earned back: provisional (``left`` periods still to be met),
+    earned back, or owed; the N periods, how many were met, the period that decided it."""
+
+    state: EarnBackKind
+    periods: int
+    met: int
+    left: int
+    decided_in: str | None
+    detail: str
+
+
+@dataclass(frozen=True, slots=True)
 class Owed:
     """What one clause gives in one period (and group): its lines, the exact amount before and
     after its caps, the amount rounded (``amount``: None when it has none), its claim."""
@@ -101,6 +115,12 @@ class Owed:
     currency: str
     claim: ClaimState | None
     reason: str | None
+    earn_back: EarnBackState | None = None  # a credit of an allocation with an earn-back
+
+    @property
+    def provisional(self) -> bool:
+        """A credit that may still be earned back: not owed yet."""
+        return self.earn_back is not None and self.earn_back.state == "provisional"
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,6 +133,8 @@ class MoneySums:
     rewards: Decimal
     credits_to_claim: Decimal
     credits_claim_passed: Decimal
+    # Credits that may still be earned back: not in ``credits`` until they are owed.
+    credits_provisional: Decimal = Decimal(0)
 
 
 @dataclass(frozen=True, slots=True)

@@ -28,7 +28,7 @@ from obligo.engine.judge.verdicts import (
 )
 from obligo.engine.measure.measurement import Measurement
 from obligo.engine.numbers import decimal_text
-from obligo.engine.time.periods import MeasurementPeriod
+from obligo.engine.time.periods import MeasurementPeriod, local_midnight
 from obligo.model import clauses as c
 from obligo.model.base import Text
 from obligo.model.metrics import Metric
@@ -69,6 +69,9 @@ class Judged:
     budget: BudgetLeft | None  # for a pending period: the error budget left
     # For a target relative to the baseline: the level achieved in the baseline (None: not known).
     baseline_level: Fraction | None
+    # A key measurement (`report ...`) in a period before its clause's promotion: judged and
+    # shown, with no consequence, right or trigger.
+    reported_only: bool = False
 
     @property
     def closed(self) -> bool:
@@ -252,9 +255,24 @@ def _objective_history(
                     measurement=own,
                     budget=ruling.budget,
                     baseline_level=None if relative is None else relative.level,
+                    reported_only=reported_only(clause, objective, period, ctx),
                 )
             )
     return found
+
+
+def reported_only(
+    clause: c.Clause, objective: c.Objective, period: MeasurementPeriod, ctx: EvaluationContext
+) -> bool:
+    """Whether an objective is only reported in a period: a ``report`` line, in a period that
+    starts before its clause's promotion (``promoted from DATE``: the periods that start on or
+    after the date's local midnight are a service level's)."""
+    if not objective.reported:
+        return False
+    allocation = clause.allocation
+    if allocation is None or allocation.promoted_from is None:
+        return True
+    return period.start < local_midnight(allocation.promoted_from, ctx.tz)
 
 
 def closed(period: MeasurementPeriod, ctx: EvaluationContext) -> bool:

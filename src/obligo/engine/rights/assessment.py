@@ -50,6 +50,8 @@ def assess(
     clauses = ctx.agreement.clauses
     if judged is None:
         judged = history(ctx, measure, span, clauses)
+    # A key measurement before its promotion gives no right and sets off no trigger.
+    judged = [j for j in judged if not j.reported_only]
     return Rights(
         termination_rights=termination_rights(clauses, judged, ctx, measure, span),
         escalations=escalations(clauses, judged, ctx, measure, span),

@@ -194,8 +194,8 @@ def net_rows(ctx: EvaluationContext, owed: Sequence[Owed]) -> Iterator[NetRow]:
     an amount: credits and penalties, not rewards."""
     provider = ServiceOf(ctx.agreement).provider
     for c in owed:
-        if c.kind == "reward" or c.amount is None:
-            continue
+        if c.kind == "reward" or c.amount is None or c.provisional:
+            continue  # a provisional credit is not owed until its earn-back window closes
         mine = c.supplier in (None, provider)
         amount = c.amount
         yield (c.period, c.currency, amount if mine else Decimal(0), Decimal(0) if mine else amount)

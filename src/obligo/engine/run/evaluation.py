@@ -96,7 +96,9 @@ def evaluation_of(
     targets: dict[tuple[str, int, str | None], Fraction | None] = {
         (j.clause.id, j.clause.promises.index(j.objective), j.group): j.target for j in judged
     }
-    owed = consequences(ctx, clauses, judged, measure, span, targets)
+    # A key measurement before its promotion is judged and shown, and gives nothing.
+    counted = [j for j in judged if not j.reported_only]
+    owed = consequences(ctx, clauses, counted, measure, span, targets)
     rights = assess(ctx, measure, judged)
 
     tz = ctx.tz
