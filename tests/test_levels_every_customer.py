@@ -212,8 +212,10 @@ def test_a_clause_the_corporate_level_defines_keeps_the_usual_hint(tmp_path: Pat
 
 # ------------------------------------------------------------------------------- errors
 def test_a_level_for_every_customer_imports_the_corporate_level(tmp_path: Path) -> None:
-    text = (SET / "db-all.sla").read_text(encoding="utf-8").replace(
-        'import "corporate.sla"', 'import "globex.sla"'
+    text = (
+        (SET / "db-all.sla")
+        .read_text(encoding="utf-8")
+        .replace('import "corporate.sla"', 'import "globex.sla"')
     )
     folder = copy(tmp_path)
     (folder / "db-all.sla").write_text(text, encoding="utf-8")
@@ -226,14 +228,16 @@ def test_a_level_for_every_customer_imports_the_corporate_level(tmp_path: Path) 
 
 
 def test_a_level_for_every_customer_of_an_undeclared_service(tmp_path: Path) -> None:
-    text = (SET / "db-all.sla").read_text(encoding="utf-8").replace(
-        "level service db for", "level service dbs for"
+    text = (
+        (SET / "db-all.sla")
+        .read_text(encoding="utf-8")
+        .replace("level service db for", "level service dbs for")
     )
     folder = copy(tmp_path)
     (folder / "db-all.sla").write_text(text, encoding="utf-8")
     assert (
         'db-all.sla:8:17: the service level of dbs for every customer is about service "dbs", '
-        "which no level declares (did you mean \"db\"?)"
+        'which no level declares (did you mean "db"?)'
     ) in errors(folder)
 
 
@@ -282,7 +286,7 @@ def test_two_customers_one_without_a_level_are_evaluated_exactly(
     portfolio = evaluate_agreements(
         obligo.load_agreements(["tests/data/levels-every"]),
         [log],
-        at=dt.datetime(2026, 7, 1, tzinfo=dt.timezone.utc),
+        at=dt.datetime(2026, 7, 1, tzinfo=dt.UTC),
     )
     credits = {
         (s.customer, s.service): sorted(
@@ -304,7 +308,10 @@ def test_two_customers_one_without_a_level_are_evaluated_exactly(
         ("hooli", "web"): [],
     }
     values = {
-        (s.customer, s.service, v.clause, v.period.label): (v.status, None if v.value is None else str(v.value))
+        (s.customer, s.service, v.clause, v.period.label): (
+            v.status,
+            None if v.value is None else str(v.value),
+        )
         for s in portfolio.sections
         for v in s.report.verdicts
     }
