@@ -63,6 +63,8 @@ def test_there_are_contracts_to_print() -> None:
 CANONICAL = [
     "contract c\n\nbaseline 2026-01-01 to 2026-03-31\n",
     "contract c\n\nservice s\n\nservice t\n",
+    # a service level for every customer (every-construct.sla's is for one customer)
+    "contract c\n  kind multi-level\n  level service s for every customer\n",
 ]
 # Rules the printer never writes, since the model does not tell them from their absence.
 NEVER_PRINTED = {

@@ -7,9 +7,10 @@ Three shapes of agreement live side by side in a set:
   from the logs, so the pair's customer is ``None``, "any customer");
 - **customer-based**: one file, one customer (its ``customer`` party), all the services it names;
 - **multi-level**: a corporate level, customer levels importing it, and service levels (one
-  service of one customer) importing a customer level. The agreement for a pair is the corporate
-  level, every customer-level file of that customer under it, and every service-level file of
-  that service and customer, read from the top down: a lower level inherits everything above
+  service of one customer) importing a customer level; a service level ``for every customer``
+  imports the corporate level. The agreement for a pair is the corporate level, every
+  service-level file of that service for every customer, every customer-level file of that
+  customer, and every service-level file of that service and customer, read from the top down: a lower level inherits everything above
   and replaces a clause whole, only where it names the clause in ``override clause``.
 
 Resolution never depends on the order files were given in: files are read in path order and
@@ -79,6 +80,7 @@ class AgreementFile:
     service: str | None  # a service level's service
     parent: str | None  # the path of the level above (a customer or service level)
     listed: bool  # given (or found in a folder given), not only reached by `import`
+    every_customer: bool = False  # `level service NAME for every customer`
 
 
 @dataclass(frozen=True)
@@ -356,9 +358,12 @@ class AgreementSet:
         return [
             f
             for f in self.files
-            if customer is not None
-            and f.customer == customer
-            and (f.tier == "customer" or (f.tier == "service" and f.service == service))
+            if (
+                customer is not None
+                and f.customer == customer
+                and (f.tier == "customer" or (f.tier == "service" and f.service == service))
+            )
+            or (f.every_customer and f.service == service)
         ]
 
     def _errors(self, files: set[str], own: Iterable[Diagnostic]) -> list[Diagnostic]:
@@ -634,6 +639,8 @@ class _Builder:
             service: str | None = None
             if level is not None and level.level == "customer":
                 customer = level.name
+            elif level is not None and level.every_customer:
+                service = level.name
             elif level is not None and level.level == "service":
                 service = level.name
                 above = make(parent.loc.file) if parent is not None else None
@@ -649,6 +656,7 @@ class _Builder:
                 service=service,
                 parent=None if parent is None else parent.loc.file,
                 listed=path in self.listed,
+                every_customer=level is not None and level.every_customer,
             )
             return files[path]
 
@@ -690,8 +698,21 @@ class _Builder:
         agreement = root.contract.id
         top: Chain = (("corporate", (root,)),)
         own = [s.id for s in root.contract.services]
+        # The service levels for every customer: read under the corporate level, above each
+        # customer's level, for every pair of their service (and for any customer).
+        every = [f for f in files if f.every_customer and f.parent == root.path]
+        for level in every:
+            mine = [s.id for s in level.contract.services]
+            if check_service_level(level.contract, own + mine, self.out):
+                own.append(str(level.service))
+
+        def above(service: str) -> Chain:
+            for_all = tuple(f for f in every if f.service == service)
+            return (*top, ("service", for_all)) if for_all else top
+
         for service in sorted(set(own)):
-            yield _pair(None, service, agreement, "multi-level", top), top
+            chain_all = above(service)
+            yield _pair(None, service, agreement, "multi-level", chain_all), chain_all
         customer_levels = [f for f in files if f.tier == "customer" and f.parent == root.path]
         for customer in sorted({f.customer for f in customer_levels if f.customer}):
             at_customer = tuple(f for f in customer_levels if f.customer == customer)
@@ -699,6 +720,7 @@ class _Builder:
                 f
                 for f in files
                 if f.tier == "service"
+                and not f.every_customer
                 and f.parent in {c.path for c in at_customer}
                 and f.customer == customer
             ]
@@ -710,7 +732,7 @@ class _Builder:
                     services.add(str(level.service))
             for service in sorted(services):
                 below = tuple(f for f in service_levels if f.service == service)
-                chain: Chain = (*top, ("customer", at_customer))
+                chain: Chain = (*above(service), ("customer", at_customer))
                 if below:
                     chain = (*chain, ("service", below))
                 yield _pair(customer, service, agreement, "multi-level", chain), chain
@@ -767,7 +789,23 @@ def _resolve(pair: CoveredPair, chain: Chain, out: Reporter) -> ResolvedAgreemen
     """The agreement in force for a pair: its chain read by :func:`obligo.model.inheritance.
     in_force` (what the checks of the set report about it goes to ``out``), clauses in reading
     order."""
-    found = in_force(chain, _SetFindings(out, pair), service=pair.service)
+    # The clause ids only a service level for every customer defines (not the corporate level).
+    top = {
+        c.id
+        for tier, level in chain
+        if tier == "corporate"
+        for f in level
+        for c in f.contract.clauses
+    }
+    every = frozenset(
+        c.id
+        for _, level in chain
+        for f in level
+        if f.every_customer
+        for c in f.contract.clauses
+        if c.id not in top
+    )
+    found = in_force(chain, _SetFindings(out, pair, every), service=pair.service)
     return ResolvedAgreement(
         customer=pair.customer,
         service=pair.service,
@@ -783,9 +821,15 @@ class _SetFindings:
     """What resolving a pair finds wrong across the files of its levels, as findings of the
     set (each at its line)."""
 
-    def __init__(self, out: Reporter, pair: CoveredPair) -> None:
+    def __init__(self, out: Reporter, pair: CoveredPair, every: frozenset[str]) -> None:
         self.out = out
         self.pair = pair
+        self.every = every  # the clause ids only the service level for every customer defines
+
+    def _where(self, tier: Tier, file: AgreementFile, customer: str | None) -> str:
+        return level_description(
+            tier, customer, file.service or self.pair.service, every_customer=file.every_customer
+        )
 
     def locate(self, file: AgreementFile, what: str) -> SourceLocation:
         return self.out.in_block(file.contract.loc, what)
@@ -794,7 +838,7 @@ class _SetFindings:
         self, tier: Tier, what: str, first: Origin, file: AgreementFile, loc: SourceLocation
     ) -> None:
         self.out.error(
-            f"two files {level_description(tier, file.customer, file.service)} give "
+            f"two files {self._where(tier, file, file.customer)} give "
             f"different {what}s: {first.file}:{first.line} and {file.path}:{loc.line}",
             loc,
             "a level has one " + what,
@@ -805,7 +849,7 @@ class _SetFindings:
     ) -> None:
         self.out.error(
             f"{what} {item.id} is declared differently by two files "
-            + level_description(tier, file.customer, file.service)
+            + self._where(tier, file, file.customer)
             + f": {first.file}:{first.line} and {file.path}:{item.loc.line}",
             item.loc,
             "declare it once, or alike in both",
@@ -818,15 +862,24 @@ class _SetFindings:
         verb = "overridden" if clause.override else "defined"
         self.out.error(
             f"clause {clause.id} is {verb} by two files "
-            + level_description(tier, self.pair.customer, file.service or self.pair.service)
+            + self._where(tier, file, self.pair.customer)
             + f": {first.file}:{first.line} and {origin.file}:{origin.line}",
             clause.loc,
             "keep one of them: a level says once what a clause is",
         )
 
     def clause_not_overridden(self, above: Origin, clause: Clause) -> None:
+        hint = f"write `override clause {clause.id}` to replace it"
+        if clause.id in self.every and above.tier == "service":
+            # A customer's file does not import the service level for every customer, so its
+            # own `override` could not name the clause: the id must be the corporate level's.
+            hint = (
+                f"use another id: a customer replaces a clause of the service level for every "
+                f"customer only when the corporate level defines clause {clause.id} too (then "
+                f"write `override clause {clause.id}`)"
+            )
         self.out.error(
             f"clause {clause.id} is already defined at a higher level ({above.file}:{above.line})",
             clause.loc,
-            f"write `override clause {clause.id}` to replace it",
+            hint,
         )

@@ -1,5 +1,6 @@
 """Levels across an agreement set: each customer level sits under a corporate level, each service
-level under a customer level of its customer, and a service level is about a declared service.
+level under a customer level of its customer (a service level for every customer: under the
+corporate level), and a service level is about a declared service.
 
 These checks need the files a level imports, so they run when a set of agreements is built
 (:func:`obligo.load_agreements`); the conflicts between files of one level are found while each
@@ -17,13 +18,17 @@ from obligo.model.contract import Contract, Level
 ABOVE = {"customer": "corporate", "service": "customer"}
 
 
-def level_description(tier: str, customer: str | None, service: str | None) -> str:
+def level_description(
+    tier: str, customer: str | None, service: str | None, *, every_customer: bool = False
+) -> str:
     """``at the service level of db for customer globex``: one level of one pair, in words."""
     if tier == "corporate":
         return "at the corporate level"
     if tier == "customer":
         return f"at the customer level of {customer}"
     if tier == "service":
+        if every_customer:
+            return f"at the service level of {service} for every customer"
         of_customer = "" if customer is None else f" for customer {customer}"
         return f"at the service level of {service}{of_customer}"
     return "in the agreement"
@@ -35,6 +40,8 @@ def describe_level(level: Level) -> str:
         return "the corporate level"
     if level.level == "customer":
         return f"the customer level of {level.name}"
+    if level.every_customer:
+        return f"the service level of {level.name} for every customer"
     of_customer = "" if level.customer is None else f" for customer {level.customer}"
     return f"the service level of {level.name}{of_customer}"
 
@@ -43,7 +50,8 @@ def parent_level(contract: Contract, out: Reporter) -> Contract | None:
     """The level directly above a customer or service level, when it is the right one.
 
     A customer level imports one corporate level; a service level imports one customer level,
-    of the customer its ``for customer`` names. Anything else is reported and gives None: the
+    of the customer its ``for customer`` names, and a service level ``for every customer`` one
+    corporate level. Anything else is reported and gives None: the
     level then belongs to no hierarchy and covers no pair.
     """
     level = contract.level
@@ -60,7 +68,7 @@ def parent_level(contract: Contract, out: Reporter) -> Contract | None:
                 "remove the import; lower levels import the corporate level, not the other way",
             )
         return None
-    wanted = ABOVE[level.level]
+    wanted = "corporate" if level.every_customer else ABOVE[level.level]
     this = describe_level(level)
     if not levels:
         imported = [p for _, p in imports]
@@ -86,9 +94,14 @@ def parent_level(contract: Contract, out: Reporter) -> Contract | None:
     item, parent = levels[0]
     assert parent.level is not None  # filtered above
     if parent.level.level != wanted:
+        sits = (
+            "a service level for every customer"
+            if level.every_customer
+            else f"a {level.level} level"
+        )
         out.error(
-            f"{this} imports {_describe(parent)} ({parent.loc.file}), but a {level.level} "
-            f"level sits under a {wanted} level",
+            f"{this} imports {_describe(parent)} ({parent.loc.file}), but {sits} "
+            f"sits under a {wanted} level",
             item.loc,
             f"import the {wanted} level instead",
         )

@@ -44,6 +44,9 @@ class Level(Node):
     level: Literal["corporate", "customer", "service"]
     name: str | None = None
     customer: str | None = None
+    # `level service db for every customer`: a service level under the corporate level, for
+    # every customer of the service (read between the corporate and each customer's level).
+    every_customer: bool = False
 
 
 class BillingCycle(Node):

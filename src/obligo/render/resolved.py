@@ -26,7 +26,10 @@ def resolved_agreement_text(resolved: ResolvedAgreement) -> str:
         "levels, from the top",
     ]
     out += _table(
-        [(f.tier, f.contract.id, f.path) for f in resolved.files],
+        [
+            (f"{f.tier} (every customer)" if f.every_customer else f.tier, f.contract.id, f.path)
+            for f in resolved.files
+        ],
     )
     out += ["", "clauses in force"]
     rows: list[tuple[str, ...]] = []

@@ -711,6 +711,8 @@ def _level(node: ct.Level) -> str:
         text += f" {name(node.name, keywords())}"
     if node.customer is not None:
         text += f" for customer {name(node.customer)}"
+    if node.every_customer:
+        text += " for every customer"
     return text
 
 

@@ -393,10 +393,16 @@ class ContractTransformer(Transformer[Token, Any]):
     def level_customer(self, meta: Meta, children: list[Name]) -> Item:
         return Item("customer", children[0].text, self.loc(meta))
 
+    def level_every(self, meta: Meta, children: list[Any]) -> Item:
+        return Item("every", True, self.loc(meta))
+
     def level_item(self, meta: Meta, children: list[Any]) -> Item:
         level = children[0]
         names = [c for c in children[1:] if isinstance(c, Name)]
-        customer = next((c.value for c in children if isinstance(c, Item)), None)
+        customer = next(
+            (c.value for c in children if isinstance(c, Item) and c.key == "customer"), None
+        )
+        every = next((c for c in children if isinstance(c, Item) and c.key == "every"), None)
         if level.text not in LEVELS:
             self.fail(
                 f'"{level.text}" is not a level',
@@ -410,12 +416,20 @@ class ContractTransformer(Transformer[Token, Any]):
             self.fail(f"name the {level.text}: level {level.text} followed by its name", level.loc)
         if level.text == "customer" and customer:
             self.fail('"for customer" belongs to a service level', meta)
+        if level.text != "service" and every is not None:
+            self.fail(
+                f'"for every customer" belongs to a service level, not the {level.text} level',
+                every.loc,
+                "write `level service NAME for every customer` for a service level that applies"
+                " to every customer",
+            )
         return Item(
             "level",
             contract.Level(
                 level=level.text,
                 name=names[0].text if names else None,
                 customer=customer,
+                every_customer=every is not None,
                 loc=self.loc(meta),
             ),
             self.loc(meta),
