@@ -366,7 +366,7 @@ def test_s3_intelligent_tiering_and_glacier_ir_are_in_the_infrequent_access_tabl
 
 
 def test_s3_is_measured_and_credited_per_storage_class_and_region() -> None:
-    """"a percentage of the total charges paid by you for the applicable Amazon S3 storage class
+    """AWS: "a percentage of the total charges paid by you for the applicable Amazon S3 storage class
     in the AWS Region ... affected": May 2026, 8,928 intervals.
 
     - STANDARD_IA in eu-west-1: 200 intervals at 100%: 100% − 200 ÷ 8,928 = 97.759856631%, the
