@@ -65,6 +65,15 @@ def hand(decimal: Number) -> dict[str, dict[Key, Expected]]:
             ("2", None, "2026-02"): ("met", "100", {"total": "40320"}),
             ("2", None, "2026-03"): ("pending", "100", {"total": "12960"}),
         },
+        "slack": {
+            # Q1 2026 in UTC: 129,600 minutes less the announced maintenance hour; 30 minutes down.
+            ("1", None, "2026-Q1"): (
+                "breached",
+                up(129_600 - 60, 30),
+                {"down_seconds": "1800"},
+            ),
+            ("1", None, "2026-Q2"): ("pending", "100", {"down_seconds": "0"}),
+        },
         "cogent-network": {
             # 9 January 14:10-16:20 EST: 130 minutes; 22 January's outage was the customer's
             # equipment (excluded); 17 February 10:00-10:50: 50 minutes.
@@ -99,6 +108,14 @@ def budgets(decimal: Number) -> dict[str, dict[Key, tuple[str, str, str]]]:
             ),
             ("1", "us-central1", "2026-03"): (decimal(zone_budget), "seconds of downtime", "0"),
             ("2", "vm-7", "2026-03"): (decimal(Fraction(march, 1000)), "seconds of downtime", "0"),
+        },
+        "slack": {
+            # 0.01% of Q2 2026 (91 days): 786.24 s.
+            ("1", None, "2026-Q2"): (
+                decimal(Fraction(91 * DAY, 10_000)),
+                "seconds of downtime",
+                "0",
+            ),
         },
     }
 
@@ -141,6 +158,15 @@ def consequences(
                 False,
             ),
         },
+        "slack": {
+            # 10 x the quarter's 12,000 USD x 1,800 s of downtime / 7,776,000 s of Q1: 27.78.
+            # No claim deadline in the terms.
+            ("1", "credit", None, "2026-Q1"): (
+                money(Fraction(10 * 12_000 * 1_800, 90 * DAY)),
+                None,
+                None,
+            ),
+        },
         "cogent-network": {
             # January: 2 full hours of outage, 2 days of 1,500 USD in 31 days; packet loss, 1 day.
             # Claims within 7 business days after the end of the month: 2-6 and 9-10 February,
@@ -169,6 +195,7 @@ TOTALS: dict[str, tuple[str, str, str, str, str]] = {
     "google-compute-engine": ("USD", "443.00", "0.00", "443.00", "0.00"),
     "azure-sql-database": ("USD", "666.00", "0.00", "666.00", "0.00"),
     "cogent-network": ("USD", "198.73", "0.00", "53.57", "145.16"),
+    "slack": ("USD", "27.78", "0.00", "0.00", "0.00"),
 }
 
 # Line accounting: lines, used, outside_periods, unused, rejected, merged.
@@ -176,4 +203,5 @@ LINES: dict[str, tuple[int, int, int, int, int, int]] = {
     "google-compute-engine": (145, 144, 0, 1, 0, 0),
     "azure-sql-database": (193, 193, 0, 0, 0, 0),
     "cogent-network": (22, 21, 0, 1, 0, 0),
+    "slack": (3, 2, 0, 1, 0, 0),
 }

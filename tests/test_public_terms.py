@@ -306,17 +306,32 @@ def test_aws_region_credit_base_excludes_one_time_payments() -> None:
 
 
 # ---------------------------------------------------------------------------------------- S3
-def failing_slices(start: str, slices: int, storage_class: str) -> list[dict[str, Any]]:
+def failing_slices(
+    start: str, slices: int, storage_class: str, region: str = "us-east-1"
+) -> list[dict[str, Any]]:
     """One request, a 503, in each of ``slices`` 5-minute intervals: an Error Rate of 100% each."""
     return [
         {
             "type": "request",
             "time": iso(t(start) + dt.timedelta(minutes=5 * i, seconds=7)),
             "storage_class": storage_class,
+            "region": region,
             "status": 503,
         }
         for i in range(slices)
     ]
+
+
+def s3_bill(storage_class: str, region: str, period: str, amount: str) -> dict[str, Any]:
+    return {
+        "type": "billing",
+        "service": "s3",
+        "storage_class": storage_class,
+        "region": region,
+        "period": period,
+        "amount": amount,
+        "currency": "USD",
+    }
 
 
 def test_s3_intelligent_tiering_and_glacier_ir_are_in_the_infrequent_access_table() -> None:
@@ -329,30 +344,78 @@ def test_s3_intelligent_tiering_and_glacier_ir_are_in_the_infrequent_access_tabl
     events = [
         *failing_slices("2026-05-04T00:00:00Z", 100, "INTELLIGENT_TIERING"),
         *failing_slices("2026-06-08T00:00:00Z", 50, "GLACIER_IR"),
-        {
-            "type": "billing",
-            "service": "s3",
-            "storage_class": "INTELLIGENT_TIERING",
-            "period": "2026-05",
-            "amount": "300.00",
-            "currency": "USD",
-        },
+        s3_bill("INTELLIGENT_TIERING", "us-east-1", "2026-05", "300.00"),
     ]
     report = evaluate("s3-infrequent-access", events, "2026-07-01T00:00:00Z")
-    may = verdict(report, "1", "2026-05-01/2026-05-31")
+    # clause 1 is Intelligent-Tiering's, clause 4 Glacier Instant Retrieval's
+    may = verdict(report, "1", "2026-05-01/2026-05-31", "us-east-1")
     assert (may.status, as_shown(may.value)) == (
         "breached",
         percent(100 - Fraction(100, 8928) * 100),
     )
     assert as_shown(may.value) == "98.879928315"
-    june = verdict(report, "1", "2026-06-01/2026-06-30")
+    june = verdict(report, "4", "2026-06-01/2026-06-30", "us-east-1")
     assert (june.status, as_shown(june.value)) == ("met", "99.421296296")
     (credit,) = report.consequences
+    assert (credit.clause, credit.group) == ("1", "us-east-1")
     assert credit.period.label == "2026-05-01/2026-05-31"
     assert as_shown(credit.amount) == money(Fraction(300) / 10)
     # "by the end of the second billing cycle after which the incident occurred": June, July
     assert credit.claim is not None and credit.claim.deadline == t("2026-08-01T00:00:00Z")
     assert credit.settlement is not None
+
+
+def test_s3_is_measured_and_credited_per_storage_class_and_region() -> None:
+    """AWS: "a percentage of the total charges paid by you for the applicable Amazon S3 storage class
+    in the AWS Region ... affected": May 2026, 8,928 intervals.
+
+    - STANDARD_IA in eu-west-1: 200 intervals at 100%: 100% − 200 ÷ 8,928 = 97.759856631%, the
+      25% tier, of eu-west-1's Standard-IA charges, 80.00 USD: 20.00 USD (not of the 1,000 USD
+      of us-east-1, nor of the other class's charges in eu-west-1).
+    - STANDARD_IA in us-east-1: one interval at 100%: 99.988799283%, met.
+    - ONEZONE_IA in eu-west-1: no request at all: its Region has no verdict of that class.
+    - An eu-west-1 interval with a good ONEZONE_IA request beside a failed STANDARD_IA one stays at
+      100% for Standard-IA (another class's requests do not count).
+    The S3 Standard file, likewise per Region: 10 intervals at 100% in us-east-1, 99.887992832%,
+    10% of us-east-1's 500.00 USD: 50.00 USD; eu-west-1's Standard charges are not touched."""
+    events = [
+        *failing_slices("2026-05-10T00:00:00Z", 200, "STANDARD_IA", "eu-west-1"),
+        *failing_slices("2026-05-20T00:00:00Z", 1, "STANDARD_IA", "us-east-1"),
+        {
+            "type": "request",
+            "time": "2026-05-10T00:00:30Z",
+            "storage_class": "ONEZONE_IA",
+            "region": "eu-west-1",
+            "status": 200,
+        },
+        s3_bill("STANDARD_IA", "eu-west-1", "2026-05", "80.00"),
+        s3_bill("STANDARD_IA", "us-east-1", "2026-05", "1000.00"),
+        s3_bill("ONEZONE_IA", "eu-west-1", "2026-05", "640.00"),
+    ]
+    report = evaluate("s3-infrequent-access", events, "2026-06-01T00:00:00Z")
+    cycle = "2026-05-01/2026-05-31"
+    eu = verdict(report, "2", cycle, "eu-west-1")  # clause 2: Standard-Infrequent Access
+    assert (eu.status, as_shown(eu.value)) == ("breached", percent(100 - Fraction(200, 8928) * 100))
+    us = verdict(report, "2", cycle, "us-east-1")
+    assert (us.status, as_shown(us.value)) == ("met", percent(100 - Fraction(1, 8928) * 100))
+    onezone = verdict(report, "3", cycle, "eu-west-1")
+    assert (onezone.status, as_shown(onezone.value)) == ("met", "100")
+    credits = owed(report)
+    assert set(credits) == {("2", cycle, "eu-west-1")}
+    credit = credits[("2", cycle, "eu-west-1")]
+    assert credit.fee is not None and as_shown(credit.fee.amount) == "80"
+    assert as_shown(credit.amount) == money(Fraction(80) * 25 / 100)
+
+    standard = [
+        *failing_slices("2026-05-10T00:00:00Z", 10, "STANDARD", "us-east-1"),
+        s3_bill("STANDARD", "us-east-1", "2026-05", "500.00"),
+        s3_bill("STANDARD", "eu-west-1", "2026-05", "700.00"),
+    ]
+    report = evaluate("s3-standard", standard, "2026-06-01T00:00:00Z")
+    breached = verdict(report, "1", cycle, "us-east-1")
+    assert (breached.status, as_shown(breached.value)) == ("breached", "99.887992832")
+    (only,) = report.consequences
+    assert (only.group, as_shown(only.amount)) == ("us-east-1", money(Fraction(500) / 10))
 
 
 # ------------------------------------------------------------------------------ PacketFabric

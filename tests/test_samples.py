@@ -132,21 +132,32 @@ HAND: dict[str, dict[Key, Expected]] = {
         ("2", None, "2026-03"): ("pending", "100", {"down_seconds": "0"}),
     },
     "s3-standard": {
-        ("1", None, "2026-01-01/2026-01-31"): (
+        # us-east-1: the two failing slices of 15 January (25% and 20%); the STANDARD_IA
+        # requests of 08:10 are not S3 Standard's.
+        ("1", "us-east-1", "2026-01-01/2026-01-31"): (
             "met",
             decimal(100 - Fraction(45, 100) / (31 * 288) * 100),
             {"slices": str(31 * 288), "slices_skipped": "0"},
         ),
-        ("1", None, "2026-02-01/2026-02-28"): (
+        # twelve slices at 100% and one at 50%; eu-west-1's good request at 12:00 is not
+        # us-east-1's, so it does not bring that slice down to 50%.
+        ("1", "us-east-1", "2026-02-01/2026-02-28"): (
             "breached",
             decimal(100 - Fraction(125, 10) / (28 * 288) * 100),
             {"slices": str(28 * 288)},
         ),
-        ("1", None, "2026-03-01/2026-03-31"): (
+        ("1", "us-east-1", "2026-03-01/2026-03-31"): (
             "pending",
             decimal(100 - Fraction(1, 14 * 288) * 100),
             {"slices": str(14 * 288)},
         ),
+        # eu-west-1: ten slices of 20 January at 100% each.
+        ("1", "eu-west-1", "2026-01-01/2026-01-31"): (
+            "breached",
+            decimal(100 - Fraction(10, 31 * 288) * 100),
+            {"slices": str(31 * 288)},
+        ),
+        ("1", "eu-west-1", "2026-02-01/2026-02-28"): ("met", "100", {"slices": str(28 * 288)}),
     },
     "verizon-dia": {
         # New York: October 44,640 minutes; November 43,260 (the clocks go back on 1 November).
@@ -298,9 +309,16 @@ CONSEQUENCES: dict[str, dict[ConsequenceKey, tuple[str, str | None, bool | None]
     "s3-standard": {
         # 10% of February's 934.75 USD = 93.475: half-up to 93.48. Claim by the end of the
         # second billing cycle after February (April): 1 May 00:00 UTC, open on 15 March.
-        ("1", "credit", None, "2026-02-01/2026-02-28"): (
+        ("1", "credit", "us-east-1", "2026-02-01/2026-02-28"): (
             money(Fraction("934.75") / 10),
             "2026-05-01T00:00:00+00:00",
+            False,
+        ),
+        # 10% of eu-west-1's January 412.35 USD = 41.235: half-up to 41.24 (not a share of
+        # both Regions' charges). Claim by the end of March: 1 April 00:00 UTC, open.
+        ("1", "credit", "eu-west-1", "2026-01-01/2026-01-31"): (
+            money(Fraction("412.35") / 10),
+            "2026-04-01T00:00:00+00:00",
             False,
         ),
     },
@@ -341,7 +359,7 @@ CONSEQUENCES: dict[str, dict[ConsequenceKey, tuple[str, str | None, bool | None]
 TOTALS: dict[str, tuple[str, str, str, str, str]] = {
     "acme-hosting": ("EUR", "0.00", "0.00", "0.00", "0.00"),
     "atlassian-cloud": ("USD", "305.00", "0.00", "305.00", "0.00"),
-    "s3-standard": ("USD", "93.48", "0.00", "93.48", "0.00"),
+    "s3-standard": ("USD", "134.72", "0.00", "134.72", "0.00"),
     "verizon-dia": ("USD", "118.71", "0.00", "0.00", "38.71"),
     "gitlab-support": ("USD", "0.00", "750.00", "0.00", "0.00"),
     "fabrikam-checkout": ("EUR", "950.00", "0.00", "0.00", "950.00"),
@@ -354,7 +372,7 @@ BASELINE: dict[str, set[str]] = {"acme-hosting": {"2026-01", "2026-02", "2026-03
 LINES: dict[str, tuple[int, int, int, int, int, int]] = {
     "acme-hosting": (31, 26, 2, 2, 0, 1),
     "atlassian-cloud": (311, 254, 0, 57, 0, 0),
-    "s3-standard": (45, 43, 0, 2, 0, 0),
+    "s3-standard": (68, 66, 0, 2, 0, 0),
     "verizon-dia": (23, 21, 1, 1, 0, 0),
     "gitlab-support": (17, 16, 0, 0, 0, 1),
     "fabrikam-checkout": (8, 7, 0, 1, 0, 0),
