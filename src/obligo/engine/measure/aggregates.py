@@ -5,8 +5,9 @@ interval), up to the evaluation time; rolling windows overlap, so a record may b
 several. One query per metric joins the records with the metric's periods (a temporary table of
 period bounds) and aggregates per period, and with ``, by FIELD`` per period and value of the
 field in the same scan (``GROUPING SETS``). A record without the field counts in the value of
-all records but in no group; a group exists in a period when the period has records of the
-metric with that value.
+all records but in no group; a group exists in a period when the period has records with that
+value that the metric reads (that one of its selections selects): a record of the metric's types
+that none of them selects makes no group, as the line account calls it not used.
 
 Exactness: numbers come back as DECIMAL and integers and are combined as Fractions; a mean is
 ``sum / count`` (never a database average); percentile ranks are computed with integer
@@ -143,7 +144,10 @@ class PeriodQuery:
     (``service = "s5"``), its aggregates written without that test: the plan measures it as one
     cell of a scan grouped by the field, with the other metrics over other values.
     ``present``: the index of the aggregate that counts a cell's values; a cell where it is 0
-    is left out (a percentile is taken over the records that have the field)."""
+    is left out (a percentile is taken over the records that have the field). ``reads``: the
+    index of the aggregate counting the records that some selection of the metric reads; with
+    ``by``, a cell where it is 0 is no group's (a group is a value among the records the
+    metric reads, not among every record of its types)."""
 
     bounds: tuple[Bound, ...]
     aggregates: tuple[Aggregate, ...]
@@ -155,6 +159,7 @@ class PeriodQuery:
     partition: tuple[str, str] | None = None
     present: int | None = None
     label: str = ""
+    reads: int | None = None
 
     def typed(self) -> tuple[Aggregate, ...]:
         """The aggregates, without the tests of the one type the scan keeps."""
@@ -298,6 +303,8 @@ def _grouped(ctx: EvaluationContext, query: PeriodQuery, feeds: str) -> Rows:
         if pooled:
             rows[(index, None)] = tuple(row[3:])
         elif group is not None:  # records without the field belong to no group
+            if query.reads is not None and not row[3 + query.reads]:
+                continue  # only records the metric does not read: no group
             rows[(index, str(group))] = tuple(row[3:])
     return rows
 
@@ -361,6 +368,7 @@ def _ratio_program(metric: m.RatioMetric, ctx: EvaluationContext) -> _RatioProgr
         pushed=None if partition is not None else _any_of(selections, ctx),
         partition=partition,
         label=_label(types, metric.period),
+        reads=records_column,
     )
     return _RatioProgram(query, good_of, whole_of, records_column)
 
@@ -532,6 +540,7 @@ def aggregate_query(
         else (where, tuple(params)),
         partition,
         label=label,
+        reads=0,  # count(*) FILTER (WHERE selection): the records the metric reads
     )
 
 
