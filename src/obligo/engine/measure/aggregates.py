@@ -64,6 +64,7 @@ from obligo.engine.scans import Aggregate, Grid, Later, aggregates_of
 from obligo.engine.time.periods import MeasurementPeriod
 from obligo.events.sql import compile_selection, quote_ident, without_type_tests
 from obligo.model import metrics as m
+from obligo.model.conditions import Arithmetic, Call, FieldOf, SelectionArg, ValueRef
 
 PERIODS_TABLE = "obligo_periods"
 WHEN = 'coalesce(e."time", e."start")'
@@ -395,6 +396,7 @@ def ratio(metric: m.RatioMetric, ctx: EvaluationContext) -> dict[str, Measuremen
     periods = ctx.periods(metric.period)
     rows = _grouped(ctx, program.query, metric.id)
     good_of, whole_of, records_column = program.good_of, program.whole_of, program.records_column
+    budget_unit = _budget_unit(metric, ctx)
 
     def measured(row: tuple[Any, ...] | None) -> Measurement:
         measurement = Measurement(value=None, dimension="percent")
@@ -419,11 +421,56 @@ def ratio(metric: m.RatioMetric, ctx: EvaluationContext) -> dict[str, Measuremen
             measurement.budget = Budget(
                 capacity=Fraction(whole),
                 bad=Fraction(whole) - good,
-                unit="failed records",
+                unit=budget_unit,
+                whole=budget_unit == "failed records",
             )
         return measurement
 
     return _per_period(periods, rows, measured)
+
+
+# A declared field unit as the word a budget counts in.
+_UNIT_WORDS = {
+    "ms": "milliseconds",
+    "s": "seconds",
+    "min": "minutes",
+    "h": "hours",
+    "day": "days",
+    "week": "weeks",
+}
+
+
+def _budget_unit(metric: m.RatioMetric, ctx: EvaluationContext) -> str:
+    """What a ratio's error budget counts: ``failed records`` when its expressions count
+    records only; the unit of its summed fields when they all declare the same one
+    (``field deployed_minutes in minutes``: ``minutes``); else the neutral ``units``."""
+    values = {v.name: v for v in metric.values}
+    fields: set[str] = set()
+    seen: set[str] = set()
+
+    def walk(node: object) -> None:
+        if isinstance(node, Call):
+            for argument in node.arguments:
+                if isinstance(argument, FieldOf):
+                    fields.add(argument.field)
+                elif not isinstance(argument, SelectionArg):
+                    walk(argument)
+        elif isinstance(node, Arithmetic):
+            walk(node.left)
+            walk(node.right)
+        elif isinstance(node, ValueRef) and node.name not in seen and node.name in values:
+            seen.add(node.name)
+            walk(values[node.name].expression)
+
+    walk(metric.measure.numerator)
+    walk(metric.measure.denominator)
+    if not fields:
+        return "failed records"
+    declared = {ctx.agreement.field_unit(name) for name in fields}
+    units = {None if d is None else d.unit for d in declared}
+    if len(units) == 1 and (unit := units.pop()) is not None:
+        return _UNIT_WORDS.get(unit, unit)
+    return "units"
 
 
 def _per_period(
