@@ -117,6 +117,23 @@ def budgets(decimal: Number) -> dict[str, dict[Key, tuple[str, str, str]]]:
                 "0",
             ),
         },
+        # Azure SQL: ratios of summed minutes (`field deployed_minutes in minutes`), so the budget
+        # is the exact number of minutes that may still be unavailable: the largest k with
+        # good / (total + k) >= target. General Purpose: 25,920 minutes so far, 1 unavailable:
+        # 25,919 / 0.9999 - 25,920 = 1.5921...; used 1 / (1 + 1.5921...). Business Critical:
+        # 12,960 minutes, none unavailable: 12,960 / 0.99995 - 12,960 = 0.6480...
+        "azure-sql-database": {
+            ("1", None, "2026-03"): (
+                decimal(Fraction(25_919 * 10_000, 9_999) - 25_920),
+                "minutes",
+                decimal(1 / (1 + (Fraction(25_919 * 10_000, 9_999) - 25_920)) * 100),
+            ),
+            ("2", None, "2026-03"): (
+                decimal(Fraction(12_960 * 100_000, 99_995) - 12_960),
+                "minutes",
+                "0",
+            ),
+        },
     }
 
 

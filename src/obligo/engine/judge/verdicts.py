@@ -119,7 +119,8 @@ def relative_target(
 @dataclass(frozen=True, slots=True)
 class BudgetLeft:
     """For a pending period: how much more can go wrong before the objective breaches
-    (``remaining`` in ``unit``: seconds of downtime, or a whole number of records), and the
+    (``remaining`` in ``unit``: seconds of downtime, a whole number of records, or the
+    exact quantity of a ratio of summed fields, in their unit), and the
     share of the budget used so far, in percent."""
 
     remaining: Fraction | int
@@ -210,7 +211,7 @@ def _budget(measurement: Measurement, op: str, target: Fraction) -> BudgetLeft |
     assert budget is not None
     if measurement.dimension != "percent" or op not in (">=", ">"):
         return None
-    if budget.unit.startswith("seconds"):
+    if budget.unit == "seconds of downtime":
         # Time: the whole period's counted time is known, so the budget is what the target
         # allows over the period less the downtime so far.
         allowed = budget.capacity * (1 - target / 100)
@@ -225,7 +226,12 @@ def _budget(measurement: Measurement, op: str, target: Fraction) -> BudgetLeft |
     if target == 0:
         return None
     limit = good * 100 / target - budget.capacity
-    more = math.floor(limit) if op == ">=" else math.ceil(limit) - 1
+    if not budget.whole:
+        # A quantity (minutes summed from a field): exactly what may still fail; with `>`, the
+        # failed quantity must stay below it.
+        more: Fraction | int = limit
+    else:
+        more = math.floor(limit) if op == ">=" else math.ceil(limit) - 1
     spent = budget.bad + max(more, 0)
     used = budget.bad / spent * 100 if spent > 0 else Fraction(0)
     return BudgetLeft(remaining=more, unit=budget.unit, used=used)

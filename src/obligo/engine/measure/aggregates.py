@@ -5,8 +5,9 @@ interval), up to the evaluation time; rolling windows overlap, so a record may b
 several. One query per metric joins the records with the metric's periods (a temporary table of
 period bounds) and aggregates per period, and with ``, by FIELD`` per period and value of the
 field in the same scan (``GROUPING SETS``). A record without the field counts in the value of
-all records but in no group; a group exists in a period when the period has records of the
-metric with that value.
+all records but in no group; a group exists in a period when the period has records with that
+value that the metric reads (that one of its selections selects): a record of the metric's types
+that none of them selects makes no group, as the line account calls it not used.
 
 Exactness: numbers come back as DECIMAL and integers and are combined as Fractions; a mean is
 ``sum / count`` (never a database average); percentile ranks are computed with integer
@@ -63,6 +64,7 @@ from obligo.engine.scans import Aggregate, Grid, Later, aggregates_of
 from obligo.engine.time.periods import MeasurementPeriod
 from obligo.events.sql import compile_selection, quote_ident, without_type_tests
 from obligo.model import metrics as m
+from obligo.model.conditions import Arithmetic, Call, FieldOf, SelectionArg, ValueRef
 
 PERIODS_TABLE = "obligo_periods"
 WHEN = 'coalesce(e."time", e."start")'
@@ -143,7 +145,10 @@ class PeriodQuery:
     (``service = "s5"``), its aggregates written without that test: the plan measures it as one
     cell of a scan grouped by the field, with the other metrics over other values.
     ``present``: the index of the aggregate that counts a cell's values; a cell where it is 0
-    is left out (a percentile is taken over the records that have the field)."""
+    is left out (a percentile is taken over the records that have the field). ``reads``: the
+    index of the aggregate counting the records that some selection of the metric reads; with
+    ``by``, a cell where it is 0 is no group's (a group is a value among the records the
+    metric reads, not among every record of its types)."""
 
     bounds: tuple[Bound, ...]
     aggregates: tuple[Aggregate, ...]
@@ -155,6 +160,7 @@ class PeriodQuery:
     partition: tuple[str, str] | None = None
     present: int | None = None
     label: str = ""
+    reads: int | None = None
 
     def typed(self) -> tuple[Aggregate, ...]:
         """The aggregates, without the tests of the one type the scan keeps."""
@@ -298,6 +304,8 @@ def _grouped(ctx: EvaluationContext, query: PeriodQuery, feeds: str) -> Rows:
         if pooled:
             rows[(index, None)] = tuple(row[3:])
         elif group is not None:  # records without the field belong to no group
+            if query.reads is not None and not row[3 + query.reads]:
+                continue  # only records the metric does not read: no group
             rows[(index, str(group))] = tuple(row[3:])
     return rows
 
@@ -361,6 +369,7 @@ def _ratio_program(metric: m.RatioMetric, ctx: EvaluationContext) -> _RatioProgr
         pushed=None if partition is not None else _any_of(selections, ctx),
         partition=partition,
         label=_label(types, metric.period),
+        reads=records_column,
     )
     return _RatioProgram(query, good_of, whole_of, records_column)
 
@@ -387,6 +396,7 @@ def ratio(metric: m.RatioMetric, ctx: EvaluationContext) -> dict[str, Measuremen
     periods = ctx.periods(metric.period)
     rows = _grouped(ctx, program.query, metric.id)
     good_of, whole_of, records_column = program.good_of, program.whole_of, program.records_column
+    budget_unit = _budget_unit(metric, ctx)
 
     def measured(row: tuple[Any, ...] | None) -> Measurement:
         measurement = Measurement(value=None, dimension="percent")
@@ -411,11 +421,56 @@ def ratio(metric: m.RatioMetric, ctx: EvaluationContext) -> dict[str, Measuremen
             measurement.budget = Budget(
                 capacity=Fraction(whole),
                 bad=Fraction(whole) - good,
-                unit="failed records",
+                unit=budget_unit,
+                whole=budget_unit == "failed records",
             )
         return measurement
 
     return _per_period(periods, rows, measured)
+
+
+# A declared field unit as the word a budget counts in.
+_UNIT_WORDS = {
+    "ms": "milliseconds",
+    "s": "seconds",
+    "min": "minutes",
+    "h": "hours",
+    "day": "days",
+    "week": "weeks",
+}
+
+
+def _budget_unit(metric: m.RatioMetric, ctx: EvaluationContext) -> str:
+    """What a ratio's error budget counts: ``failed records`` when its expressions count
+    records only; the unit of its summed fields when they all declare the same one
+    (``field deployed_minutes in minutes``: ``minutes``); else the neutral ``units``."""
+    values = {v.name: v for v in metric.values}
+    fields: set[str] = set()
+    seen: set[str] = set()
+
+    def walk(node: object) -> None:
+        if isinstance(node, Call):
+            for argument in node.arguments:
+                if isinstance(argument, FieldOf):
+                    fields.add(argument.field)
+                elif not isinstance(argument, SelectionArg):
+                    walk(argument)
+        elif isinstance(node, Arithmetic):
+            walk(node.left)
+            walk(node.right)
+        elif isinstance(node, ValueRef) and node.name not in seen and node.name in values:
+            seen.add(node.name)
+            walk(values[node.name].expression)
+
+    walk(metric.measure.numerator)
+    walk(metric.measure.denominator)
+    if not fields:
+        return "failed records"
+    declared = {ctx.agreement.field_unit(name) for name in fields}
+    units = {None if d is None else d.unit for d in declared}
+    if len(units) == 1 and (unit := units.pop()) is not None:
+        return _UNIT_WORDS.get(unit, unit)
+    return "units"
 
 
 def _per_period(
@@ -532,6 +587,7 @@ def aggregate_query(
         else (where, tuple(params)),
         partition,
         label=label,
+        reads=0,  # count(*) FILTER (WHERE selection): the records the metric reads
     )
 
 

@@ -77,12 +77,15 @@ class Budget:
     """The ingredients of an error budget for a pending period.
 
     ``capacity`` is what the whole period can hold (seconds of counted time, or records so far),
-    ``bad`` what has gone wrong so far, and ``unit`` says what they count.
+    ``bad`` what has gone wrong so far, and ``unit`` says what they count. ``whole``: what
+    goes wrong comes in whole units (records), so the budget left is a whole number of them;
+    else (a ratio of summed fields: minutes) it is the exact quantity.
     """
 
     capacity: Fraction
     bad: Fraction
     unit: str
+    whole: bool = True
 
 
 @dataclass

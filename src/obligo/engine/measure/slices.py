@@ -520,15 +520,21 @@ def _length_words(length: dt.timedelta) -> str:
 
 
 def _slice_aggregates(
-    plan: AggregatePlan, having: object, state: tuple[str, list[Any]] | None = None
+    plan: AggregatePlan,
+    having: object,
+    state: tuple[str, list[Any]] | None = None,
+    reads: int | None = None,
 ) -> list[Aggregate]:
+    """The aggregates of a slice scan. With ``state``, the slice's state and, with ``reads``
+    (the column of ``plan`` counting the records that the metric reads; given when the metric
+    is measured ``by`` fields), that count: a group's slice without such records is none of the
+    group's."""
     if having is not None:
         return [Aggregate("1")]
-    if state is not None:  # the scan judges the slices: their states are all the metric reads
-        found: list[Aggregate] | None = [Aggregate(state[0], tuple(state[1]))]
-    else:
-        found = aggregates_of(plan.columns, plan.params)
+    found = aggregates_of(plan.columns, plan.params)
     assert found is not None  # AggregatePlan keeps the parameters of each column apart
+    if state is not None:  # the scan judges the slices: their states are all the metric reads
+        found = [Aggregate(state[0], tuple(state[1]))] + ([] if reads is None else [found[reads]])
     types = sorted(plan.types)
     if len(types) == 1:  # the scan keeps that type only: the aggregates need not test it
         found = [
@@ -546,10 +552,11 @@ def _slice_scans(
     if span[1] <= span[0]:
         return []
     state = program.state_sql if not program.for_any else None
+    reads = program.records_column if group_by else None
     found = [
         (
             _slice_grid(span, program.length, program.plan, group_by, None),
-            _slice_aggregates(program.plan, None, state),
+            _slice_aggregates(program.plan, None, state, reads),
         )
     ]
     for condition in program.for_any:
@@ -597,7 +604,9 @@ def slice_rows(
         values = row[3:]
         if pooled:
             result.rows[number] = values
-        elif group is not None:
+        elif group is not None and values[program.records_column]:
+            # a slice of the group's records that the metric does not read is not the
+            # group's (so a value only such records have is no group)
             result.groups.setdefault(group, {})[number] = values
     for condition, (grid, wanted) in zip(program.for_any, features, strict=True):
         query = ctx.scans.rows(grid, wanted, ctx.query, feeds)
@@ -819,13 +828,17 @@ def _judged_downtime(
     rows hold each slice's state; only the slices that are not up are looked at one by one."""
     scans = _slice_scans(program, ctx, group_by)
     empty_state = program.state(program.empty_row, program.no_features)
+    counted: tuple[Aggregate, ...] = ()  # the count of the records the metric reads (by fields)
     if not scans:
         rows: list[tuple[Any, ...]] = []
         grid, position = None, 0
     else:
         grid, wanted = scans[0]
-        rows, (position,) = ctx.scans.read(grid, wanted, ctx.query, program.metric.id)
-    numbers = _numbers_of(ctx, grid, rows)
+        rows, (position, *reads) = ctx.scans.read(grid, wanted, ctx.query, program.metric.id)
+        if reads:  # by fields: a group's slice without records the metric reads is not its
+            counted, read = tuple(wanted[1:]), reads[0]
+            rows = [row for row in rows if row[2] or row[1] is None or row[read]]
+    numbers = _numbers_of(ctx, grid, rows, counted)
     marked: dict[str | None, dict[int, int]] = {}
     # Most slices are up (state 0): the column is taken out and filtered in C, and only the
     # rows of the others are looked at.
@@ -835,7 +848,7 @@ def _judged_downtime(
         if row[2] or row[1] is not None:
             marked.setdefault(None if row[2] else str(row[1]), {})[int(row[0])] = states[index]
     result = _downtime_of(
-        program, ctx, grid, numbers.get(None, []), marked.get(None, {}), empty_state
+        program, ctx, grid, numbers.get(None, []), marked.get(None, {}), empty_state, None, counted
     )
     if not numbers.get(None):
         result.measured = False
@@ -844,18 +857,22 @@ def _judged_downtime(
         )
     for name in sorted(g for g in numbers if g is not None):
         group_downtime = _downtime_of(
-            program, ctx, grid, numbers[name], marked.get(name, {}), empty_state, group=name
+            program, ctx, grid, numbers[name], marked.get(name, {}), empty_state, name, counted
         )
         result.groups[name] = group_downtime
     return result
 
 
 def _numbers_of(
-    ctx: EvaluationContext, grid: Grid | None, rows: list[tuple[Any, ...]]
+    ctx: EvaluationContext,
+    grid: Grid | None,
+    rows: list[tuple[Any, ...]],
+    reads: tuple[Aggregate, ...] = (),
 ) -> dict[str | None, list[int]]:
-    """The slices with records in the span, sorted, pooled (None) and per group: the same for
-    every metric over the grid, so found once."""
-    key = ("slice numbers", grid)
+    """The slices with records in the span, sorted, pooled (None) and per group (those with
+    records that ``reads`` counts): the same for every metric over the grid that counts the
+    same, so found once."""
+    key = ("slice numbers", grid, reads)
     if key not in ctx.shared:
         found: dict[str | None, list[int]] = {}
         for number, group, pooled, *_ in rows:
@@ -869,11 +886,15 @@ def _numbers_of(
 
 
 def _record_times(
-    ctx: EvaluationContext, grid: Grid | None, group: str | None, length: dt.timedelta
+    ctx: EvaluationContext,
+    grid: Grid | None,
+    group: str | None,
+    length: dt.timedelta,
+    reads: tuple[Aggregate, ...] = (),
 ) -> list[tuple[dt.datetime, dt.datetime]]:
-    key = ("slice record times", grid, group)
+    key = ("slice record times", grid, group, reads)
     if key not in ctx.shared:
-        numbers = ctx.shared.get(("slice numbers", grid), {}).get(group, [])
+        numbers = ctx.shared.get(("slice numbers", grid, reads), {}).get(group, [])
         ctx.shared[key] = _slice_times(numbers, length, utc(ctx.start), utc(ctx.end))
     times: list[tuple[dt.datetime, dt.datetime]] = ctx.shared[key]
     return times
@@ -887,6 +908,7 @@ def _downtime_of(
     marked: dict[int, int],
     empty_state: int,
     group: str | None = None,
+    reads: tuple[Aggregate, ...] = (),
 ) -> Downtime:
     """:func:`_downtime` from the slices with records (``numbers``) and the states of those
     that are not up (``marked``)."""
@@ -901,7 +923,7 @@ def _downtime_of(
         states = [marked.get(n, UP) for n in in_span]
         down, skipped = _runs(in_span, states, first, last, empty_state)
     shared = len(in_span) == len(numbers)
-    times = (lambda: _record_times(ctx, grid, group, length)) if shared else None
+    times = (lambda: _record_times(ctx, grid, group, length, reads)) if shared else None
     return _runs_downtime(program, ctx, down, skipped, in_span, group, times)
 
 
