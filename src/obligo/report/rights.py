@@ -10,10 +10,10 @@ inputs give the same bytes. The rules are in ``docs/rights-and-triggers.md``.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
 
 from pydantic import Field
 
+from obligo.engine.rights.triggers import TriggerKind as TriggerKind  # one list for both
 from obligo.report.base import Location, Quantity, ReportNode
 
 
@@ -74,21 +74,6 @@ class EscalationNotice(ReportNode):
     reason: str
     periods: list[TriggerPeriod] = Field(default_factory=list)
     outages: list[Outage] = Field(default_factory=list)
-
-
-TriggerKind = Literal[
-    "review",
-    "clause_breached",
-    "wide_margin",
-    "never_met",
-    "metric_value_run",
-    "volume_drift",
-    "metric_no_data",
-    "term_ending",
-    "underlying_ending",
-    "notice",
-    "baseline_review",
-]
 
 
 class BaselineComparison(ReportNode):
