@@ -1,0 +1,215 @@
+"""What every command of the ``obligo`` command line shares: the group, the options of the
+commands that read logs, reading inputs, writing the report, and printing errors."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any, NoReturn, TypeVar
+from zoneinfo import ZoneInfo
+
+import click
+
+from obligo import _interrupt, api
+from obligo._inert import inert
+from obligo._output import OutputError, write_file, write_stdout
+from obligo.checks.reporter import Scope
+from obligo.engine.time.evaluation_time import wall_clock
+from obligo.errors import EventDataError, ObligoError
+from obligo.events import expand_event_paths
+from obligo.model.contract import Contract
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+EXIT_OK = 0
+EXIT_WARNINGS = 1
+EXIT_ERRORS = 2
+# The reader of standard output went away (``obligo eval ... | head -1``): the status of a
+# program ended by SIGPIPE, as a shell reports it, and nothing on standard error.
+EXIT_PIPE = 128 + 13
+
+
+def _named_output(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """``-o ""`` names no file: an error, not the report on standard output."""
+    if value is not None and not value:
+        raise click.BadParameter("an empty file name", ctx=ctx, param=param)
+    return value
+
+
+def _report_options(command: F) -> F:
+    """``--format`` (text or JSON), ``-o`` and ``--map``."""
+    return report_options(["text", "json"])(command)
+
+
+def report_options(formats: Sequence[str]) -> Callable[[F], F]:
+    """``--format`` (one of ``formats``, the first the default), ``-o`` and ``--map``, shared
+    by the commands that read logs."""
+    return lambda command: _with_report_options(command, formats)
+
+
+def _with_report_options(command: F, formats: Sequence[str]) -> F:
+    for option in reversed(
+        [
+            click.option(
+                "--format",
+                "output_format",
+                type=click.Choice(list(formats)),
+                default=formats[0],
+                show_default=True,
+            ),
+            click.option(
+                "-o",
+                "--output",
+                type=click.Path(dir_okay=False, writable=True),
+                callback=_named_output,
+                help="Write the report to a file (replaced whole, never an input).",
+            ),
+            click.option(
+                "--map",
+                "mappings",
+                multiple=True,
+                help="Read a canonical field from another name: start=begin_time.",
+            ),
+        ]
+    ):
+        command = option(command)
+    return command
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="obligo")
+def cli() -> None:
+    """obligo: service level agreements as executable contracts."""
+
+
+def _contract_files(paths: tuple[str, ...]) -> list[str]:
+    """The files given, with each folder replaced by the .sla files in it, sorted."""
+    files: list[str] = []
+    for path in paths:
+        if Path(path).is_dir():
+            inside = sorted(p for p in Path(path).glob("*.sla") if not p.is_dir())  # as api
+            if not inside:
+                raise click.BadParameter(inert(f"no .sla files in the folder {path}"))
+            files.extend(str(p) for p in inside)
+        else:
+            files.append(path)
+    return files
+
+
+def _event_inputs(given: tuple[str, ...]) -> list[str]:
+    """Each --events value as the files it stands for (the library's rule: obligo.events)."""
+    return expand_event_paths(given)
+
+
+def _aware(
+    when: dt.datetime | None, contract: Contract | None, written: str | None
+) -> dt.datetime | None:
+    """An evaluation time without an offset is read in the contract's timezone, as a log's
+    timestamp is: refused in a daylight-saving gap, the first occurrence in a repeated hour."""
+    if when is None or when.tzinfo is not None:
+        return when
+    zone = "UTC" if contract is None else (Scope.of(contract).timezone or "UTC")
+    return wall_clock(when, ZoneInfo(zone), f"--at {written or when.isoformat()}")
+
+
+def _parse_time(value: str | None, option: str) -> dt.datetime | None:
+    if value is None:
+        return None
+    try:
+        parsed = dt.datetime.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(
+            f"{value!r} is not a date or an RFC 3339 time", param_hint=option
+        ) from None
+    return parsed
+
+
+def _field_map(mappings: tuple[str, ...]) -> dict[str, str]:
+    """``--map start=begin_time`` options: canonical field -> the log's name."""
+    field_map: dict[str, str] = {}
+    for item in mappings:
+        target, sep, source = item.partition("=")
+        if not sep or not target or not source:
+            raise click.BadParameter(
+                f"{item!r}: write canonical=source, e.g. start=begin_time", param_hint="--map"
+            )
+        field_map[target.strip()] = source.strip()
+    return field_map
+
+
+def _imported(contract: Contract) -> list[str]:
+    """The files a contract imports, directly or through others."""
+    found: list[str] = []
+    for parent in contract.imported:
+        found += [parent.loc.file, *_imported(parent)]
+    return found
+
+
+def _fail(error: ObligoError) -> NoReturn:
+    """A user error: printed without a traceback (a data error lists file:line of each
+    rejected line in its message), exit 2. Text from the input is shown inert. An error that
+    an interruption caused (DuckDB's "Query interrupted" turned into bad data) is the
+    interruption."""
+    _interrupt.check()
+    click.echo(_error_text(error), err=True)
+    sys.exit(EXIT_ERRORS)
+
+
+def _error_text(error: ObligoError) -> str:
+    if isinstance(error, EventDataError) or not error.line:
+        hint = f" ({error.hint})" if error.hint else ""
+        # A data error's message lists one rejected line per line: its line feeds are its own.
+        return inert(f"error: {error.message}{hint}", newlines=isinstance(error, EventDataError))
+    return error.diagnostic().format()
+
+
+def _out(text: str, *, nl: bool = True) -> None:
+    """Standard output, flushed at once: a closed or full output is an error here."""
+    write_stdout(text + "\n" if nl else text)
+
+
+def _write(text: str, output: str | None) -> None:
+    """The report to ``-o FILE`` (replaced in one rename) or to standard output. Nothing is
+    written once a signal has been received."""
+    _interrupt.check()
+    try:
+        if output:
+            write_file(output, text)
+        else:
+            _out(text, nl=False)
+    except OutputError as error:
+        _fail(error)
+
+
+def _lines(text: str) -> list[str]:
+    """The lines of a text split at line feeds only, each with its own: ``str.splitlines``
+    would also split inside a line at characters such as U+0085 or U+2028."""
+    parts = text.split("\n")
+    return [part + "\n" for part in parts[:-1]] + ([parts[-1]] if parts[-1] else [])
+
+
+def _read_stdin() -> str:
+    """Standard input as UTF-8, read as a file is: decoded, nothing translated, so that its
+    lines are those of a file (``obligo.syntax.lines.SourceText``: a line ends at a line feed;
+    a lone carriage return is a character of its line)."""
+    try:
+        if sys.stdin is None:
+            raise ObligoError("it is closed")
+        text = sys.stdin.buffer.read().decode("utf-8")
+    except (ObligoError, OSError, UnicodeDecodeError) as error:
+        if isinstance(error, ObligoError):
+            reason = error.message
+        elif isinstance(error, OSError):
+            reason = error.strerror or str(error)
+        else:
+            reason = str(error)
+        raise ObligoError(
+            f"cannot read standard input: {reason}", file="<stdin>", line=1, column=1
+        ) from None
+    return text
+
+
+def _read(path: str) -> str:
+    return api.read_contract(path)  # bounded: a FIFO or /dev/zero is refused, never read
