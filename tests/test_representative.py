@@ -190,3 +190,71 @@ def test_a_corporate_escalation_goes_to_each_customers_own_representative(
         ("initech", "CTO"): ["CTO"],
         (None, None): ["the customer's representative"],
     }
+
+
+# ------------------------------------------------------------------------- reviews
+REVIEWS = """\
+contract rev "Reviews" version 1
+  customer acme "Acme Corp" represented by "Head of IT"
+  term 2026-01-01 to 2026-12-31
+  timezone "UTC"
+
+review every 3 months from 2026-01-01 with the customer's representative
+review every 6 months from 2026-01-01 with "Service board"
+review every 6 months from 2026-03-01
+"""
+
+
+def test_a_review_is_held_with_the_party_it_names() -> None:
+    found = assessment(parse(REVIEWS), [], dt.datetime(2026, 7, 1, tzinfo=dt.UTC))
+    assert [(t.fired_at.date().isoformat(), t.to, t.reason) for t in found.triggers] == [
+        (
+            "2026-01-01",
+            "Head of IT",
+            "scheduled review 1 with Head of IT (every 3 months from 2026-01-01)",
+        ),
+        (
+            "2026-01-01",
+            "Service board",
+            "scheduled review 1 with Service board (every 6 months from 2026-01-01)",
+        ),
+        ("2026-03-01", None, "scheduled review 1 (every 6 months from 2026-03-01)"),
+        (
+            "2026-04-01",
+            "Head of IT",
+            "scheduled review 2 with Head of IT (every 3 months from 2026-01-01)",
+        ),
+        (
+            "2026-07-01",
+            "Head of IT",
+            "scheduled review 3 with Head of IT (every 3 months from 2026-01-01)",
+        ),
+        (
+            "2026-07-01",
+            "Service board",
+            "scheduled review 2 with Service board (every 6 months from 2026-01-01)",
+        ),
+    ]
+
+
+def test_a_review_prints_back_with_its_party() -> None:
+    contract = parse(REVIEWS)
+    assert [(r.to, r.representative) for r in contract.reviews] == [
+        (None, True),
+        ("Service board", False),
+        (None, False),
+    ]
+    text = printer.print_contract(contract)
+    assert text.endswith(
+        "\nreview every 3 months from 2026-01-01 with the customer's representative\n"
+        'review every 6 months from 2026-01-01 with "Service board"\n'
+        "review every 6 months from 2026-03-01\n"
+    )
+
+
+def test_a_review_with_the_representative_of_no_customer_is_an_error_at_its_line() -> None:
+    text = REVIEWS.replace('  customer acme "Acme Corp" represented by "Head of IT"\n', "")
+    found = obligo.check(obligo.parse(text, "x.sla"))
+    assert [(d.message, d.line) for d in found] == [
+        ("the customer's representative: this agreement names no customer", 5)
+    ]

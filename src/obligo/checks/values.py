@@ -77,7 +77,7 @@ def check_values(contract: k.Contract, scope: Scope, out: Reporter) -> None:
     for node in walk(contract.model_copy(update={"imported": ()})):
         if isinstance(node, Money):
             _currency(node, scope, out)
-        elif isinstance(node, c.Escalation | k.Notification) and node.representative:
+        elif isinstance(node, c.Escalation | k.Notification | k.Review) and node.representative:
             _representative(node.loc, contract, scope, out)
 
 

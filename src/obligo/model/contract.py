@@ -220,10 +220,13 @@ class Baseline(Node):
 
 
 class Review(Node):
-    """``review every 6 months from 2026-07-01``."""
+    """``review every 6 months from 2026-07-01``; ``... with "Service board"`` or ``... with the
+    customer's representative`` (``representative``): the party the review is held with."""
 
     every: Duration
     start: dt.date
+    to: str | None = None
+    representative: bool = False
 
 
 class Notification(Node):

@@ -768,9 +768,9 @@ def _baseline(node: ct.Baseline) -> str:
 CUSTOMER_REPRESENTATIVE = "the customer's representative"
 
 
-def _to(node: c.Escalation | ct.Notification) -> str:
-    """Whom an escalation or a notice goes to: ``"Service Director"``, ``the customer's
-    representative``."""
+def _to(node: c.Escalation | ct.Notification | ct.Review) -> str:
+    """Whom an escalation, a notice or a review goes to: ``"Service Director"``, ``the
+    customer's representative``."""
     return CUSTOMER_REPRESENTATIVE if node.representative or node.to is None else quoted(node.to)
 
 
@@ -814,7 +814,13 @@ def print_contract(node: ct.Contract) -> str:
         [_at_risk(node.at_risk)] if node.at_risk is not None else [],
         *([_clause(x)] for x in node.clauses),
         [[_baseline(node.baseline)]] if node.baseline is not None else [],
-        [[f"review every {r.every} from {_date(r.start)}"] for r in node.reviews],
+        [
+            [
+                f"review every {r.every} from {_date(r.start)}"
+                + (f" with {_to(r)}" if r.to is not None or r.representative else "")
+            ]
+            for r in node.reviews
+        ],
         [
             [
                 (

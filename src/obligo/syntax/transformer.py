@@ -1865,6 +1865,8 @@ class ContractTransformer(Transformer[Token, Any]):
         return contract.Review(
             every=self.duration(children[0], meta, "a review interval"),
             start=self.to_date(children[1]),
+            to=next((c.text for c in children if isinstance(c, Title)), None),
+            representative=any(isinstance(c, Item) for c in children),
             loc=self.loc(meta),
         )
 

@@ -162,6 +162,8 @@ def _reviews(review: k.Review, ctx: EvaluationContext) -> list[Fired]:
     """``review every 6 months from 2026-07-01``: at local midnight of each review date inside
     the term (the first on the date given), up to the evaluation time."""
     found: list[Fired] = []
+    to = recipient(review.to, review.representative, ctx)
+    held = f" with {to}" if to else ""
     for index, day in enumerate(_dates(review.start, review.every)):
         instant = local_midnight(day, ctx.tz)
         if instant > ctx.at or (ctx.term_end is not None and day > ctx.term_end):
@@ -172,8 +174,9 @@ def _reviews(review: k.Review, ctx: EvaluationContext) -> list[Fired]:
             Fired(
                 "review",
                 instant,
-                f"scheduled review {index + 1} (every {review.every} from {review.start})",
+                f"scheduled review {index + 1}{held} (every {review.every} from {review.start})",
                 review.loc,
+                to=to,
             )
         )
     return found
