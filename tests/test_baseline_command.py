@@ -414,3 +414,51 @@ def test_baseline_and_evaluate_judge_a_relative_target_alike() -> None:
         ]
     levels = {(v.clause, v.group): v.baseline_level for v in evaluated.verdicts}
     assert as_shown(levels) == {("1", None): "75", ("2", "P1"): "70", ("2", "P2"): "80"}
+
+
+# ------------------------------------------- groups by several fields, key measurements
+GROUPED = """
+contract grouped
+  term 2026-01-01 to 2026-12-31
+  timezone "UTC"
+
+metric uptime "Uptime per project and region"
+  availability, per calendar month, by project, region
+  down during outage records
+
+metric backups "Backups completed"
+  ratio of count(backup records where ok = true) to count(backup records), per calendar month
+
+clause 1 "Uptime"
+  promise uptime >= 99.9%
+
+clause 2 "Backups"
+  report backups >= 98%
+"""
+
+
+def test_a_history_names_groups_by_several_fields_and_marks_key_measurements() -> None:
+    events = [
+        {"type": "outage", "project": "p1", "region": "eu",
+         "start": "2026-01-10T00:00:00Z", "end": "2026-01-10T02:00:00Z"},
+        {"type": "outage", "project": "p2", "region": "us",
+         "start": "2026-02-10T00:00:00Z", "end": "2026-02-10T00:01:00Z"},
+        {"type": "backup", "time": "2026-01-05T00:00:00Z", "ok": False},
+        {"type": "backup", "time": "2026-02-05T00:00:00Z", "ok": True},
+    ]  # fmt: skip
+    report = baseline_report(parse(GROUPED), events, dt.datetime(2026, 3, 1, tzinfo=dt.UTC))
+    found = json.loads(baseline_json(report))
+    assert [o["group"] for o in found["objectives"]] == [
+        {"project": "p1", "region": "eu"},
+        {"project": "p2", "region": "us"},
+        None,
+    ]
+    backups = found["objectives"][2]["periods"]
+    assert [(p["label"], p["reported_only"], p["status"]) for p in backups] == [
+        ("2026-01", True, "breached"),
+        ("2026-02", True, "met"),
+    ]
+    text = baseline_text(report)
+    assert '\n1 "Uptime": uptime for "project=p1, region=eu" >= 99.9%\n' in text
+    assert '\n1 "Uptime": uptime for "project=p2, region=us" >= 99.9%\n' in text
+    assert "\n  2026-01 (reported only)  0%" in text

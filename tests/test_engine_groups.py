@@ -291,3 +291,39 @@ def test_a_credit_per_group_of_two_fields_on_a_fee_per_region_is_refused() -> No
             " read per value of region: a group's credit has no fee of its own",
         )
     ]
+
+
+# ---------------------------------------------- groups by several fields named in words
+BASELINED = """
+contract grouped
+  term 2026-01-01 to 2026-12-31
+  timezone "UTC"
+
+metric uptime "Uptime per project and region"
+  availability, per calendar month, by project, region
+  down during outage records
+
+clause 1 "Uptime"
+  promise uptime >= 99.9%
+  escalate to "Ops" when breached in 2 consecutive months
+
+baseline the first 2 months
+"""
+
+
+def test_a_group_by_several_fields_is_named_by_its_values_in_triggers_and_comparisons() -> None:
+    outages = [
+        {"type": "outage", "project": "p1", "region": "eu",
+         "start": f"2026-0{m}-10T00:00:00Z", "end": f"2026-0{m}-10T02:00:00Z"}
+        for m in (1, 2, 3, 4)
+    ]  # fmt: skip
+    report = obligo.evaluate(parse(BASELINED), outages, at=t("2026-05-01T00:00:00Z"))
+    (review,) = [x for x in report.triggers if x.kind == "baseline_review"]
+    (comparison,) = review.comparisons
+    assert comparison.group == {"project": "p1", "region": "eu"}
+    assert comparison.objective == 'uptime for "project=p1, region=eu" >= 99.9%'
+    (escalation,) = report.escalations
+    assert [p.detail for p in escalation.periods] == [
+        'uptime for "project=p1, region=eu" >= 99.9%: 99.731182796%, breached',
+        'uptime for "project=p1, region=eu" >= 99.9%: 99.722222222%, breached',
+    ]

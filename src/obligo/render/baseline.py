@@ -55,7 +55,10 @@ def _objective(item: ObjectiveHistory) -> list[str]:
     lines = [f"{item.clause}{title}: {item.objective}"]
     rows = [
         (
-            p.label + (" (partial)" if p.partial else "") + (" (baseline)" if p.baseline else ""),
+            p.label
+            + (" (partial)" if p.partial else "")
+            + (" (baseline)" if p.baseline else "")
+            + (" (reported only)" if p.reported_only else ""),
             _value(p.value, item.unit),
             "-" if p.budget_used is None else f"{plain(p.budget_used)}%",
             _words(p.outcome) if p.outcome else p.status.replace("_", " "),

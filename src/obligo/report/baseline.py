@@ -11,7 +11,7 @@ import datetime as dt
 from typing import Literal
 
 from obligo.report.base import Quantity
-from obligo.report.model import ContractRef, Location, ReportNode
+from obligo.report.model import ContractRef, Group, Location, ReportNode
 
 BASELINE_SCHEMA_VERSION = "1"
 
@@ -28,6 +28,9 @@ class PastPeriod(ReportNode):
     end: dt.datetime
     partial: bool = False
     baseline: bool = False  # the period starts inside the contract's baseline
+    # A key measurement (`report ...`) before its promotion: judged for the history, but it
+    # carried no consequence in this period.
+    reported_only: bool = False
     status: Literal["met", "breached", "no_data"]
     reason: str | None = None
     value: Quantity | None = None
@@ -58,7 +61,7 @@ class ObjectiveHistory(ReportNode):
     clause_title: str | None
     location: Location
     metric: str
-    group: str | None = None
+    group: Group | None = None  # as in the evaluation's report: a value, or an object of values
     objective: str
     target: str  # as written: "99.9%", "110% of the baseline"
     # The target in the metric's unit, exactly as judged (a target relative to the baseline

@@ -8,6 +8,7 @@ import datetime as dt
 
 from obligo.engine.numbers import decimal_text
 from obligo.engine.run.baseline_report import BaselineHistory, ObjectiveRecord
+from obligo.report.assemble import shown_group
 from obligo.report.baseline import (
     AchievedLevel,
     BaselineDates,
@@ -49,7 +50,7 @@ def _objective(item: ObjectiveRecord, tz: dt.tzinfo) -> ObjectiveHistory:
             file=first.clause.loc.file, line=objective.loc.line, column=objective.loc.column
         ),
         metric=first.metric.id,
-        group=first.group,
+        group=shown_group(first.group, first.metric),
         objective=first.objective_text,
         target=str(objective.target),
         target_value=None if first.target is None else decimal_text(first.target),
@@ -62,6 +63,7 @@ def _objective(item: ObjectiveRecord, tz: dt.tzinfo) -> ObjectiveHistory:
                 end=past.judged.period.end.astimezone(tz),
                 partial=past.judged.period.partial,
                 baseline=past.judged.baseline,
+                reported_only=past.judged.reported_only,
                 status=past.judged.status,
                 reason=past.judged.reason,
                 value=None if past.judged.value is None else decimal_text(past.judged.value),

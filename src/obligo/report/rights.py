@@ -81,7 +81,7 @@ class BaselineComparison(ReportNode):
 
     clause: str
     metric: str
-    group: str | None = None
+    group: str | dict[str, str] | None = None  # as a verdict's group: a value or an object
     objective: str
     unit: str
     periods: list[TriggerPeriod]

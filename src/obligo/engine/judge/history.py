@@ -26,6 +26,7 @@ from obligo.engine.judge.verdicts import (
     relative_target,
     target_fraction,
 )
+from obligo.engine.measure import groups as group_keys
 from obligo.engine.measure.measurement import Measurement
 from obligo.engine.numbers import decimal_text
 from obligo.engine.time.periods import MeasurementPeriod, local_midnight
@@ -91,7 +92,11 @@ class Judged:
 
     @property
     def objective_text(self) -> str:
-        return objective_text(self.objective, self.group)
+        # A group of a metric measured by several fields is named by its values in words
+        # (``project=p1, region=eu``), never by the engine's key for it.
+        fields: tuple[str, ...] = getattr(self.metric.measure, "group_by", ())
+        group = None if self.group is None else group_keys.words(self.group, fields)
+        return objective_text(self.objective, group)
 
     def value_text(self) -> str:
         return quantity(self.value, self.dimension)

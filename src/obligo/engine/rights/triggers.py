@@ -41,6 +41,7 @@ from obligo.engine.judge.history import (
     quantity,
 )
 from obligo.engine.judge.verdicts import target_fraction
+from obligo.engine.measure import groups as group_keys
 from obligo.engine.numbers import decimal_text
 from obligo.engine.rights.termination import recipient
 from obligo.engine.time.intervals import utc
@@ -78,7 +79,9 @@ class Comparison:
 
     clause: str
     metric: str
-    group: str | None
+    # The group by its value, or by several fields an object of their values (as named in
+    # the report), never the engine's key for it.
+    group: str | dict[str, str] | None
     objective: str
     unit: str
     periods: list[PeriodNote]
@@ -736,7 +739,7 @@ def _comparison(key: str, inside: list[Judged]) -> Comparison:
     return Comparison(
         clause=first.clause.id,
         metric=first.metric.id,
-        group=first.group,
+        group=group_keys.named(first.group, getattr(first.metric.measure, "group_by", ())),
         objective=key,
         unit=first.unit,
         periods=[PeriodNote(j.period, breach_detail(j)) for j in inside],
