@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import textwrap
 from collections.abc import Iterable, Mapping
 from fractions import Fraction
 from pathlib import Path
@@ -509,3 +510,26 @@ def test_every_status_record_is_used_those_that_start_the_clock_again_too() -> N
     report = evaluate(parse(DESK), ON_HOLD, END_OF_MARCH)
     (account,) = report.inputs
     assert (account.lines, account.used, account.unused, account.rejected) == (4, 4, 0, 0)
+
+
+def test_eval_plan_shows_the_query_of_the_status_records_once(tmp_path: Any) -> None:
+    from click.testing import CliRunner
+
+    from obligo.cli import cli
+
+    path = tmp_path / "desk.sla"
+    path.write_text(textwrap.dedent(DESK), encoding="utf-8")
+    done = CliRunner().invoke(
+        cli, ["eval", str(path), "--plan", "--at", "2026-04-01T00:00:00Z", "--format", "json"]
+    )
+    assert done.exit_code == 0, done.output
+    scans = json.loads(done.output)["agreements"][0]["scans"]
+    status = [s for s in scans if s["grid"].startswith("status records")]
+    assert [(s["grid"], s["feeds"]) for s in status] == [
+        ("status records: when the clock stops", ["response", "office-response"]),
+        ("status records: when the clock stops", ["resolution"]),
+    ]
+    assert [s["params"][:3] for s in status] == [
+        ["on hold", "awaiting customer", "status"],
+        ["on hold", "resolved", "status"],
+    ]

@@ -359,6 +359,9 @@ class ScanPlan:
     # The grids that several metrics read (a metric alone on its grid may filter its records
     # before they are placed: see obligo.engine.measure.aggregates.PeriodQuery).
     shared: set[Grid] = field(default_factory=set)
+    # Queries of their own that the evaluation will run, shown with the scans (the status
+    # records of a stopped clock): (what they read, SQL, parameters) -> the metrics they feed.
+    queries: dict[tuple[str, str, tuple[Any, ...]], list[str]] = field(default_factory=dict)
 
     def add(self, grid: Grid, aggregates: Sequence[Aggregate], feeds: str) -> None:
         """A query the plan will run (as part of the grid's scan)."""
@@ -443,5 +446,9 @@ class ScanPlan:
                     "sql": sql,
                     "params": params,
                 }
+            )
+        for (label, text, values), feeds in self.queries.items():
+            described.append(
+                {"grid": label, "selections": 1, "feeds": feeds, "sql": text, "params": [*values]}
             )
         return described

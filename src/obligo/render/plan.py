@@ -63,7 +63,10 @@ def plan_text(sections: list[tuple[str, ScanPlan]]) -> str:
                 + ", ".join(inert(f) for f in feeds)
             )
             if "selections" in scan:
-                lines.append(f"  {scan['selections']} selections, their records one by one")
+                count = scan["selections"]
+                lines.append(
+                    f"  {count} selection{'' if count == 1 else 's'}, their records one by one"
+                )
             else:
                 lines.append(f"  {scan['aggregates']} aggregates")
             lines.append(f"  sql: {scan['sql']}")

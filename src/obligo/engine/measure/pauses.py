@@ -70,15 +70,21 @@ def timestamp(record: Record, name: str) -> dt.datetime | None:
     return value if isinstance(value, dt.datetime) else None
 
 
-def _status_pauses(pause: m.PausedWhile, ctx: EvaluationContext) -> dict[str, list[Pause]]:
-    """Each record's pauses from its status records (read once per evaluation)."""
+def status_query(pause: m.PausedWhile, ctx: EvaluationContext) -> tuple[str, list[object]]:
+    """The query of the status records of ``paused while ...``: each one's record id, time, and
+    whether it stops the clock (shown by ``eval --plan``)."""
     where, params = compile_condition(pause.selection.where, ctx.schema)
     link = quote_ident(pause.link)
     sql = (
         f'SELECT {link}, "time", COALESCE(({where}), FALSE) FROM events WHERE "type" = ?'
         f' AND {link} IS NOT NULL AND "time" IS NOT NULL AND "time" <= ?'
     )
-    values = [*params, pause.selection.record_type, ctx.at]
+    return sql, [*params, pause.selection.record_type, ctx.at]
+
+
+def _status_pauses(pause: m.PausedWhile, ctx: EvaluationContext) -> dict[str, list[Pause]]:
+    """Each record's pauses from its status records (read once per evaluation)."""
+    sql, values = status_query(pause, ctx)
     key = ("pauses", sql, repr(values))
     if key not in ctx.shared:
         changes: dict[str, dict[dt.datetime, bool]] = {}

@@ -25,7 +25,7 @@ from collections.abc import Iterable
 from obligo.engine.context import EvaluationContext
 from obligo.engine.measure import aggregates, slices
 from obligo.engine.measure.partitions import partition_of
-from obligo.engine.measure.pauses import pause_fields
+from obligo.engine.measure.pauses import pause_fields, status_query
 from obligo.engine.scans import Aggregate, Grid, ScanPlan
 from obligo.errors import ObligoError
 from obligo.model import metrics as m
@@ -88,6 +88,19 @@ def plan_measurements(ctx: EvaluationContext, metrics: Iterable[m.Metric]) -> Sc
             ctx.plan_records(_record_reads(metric, ctx), metric.id)
         except (ValueError, ObligoError):
             pass  # read alone, where its error (if it is ever read) is raised as always
+    # 5. The status records of a stopped clock: a query of their own, shown with the plan.
+    for metric in metrics:
+        if not isinstance(metric, m.ShareWithinTargetMetric):
+            continue
+        for pause in metric.pauses:
+            if isinstance(pause, m.PausedWhile):
+                try:
+                    sql, params = status_query(pause, ctx)
+                except (ValueError, ObligoError):
+                    continue  # its error is raised where it is read, as always
+                label = f"{pause.selection.record_type} records: when the clock stops"
+                # One query for every metric paused by the same records (run once, shared).
+                plan.queries.setdefault((label, sql, tuple(params)), []).append(metric.id)
     return plan
 
 
