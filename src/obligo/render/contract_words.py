@@ -50,7 +50,7 @@ def read_sources(files: Iterable[str]) -> dict[str, str]:
     return found
 
 
-_CLAUSE = re.compile(r"clause\s+(\S+)")
+_CLAUSE = re.compile(r"(?:override\s+)?clause\s+(\S+)")
 _CONTRACT = re.compile(r"contract\s+(\S+)")
 
 

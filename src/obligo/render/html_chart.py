@@ -132,15 +132,21 @@ def build_chart(
         far = []
     bounds += [value for tier in tiers if tier not in far for _, value in [tier]]
     low, high = (min(bounds), max(bounds)) if bounds else (Decimal(0), Decimal(1))
-    if low == high:
-        low, high = low - 1, high + 1
+    if low == high:  # one value: a band of a tenth of it either side (a record, a minute at least)
+        unit = verdicts[0].unit if verdicts else ""
+        delta = max(abs(low) / 10, Decimal(60 if unit == "s" else 1))
+        low, high = low - delta, high + delta
     pad = (high - low) / 10
     # Round the axis outwards to one digit finer than its span, so that its ends read simply.
     place = Decimal(1).scaleb((high - low).adjusted() - 1)
-    low = (low - pad).quantize(place, rounding=ROUND_FLOOR)
-    high = (high + pad).quantize(place, rounding=ROUND_CEILING)
+    if verdicts and verdicts[0].unit == "s":  # a duration's axis ends on whole minutes or hours
+        place = Decimal(3600 if high - low >= 36000 else 60 if high - low >= 600 else 1)
+    low = ((low - pad) / place).to_integral_value(ROUND_FLOOR) * place
+    high = ((high + pad) / place).to_integral_value(ROUND_CEILING) * place
     if min(bounds, default=Decimal(0)) >= 0 > low:
         low = Decimal(0)  # a count or a duration is never negative: no axis below 0
+    if verdicts and verdicts[0].unit == "%" and max(bounds, default=Decimal(0)) <= 100 < high:
+        high = Decimal(100)  # a share never exceeds 100%
     inner_width = WIDTH - LEFT - RIGHT
     step = inner_width / max(len(verdicts), 1)
     points: list[Point] = []
