@@ -19,6 +19,7 @@ from html_checks import assert_self_contained, assert_well_formed, parse
 from obligo.api import evaluate_agreements
 from obligo.cli import cli
 from obligo.render.html import duration, portfolio_html, report_html
+from obligo.report.model import Report
 from test_portfolio import AT, NIMBUS_LOG
 
 REPO = Path(__file__).resolve().parent.parent
@@ -193,3 +194,84 @@ def test_precision_rounds_percentages_only(monkeypatch: pytest.MonkeyPatch) -> N
 )
 def test_durations_are_written_as_people_write_them(seconds: str, written: str) -> None:
     assert duration(Decimal(seconds)) == written
+
+
+def assert_consequences_shown(report: Report, text: str) -> None:
+    """Every consequence's sums, as the JSON has them, are on the page."""
+    assert report.consequences
+    for item in report.consequences:
+        for line in item.lines:
+            assert f"{line.rule}: {line.arithmetic}" in text
+        for cap in item.caps:
+            assert cap.arithmetic in text
+        if item.earn_back is not None:
+            assert item.earn_back.detail in text
+
+
+def test_amounts_at_risk_earn_back_and_reported_only_appear_as_the_json_has_them() -> None:
+    from test_at_risk import DC, RECORDS, evaluate
+
+    report = evaluate(DC, RECORDS, "2026-05-20T00:00:00+00:00")
+    page = report_html(report, sources={"<string>": DC})
+    text = "".join(assert_well_formed(page).text)
+    assert_consequences_shown(report, text)
+    assert "credit 0.00 USD (earned back)" in text
+    assert "credit 9000.00 USD (provisional)" in text
+    assert "cap the amount at risk (at risk): not reached (limit 12000)" in text
+    assert "breached (reported only)" in text
+    # The provisional credits in the summary: 9,000 (2.2 March) + 3,000 (3.1 April).
+    assert re.search(
+        r"<td>contract</td><td>USD</td>(<td[^>]*>[^<]*</td>){5}<td class=\"num\">12000.00</td>",
+        page,
+    )
+
+
+def test_formula_credits_appear_as_the_json_has_them() -> None:
+    contract = """\
+contract wan "WAN" version 1
+  term 2026-01-01 to 2026-12-31
+  timezone "UTC"
+  currency EUR
+
+service wan "WAN"
+  fee 3000 EUR monthly
+
+metric uptime "Uptime"
+  availability of wan, per calendar month
+  down during outage records
+
+metric outage-time "Outage"
+  total duration of outage records, per calendar month
+
+metric scheduled-time "Scheduled time"
+  total duration of schedule records, per calendar month
+
+clause 1 "Uptime"
+  service wan
+  promise uptime >= 99.9%
+  credit 25 * outage-time / scheduled-time * the fee when breached
+"""
+    records = [
+        {"type": "outage", "id": "O-1", "start": "2026-01-10T00:00:00Z", "end": "2026-01-10T06:00:00Z"},
+        {"type": "schedule", "id": "S-1", "start": "2026-01-01T00:00:00Z", "end": "2026-01-31T00:00:00Z"},
+    ]  # fmt: skip
+    report = obligo.evaluate(
+        obligo.parse(contract), records, at=dt.datetime(2026, 2, 10, tzinfo=dt.UTC)
+    )
+    text = "".join(assert_well_formed(report_html(report, sources={})).text)
+    assert_consequences_shown(report, text)
+    assert "25 * outage-time / scheduled-time * the fee when breached" in text
+
+
+def test_the_pauses_of_a_late_ticket_are_shown_with_its_evidence() -> None:
+    from test_engine_pauses import DESK, END_OF_MARCH, parse, status, t, ticket
+
+    events = [
+        ticket("T2", t(3, "09:00"), responded=t(3, "17:00:30")),
+        status("T2", t(3, "10:00"), "on hold"),
+        status("T2", t(3, "14:00"), "in progress"),
+    ]
+    report = obligo.evaluate(parse(DESK), events, at=END_OF_MARCH)
+    text = "".join(assert_well_formed(report_html(report, sources={})).text)
+    assert "paused 2026-03-03T10:00:00+00:00 to 2026-03-03T14:00:00+00:00: 4 h" in text
+    assert "due 2026-03-03T17:00:00+00:00" in text
