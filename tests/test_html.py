@@ -275,3 +275,28 @@ def test_the_pauses_of_a_late_ticket_are_shown_with_its_evidence() -> None:
     text = "".join(assert_well_formed(report_html(report, sources={})).text)
     assert "paused 2026-03-03T10:00:00+00:00 to 2026-03-03T14:00:00+00:00: 4 h" in text
     assert "due 2026-03-03T17:00:00+00:00" in text
+
+
+def test_clause_words_are_the_block_as_written_up_to_the_next_top_level_line() -> None:
+    from obligo.render.contract_words import contract_words
+
+    source = (
+        'contract c "C"\n  provider p "P"  # who\n  term 2026-01-01 to 2026-12-31\n  kind x\n'
+        '  notes nothing\n\nclause 1 "One"\n  promise up >= 99%\n\n  credit 5% of the fee\n\n'
+        "# about clause 2\n  stray\noverride clause 2\n  promise up >= 98%\nmetric up\n"
+    )
+    words = contract_words({"c.sla": source}, "c")
+    assert words.header == (
+        'contract c "C"',
+        'provider p "P"  # who',
+        "term 2026-01-01 to 2026-12-31",
+        "kind x",
+    )
+    assert words.clause(["other.sla", "c.sla"], "1") == (
+        'clause 1 "One"',
+        "  promise up >= 99%",
+        "",
+        "  credit 5% of the fee",
+    )
+    assert words.clause(["c.sla"], "2") == ("override clause 2", "  promise up >= 98%")
+    assert words.clause(["c.sla"], "3") == ()

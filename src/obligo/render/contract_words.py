@@ -58,11 +58,15 @@ def _blocks(text: str) -> list[tuple[str, list[str]]]:
     """The top-level blocks of a contract: a line at column 1 and the indented or blank lines
     after it (the language's layout), trailing blank lines dropped."""
     blocks: list[tuple[str, list[str]]] = []
+    inside = False
     for line in text.split("\n"):
         line = line.rstrip("\r")
-        if line and not line[0].isspace() and not line.startswith("#"):
+        if line.startswith("#"):  # a comment at column 1 is about what follows: it ends a block
+            inside = False
+        elif line and not line[0].isspace():
             blocks.append((line, [line]))
-        elif blocks:
+            inside = True
+        elif inside:
             blocks[-1][1].append(line)
     for _, lines in blocks:
         while lines and not lines[-1].strip():
