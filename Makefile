@@ -9,7 +9,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
 .DELETE_ON_ERROR:
 .DEFAULT_GOAL := test
-.PHONY: venv test demo fmt-check clean fuzz
+.PHONY: venv test demo fmt-check clean fuzz screenshot
 
 # $(call check_python,INTERPRETER): fail with a clear message unless INTERPRETER
 # exists and is Python >= 3.11.
@@ -56,6 +56,20 @@ DEMO_AT       := 2026-04-15T12:00:00+02:00
 demo: $(STAMP)
 	$(BIN)/obligo check contracts/*.sla
 	$(BIN)/obligo eval $(DEMO_CONTRACT) --events $(DEMO_EVENTS) --at $(DEMO_AT)
+
+# The screenshot of the HTML report in the README: the demo's report, in headless Chromium
+# (Debian: apt-get install -y chromium; CHROMIUM=... names another binary).
+CHROMIUM   ?= chromium
+SCREENSHOT := docs/html-report.png
+
+screenshot: $(STAMP)
+	@command -v $(CHROMIUM) >/dev/null 2>&1 || { echo "error: $(CHROMIUM) not found: install Chromium (apt-get install -y chromium) or set CHROMIUM=..." >&2; exit 1; }
+	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
+	$(BIN)/obligo eval $(DEMO_CONTRACT) --events $(DEMO_EVENTS) --at $(DEMO_AT) --format html -o "$$tmp/report.html" && \
+	$(CHROMIUM) --headless --no-sandbox --disable-gpu --no-first-run --hide-scrollbars \
+		--user-data-dir="$$tmp/profile" --window-size=1200,1500 \
+		--screenshot="$(CURDIR)/$(SCREENSHOT)" "file://$$tmp/report.html" 2>/dev/null
+	@echo "wrote $(SCREENSHOT)"
 
 fmt-check: $(STAMP)
 	$(BIN)/obligo fmt --check contracts/*.sla

@@ -20,6 +20,7 @@ from obligo.cli._shell import (
 )
 from obligo.errors import ObligoError
 from obligo.render.formats import FORMATS
+from obligo.render.template import render_template
 from obligo.report.evaluation import single_report
 from obligo.report.model import Report
 from obligo.report.portfolio import PortfolioReport
@@ -59,6 +60,13 @@ from obligo.report.portfolio import PortfolioReport
     help="Print the scans of the log the evaluation would run (their SQL, what each feeds);"
     " evaluate nothing, read no log.",
 )
+@click.option(
+    "--template",
+    "template",
+    type=click.Path(dir_okay=False),
+    help="Render the report with your own jinja2 template (sandboxed) over the report model of"
+    " docs/report.md, instead of --format.",
+)
 def evaluate_command(
     contracts: tuple[str, ...],
     events: tuple[str, ...],
@@ -70,12 +78,15 @@ def evaluate_command(
     mappings: tuple[str, ...],
     skip_invalid: bool,
     show_plan: bool,
+    template: str | None,
 ) -> None:
     """Evaluate contracts against event logs: a verdict per clause and period.
 
     Exit 0 when the evaluation ran (breaches included), 2 on input errors.
     """
     field_map = _field_map(mappings)
+    if template is not None:
+        _template_alone(show_plan)
     if show_plan:
         _plan(contracts, at, field_map, output_format, output)
         return
@@ -117,9 +128,26 @@ def evaluate_command(
             # Every file the evaluation read, as its line account names it (a folder or a glob
             # expanded, whoever expanded it).
             refuse_inputs(output, [(a.name, "the event log") for a in result.inputs])
+            if template is not None:
+                refuse_inputs(output, [(template, "the template")])
+        text = (
+            FORMATS[output_format].render(result)
+            if template is None
+            else render_template(template, result)
+        )
     except ObligoError as error:
         _fail(error)
-    _write(FORMATS[output_format].render(result), output)
+    _write(text, output)
+
+
+def _template_alone(show_plan: bool) -> None:
+    """``--template`` renders the evaluation: not with ``--plan`` (nothing evaluated), and
+    instead of a ``--format`` given too."""
+    if show_plan:
+        raise click.UsageError("--template renders an evaluation: it cannot go with --plan.")
+    source = click.get_current_context().get_parameter_source("output_format")
+    if source is click.core.ParameterSource.COMMANDLINE:
+        raise click.UsageError("--template and --format are exclusive: give one of them.")
 
 
 def _plan(

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from obligo.render.html import portfolio_html, report_html
 from obligo.render.json import portfolio_json, report_json
 from obligo.render.text import portfolio_text, report_text
 from obligo.report.model import Report
@@ -32,5 +33,6 @@ FORMATS: dict[str, ReportFormat] = {
         # The first is the default.
         ReportFormat("text", lambda r: report_text([r]), portfolio_text),
         ReportFormat("json", lambda r: report_json([r]), portfolio_json),
+        ReportFormat("html", report_html, portfolio_html),
     )
 }
