@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from obligo.render.json import portfolio_json, report_json
+from obligo.render.openmetrics import portfolio_openmetrics, report_openmetrics
 from obligo.render.text import portfolio_text, report_text
 from obligo.report.model import Report
 from obligo.report.portfolio import PortfolioReport
@@ -32,5 +33,6 @@ FORMATS: dict[str, ReportFormat] = {
         # The first is the default.
         ReportFormat("text", lambda r: report_text([r]), portfolio_text),
         ReportFormat("json", lambda r: report_json([r]), portfolio_json),
+        ReportFormat("openmetrics", lambda r: report_openmetrics([r]), portfolio_openmetrics),
     )
 }
