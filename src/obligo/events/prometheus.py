@@ -28,6 +28,7 @@ import datetime as dt
 import io
 import json
 import os
+import re
 import ssl
 import time
 import tomllib
@@ -40,7 +41,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from obligo.errors import EventDataError
+from obligo.errors import EventDataError, ObligoError
 
 PREFIX = "prometheus+"
 # Prometheus refuses a query_range of more than 11,000 points a series: a page asks for fewer.
@@ -59,6 +60,37 @@ _RESERVED_FIELDS = frozenset({"type", "time"})
 class PrometheusError(EventDataError):
     """A Prometheus source that cannot be read: a bad queries file, a server that failed, a
     response that is not a ``query_range`` matrix."""
+
+
+class QueriesFileError(ObligoError):
+    """A queries file that cannot be read, at the line of the ``[[query]]`` table (or key) that
+    is wrong."""
+
+
+@dataclass(frozen=True)
+class _Place:
+    """Where the tables and keys of a queries file are, to locate an error."""
+
+    file: str
+    lines: list[str]
+
+    def table(self, index: int) -> int:
+        """The line of the ``index``-th ``[[query]]`` header (from 1); 0 when not found."""
+        headers = [n for n, line in enumerate(self.lines, 1) if line.strip().startswith("[[")]
+        return headers[index - 1] if 0 < index <= len(headers) else 0
+
+    def key(self, key: str, after: int = 0) -> int:
+        for number, line in enumerate(self.lines, 1):
+            if number > after and line.strip().split("=")[0].strip() == key:
+                return number
+        return after
+
+    def error(self, message: str, line: int, hint: str | None = None) -> QueriesFileError:
+        source = self.lines[line - 1] if 0 < line <= len(self.lines) else None
+        column = 1 + len(source) - len(source.lstrip()) if source is not None else 0
+        return QueriesFileError(
+            message, file=self.file, line=line, column=column, hint=hint, source_line=source
+        )
 
 
 @dataclass(frozen=True)
@@ -89,80 +121,89 @@ def read_queries(path: str | Path) -> list[PrometheusQuery]:
     try:
         text = Path(path).read_text(encoding="utf-8")
     except (OSError, UnicodeError) as error:
-        raise PrometheusError(
-            f"cannot read the Prometheus queries file: {error}", file=name
+        raise QueriesFileError(
+            f"cannot read the Prometheus queries file {name}: {error}", file=name
         ) from None
+    place = _Place(name, text.splitlines())
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
-        line = getattr(error, "lineno", 0) or 0
-        column = getattr(error, "colno", 0) or 0
-        message = str(error).split(" (at line")[0]
-        raise PrometheusError(
-            f"not a TOML queries file: {message}", file=name, line=line, column=column
-        ) from None
-    tables = data.get("query")
+        # "... (at line 3, column 8)": the place is only in the message before Python 3.14.
+        where = re.search(r" \(at line (\d+), column (\d+)\)$", str(error))
+        message = str(error)[: where.start()] if where else str(error)
+        found = place.error(f"not a TOML queries file: {message}", int(where[1]) if where else 0)
+        if where:
+            found.column = int(where[2])
+        raise found from None
     unknown = sorted(set(data) - {"query"})
     if unknown:
-        raise PrometheusError(
+        raise place.error(
             f"unknown key {unknown[0]!r} in the Prometheus queries file",
-            file=name,
-            hint="each query is a [[query]] table",
+            place.key(unknown[0]) or 1,
+            "each query is a [[query]] table",
         )
+    tables = data.get("query")
     if not isinstance(tables, list) or not tables:
-        raise PrometheusError(
+        raise place.error(
             "the Prometheus queries file has no [[query]] table",
-            file=name,
-            hint='e.g. [[query]] record = "probe", query = \'probe_success{job="api"}\', step = "1m"',
+            1 if place.lines else 0,
+            'e.g. [[query]] record = "probe", query = \'probe_success{job="api"}\', step = "1m"',
         )
-    queries = [_query(table, name, index) for index, table in enumerate(tables, start=1)]
+    queries = [_query(table, place, index) for index, table in enumerate(tables, start=1)]
     seen: set[tuple[str, str]] = set()
     for q in queries:
         if (q.record, q.field) in seen:
-            raise PrometheusError(
-                f"query {q.index}: another query already makes {q.record} records with the"
-                f" field {q.field!r}: their samples would be read as one",
-                file=name,
+            raise place.error(
+                f"another query already makes {q.record} records with the field {q.field!r}:"
+                " their samples would be read as one",
+                place.table(q.index),
             )
         seen.add((q.record, q.field))
     return queries
 
 
-def _query(table: Any, file: str, index: int) -> PrometheusQuery:
-    where = f"query {index}"
+def _query(table: Any, place: _Place, index: int) -> PrometheusQuery:
+    header = place.table(index)
     if not isinstance(table, dict):
-        raise PrometheusError(f"{where} is not a table", file=file)
+        raise place.error("a query is a [[query]] table", header)
     unknown = sorted(set(table) - _KEYS)
     if unknown:
-        raise PrometheusError(
-            f"{where}: unknown key {unknown[0]!r}",
-            file=file,
-            hint="a query has record, query, step, and optionally field, counter, response",
+        raise place.error(
+            f"unknown key {unknown[0]!r} in a query",
+            place.key(unknown[0], header),
+            "a query has record, query, step, and optionally field, counter, response",
         )
     for key in ("record", "query", "step"):
         if not isinstance(table.get(key), str) or not table[key].strip():
-            raise PrometheusError(f"{where}: {key!r} must be given, as a text", file=file)
+            line = place.key(key, header) if key in table else header
+            raise place.error(f"the query has no {key!r} (a text)", line)
     field = table.get("field", "value")
     if not isinstance(field, str) or not field or field in _RESERVED_FIELDS:
-        raise PrometheusError(
-            f"{where}: 'field' must name the field that takes the sample's value (not type or"
-            " time)",
-            file=file,
+        raise place.error(
+            "'field' names the field that takes the sample's value (not type or time)",
+            place.key("field", header),
         )
     counter = table.get("counter", False)
     if not isinstance(counter, bool):
-        raise PrometheusError(f"{where}: 'counter' is true or false", file=file)
+        raise place.error("'counter' is true or false", place.key("counter", header))
     response = table.get("response")
     if response is not None and not isinstance(response, str):
-        raise PrometheusError(f"{where}: 'response' names a saved response file", file=file)
+        raise place.error("'response' names a saved response file", place.key("response", header))
+    step = table["step"]
+    if not _is_duration(step):
+        raise place.error(
+            f"the step {step!r} is not a duration",
+            place.key("step", header),
+            "e.g. 30s, 1m, 5m or 1h",
+        )
     return PrometheusQuery(
         record=table["record"],
         query=table["query"],
-        step=_seconds(table["step"], f"{where}: step", file),
+        step=int(step[:-1]) * _UNITS[step[-1]],
         field=field,
         counter=counter,
         response=response,
-        file=file,
+        file=place.file,
         index=index,
     )
 
@@ -170,15 +211,10 @@ def _query(table: Any, file: str, index: int) -> PrometheusQuery:
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
 
-def _seconds(text: str, where: str, file: str) -> int:
+def _is_duration(text: str) -> bool:
     """A step written as Prometheus writes durations: ``30s``, ``1m``, ``5m``, ``1h``."""
-    unit = text[-1:]
     number = text[:-1]
-    if unit not in _UNITS or not number.isdigit() or int(number) == 0:
-        raise PrometheusError(
-            f"{where} {text!r} is not a duration", file=file, hint="e.g. 30s, 1m, 5m or 1h"
-        )
-    return int(number) * _UNITS[unit]
+    return text[-1:] in _UNITS and number.isdigit() and int(number) > 0
 
 
 # ------------------------------------------------------------------------------ the server
