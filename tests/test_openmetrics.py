@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from prometheus_client.openmetrics.parser import text_string_to_metric_families
+from prometheus_client.parser import text_string_to_metric_families as prometheus_text_families
 from prometheus_client.samples import Sample
 
 from obligo.cli import cli
@@ -90,7 +91,7 @@ def test_status_value_and_error_budget_of_acme_hosting() -> None:
 
     def state(period: str) -> list[str]:
         return [
-            s.labels["obligo_objective_status"]
+            s.labels["status"]
             for s in status
             if s.value == 1 and all(s.labels.get(k) == v for k, v in uptime.items())
             if s.labels["period"] == period
@@ -116,9 +117,19 @@ def test_status_value_and_error_budget_of_acme_hosting() -> None:
     response = [s for s in values if s.labels["clause"] == "5.1"]
     assert {s.labels["group"] for s in response} == {"P1"}
     assert {s.labels["objective"] for s in response} == {'first-response for "P1" >= 95%'}
-    info = families["obligo_report"][0]
-    assert info.name == "obligo_report_info"
+    info = families["obligo_report_info"][0]
     assert info.labels["evaluated_at"] == "2026-04-15T12:00:00+02:00"
+
+
+@pytest.mark.parametrize("sample", ["cogent-network", "acme-hosting"])
+def test_the_prometheus_text_parser_reads_the_same_samples(sample: str) -> None:
+    # A node exporter's textfile collector reads the Prometheus text format: gauges only.
+    text = _exposition(sample)
+    families = list(prometheus_text_families(text))
+    assert {f.type for f in families} == {"gauge"}
+    assert [(s.name, s.labels, s.value) for f in families for s in f.samples] == [
+        (s.name, s.labels, s.value) for f in text_string_to_metric_families(text) for s in f.samples
+    ]
 
 
 def test_no_sample_has_a_timestamp_and_every_family_has_help_and_type() -> None:

@@ -1,5 +1,5 @@
 """The OpenMetrics form of a report (``obligo eval --format openmetrics``), for a node exporter's
-textfile collector or a push gateway: per objective and period its status, measured value, target
+textfile collector or a push gateway (it is also valid Prometheus text format: gauges only): per objective and period its status, measured value, target
 and error budget left; per consequence its amount owed, in its currency; the contract's totals.
 
 Every family has ``HELP`` and ``TYPE`` lines and an ``obligo_`` name; samples carry no timestamp
@@ -26,15 +26,15 @@ Labels = tuple[tuple[str, str], ...]
 
 @dataclass
 class _Family:
-    """One metric family: its name, type, help and its samples (suffix, labels, value)."""
+    """One metric family: its name, type, help and its samples (labels, value)."""
 
     name: str
     type: str
     help: str
-    samples: list[tuple[str, Labels, str]] = field(default_factory=list)
+    samples: list[tuple[Labels, str]] = field(default_factory=list)
 
-    def add(self, labels: Labels, value: str, suffix: str = "") -> None:
-        self.samples.append((suffix, labels, value))
+    def add(self, labels: Labels, value: str) -> None:
+        self.samples.append((labels, value))
 
 
 def escape_label_value(value: str) -> str:
@@ -68,13 +68,18 @@ class _Exposition:
     """The families of one exposition, filled report by report, written in a fixed order."""
 
     def __init__(self) -> None:
+        # Gauges only (no info or stateset type): a node exporter's textfile collector reads
+        # the Prometheus text format, which knows neither.
         self.info = _Family(
-            "obligo_report", "info", "The evaluation a report comes from: contract and time."
+            "obligo_report_info",
+            "gauge",
+            "The evaluation a report comes from: contract and time (always 1).",
         )
         self.status = _Family(
             "obligo_objective_status",
-            "stateset",
-            "The status of an objective in a period: met, breached, no_data or pending.",
+            "gauge",
+            "1 for the status of an objective in a period (met, breached, no_data or pending), 0"
+            " for the others.",
         )
         self.value = _Family(
             "obligo_objective_value",
@@ -149,7 +154,6 @@ class _Exposition:
                 ("timezone", report.timezone),
             ),
             "1",
-            "_info",
         )
         for verdict in report.verdicts:
             self._verdict(contract, verdict)
@@ -185,7 +189,7 @@ class _Exposition:
         )
         for state in STATUSES:
             self.status.add(
-                (*labels, ("obligo_objective_status", state)),
+                (*labels, ("status", state)),
                 "1" if verdict.status == state else "0",
             )
         unit = (*labels, ("unit", verdict.unit))
@@ -204,8 +208,8 @@ class _Exposition:
                 continue
             yield f"# TYPE {family.name} {family.type}"
             yield f"# HELP {family.name} {family.help}"
-            for suffix, labels, value in family.samples:
-                yield f"{family.name}{suffix}{_labels(labels)} {value}"
+            for labels, value in family.samples:
+                yield f"{family.name}{_labels(labels)} {value}"
         yield "# EOF"
 
 
