@@ -291,3 +291,22 @@ def test_queries_file_read_back() -> None:
     assert probe.promql() == 'last_over_time(probe_success{job="api"}[1m])'
     assert (probe.step, probe.response) == (60, "probe-range.json")
     assert requests.promql() == 'increase(http_requests_total{job="api"}[60s])'
+
+
+def _blocks(language: str) -> list[str]:
+    text = (Path(__file__).resolve().parent.parent / "docs" / "prometheus.md").read_text("utf-8")
+    return [part.split("```", 1)[0] for part in text.split(f"```{language}\n")[1:]]
+
+
+def test_the_docs_examples_are_the_tested_files(tmp_path: Path) -> None:
+    [sla] = _blocks("sla")
+    contract = (DATA / "api.sla").read_text(encoding="utf-8")
+    assert sla in contract
+    [toml] = _blocks("toml")
+    probe, requests = read_queries(_queries(tmp_path, toml))
+    assert (probe.record, probe.promql(), probe.step) == (
+        "probe",
+        'last_over_time(probe_success{job="api"}[1m])',
+        60,
+    )
+    assert requests.promql() == 'increase(http_requests_total{job="api"}[60s])'
