@@ -195,6 +195,8 @@ class _Recorder(BaseHTTPRequestHandler):
             first = int(form["start"][0])
             body = json.dumps(_answer([[first, "0"]])).encode()
         self.send_response(code)
+        if 300 <= code < 400:
+            self.send_header("Location", "http://elsewhere.invalid/api/v1/query_range")
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
@@ -310,3 +312,30 @@ def test_the_docs_examples_are_the_tested_files(tmp_path: Path) -> None:
         60,
     )
     assert requests.promql() == 'increase(http_requests_total{job="api"}[60s])'
+
+
+def test_a_redirect_is_not_followed(recorder: str, tmp_path: Path) -> None:
+    # Following it would send the token to another address.
+    _Recorder.failures.append(302)
+    result = _against(recorder, tmp_path, {"OBLIGO_PROMETHEUS_TOKEN": "t0ken"})
+    assert result.exit_code == 2
+    assert len(_Recorder.seen) == 1
+    assert "HTTP 302: failure 302" in result.output
+    assert "t0ken" not in result.output
+
+
+def test_an_answer_with_a_warning_stops_the_evaluation(tmp_path: Path) -> None:
+    answer = _answer([[1768039260, "1"]])
+    answer["warnings"] = ["remote store failed: partial data"]
+    saved = tmp_path / "warned.json"
+    saved.write_text(json.dumps(answer))
+    result = _eval(
+        "--events",
+        f"prometheus+file:{saved}",
+        "--prometheus-queries",
+        _queries(tmp_path, ONE_QUERY),
+    )
+    assert result.exit_code == 2
+    assert "with a warning, the answer may be partial: remote store failed: partial data" in (
+        result.output
+    )

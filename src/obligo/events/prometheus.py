@@ -285,7 +285,7 @@ class Server:
                 "start": str(start),
                 "end": str(end),
                 "step": f"{step}s",
-                "timeout": f"{int(self.timeout)}s",
+                "timeout": f"{max(1, int(self.timeout))}s",
             }
         )
         request = urllib.request.Request(
@@ -300,9 +300,7 @@ class Server:
             if attempt:
                 time.sleep(0.5 * 2**attempt)
             try:
-                with urllib.request.urlopen(
-                    request, timeout=self.timeout, context=self.context
-                ) as answer:
+                with _opener(self.context).open(request, timeout=self.timeout) as answer:
                     return _json(answer.read(), self.url)
             except urllib.error.HTTPError as error:
                 body = error.read()
@@ -317,6 +315,20 @@ class Server:
             f" {_utc(end)}: {problem}; the evaluation stops rather than leave a gap",
             file=PREFIX + self.url,
         )
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    """A redirect is an error: following it would send the credentials to another address and
+    turn the query's POST into a GET."""
+
+    def redirect_request(
+        self, req: Any, fp: Any, code: int, msg: str, headers: Any, newurl: str
+    ) -> None:
+        raise urllib.error.HTTPError(newurl, code, f"redirected to {newurl}", headers, fp)
+
+
+def _opener(context: ssl.SSLContext | None) -> urllib.request.OpenerDirector:
+    return urllib.request.build_opener(urllib.request.HTTPSHandler(context=context), _NoRedirect())
 
 
 def _json(body: bytes, source: str) -> dict[str, Any]:
@@ -388,6 +400,15 @@ def samples_of(data: dict[str, Any], query: PrometheusQuery, source: str, into: 
     if data.get("status") != "success":
         error = data.get("error") or "no status 'success'"
         raise PrometheusError(f"{source}: Prometheus answered with an error: {error}", file=source)
+    warnings = data.get("warnings")
+    if warnings:
+        # A warning may mean a partial answer (a remote store that failed): never a silent gap.
+        shown = "; ".join(map(str, warnings)) if isinstance(warnings, list) else str(warnings)
+        raise PrometheusError(
+            f"{source}: Prometheus answered the query {query.promql()!r} with a warning, the"
+            f" answer may be partial: {shown}",
+            file=source,
+        )
     result = data.get("data")
     if not isinstance(result, dict) or result.get("resultType") != "matrix":
         kind = result.get("resultType") if isinstance(result, dict) else None
