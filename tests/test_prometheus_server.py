@@ -193,3 +193,8 @@ def test_a_query_the_server_refuses_stops_the_evaluation(server: str, tmp_path: 
     assert "HTTP 400: 1:19: parse error" in result.output
     assert "the evaluation stops rather than leave a gap" in result.output
     assert "Traceback" not in result.output
+
+
+def test_without_prometheus_the_test_fails_saying_how_to_install_it() -> None:
+    with pytest.raises(pytest.fail.Exception, match=r"apt-get install -y prometheus"):
+        _tool("obligo-no-such-prometheus")
