@@ -16,7 +16,8 @@ from prometheus_client.parser import text_string_to_metric_families as prometheu
 from prometheus_client.samples import Sample
 
 from obligo.cli import cli
-from obligo.render.openmetrics import escape_label_value
+from obligo.render.openmetrics import escape_label_value, portfolio_openmetrics
+from test_portfolio import nimbus
 
 REPO = Path(__file__).resolve().parent.parent
 GOLDEN = Path(__file__).resolve().parent / "golden" / "openmetrics"
@@ -164,3 +165,22 @@ def test_label_values_are_escaped_as_the_specification_says(value: str, written:
 def test_openmetrics_is_among_the_formats_of_eval() -> None:
     result = CliRunner().invoke(cli, ["eval", "--help"])
     assert "openmetrics" in result.output
+
+
+def test_an_agreement_set_labels_each_section_and_repeats_no_series(tmp_path: Path) -> None:
+    text = portfolio_openmetrics(nimbus(tmp_path))
+    families = _samples(text)
+    keys = [(name, tuple(sorted(s.labels.items()))) for name, ss in families.items() for s in ss]
+    assert len(keys) == len(set(keys))  # one series one sample
+    # Globex's database, June: 120 minutes down of 43,200 (tests/test_portfolio.py).
+    june = _value(
+        families["obligo_objective_value"],
+        customer="globex",
+        service="db",
+        period="2026-06",
+        metric="uptime",
+    )
+    assert june == 99.722222222
+    sections = {(s.labels["customer"], s.labels["service"]) for s in families["obligo_report_info"]}
+    assert ("globex", "db") in sections
+    assert ("initrode", "crm") in sections
