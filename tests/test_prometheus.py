@@ -339,3 +339,18 @@ def test_an_answer_with_a_warning_stops_the_evaluation(tmp_path: Path) -> None:
     assert "with a warning, the answer may be partial: remote store failed: partial data" in (
         result.output
     )
+
+
+def test_a_step_that_is_no_slice_width_of_the_contract_is_refused_at_its_line(
+    tmp_path: Path,
+) -> None:
+    # api.sla measures in slices of 1 minute: 5-minute samples would leave four slices in five
+    # without data, and the availability would be measured on a fifth of the time.
+    path = _queries(tmp_path, "[[query]]\nrecord = 'probe'\nquery = 'up'\n  step = '5m'\n")
+    result = _eval("--events", "prometheus+http://127.0.0.1:9", "--prometheus-queries", path)
+    assert result.exit_code == 2
+    assert result.output.startswith(
+        f"{path}:4:3: error: the step 300s of the query for probe records is no slice width of"
+        " api-prometheus (60s): its samples would not be one a slice (write the step as the"
+        " metric's `in slices of` duration)\n    step = '5m'\n    ^"
+    ), result.output

@@ -7,7 +7,15 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 from obligo.checks.reporter import Scope
-from obligo.events.prometheus import NamedRecords, PrometheusError, is_source, read_sources
+from obligo.events.prometheus import (
+    NamedRecords,
+    PrometheusError,
+    QueriesFileError,
+    is_source,
+    read_queries,
+    read_sources,
+)
+from obligo.model.base import Duration
 from obligo.model.contract import Contract
 
 
@@ -51,4 +59,37 @@ def prometheus_inputs(
             )
         return []
     start, end = span(contract, at)
+    if queries is not None and contract is not None:
+        check_steps(queries, contract)
     return read_sources(sources, queries, start, end)
+
+
+def slice_widths(contract: Contract) -> set[int]:
+    """The slice widths of the contract's metrics, in seconds."""
+    widths: set[int] = set()
+    for metric in contract.metrics:
+        width = getattr(metric, "slice", None)
+        if isinstance(width, Duration) and width.seconds is not None:
+            widths.add(int(width.seconds))
+    return widths
+
+
+def check_steps(queries: str, contract: Contract) -> None:
+    """A query's step is the slice width: one that is no slice width of the contract would
+    leave slices without a sample (measured on a part of the time) or put several samples in
+    one. Refused, at the step's line."""
+    widths = slice_widths(contract)
+    if not widths:
+        return
+    for query in read_queries(queries):
+        if query.step not in widths:
+            shown = ", ".join(f"{w}s" for w in sorted(widths))
+            raise QueriesFileError(
+                f"the step {query.step}s of the query for {query.record} records is no slice"
+                f" width of {contract.id} ({shown}): its samples would not be one a slice",
+                file=query.file,
+                line=query.step_line,
+                column=1 + len(query.step_source or "") - len((query.step_source or "").lstrip()),
+                source_line=query.step_source,
+                hint="write the step as the metric's `in slices of` duration",
+            )

@@ -107,6 +107,8 @@ class PrometheusQuery:
     response: str | None = None  # a saved query_range response of this query (file name)
     file: str = "<string>"
     index: int = 0  # the query's place in the file, from 1
+    step_line: int = 0  # the line of its step, for an error about it
+    step_source: str | None = None
 
     def promql(self) -> str:
         """The query as sent: a counter through ``increase`` over one step."""
@@ -205,6 +207,8 @@ def _query(table: Any, place: _Place, index: int) -> PrometheusQuery:
         response=response,
         file=place.file,
         index=index,
+        step_line=place.key("step", header),
+        step_source=place.lines[place.key("step", header) - 1] if header else None,
     )
 
 
