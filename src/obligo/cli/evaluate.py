@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import click
 
 from obligo import api
 from obligo._output import refuse_inputs
+from obligo.cli._prometheus import prometheus_inputs, split_sources
 from obligo.cli._shell import (
     _aware,
     _event_inputs,
@@ -49,6 +51,13 @@ from obligo.report.portfolio import PortfolioReport
     type=click.DateTime(formats=["%Y-%m-%d"]),
     help="Show periods up to this date.",
 )
+@click.option(
+    "--prometheus-queries",
+    "prometheus_queries",
+    type=click.Path(),
+    help="The queries of --events prometheus+http://HOST:PORT or prometheus+file:RESPONSE.json"
+    " (a TOML file; docs/prometheus.md).",
+)
 @report_options(list(FORMATS))
 @click.option(
     "--skip-invalid", is_flag=True, help="Go on past rejected lines; the report counts them."
@@ -79,6 +88,7 @@ def evaluate_command(
     skip_invalid: bool,
     show_plan: bool,
     template: str | None,
+    prometheus_queries: str | None = None,
 ) -> None:
     """Evaluate contracts against event logs: a verdict per clause and period.
 
@@ -94,7 +104,8 @@ def evaluate_command(
         raise click.UsageError("Missing option '--events'.")
     try:
         evaluation_time = _parse_time(at, "--at")
-        inputs = _event_inputs(events)
+        files, sources = split_sources(events)
+        inputs: list[Any] = _event_inputs(files) if files else []
         window = {
             "window_start": window_start.date() if window_start else None,
             "window_end": window_end.date() if window_end else None,
@@ -113,10 +124,12 @@ def evaluate_command(
         first = agreements.resolve_all()[0].as_contract() if agreements.pairs else None
         if first is None:
             first = next((f.contract for f in agreements.files if f.listed), None)
+        aware = _aware(evaluation_time, first, at)
+        inputs += prometheus_inputs(sources, prometheus_queries, first, aware)
         portfolio = api.evaluate_agreements(  # guarded: no traceback, whatever the input
             agreements,
             inputs,
-            at=_aware(evaluation_time, first, at),
+            at=aware,
             skip_invalid=skip_invalid,
             mappings=field_map,
             **window,

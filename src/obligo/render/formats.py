@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from obligo.render.html import portfolio_html, report_html
 from obligo.render.json import portfolio_json, report_json
+from obligo.render.openmetrics import portfolio_openmetrics, report_openmetrics
 from obligo.render.text import portfolio_text, report_text
 from obligo.report.model import Report
 from obligo.report.portfolio import PortfolioReport
@@ -34,5 +35,6 @@ FORMATS: dict[str, ReportFormat] = {
         ReportFormat("text", lambda r: report_text([r]), portfolio_text),
         ReportFormat("json", lambda r: report_json([r]), portfolio_json),
         ReportFormat("html", report_html, portfolio_html),
+        ReportFormat("openmetrics", lambda r: report_openmetrics([r]), portfolio_openmetrics),
     )
 }
