@@ -287,7 +287,7 @@ def test_a_credit_per_group_of_two_fields_on_a_fee_per_region_is_refused() -> No
     assert [(e.line, e.message) for e in errors] == [
         (
             13,  # the clause
-            "errors is measured by 2 fields (storage-class, region), but the fee of storage is"
-            " read per value of region: a group's credit has no fee of its own",
+            "errors is measured by storage-class, region, but the fee of storage is read by"
+            " region: a group's credit has no fee of its own",
         )
     ]

@@ -127,7 +127,7 @@ class Pricer:
             return Priced(None, "no service whose fee this is: give the clause a `service` line")
         if named not in self.fees.services:
             return Priced(None, f"unknown service {named}")
-        grouped = self.fees.services[named].fee_group_by is not None
+        grouped = self.fees.services[named].fee_group_by != ()
         fee = self.fees.of(named, start, end, group if grouped else None, hints)
         if fee.amount is None:
             return Priced(None, fee.detail, fee)
