@@ -211,3 +211,13 @@ def test_the_same_field_twice_is_refused_where_it_is_written() -> None:
         )
     else:
         raise AssertionError("parsed")
+
+
+def test_a_credit_line_names_its_group_by_its_fields() -> None:
+    report = obligo.evaluate(parse(CONTRACT), RECORDS, at=AT)
+    [acme] = [
+        c
+        for c in report.consequences
+        if c.group == {"project": "acme", "region": "eu"} and c.period.label == "2026-01"
+    ]
+    assert [line.subject for line in acme.lines] == ["uptime for project=acme, region=eu"]
