@@ -74,6 +74,17 @@ def hand(decimal: Number) -> dict[str, dict[Key, Expected]]:
             ("2", None, "2026-02"): ("met", "100", {"total": "40320"}),
             ("2", None, "2026-03"): ("pending", "100", {"total": "12960"}),
         },
+        "cloudflare-enterprise": {
+            # April 2026 in UTC: 43,200 minutes less 120 of Customer Planned Downtime = 43,080
+            # minutes of Scheduled Availability; a 12-minute outage.
+            ("1", None, "2026-03"): ("met", "100", {"down_seconds": "0"}),
+            ("1", None, "2026-04"): (
+                "breached",
+                up(43_200 - 120, 12),
+                {"down_seconds": "720", "excluded_seconds": "7200", "counted_seconds": "2584800"},
+            ),
+            ("1", None, "2026-05"): ("pending", "100", {"down_seconds": "0"}),
+        },
         "slack": {
             # Q1 2026 in UTC: 129,600 minutes less the announced maintenance hour; 30 minutes down.
             ("1", None, "2026-Q1"): (
@@ -186,6 +197,17 @@ def consequences(
                 False,
             ),
         },
+        "cloudflare-enterprise": {
+            # 25 x 25% (3 affected of 12 outage minutes) x March's 20,000 USD (the month before
+            # the incident, not April's 21,000) x 720 s / 2,592,000 s of April: 34.72. The
+            # vendor's divisor, the Scheduled Availability, is 2,584,800 s (34.82): a gap of the
+            # language, stated in the contract and its README.
+            ("1", "credit", None, "2026-04"): (
+                money(Fraction(25) * Fraction(3, 12) * 20_000 * 720 / (30 * DAY)),
+                "2026-06-01T00:00:00+00:00",
+                False,
+            ),
+        },
         "slack": {
             # 10 x the quarter's 12,000 USD x 1,800 s of downtime / 7,776,000 s of Q1: 27.78.
             # No claim deadline in the terms.
@@ -223,6 +245,7 @@ TOTALS: dict[str, tuple[str, str, str, str, str]] = {
     "google-compute-engine": ("USD", "443.00", "0.00", "443.00", "0.00"),
     "azure-sql-database": ("USD", "666.00", "0.00", "666.00", "0.00"),
     "cogent-network": ("USD", "198.73", "0.00", "53.57", "145.16"),
+    "cloudflare-enterprise": ("USD", "34.72", "0.00", "34.72", "0.00"),
     "slack": ("USD", "27.78", "0.00", "0.00", "0.00"),
 }
 
@@ -231,5 +254,6 @@ LINES: dict[str, tuple[int, int, int, int, int, int]] = {
     "google-compute-engine": (149, 148, 0, 1, 0, 0),
     "azure-sql-database": (193, 193, 0, 0, 0, 0),
     "cogent-network": (22, 21, 0, 1, 0, 0),
+    "cloudflare-enterprise": (5, 4, 0, 1, 0, 0),
     "slack": (3, 2, 0, 1, 0, 0),
 }

@@ -468,3 +468,61 @@ def test_packetfabric_exceedance_of_the_jitter_target(
     assert as_shown(march.value) == percent(Fraction(sum(values), len(values)))
     amounts = {key: as_shown(c.amount) for key, c in owed(report).items()}
     assert amounts == ({} if expected is None else {("1", "2026-03", None): expected})
+
+
+# ------------------------------------------------------------------------- Cloudflare Enterprise
+def test_cloudflare_credit_is_of_the_monthly_fees_of_the_month_before_the_incident() -> None:
+    """ "“Monthly Fees” means the Fees actually paid by Customer to Cloudflare in the billing month
+    preceding the Incident, exclusive of any Fees for Services subject to a Service-Specific SLA."
+
+    A 12-minute outage on 18 April 2026 with 25% of end users affected (3 affected minutes):
+    25 × 25% × March's 20,000 USD × 720 s ÷ 2,592,000 s of April = 34.72 USD; April's 21,000 USD
+    would give 36.46, and March's R2 invoice (an SLA of its own) is not in the fee."""
+    events = [
+        {"type": "invoice", "plan": "enterprise", "period": "2026-03", "amount": "20000.00"},
+        {"type": "invoice", "plan": "r2", "period": "2026-03", "amount": "500.00"},
+        {"type": "invoice", "plan": "enterprise", "period": "2026-04", "amount": "21000.00"},
+        {
+            "type": "outage",
+            "start": "2026-04-18T14:00:00Z",
+            "end": "2026-04-18T14:12:00Z",
+            "outage_minutes": 12,
+            "affected_minutes": 3,
+        },
+    ]
+    for invoice in events[:3]:
+        invoice["currency"] = "USD"
+    report = evaluate("cloudflare-enterprise", events, "2026-05-10T00:00:00Z")
+    assert verdict(report, "1", "2026-04").status == "breached"
+    (credit,) = report.consequences
+    assert credit.period.label == "2026-04"
+    assert credit.fee is not None and as_shown(credit.fee.amount) == "20000"
+    assert as_shown(credit.amount) == money(
+        Fraction(25) * Fraction(3, 12) * 20_000 * 720 / (30 * 86_400)
+    )
+    assert as_shown(credit.amount) == "34.72"
+    assert credit.claim is not None and credit.claim.deadline == t("2026-06-01T00:00:00Z")
+
+
+def test_cloudflare_without_an_invoice_the_month_before_the_credit_has_no_amount() -> None:
+    """In the term's first month there is no preceding billing month: the credit is listed
+    without an amount and says why, never as a credit of zero."""
+    events = [
+        {"type": "invoice", "plan": "enterprise", "period": "2026-03", "amount": "20000.00"},
+        {
+            "type": "outage",
+            "start": "2026-03-18T14:00:00Z",
+            "end": "2026-03-18T14:12:00Z",
+            "outage_minutes": 12,
+            "affected_minutes": 12,
+        },
+    ]
+    events[0]["currency"] = "USD"
+    report = evaluate("cloudflare-enterprise", events, "2026-04-10T00:00:00Z")
+    (credit,) = report.consequences
+    assert credit.period.label == "2026-03"
+    assert credit.amount is None
+    assert credit.reason == (
+        "no whole month of the term (2026-03-01 on) before 2026-03-01: the fee of the month"
+        " before is not known"
+    )
