@@ -526,3 +526,32 @@ def test_cloudflare_without_an_invoice_the_month_before_the_credit_has_no_amount
         "no whole month of the term (2026-03-01 on) before 2026-03-01: the fee of the month"
         " before is not known"
     )
+
+
+# --------------------------------------------------------------------------- Texas DIR DCS
+def test_texas_dcs_exhibit_3_worked_example_service_level_credit() -> None:
+    """Exhibit 3's own example: "the Service Provider's Service Level Invoice Amount for the
+    month in which the Service Level Default occurred was $100,000 and ... the At Risk Amount is
+    10% of these charges ... the Allocation of Pool Percentage ... is 50% and ... its Service
+    Level Credit Allocation Percentage is 40%": A = 50% × B = 40% × C = $10,000 = $2,000.
+
+    March 2026 (Chicago): 2 hours of Platinum outage out of 743 hours (the clocks skip an hour on
+    8 March) breaches the (placeholder) 99.9%."""
+    events = [
+        {"type": "invoice", "period": "2026-03", "amount": "100000.00", "currency": "USD"},
+        {
+            "type": "outage",
+            "tier": "platinum",
+            "start": "2026-03-10T15:00:00Z",
+            "end": "2026-03-10T17:00:00Z",
+        },
+    ]
+    report = evaluate("texas-dir-dcs", events, "2026-04-02T12:00:00Z")
+    assert verdict(report, "1", "2026-03").status == "breached"
+    (credit,) = report.consequences
+    assert credit.period.label == "2026-03"
+    assert as_shown(credit.amount) == money(Fraction(50, 100) * Fraction(40, 100) * 10_000)
+    assert as_shown(credit.amount) == "2000.00"
+    # "In no event shall ... all Service Level Defaults occurring in a single month exceed, in
+    # total, the At-Risk Amount": the cap is the 10,000 at risk.
+    assert as_shown([(cap.limit, cap.bound) for cap in credit.caps]) == [("10000", False)]
