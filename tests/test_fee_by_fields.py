@@ -221,3 +221,37 @@ def test_a_credit_line_names_its_group_by_its_fields() -> None:
         if c.group == {"project": "acme", "region": "eu"} and c.period.label == "2026-01"
     ]
     assert [line.subject for line in acme.lines] == ["uptime for project=acme, region=eu"]
+
+
+def test_the_baseline_names_a_group_of_several_fields_in_words() -> None:
+    """The objective of a group of project and region reads as a promise would: not the
+    engine's key of the group (["shop-prod","us-central1"])."""
+    from pathlib import Path
+
+    from click.testing import CliRunner
+
+    from obligo.cli import cli
+
+    repo = Path(__file__).resolve().parent.parent
+    sample = repo / "contracts" / "google-compute-engine"
+    done = CliRunner().invoke(
+        cli,
+        [
+            "baseline",
+            str(repo / "contracts" / "google-compute-engine.sla"),
+            "--events",
+            str(sample / "events.jsonl"),
+            "--at",
+            "2026-03-05T08:00:00Z",
+        ],
+    )
+    assert done.exit_code == 0, done.output
+    headings = [line for line in done.output.splitlines() if line.startswith("1 ")]
+    assert headings == [
+        '1 "Instances in Multiple Zones": multi-zone-uptime for project=shop-dev,'
+        " region=us-central1 >= 99.99%",
+        '1 "Instances in Multiple Zones": multi-zone-uptime for project=shop-prod,'
+        " region=europe-west1 >= 99.99%",
+        '1 "Instances in Multiple Zones": multi-zone-uptime for project=shop-prod,'
+        " region=us-central1 >= 99.99%",
+    ]

@@ -26,6 +26,7 @@ from obligo.engine.judge.verdicts import (
     relative_target,
     target_fraction,
 )
+from obligo.engine.measure import groups as group_keys
 from obligo.engine.measure.measurement import Measurement
 from obligo.engine.numbers import decimal_text
 from obligo.engine.time.periods import MeasurementPeriod, local_midnight
@@ -91,6 +92,12 @@ class Judged:
 
     @property
     def objective_text(self) -> str:
+        fields: tuple[str, ...] = getattr(self.metric.measure, "group_by", ())
+        if self.objective.group is None and self.group is not None and len(fields) > 1:
+            # A group of several fields in words (`for project=acme, region=eu`), not its key.
+            words = group_keys.words(self.group, fields)
+            target = f"{self.objective.op} {self.objective.target}"
+            return f"{printer.name(self.objective.metric)} for {words} {target}"
         return objective_text(self.objective, self.group)
 
     def value_text(self) -> str:
