@@ -16,6 +16,11 @@ Expected = tuple[str, str | None, dict[str, str]]
 ConsequenceKey = tuple[str, str, str | None, str]
 Number = Callable[[Fraction], str]
 
+# Google Compute Engine's groups: a project in a region (the report's object, as words)
+PROD_US = "project=shop-prod, region=us-central1"
+PROD_EU = "project=shop-prod, region=europe-west1"
+DEV_US = "project=shop-dev, region=us-central1"
+
 
 def hand(decimal: Number) -> dict[str, dict[Key, Expected]]:
     """(clause, group, period) -> (status, value, evidence totals), per sample."""
@@ -29,21 +34,25 @@ def hand(decimal: Number) -> dict[str, dict[Key, Expected]]:
     return {
         "google-compute-engine": {
             # Pacific months: January 44,640 minutes, February 40,320; March pending on 5 March
-            # 00:00 PST: 4 days, 5,760 minutes.
-            ("1", "us-central1", "2026-01"): (
+            # 00:00 PST: 4 days, 5,760 minutes. One uptime per project and region.
+            ("1", PROD_US, "2026-01"): (
                 "breached",
                 up(44_640, 5),
                 {"down_seconds": "300", "counted_seconds": str(31 * DAY)},
             ),
-            ("1", "us-central1", "2026-02"): ("met", "100", {"down_seconds": "0"}),
-            ("1", "us-central1", "2026-03"): ("pending", "100", {"counted_seconds": str(4 * DAY)}),
-            ("1", "europe-west1", "2026-01"): ("met", up(44_640, 2), {"down_seconds": "120"}),
-            ("1", "europe-west1", "2026-02"): (
+            ("1", PROD_US, "2026-02"): ("met", "100", {"down_seconds": "0"}),
+            ("1", PROD_US, "2026-03"): ("pending", "100", {"counted_seconds": str(4 * DAY)}),
+            ("1", PROD_EU, "2026-01"): ("met", up(44_640, 2), {"down_seconds": "120"}),
+            ("1", PROD_EU, "2026-02"): (
                 "breached",
                 up(40_320, 30),
                 {"down_seconds": "1800", "counted_seconds": str(28 * DAY)},
             ),
-            ("1", "europe-west1", "2026-03"): ("pending", up(5_760, 1), {"down_seconds": "60"}),
+            ("1", PROD_EU, "2026-03"): ("pending", up(5_760, 1), {"down_seconds": "60"}),
+            # shop-dev in us-central1: its one minute of probes answered, beside shop-prod's
+            # outage: the other project's downtime is not its own.
+            ("1", DEV_US, "2026-01"): ("met", "100", {"down_seconds": "0"}),
+            ("1", DEV_US, "2026-02"): ("met", "100", {"down_seconds": "0"}),
             ("2", "vm-7", "2026-01"): ("breached", up(44_640, 50), {"down_seconds": "3000"}),
             ("2", "vm-7", "2026-02"): ("met", "100", {"down_seconds": "0"}),
             ("2", "vm-8", "2026-01"): ("met", up(44_640, 1), {"down_seconds": "60"}),
@@ -64,6 +73,17 @@ def hand(decimal: Number) -> dict[str, dict[Key, Expected]]:
             ("2", None, "2026-01"): ("breached", up(44_640, 3), {"good": "44637"}),
             ("2", None, "2026-02"): ("met", "100", {"total": "40320"}),
             ("2", None, "2026-03"): ("pending", "100", {"total": "12960"}),
+        },
+        "cloudflare-enterprise": {
+            # April 2026 in UTC: 43,200 minutes less 120 of Customer Planned Downtime = 43,080
+            # minutes of Scheduled Availability; a 12-minute outage.
+            ("1", None, "2026-03"): ("met", "100", {"down_seconds": "0"}),
+            ("1", None, "2026-04"): (
+                "breached",
+                up(43_200 - 120, 12),
+                {"down_seconds": "720", "excluded_seconds": "7200", "counted_seconds": "2584800"},
+            ),
+            ("1", None, "2026-05"): ("pending", "100", {"down_seconds": "0"}),
         },
         "slack": {
             # Q1 2026 in UTC: 129,600 minutes less the announced maintenance hour; 30 minutes down.
@@ -101,12 +121,13 @@ def budgets(decimal: Number) -> dict[str, dict[Key, tuple[str, str, str]]]:
     zone_budget = Fraction(march, 10_000)  # 0.01%: 267.48 s
     return {
         "google-compute-engine": {
-            ("1", "europe-west1", "2026-03"): (
+            ("1", PROD_EU, "2026-03"): (
                 decimal(zone_budget - 60),
                 "seconds of downtime",
                 decimal(Fraction(60) / zone_budget * 100),
             ),
-            ("1", "us-central1", "2026-03"): (decimal(zone_budget), "seconds of downtime", "0"),
+            ("1", PROD_US, "2026-03"): (decimal(zone_budget), "seconds of downtime", "0"),
+            ("1", DEV_US, "2026-03"): (decimal(zone_budget), "seconds of downtime", "0"),
             ("2", "vm-7", "2026-03"): (decimal(Fraction(march, 1000)), "seconds of downtime", "0"),
         },
         "slack": {
@@ -143,14 +164,15 @@ def consequences(
     """(clause, kind, group, period) -> (amount, claim deadline, passed), per sample."""
     return {
         "google-compute-engine": {
-            # 10% of the region's or the instance's bill; claims within 60 days after the end of
-            # the month (Pacific): 1 February + 60 days = 2 April, 1 March + 60 = 30 April.
-            ("1", "credit", "us-central1", "2026-01"): (
+            # 10% of the project's bill in the region (shop-prod's 3,000, not the region's 3,600
+            # with shop-dev's 600), or of the instance's bill; claims within 60 days after the
+            # end of the month (Pacific): 1 February + 60 days = 2 April, 1 March + 60 = 30 April.
+            ("1", "credit", PROD_US, "2026-01"): (
                 money(Fraction(3000) / 10),
                 "2026-04-02T00:00:00-07:00",
                 False,
             ),
-            ("1", "credit", "europe-west1", "2026-02"): (
+            ("1", "credit", PROD_EU, "2026-02"): (
                 money(Fraction(1250) / 10),
                 "2026-04-30T00:00:00-07:00",
                 False,
@@ -172,6 +194,17 @@ def consequences(
             ("2", "credit", None, "2026-01"): (
                 money(Fraction(5200) / 10),
                 "2026-04-01T00:00:00+00:00",
+                False,
+            ),
+        },
+        "cloudflare-enterprise": {
+            # 25 x 25% (3 affected of 12 outage minutes) x March's 20,000 USD (the month before
+            # the incident, not April's 21,000) x 720 s / 2,592,000 s of April: 34.72. The
+            # vendor's divisor, the Scheduled Availability, is 2,584,800 s (34.82): a gap of the
+            # language, stated in the contract and its README.
+            ("1", "credit", None, "2026-04"): (
+                money(Fraction(25) * Fraction(3, 12) * 20_000 * 720 / (30 * DAY)),
+                "2026-06-01T00:00:00+00:00",
                 False,
             ),
         },
@@ -212,13 +245,15 @@ TOTALS: dict[str, tuple[str, str, str, str, str]] = {
     "google-compute-engine": ("USD", "443.00", "0.00", "443.00", "0.00"),
     "azure-sql-database": ("USD", "666.00", "0.00", "666.00", "0.00"),
     "cogent-network": ("USD", "198.73", "0.00", "53.57", "145.16"),
+    "cloudflare-enterprise": ("USD", "34.72", "0.00", "34.72", "0.00"),
     "slack": ("USD", "27.78", "0.00", "0.00", "0.00"),
 }
 
 # Line accounting: lines, used, outside_periods, unused, rejected, merged.
 LINES: dict[str, tuple[int, int, int, int, int, int]] = {
-    "google-compute-engine": (145, 144, 0, 1, 0, 0),
+    "google-compute-engine": (149, 148, 0, 1, 0, 0),
     "azure-sql-database": (193, 193, 0, 0, 0, 0),
     "cogent-network": (22, 21, 0, 1, 0, 0),
+    "cloudflare-enterprise": (5, 4, 0, 1, 0, 0),
     "slack": (3, 2, 0, 1, 0, 0),
 }

@@ -459,6 +459,6 @@ def test_a_history_names_groups_by_several_fields_and_marks_key_measurements() -
         ("2026-02", True, "met"),
     ]
     text = baseline_text(report)
-    assert '\n1 "Uptime": uptime for "project=p1, region=eu" >= 99.9%\n' in text
-    assert '\n1 "Uptime": uptime for "project=p2, region=us" >= 99.9%\n' in text
+    assert '\n1 "Uptime": uptime for project=p1, region=eu >= 99.9%\n' in text
+    assert '\n1 "Uptime": uptime for project=p2, region=us >= 99.9%\n' in text
     assert "\n  2026-01 (reported only)  0%" in text

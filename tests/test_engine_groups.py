@@ -287,8 +287,8 @@ def test_a_credit_per_group_of_two_fields_on_a_fee_per_region_is_refused() -> No
     assert [(e.line, e.message) for e in errors] == [
         (
             13,  # the clause
-            "errors is measured by 2 fields (storage-class, region), but the fee of storage is"
-            " read per value of region: a group's credit has no fee of its own",
+            "errors is measured by storage-class, region, but the fee of storage is read by"
+            " region: a group's credit has no fee of its own",
         )
     ]
 
@@ -321,9 +321,9 @@ def test_a_group_by_several_fields_is_named_by_its_values_in_triggers_and_compar
     (review,) = [x for x in report.triggers if x.kind == "baseline_review"]
     (comparison,) = review.comparisons
     assert comparison.group == {"project": "p1", "region": "eu"}
-    assert comparison.objective == 'uptime for "project=p1, region=eu" >= 99.9%'
+    assert comparison.objective == 'uptime for project=p1, region=eu >= 99.9%'
     (escalation,) = report.escalations
     assert [p.detail for p in escalation.periods] == [
-        'uptime for "project=p1, region=eu" >= 99.9%: 99.731182796%, breached',
-        'uptime for "project=p1, region=eu" >= 99.9%: 99.722222222%, breached',
+        'uptime for project=p1, region=eu >= 99.9%: 99.731182796%, breached',
+        'uptime for project=p1, region=eu >= 99.9%: 99.722222222%, breached',
     ]

@@ -9,6 +9,7 @@ contract's comments; the facts are restated in /work/shared/slas/public-terms.md
 from __future__ import annotations
 
 import datetime as dt
+import json
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
@@ -16,7 +17,7 @@ from typing import Any
 import pytest
 
 import obligo
-from obligo.report.model import Consequence, Report, Verdict
+from obligo.report.model import Consequence, Group, Report, Verdict
 from report_helpers import as_shown
 
 CONTRACTS = Path(__file__).resolve().parent.parent / "contracts"
@@ -39,7 +40,7 @@ def evaluate(name: str, records: list[dict[str, Any]], at: str) -> Report:
     return obligo.evaluate(load(name), records, at=t(at))
 
 
-def verdict(report: Report, clause: str, period: str, group: str | None = None) -> Verdict:
+def verdict(report: Report, clause: str, period: str, group: Group | None = None) -> Verdict:
     found = [
         v for v in report.verdicts if (v.clause, v.period.label, v.group) == (clause, period, group)
     ]
@@ -48,7 +49,17 @@ def verdict(report: Report, clause: str, period: str, group: str | None = None) 
 
 
 def owed(report: Report) -> dict[tuple[str, str, str | None], Consequence]:
-    return {(c.clause, c.period.label, c.group): c for c in report.consequences}
+    """The consequences by clause, period and group (a group of several fields as its JSON)."""
+    return {(c.clause, c.period.label, _key(c.group)): c for c in report.consequences}
+
+
+def _key(group: Group | None) -> str | None:
+    return group if group is None or isinstance(group, str) else json.dumps(group, sort_keys=True)
+
+
+def s3_group(storage_class: str, region: str) -> dict[str, str]:
+    """A group of the S3 infrequent-access metric, measured by storage class and Region."""
+    return {"storage_class": storage_class, "region": region}
 
 
 def money(value: Fraction) -> str:
@@ -347,17 +358,19 @@ def test_s3_intelligent_tiering_and_glacier_ir_are_in_the_infrequent_access_tabl
         s3_bill("INTELLIGENT_TIERING", "us-east-1", "2026-05", "300.00"),
     ]
     report = evaluate("s3-infrequent-access", events, "2026-07-01T00:00:00Z")
-    # clause 1 is Intelligent-Tiering's, clause 4 Glacier Instant Retrieval's
-    may = verdict(report, "1", "2026-05-01/2026-05-31", "us-east-1")
+    # one clause, one verdict per storage class and Region
+    may = verdict(
+        report, "1", "2026-05-01/2026-05-31", s3_group("INTELLIGENT_TIERING", "us-east-1")
+    )
     assert (may.status, as_shown(may.value)) == (
         "breached",
         percent(100 - Fraction(100, 8928) * 100),
     )
     assert as_shown(may.value) == "98.879928315"
-    june = verdict(report, "4", "2026-06-01/2026-06-30", "us-east-1")
+    june = verdict(report, "1", "2026-06-01/2026-06-30", s3_group("GLACIER_IR", "us-east-1"))
     assert (june.status, as_shown(june.value)) == ("met", "99.421296296")
     (credit,) = report.consequences
-    assert (credit.clause, credit.group) == ("1", "us-east-1")
+    assert (credit.clause, credit.group) == ("1", s3_group("INTELLIGENT_TIERING", "us-east-1"))
     assert credit.period.label == "2026-05-01/2026-05-31"
     assert as_shown(credit.amount) == money(Fraction(300) / 10)
     # "by the end of the second billing cycle after which the incident occurred": June, July
@@ -394,16 +407,18 @@ def test_s3_is_measured_and_credited_per_storage_class_and_region() -> None:
     ]
     report = evaluate("s3-infrequent-access", events, "2026-06-01T00:00:00Z")
     cycle = "2026-05-01/2026-05-31"
-    eu = verdict(report, "2", cycle, "eu-west-1")  # clause 2: Standard-Infrequent Access
+    eu = verdict(report, "1", cycle, s3_group("STANDARD_IA", "eu-west-1"))
     assert (eu.status, as_shown(eu.value)) == ("breached", percent(100 - Fraction(200, 8928) * 100))
-    us = verdict(report, "2", cycle, "us-east-1")
+    us = verdict(report, "1", cycle, s3_group("STANDARD_IA", "us-east-1"))
     assert (us.status, as_shown(us.value)) == ("met", percent(100 - Fraction(1, 8928) * 100))
-    onezone = verdict(report, "3", cycle, "eu-west-1")
+    onezone = verdict(report, "1", cycle, s3_group("ONEZONE_IA", "eu-west-1"))
     assert (onezone.status, as_shown(onezone.value)) == ("met", "100")
     credits = owed(report)
-    assert set(credits) == {("2", cycle, "eu-west-1")}
-    credit = credits[("2", cycle, "eu-west-1")]
+    standard_ia_eu = _key(s3_group("STANDARD_IA", "eu-west-1"))
+    assert set(credits) == {("1", cycle, standard_ia_eu)}
+    credit = credits[("1", cycle, standard_ia_eu)]
     assert credit.fee is not None and as_shown(credit.fee.amount) == "80"
+    assert credit.fee.group == s3_group("STANDARD_IA", "eu-west-1")
     assert as_shown(credit.amount) == money(Fraction(80) * 25 / 100)
 
     standard = [
@@ -453,3 +468,90 @@ def test_packetfabric_exceedance_of_the_jitter_target(
     assert as_shown(march.value) == percent(Fraction(sum(values), len(values)))
     amounts = {key: as_shown(c.amount) for key, c in owed(report).items()}
     assert amounts == ({} if expected is None else {("1", "2026-03", None): expected})
+
+
+# ------------------------------------------------------------------------- Cloudflare Enterprise
+def test_cloudflare_credit_is_of_the_monthly_fees_of_the_month_before_the_incident() -> None:
+    """ "“Monthly Fees” means the Fees actually paid by Customer to Cloudflare in the billing month
+    preceding the Incident, exclusive of any Fees for Services subject to a Service-Specific SLA."
+
+    A 12-minute outage on 18 April 2026 with 25% of end users affected (3 affected minutes):
+    25 × 25% × March's 20,000 USD × 720 s ÷ 2,592,000 s of April = 34.72 USD; April's 21,000 USD
+    would give 36.46, and March's R2 invoice (an SLA of its own) is not in the fee."""
+    events = [
+        {"type": "invoice", "plan": "enterprise", "period": "2026-03", "amount": "20000.00"},
+        {"type": "invoice", "plan": "r2", "period": "2026-03", "amount": "500.00"},
+        {"type": "invoice", "plan": "enterprise", "period": "2026-04", "amount": "21000.00"},
+        {
+            "type": "outage",
+            "start": "2026-04-18T14:00:00Z",
+            "end": "2026-04-18T14:12:00Z",
+            "outage_minutes": 12,
+            "affected_minutes": 3,
+        },
+    ]
+    for invoice in events[:3]:
+        invoice["currency"] = "USD"
+    report = evaluate("cloudflare-enterprise", events, "2026-05-10T00:00:00Z")
+    assert verdict(report, "1", "2026-04").status == "breached"
+    (credit,) = report.consequences
+    assert credit.period.label == "2026-04"
+    assert credit.fee is not None and as_shown(credit.fee.amount) == "20000"
+    assert as_shown(credit.amount) == money(
+        Fraction(25) * Fraction(3, 12) * 20_000 * 720 / (30 * 86_400)
+    )
+    assert as_shown(credit.amount) == "34.72"
+    assert credit.claim is not None and credit.claim.deadline == t("2026-06-01T00:00:00Z")
+
+
+def test_cloudflare_without_an_invoice_the_month_before_the_credit_has_no_amount() -> None:
+    """In the term's first month there is no preceding billing month: the credit is listed
+    without an amount and says why, never as a credit of zero."""
+    events = [
+        {"type": "invoice", "plan": "enterprise", "period": "2026-03", "amount": "20000.00"},
+        {
+            "type": "outage",
+            "start": "2026-03-18T14:00:00Z",
+            "end": "2026-03-18T14:12:00Z",
+            "outage_minutes": 12,
+            "affected_minutes": 12,
+        },
+    ]
+    events[0]["currency"] = "USD"
+    report = evaluate("cloudflare-enterprise", events, "2026-04-10T00:00:00Z")
+    (credit,) = report.consequences
+    assert credit.period.label == "2026-03"
+    assert credit.amount is None
+    assert credit.reason == (
+        "no whole month of the term (2026-03-01 on) before 2026-03-01: the fee of the month"
+        " before is not known"
+    )
+
+
+# --------------------------------------------------------------------------- Texas DIR DCS
+def test_texas_dcs_exhibit_3_worked_example_service_level_credit() -> None:
+    """Exhibit 3's own example: "the Service Provider's Service Level Invoice Amount for the
+    month in which the Service Level Default occurred was $100,000 and ... the At Risk Amount is
+    10% of these charges ... the Allocation of Pool Percentage ... is 50% and ... its Service
+    Level Credit Allocation Percentage is 40%": A = 50% × B = 40% × C = $10,000 = $2,000.
+
+    March 2026 (Chicago): 2 hours of Platinum outage out of 743 hours (the clocks skip an hour on
+    8 March) breaches the (placeholder) 99.9%."""
+    events = [
+        {"type": "invoice", "period": "2026-03", "amount": "100000.00", "currency": "USD"},
+        {
+            "type": "outage",
+            "tier": "platinum",
+            "start": "2026-03-10T15:00:00Z",
+            "end": "2026-03-10T17:00:00Z",
+        },
+    ]
+    report = evaluate("texas-dir-dcs", events, "2026-04-02T12:00:00Z")
+    assert verdict(report, "1", "2026-03").status == "breached"
+    (credit,) = report.consequences
+    assert credit.period.label == "2026-03"
+    assert as_shown(credit.amount) == money(Fraction(50, 100) * Fraction(40, 100) * 10_000)
+    assert as_shown(credit.amount) == "2000.00"
+    # "In no event shall ... all Service Level Defaults occurring in a single month exceed, in
+    # total, the At-Risk Amount": the cap is the 10,000 at risk.
+    assert as_shown([(cap.limit, cap.bound) for cap in credit.caps]) == [("10000", False)]

@@ -428,8 +428,17 @@ def verdicts_by_key(report: dict[str, Any], name: str) -> dict[Key, dict[str, An
         wanted = METRIC_OF.get((name, verdict["clause"]))
         if wanted is not None and verdict["metric"] != wanted:
             continue
-        found[(verdict["clause"], verdict["group"], verdict["period"]["label"])] = verdict
+        found[(verdict["clause"], group_words(verdict["group"]), verdict["period"]["label"])] = (
+            verdict
+        )
     return found
+
+
+def group_words(group: str | dict[str, str] | None) -> str | None:
+    """A group as the tables name it: its value, or by several fields ``project=a, region=b``."""
+    if group is None or isinstance(group, str):
+        return group
+    return ", ".join(f"{field}={value}" for field, value in group.items())
 
 
 def check_hand_arithmetic(report: dict[str, Any], name: str) -> None:
@@ -460,7 +469,7 @@ def check_hand_arithmetic(report: dict[str, Any], name: str) -> None:
 
 def check_consequences(report: dict[str, Any], name: str) -> None:
     found = {
-        (c["clause"], c["kind"], c["group"], c["period"]["label"]): c
+        (c["clause"], c["kind"], group_words(c["group"]), c["period"]["label"]): c
         for c in report["consequences"]
     }
     assert set(found) == set(CONSEQUENCES[name]), name

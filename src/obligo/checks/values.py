@@ -229,27 +229,34 @@ def _several(metric: m.Metric) -> tuple[str, ...]:
     return fields if len(fields) > 1 else ()
 
 
-def _fees_per_group(
-    clause: c.Clause, metric: m.Metric, fields: tuple[str, ...], scope: Scope, out: Reporter
-) -> None:
-    """A credit per group of a metric measured by several fields is not priced on a fee taken
-    per value of one field (``fee from billing records, by region``): refused rather than
-    credited on no fee."""
+def _fees_per_group(clause: c.Clause, metric: m.Metric, scope: Scope, out: Reporter) -> None:
+    """A credit per group of a metric is priced on that group's fee: a fee read ``by`` fields
+    is read by the metric's own fields, in their order (``fee from billing records, by
+    project, region`` for a metric ``by project, region``); any other fields leave a group
+    without a fee of its own, which is refused rather than credited on no fee. A fee read
+    without ``by`` is every group's whole fee, as written."""
+    fields: tuple[str, ...] = getattr(metric.measure, "group_by", ())
+    if not fields:
+        return
     named = {clause.service, metric.service}
     named |= {
         node.service for node in walk(clause) if isinstance(node, c.PercentOfFee | c.FeeForDuration)
     }
     for name in sorted(n for n in named if n is not None):
         service = scope.services.get(name)
-        if service is None or service.fee_group_by is None:
+        if service is None or not service.fee_group_by or service.fee_group_by == fields:
             continue
+        measured, read = ", ".join(fields), ", ".join(service.fee_group_by)
+        same = sorted(fields) == sorted(service.fee_group_by)
         out.error(
-            f"{metric.id} is measured by {len(fields)} fields ({', '.join(fields)}), but the fee"
-            f" of {name} is read per value of {service.fee_group_by}: a group's credit has no"
-            " fee of its own",
+            f"{metric.id} is measured by {measured}, but the fee of {name} is read by {read}:"
+            + (
+                " name the fields in the same order"
+                if same
+                else " a group's credit has no fee of its own"
+            ),
             clause.loc,
-            f"measure {metric.id} by {service.fee_group_by} alone, or take {name}'s fee without"
-            " `, by`",
+            f"read {name}'s fee `, by {measured}`, or without `, by`",
         )
         return
 
@@ -439,8 +446,7 @@ def _clause_values(clause: c.Clause, scope: Scope, out: Reporter, contract: k.Co
                 " metric measured `by` a field",
                 objective.group.loc,
             )
-        if fields := _several(metric):
-            _fees_per_group(clause, metric, fields, scope, out)
+        _fees_per_group(clause, metric, scope, out)
         if objective.group is not None and grouped(metric) and (fields := _several(metric)):
             out.error(
                 f"{objective.metric} is measured by {len(fields)} fields ({', '.join(fields)}):"

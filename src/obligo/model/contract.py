@@ -110,8 +110,9 @@ class Service(Node):
     description: str | None = None
     fees: tuple[Fee, ...] = ()
     fee_from: Selection | None = None
-    # `fee from billing records ..., by region`: each region's fee is its own records' amounts
-    fee_group_by: str | None = None
+    # `fee from billing records ..., by region`: each region's fee is its own records' amounts;
+    # `, by project, region`: each pair's (the fields of the metrics it prices, in their order)
+    fee_group_by: tuple[str, ...] = ()
     delivered_by: str | None = None
     underlying: tuple[Underlying, ...] = ()
 

@@ -66,7 +66,7 @@ def consequence(owed: Owed, zone: dt.tzinfo, fields: tuple[str, ...] = ()) -> Co
         if fee is None
         else FeeBasis(
             service=fee.service,
-            group=fee.group,
+            group=group_keys.named(fee.group, fields),  # the fee is read by the same fields
             amount=None if fee.amount is None else decimal_text(fee.amount),
             currency=fee.currency,
             source=fee.source,

@@ -137,7 +137,7 @@ class FeeBasis(ReportNode):
     """The fee a consequence is reckoned on: a service's fee for the period, and its source."""
 
     service: str
-    group: str | None = None
+    group: Group | None = None
     amount: Quantity | None
     currency: str
     source: Literal["contract", "billing_records"]

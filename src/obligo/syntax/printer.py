@@ -390,11 +390,10 @@ def _period(node: m.Period) -> str:
     return f"over a rolling {node.length}"
 
 
-def _grouped(group_by: str | tuple[str, ...] | None) -> str:
+def _grouped(group_by: tuple[str, ...]) -> str:
     if not group_by:
         return ""
-    fields = (group_by,) if isinstance(group_by, str) else group_by
-    return ", by " + ", ".join(name(field) for field in fields)
+    return ", by " + ", ".join(name(field) for field in group_by)
 
 
 def measure(node: m.Measure) -> str:

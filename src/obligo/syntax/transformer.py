@@ -601,7 +601,7 @@ class ContractTransformer(Transformer[Token, Any]):
             description=single["description"].value if "description" in single else None,
             fees=fees,
             fee_from=single["fee_from"].value[0] if "fee_from" in single else None,
-            fee_group_by=single["fee_from"].value[1] if "fee_from" in single else None,
+            fee_group_by=single["fee_from"].value[1] if "fee_from" in single else (),
             delivered_by=supplier,
             underlying=tuple(underlying),
             loc=name.loc,
@@ -642,13 +642,7 @@ class ContractTransformer(Transformer[Token, Any]):
 
     def fee_from_item(self, meta: Meta, children: list[Any]) -> Item:
         children, group = self.grouped(children)
-        if len(group) > 1:
-            self.fail(
-                f"a fee is read per value of one field, not of {len(group)}",
-                meta,
-                f"keep one field: fee from ..., by {group[0]}",
-            )
-        return Item("fee_from", (children[0], group[0] if group else None), self.loc(meta))
+        return Item("fee_from", (children[0], group), self.loc(meta))
 
     def ending(self, meta: Meta, children: list[Token]) -> dt.date:
         return self.to_date(children[0])

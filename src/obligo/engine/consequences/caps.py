@@ -286,7 +286,7 @@ class Caps:
         if entry.service is None:
             self._step(entry, cap, "trailing", None, "no service whose fees these are")
             return
-        grouped = self.pricer.fees.services[entry.service].fee_group_by is not None
+        grouped = self.pricer.fees.services[entry.service].fee_group_by != ()
         fees = self.pricer.fees.of(
             entry.service, start, period.end, entry.group if grouped else None, entry.hints
         )

@@ -25,6 +25,7 @@ from fractions import Fraction
 from typing import Literal
 
 from obligo.engine.context import EvaluationContext
+from obligo.engine.measure import groups as group_keys
 from obligo.engine.numbers import decimal_text
 from obligo.engine.time.periods import add_months, local_midnight
 from obligo.model.base import Duration, without_locations
@@ -185,7 +186,7 @@ class Fees:
         selection = service.fee_from
         assert selection is not None
         group_by = service.fee_group_by
-        fields = ["period", "amount", "currency"] + ([group_by] if group_by else [])
+        fields = ["period", "amount", "currency", *group_by]
         total = Fraction(0)
         parts: list[str] = []
         skipped: list[str] = []
@@ -193,7 +194,14 @@ class Fees:
         span_days = self._dates(start, end)
         covered: set[dt.date] = set()
         for record in self.ctx.records(selection, fields):
-            if group_by and group is not None and str(record.fields.get(group_by)) != group:
+            # A group's fee is its own records' (the checks make the fee's fields the metric's,
+            # in its order, so the keys are made alike); a record without one of the fields is
+            # no group's fee, but counts in the fee of every group together.
+            if (
+                group_by
+                and group is not None
+                and group_keys.key_of_fields(group_by, record.fields) != group
+            ):
                 continue
             billed = self._billed_span(record.fields.get("period"), record.start, record.end)
             name = record.id or str(record.fields.get("period") or record.start)
@@ -226,7 +234,9 @@ class Fees:
             label = str(record.fields.get("period") or name)
             text = f"{label} {amount} {record_currency}"
             parts.append(text if share == 1 else f"{text} × {_fraction_text(share)}")
-        who = service.id + (f" {group}" if group is not None else "")
+        who = service.id + (
+            f" {group_keys.words(group, group_by)}" if group is not None and group_by else ""
+        )
         kind = f"{selection.record_type} records"
         if not found:
             why = f"no {kind} of {who} for the period"

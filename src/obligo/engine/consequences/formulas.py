@@ -135,7 +135,7 @@ class Formula:
         fees = self.pricer.fees
         if named not in fees.services:
             raise _NoValue(f"unknown service {named}")
-        grouped = fees.services[named].fee_group_by is not None
+        grouped = fees.services[named].fee_group_by != ()
         group = self.group if grouped else None
         period = self.period
         if term.other is None:

@@ -127,7 +127,7 @@ class Pricer:
             return Priced(None, "no service whose fee this is: give the clause a `service` line")
         if named not in self.fees.services:
             return Priced(None, f"unknown service {named}")
-        grouped = self.fees.services[named].fee_group_by is not None
+        grouped = self.fees.services[named].fee_group_by != ()
         fee = self.fees.of(named, start, end, group if grouped else None, hints)
         if fee.amount is None:
             return Priced(None, fee.detail, fee)
@@ -469,7 +469,7 @@ class Lines:
             if rolling:
                 over = f" ({window_text(metric, window, self.ctx.tz)})"
             for one, entry_group in judged:
-                name = name_of + (f' for "{one}"' if one is not None else "") + over
+                name = name_of + _for_group(one, metric) + over
                 yield Subject(
                     period=period,
                     group=one,
@@ -1038,3 +1038,14 @@ def _bounds(condition: c.TierCondition) -> str:
 
 
 __all__ = ["Entry", "Lines", "Measure", "Pricer", "Targets"]
+
+
+def _for_group(group: str | None, metric: m.Metric) -> str:
+    """How a line names the group it judges: ``for "eu"`` by one field, as a promise writes it;
+    by several, ``for project=acme, region=eu`` (the key itself is the engine's, not words)."""
+    if group is None:
+        return ""
+    fields: tuple[str, ...] = getattr(metric.measure, "group_by", ())
+    if len(fields) > 1:
+        return f" for {group_keys.words(group, fields)}"
+    return f' for "{group}"'

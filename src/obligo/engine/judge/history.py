@@ -92,11 +92,13 @@ class Judged:
 
     @property
     def objective_text(self) -> str:
-        # A group of a metric measured by several fields is named by its values in words
-        # (``project=p1, region=eu``), never by the engine's key for it.
         fields: tuple[str, ...] = getattr(self.metric.measure, "group_by", ())
-        group = None if self.group is None else group_keys.words(self.group, fields)
-        return objective_text(self.objective, group)
+        if self.objective.group is None and self.group is not None and len(fields) > 1:
+            # A group of several fields in words (`for project=acme, region=eu`), not its key.
+            words = group_keys.words(self.group, fields)
+            target = f"{self.objective.op} {self.objective.target}"
+            return f"{printer.name(self.objective.metric)} for {words} {target}"
+        return objective_text(self.objective, self.group)
 
     def value_text(self) -> str:
         return quantity(self.value, self.dimension)
