@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import sys
 
 import click
 
@@ -21,8 +22,13 @@ from obligo.cli._shell import (
 from obligo.errors import ObligoError
 from obligo.render.formats import FORMATS
 from obligo.report.evaluation import single_report
+from obligo.report.fail_on import FAIL_ON, failed
 from obligo.report.model import Report
 from obligo.report.portfolio import PortfolioReport
+
+# A condition named by --fail-on is in the report: the evaluation ran, the gate fails. 2 stays
+# for input errors, so a pipeline can tell the two apart.
+EXIT_FAIL_ON = 1
 
 
 @cli.command(name="eval")
@@ -59,6 +65,15 @@ from obligo.report.portfolio import PortfolioReport
     help="Print the scans of the log the evaluation would run (their SQL, what each feeds);"
     " evaluate nothing, read no log.",
 )
+@click.option(
+    "--fail-on",
+    "fail_on",
+    multiple=True,
+    type=click.Choice(FAIL_ON),
+    help="Exit 1 when a verdict shown has this status (budget-exhausted: a pending period"
+    " whose error budget is spent), or rejected-lines: lines were rejected under"
+    " --skip-invalid. Repeat for several. The report is written in full first.",
+)
 def evaluate_command(
     contracts: tuple[str, ...],
     events: tuple[str, ...],
@@ -70,10 +85,19 @@ def evaluate_command(
     mappings: tuple[str, ...],
     skip_invalid: bool,
     show_plan: bool,
+    fail_on: tuple[str, ...],
 ) -> None:
     """Evaluate contracts against event logs: a verdict per clause and period.
 
-    Exit 0 when the evaluation ran (breaches included), 2 on input errors.
+    Exit 0 when the evaluation ran (breaches included), 2 on input errors; with --fail-on,
+    1 when the report shows one of the conditions named (CI gates). Example:
+
+    \b
+      obligo eval contracts/acme-hosting.sla \\
+        --events contracts/acme-hosting/events.jsonl \\
+        --at 2026-04-15T12:00:00+02:00 --fail-on breached --fail-on no-data
+
+    See docs/report.md ("Failing a pipeline: --fail-on") and README.md.
     """
     field_map = _field_map(mappings)
     if show_plan:
@@ -120,6 +144,11 @@ def evaluate_command(
     except ObligoError as error:
         _fail(error)
     _write(FORMATS[output_format].render(result), output)
+    found = failed(result, fail_on)
+    if found:
+        # After the report, in full: the gate adds an exit status, never hides what it read.
+        click.echo(f"failing on: {', '.join(found)}", err=True)
+        sys.exit(EXIT_FAIL_ON)
 
 
 def _plan(
