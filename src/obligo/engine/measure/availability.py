@@ -33,7 +33,7 @@ from obligo.engine.measure import groups as group_keys
 from obligo.engine.measure.downtime import DownSource, Downtime, RecordCount
 from obligo.engine.measure.exclusions import ExcludedTime, excluded_time, record_interval
 from obligo.engine.measure.measurement import (
-    TOP,
+    KEPT,
     Budget,
     Contribution,
     ExclusionEffect,
@@ -678,9 +678,10 @@ def _refused(
 
 def _contributors(measurement: Measurement, sources: _SourceIndex, down: list[Interval]) -> None:
     """The measurement's contributors: each source of down time with its share of the period's
-    down time (overlapping sources each show their whole share), largest first. Only the ``TOP``
-    a verdict shows are kept, with the count of all in ``contributors_total``: a slice metric
-    can have tens of thousands of down runs in a period."""
+    down time (overlapping sources each show their whole share), largest first. Only the
+    ``KEPT`` largest are kept (the ``TOP`` a verdict shows are the first of them), with the
+    count of all in ``contributors_total``: a slice metric can have tens of thousands of
+    down runs in a period."""
     # ``down`` is normalised (the period's down time, as _period_time gives it), so that each
     # source's share is found by bisection
     measurement.contributors_total = 0
@@ -703,7 +704,7 @@ def _contributors(measurement: Measurement, sources: _SourceIndex, down: list[In
             seconds=-negative,
             detail=source.detail,
         )
-        for negative, _, _, _, _, source in heapq.nsmallest(TOP, ranked, key=_rank)
+        for negative, _, _, _, _, source in heapq.nsmallest(KEPT, ranked, key=_rank)
     ]
 
 

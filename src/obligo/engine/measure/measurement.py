@@ -20,6 +20,9 @@ Dimension = str
 # How many of a measurement's contributors (its largest sources of down time, its worst slices)
 # a verdict shows; a measure with many keeps only these and counts the rest.
 TOP = 10
+# How many a measurement keeps, largest first (``obligo explain`` lists them; the report shows
+# the first TOP of the same order, so keeping more never changes a report).
+KEPT = 50
 
 
 @dataclass(frozen=True, slots=True)
