@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import shlex
 from pathlib import Path
 
 import pytest
@@ -450,3 +451,41 @@ def test_at_most_the_50_largest_contributors_and_the_rest_counted(tmp_path: Path
     shown = explanation_text(found)
     assert "5. What made the value: the 50 largest of 60 contributors" in shown
     assert "  - ... and 10 more, not listed" in shown
+
+
+def _blocks(text: str, language: str) -> list[str]:
+    parts = text.split(f"```{language}\n")[1:]
+    return [part.split("```\n", 1)[0] for part in parts]
+
+
+def _command(block: str) -> list[str]:
+    return shlex.split(block.replace("\\\n", " "))[1:]
+
+
+def test_the_documented_example_is_the_output() -> None:
+    doc = (REPO / "docs" / "explain.md").read_text(encoding="utf-8")
+    example = doc.split("## Example: a breach with a refused exclusion", 1)[1]
+    command = _command(_blocks(example, "sh")[0])
+    assert command[0] == "explain"
+    result = CliRunner().invoke(cli, command)
+    assert result.exit_code == 0, result.output
+    assert result.stdout == _blocks(example, "text")[0] == BREACH_WITH_REFUSED_EXCLUSION
+    error = _blocks(doc, "text")[0]
+    assert explain(*ACME, "--clause", "4.1", "--period", "2026-3").stderr == error
+
+
+def test_the_documented_library_example_runs() -> None:
+    code = _blocks((REPO / "docs" / "explain.md").read_text(encoding="utf-8"), "python")[0]
+    printed: list[str] = []
+    exec(code, {"print": printed.append})  # the documentation's own example, not user text
+    assert printed == [BREACH_WITH_REFUSED_EXCLUSION]
+
+
+def test_the_documented_fail_on_example_fails_on_the_breaches() -> None:
+    doc = (REPO / "docs" / "explain.md").read_text(encoding="utf-8")
+    gate = doc.split("## Failing a pipeline", 1)[1]
+    result = CliRunner().invoke(cli, _command(_blocks(gate, "sh")[0]))
+    # acme-hosting shows breaches (February, March); April is pending with 1,392 s of its
+    # budget left: not spent.
+    assert result.exit_code == 1
+    assert result.stderr == "failing on: breached\n"

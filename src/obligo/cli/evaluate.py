@@ -97,7 +97,7 @@ def evaluate_command(
         --events contracts/acme-hosting/events.jsonl \\
         --at 2026-04-15T12:00:00+02:00 --fail-on breached --fail-on no-data
 
-    See docs/report.md ("Failing a pipeline: --fail-on") and README.md.
+    See docs/explain.md ("Failing a pipeline: --fail-on") and README.md.
     """
     field_map = _field_map(mappings)
     if show_plan:
