@@ -21,7 +21,9 @@ from click.testing import CliRunner, Result
 import obligo
 from obligo import api
 from obligo.cli import cli
+from obligo.engine.run.evaluation import evaluate
 from obligo.render.explain import explanation_text
+from obligo.resolve.resolver import check_and_resolve
 
 FEBRUARY = dt.datetime(2026, 2, 10, tzinfo=dt.UTC)
 REPO = Path(__file__).resolve().parent.parent
@@ -82,20 +84,23 @@ evaluated at 2026-04-15T12:00:00+02:00 (Europe/Berlin)
   - incident INC-203 2026-02-28T23:50:00+01:00 to 2026-03-01T00:10:00+01:00: 600 s
   - incident INC-302 2026-03-20T22:00:00+01:00 to 2026-03-20T22:10:00+01:00: 600 s
 
-6. Left out: exclusions
+6. Left out: records read that added nothing
+  - incident INC-303 2026-03-25T14:00:00+01:00 to 2026-03-25T15:00:00+01:00: 3600 s (its time in the period was excluded)
+
+7. Left out: exclusions
   - customer-caused (Caused by the customer): 3600 s excluded from the period, 1 record
   - maintenance (Scheduled maintenance): 7200 s excluded from the period, 1 record
   - refused, so counted as ordinary downtime: maintenance MNT-302 from 2026-03-20T22:00:00+01:00, exclusion maintenance: announced 2 days 10 hours before start, 5 days required
 
-7. The tiers
+8. The tiers
   - 10% of the fee when api-uptime < 99.9% (contracts/acme-hosting.sla:66): its condition holds (99.808558559%); a baseline period: measured and judged, without consequences
   - 25% of the fee when api-uptime < 99.0% (contracts/acme-hosting.sla:67): its condition does not hold (99.808558559%); a baseline period: measured and judged, without consequences
   - 100% of the fee when api-uptime < 95.0% (contracts/acme-hosting.sla:68): its condition does not hold (99.808558559%); a baseline period: measured and judged, without consequences
 
-8. The money
+9. The money
   - nothing is owed for this clause in this period
 
-9. The logs: every line accounted for
+10. The logs: every line accounted for
   - contracts/acme-hosting/events.jsonl: 31 lines, 26 used, 2 outside the periods, 2 not used by this contract, 0 rejected, 1 merged
 """
 
@@ -145,15 +150,18 @@ evaluated at 2026-04-15T12:00:00+02:00 (Europe/Berlin)
 5. What made the value: 1 contributor
   - incident INC-101 2026-01-14T09:00:00+01:00 to 2026-01-14T09:30:00+01:00: 1800 s
 
-6. The tiers
+6. Left out: records read that added nothing
+  - incident INC-100 2026-01-03T10:00:00+01:00 to 2026-01-03T11:00:00+01:00: 3600 s (its time in the period is outside the counted time)
+
+7. The tiers
   - 10% of the fee when api-uptime < 99.9% (contracts/acme-hosting.sla:66): its condition does not hold (99.922839506%); a baseline period: measured and judged, without consequences
   - 25% of the fee when api-uptime < 99.0% (contracts/acme-hosting.sla:67): its condition does not hold (99.922839506%); a baseline period: measured and judged, without consequences
   - 100% of the fee when api-uptime < 95.0% (contracts/acme-hosting.sla:68): its condition does not hold (99.922839506%); a baseline period: measured and judged, without consequences
 
-7. The money
+8. The money
   - nothing is owed for this clause in this period
 
-8. The logs: every line accounted for
+9. The logs: every line accounted for
   - contracts/acme-hosting/events.jsonl: 31 lines, 26 used, 2 outside the periods, 2 not used by this contract, 0 rejected, 1 merged
 """
 
@@ -217,12 +225,17 @@ metric dia-uptime "Availability"
 
 - outage VZ-1006 2026-10-06T14:00:00-04:00 to 2026-10-06T14:42:00-04:00: 2520 s
 
-## 6. Left out: exclusions
+## 6. Left out: records read that added nothing
+
+- outage VZ-1012 2026-10-12T09:00:00-04:00 to 2026-10-12T10:00:00-04:00: 3600 s (its time in the period was excluded)
+- outage VZ-1020 2026-10-20T02:30:00-04:00 to 2026-10-20T03:00:00-04:00: 1800 s (its time in the period was excluded)
+
+## 7. Left out: exclusions
 
 - customer-equipment (Customer equipment): 3600 s excluded from the period, 1 record
 - maintenance (Scheduled maintenance): 7200 s excluded from the period, 1 record
 
-## 7. The money: a credit for dia
+## 8. The money: a credit for dia
 
 - fee of dia: 1200 USD (contract: 1200 USD monthly)
 - 1 day of the fee per started hour of unavailability (contracts/verizon-dia.sla:67): unavailability 2520 s = 1 started hour; 1 × (1 day × 1200 USD ÷ 31 days of 2026-10 = 38.709677419 USD) = 38.709677419 USD
@@ -233,7 +246,7 @@ metric dia-uptime "Availability"
 - claim within 30 days after the end of the ticket: by 2026-11-06T09:00:00-05:00; passed (30 days after the end of ticket TT-88121)
 - requirement ticket records where service = "dia" within 72 h of the outage: 1 of 3 records qualify (not: outage VZ-1012, outage VZ-1020)
 
-## 8. The logs: every line accounted for
+## 9. The logs: every line accounted for
 
 - contracts/verizon-dia/events.jsonl: 23 lines, 21 used, 1 outside the periods, 1 not used by this contract, 0 rejected
 """
@@ -489,3 +502,26 @@ def test_the_documented_fail_on_example_fails_on_the_breaches() -> None:
     # budget left: not spent.
     assert result.exit_code == 1
     assert result.stderr == "failing on: breached\n"
+
+
+def test_the_engine_keeps_the_down_records_that_added_nothing_and_why() -> None:
+    """acme-hosting's api-uptime: INC-100 (3 January) falls before the deployment DEP-1 (5
+    January), outside the counted time; INC-303 (25 March, cause customer) is excluded whole.
+    The report does not show them (its bytes are those of the bundled expected report)."""
+    agreement = check_and_resolve(obligo.load("contracts/acme-hosting.sla"))
+    evaluation = evaluate(
+        agreement,
+        ["contracts/acme-hosting/events.jsonl"],
+        dt.datetime.fromisoformat("2026-04-15T12:00:00+02:00"),
+    )
+    idle = {
+        j.period.label: [(c.id, c.seconds, c.detail) for c in j.measurement.without_effect]
+        for j in evaluation.judged
+        if j.clause.id == "4.1"
+    }
+    assert idle == {
+        "2026-01": [("INC-100", 3600, "its time in the period is outside the counted time")],
+        "2026-02": [],
+        "2026-03": [("INC-303", 3600, "its time in the period was excluded")],
+        "2026-04": [],
+    }

@@ -106,6 +106,15 @@ def _objective_sections(number: int, objective: Objective) -> list[_Section]:
     if not shown:
         counted.lines.append("none")
     sections.append(counted)
+    if objective.without_effect_total:
+        idle = _Section(
+            "Left out: records read that added nothing",
+            [_contributor(item) for item in objective.without_effect],
+        )
+        rest = objective.without_effect_total - len(objective.without_effect)
+        if rest > 0:
+            idle.lines.append(f"... and {rest} more, not listed")
+        sections.append(idle)
     left_out = _Section("Left out: exclusions")
     for applied in evidence.exclusions:
         treatment = _TREATMENTS[applied.treatment]

@@ -79,6 +79,10 @@ class Objective(ReportNode):
     arithmetic: list[str]
     contributors: list[Contributor] = []
     contributors_total: int = 0
+    # Records the measure read in the period that added nothing, with the reason (the engine's
+    # own: `Measurement.without_effect`), at most KEPT, and how many there were.
+    without_effect: list[Contributor] = []
+    without_effect_total: int = 0
 
 
 class Explanation(ReportNode):
@@ -275,6 +279,8 @@ def _objective(
             if measurement.contributors_total is not None
             else len(measurement.contributors)
         ),
+        without_effect=[_contributor(item, zone) for item in measurement.without_effect],
+        without_effect_total=measurement.without_effect_total,
     )
 
 

@@ -579,6 +579,7 @@ def _measure(
     measurement.exclusions = _applied(prep.limits.exclusions, time)
     measurement.refused = _refused(prep.limits.exclusions, period.start, end)
     _contributors(measurement, prep.evidence, time.down)
+    _without_effect(measurement, prep.evidence, time, period.start, end)
     if not prep.source.measured:
         measurement.no_data = prep.source.unmeasured_reason
     elif counted_seconds == 0:
@@ -706,6 +707,47 @@ def _contributors(measurement: Measurement, sources: _SourceIndex, down: list[In
         )
         for negative, _, _, _, _, source in heapq.nsmallest(KEPT, ranked, key=_rank)
     ]
+
+
+def _without_effect(
+    measurement: Measurement,
+    sources: _SourceIndex,
+    time: _PeriodTime,
+    start: dt.datetime,
+    end: dt.datetime,
+) -> None:
+    """The down records that overlap the period and added no down time to it, each with the
+    reason: its time in the period was excluded (an exclusion took it out), or lies outside
+    the counted time (``only while``/``only during``: before a deployment, say). The first
+    ``KEPT`` in time order are kept, with the count of all."""
+    found: list[Contribution] = []
+    count = 0
+    lo, hi = utc(start), utc(end)
+    for _, _, _, source in sources.overlapping(lo, hi):
+        inside = [(max(utc(source.interval[0]), lo), min(utc(source.interval[1]), hi))]
+        if total(inside) == 0 or total(intersect(inside, time.down)) > 0:
+            continue
+        excluded = total(intersect(inside, time.removed))
+        if excluded == total(inside):
+            reason = "its time in the period was excluded"
+        elif excluded == 0:
+            reason = "its time in the period is outside the counted time"
+        else:
+            reason = "its time in the period was excluded or is outside the counted time"
+        count += 1
+        if len(found) < KEPT:
+            found.append(
+                Contribution(
+                    type=source.type,
+                    id=source.id,
+                    start=source.interval[0],
+                    end=source.interval[1],
+                    seconds=total(inside),
+                    detail=reason,
+                )
+            )
+    measurement.without_effect = found
+    measurement.without_effect_total = count
 
 
 def _rank(item: tuple[Fraction, dt.datetime, str, str, int, DownSource]) -> tuple[object, ...]:
