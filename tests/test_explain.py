@@ -525,3 +525,16 @@ def test_the_engine_keeps_the_down_records_that_added_nothing_and_why() -> None:
         "2026-03": [("INC-303", 3600, "its time in the period was excluded")],
         "2026-04": [],
     }
+
+
+@pytest.mark.parametrize("command", ["explain", "eval"])
+def test_the_help_shows_an_example_that_runs_and_points_to_the_docs(command: str) -> None:
+    help_text = CliRunner().invoke(cli, [command, "--help"]).stdout
+    assert "See docs/explain.md" in help_text
+    example = help_text.split("Example:\n\n", 1)[1].split("\n\n", 1)[0]
+    args = shlex.split(example.replace("\\\n", " "))
+    assert args[:2] == ["obligo", command]
+    result = CliRunner().invoke(cli, args[1:])
+    # explain writes the explanation; eval's example gates on the breaches acme-hosting shows.
+    assert result.exit_code == (0 if command == "explain" else 1), result.output
+    assert result.stdout.startswith("explain clause 4.1" if command == "explain" else "contract")

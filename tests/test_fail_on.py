@@ -61,6 +61,7 @@ RECORDS: list[dict[str, Any]] = [
     {"type": "request", "time": "2026-03-02T10:00:00Z", "status": 200},
 ]
 AT = "2026-03-10T00:00:00Z"
+REPO = Path(__file__).resolve().parent.parent
 MONTHS = {
     "january": ("2026-01-01", "2026-01-31"),
     "february": ("2026-02-01", "2026-02-28"),
@@ -151,3 +152,23 @@ def test_an_unknown_condition_is_a_usage_error(tmp_path: Path) -> None:
         "Invalid value for '--fail-on': 'late' is not one of 'breached', 'no-data',"
         in result.stderr
     )
+
+
+def test_an_agreement_set_gates_on_every_section(tmp_path: Path) -> None:
+    """nimbus: Globex's database is down 2 hours in June (99.722222222% against its level's
+    99.95%): breached in the section globex/db, so the set fails on breached; June is over, so
+    no budget is spent."""
+    log = tmp_path / "events.jsonl"
+    log.write_text(
+        json.dumps(
+            {"type": "incident", "id": "G-DB-1", "customer": "globex", "service": "db",
+             "severity": 1, "start": "2026-06-10T10:00:00Z", "end": "2026-06-10T12:00:00Z"}
+        ) + "\n",
+        encoding="utf-8",
+    )  # fmt: skip
+    args = ["eval", str(REPO / "contracts" / "nimbus"), "--events", str(log),
+            "--at", "2026-08-01T00:00:00+01:00", "--from", "2026-06-01", "--to", "2026-06-30"]  # fmt: skip
+    assert CliRunner().invoke(cli, [*args, "--fail-on", "budget-exhausted"]).exit_code == 0
+    gated = CliRunner().invoke(cli, [*args, "--fail-on", "breached"])
+    assert gated.exit_code == 1
+    assert gated.stderr == "failing on: breached\n"
