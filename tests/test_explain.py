@@ -98,7 +98,7 @@ evaluated at 2026-04-15T12:00:00+02:00 (Europe/Berlin)
   - 100% of the fee when api-uptime < 95.0% (contracts/acme-hosting.sla:68): its condition does not hold (99.808558559%); a baseline period: measured and judged, without consequences
 
 9. The money
-  - nothing is owed for this clause in this period
+  - nothing is owed for this clause in this period; a baseline period: measured and judged, without consequences
 
 10. The logs: every line accounted for
   - contracts/acme-hosting/events.jsonl: 31 lines, 26 used, 2 outside the periods, 2 not used by this contract, 0 rejected, 1 merged
@@ -159,7 +159,7 @@ evaluated at 2026-04-15T12:00:00+02:00 (Europe/Berlin)
   - 100% of the fee when api-uptime < 95.0% (contracts/acme-hosting.sla:68): its condition does not hold (99.922839506%); a baseline period: measured and judged, without consequences
 
 8. The money
-  - nothing is owed for this clause in this period
+  - nothing is owed for this clause in this period; a baseline period: measured and judged, without consequences
 
 9. The logs: every line accounted for
   - contracts/acme-hosting/events.jsonl: 31 lines, 26 used, 2 outside the periods, 2 not used by this contract, 0 rejected, 1 merged

@@ -155,7 +155,20 @@ def _money_sections(explanation: Explanation) -> list[_Section]:
     for item in explanation.consequences:
         sections.append(_consequence(item))
     if not explanation.consequences:
-        sections.append(_Section("The money", ["nothing is owed for this clause in this period"]))
+        baseline = any(o.verdict.baseline for o in explanation.objectives)
+        sections.append(
+            _Section(
+                "The money",
+                [
+                    "nothing is owed for this clause in this period"
+                    + (
+                        "; a baseline period: measured and judged, without consequences"
+                        if baseline
+                        else ""
+                    )
+                ],
+            )
+        )
     return sections
 
 

@@ -321,9 +321,11 @@ def arithmetic(judged: Judged) -> list[str]:
             totals["down_seconds"],
         )
         excluded = totals.get("excluded_seconds", Fraction(0))
+        so_far = " so far" if judged.status == "pending" else ""
         if period - excluded == counted:
             steps.append(
-                f"counted time = {_n(period)} s in the period - {_n(excluded)} s excluded"
+                f"counted time = {_n(period)} s in the period{so_far} - {_n(excluded)} s"
+                " excluded"
                 f" = {_n(counted)} s"
             )
         else:
