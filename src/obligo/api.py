@@ -32,6 +32,7 @@ from obligo.guard import guarded, guarded_evaluation
 from obligo.model.contract import Contract, HolidaysFrom, HolidaySource
 from obligo.model.inheritance import Inherited, Origin, ResolvedClause
 from obligo.report import evaluation as assembled
+from obligo.report import explain as explained
 from obligo.report import history
 from obligo.report.baseline import BaselineReport
 from obligo.report.model import Report
@@ -219,6 +220,101 @@ def evaluate_agreements(
         window_end=window_end,
     )
     return assembled.portfolio_report(portfolio)
+
+
+@guarded_evaluation("explain the verdict")
+def explain(
+    agreements: AgreementSet,
+    events: Sequence[Any] | Any,
+    *,
+    clause: str,
+    period: str,
+    group: str | Mapping[str, str] | None = None,
+    at: dt.datetime | None = None,
+    customer: str | None = None,
+    service: str | None = None,
+    skip_invalid: bool = False,
+    mappings: Mapping[str, str] | None = None,
+) -> explained.Explanation:
+    """How one clause's verdict in one period (and group) and its money came about, from the
+    evaluation :func:`evaluate_agreements` makes: the clause and its metric as written, the
+    arithmetic of the value, the largest contributors, the exclusions, the tiers, caps,
+    rounding and claim deadline. ``group`` is a group's value, ``"field=value,..."`` or a
+    mapping of field values; ``customer`` and ``service`` choose the pair of an agreement set.
+    Raises :class:`ObligoError` naming what exists when the clause, period, group or pair is
+    not among those evaluated."""
+    _given("explain", "agreements", agreements, AgreementSet, _AN_AGREEMENT_SET)
+    _events_given("explain", events)
+    wanted = (
+        explained.parse_group(group)
+        if isinstance(group, str)
+        else (None if group is None else dict(group))
+    )
+    errors = [d for d in agreements.check() if d.severity is Severity.ERROR]
+    if errors:
+        raise ObligoSemanticError.from_diagnostics(errors)
+    portfolio = _evaluate_agreements(
+        plan_agreements(agreements), events, at, skip_invalid=skip_invalid, mappings=mappings
+    )
+    sections = [
+        s
+        for s in portfolio.sections
+        if (customer is None or s.customer == customer)
+        and (service is None or s.plan.pair_service == service)
+    ]
+    if len(sections) != 1:
+        raise _no_one_pair(agreements, portfolio.sections, sections, customer, service)
+    section = sections[0]
+    return explained.explanation(
+        section.evaluation,
+        clause,
+        period,
+        wanted,
+        _text_of,
+        customer=section.customer,
+        service=section.plan.pair_service,
+        inputs=assembled.inputs(portfolio.inputs),
+    )
+
+
+def _no_one_pair(
+    agreements: AgreementSet,
+    evaluated: Sequence[Any],
+    matching: Sequence[Any],
+    customer: str | None,
+    service: str | None,
+) -> ObligoError:
+    """No pair, or several, among those evaluated for ``--customer``/``--service``: an error
+    listing every pair evaluated, the first as an example."""
+    pairs = [f"{s.customer or '-'}/{s.plan.pair_service or '-'}" for s in evaluated]
+    asked = " and ".join(f"{k} {v}" for k, v in (("customer", customer), ("service", service)) if v)
+    first = evaluated[0] if evaluated else None
+    example = (
+        None
+        if first is None
+        else " ".join(
+            f"--{k} {v}"
+            for k, v in (("customer", first.customer), ("service", first.plan.pair_service))
+            if v
+        )
+    )
+    message = (
+        f"no agreement evaluated for {asked or 'these contracts'}"
+        if not matching
+        else f"{len(matching)} agreements evaluated for {asked or 'these contracts'}:"
+        " name one with --customer and --service"
+    )
+    return ObligoError(
+        f"{message}; the pairs evaluated (customer/service): {', '.join(pairs) or 'none'}",
+        file=agreements.files[0].path if agreements.files else "<agreements>",
+        hint=f"e.g. {example}" if example else None,
+    )
+
+
+def _text_of(name: str) -> str | None:
+    """A contract file's text for an explanation to quote (None: it cannot be read now)."""
+    text = read_contract_text(name, imported=False)
+    return None if isinstance(text, Refusal) else text
 
 
 @guarded_evaluation("compute the baseline")
@@ -485,6 +581,7 @@ __all__ = [
     "check",
     "evaluate",
     "evaluate_agreements",
+    "explain",
     "format_contract",
     "load",
     "load_agreements",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import sys
 from typing import Any
 
 import click
@@ -24,8 +25,13 @@ from obligo.errors import ObligoError
 from obligo.render.formats import FORMATS
 from obligo.render.template import render_template
 from obligo.report.evaluation import single_report
+from obligo.report.fail_on import FAIL_ON, failed
 from obligo.report.model import Report
 from obligo.report.portfolio import PortfolioReport
+
+# A condition named by --fail-on is in the report: the evaluation ran, the gate fails. 2 stays
+# for input errors, so a pipeline can tell the two apart.
+EXIT_FAIL_ON = 1
 
 
 @cli.command(name="eval")
@@ -76,6 +82,15 @@ from obligo.report.portfolio import PortfolioReport
     help="Render the report with your own jinja2 template (sandboxed) over the report model of"
     " docs/report.md, instead of --format.",
 )
+@click.option(
+    "--fail-on",
+    "fail_on",
+    multiple=True,
+    type=click.Choice(FAIL_ON),
+    help="Exit 1 when a verdict shown has this status (budget-exhausted: a pending period"
+    " whose error budget is spent), or rejected-lines: lines were rejected under"
+    " --skip-invalid. Repeat for several. The report is written in full first.",
+)
 def evaluate_command(
     contracts: tuple[str, ...],
     events: tuple[str, ...],
@@ -88,11 +103,20 @@ def evaluate_command(
     skip_invalid: bool,
     show_plan: bool,
     template: str | None,
+    fail_on: tuple[str, ...],
     prometheus_queries: str | None = None,
 ) -> None:
     """Evaluate contracts against event logs: a verdict per clause and period.
 
-    Exit 0 when the evaluation ran (breaches included), 2 on input errors.
+    Exit 0 when the evaluation ran (breaches included), 2 on input errors; with --fail-on,
+    1 when the report shows one of the conditions named (CI gates). Example:
+
+    \b
+      obligo eval contracts/acme-hosting.sla \\
+        --events contracts/acme-hosting/events.jsonl \\
+        --at 2026-04-15T12:00:00+02:00 --fail-on breached --fail-on no-data
+
+    See docs/explain.md ("Failing a pipeline: --fail-on") and README.md.
     """
     field_map = _field_map(mappings)
     if template is not None:
@@ -151,6 +175,11 @@ def evaluate_command(
     except ObligoError as error:
         _fail(error)
     _write(text, output)
+    found = failed(result, fail_on)
+    if found:
+        # After the report, in full: the gate adds an exit status, never hides what it read.
+        click.echo(f"failing on: {', '.join(found)}", err=True)
+        sys.exit(EXIT_FAIL_ON)
 
 
 def _template_alone(show_plan: bool) -> None:

@@ -33,7 +33,7 @@ from obligo.engine.measure import groups as group_keys
 from obligo.engine.measure.downtime import DownSource, Downtime, RecordCount
 from obligo.engine.measure.exclusions import ExcludedTime, excluded_time, record_interval
 from obligo.engine.measure.measurement import (
-    TOP,
+    KEPT,
     Budget,
     Contribution,
     ExclusionEffect,
@@ -579,6 +579,7 @@ def _measure(
     measurement.exclusions = _applied(prep.limits.exclusions, time)
     measurement.refused = _refused(prep.limits.exclusions, period.start, end)
     _contributors(measurement, prep.evidence, time.down)
+    _without_effect(measurement, prep.evidence, time, period.start, end)
     if not prep.source.measured:
         measurement.no_data = prep.source.unmeasured_reason
     elif counted_seconds == 0:
@@ -678,9 +679,10 @@ def _refused(
 
 def _contributors(measurement: Measurement, sources: _SourceIndex, down: list[Interval]) -> None:
     """The measurement's contributors: each source of down time with its share of the period's
-    down time (overlapping sources each show their whole share), largest first. Only the ``TOP``
-    a verdict shows are kept, with the count of all in ``contributors_total``: a slice metric
-    can have tens of thousands of down runs in a period."""
+    down time (overlapping sources each show their whole share), largest first. Only the
+    ``KEPT`` largest are kept (the ``TOP`` a verdict shows are the first of them), with the
+    count of all in ``contributors_total``: a slice metric can have tens of thousands of
+    down runs in a period."""
     # ``down`` is normalised (the period's down time, as _period_time gives it), so that each
     # source's share is found by bisection
     measurement.contributors_total = 0
@@ -703,8 +705,49 @@ def _contributors(measurement: Measurement, sources: _SourceIndex, down: list[In
             seconds=-negative,
             detail=source.detail,
         )
-        for negative, _, _, _, _, source in heapq.nsmallest(TOP, ranked, key=_rank)
+        for negative, _, _, _, _, source in heapq.nsmallest(KEPT, ranked, key=_rank)
     ]
+
+
+def _without_effect(
+    measurement: Measurement,
+    sources: _SourceIndex,
+    time: _PeriodTime,
+    start: dt.datetime,
+    end: dt.datetime,
+) -> None:
+    """The down records that overlap the period and added no down time to it, each with the
+    reason: its time in the period was excluded (an exclusion took it out), or lies outside
+    the counted time (``only while``/``only during``: before a deployment, say). The first
+    ``KEPT`` in time order are kept, with the count of all."""
+    found: list[Contribution] = []
+    count = 0
+    lo, hi = utc(start), utc(end)
+    for _, _, _, source in sources.overlapping(lo, hi):
+        inside = [(max(utc(source.interval[0]), lo), min(utc(source.interval[1]), hi))]
+        if total(inside) == 0 or total(intersect(inside, time.down)) > 0:
+            continue
+        excluded = total(intersect(inside, time.removed))
+        if excluded == total(inside):
+            reason = "its time in the period was excluded"
+        elif excluded == 0:
+            reason = "its time in the period is outside the counted time"
+        else:
+            reason = "its time in the period was excluded or is outside the counted time"
+        count += 1
+        if len(found) < KEPT:
+            found.append(
+                Contribution(
+                    type=source.type,
+                    id=source.id,
+                    start=source.interval[0],
+                    end=source.interval[1],
+                    seconds=total(inside),
+                    detail=reason,
+                )
+            )
+    measurement.without_effect = found
+    measurement.without_effect_total = count
 
 
 def _rank(item: tuple[Fraction, dt.datetime, str, str, int, DownSource]) -> tuple[object, ...]:

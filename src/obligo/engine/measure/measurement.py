@@ -20,6 +20,9 @@ Dimension = str
 # How many of a measurement's contributors (its largest sources of down time, its worst slices)
 # a verdict shows; a measure with many keeps only these and counts the rest.
 TOP = 10
+# How many a measurement keeps, largest first (``obligo explain`` lists them; the report shows
+# the first TOP of the same order, so keeping more never changes a report).
+KEPT = 50
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,6 +104,12 @@ class Measurement:
     budget: Budget | None = None
     # How many contributors there were when only the largest few are passed in `contributors`.
     contributors_total: int | None = None
+    # Records a measure read in the period that added nothing to its value, each with the
+    # reason in `detail` (a down record whose time was excluded or is outside the counted
+    # time): the first KEPT in time order, and how many there were. Read by `obligo explain`;
+    # the report does not show them.
+    without_effect: list[Contribution] = field(default_factory=list)
+    without_effect_total: int = 0
     groups: dict[str, Measurement] = field(default_factory=dict)
 
 

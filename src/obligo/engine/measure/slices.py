@@ -62,7 +62,7 @@ from obligo.engine.measure.expressions import (
     quotient_sql,
     selections_of,
 )
-from obligo.engine.measure.measurement import TOP, Budget, Contribution, Measurement
+from obligo.engine.measure.measurement import KEPT, Budget, Contribution, Measurement
 from obligo.engine.numbers import decimal_text
 from obligo.engine.scans import Aggregate, Grid, aggregates_of
 from obligo.engine.time.intervals import MICROSECOND, utc
@@ -1052,7 +1052,7 @@ def _averages(
                 end=(EPOCH + length * (n + 1)).astimezone(ctx.tz),
                 detail=f"{measure.value} {decimal_text(rate * 100)}%",
             )
-            for rate, n in worst[:TOP]
+            for rate, n in worst[:KEPT]
         ]
         measurement.contributors_total = len(worst)
         results[period.label] = measurement

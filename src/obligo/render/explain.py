@@ -1,0 +1,292 @@
+"""``obligo explain`` written out: the steps of one verdict and its money, as text or as
+Markdown (for a ticket or a review). Both are the same sections, in the same order, from the
+:class:`~obligo.report.explain.Explanation`; nothing is computed here."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from obligo._inert import inert
+from obligo.report.explain import Explanation, Objective, group_text
+from obligo.report.model import Consequence, Contributor, Location, Verdict
+
+__all__ = ["FORMATS", "explanation_markdown", "explanation_text"]
+
+
+@dataclass
+class _Section:
+    title: str
+    lines: list[str] = field(default_factory=list)  # sentences and list items
+    quoted: str | None = None  # contract text as written
+
+
+def _at(loc: Location) -> str:
+    return f"{loc.file}:{loc.line}"
+
+
+def _time(when: dt.datetime | None) -> str:
+    return "-" if when is None else when.isoformat()
+
+
+def _status(verdict: Verdict) -> str:
+    status = verdict.status.replace("_", " ")
+    if verdict.reason:
+        status += f" ({verdict.reason})"
+    if verdict.baseline:
+        status += "; a baseline period: measured and judged, without consequences"
+    if verdict.reported_only:
+        status += "; reported only, before its promotion: no consequence"
+    budget = verdict.error_budget
+    if budget is not None:
+        status += f"; error budget left {budget.remaining} {budget.unit} ({budget.used}% used)"
+    return status
+
+
+def _quantity(verdict: Verdict) -> str:
+    if verdict.value is None:
+        return "-"
+    return f"{verdict.value}%" if verdict.unit == "%" else f"{verdict.value} {verdict.unit}"
+
+
+def _contributor(item: Contributor) -> str:
+    text = f"{item.type} {item.id or '(no id)'}"
+    if item.start is not None or item.end is not None:
+        text += f" {_time(item.start)} to {_time(item.end)}"
+    if item.seconds is not None:
+        text += f": {item.seconds} s"
+    if item.detail:
+        text += f" ({item.detail})"
+    return text
+
+
+def _objective_sections(number: int, objective: Objective) -> list[_Section]:
+    verdict = objective.verdict
+    period = verdict.period
+    evidence = verdict.evidence
+    sections = [
+        _Section(
+            f"The metric {objective.metric.name} as written ({_at(objective.metric.location)})",
+            quoted=objective.metric.text,
+        )
+    ]
+    for exclusion in objective.exclusions:
+        sections.append(
+            _Section(
+                f"The exclusion {exclusion.name} it applies ({_at(exclusion.location)})",
+                quoted=exclusion.text,
+            )
+        )
+    sections.append(
+        _Section(
+            f"The verdict: {verdict.objective}",
+            [
+                f"period {period.label}: {_time(period.start)} to {_time(period.end)}"
+                + (" (partial)" if period.partial else ""),
+                f"measured: {_quantity(verdict)} against {verdict.target}",
+                f"status: {_status(verdict)}",
+            ],
+        )
+    )
+    sections.append(_Section("The arithmetic", list(objective.arithmetic)))
+    shown = objective.contributors
+    total = objective.contributors_total
+    more = total - len(shown)
+    counted = _Section(
+        "What made the value"
+        + (
+            f": the {len(shown)} largest of {total} contributors"
+            if more > 0
+            else f": {total} contributor{'s' if total != 1 else ''}"
+        ),
+        [_contributor(item) for item in shown],
+    )
+    if more > 0:
+        counted.lines.append(f"... and {more} more, not listed")
+    if not shown:
+        counted.lines.append("none")
+    sections.append(counted)
+    if objective.without_effect_total:
+        idle = _Section(
+            "Left out: records read that added nothing",
+            [_contributor(item) for item in objective.without_effect],
+        )
+        rest = objective.without_effect_total - len(objective.without_effect)
+        if rest > 0:
+            idle.lines.append(f"... and {rest} more, not listed")
+        sections.append(idle)
+    left_out = _Section("Left out: exclusions")
+    for applied in evidence.exclusions:
+        treatment = _TREATMENTS[applied.treatment]
+        left_out.lines.append(
+            f"{applied.exclusion} ({applied.reason}): {applied.seconds} s {treatment},"
+            f" {applied.records} record{'s' if applied.records != 1 else ''}"
+        )
+    for refused in evidence.exclusions_refused:
+        left_out.lines.append(
+            f"refused, so counted as ordinary downtime: {refused.type} {refused.id or '(no id)'}"
+            f" from {_time(refused.start)}, exclusion {refused.exclusion}: {refused.reason}"
+        )
+    if left_out.lines:
+        sections.append(left_out)
+    del number
+    return sections
+
+
+_TREATMENTS = {
+    "excluded_from_period": "excluded from the period",
+    "counts_as_available": "counted as available",
+}
+
+
+def _money_sections(explanation: Explanation) -> list[_Section]:
+    sections: list[_Section] = []
+    if explanation.tiers:
+        sections.append(
+            _Section(
+                "The tiers",
+                [
+                    f"{'[given] ' if tier.chosen else ''}{tier.rule} ({_at(tier.location)}):"
+                    f" {tier.why}"
+                    for tier in explanation.tiers
+                ],
+            )
+        )
+    for item in explanation.consequences:
+        sections.append(_consequence(item))
+    if not explanation.consequences:
+        baseline = any(o.verdict.baseline for o in explanation.objectives)
+        sections.append(
+            _Section(
+                "The money",
+                [
+                    "nothing is owed for this clause in this period"
+                    + (
+                        "; a baseline period: measured and judged, without consequences"
+                        if baseline
+                        else ""
+                    )
+                ],
+            )
+        )
+    return sections
+
+
+def _consequence(item: Consequence) -> _Section:
+    section = _Section(
+        f"The money: a {item.kind}" + (f" for {item.service}" if item.service else "")
+    )
+    lines = section.lines
+    if item.fee is not None:
+        amount = "unknown" if item.fee.amount is None else f"{item.fee.amount} {item.fee.currency}"
+        lines.append(f"fee of {item.fee.service}: {amount} ({item.fee.source}: {item.fee.detail})")
+    for line in item.lines:
+        lines.append(f"{line.rule} ({_at(line.location)}): {line.arithmetic}")
+    if item.before_caps is not None:
+        lines.append(f"before the caps: {item.before_caps}")
+    for cap in item.caps:
+        lines.append(
+            f"cap {cap.cap} ({_at(cap.location)}): {cap.arithmetic};"
+            f" {cap.before} -> {cap.after}" + (" (bound)" if cap.bound else " (not bound)")
+        )
+    if item.after_caps is not None:
+        lines.append(f"after the caps: {item.after_caps}")
+    if item.amount is not None:
+        rounding = f", rounded {item.rounding}" if item.rounding else ""
+        lines.append(f"amount: {item.amount} {item.currency or ''}{rounding}".rstrip())
+    if item.reason:
+        lines.append(f"note: {item.reason}")
+    if item.earn_back is not None:
+        lines.append(f"earn-back: {item.earn_back.state}: {item.earn_back.detail}")
+    claim = item.claim
+    if claim is not None:
+        if not claim.required:
+            lines.append("claim: not required" + (f" ({claim.detail})" if claim.detail else ""))
+        else:
+            when = claim.deadline.isoformat() if claim.deadline else "no deadline"
+            state = "" if claim.passed is None else ("; passed" if claim.passed else "; open")
+            lines.append(
+                f"claim {claim.rule or ''}: by {when}{state}".replace("claim : ", "claim: ")
+                + (f" ({claim.detail})" if claim.detail else "")
+            )
+            for requirement in claim.requirements:
+                missing = ", ".join(requirement.not_qualifying)
+                lines.append(
+                    f"requirement {requirement.requirement}: {requirement.qualifying} of"
+                    f" {requirement.records} records qualify"
+                    + (f" (not: {missing})" if missing else "")
+                )
+    return section
+
+
+def _sections(explanation: Explanation) -> tuple[str, list[str], list[_Section]]:
+    clause = explanation.clause
+    head = f"clause {clause.name}"
+    title = explanation.objectives[0].verdict.clause_title if explanation.objectives else None
+    if title:
+        head += f' "{title}"'
+    head += f", period {explanation.period}"
+    if explanation.group is not None:
+        head += f", group {group_text(explanation.group)}"
+    contract = explanation.contract
+    about = [
+        f"contract {contract.id}"
+        + (f' "{contract.title}"' if contract.title else "")
+        + (f" version {contract.version}" if contract.version else ""),
+    ]
+    pair = [
+        f"{role} {name}"
+        for role, name in (("customer", explanation.customer), ("service", explanation.service))
+        if name
+    ]
+    if pair:
+        about.append(", ".join(pair))
+    about.append(f"evaluated at {explanation.evaluated_at.isoformat()} ({explanation.timezone})")
+    sections = [_Section(f"The clause as written ({_at(clause.location)})", quoted=clause.text)]
+    for number, objective in enumerate(explanation.objectives, 1):
+        sections += _objective_sections(number, objective)
+    sections += _money_sections(explanation)
+    if explanation.inputs:
+        sections.append(
+            _Section(
+                "The logs: every line accounted for",
+                [
+                    f"{a.name}: {a.lines} lines, {a.used} used, {a.outside_periods} outside the"
+                    f" periods, {a.unused} not used by this contract, {a.rejected} rejected"
+                    + (f", {a.merged} merged" if a.merged else "")
+                    for a in explanation.inputs
+                ],
+            )
+        )
+    return head, about, sections
+
+
+def explanation_text(explanation: Explanation) -> str:
+    """The explanation as plain text: numbered steps, the contract's own lines indented."""
+    head, about, sections = _sections(explanation)
+    out = [f"explain {head}", *about, ""]
+    for number, section in enumerate(sections, 1):
+        out.append(f"{number}. {section.title}")
+        if section.quoted is not None:
+            out += [f"    {line}" if line else "" for line in section.quoted.split("\n")]
+        out += [f"  - {line}" for line in section.lines]
+        out.append("")
+    return inert("\n".join(out), newlines=True)
+
+
+def explanation_markdown(explanation: Explanation) -> str:
+    """The explanation as Markdown: a heading per step, the contract's lines in code blocks."""
+    head, about, sections = _sections(explanation)
+    out = [f"# Explain {head}", "", *[f"- {line}" for line in about], ""]
+    for number, section in enumerate(sections, 1):
+        out += [f"## {number}. {section.title}", ""]
+        if section.quoted is not None:
+            fence = "````" if "```" in section.quoted else "```"
+            out += [f"{fence}sla", section.quoted, fence, ""]
+        if section.lines:
+            out += [f"- {line}" for line in section.lines]
+            out.append("")
+    return inert("\n".join(out), newlines=True)
+
+
+FORMATS = {"text": explanation_text, "markdown": explanation_markdown}
