@@ -8,6 +8,7 @@ import click
 
 from obligo import api
 from obligo._output import refuse_inputs
+from obligo.cli._progress import progress_on_stderr
 from obligo.cli._shell import (
     _aware,
     _event_inputs,
@@ -59,6 +60,9 @@ from obligo.report.portfolio import PortfolioReport
     help="Print the scans of the log the evaluation would run (their SQL, what each feeds);"
     " evaluate nothing, read no log.",
 )
+@click.option(
+    "--quiet", "-q", is_flag=True, help="No progress line on a terminal (it never shows in a pipe)."
+)
 def evaluate_command(
     contracts: tuple[str, ...],
     events: tuple[str, ...],
@@ -70,6 +74,7 @@ def evaluate_command(
     mappings: tuple[str, ...],
     skip_invalid: bool,
     show_plan: bool,
+    quiet: bool,
 ) -> None:
     """Evaluate contracts against event logs: a verdict per clause and period.
 
@@ -102,14 +107,15 @@ def evaluate_command(
         first = agreements.resolve_all()[0].as_contract() if agreements.pairs else None
         if first is None:
             first = next((f.contract for f in agreements.files if f.listed), None)
-        portfolio = api.evaluate_agreements(  # guarded: no traceback, whatever the input
-            agreements,
-            inputs,
-            at=_aware(evaluation_time, first, at),
-            skip_invalid=skip_invalid,
-            mappings=field_map,
-            **window,
-        )
+        with progress_on_stderr(quiet):
+            portfolio = api.evaluate_agreements(  # guarded: no traceback, whatever the input
+                agreements,
+                inputs,
+                at=_aware(evaluation_time, first, at),
+                skip_invalid=skip_invalid,
+                mappings=field_map,
+                **window,
+            )
         # One agreement, one section (a customer-based file, or any file whose logs name no
         # customer): its plain report.
         result: Report | PortfolioReport = single_report(portfolio) or portfolio
