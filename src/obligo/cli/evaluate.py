@@ -17,6 +17,7 @@ from obligo.cli._shell import (
     _parse_time,
     _write,
     cli,
+    example,
     report_options,
 )
 from obligo.errors import ObligoError
@@ -26,7 +27,14 @@ from obligo.report.model import Report
 from obligo.report.portfolio import PortfolioReport
 
 
-@cli.command(name="eval")
+@cli.command(
+    name="eval",
+    epilog=example(
+        "obligo eval contracts/acme-hosting.sla --events contracts/acme-hosting/events.jsonl"
+        " --at 2026-04-15T12:00:00+02:00",
+        "docs/report.md",
+    ),
+)
 @click.argument("contracts", nargs=-1, required=True, type=click.Path())
 @click.option(
     "--events",

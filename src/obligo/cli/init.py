@@ -4,15 +4,12 @@ from __future__ import annotations
 
 import click
 
-from obligo.cli._shell import _fail, _out, cli
+from obligo.cli._shell import _fail, _out, cli, example
 from obligo.errors import ObligoError
 from obligo.render.starter import DEFAULT_NAME, starter, write_starter
 
 
-@cli.command(
-    epilog="\b\nExample:\n  obligo init my-service && obligo check my-service.sla"
-    "\n\nSee docs/document.md and docs/language.md."
-)
+@cli.command(epilog=example("obligo init my-service", "docs/document.md"))
 @click.argument("name", default=DEFAULT_NAME)
 @click.option("--force", is_flag=True, help="Replace the files if they exist.")
 def init(name: str, force: bool) -> None:

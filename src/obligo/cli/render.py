@@ -7,15 +7,17 @@ import click
 
 from obligo import api
 from obligo._output import refuse_inputs
-from obligo.cli._shell import _fail, _named_output, _write, cli
+from obligo.cli._shell import _fail, _named_output, _write, cli, example
 from obligo.errors import ObligoError
 from obligo.render.document import DOCUMENT_FORMATS, render_document
 from obligo.resolve.resolver import check_and_resolve
 
 
 @cli.command(
-    epilog="Example: obligo render contracts/acme-hosting.sla --format html -o acme-hosting.html"
-    "\n\nSee docs/document.md."
+    epilog=example(
+        "obligo render contracts/acme-hosting.sla --format markdown -o acme-hosting.md",
+        "docs/document.md",
+    )
 )
 @click.argument("contract", type=click.Path())
 @click.option(
