@@ -138,10 +138,11 @@ def _mtbf(node: MeanTimeBetweenFailures) -> str:
 # ------------------------------------------------------------------------------- metric lines
 @prose(Composite)
 def _composite(node: Composite) -> str:
-    parts = [c if isinstance(c, str) else f"({describe(c)})" for c in node.components]
-    if node.mode == "any":
-        return f"any of {', '.join(parts)} is down"
-    return f"all of {', '.join(parts)} are down"
+    """``any of [a, all of [b, c]]``: "a is down or (b and c are all down)"."""
+    if node.mode == "all" and all(isinstance(c, str) for c in node.components):
+        return f"{', '.join(str(c) for c in node.components)} are all down"
+    parts = [f"{c} is down" if isinstance(c, str) else f"({describe(c)})" for c in node.components]
+    return (" or " if node.mode == "any" else " and ").join(parts)
 
 
 @prose(AttributedDown)
@@ -255,8 +256,11 @@ def _line_sentences(lines: MetricLines) -> Iterable[str]:
         yield f"The time of these exclusions does not count against the provider: {', '.join(lines.excluding)}."
     if lines.slice is not None:
         yield f"Time is cut into slices of {describe(lines.slice)}."
-    for condition in lines.slice_down:
-        yield f"A slice is down when {describe(condition)}."
+    if len(lines.slice_down) == 1:
+        yield f"A slice is down when {describe(lines.slice_down[0])}."
+    elif lines.slice_down:  # several lines are alternatives (docs/language.md)
+        said = "; ".join(describe(c) for c in lines.slice_down)
+        yield f"A slice is down when any of these holds: {said}."
     if lines.minimum_run is not None:
         yield (
             f"Down slices count only in runs of at least {lines.minimum_run} down slices in a row."
