@@ -127,6 +127,15 @@ def test_hostile_names_are_text_in_markdown() -> None:
         ("two\nlines", "two lines"),
         ("&lt;", "\\&lt;"),
         ("api-uptime 99.9%", "api-uptime 99.9%"),
+        ("99.9% of the time", "99.9% of the time"),
+        ("- not a list", "\\- not a list"),
+        ("---", "\\---"),
+        ("+ x", "\\+ x"),
+        ("=====", "\\====="),
+        ("1. not a list", "1\\. not a list"),
+        ("2) nor this", "2\\) nor this"),
+        ("    not code", "not code"),
+        ("\ttab", "tab"),
     ],
 )
 def test_markdown_escape(text: str, escaped: str) -> None:

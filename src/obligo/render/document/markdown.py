@@ -10,12 +10,22 @@ from obligo.render.document.blocks import Block, Document, Items, Paragraph, Sec
 # Every character Markdown (CommonMark and GitHub's tables) gives a meaning to inside a line;
 # a backslash before ASCII punctuation makes it literal. `&` so that `&lt;` is not an entity.
 _SPECIAL = re.compile(r"([\\`*_\[\]<>|#!&~])")
+# What opens a block at the start of a line: a list item (`-`, `+`, `1.`, `1)`), a heading's
+# underline (`=`), a code block (indentation).
+_LINE_START = re.compile(r"^([-+=]|\d{1,9}(?=[.)](?:\s|$)))")
 
 
 def escape(text: str) -> str:
-    """Text as Markdown that shows exactly that text, on one line."""
-    one_line = " ".join(text.splitlines())
-    return _SPECIAL.sub(r"\\\1", one_line)
+    """Text as Markdown that shows exactly that text, on one line (leading blanks dropped)."""
+    one_line = " ".join(text.replace("\t", " ").splitlines()).lstrip(" ")
+    escaped = _SPECIAL.sub(r"\\\1", one_line)
+    start = _LINE_START.match(escaped)
+    if start is None:
+        return escaped
+    if start.group(1)[0].isdigit():  # `1.` is an ordered list: escape the dot or bracket
+        end = start.end()
+        return f"{escaped[:end]}\\{escaped[end:]}"
+    return f"\\{escaped}"
 
 
 def _block(block: Block) -> list[str]:
