@@ -158,6 +158,9 @@ _DAY_ORDER = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday"
 @prose(WeeklyHours)
 def _weekly(node: WeeklyHours) -> str:
     days = ", ".join(d.capitalize() for d in node.days)
+    order = [_DAY_ORDER.index(d) for d in node.days if d in _DAY_ORDER]
+    if len(order) == len(node.days) > 2 and order == list(range(order[0], order[-1] + 1)):
+        days = f"{node.days[0].capitalize()} to {node.days[-1].capitalize()}"
     if set(node.days) == set(_DAY_ORDER):
         days = "Every day"
     end = "24:00" if node.end is None else node.end.strftime("%H:%M")

@@ -40,7 +40,7 @@ from obligo.model.metrics import (
 )
 from obligo.model.vocabulary import DEFAULT_PERCENTILE_METHOD
 from obligo.render.document.registry import describe, prose
-from obligo.render.document.words import compared, literal, number, plural
+from obligo.render.document.words import compared, literal, plural
 
 _DATA_RULES = {"no_data": "has no data", "breached": "is breached", "met": "is met"}
 
@@ -96,7 +96,8 @@ def _aggregate(node: Aggregate) -> str:
     else:
         of = f"{node.field} in {records}" if node.field else records
         if node.function == "percentile" and node.percentile is not None:
-            what = f"the {_ordinal(number(node.percentile.value))} percentile of {of}"
+            rank = describe(node.percentile).removesuffix("%")  # p95: the 95th
+            what = f"the {_ordinal(rank)} percentile of {of}"
         else:
             word = {"maximum": "largest", "minimum": "smallest"}.get(node.function, node.function)
             what = f"the {word} of {of}"
