@@ -47,10 +47,14 @@ from obligo.render.document.words import compared, date, literal, plural, unit_w
 _ROLES = {"provider": "Provider", "supplier": "Supplier", "customer": "Customer"}
 
 
+def party_name(node: Party) -> str:
+    """``NetCo Carrier (netco)``: the name a reader knows, and the one the contract uses."""
+    return f"{node.title} ({node.id})" if node.title else node.id
+
+
 @prose(Party)
 def _party(node: Party) -> str:
-    name = f"{node.title} ({node.id})" if node.title else node.id
-    text = f"{_ROLES[node.role]}: {name}"
+    text = f"{_ROLES[node.role]}: {party_name(node)}"
     if node.representative:
         text += f", represented by {node.representative}"
     return text

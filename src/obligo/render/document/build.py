@@ -7,7 +7,7 @@ from pathlib import PurePath
 
 from obligo.model.clauses import Clause, CreditTable, Tier
 from obligo.render.document import agreement, clauses, metrics, words  # noqa: F401 (registers)
-from obligo.render.document.agreement import exclusion_sentences, fee_from
+from obligo.render.document.agreement import exclusion_sentences, fee_from, party_name
 from obligo.render.document.blocks import Document, Section, Table
 from obligo.render.document.registry import describe, laid_out
 from obligo.resolve import ResolvedContract
@@ -83,7 +83,7 @@ def _services(resolved: ResolvedContract) -> Section:
         lines.append(fee_from(service))
         if service.delivered_by:
             party = resolved.parties.get(service.delivered_by)
-            by = describe(party).split(": ", 1)[1] if party else service.delivered_by
+            by = party_name(party) if party else service.delivered_by
             lines.append(f"Delivered by {by}.")
         lines += [describe(u) for u in service.underlying]
         part.items([line for line in lines if line])
