@@ -180,3 +180,15 @@ def test_render_refuses_to_overwrite_its_contract(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["render", str(contract), "-o", str(contract)])
     assert result.exit_code == 2
     assert contract.read_text("utf-8").startswith("contract acme-hosting")
+
+
+def test_a_clause_from_a_higher_level_says_where_it_is_written() -> None:
+    os.chdir(REPO)
+    text = render_document(
+        check_and_resolve(api.load("contracts/nimbus/globex-db.sla")), "markdown"
+    )
+    assert (
+        "### Clause 1.3 Major incidents\n\n"
+        "In force from the corporate level, nimbus (corporate.sla, line 54).\n" in text
+    )
+    assert "### Clause 1.1 Database availability (replaces the clause of a higher level)" in text

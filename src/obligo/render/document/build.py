@@ -8,7 +8,7 @@ from pathlib import PurePath
 from obligo.model.clauses import Clause, CreditTable, Tier
 from obligo.render.document import agreement, clauses, metrics, words  # noqa: F401 (registers)
 from obligo.render.document.agreement import exclusion_sentences, fee_from, party_name
-from obligo.render.document.blocks import Document, Section, Table
+from obligo.render.document.blocks import Document, Paragraph, Section, Table
 from obligo.render.document.registry import describe, laid_out
 from obligo.resolve import ResolvedContract
 
@@ -129,7 +129,22 @@ def _exclusions(resolved: ResolvedContract) -> Section:
 
 def _clauses(resolved: ResolvedContract) -> Section:
     section = Section("Service levels", "service-levels")
-    section.sections += [_clause(clause) for clause in resolved.clauses]
+    own = resolved.contract.id
+    for clause, placed in zip(resolved.clauses, resolved.clause_origins(), strict=True):
+        part = _clause(clause)
+        if placed.origin.contract != own:
+            # A clause in force from a level above: say where the signed text of it lives.
+            level = (
+                f"{placed.origin.tier} level" if placed.origin.tier != "agreement" else "agreement"
+            )
+            part.blocks.insert(
+                0,
+                Paragraph(
+                    f"In force from the {level}, {placed.origin.contract} "
+                    f"({PurePath(placed.origin.file).name}, line {placed.origin.line})."
+                ),
+            )
+        section.sections.append(part)
     return section
 
 
