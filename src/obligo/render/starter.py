@@ -45,7 +45,9 @@ class Starter:
 
 
 def _template(name: str) -> str:
-    return resources.files("obligo.render").joinpath("templates", "starter", name).read_text("utf-8")
+    return (
+        resources.files("obligo.render").joinpath("templates", "starter", name).read_text("utf-8")
+    )
 
 
 def starter(name: str = DEFAULT_NAME) -> Starter:
@@ -72,7 +74,8 @@ def write_starter(made: Starter, folder: str = ".", *, force: bool = False) -> l
     one of them exists already, unless ``force``: a contract someone has edited is never
     replaced by accident."""
     paths = [
-        file_name if folder == "." else os.path.join(folder, file_name) for file_name, _ in made.files
+        file_name if folder == "." else os.path.join(folder, file_name)
+        for file_name, _ in made.files
     ]
     existing = [p for p in paths if os.path.lexists(p)]
     if existing and not force:
