@@ -78,6 +78,12 @@ def _with_report_options(command: F, formats: Sequence[str]) -> F:
     return command
 
 
+def example(command: str, docs: str) -> str:
+    """A command's ``--help`` epilog: one command that works from the repository's folder, as
+    written (click leaves a paragraph opened by \\b unwrapped), and the page that says more."""
+    return f"\b\nExample:\n  {command}\n\nSee {docs}."
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="obligo")
 def cli() -> None:

@@ -16,11 +16,19 @@ from obligo.cli._shell import (
     _report_options,
     _write,
     cli,
+    example,
 )
 from obligo.errors import ObligoError
 
 
-@cli.command(name="baseline")
+@cli.command(
+    name="baseline",
+    epilog=example(
+        "obligo baseline contracts/acme-hosting.sla --events contracts/acme-hosting/events.jsonl"
+        " --at 2026-04-15T12:00:00+02:00",
+        "docs/rights-and-triggers.md",
+    ),
+)
 @click.argument("contract_path", metavar="CONTRACT", type=click.Path(dir_okay=False))
 @click.option(
     "--events",

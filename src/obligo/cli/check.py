@@ -7,7 +7,7 @@ import sys
 import click
 
 from obligo import _interrupt, api
-from obligo.cli._shell import EXIT_ERRORS, EXIT_WARNINGS, _contract_files, _out, cli
+from obligo.cli._shell import EXIT_ERRORS, EXIT_WARNINGS, _contract_files, _out, cli, example
 from obligo.errors import Diagnostic, ObligoError, Severity
 from obligo.render.resolved import resolved_agreement_text
 
@@ -20,7 +20,7 @@ def _diagnostics_of(path: str) -> list[Diagnostic]:
     return api.check(contract)
 
 
-@cli.command()
+@cli.command(epilog=example("obligo check contracts/acme-hosting.sla", "docs/language.md"))
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 @click.option("--strict", is_flag=True, help="Exit 1 when there are warnings.")
 @click.option(

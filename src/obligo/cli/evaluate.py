@@ -10,6 +10,7 @@ import click
 
 from obligo import api
 from obligo._output import refuse_inputs
+from obligo.cli._progress import progress_on_stderr
 from obligo.cli._prometheus import prometheus_inputs, split_sources
 from obligo.cli._shell import (
     _aware,
@@ -19,6 +20,7 @@ from obligo.cli._shell import (
     _parse_time,
     _write,
     cli,
+    example,
     report_options,
 )
 from obligo.errors import ObligoError
@@ -34,7 +36,14 @@ from obligo.report.portfolio import PortfolioReport
 EXIT_FAIL_ON = 1
 
 
-@cli.command(name="eval")
+@cli.command(
+    name="eval",
+    epilog=example(
+        "obligo eval contracts/acme-hosting.sla --events contracts/acme-hosting/events.jsonl"
+        " --at 2026-04-15T12:00:00+02:00",
+        "docs/report.md",
+    ),
+)
 @click.argument("contracts", nargs=-1, required=True, type=click.Path())
 @click.option(
     "--events",
@@ -91,6 +100,9 @@ EXIT_FAIL_ON = 1
     " whose error budget is spent), or rejected-lines: lines were rejected under"
     " --skip-invalid. Repeat for several. The report is written in full first.",
 )
+@click.option(
+    "--quiet", "-q", is_flag=True, help="No progress line on a terminal (it never shows in a pipe)."
+)
 def evaluate_command(
     contracts: tuple[str, ...],
     events: tuple[str, ...],
@@ -104,6 +116,7 @@ def evaluate_command(
     show_plan: bool,
     template: str | None,
     fail_on: tuple[str, ...],
+    quiet: bool,
     prometheus_queries: str | None = None,
 ) -> None:
     """Evaluate contracts against event logs: a verdict per clause and period.
@@ -150,14 +163,15 @@ def evaluate_command(
             first = next((f.contract for f in agreements.files if f.listed), None)
         aware = _aware(evaluation_time, first, at)
         inputs += prometheus_inputs(sources, prometheus_queries, first, aware)
-        portfolio = api.evaluate_agreements(  # guarded: no traceback, whatever the input
-            agreements,
-            inputs,
-            at=aware,
-            skip_invalid=skip_invalid,
-            mappings=field_map,
-            **window,
-        )
+        with progress_on_stderr(quiet):
+            portfolio = api.evaluate_agreements(  # guarded: no traceback, whatever the input
+                agreements,
+                inputs,
+                at=aware,
+                skip_invalid=skip_invalid,
+                mappings=field_map,
+                **window,
+            )
         # One agreement, one section (a customer-based file, or any file whose logs name no
         # customer): its plain report.
         result: Report | PortfolioReport = single_report(portfolio) or portfolio

@@ -10,11 +10,20 @@ import click
 from obligo import _interrupt, api
 from obligo._inert import inert
 from obligo._output import OutputError, write_file
-from obligo.cli._shell import EXIT_ERRORS, EXIT_WARNINGS, _lines, _out, _read, _read_stdin, cli
+from obligo.cli._shell import (
+    EXIT_ERRORS,
+    EXIT_WARNINGS,
+    _lines,
+    _out,
+    _read,
+    _read_stdin,
+    cli,
+    example,
+)
 from obligo.errors import ObligoError
 
 
-@cli.command()
+@cli.command(epilog=example("obligo fmt --check contracts/acme-hosting.sla", "docs/language.md"))
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, allow_dash=True))
 @click.option(
     "--check", "check_only", is_flag=True, help="Change nothing; exit 1 if a file would change."

@@ -70,7 +70,7 @@ from zoneinfo import ZoneInfo
 import duckdb
 
 from obligo.errors import EventDataError
-from obligo.events import _bytescan, _inputs, _plan
+from obligo.events import _bytescan, _inputs, _plan, progress
 from obligo.events._inputs import LocalInput
 from obligo.events._merge import ACCEPTED, EMPTY, Conflict, merge
 from obligo.events._plan import (
@@ -394,7 +394,12 @@ class _Loader:
         sources = _inputs.resolve(specs, self.workdir)
         while True:
             try:
-                staged = [self.stage(source) for source in sources]
+                progress.begin([source.name for source in sources])
+                staged = []
+                for source in sources:
+                    progress.reading(source.name)
+                    staged.append(self.stage(source))
+                    progress.read(staged[-1].account.lines)
                 break
             except _Rescale as rescale:
                 # A number needs more places than its field keeps (or more digits before the
