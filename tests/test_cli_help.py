@@ -14,7 +14,7 @@ from click.testing import CliRunner
 from obligo.cli import cli
 
 REPO = Path(__file__).resolve().parent.parent
-COMMANDS = ("check", "fmt", "eval", "baseline", "render", "init")
+COMMANDS = ("check", "fmt", "eval", "baseline", "render", "init", "explain")
 
 
 def _help(command: str) -> str:
@@ -64,4 +64,5 @@ def folder(tmp_path: Path) -> Iterator[Path]:
 @pytest.mark.parametrize("command", COMMANDS)
 def test_the_example_runs(command: str, folder: Path) -> None:
     result = CliRunner().invoke(cli, _example(command)[1:])
-    assert result.exit_code == 0, result.output
+    # eval's example gates on a breach (--fail-on breached): acme-hosting's February and March.
+    assert result.exit_code == (1 if command == "eval" else 0), result.output

@@ -40,7 +40,7 @@ EXIT_FAIL_ON = 1
     name="eval",
     epilog=example(
         "obligo eval contracts/acme-hosting.sla --events contracts/acme-hosting/events.jsonl"
-        " --at 2026-04-15T12:00:00+02:00",
+        " --at 2026-04-15T12:00:00+02:00 --fail-on breached",
         "docs/report.md",
     ),
 )
@@ -122,14 +122,8 @@ def evaluate_command(
     """Evaluate contracts against event logs: a verdict per clause and period.
 
     Exit 0 when the evaluation ran (breaches included), 2 on input errors; with --fail-on,
-    1 when the report shows one of the conditions named (CI gates). Example:
-
-    \b
-      obligo eval contracts/acme-hosting.sla \\
-        --events contracts/acme-hosting/events.jsonl \\
-        --at 2026-04-15T12:00:00+02:00 --fail-on breached --fail-on no-data
-
-    See docs/explain.md ("Failing a pipeline: --fail-on") and README.md.
+    1 when the report shows one of the conditions named (CI gates: docs/explain.md, "Failing a
+    pipeline").
     """
     field_map = _field_map(mappings)
     if template is not None:

@@ -7,12 +7,28 @@ import click
 
 from obligo import api
 from obligo._output import refuse_inputs
-from obligo.cli._shell import _aware, _event_inputs, _fail, _field_map, _parse_time, _write, cli
+from obligo.cli._shell import (
+    _aware,
+    _event_inputs,
+    _fail,
+    _field_map,
+    _parse_time,
+    _write,
+    cli,
+    example,
+)
 from obligo.errors import ObligoError
 from obligo.render.explain import FORMATS
 
 
-@cli.command(name="explain")
+@cli.command(
+    name="explain",
+    epilog=example(
+        "obligo explain contracts/acme-hosting.sla --events contracts/acme-hosting/events.jsonl"
+        " --at 2026-04-15T12:00:00+02:00 --clause 4.1 --period 2026-03",
+        "docs/explain.md",
+    ),
+)
 @click.argument("contracts", nargs=-1, required=True, type=click.Path())
 @click.option(
     "--events",
@@ -76,14 +92,7 @@ def explain_command(
     the arithmetic of the value, the largest contributors (at most 50, the rest counted), the
     exclusions applied and refused, the tier given and why, each cap, the rounding and the
     claim deadline. Exit 2 when the clause, period or group is not among those evaluated (the
-    error lists those that are). Example:
-
-    \b
-      obligo explain contracts/acme-hosting.sla \\
-        --events contracts/acme-hosting/events.jsonl \\
-        --at 2026-04-15T12:00:00+02:00 --clause 4.1 --period 2026-03
-
-    See docs/explain.md.
+    error lists those that are).
     """
     if output is not None and not output:
         raise click.BadParameter("an empty file name", param_hint="--output")
