@@ -30,6 +30,7 @@ from zoneinfo import ZoneInfo
 
 from obligo.engine.context import EvaluationContext
 from obligo.engine.rights.positions import NetPosition, NetRow, added_up, net_rows
+from obligo.engine.rights.triggers import Fired, ahead
 from obligo.engine.run.accounting import LineAccount, account_inputs
 from obligo.engine.run.evaluation import Evaluation, evaluation_of
 from obligo.engine.run.session import EventInput, as_inputs, checked_mappings, context_over
@@ -50,6 +51,8 @@ class Section:
     plan: PlannedAgreement
     customer: str | None
     evaluation: Evaluation
+    # What dates alone fix after the evaluation time (``obligo review`` looks ahead to them).
+    coming: tuple[Fired, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,7 +124,9 @@ def evaluate_agreements(
         conditions: list[tuple[str, list[Any]]] = []
         net: list[NetRow] = []
 
-        def evaluate_section(agreement: ResolvedContract, scope: Scoped) -> Evaluation:
+        def evaluate_section(
+            agreement: ResolvedContract, scope: Scoped
+        ) -> tuple[Evaluation, tuple[Fired, ...]]:
             if scope:
                 log.restrict(scope)
             else:
@@ -131,7 +136,7 @@ def evaluate_agreements(
             conditions.append(EventLog.scope_condition(scope))
             evaluation = evaluation_of(ctx, window_start, window_end, account=False)
             net.extend(net_rows(ctx, evaluation.owed))
-            return evaluation
+            return evaluation, tuple(ahead(ctx))
 
         in_log = log.values_of(CUSTOMER)
         covered: set[tuple[str | None, str]] = {
@@ -150,7 +155,7 @@ def evaluate_agreements(
                     scope[SERVICE] = list(plan.restrict_service)
                 if customer is not None:
                     scope[CUSTOMER] = customer
-                sections.append(Section(plan, customer, evaluate_section(agreement, scope)))
+                sections.append(Section(plan, customer, *evaluate_section(agreement, scope)))
         log.unrestricted()
         accounts = account_inputs(
             contexts, lambda sql, params: _query(log, sql, params), conditions
