@@ -5,7 +5,9 @@ March 2026 of the sample, as of 15 April noon in Berlin: ``api-uptime`` 99.80855
 down of 2,664,000 s counted: ``MNT-302`` 3,600 s, its notice too short; ``INC-304`` 900 s over
 the clock change; the rest of ``INC-203`` 600 s; four contributors in all), 0.091441441 below
 99.9%; ``outage-hours`` 900 s (``OUT-2``); P1 first response 50% (``T-302`` still open, late by
-239,400 business seconds). March is in the baseline: no credit. Coming: the reviews of 1 July
+239,400 business seconds). March is in the baseline: no credit. Measured but promised by no
+clause: ``long-outage-hours`` (outages of 15 minutes or more: ``OUT-2``, 900 s; February's
+``OUT-1``, 2,700 s), and three metrics no record of the log feeds (no value). Coming: the reviews of 1 July
 2026 and 1 January 2027, the uplink's supplier contract ending 31 December 2026 (announced 90
 days ahead, 3 October), the notice period of the term from 2 April 2027 and its end on 30 June.
 """
@@ -74,6 +76,16 @@ def test_acme_march_markdown_is_the_pack_worked_out_by_hand() -> None:
         " | -0.091441441% | 2026-01 99.922839506% met; 2026-02 99.86359127% breached |"
     ) in lines
     assert "| 4.1 | api-uptime &gt;= 99.9% | 99.808558559% | and 1 more |  |" in lines
+    # Promised by no clause, measured for the review: outages of 15 minutes or more (OUT-2,
+    # 900 s, in March; OUT-1, 2,700 s, in February); a metric no log feeds has no value.
+    assert (
+        "| long-outage-hours Hours of outages of a quarter of an hour or more (2026-03) | 900 s"
+        " | measured | 2026-01 0 s; 2026-02 2700 s |"
+    ) in lines
+    assert (
+        "| api-latency API latency (2026-03) | no value (unmeasured: the log has no request"
+        " records) | no data | 2026-01 no value; 2026-02 no value |"
+    ) in lines
     coming = lines[lines.index("## Coming") + 4 : lines.index("## Coming") + 10]
     assert [row.split(" | ")[0] for row in coming] == [
         "| 2026-07-01",
@@ -183,3 +195,41 @@ def test_help_shows_a_working_example_and_the_docs() -> None:
 def test_deterministic() -> None:
     first = run(*ACME, "--period", "2026-03", *AT, "--format", "html").stdout
     assert run(*ACME, "--period", "2026-03", *AT, "--format", "html").stdout == first
+
+
+KEYS = """\
+contract keys "Key measurements" version 1
+  term 2026-01-01 to 2026-12-31
+  timezone "UTC"
+
+metric uptime "Availability"
+  availability, per calendar month
+  down during incident records
+
+clause 1 "Uptime"
+  report uptime >= 99.9%
+"""
+
+
+def test_a_key_measurement_is_reported_not_promised(tmp_path: Path) -> None:
+    # March: one hour down of 31 days, (2,678,400 - 3,600) / 2,678,400 = 99.865591398%.
+    contract = tmp_path / "keys.sla"
+    contract.write_text(KEYS, encoding="utf-8")
+    log = tmp_path / "events.jsonl"
+    record = {"type": "incident", "id": "I1", "start": "2026-03-02T00:00:00Z",
+              "end": "2026-03-02T01:00:00Z"}  # fmt: skip
+    log.write_text(json.dumps(record) + "\n", encoding="utf-8")
+    args = [str(contract), "--events", str(log), "--period", "2026-03"]
+    result = run(*args, "--at", "2026-04-02T00:00:00Z")
+    assert result.exit_code == 0, result.output
+    text = result.stdout
+    objectives = text[text.index("## Objectives") : text.index("## Measured")]
+    assert objectives == "## Objectives\n\nnone\n\n"
+    assert (
+        "| 1 Uptime: uptime &gt;= 99.9% (reported only) | 99.865591398% | breached"
+        " | 2026-01 100% met; 2026-02 100% met |"
+    ) in text.splitlines()
+    assert (
+        "| 1 | uptime &gt;= 99.9% (reported only) | 99.865591398% | incident I1,"
+        " 2026-03-02T00:00:00+00:00 to 2026-03-02T01:00:00+00:00 | 3600 s |"
+    ) in text.splitlines()

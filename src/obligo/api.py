@@ -287,7 +287,7 @@ def review(
         _resolved(contract, mappings), events, at, skip_invalid=skip_invalid, mappings=mappings
     )
     evaluation = outlook.evaluation
-    return review_pack(assembled.report(evaluation), evaluation.agreement, outlook.coming, period)
+    return review_pack(assembled.report(evaluation), evaluation.agreement, outlook.extras, period)
 
 
 @guarded_evaluation("make the service review")
@@ -311,7 +311,12 @@ def review_agreements(
     if errors:
         raise ObligoSemanticError.from_diagnostics(errors)
     portfolio = _evaluate_agreements(
-        plan_agreements(agreements), events, at, skip_invalid=skip_invalid, mappings=mappings
+        plan_agreements(agreements),
+        events,
+        at,
+        skip_invalid=skip_invalid,
+        mappings=mappings,
+        review=True,
     )
     found = [
         s
@@ -331,13 +336,14 @@ def review_agreements(
             hint="name the customer and the service with --customer and --service",
         )
     section = found[0]
+    assert section.extras is not None  # asked for: review=True
     report = assembled.report(section.evaluation).model_copy(
         update={"inputs": assembled.inputs(portfolio.inputs)}
     )
     return review_pack(
         report,
         section.evaluation.agreement,
-        section.coming,
+        section.extras,
         period,
         service=section.plan.pair_service,
     )

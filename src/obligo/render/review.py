@@ -19,7 +19,7 @@ from obligo.render.markdown import md
 from obligo.render.text import _group
 from obligo.report.base import plain
 from obligo.report.model import Consequence, Contributor
-from obligo.report.review import ObjectiveReview, ReviewPack
+from obligo.report.review import MeasurementReview, ObjectiveReview, ReviewPack
 
 NONE = "none"
 
@@ -68,9 +68,9 @@ def view(pack: ReviewPack) -> View:
     tables = [
         Table("Objectives", objectives, [_objective(o) for o in pack.objectives]),
         Table(
-            "Measured, not promised (key measurements)",
-            objectives,
-            [_objective(o) for o in pack.reported],
+            "Measured, not promised",
+            ("measurement", "value", "status", "before (oldest first)"),
+            [_reported(o) for o in pack.reported] + [_measured(m) for m in pack.unpromised],
         ),
         Table(
             "Breaches and their largest contributors",
@@ -80,7 +80,7 @@ def view(pack: ReviewPack) -> View:
                 for b in pack.breaches
                 for row in _breach(
                     b.clause,
-                    b.objective,
+                    b.objective + (" (reported only)" if b.reported_only else ""),
                     _value(b.value, b.unit),
                     b.contributors,
                     b.contributors_total,
@@ -186,6 +186,23 @@ def _objective(item: ObjectiveReview) -> tuple[str, ...]:
         margin,
         trend,
     )
+
+
+def _reported(item: ObjectiveReview) -> tuple[str, ...]:
+    """A key measurement (``report ...``) before its clause's promotion."""
+    clause, objective, value, status, _, trend = _objective(item)
+    return (f"{clause}: {objective} (reported only)", value, status, trend)
+
+
+def _measured(item: MeasurementReview) -> tuple[str, ...]:
+    """A metric no clause promises: its value, never a verdict."""
+    value = _value(item.value, item.unit)
+    if item.value is None and item.reason:
+        value += f" ({item.reason})"
+    trend = "; ".join(f"{p.label} {_value(p.value, item.unit)}" for p in item.trend)
+    status = "in progress" if item.pending else "no data" if item.value is None else "measured"
+    title = f" {item.title}" if item.title else ""
+    return (f"{item.metric}{title} ({item.period})", value, status, trend)
 
 
 def _breach(

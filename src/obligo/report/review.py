@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Sequence
 from decimal import Decimal
 from typing import Literal
 
-from obligo.engine.rights.triggers import Fired
+from obligo.engine.judge.verdicts import UNITS
+from obligo.engine.numbers import decimal_text
+from obligo.engine.run.outlook import ReviewExtras, Unpromised
 from obligo.engine.time.periods import local_midnight
 from obligo.errors import ObligoError
 from obligo.report.assemble import _fired
@@ -74,6 +75,28 @@ class ObjectiveReview(ReportNode):
     reported_only: bool = False
 
 
+class PastValue(ReportNode):
+    """An earlier period of a metric no clause promises: measured, never judged."""
+
+    label: str
+    value: Quantity | None
+
+
+class MeasurementReview(ReportNode):
+    """A metric no clause promises, measured for the review: its value in the period reviewed
+    (the one containing the month) and in the periods before it."""
+
+    metric: str
+    title: str | None
+    period: str
+    value: Quantity | None
+    unit: str
+    reason: str | None
+    # The period reviewed is still running at the evaluation time (a quarter, a year).
+    pending: bool
+    trend: list[PastValue]
+
+
 class Breach(ReportNode):
     """A breach in the period reviewed and its largest contributors (its causes)."""
 
@@ -85,6 +108,8 @@ class Breach(ReportNode):
     target: str
     contributors: list[Contributor]
     contributors_total: int
+    # A key measurement before its promotion: judged, with no consequence.
+    reported_only: bool = False
 
 
 class SupplierEnding(ReportNode):
@@ -118,6 +143,7 @@ class ReviewPack(ReportNode):
     term: TermShown
     objectives: list[ObjectiveReview]
     reported: list[ObjectiveReview]
+    unpromised: list[MeasurementReview]
     breaches: list[Breach]
     consequences: list[Consequence]
     open_rights: list[TerminationRightArisen]
@@ -131,7 +157,7 @@ class ReviewPack(ReportNode):
 def review_pack(
     report: Report,
     agreement: ResolvedContract,
-    coming: Sequence[Fired],
+    extras: ReviewExtras,
     period: str,
     *,
     service: str | None = None,
@@ -162,6 +188,7 @@ def review_pack(
             target=v.target,
             contributors=v.evidence.contributors[:CAUSES],
             contributors_total=v.evidence.contributors_total,
+            reported_only=v.reported_only,
         )
         for v in shown
         if v.status == "breached"
@@ -183,11 +210,14 @@ def review_pack(
         ),
         objectives=[o for o in reviewed if not o.reported_only],
         reported=[o for o in reviewed if o.reported_only],
+        unpromised=[
+            m for m in (_unpromised(u, start, report.evaluated_at) for u in extras.unpromised) if m
+        ],
         breaches=breaches,
         consequences=[c for c in report.consequences if c.period.start <= start < c.period.end],
         open_rights=[r for r in report.termination_rights if r.open],
         fired=[t for t in report.triggers if start <= t.fired_at < end],
-        coming=[_fired(item, tz) for item in coming],
+        coming=[_fired(item, tz) for item in extras.coming],
         suppliers_ending=[
             SupplierEnding(service=s.id, reference=u.reference, ends=u.ends)
             for s in agreement.services.values()
@@ -248,6 +278,38 @@ def _objective(verdict: Verdict, every: list[Verdict]) -> ObjectiveReview:
         margin=_margin(verdict),
         trend=[TrendPoint(label=v.period.label, status=v.status, value=v.value) for v in before],
         reported_only=verdict.reported_only,
+    )
+
+
+def _unpromised(item: Unpromised, start: dt.datetime, at: dt.datetime) -> MeasurementReview | None:
+    """The metric in the period containing the month's start (None: it has no such period),
+    the periods before it its trend."""
+    periods = list(item.periods)
+    index = next((i for i, p in enumerate(periods) if p.start <= start < p.end), None)
+    if index is None:
+        return None
+    period = periods[index]
+    measured = item.measured.get(period.label)
+
+    def value(label: str) -> Decimal | None:
+        found = item.measured.get(label)
+        if found is None or found.value is None:
+            return None
+        return Decimal(decimal_text(found.value))
+
+    dimension = measured.dimension if measured is not None else "number"
+    return MeasurementReview(
+        metric=item.metric.id,
+        title=item.metric.title,
+        period=period.label,
+        value=value(period.label),
+        unit=UNITS.get(dimension, ""),
+        reason=None if measured is None else measured.no_data,
+        pending=period.end > at,
+        trend=[
+            PastValue(label=p.label, value=value(p.label))
+            for p in periods[max(0, index - TREND) : index]
+        ],
     )
 
 

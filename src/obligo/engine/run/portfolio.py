@@ -30,9 +30,9 @@ from zoneinfo import ZoneInfo
 
 from obligo.engine.context import EvaluationContext
 from obligo.engine.rights.positions import NetPosition, NetRow, added_up, net_rows
-from obligo.engine.rights.triggers import Fired, ahead
 from obligo.engine.run.accounting import LineAccount, account_inputs
 from obligo.engine.run.evaluation import Evaluation, evaluation_of
+from obligo.engine.run.outlook import ReviewExtras, review_extras
 from obligo.engine.run.session import EventInput, as_inputs, checked_mappings, context_over
 from obligo.engine.time.evaluation_time import evaluation_time
 from obligo.errors import ObligoError
@@ -51,8 +51,8 @@ class Section:
     plan: PlannedAgreement
     customer: str | None
     evaluation: Evaluation
-    # What dates alone fix after the evaluation time (``obligo review`` looks ahead to them).
-    coming: tuple[Fired, ...] = ()
+    # What a service review adds (``obligo review``), when asked for.
+    extras: ReviewExtras | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,9 +81,11 @@ def evaluate_agreements(
     mappings: Mapping[str, str] | None = None,
     window_start: dt.date | None = None,
     window_end: dt.date | None = None,
+    review: bool = False,
 ) -> Portfolio:
     """Evaluate every agreement of a checked set, as planned by
     :func:`obligo.resolve.resolver.plan_agreements`, against the logs (read once).
+    ``review``: each section also with what a service review adds (``obligo review``).
 
     Raises what :func:`obligo.evaluate` raises; an agreement that cannot be evaluated (no term,
     no timezone) raises its error when its section is reached."""
@@ -126,7 +128,7 @@ def evaluate_agreements(
 
         def evaluate_section(
             agreement: ResolvedContract, scope: Scoped
-        ) -> tuple[Evaluation, tuple[Fired, ...]]:
+        ) -> tuple[Evaluation, ReviewExtras | None]:
             if scope:
                 log.restrict(scope)
             else:
@@ -136,7 +138,7 @@ def evaluate_agreements(
             conditions.append(EventLog.scope_condition(scope))
             evaluation = evaluation_of(ctx, window_start, window_end, account=False)
             net.extend(net_rows(ctx, evaluation.owed))
-            return evaluation, tuple(ahead(ctx))
+            return evaluation, review_extras(ctx) if review else None
 
         in_log = log.values_of(CUSTOMER)
         covered: set[tuple[str | None, str]] = {
