@@ -233,3 +233,31 @@ def test_a_key_measurement_is_reported_not_promised(tmp_path: Path) -> None:
         "| 1 | uptime &gt;= 99.9% (reported only) | 99.865591398% | incident I1,"
         " 2026-03-02T00:00:00+00:00 to 2026-03-02T01:00:00+00:00 | 3600 s |"
     ) in text.splitlines()
+
+
+def test_a_credit_of_the_month(tmp_path: Path) -> None:
+    # The shop of tests/test_budget_command.py, without request records: in March 8 hours down
+    # of 31 days, (2,678,400 - 28,800) / 2,678,400 = 98.924731183%, in the tier `<= 99%`: 30%
+    # of the 1,000 EUR fee. No request record: the success objective is unmeasured.
+    from test_budget_command import SHOP
+
+    contract = tmp_path / "shop.sla"
+    contract.write_text(SHOP, encoding="utf-8")
+    log = tmp_path / "events.jsonl"
+    record = {"type": "incident", "id": "INC-1", "start": "2026-03-02T00:00:00Z",
+              "end": "2026-03-02T08:00:00Z"}  # fmt: skip
+    log.write_text(json.dumps(record) + "\n", encoding="utf-8")
+    result = run(
+        str(contract), "--events", str(log), "--period", "2026-03", "--at", "2026-04-11T00:00:00Z"
+    )
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert "| 1 | credit | 2026-03 | 300.00 EUR | given without a claim |" in lines
+    assert (
+        "| 1 Availability | uptime &gt;= 99.5% | 98.924731183% | breached | -0.575268817%"
+        " | 2026-01 100% met; 2026-02 100% met |"
+    ) in lines
+    assert (
+        "| 2 Requests | success &gt;= 90% | no value | no data (unmeasured: the log has no request"
+        " records) |  | 2026-01 no data; 2026-02 no data |"
+    ) in lines

@@ -176,7 +176,10 @@ def _objective(item: ObjectiveReview) -> tuple[str, ...]:
         status += f" ({item.reason})"
     margin = "" if item.margin is None else _signed(item.margin, item.unit)
     trend = "; ".join(
-        f"{p.label} {_value(p.value, item.unit)} {p.status.replace('_', ' ')}" for p in item.trend
+        f"{p.label} "
+        + ("" if p.value is None else f"{_value(p.value, item.unit)} ")
+        + p.status.replace("_", " ")
+        for p in item.trend
     )
     return (
         f"{item.clause}{title}",
