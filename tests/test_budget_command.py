@@ -220,3 +220,39 @@ def test_every_format_is_deterministic(fmt: str) -> None:
     assert (
         run(*ACME, *ACME_AT, "--format", fmt).stdout == run(*ACME, *ACME_AT, "--format", fmt).stdout
     )
+
+
+def test_an_agreement_set_pair(tmp_path: Path) -> None:
+    # Globex's payments (contracts/nimbus, Europe/London), at 15 March 00:00 UTC: March has 743
+    # hours (the clock goes forward on the 29th), 2,674,800 s; 99.9% allows 2,674.8 s and I1
+    # was down 7,200 s: 4,525.2 s over, 269.179004038% used; 14 days of 743 hours have passed
+    # (45.222072678%), burn rate 5.952380952. The tier `< 99.0%` (26,748 s) is reached after
+    # more than 19,548 s more, `< 97.0%` (80,244 s) after more than 73,044 s.
+    log = tmp_path / "events.jsonl"
+    record = {
+        "type": "incident", "id": "I1", "severity": 1, "customer": "globex",
+        "service": "payments", "start": "2026-03-03T10:00:00Z", "end": "2026-03-03T12:00:00Z",
+    }  # fmt: skip
+    log.write_text(json.dumps(record) + "\n", encoding="utf-8")
+    args = ["contracts/nimbus", "--events", str(log), "--at", "2026-03-15T00:00:00Z"]
+    result = run(*args, "--customer", "globex", "--service", "payments")
+    assert result.exit_code == 0, result.output
+    assert (
+        "\n".join(result.stdout.splitlines()[4:12])
+        == """\
+1.1 uptime >= 99.9%, 2026-03 (45.222072678% elapsed)
+  so far       99.404761905%
+  budget left  -4525.2 seconds of downtime (269.179004038% used)
+  burn rate    5.952380952 (faster than the budget allows: at this pace it runs out before \
+the period ends)
+  tiers (reached by, from now to the end of the period)
+    10% of the fee when uptime < 99.9%  reached already
+    20% of the fee when uptime < 99.0%  more than 19548 seconds of downtime
+    40% of the fee when uptime < 97.0%  more than 73044 seconds of downtime"""
+    )
+    assert result.stdout.endswith(
+        f"{log}: 1 lines, 1 used, 0 outside the periods, 0 not used by this contract, 0 rejected\n"
+    )
+    missing = run(*args, "--customer", "globex", "--service", "nope")
+    assert missing.exit_code == 2
+    assert "no section of the agreements for customer globex, service nope" in missing.stderr

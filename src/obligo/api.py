@@ -24,6 +24,7 @@ from obligo.contract_files import Refusal, read_contract_text
 from obligo.engine.run.baseline_report import baseline_report
 from obligo.engine.run.evaluation import evaluate as _evaluate
 from obligo.engine.run.outlook import evaluate_with_outlook
+from obligo.engine.run.portfolio import Portfolio, Section
 from obligo.engine.run.portfolio import evaluate_agreements as _evaluate_agreements
 from obligo.engine.run.session import checked_mappings, planned
 from obligo.engine.scans import ScanPlan
@@ -318,6 +319,48 @@ def review_agreements(
         mappings=mappings,
         review=True,
     )
+    section = _section(portfolio, customer, service)
+    assert section.extras is not None  # asked for: review=True
+    report = assembled.report(section.evaluation).model_copy(
+        update={"inputs": assembled.inputs(portfolio.inputs)}
+    )
+    return review_pack(
+        report,
+        section.evaluation.agreement,
+        section.extras,
+        period,
+        service=section.plan.pair_service,
+    )
+
+
+@guarded_evaluation("compute the error budget")
+def budget_agreements(
+    agreements: AgreementSet,
+    events: Sequence[Any] | Any,
+    at: dt.datetime | None = None,
+    *,
+    customer: str | None = None,
+    service: str | None = None,
+    skip_invalid: bool = False,
+    mappings: Mapping[str, str] | None = None,
+) -> BudgetReport:
+    """:func:`budget` for one customer and service of an agreement set, evaluated as
+    :func:`evaluate_agreements` evaluates it, with the line account of the whole log. Raises
+    :class:`ObligoError` when the set has no such section, naming those it has."""
+    _given("budget_agreements", "agreements", agreements, AgreementSet, _AN_AGREEMENT_SET)
+    _events_given("budget_agreements", events)
+    errors = [d for d in agreements.check() if d.severity is Severity.ERROR]
+    if errors:
+        raise ObligoSemanticError.from_diagnostics(errors)
+    portfolio = _evaluate_agreements(
+        plan_agreements(agreements), events, at, skip_invalid=skip_invalid, mappings=mappings
+    )
+    section = _section(portfolio, customer, service)
+    return budget_report(section.evaluation, accounts=portfolio.inputs)
+
+
+def _section(portfolio: Portfolio, customer: str | None, service: str | None) -> Section:
+    """The section of an agreement set for a customer and a service (any, when None)."""
     found = [
         s
         for s in portfolio.sections
@@ -335,18 +378,7 @@ def review_agreements(
             file="<agreements>",
             hint="name the customer and the service with --customer and --service",
         )
-    section = found[0]
-    assert section.extras is not None  # asked for: review=True
-    report = assembled.report(section.evaluation).model_copy(
-        update={"inputs": assembled.inputs(portfolio.inputs)}
-    )
-    return review_pack(
-        report,
-        section.evaluation.agreement,
-        section.extras,
-        period,
-        service=section.plan.pair_service,
-    )
+    return found[0]
 
 
 # The wrong Python types (docs/api.md, "What the functions raise"): a programming error, a
@@ -590,6 +622,7 @@ __all__ = [
     "ResolvedClause",
     "baseline",
     "budget",
+    "budget_agreements",
     "check",
     "evaluate",
     "evaluate_agreements",

@@ -11,12 +11,14 @@ arithmetic asked again with the tier's threshold as the target
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from fractions import Fraction
 from typing import Literal
 
 from obligo.engine.judge.history import Judged
 from obligo.engine.judge.verdicts import budget_left, target_fraction
 from obligo.engine.numbers import decimal_text
+from obligo.engine.run.accounting import LineAccount
 from obligo.engine.run.evaluation import Evaluation
 from obligo.errors import ObligoError
 from obligo.model import clauses as c
@@ -94,8 +96,11 @@ class BudgetReport(ReportNode):
     rejections: list[Rejection]
 
 
-def budget_report(evaluation: Evaluation) -> BudgetReport:
-    """The budget of every objective in the period in progress at the evaluation time. Raises
+def budget_report(
+    evaluation: Evaluation, accounts: Sequence[LineAccount] | None = None
+) -> BudgetReport:
+    """The budget of every objective in the period in progress at the evaluation time, with the
+    line account of ``accounts`` (an agreement set's whole log) or the evaluation's own. Raises
     :class:`ObligoError` when no period is in progress (before the term's first period or after
     its end), naming the term."""
     contract = evaluation.agreement.contract
@@ -122,7 +127,7 @@ def budget_report(evaluation: Evaluation) -> BudgetReport:
         evaluated_at=evaluation.at,
         timezone=evaluation.tz.key,
         objectives=[_objective(j, evaluation.at) for j in pending],
-        inputs=inputs(evaluation.inputs),
+        inputs=inputs(evaluation.inputs if accounts is None else accounts),
         rejected=len(evaluation.rejections),
         rejections=rejections(evaluation.rejections),
     )
