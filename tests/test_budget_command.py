@@ -256,3 +256,58 @@ the period ends)
     missing = run(*args, "--customer", "globex", "--service", "nope")
     assert missing.exit_code == 2
     assert "no section of the agreements for customer globex, service nope" in missing.stderr
+
+
+GROUPS = """\
+contract grp "Groups" version 1
+  term 2026-01-01 to 2026-12-31
+  timezone "UTC"
+  currency EUR
+
+service desk "Desk"
+  fee 1000 EUR monthly
+
+metric ok "Successful requests"
+  ratio of count(request records where failed = false) to count(request records), per calendar month, by region
+
+clause 1 "Requests EU"
+  service desk
+  promise ok for "eu" >= 90%
+  credit
+    5% of the fee when ok for "eu" < 90%
+    7% of the fee when ok for "eu" < 80%
+"""
+
+
+def test_tiers_of_a_group(tmp_path: Path) -> None:
+    # The "eu" group: 19 of 20 requests succeeded, 95%. Still >= 90%: 19 / (20 + k) >= 0.9
+    # for k <= 1.11, so 1 failed record is left (1 of 2 used: 50%, burn rate 0.5 / (1/3) =
+    # 1.5). Below 90% from k = 2 (19 / 22 = 86.4%); below 80% from k = 4 (19 / 24 = 79.2%;
+    # 19 / 23 = 82.6%). The "us" requests are another group and change nothing.
+    contract = tmp_path / "grp.sla"
+    contract.write_text(GROUPS, encoding="utf-8")
+    records = [
+        {"type": "request", "id": f"R{i}", "time": "2026-04-02T12:00:00Z", "failed": i < 1,
+         "region": "eu"}
+        for i in range(20)
+    ] + [
+        {"type": "request", "id": f"U{i}", "time": "2026-04-02T12:00:00Z", "failed": False,
+         "region": "us"}
+        for i in range(5)
+    ]  # fmt: skip
+    log = tmp_path / "events.jsonl"
+    log.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    result = run(str(contract), "--events", str(log), "--at", "2026-04-11T00:00:00Z")
+    assert result.exit_code == 0, result.output
+    assert (
+        "\n".join(result.stdout.splitlines()[3:10])
+        == """\
+1 ok for "eu" >= 90%, 2026-04 (33.333333333% elapsed)
+  so far       95%
+  budget left  1 failed records (50% used)
+  burn rate    1.5 (faster than the budget allows: at this pace it runs out before the period \
+ends)
+  tiers (reached by, from now to the end of the period)
+    5% of the fee when ok for "eu" < 90%  2 failed records
+    7% of the fee when ok for "eu" < 80%  4 failed records"""
+    )

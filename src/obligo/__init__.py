@@ -16,6 +16,7 @@ from :mod:`obligo.report`; every exact quantity in them is a :class:`~decimal.De
 from obligo.api import (
     baseline,
     budget,
+    budget_agreements,
     check,
     evaluate,
     evaluate_agreements,
@@ -144,6 +145,7 @@ __all__ = [
     "__version__",
     "baseline",
     "budget",
+    "budget_agreements",
     "check",
     "evaluate",
     "evaluate_agreements",

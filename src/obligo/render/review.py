@@ -114,7 +114,7 @@ def view(pack: ReviewPack) -> View:
             "Coming",
             ("when", "what"),
             [(t.fired_at.date().isoformat(), t.reason) for t in pack.coming]
-            + ([(str(term.end), "the term ends")] if term.end else []),
+            + ([(str(term.end), _term_end(pack))] if term.end else []),
         ),
         Table(
             "Supplier contracts ending before the term",
@@ -138,6 +138,15 @@ def view(pack: ReviewPack) -> View:
         ),
     ]
     return View(f"Service review {pack.period}: {name}", facts, tables)
+
+
+def _term_end(pack: ReviewPack) -> str:
+    """The last day of the term: it ends, or renews unless notice was given in time."""
+    term = pack.term
+    if term.renewal is None:
+        return "the term ends"
+    notice = f" (notice {term.notice})" if term.notice else ""
+    return f"the term ends, or {term.renewal} unless notice is given{notice}"
 
 
 def review_markdown(pack: ReviewPack) -> str:
