@@ -15,6 +15,8 @@ from :mod:`obligo.report`; every exact quantity in them is a :class:`~decimal.De
 
 from obligo.api import (
     baseline,
+    budget,
+    budget_agreements,
     check,
     evaluate,
     evaluate_agreements,
@@ -25,6 +27,8 @@ from obligo.api import (
     parse_pair_argument,
     plan,
     raise_for_errors,
+    review,
+    review_agreements,
 )
 from obligo.errors import (
     Diagnostic,
@@ -140,6 +144,8 @@ __all__ = [
     "Window",
     "__version__",
     "baseline",
+    "budget",
+    "budget_agreements",
     "check",
     "evaluate",
     "evaluate_agreements",
@@ -150,4 +156,6 @@ __all__ = [
     "parse_pair_argument",
     "plan",
     "raise_for_errors",
+    "review",
+    "review_agreements",
 ]

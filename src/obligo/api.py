@@ -23,6 +23,8 @@ from obligo.checks import check_contract
 from obligo.contract_files import Refusal, read_contract_text
 from obligo.engine.run.baseline_report import baseline_report
 from obligo.engine.run.evaluation import evaluate as _evaluate
+from obligo.engine.run.outlook import evaluate_with_outlook
+from obligo.engine.run.portfolio import Portfolio, Section
 from obligo.engine.run.portfolio import evaluate_agreements as _evaluate_agreements
 from obligo.engine.run.session import checked_mappings, planned
 from obligo.engine.scans import ScanPlan
@@ -35,8 +37,10 @@ from obligo.report import evaluation as assembled
 from obligo.report import explain as explained
 from obligo.report import history
 from obligo.report.baseline import BaselineReport
+from obligo.report.budget import BudgetReport, budget_report
 from obligo.report.model import Report
 from obligo.report.portfolio import PortfolioReport
+from obligo.report.review import ReviewPack, review_pack
 from obligo.resolve import ResolvedContract
 from obligo.resolve.resolver import check_and_resolve, plan_agreements
 from obligo.syntax import parse_contract
@@ -338,6 +342,141 @@ def baseline(
     return history.baseline_report(found)
 
 
+@guarded_evaluation("compute the error budget")
+def budget(
+    contract: Contract,
+    events: Sequence[Any] | Any,
+    at: dt.datetime | None = None,
+    *,
+    skip_invalid: bool = False,
+    mappings: Mapping[str, str] | None = None,
+) -> BudgetReport:
+    """The period in progress at ``at`` (default now), objective by objective: the value so
+    far, the error budget left, the burn rate and how much more would reach each credit tier
+    (``docs/budget-and-review.md``). ``events`` is what :func:`obligo.evaluate` takes; raises
+    what it raises, and :class:`ObligoError` when no period is in progress at ``at``."""
+    _given("budget", "contract", contract, Contract, _A_CONTRACT)
+    _events_given("budget", events)
+    evaluation = _evaluate(
+        _resolved(contract, mappings), events, at, skip_invalid=skip_invalid, mappings=mappings
+    )
+    return budget_report(evaluation)
+
+
+@guarded_evaluation("make the service review")
+def review(
+    contract: Contract,
+    events: Sequence[Any] | Any,
+    period: str,
+    at: dt.datetime | None = None,
+    *,
+    skip_invalid: bool = False,
+    mappings: Mapping[str, str] | None = None,
+) -> ReviewPack:
+    """The service review pack of the month ``period`` (``"2026-03"``) as of ``at`` (default
+    now): each objective's value, trend and margin, the breaches and their causes, credits,
+    open rights and what is coming (``docs/budget-and-review.md``). Raises what
+    :func:`obligo.evaluate` raises, and :class:`ObligoError` for a month outside the term."""
+    _given("review", "contract", contract, Contract, _A_CONTRACT)
+    _given("review", "period", period, str, "a month as a str, e.g. \"2026-03\"")
+    _events_given("review", events)
+    outlook = evaluate_with_outlook(
+        _resolved(contract, mappings), events, at, skip_invalid=skip_invalid, mappings=mappings
+    )
+    evaluation = outlook.evaluation
+    return review_pack(assembled.report(evaluation), evaluation.agreement, outlook.extras, period)
+
+
+@guarded_evaluation("make the service review")
+def review_agreements(
+    agreements: AgreementSet,
+    events: Sequence[Any] | Any,
+    period: str,
+    at: dt.datetime | None = None,
+    *,
+    customer: str | None = None,
+    service: str | None = None,
+    skip_invalid: bool = False,
+    mappings: Mapping[str, str] | None = None,
+) -> ReviewPack:
+    """:func:`review` for one customer and service of an agreement set, evaluated as
+    :func:`evaluate_agreements` evaluates it (the same section of its report). Raises
+    :class:`ObligoError` when the set has no such section, naming those it has."""
+    _given("review_agreements", "agreements", agreements, AgreementSet, _AN_AGREEMENT_SET)
+    _events_given("review_agreements", events)
+    errors = [d for d in agreements.check() if d.severity is Severity.ERROR]
+    if errors:
+        raise ObligoSemanticError.from_diagnostics(errors)
+    portfolio = _evaluate_agreements(
+        plan_agreements(agreements),
+        events,
+        at,
+        skip_invalid=skip_invalid,
+        mappings=mappings,
+        review=True,
+    )
+    section = _section(portfolio, customer, service)
+    assert section.extras is not None  # asked for: review=True
+    report = assembled.report(section.evaluation).model_copy(
+        update={"inputs": assembled.inputs(portfolio.inputs)}
+    )
+    return review_pack(
+        report,
+        section.evaluation.agreement,
+        section.extras,
+        period,
+        service=section.plan.pair_service,
+    )
+
+
+@guarded_evaluation("compute the error budget")
+def budget_agreements(
+    agreements: AgreementSet,
+    events: Sequence[Any] | Any,
+    at: dt.datetime | None = None,
+    *,
+    customer: str | None = None,
+    service: str | None = None,
+    skip_invalid: bool = False,
+    mappings: Mapping[str, str] | None = None,
+) -> BudgetReport:
+    """:func:`budget` for one customer and service of an agreement set, evaluated as
+    :func:`evaluate_agreements` evaluates it, with the line account of the whole log. Raises
+    :class:`ObligoError` when the set has no such section, naming those it has."""
+    _given("budget_agreements", "agreements", agreements, AgreementSet, _AN_AGREEMENT_SET)
+    _events_given("budget_agreements", events)
+    errors = [d for d in agreements.check() if d.severity is Severity.ERROR]
+    if errors:
+        raise ObligoSemanticError.from_diagnostics(errors)
+    portfolio = _evaluate_agreements(
+        plan_agreements(agreements), events, at, skip_invalid=skip_invalid, mappings=mappings
+    )
+    section = _section(portfolio, customer, service)
+    return budget_report(section.evaluation, accounts=portfolio.inputs)
+
+
+def _section(portfolio: Portfolio, customer: str | None, service: str | None) -> Section:
+    """The section of an agreement set for a customer and a service (any, when None)."""
+    found = [
+        s
+        for s in portfolio.sections
+        if s.customer == customer and (service is None or s.plan.pair_service == service)
+    ]
+    if len(found) != 1:
+        sections = ", ".join(
+            f"--customer {s.customer or '(any)'} --service {s.plan.pair_service or '(all)'}"
+            for s in portfolio.sections
+        )
+        wanted = f"customer {customer or '(any)'}, service {service or '(any)'}"
+        why = "no section" if not found else "several sections"
+        raise ObligoError(
+            f"{why} of the agreements for {wanted}; the sections are: {sections}",
+            file="<agreements>",
+            hint="name the customer and the service with --customer and --service",
+        )
+    return found[0]
+
+
 # The wrong Python types (docs/api.md, "What the functions raise"): a programming error, a
 # TypeError that names the function, the argument, what it takes and what it was given.
 _A_CONTRACT = "a Contract (from obligo.parse or obligo.load)"
@@ -578,6 +717,8 @@ __all__ = [
     "ResolvedAgreement",
     "ResolvedClause",
     "baseline",
+    "budget",
+    "budget_agreements",
     "check",
     "evaluate",
     "evaluate_agreements",
@@ -589,4 +730,6 @@ __all__ = [
     "parse_pair_argument",
     "raise_for_errors",
     "read_contract",
+    "review",
+    "review_agreements",
 ]

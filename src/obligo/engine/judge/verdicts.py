@@ -195,7 +195,7 @@ def judge(
         and measurement.budget is not None
         and measurement.value is not None
     ):
-        budget = _budget(measurement, objective.op, target)
+        budget = budget_left(measurement, objective.op, target)
     return Ruling(
         status=status,
         reason=reason,
@@ -206,7 +206,11 @@ def judge(
     )
 
 
-def _budget(measurement: Measurement, op: str, target: Fraction) -> BudgetLeft | None:
+def budget_left(measurement: Measurement, op: str, target: Fraction) -> BudgetLeft | None:
+    """The error budget a pending measurement has left against ``op target`` (None: no budget:
+    not a percentage, or not a `>=`/`>` promise). The verdict's budget is this for its own
+    target; ``obligo budget`` asks it again for each credit tier's threshold, so that the
+    distance to a tier is the same arithmetic as the budget itself."""
     budget = measurement.budget
     assert budget is not None
     if measurement.dimension != "percent" or op not in (">=", ">"):
@@ -235,5 +239,3 @@ def _budget(measurement: Measurement, op: str, target: Fraction) -> BudgetLeft |
     spent = budget.bad + max(more, 0)
     used = budget.bad / spent * 100 if spent > 0 else Fraction(0)
     return BudgetLeft(remaining=more, unit=budget.unit, used=used)
-
-

@@ -16,9 +16,10 @@ from __future__ import annotations
 
 import datetime as dt
 from bisect import bisect_left
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from fractions import Fraction
+from itertools import islice, takewhile
 from typing import Literal, cast
 
 from obligo.engine.context import EvaluationContext
@@ -164,25 +165,47 @@ def triggers(
 def _reviews(review: k.Review, ctx: EvaluationContext) -> list[Fired]:
     """``review every 6 months from 2026-07-01``: at local midnight of each review date inside
     the term (the first on the date given), up to the evaluation time."""
-    found: list[Fired] = []
+    return list(takewhile(lambda fired: fired.at <= ctx.at, _scheduled(review, ctx)))
+
+
+def _scheduled(review: k.Review, ctx: EvaluationContext) -> Iterator[Fired]:
+    """Every review date inside the term, in order (endless for a term without an end), held
+    with the party the review names."""
     to = recipient(review.to, review.representative, ctx)
     held = f" with {to}" if to else ""
     for index, day in enumerate(_dates(review.start, review.every)):
-        instant = local_midnight(day, ctx.tz)
-        if instant > ctx.at or (ctx.term_end is not None and day > ctx.term_end):
-            break
+        if ctx.term_end is not None and day > ctx.term_end:
+            return
         if day < ctx.term_start:
             continue
-        found.append(
-            Fired(
-                "review",
-                instant,
-                f"scheduled review {index + 1}{held} (every {review.every} from {review.start})",
-                review.loc,
-                to=to,
-            )
+        yield Fired(
+            "review",
+            local_midnight(day, ctx.tz),
+            f"scheduled review {index + 1}{held} (every {review.every} from {review.start})",
+            review.loc,
+            to=to,
         )
-    return found
+
+
+def ahead(ctx: EvaluationContext, reviews: int = 3) -> list[Fired]:
+    """What dates alone fix after the evaluation time, for a service review to look ahead to:
+    the next ``reviews`` scheduled reviews of each ``review every`` line, the notices before the
+    end of the term, the start of the term's notice period, supplier contracts ending before the
+    term. Each made by the function that fires it in an evaluation, so that a date announced is
+    the date it fires; in time order, then in the order of the lines."""
+    agreement = ctx.agreement
+    found: list[Fired] = []
+    for review in agreement.reviews:
+        coming = (fired for fired in _scheduled(review, ctx) if fired.at > ctx.at)
+        found.extend(islice(coming, reviews))
+    for notification in agreement.notifications:
+        found.extend(_notice(notification, agreement, ctx))
+    term = agreement.term
+    if term is not None:
+        found.extend(_term_notice(term.loc, agreement, ctx))
+    found.extend(_underlying_ending(None, agreement, ctx))
+    later = [fired for fired in found if fired.at > ctx.at]
+    return sorted(later, key=lambda fired: (utc(fired.at), fired.loc.line, fired.loc.column))
 
 
 def _dates(start: dt.date, every: Duration) -> Iterable[dt.date]:
@@ -594,6 +617,13 @@ def _term_ending(
 ) -> list[Fired]:
     """``the term ends within its notice period``: when the notice period before the end of the
     term begins."""
+    return _term_notice(condition.loc, agreement, ctx)
+
+
+def _term_notice(
+    loc: SourceLocation, agreement: ResolvedContract, ctx: EvaluationContext
+) -> list[Fired]:
+    """When the term's notice period begins (``term ... notice 90 days``), at ``loc``."""
     ending = _term_end(ctx)
     term = agreement.term
     if ending is None or term is None or term.notice is None:
@@ -608,7 +638,7 @@ def _term_ending(
             at,
             f"the term ends on {last}: its notice period of {term.notice} begins"
             f" on {begins.astimezone(ctx.tz).date()}{_before_the_term(begins, at)}",
-            condition.loc,
+            loc,
         )
     ]
 

@@ -32,6 +32,7 @@ from obligo.engine.context import EvaluationContext
 from obligo.engine.rights.positions import NetPosition, NetRow, added_up, net_rows
 from obligo.engine.run.accounting import LineAccount, account_inputs
 from obligo.engine.run.evaluation import Evaluation, evaluation_of
+from obligo.engine.run.outlook import ReviewExtras, review_extras
 from obligo.engine.run.session import EventInput, as_inputs, checked_mappings, context_over
 from obligo.engine.time.evaluation_time import evaluation_time
 from obligo.errors import ObligoError
@@ -50,6 +51,8 @@ class Section:
     plan: PlannedAgreement
     customer: str | None
     evaluation: Evaluation
+    # What a service review adds (``obligo review``), when asked for.
+    extras: ReviewExtras | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,9 +81,11 @@ def evaluate_agreements(
     mappings: Mapping[str, str] | None = None,
     window_start: dt.date | None = None,
     window_end: dt.date | None = None,
+    review: bool = False,
 ) -> Portfolio:
     """Evaluate every agreement of a checked set, as planned by
     :func:`obligo.resolve.resolver.plan_agreements`, against the logs (read once).
+    ``review``: each section also with what a service review adds (``obligo review``).
 
     Raises what :func:`obligo.evaluate` raises; an agreement that cannot be evaluated (no term,
     no timezone) raises its error when its section is reached."""
@@ -121,7 +126,9 @@ def evaluate_agreements(
         conditions: list[tuple[str, list[Any]]] = []
         net: list[NetRow] = []
 
-        def evaluate_section(agreement: ResolvedContract, scope: Scoped) -> Evaluation:
+        def evaluate_section(
+            agreement: ResolvedContract, scope: Scoped
+        ) -> tuple[Evaluation, ReviewExtras | None]:
             if scope:
                 log.restrict(scope)
             else:
@@ -131,7 +138,7 @@ def evaluate_agreements(
             conditions.append(EventLog.scope_condition(scope))
             evaluation = evaluation_of(ctx, window_start, window_end, account=False)
             net.extend(net_rows(ctx, evaluation.owed))
-            return evaluation
+            return evaluation, review_extras(ctx) if review else None
 
         in_log = log.values_of(CUSTOMER)
         covered: set[tuple[str | None, str]] = {
@@ -150,7 +157,7 @@ def evaluate_agreements(
                     scope[SERVICE] = list(plan.restrict_service)
                 if customer is not None:
                     scope[CUSTOMER] = customer
-                sections.append(Section(plan, customer, evaluate_section(agreement, scope)))
+                sections.append(Section(plan, customer, *evaluate_section(agreement, scope)))
         log.unrestricted()
         accounts = account_inputs(
             contexts, lambda sql, params: _query(log, sql, params), conditions
