@@ -33,7 +33,9 @@ from obligo.errors import (
     ObligoSemanticError,
     ObligoSyntaxError,
     Severity,
+    SourcesError,
 )
+from obligo.events import Derivation, Source, Sources, read_sources
 from obligo.report import (
     AchievedLevel,
     Assessment,
@@ -100,6 +102,7 @@ __all__ = [
     "ConsequenceLine",
     "ContractRef",
     "Contributor",
+    "Derivation",
     "Diagnostic",
     "ErrorBudget",
     "EscalationNotice",
@@ -128,6 +131,9 @@ __all__ = [
     "Section",
     "ServiceTotal",
     "Severity",
+    "Source",
+    "Sources",
+    "SourcesError",
     "SupplierPeriod",
     "SupplierPosition",
     "SupplierTotal",
@@ -150,4 +156,5 @@ __all__ = [
     "parse_pair_argument",
     "plan",
     "raise_for_errors",
+    "read_sources",
 ]

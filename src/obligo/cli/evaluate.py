@@ -14,11 +14,13 @@ from obligo.cli._shell import (
     _fail,
     _field_map,
     _parse_time,
+    _sources_of,
     _write,
     cli,
     report_options,
 )
 from obligo.errors import ObligoError
+from obligo.events import Source
 from obligo.render.formats import FORMATS
 from obligo.report.evaluation import single_report
 from obligo.report.model import Report
@@ -31,7 +33,20 @@ from obligo.report.portfolio import PortfolioReport
     "--events",
     "events",
     multiple=True,
-    help="An event log (repeat for several; a folder or a quoted glob is expanded; - is standard input).",
+    help="An event log (repeat for several; a folder or a quoted glob is expanded; - is standard"
+    " input): PATH, TYPE=PATH (every record of it has that type) or PROFILE:PATH (an export"
+    " read by a shipped profile, e.g. pagerduty:incidents.csv).",
+)
+@click.option(
+    "--sources",
+    "sources_file",
+    type=click.Path(dir_okay=False),
+    help="How exports are read (default: obligo.sources.toml beside the contract).",
+)
+@click.option(
+    "--encoding",
+    type=click.Choice(["utf-8", "utf-16", "cp1252"], case_sensitive=False),
+    help="The encoding of every event log (default: UTF-8, with or without a byte order mark).",
 )
 @click.option(
     "--at", "at", help="The evaluation time (RFC 3339; default now). Its period is pending."
@@ -70,6 +85,8 @@ def evaluate_command(
     mappings: tuple[str, ...],
     skip_invalid: bool,
     show_plan: bool,
+    sources_file: str | None = None,
+    encoding: str | None = None,
 ) -> None:
     """Evaluate contracts against event logs: a verdict per clause and period.
 
@@ -83,7 +100,7 @@ def evaluate_command(
         raise click.UsageError("Missing option '--events'.")
     try:
         evaluation_time = _parse_time(at, "--at")
-        inputs = _event_inputs(events)
+        inputs = _event_inputs(events, _sources_of(sources_file, contracts), encoding)
         window = {
             "window_start": window_start.date() if window_start else None,
             "window_end": window_end.date() if window_end else None,
@@ -92,7 +109,8 @@ def evaluate_command(
         if output:
             refuse_inputs(
                 output,
-                [(p, "the event log") for p in inputs if isinstance(p, str)]
+                [(str(p), "the event log") for p in inputs if isinstance(p, str)]
+                + [(str(p.path), "the event log") for p in inputs if isinstance(p, Source)]
                 + [(p, "the contract") for p in contracts]
                 + [
                     (f.path, "the contract" if f.listed else "the imported contract")
