@@ -150,8 +150,17 @@ def resolve(
             f"would read as a pattern",
             hint="set TMPDIR to a folder whose path holds none of * ? [ ] { } ~",
         )
-    specs: list[InputSpec] = []
-    for spec in inputs:
+    derived = schema.derived if schema is not None else ()
+    specs: list[InputSpec | Source] = []
+    for given in inputs:
+        spec: InputSpec | Source = given
+        if derived and isinstance(spec, str | Path) and str(spec) != "-":
+            spec = Source(spec)  # the contract's derived fields apply to every file
+        if derived and isinstance(spec, Source):
+            own = {d.target for d in spec.fields}
+            spec = replace(
+                spec, fields=tuple(d for d in derived if d.target not in own) + spec.fields
+            )
         # Paths are expanded here too, so that the API reads folders and patterns as the
         # command line does (its already expanded paths are files: each stays itself).
         if isinstance(spec, Source):

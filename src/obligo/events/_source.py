@@ -33,6 +33,7 @@ import duckdb
 
 from obligo.errors import EventDataError
 from obligo.events import derive
+from obligo.events._bytescan import MAX_LINE
 from obligo.events._inputs import LocalInput, format_of
 from obligo.events._plan import MACROS
 from obligo.events.derive import Derivation
@@ -202,6 +203,8 @@ def sniff_delimiter(name: str, header: str) -> str:
 
 
 def _read_csv(name: str, text: str, source: Source) -> _Read:
+    # A cell may be as long as a line obligo reads (the csv module's own limit is 128 KiB).
+    csv.field_size_limit(max(csv.field_size_limit(), MAX_LINE))
     first_line = text.split("\n", 1)[0].rstrip("\r")
     delimiter = source.delimiter or sniff_delimiter(name, first_line)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
@@ -293,6 +296,8 @@ def _check_columns(
             kept.append(derivation)
             continue
         if derivation.optional and read is not None and derivation.target not in read:
+            continue
+        if derivation.origin == "contract":
             continue
         for column in missing:
             near = difflib.get_close_matches(column, list(columns), n=1, cutoff=NEAR)

@@ -54,6 +54,10 @@ class Derivation:
     # A profile's field: left out when the export lacks its columns and the contract does not
     # read it (a user's own fields are always required).
     optional: bool = False
+    # Where it is written: a source ("source", a sources file or obligo.Source), a profile, or
+    # the contract's `map` lines, which apply to every file of the log: a file without their
+    # columns is read without them (its records then lack the field, which the loader says).
+    origin: Literal["source", "profile", "contract"] = "source"
 
     @property
     def columns(self) -> tuple[str, ...]:

@@ -54,7 +54,9 @@ def profile(name: str) -> Profile:
     settings, about = parse_profile(text, f"obligo/events/profiles/{name}.toml")
     if "type" not in settings:
         raise SourcesError(f"the profile {name!r} names no record type", file=name)
-    settings["fields"] = tuple(replace(d, optional=True) for d in settings["fields"])
+    settings["fields"] = tuple(
+        replace(d, optional=True, origin="profile") for d in settings["fields"]
+    )
     return Profile(
         name=name,
         title=str(about.get("title", name)),
