@@ -418,3 +418,38 @@ def test_check_reads_the_sources_file_beside_the_contract(tmp_path: Path) -> Non
         'an IANA time zone such as "Europe/Berlin"',
         '  start = { column = "Created", time = "%d/%m/%Y %H:%M", zone = "Europe/Berlinn" }',
     ]
+
+
+def test_one_source_alone_is_an_events_argument(tickets: Path, contract: obligo.Contract) -> None:
+    source = Source(tickets, type="ticket", decimal=",", fields=FIELDS)
+    report = obligo.evaluate(contract, source, at=AT, skip_invalid=True)
+    assert _verdicts(report)[0] == "1 reply  2026-01  66.666666667%  >= 50%  met"
+
+
+def test_the_encoding_option_reads_a_windows_export(tmp_path: Path) -> None:
+    export = tmp_path / "t.csv"
+    export.write_bytes("Créé;Répondu\n2026-01-05T09:00:00Z;2026-01-05T09:10:00Z\n".encode("cp1252"))
+    (tmp_path / "obligo.sources.toml").write_text(
+        '[[source]]\nmatch = "t.csv"\ntype = "ticket"\n\n[source.fields]\n'
+        'start = "Créé"\nresponded = "Répondu"\n',
+        encoding="utf-8",
+    )
+    code, out, err = _eval(tmp_path, "--events", str(export), "--encoding", "cp1252")
+    assert (code, err) == (0, "")
+    assert "1 reply  2026-01  100%      >= 50%  met" in out
+
+
+def test_a_sources_rule_matches_by_file_name() -> None:
+    sources = obligo.events.sourcefile.parse_sources(
+        '[[source]]\nmatch = "pd-*.csv"\nprofile = "pagerduty"\n\n'
+        '[[source]]\nmatch = "*.csv"\ntype = "ticket"\ndelimiter = "tab"\n',
+        "s.toml",
+    )
+    first = sources.source_for("exports/pd-2026-01.csv")
+    other = sources.source_for("exports/tickets.csv")
+    assert first is not None and (first.profile, first.path) == (
+        "pagerduty",
+        "exports/pd-2026-01.csv",
+    )
+    assert other is not None and (other.type, other.delimiter) == ("ticket", "\t")
+    assert sources.source_for("x.jsonl") is None
