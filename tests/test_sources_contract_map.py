@@ -108,3 +108,17 @@ def test_map_lines_derive_fields_of_every_file(tmp_path: Path) -> None:
     assert [(r.line, r.reason) for r in report.rejections] == [
         (4, "'Created at' is not a time in the form '%d/%m/%Y %H:%M': '07/01/2026 25:00'")
     ]
+
+
+def test_records_given_as_objects_are_refused_when_the_contract_derives_fields() -> None:
+    contract = obligo.parse(HEAD + '  map "eu" to region\n' + TAIL, "m.sla")
+    with pytest.raises(obligo.EventDataError) as caught:
+        obligo.evaluate(
+            contract,
+            [{"type": "ticket", "start": "2026-01-05T09:00:00Z"}],
+            at=dt.datetime(2026, 2, 2, tzinfo=dt.UTC),
+        )
+    assert caught.value.message == (
+        "the contract derives fields from a log's columns ('region' ...): give the log as a "
+        ".csv or .jsonl file"
+    )

@@ -154,7 +154,16 @@ def resolve(
     specs: list[InputSpec | Source] = []
     for given in inputs:
         spec: InputSpec | Source = given
-        if derived and isinstance(spec, str | Path) and str(spec) != "-":
+        stdin = isinstance(spec, str) and spec == "-"
+        if derived and (stdin or not isinstance(spec, str | Path | Source)):
+            # Standard input, open files and records are read as they are: the contract's
+            # derived fields would silently not apply to them.
+            raise EventDataError(
+                f"the contract derives fields from a log's columns ({derived[0].target!r} ...): "
+                "give the log as a .csv or .jsonl file",
+                file="<stdin>" if stdin else "<records>",
+            )
+        if derived and isinstance(spec, str | Path):
             spec = Source(spec)  # the contract's derived fields apply to every file
         if derived and isinstance(spec, Source):
             own = {d.target for d in spec.fields}
