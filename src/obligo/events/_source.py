@@ -135,7 +135,7 @@ def prepare(
     numbers = _number_columns(source, schema)
     if source.decimal == ",":
         _decimal_commas(read, numbers)
-    derived, local = _derive(read, source, timezone, schema)
+    derived, local = _derive(read, source, timezone, schema, workdir, index)
     target = workdir / f"input-{index}.jsonl"
     _write(target, read, derived, source)
     return LocalInput(
@@ -362,7 +362,12 @@ def _decimal_commas(read: _Read, numbers: set[str]) -> None:
 
 # ------------------------------------------------------------------------------ deriving
 def _derive(
-    read: _Read, source: Source, timezone: str, schema: EventSchema | None
+    read: _Read,
+    source: Source,
+    timezone: str,
+    schema: EventSchema | None,
+    workdir: Path,
+    index: int,
 ) -> tuple[dict[int, dict[str, str]], int]:
     """The derived fields of every record (line -> field -> text), computed by DuckDB; the
     records whose value cannot be read are moved to ``read.reasons``. Also the number of
@@ -380,15 +385,23 @@ def _derive(
     try:
         con.execute("SET TimeZone = 'UTC'")
         con.execute(MACROS)
-        idents = ", ".join(f"{column_of[c]} VARCHAR" for c in columns)
-        con.execute(f"CREATE TABLE rows (_line BIGINT, {idents})")
-        con.executemany(
-            f"INSERT INTO rows VALUES (?{', ?' * len(columns)})",
-            [[r.line, *(r.cells.get(c) for c in columns)] for r in read.records],
-        )
+        # The cells DuckDB computes with, one JSON object a record under the generated names
+        # (a row at a time through the Python API costs a thousand times more).
+        cells = workdir / f"cells-{index}.jsonl"
+        with cells.open("w", encoding="utf-8", newline="\n") as out:
+            for r in read.records:
+                cell = {"_line": r.line, **{column_of[c]: r.cells.get(c) for c in columns}}
+                out.write(json.dumps(cell, ensure_ascii=False))
+                out.write("\n")
+        types = ", ".join(f"'{column_of[c]}': 'VARCHAR'" for c in columns)
         select = ", ".join(f"{c.sql}, {c.failed}" for c in compiled)
-        params = [p for c in compiled for p in c.params]
-        rows = con.execute(f"SELECT _line, {select} FROM rows ORDER BY _line", params).fetchall()
+        params = [*(p for c in compiled for p in c.params), str(cells)]
+        rows = con.execute(
+            f"SELECT _line, {select} FROM read_json(?, format = 'newline_delimited', "
+            f"columns = {{'_line': 'BIGINT', {types}}}, maximum_object_size = 1073741824) "
+            "ORDER BY _line",
+            params,
+        ).fetchall()
     finally:
         con.close()
     derived: dict[int, dict[str, str]] = {}
