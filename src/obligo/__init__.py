@@ -37,7 +37,9 @@ from obligo.errors import (
     ObligoSemanticError,
     ObligoSyntaxError,
     Severity,
+    SourcesError,
 )
+from obligo.events import Derivation, Source, Sources, read_sources
 from obligo.report import (
     AchievedLevel,
     Assessment,
@@ -104,6 +106,7 @@ __all__ = [
     "ConsequenceLine",
     "ContractRef",
     "Contributor",
+    "Derivation",
     "Diagnostic",
     "ErrorBudget",
     "EscalationNotice",
@@ -132,6 +135,9 @@ __all__ = [
     "Section",
     "ServiceTotal",
     "Severity",
+    "Source",
+    "Sources",
+    "SourcesError",
     "SupplierPeriod",
     "SupplierPosition",
     "SupplierTotal",
@@ -156,6 +162,7 @@ __all__ = [
     "parse_pair_argument",
     "plan",
     "raise_for_errors",
+    "read_sources",
     "review",
     "review_agreements",
 ]

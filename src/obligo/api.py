@@ -29,7 +29,7 @@ from obligo.engine.run.portfolio import evaluate_agreements as _evaluate_agreeme
 from obligo.engine.run.session import checked_mappings, planned
 from obligo.engine.scans import ScanPlan
 from obligo.errors import Diagnostic, ObligoError, ObligoSemanticError, Severity
-from obligo.events import schema_for
+from obligo.events import Source, schema_for
 from obligo.guard import guarded, guarded_evaluation
 from obligo.model.contract import Contract, HolidaysFrom, HolidaySource
 from obligo.model.inheritance import Inherited, Origin, ResolvedClause
@@ -508,7 +508,7 @@ def _events_given(function: str, events: object) -> None:
             _wrong(function, "events", events, _EVENTS)
             + ": a dict is one record, give a list of records"
         )
-    if not isinstance(events, str | bytes | os.PathLike | Iterable) and not hasattr(
+    if not isinstance(events, str | bytes | os.PathLike | Iterable | Source) and not hasattr(
         events, "read"
     ):
         raise TypeError(_wrong(function, "events", events, _EVENTS))

@@ -147,3 +147,8 @@ class ObligoSemanticError(ObligoError):
 
 class EventDataError(ObligoError):
     """An event log holds data that cannot be used: bad JSON, a timestamp that does not parse, ..."""
+
+
+class SourcesError(ObligoError):
+    """A sources file (``obligo.sources.toml``) or a ``--events`` form that says something
+    obligo cannot read an export by: at the line and column of the setting."""

@@ -8,6 +8,7 @@ from __future__ import annotations
 from obligo.checks.at_risk import check_at_risk, check_unread_metrics
 from obligo.checks.claims import check_claims
 from obligo.checks.levels import check_service_level, parent_level
+from obligo.checks.mappings import check_mappings
 from obligo.checks.names import check_names
 from obligo.checks.reporter import Reporter, Scope
 from obligo.checks.structure import check_structure
@@ -37,6 +38,7 @@ def check_contract(contract: Contract) -> list[Diagnostic]:
             check_service_level(contract, list(scope.services), out)
     check_values(contract, scope, out)
     check_units(contract, scope, out)
+    check_mappings(contract, out)
     check_structure(contract, scope, out)
     check_claims(contract, scope, out)
     check_at_risk(contract, scope, out)

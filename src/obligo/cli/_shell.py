@@ -18,7 +18,8 @@ from obligo._output import OutputError, write_file, write_stdout
 from obligo.checks.reporter import Scope
 from obligo.engine.time.evaluation_time import wall_clock
 from obligo.errors import EventDataError, ObligoError
-from obligo.events import expand_event_paths
+from obligo.events import Source, expand_event_paths
+from obligo.events.sourcefile import SOURCES_FILE, Sources, event_argument, read_sources
 from obligo.model.contract import Contract
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -104,9 +105,37 @@ def _contract_files(paths: tuple[str, ...]) -> list[str]:
     return files
 
 
-def _event_inputs(given: tuple[str, ...]) -> list[str]:
-    """Each --events value as the files it stands for (the library's rule: obligo.events)."""
-    return expand_event_paths(given)
+def _event_inputs(
+    given: tuple[str, ...], sources: Sources | None = None, encoding: str | None = None
+) -> list[str | Source]:
+    """Each --events value as the files it stands for (the library's rule: obligo.events);
+    ``TYPE=PATH``, ``PROFILE:PATH``, a file a sources file matches and ``--encoding`` make a
+    :class:`Source` (its folder or pattern expanded when it is read)."""
+    read = [event_argument(value, sources, encoding) for value in given]
+    if all(isinstance(item, str) for item in read):
+        return list(expand_event_paths([str(item) for item in read]))
+    found: list[str | Source] = []
+    for item in read:
+        if isinstance(item, str):
+            found += [
+                event_argument(path, sources, encoding) for path in expand_event_paths([item])
+            ]
+        else:
+            found.append(item)
+    return found
+
+
+def _sources_of(option: str | None, contracts: Sequence[str]) -> Sources | None:
+    """``--sources FILE``, or the sources file beside the first contract, if there is one."""
+    if option is not None:
+        return read_sources(option)
+    for contract in contracts[:1]:
+        beside = Path(contract).parent / SOURCES_FILE
+        if Path(contract).is_dir():
+            beside = Path(contract) / SOURCES_FILE
+        if beside.is_file():
+            return read_sources(beside)
+    return None
 
 
 def _aware(

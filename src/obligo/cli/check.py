@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import click
 
 from obligo import _interrupt, api
 from obligo.cli._shell import EXIT_ERRORS, EXIT_WARNINGS, _contract_files, _out, cli, example
 from obligo.errors import Diagnostic, ObligoError, Severity
+from obligo.events.sourcefile import SOURCES_FILE, read_sources
 from obligo.render.resolved import resolved_agreement_text
 
 
@@ -20,16 +22,38 @@ def _diagnostics_of(path: str) -> list[Diagnostic]:
     return api.check(contract)
 
 
+def _sources_diagnostics(option: str | None, files: list[str]) -> list[Diagnostic]:
+    """The sources file given, or each one beside the contracts, checked: its first mistake."""
+    given = [option] if option else sorted({str(Path(f).parent / SOURCES_FILE) for f in files})
+    found: list[Diagnostic] = []
+    for path in given:
+        if option is None and not Path(path).is_file():
+            continue
+        try:
+            read_sources(path)
+        except ObligoError as error:
+            found.append(error.diagnostic())
+    return found
+
+
 @cli.command(epilog=example("obligo check contracts/acme-hosting.sla", "docs/language.md"))
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 @click.option("--strict", is_flag=True, help="Exit 1 when there are warnings.")
+@click.option(
+    "--sources",
+    "sources_file",
+    type=click.Path(dir_okay=False),
+    help="A sources file to check too (default: obligo.sources.toml beside the contracts).",
+)
 @click.option(
     "--resolve",
     metavar="customer=NAME,service=NAME",
     help="Print the agreement in force for one customer and service, each clause with the"
     " level and file it comes from (PATHS: the contract files and folders of the set).",
 )
-def check(paths: tuple[str, ...], strict: bool, resolve: str | None) -> None:
+def check(
+    paths: tuple[str, ...], strict: bool, resolve: str | None, sources_file: str | None = None
+) -> None:
     """Check contract files (a folder: every .sla file in it): syntax, names, units, tiers,
     dates, levels.
 
@@ -52,6 +76,7 @@ def check(paths: tuple[str, ...], strict: bool, resolve: str | None) -> None:
     errors = warnings = 0
     shown: set[str] = set()
     findings = [d for path in files for d in _diagnostics_of(path)]
+    findings += _sources_diagnostics(sources_file, files)
     if len(files) > 1 and not any(d.severity is Severity.ERROR for d in findings):
         # Levels read together form an agreement set: its overrides across files are checked
         # too (files without levels are checked each on its own).

@@ -18,12 +18,14 @@ from obligo.cli._shell import (
     _fail,
     _field_map,
     _parse_time,
+    _sources_of,
     _write,
     cli,
     example,
     report_options,
 )
 from obligo.errors import ObligoError
+from obligo.events import Source
 from obligo.render.formats import FORMATS
 from obligo.render.template import render_template
 from obligo.report.evaluation import single_report
@@ -49,7 +51,20 @@ EXIT_FAIL_ON = 1
     "--events",
     "events",
     multiple=True,
-    help="An event log (repeat for several; a folder or a quoted glob is expanded; - is standard input).",
+    help="An event log (repeat for several; a folder or a quoted glob is expanded; - is standard"
+    " input): PATH, TYPE=PATH (every record of it has that type) or PROFILE:PATH (an export"
+    " read by a shipped profile, e.g. pagerduty:incidents.csv).",
+)
+@click.option(
+    "--sources",
+    "sources_file",
+    type=click.Path(dir_okay=False),
+    help="How exports are read (default: obligo.sources.toml beside the contract).",
+)
+@click.option(
+    "--encoding",
+    type=click.Choice(["utf-8", "utf-16", "cp1252"], case_sensitive=False),
+    help="The encoding of every event log (default: UTF-8, with or without a byte order mark).",
 )
 @click.option(
     "--at", "at", help="The evaluation time (RFC 3339; default now). Its period is pending."
@@ -118,6 +133,8 @@ def evaluate_command(
     fail_on: tuple[str, ...],
     quiet: bool,
     prometheus_queries: str | None = None,
+    sources_file: str | None = None,
+    encoding: str | None = None,
 ) -> None:
     """Evaluate contracts against event logs: a verdict per clause and period.
 
@@ -135,8 +152,10 @@ def evaluate_command(
         raise click.UsageError("Missing option '--events'.")
     try:
         evaluation_time = _parse_time(at, "--at")
-        files, sources = split_sources(events)
-        inputs: list[Any] = _event_inputs(files) if files else []
+        files, prometheus = split_sources(events)
+        inputs: list[Any] = (
+            _event_inputs(files, _sources_of(sources_file, contracts), encoding) if files else []
+        )
         window = {
             "window_start": window_start.date() if window_start else None,
             "window_end": window_end.date() if window_end else None,
@@ -145,7 +164,8 @@ def evaluate_command(
         if output:
             refuse_inputs(
                 output,
-                [(p, "the event log") for p in inputs if isinstance(p, str)]
+                [(str(p), "the event log") for p in inputs if isinstance(p, str)]
+                + [(str(p.path), "the event log") for p in inputs if isinstance(p, Source)]
                 + [(p, "the contract") for p in contracts]
                 + [
                     (f.path, "the contract" if f.listed else "the imported contract")
@@ -156,7 +176,7 @@ def evaluate_command(
         if first is None:
             first = next((f.contract for f in agreements.files if f.listed), None)
         aware = _aware(evaluation_time, first, at)
-        inputs += prometheus_inputs(sources, prometheus_queries, first, aware)
+        inputs += prometheus_inputs(prometheus, prometheus_queries, first, aware)
         with progress_on_stderr(quiet):
             portfolio = api.evaluate_agreements(  # guarded: no traceback, whatever the input
                 agreements,

@@ -4,11 +4,15 @@
 * :meth:`EventLog.load` reads JSON Lines, CSV (both also gzip-compressed), Parquet, standard input,
   open files and iterables of records into table ``events`` of an in-memory DuckDB database.
 * :func:`expand_event_paths` turns paths, folders and patterns into the files they stand for.
+* :class:`Source` reads an export as it is (a record type, a profile, derived fields, a CSV
+  dialect); :func:`read_sources` reads a sources file (``obligo.sources.toml``).
 * :func:`compile_condition` and :func:`compile_selection` turn a contract's filters into SQL with
   bound parameters.
 """
 
 from obligo.events._inputs import expand as expand_event_paths
+from obligo.events._source import Source
+from obligo.events.derive import Derivation
 from obligo.events.loader import EventLog, EventRejectedError, InputAccount, Rejection
 from obligo.events.schema import (
     EventSchema,
@@ -18,9 +22,11 @@ from obligo.events.schema import (
     union_of,
     with_field,
 )
+from obligo.events.sourcefile import Sources, read_sources
 from obligo.events.sql import compile_condition, compile_selection, quote_ident
 
 __all__ = [
+    "Derivation",
     "EventLog",
     "EventRejectedError",
     "EventSchema",
@@ -28,10 +34,13 @@ __all__ = [
     "FieldType",
     "InputAccount",
     "Rejection",
+    "Source",
+    "Sources",
     "compile_condition",
     "compile_selection",
     "expand_event_paths",
     "quote_ident",
+    "read_sources",
     "schema_for",
     "union_of",
     "with_field",

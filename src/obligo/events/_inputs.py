@@ -26,12 +26,15 @@ import stat
 import sys
 import zlib
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
-from typing import IO, Any, Literal, cast
+from typing import IO, TYPE_CHECKING, Any, Literal, cast
 
 from obligo.errors import EventDataError
+
+if TYPE_CHECKING:
+    from obligo.events.schema import EventSchema
 
 Format = Literal["jsonl", "csv", "parquet"]
 
@@ -51,6 +54,10 @@ class LocalInput:
     compressed: bool
     # Problems found while copying records, by line: the line holds a marker DuckDB rejects.
     reasons: dict[int, str] = field(default_factory=dict)
+    # An export read through a Source (obligo.events._source): the format its name says, and
+    # the local times its derived fields read (counted as timestamps without an offset).
+    shown: Format | None = None
+    local_times: int = 0
 
 
 def format_of(name: str) -> tuple[Format, bool] | None:
@@ -121,7 +128,19 @@ def _missing(name: str) -> EventDataError:
     return EventDataError(f"cannot read {name}: no such file", file=name, hint=hint)
 
 
-def resolve(inputs: Iterable[InputSpec], workdir: Path) -> list[LocalInput]:
+def resolve(
+    inputs: Iterable[InputSpec],
+    workdir: Path,
+    *,
+    timezone: str = "UTC",
+    schema: EventSchema | None = None,
+) -> list[LocalInput]:
+    """Each input as a local file DuckDB can scan. A :class:`~obligo.events.Source` (an export
+    with a record type, a profile, derived fields or a dialect) is first rewritten as JSON
+    Lines (``obligo.events._source``): local times without a stated zone are read in
+    ``timezone``, and ``schema`` says which columns hold numbers."""
+    from obligo.events._source import Source
+
     if isinstance(inputs, str | Path | Mapping) or hasattr(inputs, "read"):
         raise TypeError("EventLog.load takes a sequence of inputs, e.g. [path] or [records]")
     if _DUCKDB_SPECIAL & set(str(workdir)):
@@ -131,22 +150,49 @@ def resolve(inputs: Iterable[InputSpec], workdir: Path) -> list[LocalInput]:
             f"would read as a pattern",
             hint="set TMPDIR to a folder whose path holds none of * ? [ ] { } ~",
         )
-    specs: list[InputSpec] = []
-    for spec in inputs:
+    derived = schema.derived if schema is not None else ()
+    specs: list[InputSpec | Source] = []
+    for given in inputs:
+        spec: InputSpec | Source = given
+        stdin = isinstance(spec, str) and spec == "-"
+        if derived and (stdin or not isinstance(spec, str | Path | Source)):
+            # Standard input, open files and records are read as they are: the contract's
+            # derived fields would silently not apply to them.
+            raise EventDataError(
+                f"the contract derives fields from a log's columns ({derived[0].target!r} ...): "
+                "give the log as a .csv or .jsonl file",
+                file="<stdin>" if stdin else "<records>",
+            )
+        if derived and isinstance(spec, str | Path):
+            spec = Source(spec)  # the contract's derived fields apply to every file
+        if derived and isinstance(spec, Source):
+            own = {d.target for d in spec.fields}
+            spec = replace(
+                spec, fields=tuple(d for d in derived if d.target not in own) + spec.fields
+            )
         # Paths are expanded here too, so that the API reads folders and patterns as the
         # command line does (its already expanded paths are files: each stays itself).
+        if isinstance(spec, Source):
+            specs.extend(replace(spec, path=path) for path in expand([spec.path]))
+            continue
         specs.extend(expand([spec]) if isinstance(spec, str | Path) else [spec])
     resolved: list[LocalInput] = []
     seen: dict[Path, str] = {}
     for index, spec in enumerate(specs):
-        if isinstance(spec, str | Path) and str(spec) != "-":
-            key = Path(spec).resolve()
+        named = spec.path if isinstance(spec, Source) else spec
+        if isinstance(named, str | Path) and str(named) != "-":
+            key = Path(named).resolve()
             if key in seen:
                 raise EventDataError(
-                    f"{spec} is given twice (as {seen[key]}): its records would count twice",
-                    file=str(spec),
+                    f"{named} is given twice (as {seen[key]}): its records would count twice",
+                    file=str(named),
                 )
-            seen[key] = str(spec)
+            seen[key] = str(named)
+        if isinstance(spec, Source):
+            from obligo.events._source import prepare
+
+            resolved.append(prepare(index, spec, workdir, timezone, schema))
+            continue
         resolved.append(_resolve_one(index, spec, workdir))
     return resolved
 

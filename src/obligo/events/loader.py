@@ -391,7 +391,9 @@ class _Loader:
     def run(self, specs: Sequence[Any], skip_invalid: bool) -> None:
         con = self.con
         con.execute(MACROS)
-        sources = _inputs.resolve(specs, self.workdir)
+        sources = _inputs.resolve(
+            specs, self.workdir, timezone=self.plan.timezone, schema=self.log.schema
+        )
         while True:
             try:
                 progress.begin([source.name for source in sources])
@@ -837,12 +839,12 @@ class _Loader:
     ) -> InputAccount:
         return InputAccount(
             name=source.name,
-            format=source.format,
+            format=source.shown or source.format,
             lines=counts.lines + (rejected - counts.bad),
             records=counts.records,
             unused=counts.unused,
             rejected=rejected,
-            naive_timestamps=counts.naive,
+            naive_timestamps=counts.naive + source.local_times,
             fast_path=fast,
         )
 
@@ -1019,7 +1021,10 @@ class _Loader:
     ) -> dict[int, list[str]]:
         """The keys of these lines (of the line table the exact path reads)."""
         rows = self.con.execute(
-            f"SELECT {number}, json_keys(line) FROM {table} "
+            # A line that is not a JSON object (a marker of a record rejected while it was
+            # copied) has no keys: json_keys would stop the query.
+            f"SELECT {number}, CASE WHEN json_valid(line) AND json_type(line) = 'OBJECT' "
+            f"THEN json_keys(line) ELSE [] END FROM {table} "
             f"WHERE {number} IN (SELECT unnest($1::BIGINT[]))",
             [lines],
         ).fetchall()
@@ -1758,8 +1763,7 @@ def _csv_header_line(source: LocalInput) -> str | None:
         raise EventDataError(f"cannot read {source.name}: {error}", file=source.name) from None
     if more:
         raise EventDataError(
-            f"{source.name}: the first line, which must be the header naming the columns, is "
-            "blank",
+            f"{source.name}: the first line, which must be the header naming the columns, is blank",
             file=source.name,
             line=1,
             hint="remove the blank lines before the header",

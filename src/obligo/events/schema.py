@@ -18,6 +18,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from obligo.errors import EventDataError
+from obligo.events.derive import Derivation
 from obligo.model.base import Boolean, DateValue, LiteralValue, Number, Percent, Text, walk
 from obligo.model.clauses import NoticeRequirement
 from obligo.model.conditions import Compare, FieldOf, Member, Presence, Selection
@@ -176,6 +177,9 @@ class EventSchema:
     # where a record still open ends when its length is tested (`lasting at least 15 minutes`).
     # Set by the engine's context; without it an open record has no length.
     now: dt.datetime | None = None
+    # Fields derived from a log's columns by the contract's `map` lines (a constant, a time in a
+    # stated form, ...: docs/sources.md): every file of the log is read through them.
+    derived: tuple[Derivation, ...] = ()
 
     def __post_init__(self) -> None:
         fields = dict(RESERVED_FIELDS)
@@ -300,6 +304,14 @@ def union_of(schemas: Sequence[EventSchema]) -> EventSchema:
                     f"the field {name!r} is in {units[name]} for one agreement and in {unit} for"
                     " another"
                 )
+    derived: dict[str, Derivation] = {}
+    for schema in schemas:
+        for derivation in schema.derived:
+            if derived.setdefault(derivation.target, derivation) != derivation:
+                raise SchemaError(
+                    f"the field {derivation.target!r} is derived one way by one agreement and "
+                    "another way by another"
+                )
     zones = sorted({schema.timezone for schema in schemas})
     if len(zones) > 1:
         raise SchemaError(f"agreements in different timezones share one log: {', '.join(zones)}")
@@ -317,6 +329,7 @@ def union_of(schemas: Sequence[EventSchema]) -> EventSchema:
         required=tuple(rule for schema in schemas for rule in schema.required),
         links=tuple(rule for schema in schemas for rule in schema.links),
         pause_pairs=tuple(rule for schema in schemas for rule in schema.pause_pairs),
+        derived=tuple(derived[target] for target in sorted(derived)),
     )
 
 
@@ -355,6 +368,7 @@ def schema_for(
         else:
             fields[name] = FieldType.TEXT
     mappings = _resolve_mappings(collector.mappings, extra_mappings)
+    derived = _derived(collector.mappings, extra_mappings)
     every = {**RESERVED_FIELDS, **fields}
     required = tuple(
         rule for rule in _required_of(contract) if all(name in every for name in rule.fields)
@@ -364,6 +378,7 @@ def schema_for(
         fields=fields,
         record_types=frozenset(collector.record_types),
         mappings=mappings,
+        derived=derived,
         timezone=_timezone_of(contract) or "UTC",
         units={name: unit for name, unit in units.items() if name in fields},
         required=required,
@@ -502,6 +517,9 @@ def _resolve_mappings(
     # that nearer levels replace farther ones.
     for mappings in reversed(levels):
         for mapping in mappings:
+            if mapping.derived:
+                resolved.pop((mapping.target, mapping.record_type), None)
+                continue
             resolved[(mapping.target, mapping.record_type)] = mapping.source
     for target, source in extra.items():
         for key in [k for k in resolved if k[0] == target]:
@@ -514,6 +532,36 @@ def _resolve_mappings(
     ]
     entries.sort(key=lambda e: (e.field, e.record_type or ""))
     return tuple(entries)
+
+
+def _derived(levels: list[list[FieldMapping]], extra: Mapping[str, str]) -> tuple[Derivation, ...]:
+    """The derived fields of the contract's `map` lines, a nearer level's replacing a farther
+    one's of the same field (as renames do); a --map option replaces them too."""
+    found: dict[str, FieldMapping | None] = {}
+    for mappings in reversed(levels):
+        for mapping in mappings:
+            if mapping.record_type is None:
+                found[mapping.target] = mapping if mapping.derived else None
+    return tuple(
+        as_derivation(m) for target, m in sorted(found.items()) if m and target not in extra
+    )
+
+
+def as_derivation(mapping: FieldMapping) -> Derivation:
+    """A derived `map` line as the loader's :class:`Derivation` (of every file of the log)."""
+
+    return Derivation(
+        target=mapping.target,
+        column=mapping.source or None,
+        constant=mapping.constant,
+        time=mapping.time,
+        zone=mapping.zone,
+        plus=mapping.plus,
+        unit=mapping.plus_unit,
+        duration=mapping.duration,
+        values=tuple((str(k), v) for k, v in mapping.table),
+        origin="contract",
+    )
 
 
 def literal_type(value: LiteralValue) -> FieldType | None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
+from decimal import Decimal
 from typing import Literal
 
 from pydantic import Field
@@ -57,11 +58,34 @@ class BillingCycle(Node):
 
 
 class FieldMapping(Node):
-    """``map begin_time to start in incident records``: a log's field name to the canonical one."""
+    """``map begin_time to start in incident records``: a log's field name to the canonical one.
+
+    A derived field (docs/sources.md) says more: ``constant`` (``map "eu" to region``), ``plus``
+    and ``plus_unit`` (``map created plus reply_minutes minutes to responded``), ``time`` and
+    ``zone`` (``as time "%Y-%m-%d %H:%M" zone "Europe/Berlin"``), ``duration`` (``as duration in
+    minutes``) or ``table`` (``through "SEV1" -> 1, "SEV2" -> 2``)."""
 
     source: str
     target: str
     record_type: str | None = None
+    constant: str | Decimal | None = None
+    plus: str | None = None
+    plus_unit: str | None = None
+    time: str | None = None
+    zone: str | None = None
+    duration: str | None = None
+    table: tuple[tuple[str | Decimal, str | Decimal], ...] = ()
+
+    @property
+    def derived(self) -> bool:
+        """Whether it derives a field rather than renaming one."""
+        return (
+            self.constant is not None
+            or self.plus is not None
+            or self.time is not None
+            or self.duration is not None
+            or bool(self.table)
+        )
 
 
 class FieldUnit(Node):

@@ -43,7 +43,7 @@ _SPACES = " \t"  # what the grammar ignores between tokens (%ignore /[\t ]+/)
 _OPENERS = frozenset("([")
 _CLOSERS = frozenset(")]")
 _PUNCTUATION = frozenset(",()[]")
-_OPERATORS_2 = frozenset({">=", "<=", "!="})
+_OPERATORS_2 = frozenset({">=", "<=", "!=", "->"})  # "->": a map line's table
 _OPERATORS_1 = frozenset("><=/*")
 _NAME = re.compile(r"[a-z_][a-z0-9_]*(?:-[a-z0-9_]+)*|`[^`\n]+`")
 

@@ -26,6 +26,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterable
+from decimal import Decimal
 from functools import cache
 
 from obligo.model import base
@@ -76,6 +77,31 @@ def name(text: str, avoid: frozenset[str] = frozenset()) -> str:
 def quoted(text: str) -> str:
     """A quoted text, with its quotes and backslashes escaped."""
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _mapping_value(value: str | Decimal) -> str:
+    return quoted(value) if isinstance(value, str) else str(value)
+
+
+def _mapping(mapping: ct.FieldMapping) -> str:
+    """A ``map`` line: a rename, or a derived field (docs/sources.md)."""
+    if mapping.constant is not None:
+        origin = _mapping_value(mapping.constant)
+    elif mapping.plus is not None:
+        origin = f"{name(mapping.source)} plus {name(mapping.plus)} {mapping.plus_unit}"
+    else:
+        origin = name(mapping.source)
+    scope = f" in {name(mapping.record_type)} records" if mapping.record_type else ""
+    form = ""
+    if mapping.time is not None:
+        zone = f" zone {quoted(mapping.zone)}" if mapping.zone is not None else ""
+        form = f" as time {quoted(mapping.time)}{zone}"
+    elif mapping.duration is not None:
+        form = f" as duration in {mapping.duration}"
+    elif mapping.table:
+        pairs = ", ".join(f"{_mapping_value(k)} -> {_mapping_value(v)}" for k, v in mapping.table)
+        form = f" through {pairs}"
+    return f"map {origin} to {name(mapping.target)}{scope}{form}"
 
 
 def literal(value: base.LiteralValue) -> str:
@@ -743,9 +769,7 @@ def _contract_head(node: ct.Contract) -> list[str]:
         cycle = node.billing_cycle
         anchor = f" from {_date(cycle.anchor)}" if cycle.anchor is not None else ""
         lines.append(f"billing cycle {frequency(cycle.every)}{anchor}")
-    for mapping in node.mappings:
-        scope = f" in {name(mapping.record_type)} records" if mapping.record_type else ""
-        lines.append(f"map {name(mapping.source)} to {name(mapping.target)}{scope}")
+    lines += [_mapping(mapping) for mapping in node.mappings]
     lines += [f"field {name(f.field)} in {f.unit}" for f in node.field_units]
     if node.calendar is not None:
         lines.append(f"calendar {name(node.calendar.name)}")

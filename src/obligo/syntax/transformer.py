@@ -528,16 +528,52 @@ class ContractTransformer(Transformer[Token, Any]):
         return children[0].text
 
     def mapping_item(self, meta: Meta, children: list[Any]) -> Item:
+        origin: dict[str, Any] = children[0]
+        scope = next((c for c in children[2:] if isinstance(c, str)), None)
+        form: dict[str, Any] = next((c for c in children[2:] if isinstance(c, dict)), {})
         return Item(
             "mapping",
             contract.FieldMapping(
-                source=children[0].text,
                 target=children[1].text,
-                record_type=children[2] if len(children) > 2 else None,
+                record_type=scope,
                 loc=self.loc(meta),
+                **origin,
+                **form,
             ),
             self.loc(meta),
         )
+
+    # A derived field's parts, as the FieldMapping's keyword arguments.
+    def mapping_column(self, meta: Meta, children: list[Name]) -> dict[str, Any]:
+        return {"source": children[0].text}
+
+    def mapping_plus(self, meta: Meta, children: list[Any]) -> dict[str, Any]:
+        return {
+            "source": children[0].text,
+            "plus": children[1].text,
+            "plus_unit": str(children[2]),
+        }
+
+    def mapping_text(self, meta: Meta, children: list[Token]) -> Any:
+        return {"source": "", "constant": unquote(children[0])}
+
+    def mapping_number(self, meta: Meta, children: list[Token]) -> Any:
+        return {"source": "", "constant": Decimal(str(children[0]))}
+
+    def mapping_time(self, meta: Meta, children: list[Any]) -> dict[str, Any]:
+        return {"time": unquote(children[0]), "zone": children[1] if len(children) > 1 else None}
+
+    def mapping_zone(self, meta: Meta, children: list[Token]) -> str:
+        return unquote(children[0])
+
+    def mapping_duration(self, meta: Meta, children: list[Token]) -> dict[str, Any]:
+        return {"duration": str(children[0])}
+
+    def mapping_pair(self, meta: Meta, children: list[dict[str, Any]]) -> tuple[Any, Any]:
+        return (children[0]["constant"], children[1]["constant"])
+
+    def mapping_table(self, meta: Meta, children: list[tuple[Any, Any]]) -> dict[str, Any]:
+        return {"table": tuple(children)}
 
     def field_unit_item(self, meta: Meta, children: list[Any]) -> Item:
         """``field latency_ms in ms``: the unit a log field's numbers are in."""

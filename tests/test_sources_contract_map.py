@@ -1,0 +1,124 @@
+"""Derived fields in the contract's `map` lines (docs/sources.md): parsed, printed back as
+written, checked with located errors, and applied to every file of the log."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+import obligo
+from obligo.render.formats import FORMATS
+from obligo.syntax.printer import print_contract
+
+HEAD = """\
+contract demo "Demo" version 1
+  term 2026-01-01
+  timezone "Europe/Berlin"
+"""
+
+TAIL = """
+metric reply "Replies within an hour"
+  share of ticket records within target, per calendar month
+  duration from start to responded
+  target 60 min
+
+clause 1 "Replies"
+  promise reply >= 50%
+"""
+
+MAPS = """\
+  map `Created at` to start as time "%Y-%m-%d %H:%M"
+  map `Created at` plus `First reply` minutes to responded as time "%Y-%m-%d %H:%M" zone "Europe/Berlin"
+  map "EU" to region
+  map 2 to weight
+  map secs to handling as duration in seconds
+  map priority to severity through "SEV1" -> 1, "SEV2" -> 2
+  map begin_time to start in incident records
+"""
+
+
+def test_map_lines_print_back_as_written() -> None:
+    text = HEAD + MAPS + TAIL
+    contract = obligo.parse(text, "m.sla")
+    assert print_contract(contract) == text
+    assert obligo.format_contract(text) == text
+    derived = [m.target for m in contract.mappings if m.derived]
+    assert derived == ["start", "responded", "region", "weight", "handling", "severity"]
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        (
+            '  map c to start as time "%Y-%m-%d %H:%Q"\n',
+            "m.sla:4:3: error: map ... to start: '%Y-%m-%d %H:%Q' is not a time form",
+        ),
+        (
+            '  map c to start as time "%H:%M" zone "Europe/Berlinn"\n',
+            "m.sla:4:3: error: map ... to start: 'Europe/Berlinn' is not an IANA time zone",
+        ),
+        (
+            "  map c to handling as duration in fortnights\n",
+            "m.sla:4:3: error: map ... to handling: 'fortnights' is not a unit of time",
+        ),
+        (
+            '  map "x" to region in ticket records\n',
+            "m.sla:4:3: error: map ... to region: a derived field applies to every record type",
+        ),
+    ],
+)
+def test_map_lines_are_checked_where_they_are_written(line: str, message: str) -> None:
+    contract = obligo.parse(HEAD + line + TAIL, "m.sla")
+    errors = [d.format() for d in obligo.check(contract) if d.severity is obligo.Severity.ERROR]
+    assert len(errors) == 1
+    assert errors[0].startswith(message)
+
+
+def test_map_lines_derive_fields_of_every_file(tmp_path: Path) -> None:
+    maps = (
+        '  map `Created at` to start as time "%d/%m/%Y %H:%M"\n'
+        "  map `Created at` plus `First reply time in minutes` minutes to responded"
+        ' as time "%d/%m/%Y %H:%M"\n'
+    )
+    contract = obligo.parse(HEAD + maps + TAIL, "m.sla")
+    export = tmp_path / "tickets.csv"
+    export.write_text(
+        "Id,Created at,First reply time in minutes,type\n"
+        "1,05/01/2026 09:14,30,ticket\n"
+        "2,06/01/2026 10:00,95,ticket\n"
+        "3,07/01/2026 25:00,10,ticket\n",
+        encoding="utf-8",
+    )
+    plain = tmp_path / "more.jsonl"
+    plain.write_text(
+        '{"type": "ticket", "start": "2026-01-08T10:00:00Z", "responded": "2026-01-08T10:05:00Z"}\n',
+        encoding="utf-8",
+    )
+    report = obligo.evaluate(
+        contract,
+        [str(export), str(plain)],
+        at=dt.datetime(2026, 2, 2, tzinfo=dt.UTC),
+        skip_invalid=True,
+    )
+    lines = FORMATS["text"].render(report).splitlines()
+    # 30 min and 5 min within the hour, 95 late: 2 of 3 (the third row's time is no time).
+    assert "1 reply  2026-01  66.666666667%  >= 50%  met" in lines
+    assert [(r.line, r.reason) for r in report.rejections] == [
+        (4, "'Created at' is not a time in the form '%d/%m/%Y %H:%M': '07/01/2026 25:00'")
+    ]
+
+
+def test_records_given_as_objects_are_refused_when_the_contract_derives_fields() -> None:
+    contract = obligo.parse(HEAD + '  map "eu" to region\n' + TAIL, "m.sla")
+    with pytest.raises(obligo.EventDataError) as caught:
+        obligo.evaluate(
+            contract,
+            [{"type": "ticket", "start": "2026-01-05T09:00:00Z"}],
+            at=dt.datetime(2026, 2, 2, tzinfo=dt.UTC),
+        )
+    assert caught.value.message == (
+        "the contract derives fields from a log's columns ('region' ...): give the log as a "
+        ".csv or .jsonl file"
+    )
