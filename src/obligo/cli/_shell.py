@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import sys
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NoReturn, TypeVar
 from zoneinfo import ZoneInfo
@@ -14,7 +15,8 @@ import click
 
 from obligo import _interrupt, api
 from obligo._inert import inert
-from obligo._output import OutputError, write_file, write_stdout
+from obligo._output import OutputError, refuse_inputs, write_file, write_stdout
+from obligo.agreements import AgreementSet
 from obligo.checks.reporter import Scope
 from obligo.engine.time.evaluation_time import wall_clock
 from obligo.errors import EventDataError, ObligoError
@@ -248,3 +250,44 @@ def _read_stdin() -> str:
 
 def _read(path: str) -> str:
     return api.read_contract(path)  # bounded: a FIFO or /dev/zero is refused, never read
+
+
+@dataclass(frozen=True)
+class OneOrSet:
+    """What a command that reads one contract or a pair of an agreement set was given: one
+    contract file with no pair named (``contract``), or the set (``agreements``)."""
+
+    contract: Contract | None
+    agreements: AgreementSet | None
+
+    def zone_of(self) -> Contract | None:
+        """The contract whose timezone reads an ``--at`` without an offset (as eval does)."""
+        if self.contract is not None or self.agreements is None:
+            return self.contract
+        pairs = self.agreements.pairs
+        return self.agreements.resolve_all()[0].as_contract() if pairs else None
+
+
+def load_one_or_set(
+    files: list[str],
+    customer: str | None,
+    service: str | None,
+    inputs: Sequence[object],
+    output: str | None,
+) -> OneOrSet:
+    """One contract, or an agreement set when several files or a pair are given; ``-o`` may
+    name none of the files read (the logs, the contracts, the contracts they import)."""
+    single = len(files) == 1 and customer is None and service is None
+    contract = api.load(files[0]) if single else None
+    agreements = None if single else api.load_agreements(files)
+    imported = [] if contract is None else _imported(contract)
+    if agreements is not None:
+        imported = [f.path for f in agreements.files if not f.listed]
+    if output:
+        refuse_inputs(
+            output,
+            [(p, "the event log") for p in inputs if isinstance(p, str)]
+            + [(path, "the contract") for path in files]
+            + [(path, "the imported contract") for path in imported],
+        )
+    return OneOrSet(contract, agreements)

@@ -5,17 +5,16 @@ from __future__ import annotations
 import click
 
 from obligo import api
-from obligo._output import refuse_inputs
 from obligo.cli._shell import (
     _aware,
     _contract_files,
     _event_inputs,
     _fail,
     _field_map,
-    _imported,
     _parse_time,
     _write,
     cli,
+    load_one_or_set,
     report_options,
 )
 from obligo.errors import ObligoError
@@ -70,19 +69,8 @@ def budget_command(
     try:
         when = _parse_time(at, "--at")
         inputs = _event_inputs(events)
-        single = len(files) == 1 and customer is None and service is None
-        contract = api.load(files[0]) if single else None
-        agreements = None if single else api.load_agreements(files)
-        imported = [] if contract is None else _imported(contract)
-        if agreements is not None:
-            imported = [f.path for f in agreements.files if not f.listed]
-        if output:
-            refuse_inputs(
-                output,
-                [(p, "the event log") for p in inputs if isinstance(p, str)]
-                + [(path, "the contract") for path in files]
-                + [(path, "the imported contract") for path in imported],
-            )
+        given = load_one_or_set(files, customer, service, inputs, output)
+        contract, agreements = given.contract, given.agreements
         if contract is not None:
             report = api.budget(
                 contract,
@@ -93,12 +81,10 @@ def budget_command(
             )
         else:
             assert agreements is not None
-            # A time without an offset is read in the timezone of the agreements (as eval does).
-            first = agreements.resolve_all()[0].as_contract() if agreements.pairs else None
             report = api.budget_agreements(
                 agreements,
                 inputs,
-                at=_aware(when, first, at),
+                at=_aware(when, given.zone_of(), at),
                 customer=customer,
                 service=service,
                 skip_invalid=skip_invalid,
