@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import shutil
+import sys
 
 import click
 
@@ -20,6 +22,7 @@ from obligo.cli._shell import (
 )
 from obligo.errors import ObligoError
 from obligo.render.formats import FORMATS
+from obligo.render.options import RenderOptions
 from obligo.report.evaluation import single_report
 from obligo.report.model import Report
 from obligo.report.portfolio import PortfolioReport
@@ -50,6 +53,13 @@ from obligo.report.portfolio import PortfolioReport
 )
 @report_options(list(FORMATS))
 @click.option(
+    "--precision",
+    type=click.IntRange(0, 28),
+    default=None,
+    help="Decimal places of a percentage in text and Markdown (default: every digit obligo"
+    " decided on; JSON keeps them all).",
+)
+@click.option(
     "--skip-invalid", is_flag=True, help="Go on past rejected lines; the report counts them."
 )
 @click.option(
@@ -68,6 +78,7 @@ def evaluate_command(
     output_format: str,
     output: str | None,
     mappings: tuple[str, ...],
+    precision: int | None,
     skip_invalid: bool,
     show_plan: bool,
 ) -> None:
@@ -76,6 +87,8 @@ def evaluate_command(
     Exit 0 when the evaluation ran (breaches included), 2 on input errors.
     """
     field_map = _field_map(mappings)
+    if show_plan and output_format not in ("text", "json"):
+        raise click.UsageError(f"--plan is written as text or json, not {output_format}.")
     if show_plan:
         _plan(contracts, at, field_map, output_format, output)
         return
@@ -119,7 +132,16 @@ def evaluate_command(
             refuse_inputs(output, [(a.name, "the event log") for a in result.inputs])
     except ObligoError as error:
         _fail(error)
-    _write(FORMATS[output_format].render(result), output)
+    options = RenderOptions(precision=precision, width=_terminal_width(output))
+    _write(FORMATS[output_format].render(result, options), output)
+
+
+def _terminal_width(output: str | None) -> int | None:
+    """The width to wrap long lines at: the terminal's, when the report goes to one; None (no
+    wrapping) for a file or a pipe, whose reader may be a program reading line by line."""
+    if output is not None or sys.stdout is None or not sys.stdout.isatty():
+        return None
+    return shutil.get_terminal_size().columns
 
 
 def _plan(
