@@ -114,16 +114,15 @@ def _case(report: Report, v: Verdict, classname: str) -> ET.Element:
         ]
         failure.text = _x("\n".join(_evidence(v, owed)))
     elif v.status in ("no_data", "pending"):
-        words = (
-            "no data"
-            if v.status == "no_data"
-            else f"pending: the period ends {v.period.end.isoformat()}"
-        )
-        reason = f"; {v.reason}" if v.reason else ""
+        if v.status == "no_data":
+            words = "no data" + (f": {v.reason}" if v.reason else "")
+        else:
+            reason = f"; {v.reason}" if v.reason else ""
+            words = f"pending: the period ends {v.period.end.isoformat()}{reason}"
         budget = v.error_budget
         left = "" if budget is None else f"; budget left {quantity(budget.remaining, budget.unit)}"
         so_far = f"; so far {measured}" if v.status == "pending" and v.value is not None else ""
-        ET.SubElement(case, "skipped", {"message": _x(f"{words}{reason}{so_far}{left}")})
+        ET.SubElement(case, "skipped", {"message": _x(f"{words}{so_far}{left}")})
     return case
 
 

@@ -249,7 +249,9 @@ def _clause(
             md(v.period.label)
             + (" (partial)" if v.period.partial else "")
             + (" (baseline)" if v.baseline else ""),
-            "-" if v.value is None else md(quantity(v.value, v.unit, options.precision)),
+            "-"
+            if v.value is None
+            else md(quantity(v.value, v.unit, options.precision, v.target_value)),
             md(_target(v)),
             _verdict_status(v),
             _budget(v, options),
@@ -329,7 +331,11 @@ def _credit_cell(item: Consequence) -> str:
 
 def _breach_title(v: Verdict, options: RenderOptions) -> str:
     group = f" {_group(v.group)}" if v.group else ""
-    measured = "no value" if v.value is None else md(quantity(v.value, v.unit, options.precision))
+    measured = (
+        "no value"
+        if v.value is None
+        else md(quantity(v.value, v.unit, options.precision, v.target_value))
+    )
     return (
         f"{md(v.period.label)}: {md(v.metric)}{group} breached, {measured} against {md(_target(v))}"
     )

@@ -5,7 +5,7 @@ them), and a percentage is rounded only when the reader asks for fewer places.""
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_EVEN, Decimal
+from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_EVEN, Decimal
 
 from obligo.report.base import plain
 
@@ -50,11 +50,14 @@ def duration_unit(unit: str) -> tuple[int, str] | None:
     return size, f" {rest}" if rest else ""
 
 
-def quantity(value: Decimal, unit: str, precision: int | None = None) -> str:
-    """A measured value with its unit: a percentage to ``precision`` places, a duration in
-    words, anything else as the report holds it (``38.5 ms``)."""
+def quantity(
+    value: Decimal, unit: str, precision: int | None = None, target: Decimal | None = None
+) -> str:
+    """A measured value with its unit: a percentage to ``precision`` places (rounded away from
+    ``target``, see :func:`percent`), a duration in words, anything else as the report holds it
+    (``38.5 ms``)."""
     if unit == "%":
-        return f"{percent(value, precision)}%"
+        return f"{percent(value, precision, target)}%"
     found = duration_unit(unit)
     if found is not None:
         size, rest = found
@@ -62,9 +65,18 @@ def quantity(value: Decimal, unit: str, precision: int | None = None) -> str:
     return f"{plain(value)} {unit}".rstrip()
 
 
-def percent(value: Decimal, precision: int | None) -> str:
-    """A percentage's digits: as the report holds them, or rounded half to even to exactly
-    ``precision`` places (``99.922839506`` to 2 places: ``99.92``; ``100`` : ``100.00``)."""
+def percent(value: Decimal, precision: int | None, target: Decimal | None = None) -> str:
+    """A percentage's digits: as the report holds them, or to exactly ``precision`` places
+    (``99.922839506`` to 2 places: ``99.92``; ``100``: ``100.00``).
+
+    Rounded away from ``target`` (the number the value was compared with), so that a rounded
+    value never crosses it: 99.86359127% against 99.9% to one place is ``99.8``, not a
+    breach shown as ``99.9``. Without a target (a share of an error budget), or on it, half to
+    even."""
     if precision is None:
         return plain(value)
-    return plain(value.quantize(Decimal(1).scaleb(-precision), rounding=ROUND_HALF_EVEN))
+    if target is None or value == target:
+        rounding = ROUND_HALF_EVEN
+    else:
+        rounding = ROUND_FLOOR if value < target else ROUND_CEILING
+    return plain(value.quantize(Decimal(1).scaleb(-precision), rounding=rounding))

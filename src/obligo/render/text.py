@@ -30,7 +30,7 @@ HEADERS = ("clause", "period", "measured", "target", "status")
 def _measured(verdict: Verdict, precision: int | None) -> str:
     if verdict.value is None:
         return "-"
-    return quantity(verdict.value, verdict.unit, precision)
+    return quantity(verdict.value, verdict.unit, precision, verdict.target_value)
 
 
 def _status(verdict: Verdict) -> str:
