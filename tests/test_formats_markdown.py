@@ -140,3 +140,31 @@ def test_an_agreement_set_has_its_sections_and_one_line_account(tmp_path: Path) 
     for section in portfolio.sections:
         assert f"### Contract {md(section.report.contract.id)}" in text
     assert "| customer | service | agreement | kind | met | breached | no data | pending |" in text
+
+
+def test_amounts_at_risk_earn_back_and_reported_only_appear_as_in_the_json() -> None:
+    """The data-centre contract of tests/test_at_risk.py: allocations of the amount at risk, a
+    credit owed, one provisional (may be earned back), a key measurement reported only."""
+    import test_at_risk
+
+    report = test_at_risk.evaluate(
+        test_at_risk.DC, test_at_risk.RECORDS, "2026-05-20T00:00:00+00:00"
+    )
+    text = report_markdown(report)
+    assert (
+        "| 2026-03 | 98.655913978% | \\>= 99.5% | **breached** |   | 9000.00 USD (provisional) |"
+        in text
+    )
+    assert (
+        "- earn back: provisional, 2 of 3 periods left: provisional: earned back if clause 2.2 is"
+        " met in the next 3 months \\(1 met so far, 2 left\\)"
+    ) in text
+    assert (
+        "- cap the amount at risk: not reached (limit 12000); the amount at risk of 2026-01: 12000 USD"
+        in text
+    )
+    assert "| 2026-01 | 0% | \\>= 98% | **breached** (reported only) |   |   |" in text
+    assert (
+        "| 2026-05 | 100% | \\>= 99.5% | pending | 3 h 43 min 12 s of downtime left, 0% used |   |"
+        in text
+    )
