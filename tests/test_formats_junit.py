@@ -111,3 +111,19 @@ def test_hostile_names_stay_text_and_the_document_valid() -> None:
     assert properties["title"] == shown
     failure = next(root.iter("failure"))
     assert (failure.get("message") or "").startswith(shown + " ")
+
+
+def test_an_agreement_set_is_one_suite_per_section(tmp_path: Path) -> None:
+    from obligo.render.junit import portfolio_junit
+    from test_portfolio import nimbus
+
+    portfolio = nimbus(tmp_path)
+    text = portfolio_junit(portfolio)
+    SCHEMA.validate(text)
+    suites = ET.fromstring(text).findall("testsuite")
+    assert len(suites) == len(portfolio.sections) > 1
+    for suite, section in zip(suites, portfolio.sections, strict=True):
+        assert suite.get("name") == (
+            f"{section.agreement}: customer {section.customer}, service {section.service}"
+        )
+        assert len(suite.findall("testcase")) == len(section.report.verdicts)

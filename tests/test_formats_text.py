@@ -145,3 +145,22 @@ def test_precision_in_text_and_its_limits() -> None:
 def test_the_plan_is_text_or_json_only() -> None:
     code, out = _run(["eval", "contracts/acme-hosting.sla", "--plan", "--format", "markdown"])
     assert code == 2 and "--plan is written as text or json, not markdown" in out
+
+
+def test_an_agreement_set_folds_too_and_keeps_its_tables(tmp_path: Path) -> None:
+    from obligo.render.text import portfolio_text
+    from test_portfolio import nimbus
+
+    portfolio = nimbus(tmp_path)
+    whole = portfolio_text(portfolio)
+    folded = portfolio_text(portfolio, RenderOptions(width=60))
+    assert folded.split() == whole.split()
+    tables = {line for line in whole.splitlines() if line.startswith("clause ")}
+    assert tables and tables <= set(folded.splitlines())
+    wide = [line for line in folded.splitlines() if len(line) > 60]
+    # Only rows of the verdict tables stay wide, and a word longer than the width (a file name
+    # with its line), alone on its line.
+    rows = set(whole.splitlines())
+    assert wide and all(
+        (line in rows and "  " in line.strip()) or " " not in line.strip() for line in wide
+    )
