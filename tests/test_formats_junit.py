@@ -127,3 +127,22 @@ def test_an_agreement_set_is_one_suite_per_section(tmp_path: Path) -> None:
             f"{section.agreement}: customer {section.customer}, service {section.service}"
         )
         assert len(suite.findall("testcase")) == len(section.report.verdicts)
+
+
+def test_a_key_measurement_breached_before_its_promotion_says_it_has_no_consequence() -> None:
+    import test_at_risk
+
+    report = test_at_risk.evaluate(
+        test_at_risk.DC, test_at_risk.RECORDS, "2026-05-20T00:00:00+00:00"
+    )
+    text = report_junit(report)
+    SCHEMA.validate(text)
+    messages = {
+        c.get("name"): c.find("failure").get("message")  # type: ignore[union-attr]
+        for c in ET.fromstring(text).iter("testcase")
+        if c.find("failure") is not None
+    }
+    assert messages["clause 3.1 (Backups): backups 2026-01"] == (
+        "backups 0%, target >= 98% (reported only: no consequence)"
+    )
+    assert messages["clause 3.1 (Backups): backups 2026-04"] == "backups 0%, target >= 98%"

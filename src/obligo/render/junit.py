@@ -99,12 +99,14 @@ def _case(report: Report, v: Verdict, classname: str) -> ET.Element:
     measured = "no value" if v.value is None else quantity(v.value, v.unit)
     target = v.objective.split(" ", 1)[1] if " " in v.objective else v.target
     if v.status == "breached":
+        # A key measurement before its promotion is judged but has no consequence: said so.
+        only = " (reported only: no consequence)" if v.reported_only else ""
         failure = ET.SubElement(
             case,
             "failure",
             {
                 "type": "breached",
-                "message": _x(f"{v.metric}{_group(v.group)} {measured}, target {target}"),
+                "message": _x(f"{v.metric}{_group(v.group)} {measured}, target {target}{only}"),
             },
         )
         owed = [
