@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 import sys
 from typing import Any
 
@@ -27,6 +28,7 @@ from obligo.cli._shell import (
 from obligo.errors import ObligoError
 from obligo.events import Source
 from obligo.render.formats import FORMATS
+from obligo.render.options import RenderOptions
 from obligo.render.template import render_template
 from obligo.report.evaluation import single_report
 from obligo.report.fail_on import FAIL_ON, failed
@@ -90,6 +92,13 @@ EXIT_FAIL_ON = 1
 )
 @report_options(list(FORMATS))
 @click.option(
+    "--precision",
+    type=click.IntRange(0, 28),
+    default=None,
+    help="Decimal places of a percentage in text and Markdown (default: every digit obligo"
+    " decided on; JSON keeps them all).",
+)
+@click.option(
     "--skip-invalid", is_flag=True, help="Go on past rejected lines; the report counts them."
 )
 @click.option(
@@ -127,6 +136,7 @@ def evaluate_command(
     output_format: str,
     output: str | None,
     mappings: tuple[str, ...],
+    precision: int | None,
     skip_invalid: bool,
     show_plan: bool,
     template: str | None,
@@ -145,6 +155,8 @@ def evaluate_command(
     field_map = _field_map(mappings)
     if template is not None:
         _template_alone(show_plan)
+    if show_plan and output_format not in ("text", "json"):
+        raise click.UsageError(f"--plan is written as text or json, not {output_format}.")
     if show_plan:
         _plan(contracts, at, field_map, output_format, output)
         return
@@ -195,8 +207,9 @@ def evaluate_command(
             refuse_inputs(output, [(a.name, "the event log") for a in result.inputs])
             if template is not None:
                 refuse_inputs(output, [(template, "the template")])
+        options = RenderOptions(precision=precision, width=_terminal_width(output))
         text = (
-            FORMATS[output_format].render(result)
+            FORMATS[output_format].render(result, options)
             if template is None
             else render_template(template, result)
         )
@@ -218,6 +231,14 @@ def _template_alone(show_plan: bool) -> None:
     source = click.get_current_context().get_parameter_source("output_format")
     if source is click.core.ParameterSource.COMMANDLINE:
         raise click.UsageError("--template and --format are exclusive: give one of them.")
+
+
+def _terminal_width(output: str | None) -> int | None:
+    """The width to wrap long lines at: the terminal's, when the report goes to one; None (no
+    wrapping) for a file or a pipe, whose reader may be a program reading line by line."""
+    if output is not None or sys.stdout is None or not sys.stdout.isatty():
+        return None
+    return shutil.get_terminal_size().columns
 
 
 def _plan(

@@ -7,7 +7,7 @@ import json
 from collections.abc import Callable
 
 from obligo._inert import inert_json, inert_model
-from obligo.render.markdown import md
+from obligo.render.markdown import md_text as md
 from obligo.render.text import _accounts, _customer, _group
 from obligo.report.base import plain
 from obligo.report.budget import BudgetReport, ObjectiveBudget, TierDistance

@@ -15,7 +15,7 @@ from decimal import Decimal
 import jinja2
 
 from obligo._inert import inert_model
-from obligo.render.markdown import md
+from obligo.render.markdown import md_text as md
 from obligo.render.text import _group
 from obligo.report.base import plain
 from obligo.report.model import Consequence, Contributor

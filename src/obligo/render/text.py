@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import textwrap
 from decimal import Decimal
 
 from obligo._inert import inert, inert_model
 from obligo.render.baseline import rights_text
+from obligo.render.options import PLAIN, RenderOptions
+from obligo.render.quantities import duration, quantity
 from obligo.report.base import plain
 from obligo.report.model import (
     ClaimStatus,
@@ -24,15 +27,10 @@ from obligo.report.rights import Assessment
 HEADERS = ("clause", "period", "measured", "target", "status")
 
 
-def _measured(verdict: Verdict) -> str:
+def _measured(verdict: Verdict, precision: int | None) -> str:
     if verdict.value is None:
         return "-"
-    unit, value = verdict.unit, plain(verdict.value)
-    if unit == "%":
-        return f"{value}%"
-    if unit == "s":
-        return f"{value} s"
-    return f"{value} {unit}".rstrip()
+    return quantity(verdict.value, verdict.unit, precision, verdict.target_value)
 
 
 def _status(verdict: Verdict) -> str:
@@ -45,26 +43,54 @@ def _status(verdict: Verdict) -> str:
         text += f" ({verdict.reason})"
     if verdict.error_budget is not None:
         budget = verdict.error_budget
-        text += f", budget left {plain(budget.remaining)} {budget.unit}"
+        text += f", budget left {quantity(budget.remaining, budget.unit)}"
     return text
 
 
-def report_text(reports: list[Report]) -> str:
-    """The reports as text; every text taken from a contract or a log is shown inert."""
+def wrapped(lines: list[str], width: int | None) -> list[str]:
+    """Each line folded at ``width`` (None: left whole), its continuation indented two more than
+    the line itself, so that a wrapped reason still reads as one item. Words are never broken:
+    a file name or a time longer than the width stays whole on its own line."""
+    if width is None:
+        return lines
+    out: list[str] = []
+    for line in lines:
+        if len(line) <= width:
+            out.append(line)
+            continue
+        indent = line[: len(line) - len(line.lstrip(" "))]
+        out.extend(
+            textwrap.wrap(
+                line,
+                width,
+                subsequent_indent=indent + "  ",
+                break_long_words=False,
+                break_on_hyphens=False,
+            )
+        )
+    return out
+
+
+def report_text(reports: list[Report], options: RenderOptions = PLAIN) -> str:
+    """The reports as text; every text taken from a contract or a log is shown inert. The table
+    of verdicts is never wrapped (its columns would no longer line up); every other line folds
+    at ``options.width``."""
+    width = options.width
     out: list[str] = []
     for report in map(inert_model, reports):
         contract = report.contract
         version = f" version {contract.version}" if contract.version else ""
         title = f' "{contract.title}"' if contract.title else ""
-        out.append(f"contract {contract.id}{title}{version}")
+        head = [f"contract {contract.id}{title}{version}"]
         if report.customer is not None:
-            out.append(_customer(report.customer))
-        out.append(f"evaluated at {report.evaluated_at.isoformat()} ({report.timezone})")
+            head.append(_customer(report.customer))
+        head.append(f"evaluated at {report.evaluated_at.isoformat()} ({report.timezone})")
+        out.extend(wrapped(head, width))
         rows = [
             (
                 f"{v.clause} {v.metric}" + (f" {_group(v.group)}" if v.group else ""),
                 v.period.label + (" (partial)" if v.period.partial else ""),
-                _measured(v),
+                _measured(v, options.precision),
                 f"{v.objective.split(' ', 1)[1] if ' ' in v.objective else v.target}",
                 _status(v),
             )
@@ -76,8 +102,7 @@ def report_text(reports: list[Report]) -> str:
         for row in rows:
             out.append("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())
         out.append("")
-        out.extend(_consequences(report))
-        out.extend(_suppliers(report))
+        rest: list[str] = [*_consequences(report), *_suppliers(report)]
         rights = rights_text(
             Assessment(
                 termination_rights=report.termination_rights,
@@ -86,7 +111,7 @@ def report_text(reports: list[Report]) -> str:
             )
         )
         if rights:
-            out.extend([*rights, ""])
+            rest.extend([*rights, ""])
         for calendar in report.calendars:  # holidays drawn from a country or a file
             drawn = ", ".join(
                 s.source + (f" (holidays {s.package_version})" if s.package_version else "")
@@ -94,14 +119,15 @@ def report_text(reports: list[Report]) -> str:
             )
             years = sorted({h.date.year for h in calendar.holidays}) or [0]
             span = str(years[0]) if years[0] == years[-1] else f"{years[0]} to {years[-1]}"
-            out.append(
+            rest.append(
                 inert(
                     f"calendar {calendar.calendar}: holidays from {drawn}:"
                     f" {len(calendar.holidays)} dates in {span} (listed in the JSON report)"
                 )
             )
-            out.append("")
-        out.extend(_accounts(report.inputs, report.rejections, "contract"))
+            rest.append("")
+        rest.extend(_accounts(report.inputs, report.rejections, "contract"))
+        out.extend(wrapped(rest, width))
         out.append("")
     return "\n".join(out)
 
@@ -119,8 +145,8 @@ def _accounts(inputs: list[InputAccount], rejections: list[Rejection], reader: s
                 if account.naive_timestamps
                 else ""
             )
-            + "".join(f"\n  not used: {near}" for near in account.near)
         )
+        out.extend(f"  not used: {near}" for near in account.near)
     if rejections:
         out.append(f"{len(rejections)} lines rejected:")
         for rejection in rejections[:10]:
@@ -130,39 +156,43 @@ def _accounts(inputs: list[InputAccount], rejections: list[Rejection], reader: s
     return out
 
 
-def portfolio_text(portfolio: PortfolioReport) -> str:
+def portfolio_text(portfolio: PortfolioReport, options: RenderOptions = PLAIN) -> str:
     """Every section (customer and service, the clauses in force and where they come from, then
     its report), the net position over all of them, and the line account of the shared log.
     Every text taken from a contract or a log is shown inert."""
     portfolio = inert_model(portfolio)
-    out = [
-        f"agreement set evaluated at {portfolio.evaluated_at.isoformat()} ({portfolio.timezone})"
-    ]
+    width = options.width
+    out = wrapped(
+        [f"agreement set evaluated at {portfolio.evaluated_at.isoformat()} ({portfolio.timezone})"],
+        width,
+    )
     for section in portfolio.sections:
         customer = "any customer" if section.customer is None else f"customer {section.customer}"
-        out.append("")
-        out.append(
-            f"== {customer}, service {section.service} ({section.agreement}, {section.kind})"
-        )
+        head = [
+            "",
+            f"== {customer}, service {section.service} ({section.agreement}, {section.kind})",
+        ]
         for origin in section.clauses:
             replaced = f", replaces {', '.join(origin.replaces)}" if origin.replaces else ""
-            out.append(
+            head.append(
                 f"   clause {origin.clause}: {origin.level} {origin.file}:{origin.line}{replaced}"
             )
-        out.append("")
-        out.append(report_text([section.report]).rstrip("\n"))
+        out.extend(wrapped([*head, ""], width))
+        # Already folded, its table kept whole.
+        out.append(report_text([section.report], options).rstrip("\n"))
+    rest: list[str] = []
     if portfolio.net_position:
-        out.append("")
-        out.extend(
+        rest.append("")
+        rest.extend(
             _net_lines(
                 "net position over all sections (owed to customers - claimable from suppliers)",
                 portfolio.net_position,
             )
         )
-    out.append("")
-    out.extend(_accounts(portfolio.inputs, portfolio.rejections, "agreement set"))
-    out.append("")
-    return "\n".join(out)
+    rest.append("")
+    rest.extend(_accounts(portfolio.inputs, portfolio.rejections, "agreement set"))
+    rest.append("")
+    return "\n".join([*out, *wrapped(rest, width)])
 
 
 # ------------------------------------------------------------------------------- consequences
@@ -304,7 +334,7 @@ def _suppliers(report: Report) -> list[str]:
         out.append(f"supplier {position.supplier}{name} ({', '.join(position.services)})")
         for row in position.periods:
             parts = [
-                f"{plain(a.seconds)} s of {a.metric} downtime attributed" for a in row.attributed
+                f"{duration(a.seconds)} of {a.metric} downtime attributed" for a in row.attributed
             ]
             parts += [
                 f"{v.clause} {v.metric}{' ' + _group(v.group) if v.group else ''} {v.status}"
