@@ -46,10 +46,19 @@ def md(text: str) -> str:
     return text.translate(_ESCAPES)
 
 
+# For text written inside a line of prose or a table cell (the budget and review packs): the
+# characters that open or close a construct there, with a backslash; `<`, `>` and `&` as HTML
+# entities, so that no raw HTML and no entity reaches the reader. Parentheses, `#` and `!` mean
+# nothing inside a line and stay as they are, easier to read in the Markdown source.
+_INLINE = str.maketrans(
+    {c: "\\" + c for c in "\\`*_[]|~"} | {"<": "&lt;", ">": "&gt;", "&": "&amp;"}
+)
+
+
 def md_text(text: object) -> str:
-    """Any text from a contract or a log as literal Markdown on one line: terminal controls
+    """Any text from a contract or a log as literal Markdown inside a line: terminal controls
     and line breaks made inert first (a line break would end a table row), then escaped."""
-    return md(inert(str(text)))
+    return inert(str(text)).translate(_INLINE)
 
 
 def _heading(level: int, text: str) -> list[str]:
