@@ -2,12 +2,13 @@
 
 * :func:`schema_for` says which record types and fields a contract reads, with their types.
 * :meth:`EventLog.load` reads JSON Lines, CSV (both also gzip-compressed), Parquet, standard input,
-  open files and iterables of records into table ``events`` of an in-memory DuckDB database.
+  open files, iterables of records and DataFrames (pandas, polars, Arrow) into table ``events`` of an in-memory DuckDB database.
 * :func:`expand_event_paths` turns paths, folders and patterns into the files they stand for.
 * :func:`compile_condition` and :func:`compile_selection` turn a contract's filters into SQL with
   bound parameters.
 """
 
+from obligo.events._frames import is_frame
 from obligo.events._inputs import expand as expand_event_paths
 from obligo.events.loader import EventLog, EventRejectedError, InputAccount, Rejection
 from obligo.events.schema import (
@@ -31,6 +32,7 @@ __all__ = [
     "compile_condition",
     "compile_selection",
     "expand_event_paths",
+    "is_frame",
     "quote_ident",
     "schema_for",
     "union_of",
