@@ -9,11 +9,11 @@ import click
 
 from obligo import _interrupt
 from obligo._output import OutputClosed, discard_stdout
-from obligo.cli import baseline, check, evaluate, fmt
+from obligo.cli import baseline, check, evaluate, fmt, openslo
 from obligo.cli._shell import EXIT_ERRORS, EXIT_OK, EXIT_PIPE, _error_text, cli
 from obligo.errors import ObligoError
 
-__all__ = ["baseline", "check", "cli", "evaluate", "fmt", "main"]
+__all__ = ["baseline", "check", "cli", "evaluate", "fmt", "main", "openslo"]
 
 
 def main() -> None:
