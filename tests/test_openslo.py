@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 import obligo
 from obligo.cli import cli
-from obligo.interop.openslo import Note, import_openslo
+from obligo.interop.openslo import Note, export_openslo, import_openslo
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path("tests/data/openslo")
@@ -125,3 +125,68 @@ def test_cli_refuses_text_that_is_not_yaml_at_its_line(tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert f"{bad}:3:" in result.stderr
     assert "not valid YAML" in result.stderr
+
+
+# ------------------------------------------------------------------------------------- export
+@pytest.mark.parametrize("name", ["shop", "treat-low-traffic-as-equally-important_timeslices-slo"])
+def test_export_then_import_gives_the_contract_back(name: str) -> None:
+    contract = obligo.load(ROOT / DATA / f"{name}.sla")
+    exported = export_openslo(contract)
+    assert exported.left_out == []
+    assert exported.objectives == len([p for c in contract.clauses for p in c.promises])
+    back = import_openslo(exported.text, "back.yaml")
+    assert back.notes == []
+
+    def body(text: str) -> list[str]:  # the comments name sources and files: not compared
+        return [line for line in text.splitlines() if not line.startswith("#")]
+
+    assert body(back.text) == body((ROOT / DATA / f"{name}.sla").read_text(encoding="utf-8"))
+
+
+def test_export_writes_a_ratio_source_and_a_calendar_window() -> None:
+    text = export_openslo(obligo.load(ROOT / DATA / "shop.sla")).text
+    assert text.startswith(
+        '---\napiVersion: "openslo/v1"\nkind: "Service"\nmetadata:\n  name: "shop"\n'
+        '  displayName: "Web shop"\n---\n'
+    )
+    assert (
+        '      ratioMetric:\n        bad:\n          metricSource:\n            type: "obligo"\n'
+        '            spec:\n              records: "checkout-errors-bad"\n' in text
+    )
+    assert (
+        '    - duration: "1M"\n      isRolling: false\n      calendar:\n'
+        '        startTime: "2024-01-01 00:00:00"\n        timeZone: "Europe/Berlin"\n' in text
+    )
+    assert (
+        '      op: "lte"\n      value: 0.5\n      timeSliceWindow: "1m"\n      target: 0.995\n'
+        in text
+    )
+
+
+def test_export_of_a_bundled_contract_names_each_objective_left_out_and_why(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.chdir(ROOT)
+    result = CliRunner().invoke(cli, ["export", "openslo", "contracts/initech-analytics.sla"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout == ""
+    lines = result.stderr.splitlines()
+    assert lines[-1] == "0 objectives exported, 11 left out"
+    assert lines[1] == (
+        "contracts/initech-analytics.sla:116: clause 2, ingest-uptime: its period (a billing "
+        "cycle) has no OpenSLO time window: left out"
+    )
+    assert lines[0].startswith("contracts/initech-analytics.sla:110: clause 1, query-latency: ")
+
+
+def test_export_cli_writes_the_file(tmp_path: Path) -> None:
+    out = tmp_path / "shop.yaml"
+    result = CliRunner().invoke(
+        cli, ["export", "openslo", str(ROOT / DATA / "shop.sla"), "-o", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    assert result.stderr.splitlines() == ["4 objectives exported, 0 left out"]
+    assert (
+        out.read_text(encoding="utf-8")
+        == export_openslo(obligo.load(ROOT / DATA / "shop.sla")).text
+    )
