@@ -53,6 +53,8 @@ def test_timeslices_of_a_ratio_are_slices_down_below_the_slice_target() -> None:
     text, _ = _import("treat-low-traffic-as-equally-important_timeslices-slo")
     assert "  availability, per calendar week\n  in slices of 1 minute\n" in text
     assert "  a slice is down when good / total < 95%\n" in text
+    # A slice without samples is no data, as in OpenSLO: never counted up (0 / 0).
+    assert "  a slice without web-availability-total records is skipped\n" in text
     assert '  timezone "America/New_York"\n' in text
     assert "  promise service-availability >= 99.95%\n" in text
 
@@ -128,7 +130,7 @@ def test_cli_refuses_text_that_is_not_yaml_at_its_line(tmp_path: Path) -> None:
 
 
 # ------------------------------------------------------------------------------------- export
-@pytest.mark.parametrize("name", ["shop", "treat-low-traffic-as-equally-important_timeslices-slo"])
+@pytest.mark.parametrize("name", TRANSLATED)
 def test_export_then_import_gives_the_contract_back(name: str) -> None:
     contract = obligo.load(ROOT / DATA / f"{name}.sla")
     exported = export_openslo(contract)
@@ -177,6 +179,20 @@ def test_export_of_a_bundled_contract_names_each_objective_left_out_and_why(
         "cycle) has no OpenSLO time window: left out"
     )
     assert lines[0].startswith("contracts/initech-analytics.sla:110: clause 1, query-latency: ")
+
+
+def test_export_leaves_out_slices_without_records_counted_up() -> None:
+    text = (ROOT / DATA / "shop.sla").read_text(encoding="utf-8")
+    up = text.replace("search-p99 records is skipped", "search-p99 records is up", 1)
+    exported = export_openslo(obligo.parse(up, "up.sla"))
+    assert exported.objectives == 3
+    assert [(n.line, n.message.split(": ")[1]) for n in exported.left_out] == [
+        (
+            42,  # clause 2, the promise of search-latency-1
+            "a slice without search-p99 records must be skipped (no data), as in OpenSLO, and "
+            "nothing else said of slices without records",
+        )
+    ]
 
 
 def test_export_cli_writes_the_file(tmp_path: Path) -> None:

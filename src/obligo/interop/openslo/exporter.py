@@ -174,7 +174,6 @@ def _plain(metric: Any) -> None:
             "only_while",
             "only_during",
             "minimum_run",
-            "slice_without",
             "duration",
             "targets",
             "pauses",
@@ -248,9 +247,12 @@ def _indicator(metric: Any) -> tuple[dict[str, Any], str, dict[str, Any]]:
         return _sli(total.record_type, {"ratioMetric": ratio}), "Occurrences", {}
     if kind == "availability" and metric.slice is not None:
         window = {"timeSliceWindow": _duration(metric.slice)}
-        (down,) = metric.slice_down or (None,)
+        if len(metric.slice_down) != 1:
+            raise _Unsayable("its slices are down on several conditions")
+        (down,) = metric.slice_down
         if isinstance(down, SliceExists) and not down.only:
             op, value = _threshold(down.selection)
+            _skipped(metric, down.selection.record_type)
             spec = {"thresholdMetric": _source(Selection(record_type=down.selection.record_type))}
             return (
                 _sli(down.selection.record_type, spec),
@@ -269,6 +271,7 @@ def _indicator(metric: Any) -> tuple[dict[str, Any], str, dict[str, Any]]:
             ):
                 share = _records(values.get(part.left.name), "sum")
                 total = _records(values.get(part.right.name), "sum")
+                _skipped(metric, total.record_type)
                 good = down.op == "<"
                 bound = down.threshold.value / 100
                 ratio = {"good" if good else "bad": _source(share), "total": _source(total)}
@@ -279,6 +282,22 @@ def _indicator(metric: Any) -> tuple[dict[str, Any], str, dict[str, Any]]:
                 )
         raise _Unsayable("its slices are down on a condition OpenSLO cannot say")
     raise _Unsayable(f"its measure ({kind}) maps to no ratio or threshold source")
+
+
+def _skipped(metric: Any, records: str) -> None:
+    """OpenSLO counts a slice without samples as no data: the metric must say so, and nothing
+    else about slices without records (up or down would be another measure)."""
+    rules = metric.slice_without
+    if (
+        len(rules) != 1
+        or rules[0].rule != "skipped"
+        or rules[0].selection.record_type != records
+        or rules[0].selection.where is not None
+    ):
+        raise _Unsayable(
+            f"a slice without {records} records must be skipped (no data), as in OpenSLO, "
+            f"and nothing else said of slices without records"
+        )
 
 
 def _sli(records: str, spec: dict[str, Any]) -> dict[str, Any]:

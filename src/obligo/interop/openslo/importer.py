@@ -406,6 +406,8 @@ class _Importer:
                     f"  {share} = sum(value in {sli}-{share} records)",
                     f"  total = sum(value in {sli}-total records)",
                     f"  a slice is down when {share} / total {relation} {bound}",
+                    # A slice without samples is no data (0 / 0), never up or down.
+                    f"  a slice without {sli}-total records is skipped",
                 ]
         elif threshold is not None:
             op = str(objective.get("op", "")).lower()
@@ -437,6 +439,7 @@ class _Importer:
                     f"  a slice is down when there are {sli} records where value "
                     f"{_BROKEN[op]} {value}"
                 )
+                body.append(f"  a slice without {sli} records is skipped")
         else:
             raise _Untranslatable(
                 line_of(ispec), "an indicator with neither ratioMetric nor thresholdMetric"
