@@ -20,6 +20,7 @@ STAGES: list[tuple[str, ...]] = [
     ("syntax",),
     ("checks",),
     ("agreements", "resolve"),
+    ("interop",),  # OpenSLO and contracts: model and syntax, never the logs or the engine
     ("events",),
     ("engine",),
     ("report",),

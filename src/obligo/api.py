@@ -29,7 +29,7 @@ from obligo.engine.run.portfolio import evaluate_agreements as _evaluate_agreeme
 from obligo.engine.run.session import checked_mappings, planned
 from obligo.engine.scans import ScanPlan
 from obligo.errors import Diagnostic, ObligoError, ObligoSemanticError, Severity
-from obligo.events import Source, schema_for
+from obligo.events import Source, is_frame, schema_for
 from obligo.guard import guarded, guarded_evaluation
 from obligo.model.contract import Contract, HolidaysFrom, HolidaySource
 from obligo.model.inheritance import Inherited, Origin, ResolvedClause
@@ -174,7 +174,9 @@ def evaluate(
     """Evaluate every objective of a contract in every measurement period up to ``at``.
 
     ``events`` is one input or a list of inputs: paths (JSON Lines, CSV, gzip forms, Parquet),
-    ``"-"`` for standard input, open files, or an iterable of dicts. ``at`` is the evaluation time
+    ``"-"`` for standard input, open files, an iterable of dicts, or a pandas or polars DataFrame
+    or an Arrow table (``obligo[dataframes]``; scanned in memory, its rows named by number). ``at``
+    is the evaluation time
     (timezone-aware; default now); the period that contains it is ``pending``. Every period is
     evaluated from the start of the term; ``window_start``/``window_end`` only choose the
     periods shown. Raises :class:`~obligo.ObligoSemanticError` when the contract has errors and
@@ -508,6 +510,8 @@ def _events_given(function: str, events: object) -> None:
             _wrong(function, "events", events, _EVENTS)
             + ": a dict is one record, give a list of records"
         )
+    if is_frame(events):
+        return
     if not isinstance(events, str | bytes | os.PathLike | Iterable | Source) and not hasattr(
         events, "read"
     ):

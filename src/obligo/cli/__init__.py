@@ -9,14 +9,14 @@ import click
 
 from obligo import _interrupt
 from obligo._output import OutputClosed, discard_stdout
-from obligo.cli import baseline, budget, check, evaluate, fmt, review
+from obligo.cli import baseline, budget, check, evaluate, fmt, openslo, review
 from obligo.cli import explain as explain  # obligo explain
 from obligo.cli import init as init
 from obligo.cli import render as render
 from obligo.cli._shell import EXIT_ERRORS, EXIT_OK, EXIT_PIPE, _error_text, cli
 from obligo.errors import ObligoError
 
-__all__ = ["baseline", "budget", "check", "cli", "evaluate", "explain", "fmt", "main", "review"]
+__all__ = ["baseline", "budget", "check", "cli", "evaluate", "explain", "fmt", "main", "openslo", "review"]
 
 
 def main() -> None:

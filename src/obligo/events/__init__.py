@@ -2,7 +2,7 @@
 
 * :func:`schema_for` says which record types and fields a contract reads, with their types.
 * :meth:`EventLog.load` reads JSON Lines, CSV (both also gzip-compressed), Parquet, standard input,
-  open files and iterables of records into table ``events`` of an in-memory DuckDB database.
+  open files, iterables of records and DataFrames (pandas, polars, Arrow) into table ``events`` of an in-memory DuckDB database.
 * :func:`expand_event_paths` turns paths, folders and patterns into the files they stand for.
 * :class:`Source` reads an export as it is (a record type, a profile, derived fields, a CSV
   dialect); :func:`read_sources` reads a sources file (``obligo.sources.toml``).
@@ -10,6 +10,7 @@
   bound parameters.
 """
 
+from obligo.events._frames import is_frame
 from obligo.events._inputs import expand as expand_event_paths
 from obligo.events._source import Source
 from obligo.events.derive import Derivation
@@ -39,6 +40,7 @@ __all__ = [
     "compile_condition",
     "compile_selection",
     "expand_event_paths",
+    "is_frame",
     "quote_ident",
     "read_sources",
     "schema_for",

@@ -32,11 +32,13 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, Literal, cast
 
 from obligo.errors import EventDataError
+from obligo.events import _frames
 
 if TYPE_CHECKING:
     from obligo.events.schema import EventSchema
 
-Format = Literal["jsonl", "csv", "parquet"]
+# "frame": a DataFrame or Arrow table registered on the connection (read as Parquet is).
+Format = Literal["jsonl", "csv", "parquet", "frame"]
 
 InputSpec = str | Path | IO[str] | IO[bytes] | Iterable[Mapping[str, Any]]
 
@@ -58,6 +60,9 @@ class LocalInput:
     # the local times its derived fields read (counted as timestamps without an offset).
     shown: Format | None = None
     local_times: int = 0
+    # A frame's Arrow table (rows numbered), registered on the connection as ``relation``.
+    frame: Any = None
+    relation: str = ""
 
 
 def format_of(name: str) -> tuple[Format, bool] | None:
@@ -141,7 +146,11 @@ def resolve(
     ``timezone``, and ``schema`` says which columns hold numbers."""
     from obligo.events._source import Source
 
-    if isinstance(inputs, str | Path | Mapping) or hasattr(inputs, "read"):
+    if (
+        isinstance(inputs, str | Path | Mapping)
+        or hasattr(inputs, "read")
+        or _frames.is_frame(inputs)
+    ):
         raise TypeError("EventLog.load takes a sequence of inputs, e.g. [path] or [records]")
     if _DUCKDB_SPECIAL & set(str(workdir)):
         # DuckDB would read the links and copies in it as patterns (their folders included).
@@ -212,6 +221,8 @@ def _resolve_one(index: int, spec: InputSpec, workdir: Path) -> LocalInput:
         return LocalInput(index, name, _alias(name, found, index, workdir), found[0], found[1])
     if isinstance(spec, Mapping):
         raise TypeError("an input cannot be a single record: give a list of records")
+    if _frames.is_frame(spec):
+        return _from_frame(index, spec, workdir)
     if hasattr(spec, "read"):
         stream = cast("IO[Any]", spec)
         raw_name = getattr(stream, "name", None)
@@ -371,3 +382,15 @@ def _from_records(index: int, records: Iterable[Any], workdir: Path) -> LocalInp
             out.write(text)
             out.write("\n")
     return LocalInput(index, "<records>", target, "jsonl", False, reasons)
+
+
+def _from_frame(index: int, frame: Any, workdir: Path) -> LocalInput:
+    """A DataFrame or Arrow table: no file, DuckDB scans it in memory (see obligo.events._frames).
+    Its rows are named by their number from 1, as a Parquet file's are."""
+    kind = _frames.frame_kind(frame) or "frame"
+    table = _frames.as_arrow(frame, kind)
+    # No file is made: the path only keeps the input's cleanup (unlink) a no-op.
+    path = workdir / f"input-{index}.frame"
+    return LocalInput(
+        index, f"<{kind}>", path, "frame", False, frame=table, relation=f"_obligo_frame_{index}"
+    )

@@ -70,7 +70,7 @@ from zoneinfo import ZoneInfo
 import duckdb
 
 from obligo.errors import EventDataError
-from obligo.events import _bytescan, _inputs, _plan, progress
+from obligo.events import _bytescan, _frames, _inputs, _plan, progress
 from obligo.events._inputs import LocalInput
 from obligo.events._merge import ACCEPTED, EMPTY, Conflict, merge
 from obligo.events._plan import (
@@ -394,6 +394,7 @@ class _Loader:
         sources = _inputs.resolve(
             specs, self.workdir, timezone=self.plan.timezone, schema=self.log.schema
         )
+        _register_frames(con, sources)
         while True:
             try:
                 progress.begin([source.name for source in sources])
@@ -576,13 +577,8 @@ class _Loader:
         """The field names an input has (JSON Lines: those of its first records)."""
         if source.format == "csv":
             return (_csv_read_header(source) or ([], ","))[0]
-        if source.format == "parquet":
-            return [
-                str(row[0])
-                for row in self.con.execute(
-                    "DESCRIBE SELECT * FROM read_parquet($1)", [str(source.path)]
-                ).fetchall()
-            ]
+        if source.format in ("parquet", "frame"):
+            return [str(row[0]) for row in self.con.execute(*_columns_query(source)).fetchall()]
         return sorted(_bytescan.sample_keys(source.path, source.compressed) or ())
 
     def _near_types(self, staged: _Staged) -> _Staged:
@@ -1291,9 +1287,7 @@ class _Loader:
     # ----------------------------------------------------------------------------- Parquet
     def _parquet(self, source: LocalInput) -> _Staged:
         try:
-            described = self.con.execute(
-                "DESCRIBE SELECT * FROM read_parquet($1)", [str(source.path)]
-            ).fetchall()
+            described = self.con.execute(*_columns_query(source)).fetchall()
         except duckdb.Error as error:
             raise _inputs.unreadable(source, error) from None
         types = {str(row[0]): str(row[1]) for row in described}
@@ -1334,7 +1328,7 @@ class _Loader:
         params = Params()
         rows_sql = (
             f"SELECT file_row_number + 1 AS _line, NULL::INTEGER AS _jp, NULL::VARCHAR AS _text, "
-            f"{picks} FROM read_parquet({params(str(source.path))}, file_row_number=true)"
+            f"{picks} FROM {_parquet_scan(source, params)}"
         )
         path_values = list(params.values)
         table = f"_obligo_input_{source.index}"
@@ -1798,6 +1792,33 @@ _PARQUET_INTEGERS = (
     "TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT",
     "UTINYINT", "USMALLINT", "UINTEGER", "UBIGINT", "UHUGEINT",
 )  # fmt: skip
+
+
+def _register_frames(con: duckdb.DuckDBPyConnection, sources: Sequence[LocalInput]) -> None:
+    """Each DataFrame input registered on the connection: DuckDB scans its Arrow buffers where
+    they are (no copy, no file)."""
+    for source in sources:
+        if source.format == "frame":
+            con.register(source.relation, source.frame)
+
+
+def _parquet_scan(source: LocalInput, params: Params) -> str:
+    """What a Parquet input's rows are read from, each with its ``file_row_number`` (from 0): the
+    file, or a frame's registered table (numbered when it was registered)."""
+    if source.format == "frame":
+        return quote_ident(source.relation)
+    return f"read_parquet({params(str(source.path))}, file_row_number=true)"
+
+
+def _columns_query(source: LocalInput) -> tuple[str, list[Any]]:
+    """The query that describes a Parquet input's columns (a frame's without its row number)."""
+    if source.format == "frame":
+        return (
+            f"DESCRIBE SELECT * EXCLUDE ({quote_ident(_frames.ROW_COLUMN)}) "
+            f"FROM {quote_ident(source.relation)}",
+            [],
+        )
+    return "DESCRIBE SELECT * FROM read_parquet($1)", [str(source.path)]
 
 
 def _parquet_native(kind: FieldType, parquet_type: str, scale: int) -> bool:

@@ -19,7 +19,7 @@ from obligo.engine.scans import ScanPlan
 from obligo.engine.time.evaluation_time import evaluation_time
 from obligo.engine.time.periods import local_midnight
 from obligo.errors import EventDataError, ObligoError, ObligoSemanticError
-from obligo.events import EventLog, EventSchema, Source, schema_for
+from obligo.events import EventLog, EventSchema, Source, is_frame, schema_for
 from obligo.model import metrics as m
 from obligo.model.base import walk
 from obligo.model.conditions import Selection
@@ -111,6 +111,8 @@ def as_inputs(events: Any) -> list[Any]:
         or hasattr(events, "__fspath__")
     ):
         return [_path_checked(events)]
+    if is_frame(events):  # a DataFrame iterates over its column names: it is one input
+        return [events]
     items: list[Any] = list(events)
     for item in items:
         _path_checked(item)
