@@ -20,6 +20,7 @@ import obligo
 from engine_helpers import parse
 from obligo.engine.consequences.money import round_half_up
 from obligo.engine.numbers import decimal_text
+from obligo.render.text import report_text
 from obligo.report.model import Consequence, Report
 from obligo.syntax import printer
 from report_helpers import as_shown
@@ -616,6 +617,13 @@ def test_each_line_is_owed_by_the_supplier_of_the_service_whose_fee_it_names() -
         "150.00",
     )
 
+
+
+def test_the_text_report_names_the_service_and_supplier_of_each_part_of_a_split_clause() -> None:
+    records = [outage("2026-01-10T00:00:00+00:00", 7200)]
+    text = report_text([evaluate(SUPPLIERS, records)])
+    assert "  1 credit (api, owed by nimbus) 2026-01: 400.00 EUR" in text
+    assert "  1 credit (uplink, owed by netco) 2026-01: 150.00 EUR" in text
 
 # ------------------------------------------------------------- one credit for one stretch of time
 LARGEST = """

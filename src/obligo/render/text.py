@@ -222,10 +222,25 @@ def _group(group: str | dict[str, str]) -> str:
     return ", ".join(f"{field}={value}" for field, value in group.items())
 
 
-def _consequence(item: Consequence) -> list[str]:
+def _key(item: Consequence) -> tuple[str, str, str, str]:
+    return (item.clause, item.kind, item.period.label, repr(item.group))
+
+
+def _split(items: list[Consequence]) -> set[tuple[str, str, str, str]]:
+    """The consequences of one clause in one period that its lines split between services
+    (each line owed by the supplier of the service whose fee it names)."""
+    services: dict[tuple[str, str, str, str], set[str | None]] = {}
+    for item in items:
+        services.setdefault(_key(item), set()).add(item.service)
+    return {key for key, found in services.items() if len(found) > 1}
+
+
+def _consequence(item: Consequence, *, owed_by: bool = False) -> list[str]:
     group = f" {_group(item.group)}" if item.group else ""
+    # A clause split between services names the service and who owes each part.
+    part = f" ({item.service}, owed by {item.supplier})" if owed_by else ""
     head = (
-        f"  {item.clause} {item.kind}{group} {item.period.label}:"
+        f"  {item.clause} {item.kind}{group}{part} {item.period.label}:"
         f" {_money(item.amount, item.currency)}{_claim(item.claim)}"
     )
     back = item.earn_back
@@ -296,8 +311,9 @@ def _consequences(report: Report) -> list[str]:
         )
     if report.consequences:
         out.append("consequences")
+        split = _split(report.consequences)
         for item in report.consequences:
-            out.extend(_consequence(item))
+            out.extend(_consequence(item, owed_by=_key(item) in split))
     else:
         out.append("consequences: none in the periods shown")
     totals = report.totals
