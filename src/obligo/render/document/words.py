@@ -42,6 +42,7 @@ from obligo.model.metrics import (
     RollingPeriod,
 )
 from obligo.model.units import PERIOD_WORDS
+from obligo.model.vocabulary import UNIT_NAMES
 from obligo.render.document.registry import describe, prose
 
 # Month names spelt here, not by the locale (`%B`): the same document on every machine.
@@ -59,18 +60,6 @@ _MONTHS = (
     "November",
     "December",
 )
-
-_UNIT_WORDS = {
-    "ms": "millisecond",
-    "s": "second",
-    "min": "minute",
-    "h": "hour",
-    "day": "day",
-    "week": "week",
-    "month": "month",
-    "quarter": "quarter",
-    "year": "year",
-}
 
 # A comparison as a reader says it: `>= 99.9%` is "at least 99.9%".
 COMPARATOR_WORDS: dict[Comparator, str] = {
@@ -112,7 +101,7 @@ def plural(count: Decimal | int, word: str) -> str:
 
 def unit_word(unit: str) -> str:
     """A canonical unit or period word as a reader says it (``h``: hour; ``months``: month)."""
-    return _UNIT_WORDS.get(unit) or PERIOD_WORDS.get(unit, unit)
+    return UNIT_NAMES.get(unit) or PERIOD_WORDS.get(unit, unit)
 
 
 def period_words(count: int, unit: str) -> str:
