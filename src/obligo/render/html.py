@@ -19,6 +19,7 @@ from pathlib import Path
 import jinja2
 
 from obligo._inert import inert_model
+from obligo.render import quantities
 from obligo.render.contract_words import ContractWords, contract_words, read_sources
 from obligo.render.html_chart import Chart, build_chart, tier_bounds
 from obligo.report.base import plain
@@ -27,24 +28,10 @@ from obligo.report.portfolio import PortfolioReport
 
 TEMPLATES = Path(__file__).resolve().parent / "templates" / "html"
 
-_UNITS = (("d", 86400), ("h", 3600), ("min", 60))
-
-
 def duration(seconds: Decimal | None) -> str:
-    """Seconds as people write a duration: ``3 h 43 min``, ``2 d 1 h``, ``45 s``, ``0 s``."""
-    if seconds is None:
-        return "-"
-    sign = "-" if seconds < 0 else ""
-    rest = abs(seconds)
-    parts: list[str] = []
-    for name, size in _UNITS:
-        whole = int(rest // size)
-        if whole:
-            parts.append(f"{whole} {name}")
-            rest -= whole * size
-    if rest or not parts:
-        parts.append(f"{plain(rest.normalize()) if rest else '0'} s")
-    return sign + " ".join(parts)
+    """Seconds as people write a duration (``3 h 43 min``), as the text report writes them;
+    ``-`` for none."""
+    return "-" if seconds is None else quantities.duration(seconds)
 
 
 def group_text(group: Group | None) -> str:
