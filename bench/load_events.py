@@ -260,7 +260,11 @@ def main() -> None:
     args = parser.parse_args()
     if args.child:
         # Report values are Decimals: written with exactly their digits.
-        print(json.dumps(child(args.child, args.format, Path(args.path)), default=lambda v: format(v, "f")))
+        print(
+            json.dumps(
+                child(args.child, args.format, Path(args.path)), default=lambda v: format(v, "f")
+            )
+        )
         return
     if args.write:
         write_logs(Path(args.path), args.records, args.dirty)

@@ -33,7 +33,11 @@ CHECKED = settings(max_examples=40, deadline=None)
 
 # Values of other Python types than the ones each argument takes.
 SCALARS = st.one_of(
-    st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False), st.decimals(allow_nan=False)
+    st.none(),
+    st.booleans(),
+    st.integers(),
+    st.floats(allow_nan=False),
+    st.decimals(allow_nan=False),
 )
 NOT_TEXT = st.one_of(
     SCALARS, st.binary(), st.lists(st.integers(), max_size=3),

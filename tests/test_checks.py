@@ -406,7 +406,7 @@ CASES = [
         f"the first is at line {line_of(BASE, 'metric api-latency')}",
         good="moves 150% from the baseline\n\n"
         "metric api-median\n  p50 of latency_ms in request records, per calendar month\n\n"
-        "clause 9 \"Median\"\n  report api-median <= 100\n",
+        'clause 9 "Median"\n  report api-median <= 100\n',
     ),
     Case(
         "duplicate calendar",

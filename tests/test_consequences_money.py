@@ -199,8 +199,12 @@ clause 3 "P1 and P3 named"
 
 
 def ticket(day: str, priority: str, minutes: int) -> dict[str, Any]:
-    return {"type": "ticket", "time": f"{day}T10:00:00+00:00", "priority": priority,
-            "minutes": minutes}
+    return {
+        "type": "ticket",
+        "time": f"{day}T10:00:00+00:00",
+        "priority": priority,
+        "minutes": minutes,
+    }
 
 
 def test_a_penalty_per_breached_group_is_owed_once_per_group_that_breached() -> None:
@@ -303,9 +307,13 @@ def test_the_fee_of_the_month_before_and_the_average_of_the_last_three() -> None
     )
     # The average of January to March: (3000 + 4500 + 6000) ÷ 3 = 4500; 10% = 450.00.
     assert amount(report, "2", "2026-04") == "450.00"
-    assert owed(report, "2", "2026-04").lines[0].arithmetic.endswith(
-        "10% × 13500 EUR ÷ 3 months (the average fee of the last 3 months,"
-        " 2026-01-01 to 2026-03-31) = 450 EUR"
+    assert (
+        owed(report, "2", "2026-04")
+        .lines[0]
+        .arithmetic.endswith(
+            "10% × 13500 EUR ÷ 3 months (the average fee of the last 3 months,"
+            " 2026-01-01 to 2026-03-31) = 450 EUR"
+        )
     )
     # A day of March's fee: 6000 ÷ 31 = 193.548387…
     assert amount(report, "3", "2026-04") == "193.55"
@@ -331,8 +339,11 @@ def test_before_the_term_there_is_no_fee_and_the_average_counts_the_months_of_th
 
 
 def test_a_missing_invoice_of_the_month_before_leaves_the_amount_unknown() -> None:
-    records = [invoice("2026-01", "3000"), invoice("2026-03", "6000"),
-               outage("2026-03-10T00:00:00+00:00", 7200)]
+    records = [
+        invoice("2026-01", "3000"),
+        invoice("2026-03", "6000"),
+        outage("2026-03-10T00:00:00+00:00", 7200),
+    ]
     report = evaluate(OTHER_PERIOD, records, "2026-04-02T00:00:00+00:00")
     march = owed(report, "1", "2026-03")
     assert march.amount is None
@@ -352,7 +363,9 @@ def test_a_missing_invoice_of_the_month_before_leaves_the_amount_unknown() -> No
         ),
     ],
 )
-def test_another_period_that_is_no_calendar_unit_is_an_error(amount_text: str, message: str) -> None:
+def test_another_period_that_is_no_calendar_unit_is_an_error(
+    amount_text: str, message: str
+) -> None:
     text = f"""
     contract c
       timezone "UTC"
@@ -426,8 +439,7 @@ FORMULA_RECORDS = [
     span("schedule", "2026-04-01T00:00:00+00:00", 360000),  # 100 scheduled hours
     span("outage", "2026-05-10T00:00:00+00:00", 7200),  # May: 2 h, breached, nothing scheduled
     *(
-        {"type": "site", "time": "2026-04-02T00:00:00+00:00", "affected": i == 0}
-        for i in range(4)
+        {"type": "site", "time": "2026-04-02T00:00:00+00:00", "affected": i == 0} for i in range(4)
     ),  # one site of four affected in April, no site records in May
 ]
 
@@ -474,7 +486,9 @@ def test_a_credit_weighted_by_the_share_of_sites_affected(formulas: Report) -> N
     # April: 10% × 3000 × 25% = 75.
     april = owed(formulas, "4", "2026-04")
     assert as_shown(april.amount) == "75.00"
-    assert april.lines[0].arithmetic == "10% × 3000 EUR (the fee of 2026-04) × affected 25% = 75 EUR"
+    assert (
+        april.lines[0].arithmetic == "10% × 3000 EUR (the fee of 2026-04) × affected 25% = 75 EUR"
+    )
     # May is breached but no site was counted: listed without an amount, with the reason.
     may = owed(formulas, "4", "2026-05")
     assert (may.amount, may.reason) == (None, "no value of affected in 2026-05")
@@ -552,7 +566,9 @@ def test_a_formula_that_gives_no_amount_is_an_error_at_its_place(line: str, mess
 
 
 def test_when_breached_on_a_penalty_per_breached_month_is_an_error() -> None:
-    text = FORMULA_HEAD + "  promise down <= 1 h\n  penalty 5 EUR per breached month when breached\n"
+    text = (
+        FORMULA_HEAD + "  promise down <= 1 h\n  penalty 5 EUR per breached month when breached\n"
+    )
     found = errors(text)
     assert len(found) == 1
     assert found[0].startswith(
@@ -618,12 +634,12 @@ def test_each_line_is_owed_by_the_supplier_of_the_service_whose_fee_it_names() -
     )
 
 
-
 def test_the_text_report_names_the_service_and_supplier_of_each_part_of_a_split_clause() -> None:
     records = [outage("2026-01-10T00:00:00+00:00", 7200)]
     text = report_text([evaluate(SUPPLIERS, records)])
     assert "  1 credit (api, owed by nimbus) 2026-01: 400.00 EUR" in text
     assert "  1 credit (uplink, owed by netco) 2026-01: 150.00 EUR" in text
+
 
 # ------------------------------------------------------------- one credit for one stretch of time
 LARGEST = """

@@ -558,7 +558,9 @@ def _pooled_queries(extra: str, monkeypatch: pytest.MonkeyPatch) -> tuple[Any, l
         return query(self, sql, params)
 
     monkeypatch.setattr(EvaluationContext, "query", counted)
-    report = evaluate(parse(POOLED.format(extra=extra)), _pooled_log(), at=t("2026-05-01T00:00:00Z"))
+    report = evaluate(
+        parse(POOLED.format(extra=extra)), _pooled_log(), at=t("2026-05-01T00:00:00Z")
+    )
     return report, read
 
 

@@ -90,9 +90,7 @@ def test_the_allowance_is_used_in_time_order_and_the_rest_is_downtime() -> None:
 def test_the_evidence_shows_what_went_over() -> None:
     report = evaluate(parse(contract_text()), EVENTS, at=AT)
     february = next(v for v in report.verdicts if v.period.label == "2026-02")
-    assert [(e.seconds, e.records) for e in february.evidence.exclusions] == [
-        (Fraction(600), 1)
-    ]
+    assert [(e.seconds, e.records) for e in february.evidence.exclusions] == [(Fraction(600), 1)]
     refused = february.evidence.exclusions_refused
     assert [(r.id, r.reason) for r in refused] == [
         (
@@ -140,7 +138,8 @@ def test_an_allowance_off_the_clock_is_refused_at_it(line: str, message: str, co
 
 def test_two_allowances_are_refused() -> None:
     text = contract_text().replace(
-        "excluded up to 1 hour per year", "excluded up to 1 hour per year\n  excluded up to 2 hours per year"
+        "excluded up to 1 hour per year",
+        "excluded up to 1 hour per year\n  excluded up to 2 hours per year",
     )
     with pytest.raises(ObligoError) as raised:
         obligo.parse(text)

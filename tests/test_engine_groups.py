@@ -220,7 +220,7 @@ def test_plan_groups_by_the_tuple_in_one_scan() -> None:
     contract = parse(GROUPED)
     with context(contract, REQUESTS, AT) as ctx:
         chosen = Scope.of(contract).metrics["success"]
-        (grid, _), = aggregates.scans_of(ctx, aggregates.ratio_query(chosen, ctx))
+        ((grid, _),) = aggregates.scans_of(ctx, aggregates.ratio_query(chosen, ctx))
         assert grid.grouped is not None
         assert grid.grouped[1].endswith('GROUP BY e._obligo_idx, e."project", e."region"')
         assert grid.label.endswith(", by project, region")
@@ -321,9 +321,9 @@ def test_a_group_by_several_fields_is_named_by_its_values_in_triggers_and_compar
     (review,) = [x for x in report.triggers if x.kind == "baseline_review"]
     (comparison,) = review.comparisons
     assert comparison.group == {"project": "p1", "region": "eu"}
-    assert comparison.objective == 'uptime for project=p1, region=eu >= 99.9%'
+    assert comparison.objective == "uptime for project=p1, region=eu >= 99.9%"
     (escalation,) = report.escalations
     assert [p.detail for p in escalation.periods] == [
-        'uptime for project=p1, region=eu >= 99.9%: 99.731182796%, breached',
-        'uptime for project=p1, region=eu >= 99.9%: 99.722222222%, breached',
+        "uptime for project=p1, region=eu >= 99.9%: 99.731182796%, breached",
+        "uptime for project=p1, region=eu >= 99.9%: 99.722222222%, breached",
     ]

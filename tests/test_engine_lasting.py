@@ -70,12 +70,11 @@ def test_availability_counts_only_outages_of_at_least_15_minutes() -> None:
     below 99.95%."""
     assert uptime().value == Fraction(44640 - 35, 44640) * 100
     verdict = next(
-        v
-        for v in evaluate(parse(LASTING), EVENTS, at=AT).verdicts
-        if v.period.label == "2026-03"
+        v for v in evaluate(parse(LASTING), EVENTS, at=AT).verdicts if v.period.label == "2026-03"
     )
     assert verdict.status == "breached"
     assert [c.seconds for c in verdict.evidence.contributors] == [1200, 900]
+
 
 def test_counts_by_length() -> None:
     contract = parse(LASTING)

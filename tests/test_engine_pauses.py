@@ -164,9 +164,7 @@ def test_the_pauses_show_in_the_json_report_of_a_late_ticket_only() -> None:
         status("T2", t(3, "14:00"), "in progress"),
     ]
     report = json.loads(report_json([evaluate(parse(DESK), events, END_OF_MARCH)]))
-    march = {
-        v["metric"]: v for v in report["verdicts"] if v["period"]["label"] == "2026-03"
-    }
+    march = {v["metric"]: v for v in report["verdicts"] if v["period"]["label"] == "2026-03"}
     (late,) = march["response"]["evidence"]["contributors"]
     assert late["pauses"] == [
         {"start": "2026-03-03T10:00:00Z", "end": "2026-03-03T14:00:00Z", "seconds": "14400"}
@@ -364,8 +362,11 @@ def test_status_records_and_pauses_that_cannot_be_placed_are_rejected_at_their_l
             pass
     found = [(r.line, r.reason) for r in raised.value.rejections]
     assert found == [
-        (3, 'a status record for ticket "T9", which the log does not hold (no ticket record'
-         " has that id)"),
+        (
+            3,
+            'a status record for ticket "T9", which the log does not hold (no ticket record'
+            " has that id)",
+        ),
         (4, "no `ticket`, which the contract needs to link it to its ticket"),
         (5, "`released_at` without `held_at`: a resume without a pause"),
         (6, "`released_at` before `held_at`: a pause that ends before it starts"),
@@ -377,8 +378,7 @@ def test_a_status_record_for_a_missing_ticket_is_counted_rejected_with_skip_inva
 ) -> None:
     log = tmp_path / "log.jsonl"
     log.write_text(
-        "\n".join(json.dumps(e) for e in [*ON_HOLD, status("T9", t(2, "10:00"), "on hold")])
-        + "\n",
+        "\n".join(json.dumps(e) for e in [*ON_HOLD, status("T9", t(2, "10:00"), "on hold")]) + "\n",
         encoding="utf-8",
     )
     report = obligo.evaluate(parse(DESK), events=[log], at=END_OF_MARCH, skip_invalid=True)
@@ -412,8 +412,7 @@ metric n "count"
 
 def test_the_checks_locate_every_pause_that_cannot_mean_anything() -> None:
     found = [
-        (d.line, d.column, d.message)
-        for d in obligo.check(obligo.parse(BAD, filename="bad.sla"))
+        (d.line, d.column, d.message) for d in obligo.check(obligo.parse(BAD, filename="bad.sla"))
     ]
     assert found == [
         (8, 16, "paused while status records: which of them stop the clock?"),

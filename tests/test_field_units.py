@@ -101,7 +101,9 @@ def test_a_target_that_is_no_finite_decimal_of_the_unit_is_compared_exactly() ->
     below = evaluate(body, requests("0.016666666"), unit="hours")
     assert above.verdicts[0].status == "breached"
     assert below.verdicts[0].status == "met"
-    assert as_shown(above.verdicts[0].target_value) == "0.016666667"  # shown rounded, compared exactly
+    assert (
+        as_shown(above.verdicts[0].target_value) == "0.016666667"
+    )  # shown rounded, compared exactly
 
 
 def test_a_filter_with_a_duration_is_converted_to_the_fields_unit() -> None:

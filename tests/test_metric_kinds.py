@@ -73,7 +73,9 @@ FOREIGN = [
 MEASURES: dict[type[Any], m.Measure] = {
     m.AvailabilityMetric: m.Availability(period=MONTH),
     m.SliceAverageMetric: m.SliceAverage(value="x", slice=SLICE, period=MONTH),
-    m.RatioMetric: m.Ratio(numerator=ValueRef(name="a"), denominator=ValueRef(name="b"), period=MONTH),
+    m.RatioMetric: m.Ratio(
+        numerator=ValueRef(name="a"), denominator=ValueRef(name="b"), period=MONTH
+    ),
     m.AggregateMetric: m.Aggregate(function="count", selection=OUTAGES, period=MONTH),
     m.ShareWithinTargetMetric: m.ShareWithinTarget(selection=OUTAGES, period=MONTH),
     m.TotalDurationMetric: m.TotalDuration(selection=OUTAGES, period=MONTH),
@@ -82,8 +84,12 @@ MEASURES: dict[type[Any], m.Measure] = {
 }
 
 
-@pytest.mark.parametrize(("cls", "field", "value"), FOREIGN, ids=[f"{c.__name__}-{f}" for c, f, _ in FOREIGN])
-def test_a_field_the_kind_cannot_have_cannot_be_built(cls: type[Any], field: str, value: Any) -> None:
+@pytest.mark.parametrize(
+    ("cls", "field", "value"), FOREIGN, ids=[f"{c.__name__}-{f}" for c, f, _ in FOREIGN]
+)
+def test_a_field_the_kind_cannot_have_cannot_be_built(
+    cls: type[Any], field: str, value: Any
+) -> None:
     cls(id="m", measure=MEASURES[cls])  # the metric itself is fine
     with pytest.raises(ValidationError, match=field):
         cls(id="m", measure=MEASURES[cls], **{field: value})
@@ -102,7 +108,13 @@ def test_the_union_picks_the_class_by_the_measures_kind() -> None:
         built = adapter.validate_python({"id": "m", "measure": measure.model_dump()})
         assert type(built) is cls
     with pytest.raises(ValidationError):
-        adapter.validate_python({"id": "m", "measure": {"kind": "ratio", "period": MONTH.model_dump()}, "slice": SLICE.model_dump()})
+        adapter.validate_python(
+            {
+                "id": "m",
+                "measure": {"kind": "ratio", "period": MONTH.model_dump()},
+                "slice": SLICE.model_dump(),
+            }
+        )
     with pytest.raises(ValidationError):  # no measure, no kind
         adapter.validate_python({"id": "m"})
 
@@ -119,7 +131,9 @@ def test_every_bundled_metric_round_trips_through_the_union() -> None:
 
 
 def test_a_line_the_kind_has_no_use_for_is_kept_aside() -> None:
-    metric = metric_of(KINDS[2][0], "in slices of 1 minute", "excluding maintenance", "x = count(request records)")
+    metric = metric_of(
+        KINDS[2][0], "in slices of 1 minute", "excluding maintenance", "x = count(request records)"
+    )
     assert isinstance(metric, m.RatioMetric)
     assert not hasattr(metric, "slice") and not hasattr(metric, "excluding")
     assert [v.name for v in metric.values] == ["x"]  # a ratio's terms may name values
@@ -127,20 +141,36 @@ def test_a_line_the_kind_has_no_use_for_is_kept_aside() -> None:
     assert (str(metric.misplaced.slice), metric.misplaced.excluding) == ("1 min", ("maintenance",))
     assert metric.misplaced.values == ()  # only the lines its kind cannot have
     lines = m.written(metric)  # as written: what the checks judge and the printer writes
-    assert (str(lines.slice), lines.excluding, [v.name for v in lines.values]) == ("1 min", ("maintenance",), ["x"])
+    assert (str(lines.slice), lines.excluding, [v.name for v in lines.values]) == (
+        "1 min",
+        ("maintenance",),
+        ["x"],
+    )
 
 
 def test_the_printer_writes_a_misplaced_line_back() -> None:
-    text = HEAD + "metric m\n  total duration of outage records, per calendar month\n  in slices of 5 min\n"
+    text = (
+        HEAD
+        + "metric m\n  total duration of outage records, per calendar month\n  in slices of 5 min\n"
+    )
     printed = print_contract(obligo.parse(text, filename="test.sla"))
-    assert "metric m\n  total duration of outage records, per calendar month\n  in slices of 5 min\n" in printed
+    assert (
+        "metric m\n  total duration of outage records, per calendar month\n  in slices of 5 min\n"
+        in printed
+    )
     assert obligo.parse(printed, filename="test.sla") == obligo.parse(text, filename="test.sla")
 
 
 def test_a_misplaced_line_is_still_reported_where_it_was_written() -> None:
-    text = HEAD + "metric m\n  p95 of latency_ms in request records, per calendar month\n  target 4 hours\n"
+    text = (
+        HEAD
+        + "metric m\n  p95 of latency_ms in request records, per calendar month\n  target 4 hours\n"
+    )
     (finding,) = obligo.check(obligo.parse(text, filename="test.sla"))
-    assert finding.message == "`target` and `duration` lines belong to a `share of ... within target` metric"
+    assert (
+        finding.message
+        == "`target` and `duration` lines belong to a `share of ... within target` metric"
+    )
     assert (finding.line, finding.column) == (9, 3)
 
 
@@ -151,5 +181,7 @@ def test_build_metric_sorts_the_lines() -> None:
     assert metric.down_during == (OUTAGES,)
     assert metric.misplaced == m.MetricLines(targets=(m.TargetRule(limit=SLICE),))
     assert m.written(metric) == lines
-    clean = m.build_metric(m.Availability(period=MONTH), m.MetricLines(down_during=(OUTAGES,)), id="m")
+    clean = m.build_metric(
+        m.Availability(period=MONTH), m.MetricLines(down_during=(OUTAGES,)), id="m"
+    )
     assert clean.misplaced is None

@@ -344,7 +344,9 @@ def imported_modules(path: Path) -> set[str]:
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
         if isinstance(node, ast.Import):
             found |= {alias.name for alias in node.names}
-        elif isinstance(node, ast.ImportFrom) and node.module == "obligo.syntax" and node.level == 0:
+        elif (
+            isinstance(node, ast.ImportFrom) and node.module == "obligo.syntax" and node.level == 0
+        ):
             found |= {f"obligo.syntax.{alias.name}" for alias in node.names}  # which of it
         elif isinstance(node, ast.ImportFrom) and node.module is not None and node.level == 0:
             found.add(node.module)

@@ -66,7 +66,9 @@ def parse(text: str, filename: str = "<string>", *, base_dir: str | Path | None 
     _given("parse", "text", text, str, "the contract's text as a str")
     _given("parse", "filename", filename, str, "a str")
     if base_dir is not None:
-        _given("parse", "base_dir", base_dir, str | os.PathLike, "a folder's path (str or os.PathLike)")
+        _given(
+            "parse", "base_dir", base_dir, str | os.PathLike, "a folder's path (str or os.PathLike)"
+        )
         folder = str(base_dir)
     else:
         folder = os.path.dirname(filename) if _is_file(filename) else ""
@@ -380,7 +382,7 @@ def review(
     open rights and what is coming (``docs/budget-and-review.md``). Raises what
     :func:`obligo.evaluate` raises, and :class:`ObligoError` for a month outside the term."""
     _given("review", "contract", contract, Contract, _A_CONTRACT)
-    _given("review", "period", period, str, "a month as a str, e.g. \"2026-03\"")
+    _given("review", "period", period, str, 'a month as a str, e.g. "2026-03"')
     _events_given("review", events)
     outlook = evaluate_with_outlook(
         _resolved(contract, mappings), events, at, skip_invalid=skip_invalid, mappings=mappings
@@ -484,7 +486,7 @@ def _section(portfolio: Portfolio, customer: str | None, service: str | None) ->
 _A_CONTRACT = "a Contract (from obligo.parse or obligo.load)"
 _AN_AGREEMENT_SET = "an AgreementSet (from obligo.load_agreements)"
 _EVENTS = (
-    "a log's path (str or os.PathLike), \"-\", an open file, a list of those, or an iterable"
+    'a log\'s path (str or os.PathLike), "-", an open file, a list of those, or an iterable'
     " of records (dicts)"
 )
 _SHOWN = reprlib.Repr()  # a value shown in a message, cut short

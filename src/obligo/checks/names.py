@@ -309,9 +309,7 @@ def _clause_names(clause: c.Clause, resolver: _Resolver) -> None:
                 resolver.need(scope.clauses, other, "clause", node.loc)
         elif isinstance(node, c.LargestOnly):
             for other in node.clauses:
-                resolver.need(
-                    scope.clauses, other, "clause", resolver.out.at_word(node.loc, other)
-                )
+                resolver.need(scope.clauses, other, "clause", resolver.out.at_word(node.loc, other))
 
 
 _walk = walk  # the name this module calls it by

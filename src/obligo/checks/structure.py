@@ -149,9 +149,7 @@ _NOT_A_LINK = ("type", "id", "time", "start", "end", "updated")
 
 def _pauses(measure: m.ShareWithinTarget, lines: m.MetricLines, out: Reporter) -> None:
     """The lines that stop a record's clock: each says when, and says it once."""
-    timed = (
-        () if lines.duration is None else (lines.duration.start_field, lines.duration.end_field)
-    )
+    timed = () if lines.duration is None else (lines.duration.start_field, lines.duration.end_field)
     seen: list[m.Pause] = []
     for pause in lines.pauses:
         if any(without_locations(pause) == without_locations(other) for other in seen):

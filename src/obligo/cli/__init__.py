@@ -16,7 +16,18 @@ from obligo.cli import render as render
 from obligo.cli._shell import EXIT_ERRORS, EXIT_OK, EXIT_PIPE, _error_text, cli
 from obligo.errors import ObligoError
 
-__all__ = ["baseline", "budget", "check", "cli", "evaluate", "explain", "fmt", "main", "openslo", "review"]
+__all__ = [
+    "baseline",
+    "budget",
+    "check",
+    "cli",
+    "evaluate",
+    "explain",
+    "fmt",
+    "main",
+    "openslo",
+    "review",
+]
 
 
 def main() -> None:

@@ -67,6 +67,7 @@ class EvaluationContext:
     shared: dict[Any, Any] = field(default_factory=dict)
     # The scans the metrics' measures read, planned before any runs (obligo.engine.measure.planner).
     scans: ScanPlan = field(default_factory=ScanPlan)
+
     def __post_init__(self) -> None:
         # Computed once: the engine asks for them in its inner loops.
         self.tz = self.agreement.tz

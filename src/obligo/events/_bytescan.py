@@ -56,10 +56,7 @@ def _chunks(path: Path, compressed: bool) -> Iterator[bytes]:
 
 
 def long_line_reason(length: int) -> str:
-    return (
-        f"a line of {length} bytes, longer than the limit of {MAX_LINE_SHOWN} "
-        f"({MAX_LINE} bytes)"
-    )
+    return f"a line of {length} bytes, longer than the limit of {MAX_LINE_SHOWN} ({MAX_LINE} bytes)"
 
 
 def _whole_lines(
@@ -435,9 +432,7 @@ def record_lines(path: Path, compressed: bool, ordinals: set[int]) -> dict[int, 
     return {k: line for k, (line, _) in record_texts(path, compressed, ordinals).items()}
 
 
-def record_texts(
-    path: Path, compressed: bool, ordinals: set[int]
-) -> dict[int, tuple[int, bytes]]:
+def record_texts(path: Path, compressed: bool, ordinals: set[int]) -> dict[int, tuple[int, bytes]]:
     """The physical line and the bytes (without the line end) of each given record ordinal
     (1-based) of a JSON Lines file (see :func:`record_lines`). A line longer than
     :data:`MAX_LINE` is not held: it is one byte, :data:`MARK` (invalid JSON)."""

@@ -241,6 +241,7 @@ CLAIM_PERIOD_WORDS = frozenset(
     {"day", "week", "month", "quarter", "year", "period", "cycle", "billing", "billing-cycle"}
 )
 
+
 class ClaimByBillingCycle(Node):
     """``claim by the end of the second billing cycle after the incident``."""
 

@@ -28,6 +28,7 @@ from obligo.report.portfolio import PortfolioReport
 
 TEMPLATES = Path(__file__).resolve().parent / "templates" / "html"
 
+
 def duration(seconds: Decimal | None) -> str:
     """Seconds as people write a duration (``3 h 43 min``), as the text report writes them;
     ``-`` for none."""

@@ -574,7 +574,9 @@ def _at_risk(node: c.AtRisk) -> list[str]:
         lines.append(f"pool {node.pool}")
     if node.earn_back is not None:
         back = node.earn_back
-        lines.append(f"earn back when met in the next {back.periods} {_plural(back.unit, back.periods)}")
+        lines.append(
+            f"earn back when met in the next {back.periods} {_plural(back.unit, back.periods)}"
+        )
     return _block(f"amount at risk {at_risk_amount(node)}", lines)
 
 

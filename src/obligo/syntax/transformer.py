@@ -1342,8 +1342,10 @@ class ContractTransformer(Transformer[Token, Any]):
         lasting = rest.pop(0) if rest and isinstance(rest[0], conditions.Lasting) else None
         where = rest[0] if rest else None
         if lasting is not None:  # the record's length first, then the where (see Lasting)
-            where = lasting if where is None else conditions.And(
-                operands=(lasting, where), loc=lasting.loc
+            where = (
+                lasting
+                if where is None
+                else conditions.And(operands=(lasting, where), loc=lasting.loc)
             )
         return conditions.Selection(record_type=children[0].text, where=where, loc=self.loc(meta))
 

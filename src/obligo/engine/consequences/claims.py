@@ -136,9 +136,7 @@ class RequirementOutcome:
     applies: bool  # whether any requirement concerns the records of this metric
     checks: list[tuple[Requirement, list[tuple[Record, Record | None]]]]
 
-    def in_period(
-        self, period: MeasurementPeriod
-    ) -> tuple[list[RequirementChecked], list[Record]]:
+    def in_period(self, period: MeasurementPeriod) -> tuple[list[RequirementChecked], list[Record]]:
         """The checks of the records that begin in the period, and the records that met them
         with the records that qualified them."""
         reports: list[RequirementChecked] = []

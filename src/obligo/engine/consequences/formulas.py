@@ -89,9 +89,7 @@ class Formula:
         except _NoValue as missing:
             return Computed(None, missing.reason, missing.reason, self.fee or missing.fee, None)
         currency = self.currency or self.pricer.currency
-        return Computed(
-            value, f"{words} = {money(value, currency)}", None, self.fee, self.currency
-        )
+        return Computed(value, f"{words} = {money(value, currency)}", None, self.fee, self.currency)
 
     # ---------------------------------------------------------------------------- the parts
     def _term(self, term: c.FormulaTerm) -> tuple[Fraction, str]:

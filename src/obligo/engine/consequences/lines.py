@@ -404,9 +404,7 @@ class Lines:
                 keys |= condition_keys(node.where)
         group_by: tuple[str, ...] = getattr(metric.measure, "group_by", ())
         if group is not None and group_by:
-            for field, value in zip(
-                group_by, group_keys.values_of(group, group_by), strict=True
-            ):
+            for field, value in zip(group_by, group_keys.values_of(group, group_by), strict=True):
                 keys.add(condition_key(k.Compare(field=field, op="=", value=Text(value=value))))
         return frozenset(keys)
 
@@ -804,9 +802,9 @@ class Lines:
                 metric=first,
             )
             service = self.service_of(clause)
-            computed = Formula(
-                self.pricer, service, period, None, subject.hints, readings
-            ).compute(node.formula)
+            computed = Formula(self.pricer, service, period, None, subject.hints, readings).compute(
+                node.formula
+            )
             value = computed.value
             if value is not None and value <= 0 and not breached:
                 continue

@@ -188,9 +188,7 @@ def _within_allowance(result: ExcludedTime, allowance: Allowance, ctx: Evaluatio
     span = "contract year" if allowance.span == "contract_year" else "calendar year"
     for record, beyond in over.values():
         whole = total(beyond)
-        first, _, cutoff = next(
-            (y for y in spent if y[1][0] <= beyond[0][0] < y[1][1]), spent[-1]
-        )
+        first, _, cutoff = next((y for y in spent if y[1][0] <= beyond[0][0] < y[1][1]), spent[-1])
         reason = (
             f"{_length(whole)} beyond the allowance of {_length(limit)} per {span}"
             f" from {first.isoformat()}, used up at {cutoff.astimezone(ctx.tz).isoformat()}"

@@ -122,9 +122,7 @@ def _selected(ctx: EvaluationContext) -> tuple[str, list[Any]]:
     # Status records (`paused while`) are read whole: those that do not stop a record's clock
     # start it again.
     selections += [
-        Selection(record_type=n.selection.record_type)
-        for n in nodes
-        if isinstance(n, PausedWhile)
+        Selection(record_type=n.selection.record_type) for n in nodes if isinstance(n, PausedWhile)
     ]
     # A type read without a condition anywhere is read whole: its other selections add nothing.
     whole = sorted({s.record_type for s in selections if s.where is None})

@@ -1,4 +1,5 @@
 """Makes what cannot be committed as it is."""
 
+
 def make(folder):
-    (folder / 'levels.sla').mkdir()
+    (folder / "levels.sla").mkdir()

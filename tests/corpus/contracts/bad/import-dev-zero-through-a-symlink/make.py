@@ -4,4 +4,4 @@ import os
 
 
 def make(folder):
-    os.symlink('/dev/zero', folder / 'zero.sla')
+    os.symlink("/dev/zero", folder / "zero.sla")

@@ -4,4 +4,4 @@ import os
 
 
 def make(folder):
-    os.mkfifo(folder / 'pipe.sla')
+    os.mkfifo(folder / "pipe.sla")

@@ -4,4 +4,4 @@ import os
 
 
 def make(folder):
-    os.mkfifo(folder / 'main.sla')
+    os.mkfifo(folder / "main.sla")

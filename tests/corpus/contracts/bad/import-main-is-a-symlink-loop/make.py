@@ -4,4 +4,4 @@ import os
 
 
 def make(folder):
-    os.symlink('main.sla', folder / 'main.sla')
+    os.symlink("main.sla", folder / "main.sla")

@@ -4,5 +4,5 @@ import os
 
 
 def make(folder):
-    os.symlink('b.sla', folder / 'a.sla')
-    os.symlink('a.sla', folder / 'b.sla')
+    os.symlink("b.sla", folder / "a.sla")
+    os.symlink("a.sla", folder / "b.sla")

@@ -4,4 +4,4 @@ import os
 
 
 def make(folder):
-    os.symlink('/proc/self/environ', folder / 'env.sla')
+    os.symlink("/proc/self/environ", folder / "env.sla")

@@ -13,5 +13,5 @@ def make(folder: Path) -> None:
         "COPY (SELECT * FROM (VALUES "
         "('incident', 'api', 1, TIMESTAMP '2026-01-03 10:00:00', TIMESTAMP '2026-01-03 11:00:00'), "
         "('incident', 'api', 1, TIMESTAMP '2026-03-29 02:30:00', TIMESTAMP '2026-03-29 04:00:00')"
-        ") AS t(type, service, severity, start, \"end\")) TO '" + target + "' (FORMAT parquet)"
+        ') AS t(type, service, severity, start, "end")) TO \'' + target + "' (FORMAT parquet)"
     )
