@@ -145,7 +145,7 @@ def test_a_toml_error_is_located(tmp_path: Path) -> None:
 def test_a_prometheus_source_needs_a_queries_file() -> None:
     result = _eval("--events", "prometheus+http://127.0.0.1:9")
     assert result.exit_code == 2
-    assert "a Prometheus source needs a queries file (give --prometheus-queries FILE" in (
+    assert "a Prometheus source needs [[query]] tables (write them in obligo.sources.toml" in (
         result.output
     )
 

@@ -25,6 +25,7 @@ from prometheus_history import history
 DATA = Path(__file__).resolve().parent / "data" / "prometheus"
 CONTRACT = str(DATA / "api.sla")
 QUERIES = str(DATA / "api.prometheus.toml")
+SOURCES = str(DATA / "api.sources.toml")
 AT = "2026-04-01T00:00:00Z"
 INSTALL = (
     "Prometheus is needed by this test: install Debian's package without starting its service"
@@ -156,6 +157,48 @@ def test_verdicts_on_three_months_of_history(server: str) -> None:
             0,
         ),
     }
+
+
+def test_the_queries_of_a_sources_file_give_the_same_verdicts(server: str) -> None:
+    # The same [[query]] tables in the sources file (--sources; obligo.sources.toml beside the
+    # contract is read the same way): the same queries sent, the same verdicts, the same report.
+    result = CliRunner().invoke(
+        cli,
+        [
+            "eval",
+            CONTRACT,
+            "--sources",
+            SOURCES,
+            "--events",
+            f"prometheus+{server}",
+            "--at",
+            AT,
+            "--format",
+            "json",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.output)
+    verdicts = {
+        (v["metric"], v["period"]["label"]): (v["status"], v["value"]) for v in report["verdicts"]
+    }
+    assert verdicts["api-uptime", "2026-01"] == ("met", "99.903673835")
+    assert verdicts["api-uptime", "2026-02"] == ("breached", "99.888226528")
+    assert verdicts["api-success", "2026-03"] == ("breached", "99.900793651")
+    assert [(a["name"], a["lines"]) for a in report["inputs"]] == [
+        (
+            f'prometheus+{server} query_range last_over_time(probe_success{{job="api"}}[1m]),'
+            " slices 2026-01-01T00:00:00Z to 2026-04-01T00:00:00Z step 60s as probe records",
+            129_540,
+        ),
+        (
+            f'prometheus+{server} query_range increase(http_requests_total{{job="api"}}[60s]),'
+            " slices 2026-01-01T00:00:00Z to 2026-04-01T00:00:00Z step 60s as requests records",
+            20_160,
+        ),
+    ]
+    with_queries_file = _eval("--events", f"prometheus+{server}", "--format", "json")
+    assert with_queries_file.output == result.output
 
 
 def test_the_same_answers_twice_give_the_same_report(server: str) -> None:

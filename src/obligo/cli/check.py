@@ -8,9 +8,11 @@ from pathlib import Path
 import click
 
 from obligo import _interrupt, api
+from obligo.cli._prometheus import query_findings
 from obligo.cli._shell import EXIT_ERRORS, EXIT_WARNINGS, _contract_files, _out, cli, example
 from obligo.errors import Diagnostic, ObligoError, Severity
 from obligo.events.sourcefile import SOURCES_FILE, read_sources
+from obligo.model.contract import Contract
 from obligo.render.resolved import resolved_agreement_text
 
 
@@ -23,16 +25,33 @@ def _diagnostics_of(path: str) -> list[Diagnostic]:
 
 
 def _sources_diagnostics(option: str | None, files: list[str]) -> list[Diagnostic]:
-    """The sources file given, or each one beside the contracts, checked: its first mistake."""
+    """The sources file given, or each one beside the contracts, checked: its first mistake;
+    then its Prometheus queries against the contracts it serves (those beside it, or every
+    contract for --sources)."""
     given = [option] if option else sorted({str(Path(f).parent / SOURCES_FILE) for f in files})
     found: list[Diagnostic] = []
     for path in given:
         if option is None and not Path(path).is_file():
             continue
         try:
-            read_sources(path)
+            sources = read_sources(path)
         except ObligoError as error:
             found.append(error.diagnostic())
+            continue
+        if sources.queries:
+            served = [f for f in files if option or Path(f).parent == Path(path).parent]
+            found += query_findings(sources, _contracts_of(served))
+    return found
+
+
+def _contracts_of(files: list[str]) -> list[Contract]:
+    """The contracts that load (those that do not are reported on their own)."""
+    found = []
+    for path in files:
+        try:
+            found.append(api.load(path))
+        except ObligoError:
+            continue
     return found
 
 

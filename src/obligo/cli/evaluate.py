@@ -88,7 +88,7 @@ EXIT_FAIL_ON = 1
     "prometheus_queries",
     type=click.Path(),
     help="The queries of --events prometheus+http://HOST:PORT or prometheus+file:RESPONSE.json"
-    " (a TOML file; docs/prometheus.md).",
+    " (a TOML file; docs/prometheus.md), besides the sources file's [[query]] tables.",
 )
 @report_options(list(FORMATS))
 @click.option(
@@ -165,9 +165,9 @@ def evaluate_command(
     try:
         evaluation_time = _parse_time(at, "--at")
         files, prometheus = split_sources(events)
-        inputs: list[Any] = (
-            _event_inputs(files, _sources_of(sources_file, contracts), encoding) if files else []
-        )
+        # The sources file says how exports are read and holds the Prometheus queries.
+        sources = _sources_of(sources_file, contracts) if files or prometheus else None
+        inputs: list[Any] = _event_inputs(files, sources, encoding) if files else []
         window = {
             "window_start": window_start.date() if window_start else None,
             "window_end": window_end.date() if window_end else None,
@@ -188,7 +188,7 @@ def evaluate_command(
         if first is None:
             first = next((f.contract for f in agreements.files if f.listed), None)
         aware = _aware(evaluation_time, first, at)
-        inputs += prometheus_inputs(prometheus, prometheus_queries, first, aware)
+        inputs += prometheus_inputs(prometheus, prometheus_queries, sources, first, aware)
         with progress_on_stderr(quiet):
             portfolio = api.evaluate_agreements(  # guarded: no traceback, whatever the input
                 agreements,

@@ -1,4 +1,5 @@
-"""Records read from Prometheus: each query of a queries file run over the contract's periods
+"""Records read from Prometheus: each ``[[query]]`` of the sources file (``obligo.sources.toml``)
+or of a queries file (``--prometheus-queries``) run over the contract's periods
 through the HTTP API's ``query_range`` (``--events prometheus+http://host:9090``), or read from a
 saved ``query_range`` response (``--events prometheus+file:response.json``), and every sample of
 every series made one record of the query's type, at its time, with the series' labels as fields
@@ -25,6 +26,7 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import difflib
 import io
 import json
 import os
@@ -53,7 +55,6 @@ USER_VARIABLE = "OBLIGO_PROMETHEUS_USER"
 PASSWORD_VARIABLE = "OBLIGO_PROMETHEUS_PASSWORD"
 CA_VARIABLE = "OBLIGO_PROMETHEUS_CA"
 TIMEOUT_VARIABLE = "OBLIGO_PROMETHEUS_TIMEOUT"
-_KEYS = frozenset({"record", "query", "step", "field", "counter", "response"})
 _RESERVED_FIELDS = frozenset({"type", "time"})
 
 
@@ -67,37 +68,58 @@ class QueriesFileError(ObligoError):
     is wrong."""
 
 
+QUERY_KEYS = ("record", "query", "step", "field", "counter", "response")
+
+
 @dataclass(frozen=True)
 class _Place:
-    """Where the tables and keys of a queries file are, to locate an error."""
+    """Where the ``[[query]]`` tables of a queries file or a sources file are, and the keys in
+    each, to locate an error; ``kind`` is the error a mistake in that file raises."""
 
     file: str
     lines: list[str]
+    kind: type[ObligoError] = QueriesFileError
+
+    def headers(self) -> list[int]:
+        return [
+            n
+            for n, line in enumerate(self.lines, 1)
+            if line.strip().startswith("[[") and line.strip()[2:].split("]")[0].strip() == "query"
+        ]
 
     def table(self, index: int) -> int:
         """The line of the ``index``-th ``[[query]]`` header (from 1); 0 when not found."""
-        headers = [n for n, line in enumerate(self.lines, 1) if line.strip().startswith("[[")]
+        headers = self.headers()
         return headers[index - 1] if 0 < index <= len(headers) else 0
 
     def key(self, key: str, after: int = 0) -> int:
+        """The line of ``key`` in the table whose header is at ``after`` (before the next
+        table's header); ``after`` when the table does not write it."""
         for number, line in enumerate(self.lines, 1):
-            if number > after and line.strip().split("=")[0].strip() == key:
+            if number <= after:
+                continue
+            if after and line.strip().startswith("["):
+                break  # the next table: the key is not written in this one
+            if line.strip().split("=")[0].strip().strip("\"'") == key:
                 return number
         return after
 
-    def error(self, message: str, line: int, hint: str | None = None) -> QueriesFileError:
+    def error(
+        self, message: str, line: int, hint: str | None = None, column: int | None = None
+    ) -> ObligoError:
         source = self.lines[line - 1] if 0 < line <= len(self.lines) else None
-        column = 1 + len(source) - len(source.lstrip()) if source is not None else 0
-        return QueriesFileError(
+        if column is None:
+            column = 1 + len(source) - len(source.lstrip()) if source is not None else 0
+        return self.kind(
             message, file=self.file, line=line, column=column, hint=hint, source_line=source
         )
 
 
 @dataclass(frozen=True)
 class PrometheusQuery:
-    """One ``[[query]]`` of a queries file: the PromQL, the record type its samples become,
-    the step (the slice width, in seconds), the field that takes the value, and whether the
-    query is a counter read through ``increase``."""
+    """One ``[[query]]`` of a queries file or a sources file: the PromQL, the record type its
+    samples become, the step (the slice width, in seconds), the field that takes the value, and
+    whether the query is a counter read through ``increase``."""
 
     record: str
     query: str
@@ -109,6 +131,9 @@ class PrometheusQuery:
     index: int = 0  # the query's place in the file, from 1
     step_line: int = 0  # the line of its step, for an error about it
     step_source: str | None = None
+    line: int = 0  # the line of its [[query]] header
+    record_line: int = 0  # the line of its record, for a finding about the record type
+    record_source: str | None = None
 
     def promql(self) -> str:
         """The query as sent: a counter through ``increase`` over one step."""
@@ -140,7 +165,8 @@ def read_queries(path: str | Path) -> list[PrometheusQuery]:
     unknown = sorted(set(data) - {"query"})
     if unknown:
         raise place.error(
-            f"unknown key {unknown[0]!r} in the Prometheus queries file",
+            f"unknown key {unknown[0]!r} in the Prometheus queries file"
+            + _did_you_mean(unknown[0], ("query",)),
             place.key(unknown[0]) or 1,
             "each query is a [[query]] table",
         )
@@ -151,6 +177,23 @@ def read_queries(path: str | Path) -> list[PrometheusQuery]:
             1 if place.lines else 0,
             'e.g. [[query]] record = "probe", query = \'probe_success{job="api"}\', step = "1m"',
         )
+    return query_tables(tables, place)
+
+
+def parse_query_tables(
+    tables: object, text: str, file: str, kind: type[ObligoError]
+) -> list[PrometheusQuery]:
+    """The ``[[query]]`` tables of another TOML file (a sources file), checked by the same rules
+    as a queries file's; a mistake is a ``kind`` error at its line."""
+    place = _Place(file, text.splitlines(), kind)
+    if not isinstance(tables, list):
+        raise place.error("write each Prometheus query as [[query]]", place.key("query") or 1)
+    return query_tables(tables, place)
+
+
+def query_tables(tables: list[Any], place: _Place) -> list[PrometheusQuery]:
+    """Every ``[[query]]`` table checked, and no two making the same field of one record type
+    (their samples would be read as one)."""
     queries = [_query(table, place, index) for index, table in enumerate(tables, start=1)]
     seen: set[tuple[str, str]] = set()
     for q in queries:
@@ -164,21 +207,29 @@ def read_queries(path: str | Path) -> list[PrometheusQuery]:
     return queries
 
 
+def _did_you_mean(word: str, choices: Sequence[str]) -> str:
+    near = difflib.get_close_matches(word, choices, n=1)
+    return f" (did you mean {near[0]!r}?)" if near else ""
+
+
 def _query(table: Any, place: _Place, index: int) -> PrometheusQuery:
     header = place.table(index)
     if not isinstance(table, dict):
         raise place.error("a query is a [[query]] table", header)
-    unknown = sorted(set(table) - _KEYS)
+    unknown = sorted(set(table) - set(QUERY_KEYS))
     if unknown:
+        near = _did_you_mean(unknown[0], QUERY_KEYS)
+        keys = "a query has record, query, step, and optionally field, counter, response"
         raise place.error(
-            f"unknown key {unknown[0]!r} in a query",
+            f"unknown key {unknown[0]!r} in a query{near}",
             place.key(unknown[0], header),
-            "a query has record, query, step, and optionally field, counter, response",
+            None if near else keys,
         )
     for key in ("record", "query", "step"):
         if not isinstance(table.get(key), str) or not table[key].strip():
             line = place.key(key, header) if key in table else header
             raise place.error(f"the query has no {key!r} (a text)", line)
+    record = table["record"]
     field = table.get("field", "value")
     if not isinstance(field, str) or not field or field in _RESERVED_FIELDS:
         raise place.error(
@@ -198,8 +249,9 @@ def _query(table: Any, place: _Place, index: int) -> PrometheusQuery:
             place.key("step", header),
             "e.g. 30s, 1m, 5m or 1h",
         )
+    step_line, record_line = place.key("step", header), place.key("record", header)
     return PrometheusQuery(
-        record=table["record"],
+        record=record,
         query=table["query"],
         step=int(step[:-1]) * _UNITS[step[-1]],
         field=field,
@@ -207,8 +259,11 @@ def _query(table: Any, place: _Place, index: int) -> PrometheusQuery:
         response=response,
         file=place.file,
         index=index,
-        step_line=place.key("step", header),
-        step_source=place.lines[place.key("step", header) - 1] if header else None,
+        step_line=step_line,
+        step_source=place.lines[step_line - 1] if header else None,
+        line=header,
+        record_line=record_line,
+        record_source=place.lines[record_line - 1] if header else None,
     )
 
 
@@ -536,21 +591,22 @@ def is_source(spec: object) -> bool:
 
 def read_sources(
     specs: Sequence[str],
-    queries_file: str | None,
+    queries: Sequence[PrometheusQuery],
     start: dt.datetime,
     end: dt.datetime,
 ) -> list[NamedRecords]:
     """The inputs of every Prometheus source given: a server (each query over the range) or a
-    saved response (``prometheus+file:PATH``)."""
+    saved response (``prometheus+file:PATH``), with the queries of the sources file and of the
+    queries file."""
     if not specs:
         return []
-    if queries_file is None:
+    if not queries:
         raise PrometheusError(
-            f"{specs[0]}: which queries? a Prometheus source needs a queries file",
+            f"{specs[0]}: which queries? a Prometheus source needs [[query]] tables",
             file=specs[0],
-            hint="give --prometheus-queries FILE (see docs/prometheus.md)",
+            hint="write them in obligo.sources.toml beside the contract (or --sources FILE),"
+            " or give --prometheus-queries FILE (see docs/prometheus.md)",
         )
-    queries = read_queries(queries_file)
     inputs: list[NamedRecords] = []
     for spec in specs:
         target = spec.removeprefix(PREFIX)

@@ -2,7 +2,8 @@
 
 A sources file lists ``[[source]]`` entries; each says which files it reads (``match``, a
 pattern on the file's name) and how: ``type``, ``profile``, ``delimiter``, ``decimal``,
-``encoding`` and a ``[source.fields]`` table of derived fields. A profile
+``encoding`` and a ``[source.fields]`` table of derived fields; ``[[query]]`` tables are the
+Prometheus queries (read by :mod:`obligo.events.prometheus`, as in a queries file). A profile
 (``obligo/events/profiles/*.toml``) is the same entry without ``match``. Every mistake is an
 :class:`~obligo.errors.SourcesError` at the line and column of the key that holds it.
 
@@ -33,6 +34,7 @@ from obligo.errors import SourcesError
 from obligo.events import derive
 from obligo.events._source import DELIMITERS, ENCODINGS, Source
 from obligo.events.derive import Derivation
+from obligo.events.prometheus import PrometheusQuery, parse_query_tables
 from obligo.model.timeforms import states_its_zone, time_form_problem, unit_problem, zone_problem
 
 SOURCES_FILE = "obligo.sources.toml"
@@ -57,6 +59,8 @@ class Sources:
 
     path: str
     rules: tuple[SourceRule, ...]
+    # The Prometheus queries ([[query]] tables) of --events prometheus+... (docs/prometheus.md).
+    queries: tuple[PrometheusQuery, ...] = ()
 
     def source_for(self, path: str) -> Source | None:
         name = Path(path).name
@@ -77,6 +81,11 @@ class _Locator:
         entry, table = -1, ""
         for number, line in enumerate(self.lines, start=1):
             stripped = line.strip()
+            if stripped.startswith("["):
+                # A table's header locates its name as a top-level key ([[query]], a misspelt
+                # [[sources]]).
+                top = stripped.strip("[]").strip().split(".")[0].strip("\"'")
+                self.places.setdefault((-1, "", top), (number, line.index("[") + 1))
             if stripped.startswith("[[") and stripped.split("]]")[0][2:].strip() == array:
                 entry, table = entry + 1, ""
                 self.places[(entry, "", "")] = (number, 1)
@@ -321,7 +330,7 @@ def parse_sources(text: str, file: str = "<sources>") -> Sources:
     data = _parse_toml(text, file)
     locator = _Locator(text)
     top = _Reader(file, locator, -1)
-    top.keys(data, ("source",), "a sources file")
+    top.keys(data, ("source", "query"), "a sources file")
     entries = data.get("source", [])
     if not isinstance(entries, list):
         raise top.fail("write each source as [[source]]", key="source")
@@ -336,7 +345,8 @@ def parse_sources(text: str, file: str = "<sources>") -> Sources:
             )
         settings = reader.entry_settings(entry)
         rules.append(SourceRule(match, Source(path=match, **settings)))
-    return Sources(file, tuple(rules))
+    queries = parse_query_tables(data["query"], text, file, SourcesError) if "query" in data else []
+    return Sources(file, tuple(rules), tuple(queries))
 
 
 def read_sources(path: str | Path) -> Sources:
