@@ -241,3 +241,19 @@ def test_the_schema_rejects_what_the_specification_forbids() -> None:
     slo["spec"]["objectives"][0]["target"] = 0.9
     del slo["spec"]["indicator"]["spec"]["ratioMetric"]["counter"]
     assert list(validator.iter_errors(slo)) != []
+
+
+def test_objective_keys_that_say_nothing_to_the_contract_are_named() -> None:
+    yaml = (
+        "apiVersion: openslo/v1\nkind: SLO\nmetadata:\n  name: api\nspec:\n"
+        "  indicator:\n    spec:\n      thresholdMetric:\n        metricSource:\n"
+        "          type: Prometheus\n  timeWindow:\n    - duration: 28d\n      isRolling: true\n"
+        "  objectives:\n    - op: lt\n      value: 1\n      target: 0.9\n"
+        "      timeSliceWindow: 1m\n      targt: 0.99\n"
+    )
+    imported = import_openslo(yaml, "api.yaml")
+    assert imported.objectives == 1
+    assert [(n.line, n.message) for n in imported.notes] == [
+        (18, "SLO 'api': timeSliceWindow counts for Timeslices only, not Occurrences: ignored"),
+        (19, "SLO 'api': targt is no key of an OpenSLO objective: ignored"),
+    ]

@@ -50,6 +50,17 @@ _ALPHA_UNITS = {
 # A threshold objective's op and its negation (a sample that breaks it).
 _OPS = {"lt": "<", "lte": "<=", "gt": ">", "gte": ">="}
 _BROKEN = {"lt": ">=", "lte": ">", "gt": "<=", "gte": "<"}
+# What an objective may say (v1, and v1alpha's ratioMetrics); composites are refused before.
+_OBJECTIVE_KEYS = (
+    "displayName",
+    "op",
+    "value",
+    "target",
+    "targetPercent",
+    "timeSliceTarget",
+    "timeSliceWindow",
+    "ratioMetrics",
+)
 _ALERTING = {"AlertPolicy", "AlertCondition", "AlertNotificationTarget"}
 
 
@@ -498,6 +509,7 @@ class _Importer:
         if metric in self.names:
             raise _Untranslatable(line_of(objective), f"the name {metric} is taken")
         target = self._target(objective)
+        self._unread(objective, method, self._name_of(slo))
         ispec = indicator.get("spec") if indicator.get("spec") is not None else indicator
         if alpha and ispec is spec:
             ratio = objective.get("ratioMetrics")
@@ -626,6 +638,20 @@ class _Importer:
         self.clauses.append(
             f"clause {number} {_quoted(clause_title)}{service_line}\n  promise {metric} >= {target}"
         )
+
+    def _unread(self, objective: Any, method: str, slo: str) -> None:
+        """Keys of an imported objective that say nothing to the contract, each at its line."""
+        read = set(_OBJECTIVE_KEYS)
+        if method == "Occurrences":
+            read -= {"timeSliceTarget", "timeSliceWindow"}
+        for key in objective:
+            if str(key) not in read:
+                why = (
+                    "counts for Timeslices only, not Occurrences"
+                    if str(key) in _OBJECTIVE_KEYS
+                    else "is no key of an OpenSLO objective"
+                )
+                self.note(line_of(objective, key), f"SLO {slo!r}: {key} {why}: ignored")
 
     def _slices(self, objective: Any, period: str) -> list[str]:
         window = objective.get("timeSliceWindow")
