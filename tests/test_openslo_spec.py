@@ -168,7 +168,7 @@ def test_an_sli_no_slo_uses_is_named_and_its_labels_are_named_once() -> None:
     )
     slo = (
         "---\napiVersion: openslo/v1\nkind: SLO\nmetadata:\n  name: {name}\nspec:\n"
-        "  indicatorRef: used\n  timeWindow:\n    - duration: 1d\n      isRolling: true\n"
+        "  indicatorRef: used\n  budgetingMethod: Occurrences\n  timeWindow:\n    - duration: 1d\n      isRolling: true\n"
         "  objectives:\n    - op: lt\n      value: 1\n      target: 0.9\n"
     )
     text = sli.format(name="used") + sli.format(name="spare") + slo.format(name="a")
@@ -254,6 +254,25 @@ def test_objective_keys_that_say_nothing_to_the_contract_are_named() -> None:
     imported = import_openslo(yaml, "api.yaml")
     assert imported.objectives == 1
     assert [(n.line, n.message) for n in imported.notes] == [
+        (6, "SLO 'api': no budgetingMethod (OpenSLO requires one): read as Occurrences"),
         (18, "SLO 'api': timeSliceWindow counts for Timeslices only, not Occurrences: ignored"),
         (19, "SLO 'api': targt is no key of an OpenSLO objective: ignored"),
+    ]
+
+
+def test_a_window_neither_rolling_nor_calendar_is_left_out() -> None:
+    yaml = (
+        "apiVersion: openslo/v1\nkind: SLO\nmetadata:\n  name: api\nspec:\n"
+        "  budgetingMethod: Occurrences\n  indicator:\n    spec:\n      thresholdMetric:\n"
+        "        metricSource:\n          type: Prometheus\n  timeWindow:\n    - duration: 1M\n"
+        "  objectives:\n    - op: lt\n      value: 1\n      target: 0.9\n"
+    )
+    imported = import_openslo(yaml, "api.yaml")
+    assert imported.objectives == 0
+    assert [(n.line, n.message) for n in imported.notes] == [
+        (
+            13,
+            "SLO 'api': a time window neither rolling (isRolling: true) nor calendar-aligned "
+            "(calendar:): which periods is not said: left out",
+        )
     ]

@@ -266,6 +266,14 @@ class _Importer:
                 )
             period = self._period(spec, alpha)
             method = str(spec.get("budgetingMethod", "Occurrences"))
+            if spec.get("budgetingMethod") is None:
+                self.pending.append(
+                    Note(
+                        line_of(spec),
+                        f"SLO {name!r}: no budgetingMethod (OpenSLO requires one): read as "
+                        f"Occurrences",
+                    )
+                )
             if method not in ("Occurrences", "Timeslices"):
                 raise _Untranslatable(
                     line_of(spec, "budgetingMethod"),
@@ -378,7 +386,13 @@ class _Importer:
             count, unit = int(window.get("count")), alpha_unit
         if count <= 0:
             raise _Untranslatable(at, "a time window of no length")
-        if window.get("isRolling"):
+        if window.get("isRolling") is not True and window.get("calendar") is None:
+            raise _Untranslatable(
+                at,
+                "a time window neither rolling (isRolling: true) nor calendar-aligned "
+                "(calendar:): which periods is not said",
+            )
+        if window.get("isRolling") is True:
             if unit not in _UNITS:
                 raise _Untranslatable(
                     at,
