@@ -85,7 +85,7 @@ def test_a_file_without_an_slo_is_refused_at_its_first_object(
     result = _cli_import("readme_alertpolicy-condition-inline", monkeypatch)
     assert result.exit_code == 2
     assert result.stderr.startswith(
-        "tests/data/openslo/spec/readme_alertpolicy-condition-inline.yaml:2:1: error: no SLO of "
+        "tests/data/openslo/spec/readme_alertpolicy-condition-inline.yaml:1:1: error: no SLO of "
         "openslo/v1 or openslo/v1alpha in this file, so no objective to import: it holds "
         "AlertPolicy 'AlertPolicy' (line 1)"
     )

@@ -198,7 +198,7 @@ class _Importer:
                 "no SLO of openslo/v1 or openslo/v1alpha in this file, so no objective to import"
                 + (f": it holds {', '.join(held)}" if held else ""),
                 file=self.filename,
-                line=line_of(first, "kind") if first is not None and hasattr(first, "get") else 1,
+                line=(line_of(first) or 1) if first is not None else 1,
                 column=1,
                 hint="each objective of an SLO becomes a metric and a clause",
             )
