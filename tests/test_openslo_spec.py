@@ -276,3 +276,19 @@ def test_a_window_neither_rolling_nor_calendar_is_left_out() -> None:
             "(calendar:): which periods is not said: left out",
         )
     ]
+
+
+def test_an_unknown_slo_key_is_named_and_the_sli_description_kept_as_a_comment() -> None:
+    yaml = (
+        "apiVersion: openslo/v1\nkind: SLO\nmetadata:\n  name: api\nspec:\n"
+        "  budgetingMethod: Occurrences\n  indicator:\n    metadata:\n      name: lag\n"
+        "    spec:\n      description: Consumer lag\n      thresholdMetric:\n"
+        "        metricSource:\n          type: Prometheus\n  timeWindow:\n"
+        "    - duration: 1d\n      isRolling: true\n  objectives:\n    - op: lt\n"
+        "      value: 1\n      target: 0.9\n  alertPolicy: []\n"
+    )
+    imported = import_openslo(yaml, "api.yaml")
+    assert [(n.line, n.message) for n in imported.notes] == [
+        (22, "SLO 'api': alertPolicy is no key of an SLO's spec: ignored")
+    ]
+    assert "# SLI lag description: Consumer lag\n# lag records: Prometheus\n" in imported.text

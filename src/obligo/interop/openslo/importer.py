@@ -12,7 +12,11 @@ What maps (docs/openslo.md):
   total ratio is below ``timeSliceTarget`` (a threshold metric: when a sample breaks the
   threshold);
 - ``timeWindow``: rolling -> ``over a rolling N days``; calendar -> ``per calendar month`` (day,
-  week, quarter, year), other lengths ``per N weeks from START``.
+  week, quarter, year) when it starts on the period's first day, a week from another day ``per 1
+  week from START``, other lengths ``per N weeks from START``.
+
+A file is YAML documents, each an object or a list of objects; one without an SLO is refused
+(ObligoError at its first object's line).
 
 The metric source of each record type (a Prometheus query, ...) is written as a comment above the
 metric: which query yields those records is the operator's (docs/prometheus.md). Anything else
@@ -50,6 +54,19 @@ _ALPHA_UNITS = {
 # A threshold objective's op and its negation (a sample that breaks it).
 _OPS = {"lt": "<", "lte": "<=", "gt": ">", "gte": ">="}
 _BROKEN = {"lt": ">=", "lte": ">", "gt": "<=", "gte": "<"}
+# What an SLO's spec may say (v1; v1alpha's timeWindows and thresholdMetric).
+_SLO_KEYS = (
+    "description",
+    "service",
+    "indicator",
+    "indicatorRef",
+    "timeWindow",
+    "timeWindows",
+    "thresholdMetric",
+    "budgetingMethod",
+    "objectives",
+    "alertPolicies",
+)
 # What an objective may say (v1, and v1alpha's ratioMetrics); composites are refused before.
 _OBJECTIVE_KEYS = (
     "displayName",
@@ -285,6 +302,11 @@ class _Importer:
                 Note(failure.note.line, f"SLO {name!r}: {failure.note.message}: left out")
             )
             return
+        for key in spec:
+            if str(key) not in _SLO_KEYS:
+                self.note(
+                    line_of(spec, key), f"SLO {name!r}: {key} is no key of an SLO's spec: ignored"
+                )
         if spec.get("alertPolicies") is not None:
             self.note(
                 line_of(spec, "alertPolicies"),
@@ -538,6 +560,8 @@ class _Importer:
         sli_title = (indicator.get("metadata") or {}) if indicator is not spec else {}
         if hasattr(sli_title, "get") and sli_title.get("displayName"):
             lines.append(f"# SLI {sli}: {_comment(sli_title.get('displayName'))}")
+        if ispec is not spec and hasattr(ispec, "get") and ispec.get("description"):
+            lines.append(f"# SLI {sli} description: {_comment(ispec.get('description'))}")
         if ratio is not None:
             good, bad, total = ratio.get("good"), ratio.get("bad"), ratio.get("total")
             if ratio.get("raw") is not None:
