@@ -15,6 +15,8 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from jsonschema import Draft7Validator
 from referencing import Registry, Resource
 from ruamel.yaml import YAML
@@ -292,3 +294,131 @@ def test_an_unknown_slo_key_is_named_and_the_sli_description_kept_as_a_comment()
         (22, "SLO 'api': alertPolicy is no key of an SLO's spec: ignored")
     ]
     assert "# SLI lag description: Consumer lag\n# lag records: Prometheus\n" in imported.text
+
+
+# ------------------------------------------------------------------- never a crash, any shape
+_SLO = "apiVersion: openslo/v1\nkind: SLO\nmetadata:\n  name: api\n"
+_FINE = (
+    "  timeWindow: [{duration: 1d, isRolling: true}]\n  indicator: {spec: {thresholdMetric: {}}}\n"
+)
+MISSHAPEN = {
+    "spec a number": (_SLO + "spec: 3\n", "spec is no mapping"),
+    "objectives a number": (_SLO + "spec:\n  objectives: 3\n", "objectives is no list"),
+    "a window a mapping": (_SLO + "spec:\n  timeWindow: {duration: 1d}\n", "timeWindow is no list"),
+    "an objective a number": (_SLO + "spec:\n" + _FINE + "  objectives: [3]\n", "an item of"),
+    "an indicator a number": (
+        _SLO + "spec:\n  indicator: 5\n  objectives: [{target: 0.9}]\n",
+        "indicator is no mapping",
+    ),
+    "good a number": (
+        _SLO + "spec:\n  indicator: {spec: {ratioMetric: {good: 1, total: 2}}}\n",
+        "good is no mapping",
+    ),
+    "a calendar a number": (
+        _SLO + "spec:\n  timeWindow: [{duration: 1d, calendar: 5}]\n",
+        "calendar is no mapping",
+    ),
+    "a count no number": (
+        _SLO + "spec:\n  timeWindow: [{count: x, unit: day, isRolling: true}]\n"
+        "  indicator: {spec: {thresholdMetric: {}}}\n  objectives: [{target: 0.9}]\n",
+        "count 'x' is no whole number",
+    ),
+    "a target NaN": (
+        _SLO + "spec:\n" + _FINE + "  objectives: [{target: .nan, op: lt, value: 1}]\n",
+        "target nan is no number",
+    ),
+    "a value infinite": (
+        _SLO + "spec:\n" + _FINE + "  objectives: [{target: 0.9, op: lt, value: .inf}]\n",
+        "value inf is no number",
+    ),
+    "a value below zero": (
+        _SLO + "spec:\n" + _FINE + "  objectives: [{target: 0.9, op: lt, value: -1}]\n",
+        "a threshold below zero (-1) has no number in a contract",
+    ),
+    "an unknown time zone": (
+        _SLO + "spec:\n  timeWindow: [{duration: 1d, calendar: {timeZone: Mars/Olympus}}]\n"
+        "  indicator: {spec: {thresholdMetric: {}}}\n"
+        "  objectives: [{target: 0.9, op: lt, value: 1}]\n",
+        "time zone 'Mars/Olympus' is no name of the IANA time zone database",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(MISSHAPEN))
+def test_a_misshapen_slo_is_left_out_with_its_reason_never_a_crash(case: str) -> None:
+    text, reason = MISSHAPEN[case]
+    imported = import_openslo(text, "bad.yaml")
+    assert imported.objectives == 0
+    assert any(reason in note.message and note.line > 0 for note in imported.notes), [
+        note.message for note in imported.notes
+    ]
+    assert obligo.check(obligo.parse(imported.text, "bad.sla")) == []
+
+
+def test_a_date_that_is_none_is_refused_as_yaml(monkeypatch: pytest.MonkeyPatch) -> None:
+    text = _SLO + "spec:\n  timeWindow: [{duration: 1d, calendar: {startTime: 2020-02-30}}]\n"
+    with pytest.raises(obligo.ObligoError, match="is not valid YAML: day is out of range"):
+        import_openslo(text, "bad.yaml")
+
+
+def _yaml_text(value: Any) -> str:
+    import io
+
+    out = io.StringIO()
+    YAML(typ="safe", pure=True).dump(value, out)
+    return out.getvalue()
+
+
+_ANY = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(-5, 5)
+    | st.floats(allow_nan=True, allow_infinity=True)
+    | st.sampled_from(["1d", "2w", "1M", "lt", "gte", "Timeslices", "2022-01-03 00:00:00", "x"]),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=3), inner),
+    max_leaves=6,
+)
+_SLOTS = [
+    ("spec", "timeWindow"),
+    ("spec", "objectives"),
+    ("spec", "indicator"),
+    ("spec", "budgetingMethod"),
+    ("window", "duration"),
+    ("window", "calendar"),
+    ("window", "isRolling"),
+    ("objective", "target"),
+    ("objective", "op"),
+    ("objective", "value"),
+    ("objective", "timeSliceWindow"),
+    ("objective", "timeSliceTarget"),
+    ("metric", "thresholdMetric"),
+    ("metric", "ratioMetric"),
+]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(_SLOTS), _ANY), max_size=3))
+def test_any_value_anywhere_gives_a_contract_that_checks_or_a_located_error(
+    changes: list[tuple[tuple[str, str], Any]],
+) -> None:
+    window: dict[str, Any] = {"duration": "1w", "isRolling": False, "calendar": {}}
+    objective: dict[str, Any] = {"target": 0.9, "op": "lt", "value": 1}
+    metric: dict[str, Any] = {"thresholdMetric": {"metricSource": {"type": "Prometheus"}}}
+    spec: dict[str, Any] = {
+        "budgetingMethod": "Occurrences",
+        "indicator": {"metadata": {"name": "lag"}, "spec": metric},
+        "timeWindow": [window],
+        "objectives": [objective],
+    }
+    places = {"spec": spec, "window": window, "objective": objective, "metric": metric}
+    for (place, key), value in changes:
+        places[place][key] = value
+    document = {"apiVersion": "openslo/v1", "kind": "SLO", "metadata": {"name": "api"}}
+    document["spec"] = spec
+    try:
+        imported = import_openslo(_yaml_text(document), "any.yaml")
+    except obligo.ObligoError as error:
+        assert error.file == "any.yaml"
+        return
+    assert obligo.check(obligo.parse(imported.text, "any.sla")) == []
+    assert all(note.line > 0 for note in imported.notes)

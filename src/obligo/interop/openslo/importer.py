@@ -31,6 +31,7 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from obligo.errors import ObligoError
 from obligo.interop.openslo.yaml_reader import line_of, read_documents
@@ -113,6 +114,57 @@ def import_openslo(text: str, filename: str = "<string>") -> Imported:
     return _Importer(filename).run(read_documents(text, filename))
 
 
+def _shape(slo: Any, slis: dict[str, Any]) -> None:
+    """An SLO (and the SLI it names) has the shape OpenSLO gives it: mappings and lists where
+    the specification has them, so that reading it cannot fail half-way."""
+    _mapping(slo, "metadata")
+    spec = _mapping(slo, "spec")
+    if spec is None:
+        raise _Untranslatable(line_of(slo, "kind"), "an SLO without spec")
+    for key in ("timeWindow", "timeWindows", "objectives"):
+        for item in _sequence(spec, key):
+            if not isinstance(item, dict):
+                raise _Untranslatable(line_of(spec, key), f"an item of {key} is no mapping")
+    ref = spec.get("indicatorRef")
+    if isinstance(ref, dict | list):
+        raise _Untranslatable(line_of(spec, "indicatorRef"), "indicatorRef is no name")
+    indicators = [spec, _mapping(spec, "indicator"), slis.get(str(ref)) if ref else None]
+    for objective in _sequence(spec, "objectives"):
+        indicators.append(objective)
+        _ratio(_mapping(objective, "ratioMetrics"))
+    for indicator in indicators:
+        if isinstance(indicator, dict):
+            _mapping(indicator, "metadata")
+            inner = _mapping(indicator, "spec") or indicator
+            _mapping(inner, "thresholdMetric")
+            _ratio(_mapping(inner, "ratioMetric"))
+    for window in _sequence(spec, "timeWindow") + _sequence(spec, "timeWindows"):
+        _mapping(window, "calendar")
+
+
+def _ratio(ratio: Any) -> None:
+    if ratio is not None:
+        for part in ("good", "bad", "total", "raw"):
+            _mapping(ratio, part)
+
+
+def _mapping(node: Any, key: str) -> Any:
+    """``node[key]`` when it is a mapping, None when it is absent; otherwise not of the shape."""
+    found = node.get(key)
+    if found is not None and not isinstance(found, dict):
+        raise _Untranslatable(line_of(node, key), f"{key} is no mapping")
+    return found
+
+
+def _sequence(node: Any, key: str) -> list[Any]:
+    found = node.get(key)
+    if found is None:
+        return []
+    if not isinstance(found, list):
+        raise _Untranslatable(line_of(node, key), f"{key} is no list")
+    return found
+
+
 def _objects(documents: list[Any]) -> list[Any]:
     """The objects of the documents: a document is one object or a list of them (as the
     OpenSLO SDK's and oslo's examples are written)."""
@@ -135,11 +187,24 @@ def _comment(text: object) -> str:
     return " ".join(str(text).split())
 
 
-def _decimal(raw: object) -> Decimal | None:
+def _is_zone(name: str) -> bool:
+    """A name ``obligo check`` takes as a timezone (the IANA database's, as zoneinfo reads it)."""
     try:
-        return Decimal(str(raw))
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return False
+    return True
+
+
+def _decimal(raw: object) -> Decimal | None:
+    """A finite number, or None (not a number, NaN, infinite; a bool is no number)."""
+    if isinstance(raw, bool):
+        return None
+    try:
+        number = Decimal(str(raw))
     except InvalidOperation:
         return None
+    return number if number.is_finite() else None
 
 
 def _number(value: Decimal) -> str:
@@ -220,6 +285,16 @@ class _Importer:
                 hint="each objective of an SLO becomes a metric and a clause",
             )
         for slo in slos:
+            try:
+                _shape(slo, self.slis)
+            except _Untranslatable as failure:
+                self.notes.append(
+                    Note(
+                        failure.note.line,
+                        f"SLO {self._name_of(slo)!r}: {failure.note.message}: left out",
+                    )
+                )
+                continue
             self._slo(slo)
         for name, sli in self.slis.items():
             if name not in self.used_slis:
@@ -237,6 +312,9 @@ class _Importer:
 
     def _service(self, document: Any) -> None:
         metadata = document.get("metadata") or {}
+        if not isinstance(metadata, dict):
+            self.note(line_of(document, "metadata"), "Service metadata is no mapping: left out")
+            return
         name = str(metadata.get("name", ""))
         if not _NAME.fullmatch(name):
             self.note(line_of(document), f"service name {name!r} is no contract name: left out")
@@ -405,7 +483,9 @@ class _Importer:
             alpha_unit = _ALPHA_UNITS.get(str(window.get("unit", "")).lower())
             if alpha_unit is None or window.get("count") is None:
                 raise _Untranslatable(at, "a time window without duration (or count and unit)")
-            count, unit = int(window.get("count")), alpha_unit
+            if not re.fullmatch(r"\s*\d+\s*", str(window.get("count"))):
+                raise _Untranslatable(at, f"count {window.get('count')!r} is no whole number")
+            count, unit = int(str(window.get("count"))), alpha_unit
         if count <= 0:
             raise _Untranslatable(at, "a time window of no length")
         if window.get("isRolling") is not True and window.get("calendar") is None:
@@ -446,6 +526,11 @@ class _Importer:
         # OpenSLO requires a zone with a calendar; without one, UTC (and Etc/UTC is UTC).
         zone = str(calendar.get("timeZone") or "UTC")
         zone = "UTC" if zone == "Etc/UTC" else zone
+        if not _is_zone(zone):
+            raise _Untranslatable(
+                line_of(calendar, "timeZone") or at,
+                f"time zone {zone!r} is no name of the IANA time zone database",
+            )
         if self.timezone is None:
             self.timezone, self.timezone_line = zone, line_of(calendar, "timeZone")
         elif zone != self.timezone:
@@ -509,10 +594,10 @@ class _Importer:
             key = "target"
         else:
             raise _Untranslatable(line_of(objective), "no target")
-        try:
-            value = Decimal(str(raw)) * scale
-        except InvalidOperation:
-            raise _Untranslatable(line_of(objective, key), f"target {raw!r} is no number") from None
+        number = _decimal(raw)
+        if number is None:
+            raise _Untranslatable(line_of(objective, key), f"target {raw!r} is no number")
+        value = number * scale
         if not Decimal(0) < value <= Decimal(100):
             raise _Untranslatable(line_of(objective, key), f"target {raw} is not a share above 0")
         return _number(value) + "%"
@@ -608,12 +693,20 @@ class _Importer:
                 raise _Untranslatable(
                     line_of(objective), f"op {op or '(none)'} is not lt, lte, gt or gte"
                 )
-            try:
-                value = _number(Decimal(str(objective.get("value"))))
-            except InvalidOperation:
+            threshold_value = _decimal(objective.get("value"))
+            if threshold_value is None:
                 raise _Untranslatable(
-                    line_of(objective, "value"), f"value {objective.get('value')!r} is no number"
-                ) from None
+                    line_of(objective, "value") or line_of(objective),
+                    f"value {objective.get('value')!r} is no number",
+                )
+            if threshold_value < 0:
+                # A contract's numbers are written without a sign (it has no minus operator).
+                raise _Untranslatable(
+                    line_of(objective, "value"),
+                    f"a threshold below zero ({objective.get('value')}) has no number in a "
+                    f"contract",
+                )
+            value = _number(threshold_value)
             lines.append(self._source_comment(f"{sli} records", threshold))
             if method == "Occurrences":
                 body = [
@@ -713,13 +806,13 @@ class _Importer:
             raise _Untranslatable(
                 line_of(objective), "a ratio's Timeslices without timeSliceTarget"
             )
-        try:
-            value = Decimal(str(raw)) * 100
-        except InvalidOperation:
+        number = _decimal(raw)
+        if number is None or not Decimal(0) < number <= Decimal(1):
             raise _Untranslatable(
-                line_of(objective, "timeSliceTarget"), f"timeSliceTarget {raw!r} is no number"
-            ) from None
-        return _number(value) + "%"
+                line_of(objective, "timeSliceTarget"),
+                f"timeSliceTarget {raw!r} is no number above 0 and at most 1",
+            )
+        return _number(number * 100) + "%"
 
     # -------------------------------------------------------------------------- the text
     def _text(self) -> str:
