@@ -12,7 +12,10 @@ Only an objective OpenSLO can say exactly is written (docs/openslo.md, "Export")
 
 over a rolling window of days, hours or weeks, or a calendar day, week, month, quarter or year.
 Each record type is a metric source of type ``obligo`` (``spec.records``): which query yields it
-is the operator's. Deterministic: the same contract gives the same bytes.
+is the operator's. What is written is valid against the specification's v1 JSON schema (a
+ratio's ``counter``, a threshold's ``timeSliceTarget: 1`` in slices, a Service's ``spec``, a
+time zone of the Area/Location form: tests/test_openslo_spec.py). Deterministic: the same
+contract gives the same bytes.
 """
 
 from __future__ import annotations
