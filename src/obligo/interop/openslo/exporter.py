@@ -12,7 +12,10 @@ Only an objective OpenSLO can say exactly is written (docs/openslo.md, "Export")
 
 over a rolling window of days, hours or weeks, or a calendar day, week, month, quarter or year.
 Each record type is a metric source of type ``obligo`` (``spec.records``): which query yields it
-is the operator's. Deterministic: the same contract gives the same bytes.
+is the operator's. What is written is valid against the specification's v1 JSON schema (a
+ratio's ``counter``, a threshold's ``timeSliceTarget: 1`` in slices, a Service's ``spec``, a
+time zone of the Area/Location form: tests/test_openslo_spec.py). Deterministic: the same
+contract gives the same bytes.
 """
 
 from __future__ import annotations
@@ -64,7 +67,6 @@ def export_openslo(contract: Contract) -> Exported:
     metrics = {metric.id: metric for metric in contract.metrics}
     documents: list[str] = []
     left_out: list[LeftOut] = []
-    services: dict[str, str] = {}
     for clause in contract.clauses:
         for index, objective in enumerate(clause.promises):
             line = objective.loc.line
@@ -86,9 +88,6 @@ def export_openslo(contract: Contract) -> Exported:
                 left_out.append(LeftOut(line, f"{where}: {reason}: left out"))
                 continue
             service = clause.service or metric.service
-            if service:
-                titles = {s.id: s.title or s.id for s in contract.services}
-                services[service] = titles.get(service, service)
             name = (
                 objective.metric if len(clause.promises) == 1 else f"{objective.metric}-{index + 1}"
             )
@@ -112,18 +111,24 @@ def export_openslo(contract: Contract) -> Exported:
                     spec,
                 )
             )
+    # Every service, in the contract's order (the first names the contract read back).
     head = [
-        _document("Service", {"name": key, "displayName": title}, {})
-        for key, title in sorted(services.items())
+        _document(
+            "Service",
+            {"name": service.id, "displayName": service.title or service.id},
+            {"description": service.description} if service.description else {},
+        )
+        for service in contract.services
     ]
-    text = "".join(head + documents)
+    text = "".join(head + documents) if documents else ""
     return Exported(text, left_out, len(documents))
 
 
 def _window(period: object, contract: Contract) -> dict[str, Any]:
     if isinstance(period, RollingPeriod):
         return {"duration": _duration(period.length), "isRolling": True}
-    zone = contract.timezone or "UTC"
+    # Etc/UTC is UTC, by a name of the Area/Location form OpenSLO's schema asks for.
+    zone = contract.timezone if contract.timezone not in (None, "UTC") else "Etc/UTC"
     if isinstance(period, CalendarPeriod):
         start = contract.term.start if contract.term is not None else dt.date(2024, 1, 1)
         if period.unit == "week":
@@ -241,9 +246,10 @@ def _indicator(metric: Any) -> tuple[dict[str, Any], str, dict[str, Any]]:
             if _records(numerator.left, "sum").record_type != total.record_type:
                 raise _Unsayable("its ratio is not (total minus bad) to total")
             bad = _records(numerator.right, "sum")
-            ratio = {"bad": _source(bad), "total": _source(total)}
+            ratio = {"counter": False, "bad": _source(bad), "total": _source(total)}
         else:
-            ratio = {"good": _source(_records(numerator, "sum")), "total": _source(total)}
+            numerator_source = _source(_records(numerator, "sum"))
+            ratio = {"counter": False, "good": numerator_source, "total": _source(total)}
         return _sli(total.record_type, {"ratioMetric": ratio}), "Occurrences", {}
     if kind == "availability" and metric.slice is not None:
         window = {"timeSliceWindow": _duration(metric.slice)}
@@ -257,7 +263,8 @@ def _indicator(metric: Any) -> tuple[dict[str, Any], str, dict[str, Any]]:
             return (
                 _sli(down.selection.record_type, spec),
                 "Timeslices",
-                {"op": _NEGATED[op], "value": value, **window},
+                # Good while every sample is (1 is all of them): down when one breaks it.
+                {"op": _NEGATED[op], "value": value, "timeSliceTarget": Decimal(1), **window},
             )
         if isinstance(down, SliceCompare) and down.op in ("<", ">"):
             values = {v.name: v.expression for v in metric.values}
@@ -274,7 +281,11 @@ def _indicator(metric: Any) -> tuple[dict[str, Any], str, dict[str, Any]]:
                 _skipped(metric, total.record_type)
                 good = down.op == "<"
                 bound = down.threshold.value / 100
-                ratio = {"good" if good else "bad": _source(share), "total": _source(total)}
+                ratio = {
+                    "counter": False,
+                    "good" if good else "bad": _source(share),
+                    "total": _source(total),
+                }
                 return (
                     _sli(total.record_type, {"ratioMetric": ratio}),
                     "Timeslices",
@@ -308,7 +319,7 @@ def _sli(records: str, spec: dict[str, Any]) -> dict[str, Any]:
 # ------------------------------------------------------------------------------ YAML, by hand
 def _document(kind: str, metadata: dict[str, Any], spec: dict[str, Any]) -> str:
     body: dict[str, Any] = {"apiVersion": "openslo/v1", "kind": kind, "metadata": metadata}
-    if spec:
+    if spec or kind == "Service":  # a Service's spec is required, if empty
         body["spec"] = spec
     return "---\n" + "".join(_yaml(body, 0))
 
@@ -327,7 +338,9 @@ def _yaml(value: Any, indent: int) -> list[str]:
     lines: list[str] = []
     if isinstance(value, dict):
         for key, item in value.items():
-            if isinstance(item, dict | list) and item:
+            if isinstance(item, dict) and not item:
+                lines.append(f"{pad}{key}: {{}}\n")
+            elif isinstance(item, dict | list) and item:
                 lines.append(f"{pad}{key}:\n")
                 lines += _yaml(item, indent + 2)
             else:

@@ -35,6 +35,9 @@ def read_documents(text: str, filename: str) -> list[Any]:
         ) from None
     except YAMLError as error:
         raise ObligoError(f"{filename} is not valid YAML: {error}", file=filename) from None
+    except ValueError as error:
+        # A scalar YAML reads as a date or number but that is none (2020-02-30): no mark.
+        raise ObligoError(f"{filename} is not valid YAML: {error}", file=filename) from None
     return found
 
 
