@@ -47,7 +47,16 @@ _ESCAPES = str.maketrans({c: "\\" + c for c in _SPECIAL})
 
 
 def md(text: str) -> str:
-    """A text from a contract or a log, shown as itself in Markdown (already inert)."""
+    """A text from a contract or a log, shown as itself in Markdown (already inert: the report
+    is made inert whole first).
+
+    Two escapers, on purpose: ``md`` (the eval report) puts a backslash before every mark that
+    can open a construct anywhere, a line's start included (``#``, ``!``, ``(``), so that its
+    text reads back exactly in any position; ``md_text`` (the budget and review packs, whose
+    names stand inside a line only) makes the text inert itself and writes ``<``, ``>`` and
+    ``&`` as entities. Both meet the rule of issue 14: ``|``, backticks, ``<``, ``>`` and link
+    syntax never act as markup. Merging them would change the bytes of one pack or the other
+    for no reader's gain."""
     return text.translate(_ESCAPES)
 
 
