@@ -86,6 +86,40 @@ def test_the_document_carries_no_time_of_its_making() -> None:
     assert properties["evaluated_at"] == "2026-04-15T00:00:00+00:00"
 
 
+def test_the_parties_term_and_clause_words_are_properties() -> None:
+    text = report_junit(_report("acme-hosting"))
+    SCHEMA.validate(text)
+    root = ET.fromstring(text)
+    names = [p.get("name") for p in root.iter("property")]
+    assert names == [
+        "contract",
+        "version",
+        "title",
+        "provider",
+        "supplier",
+        "customer",
+        "customer_representative",
+        "term_start",
+        "term_end",
+        "term_renews",
+        "term_notice",
+        "evaluated_at",
+        "timezone",
+        "clause 4.1",
+        "clause 4.2",
+        "clause 5.1",
+        "clause 6.1",
+    ]
+    properties = {p.get("name"): p.get("value") for p in root.iter("property")}
+    assert properties["provider"] == "nimbus" and properties["supplier"] == "netco"
+    assert properties["term_renews"] == "yearly" and properties["term_notice"] == "90 days"
+    assert properties["clause 5.1"] == (
+        'clause 5.1 "Priority 1 response"\n'
+        '  promise first-response for "P1" >= 95%\n'
+        "  penalty 500 EUR per breached month"
+    )
+
+
 HOSTILE = 'A]]></failure><x a="1">&amp; <b>\x1b[31m\x00\ufffe\uffff'
 
 

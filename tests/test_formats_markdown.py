@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -63,7 +64,10 @@ def test_hostile_names_are_shown_as_text_in_headings_tables_and_lists() -> None:
     text = report_markdown(_hostile(_report("acme-hosting")))
     # Wherever the name is, it is whole and escaped: nothing of it is left outside that form.
     assert text.count(ESCAPED) > 10
-    rest = text.replace(ESCAPED, "")
+    # The clauses' words stand in fenced code blocks (shown as they are): outside them, no
+    # backtick at all.
+    rest = re.sub(r"(?ms)^(`{3,})\n.*?^\1$\n", "", text.replace(ESCAPED, ""))
+    assert rest.count("As written in the contract") == 4
     assert "<script" not in rest and "`" not in rest and "](" not in rest and "evil" not in rest
     assert f"# Contract acme-hosting “{ESCAPED}”, version 3" in text
     assert f"## Clause 4.1: {ESCAPED}" in text
@@ -72,6 +76,37 @@ def test_hostile_names_are_shown_as_text_in_headings_tables_and_lists() -> None:
     assert row == f"| maintenance | {ESCAPED} | excluded from period | 2 h | 1 |"
     refused = f"| {ESCAPED} | maintenance {ESCAPED} | - | {ESCAPED} |"
     assert refused in text.splitlines()
+
+
+def test_the_header_names_the_parties_representative_and_term() -> None:
+    text = report_markdown(_report("acme-hosting"))
+    assert text.split("## Summary", 1)[0].splitlines()[2:-1] == [
+        "- **Provider:** nimbus “Nimbus Cloud Ltd”",
+        "- **Supplier:** netco “NetCo Carrier”",
+        "- **Customer:** acme “Acme Corp”",
+        "- **Customer's representative:** Head of IT",
+        "- **Term:** 2026-01-01 to 2027-06-30, renews yearly, notice 90 days",
+        "- **Evaluated at:** 2026-04-15T12:00:00+02:00 (Europe/Berlin)",
+        "- **Baseline:** 2026-01-01 to 2026-03-31 (ended): its periods are measured and judged,"
+        " without consequences",
+    ]
+
+
+def test_a_hostile_party_name_is_escaped_and_clause_words_stay_in_their_code_block() -> None:
+    report = _report("acme-hosting")
+    parties = [
+        p.model_copy(update={"title": HOSTILE, "representative": HOSTILE}) for p in report.parties
+    ]
+    words = report.clauses[0].model_copy(update={"lines": ["clause 4.1 ``` " + HOSTILE, "  x"]})
+    text = report_markdown(
+        report.model_copy(update={"parties": parties, "clauses": [words, *report.clauses[1:]]})
+    )
+    assert f"- **Provider:** nimbus “{ESCAPED}”" in text
+    assert f"- **Customer's representative:** {ESCAPED}" in text
+    head = text.split("## Summary", 1)[0]
+    assert "<script" not in head.replace(ESCAPED, "")
+    # The words in a fence longer than any run of backticks in them: shown as they are.
+    assert f"````\nclause 4.1 ``` {HOSTILE}\n  x\n````\n" in text
 
 
 def test_terminal_controls_are_inert_before_markdown() -> None:

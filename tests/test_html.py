@@ -19,6 +19,7 @@ from html_checks import assert_self_contained, assert_well_formed, parse
 from obligo.api import evaluate_agreements
 from obligo.cli import cli
 from obligo.render.html import duration, portfolio_html, report_html
+from obligo.render.markdown import report_markdown
 from obligo.report.model import Report
 from test_portfolio import AT, NIMBUS_LOG
 
@@ -94,12 +95,21 @@ def test_acme_page_shows_parties_summary_clause_words_and_charts(
     page = html_of(eval_args(sample), monkeypatch)
     found = parse(page)
     text = "".join(found.text)
-    # The parties, the representative and the term, as written.
-    assert "customer's representative" in text and "Head of IT" in text
-    assert "term 2026-01-01 to 2027-06-30, renews yearly, notice 90 days" in text
+    # The parties, the representative and the term, from the report.
+    rows = re.findall(r"<tr><th>([^<]*)</th><td>([^<]*)</td></tr>", page)
+    assert rows[:5] == [
+        ("provider", "nimbus (Nimbus Cloud Ltd)"),
+        ("supplier", "netco (NetCo Carrier)"),
+        ("customer", "acme (Acme Corp)"),
+        ("customer's representative", "Head of IT"),
+        ("term", "2026-01-01 to 2027-06-30, renews yearly, notice 90 days"),
+    ]
     assert "evaluated at" in text and "2026-04-15T12:00:00+02:00 (Europe/Berlin)" in text
-    # The clause as written, credit tiers included.
+    # The clause printed from the model, credit tiers included; clause 6.1 (no right arose)
+    # has its section and words all the same.
     assert "  25% of the fee when api-uptime < 99.0%\n" in text
+    assert "termination right\n    when outage-hours > 24 h in a month\n" not in text
+    assert "    when outage-hours > 24 h in a month\n" in text
     # One chart per objective, one point per period with a value, breaches marked.
     charts = [a for t, a in found.elements if t == "svg" and a.get("class") == "chart"]
     assert len(charts) == 3
@@ -139,6 +149,7 @@ def test_a_service_named_like_a_script_stays_text(tmp_path: Path) -> None:
     source = (REPO / "contracts" / "acme-hosting.sla").read_text(encoding="utf-8")
     source = source.replace('"Managed hosting for Acme"', f'"{hostile}"')
     source = source.replace('clause 4.1 "API availability"', f'clause 4.1 "{hostile}"')
+    source = source.replace('"Acme Corp"', f'"{hostile}"')
     contract.write_text(source, encoding="utf-8")
     log = tmp_path / "events.jsonl"
     events = (REPO / "contracts" / "acme-hosting" / "events.jsonl").read_text(encoding="utf-8")
@@ -151,21 +162,31 @@ def test_a_service_named_like_a_script_stays_text(tmp_path: Path) -> None:
     assert "script" not in tags and "img" not in tags
     text = "".join(found.text)
     assert text.count(hostile) >= 3  # the title, the clause's heading and its words
+    assert "acme (" + hostile + ")" in text  # the customer's name in the header
     assert "<img src=x onerror=alert(1)>" in text
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
 
 
-def test_words_not_readable_are_said_not_guessed(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_contract_read_from_standard_input_shows_its_parties_and_clause_words(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The parties, the term and the clauses' words come from the report, not from the file:
+    a contract given as text (``<stdin>``, no file to read back) shows them all the same, in
+    HTML and in Markdown."""
     monkeypatch.chdir(REPO)
+    source = (REPO / "contracts" / "acme-hosting.sla").read_text(encoding="utf-8")
     report = obligo.evaluate(
-        obligo.load("contracts/acme-hosting.sla"),
-        ["contracts/acme-hosting/events.jsonl"],
-        at=ACME_AT,
+        obligo.parse(source, "<stdin>"), ["contracts/acme-hosting/events.jsonl"], at=ACME_AT
     )
-    page = report_html(report, sources={})
-    text = "".join(parse(page).text)
-    assert "its parties and term are not shown" in text
-    assert "could not be read back from contracts/acme-hosting.sla" in text
+    text = "".join(assert_well_formed(report_html(report)).text)
+    assert "nimbus (Nimbus Cloud Ltd)" in text and "Head of IT" in text
+    assert "2026-01-01 to 2027-06-30, renews yearly, notice 90 days" in text
+    assert 'clause 4.1 "API availability"\n  promise api-uptime >= 99.9%\n' in text
+    page = report_markdown(report)
+    assert "- **Provider:** nimbus “Nimbus Cloud Ltd”\n" in page
+    assert "- **Customer's representative:** Head of IT\n" in page
+    assert "- **Term:** 2026-01-01 to 2027-06-30, renews yearly, notice 90 days\n" in page
+    assert '```\nclause 4.1 "API availability"\n  promise api-uptime >= 99.9%\n' in page
 
 
 def test_precision_rounds_percentages_only(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -212,7 +233,7 @@ def test_amounts_at_risk_earn_back_and_reported_only_appear_as_the_json_has_them
     from test_at_risk import DC, RECORDS, evaluate
 
     report = evaluate(DC, RECORDS, "2026-05-20T00:00:00+00:00")
-    page = report_html(report, sources={"<string>": DC})
+    page = report_html(report)
     text = "".join(assert_well_formed(page).text)
     assert_consequences_shown(report, text)
     assert "credit 0.00 USD (earned back)" in text
@@ -258,7 +279,7 @@ clause 1 "Uptime"
     report = obligo.evaluate(
         obligo.parse(contract), records, at=dt.datetime(2026, 2, 10, tzinfo=dt.UTC)
     )
-    text = "".join(assert_well_formed(report_html(report, sources={})).text)
+    text = "".join(assert_well_formed(report_html(report)).text)
     assert_consequences_shown(report, text)
     assert "25 * outage-time / scheduled-time * the fee when breached" in text
 
@@ -272,31 +293,56 @@ def test_the_pauses_of_a_late_ticket_are_shown_with_its_evidence() -> None:
         status("T2", t(3, "14:00"), "in progress"),
     ]
     report = obligo.evaluate(parse(DESK), events, at=END_OF_MARCH)
-    text = "".join(assert_well_formed(report_html(report, sources={})).text)
+    text = "".join(assert_well_formed(report_html(report)).text)
     assert "paused 2026-03-03T10:00:00+00:00 to 2026-03-03T14:00:00+00:00: 4 h" in text
     assert "due 2026-03-03T17:00:00+00:00" in text
 
 
-def test_clause_words_are_the_block_as_written_up_to_the_next_top_level_line() -> None:
-    from obligo.render.contract_words import contract_words
+def test_clause_words_and_tier_bounds_come_from_the_model_not_the_file() -> None:
+    """A clause is quoted as the printer writes it (comments and spellings canonical), and its
+    chart's tier bounds are the model's values in the verdict's unit (``4 hours`` is 14400 s)."""
+    contract = """\
+contract c "C"
+  provider p "P"  # who provides
+  customer k "K" represented by "Head of <Ops>"
+  term 2026-01-01 to 2026-12-31
+  timezone "UTC"
+  currency EUR
 
-    source = (
-        'contract c "C"\n  provider p "P"  # who\n  term 2026-01-01 to 2026-12-31\n  kind x\n'
-        '  notes nothing\n\nclause 1 "One"\n  promise up >= 99%\n\n  credit 5% of the fee\n\n'
-        "# about clause 2\n  stray\noverride clause 2\n  promise up >= 98%\nmetric up\n"
+service s "S"
+  fee 1000 EUR monthly
+
+metric down "Downtime"
+  total duration of outage records, per calendar month
+
+clause 1 "One"   # the clause's comment
+  service s
+  promise down <= 1 hours
+  credit
+    5% of the fee when down > 1 hours   # first tier
+    10% of the fee when down > 4 hours
+"""
+    records = [
+        {"type": "outage", "id": "O-1", "start": "2026-01-10T00:00:00Z", "end": "2026-01-10T06:00:00Z"},
+    ]  # fmt: skip
+    report = obligo.evaluate(
+        obligo.parse(contract), records, at=dt.datetime(2026, 2, 10, tzinfo=dt.UTC)
     )
-    words = contract_words({"c.sla": source}, "c")
-    assert words.header == (
-        'contract c "C"',
-        'provider p "P"  # who',
-        "term 2026-01-01 to 2026-12-31",
-        "kind x",
-    )
-    assert words.clause(["other.sla", "c.sla"], "1") == (
-        'clause 1 "One"',
-        "  promise up >= 99%",
-        "",
-        "  credit 5% of the fee",
-    )
-    assert words.clause(["c.sla"], "2") == ("override clause 2", "  promise up >= 98%")
-    assert words.clause(["c.sla"], "3") == ()
+    tiers = report.clauses[0].tiers
+    assert [t.words for t in tiers] == [
+        "5% of the fee when down > 1 h",
+        "10% of the fee when down > 4 h",
+    ]
+    assert [(b.op, b.value, b.unit, b.words) for t in tiers for b in t.bounds] == [
+        (">", Decimal(3600), "s", "> 1 h"),
+        (">", Decimal(14400), "s", "> 4 h"),
+    ]
+    page = report_html(report)
+    text = "".join(assert_well_formed(page).text)
+    assert (
+        'clause 1 "One"\n  service s\n  promise down <= 1 h\n  credit\n'
+        "    5% of the fee when down > 1 h\n    10% of the fee when down > 4 h\n"
+    ) in text
+    assert "comment" not in text and "first tier" not in text
+    assert "credit tier > 4 h" in text
+    assert "Head of &lt;Ops&gt;" in page and "<Ops>" not in page

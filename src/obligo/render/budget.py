@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 from obligo._inert import inert_json, inert_model
 from obligo.render.markdown import md_text as md
-from obligo.render.text import _accounts, _customer, _group
+from obligo.render.words import customer_line, group_words, line_account
 from obligo.report.base import plain
 from obligo.report.budget import BudgetReport, ObjectiveBudget, TierDistance
 
@@ -28,7 +28,7 @@ def budget_text(report: BudgetReport) -> str:
     title = f' "{contract.title}"' if contract.title else ""
     out = [f"contract {contract.id}{title}{version}"]
     if report.customer is not None:
-        out.append(_customer(report.customer))
+        out.append(customer_line(report.customer))
     out.append(f"budget at {report.evaluated_at.isoformat()} ({report.timezone})")
     for item in report.objectives:
         out.append("")
@@ -41,7 +41,7 @@ def budget_text(report: BudgetReport) -> str:
             for tier in item.tiers:
                 out.append(f"    {tier.rule:<{width}}  {_reach(tier)}")
     out.append("")
-    out.extend(_accounts(report.inputs, report.rejections, "contract"))
+    out.extend(line_account(report.inputs, report.rejections, "contract"))
     return "\n".join(out) + "\n"
 
 
@@ -74,7 +74,7 @@ def budget_markdown(report: BudgetReport) -> str:
 
 
 def _heading(item: ObjectiveBudget) -> str:
-    group = f" ({_group(item.group)})" if isinstance(item.group, dict) else ""
+    group = f" ({group_words(item.group)})" if isinstance(item.group, dict) else ""
     reported = " (reported only)" if item.reported_only else ""
     return f"{item.clause} {item.objective}{group}{reported}"
 

@@ -1,9 +1,10 @@
 """The HTML form of a report: one self-contained, printable file (inline CSS and SVG, no script,
 nothing loaded from anywhere) for the people who act on it.
 
-It holds the parties and the term as the contract writes them, a summary (verdicts by status,
+It holds the parties, the customer's representative and the term, a summary (verdicts by status,
 money per currency, open termination rights, triggers), then a section per clause: its words as
-written, a table and a chart per objective, and for each breach its evidence and the credit's
+the report holds them (printed from the model), a table and a chart per objective (the credit
+tiers' bounds from the report too), and for each breach its evidence and the credit's
 arithmetic in a ``<details>``. Rendered by jinja2 with autoescaping, over the report made inert
 (terminal controls and invisible characters shown escaped, as in the text report), so that no text
 from a contract or a log can become markup. The same report gives the same bytes.
@@ -11,7 +12,6 @@ from a contract or a log can become markup. The same report gives the same bytes
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_EVEN, Decimal
 from pathlib import Path
@@ -20,10 +20,17 @@ import jinja2
 
 from obligo._inert import inert_model
 from obligo.render import quantities
-from obligo.render.contract_words import ContractWords, contract_words, read_sources
-from obligo.render.html_chart import Chart, build_chart, tier_bounds
+from obligo.render.html_chart import Chart, build_chart, tier_rules
 from obligo.report.base import plain
-from obligo.report.model import Consequence, Group, MoneyTotal, Report, Verdict
+from obligo.report.model import (
+    AgreementParty,
+    ClauseText,
+    Consequence,
+    Group,
+    MoneyTotal,
+    Report,
+    Verdict,
+)
 from obligo.report.portfolio import PortfolioReport
 
 TEMPLATES = Path(__file__).resolve().parent / "templates" / "html"
@@ -83,25 +90,25 @@ class Objective:
 class ClauseView:
     clause: str
     title: str | None
-    files: list[str] = field(default_factory=list)
+    # The clause's words, printed from the model (the report's `clauses`), line by line.
     words: tuple[str, ...] = ()
     objectives: list[Objective] = field(default_factory=list)
     # Consequences that belong to no verdict shown (a billing period over rolling windows, ...).
     other_consequences: list[Consequence] = field(default_factory=list)
 
 
-def _clauses(report: Report, words: ContractWords) -> list[ClauseView]:
+def _clauses(report: Report) -> list[ClauseView]:
     views: dict[str, ClauseView] = {}
+    texts: dict[str, ClauseText] = {}
+    for shown in report.clauses:
+        texts.setdefault(shown.clause, shown)
 
-    def view(clause: str, title: str | None, file: str | None) -> ClauseView:
-        found = views.setdefault(clause, ClauseView(clause, title))
-        if file is not None and file not in found.files:
-            found.files.append(file)
-        return found
+    def view(clause: str, title: str | None) -> ClauseView:
+        return views.setdefault(clause, ClauseView(clause, title))
 
     objectives: dict[tuple[str, str], Objective] = {}
     for verdict in report.verdicts:
-        clause = view(verdict.clause, verdict.clause_title, verdict.location.file)
+        clause = view(verdict.clause, verdict.clause_title)
         group = group_text(verdict.group)
         key = (verdict.clause, f"{verdict.objective}\0{group}")
         if key not in objectives:
@@ -114,17 +121,17 @@ def _clauses(report: Report, words: ContractWords) -> list[ClauseView]:
             clause.objectives.append(objectives[key])
         objectives[key].verdicts.append(verdict)
     for right in report.termination_rights:
-        view(right.clause, right.clause_title, right.location.file)
+        view(right.clause, right.clause_title)
     for notice in report.escalations:
-        view(notice.clause, notice.clause_title, notice.location.file)
+        view(notice.clause, notice.clause_title)
     matched: set[int] = set()
     for item in report.consequences:
-        clause = view(item.clause, item.clause_title, None)
-        for line in item.lines:
-            if line.location.file not in clause.files:
-                clause.files.append(line.location.file)
+        view(item.clause, item.clause_title)
+    for shown in report.clauses:  # a clause with nothing to show this time: its words, after
+        view(shown.clause, shown.title)
     for clause in views.values():
-        clause.words = words.clause(clause.files, clause.clause)
+        text = texts.get(clause.clause)
+        clause.words = () if text is None else tuple(text.lines)
         for objective in clause.objectives:
             for verdict in objective.verdicts:
                 found = [
@@ -138,7 +145,7 @@ def _clauses(report: Report, words: ContractWords) -> list[ClauseView]:
                 objective.matched.append([item for _, item in found])
             objective.chart = build_chart(
                 objective.verdicts,
-                tier_bounds(clause.words, objective.verdicts[0]),
+                tier_rules([] if text is None else text.tiers, objective.verdicts[0]),
                 [v.period.label for v in objective.verdicts],
             )
     for index, item in enumerate(report.consequences):
@@ -193,60 +200,49 @@ def _summary(report: Report) -> _Summary:
     )
 
 
-def _files(report: Report) -> set[str]:
-    files = {v.location.file for v in report.verdicts}
-    files |= {line.location.file for c in report.consequences for line in c.lines}
-    files |= {r.location.file for r in report.termination_rights}
-    files |= {e.location.file for e in report.escalations}
-    files |= {t.location.file for t in report.triggers}
-    return files
+def _parties(report: Report) -> list[AgreementParty]:
+    """The parties the header lists: those the report names, or its customer alone in a report
+    made without them."""
+    customer = report.customer
+    if report.parties or customer is None:
+        return report.parties
+    return [
+        AgreementParty(
+            role="customer",
+            id=customer.id,
+            title=customer.title,
+            representative=customer.representative,
+        )
+    ]
 
 
-def _report_context(
-    report: Report, numbers: Numbers, sources: Mapping[str, str] | None
-) -> dict[str, object]:
+def _report_context(report: Report, numbers: Numbers) -> dict[str, object]:
     report = inert_model(report)
-    if sources is None:
-        sources = read_sources(_files(report))
-    words = contract_words(sources, report.contract.id)
     return {
         "report": report,
-        "header": words.header,
+        "parties": _parties(report),
         "summary": _summary(report),
-        "clauses": _clauses(report, words),
+        "clauses": _clauses(report),
         "n": numbers,
     }
 
 
-def report_html(
-    report: Report, *, precision: int | None = None, sources: Mapping[str, str] | None = None
-) -> str:
-    """One agreement's report as a self-contained HTML page. ``sources``: the contract files'
-    text by name, for the clauses' words (default: read back from the files the report names);
-    ``precision``: decimal places of percentages (default: exact)."""
-    context = _report_context(report, Numbers(precision), sources)
+def report_html(report: Report, *, precision: int | None = None) -> str:
+    """One agreement's report as a self-contained HTML page; ``precision``: decimal places of
+    percentages (default: exact). Everything it shows comes from the report, the parties and
+    the clauses' words included (a contract read from standard input shows them too)."""
+    context = _report_context(report, Numbers(precision))
     template = _environment().get_template("report.html.j2")
     return template.render(page_title=f"obligo report: {report.contract.id}", **context)
 
 
-def portfolio_html(
-    portfolio: PortfolioReport,
-    *,
-    precision: int | None = None,
-    sources: Mapping[str, str] | None = None,
-) -> str:
+def portfolio_html(portfolio: PortfolioReport, *, precision: int | None = None) -> str:
     """An agreement set's report: every section as a single report shows it, the net position
     over all of them and the line account of the shared logs."""
     numbers = Numbers(precision)
     portfolio = inert_model(portfolio)
-    if sources is None:
-        files: set[str] = set()
-        for section in portfolio.sections:
-            files |= _files(section.report)
-        sources = read_sources(files)
     sections = [
-        (section, _report_context(section.report, numbers, sources))
-        for section in portfolio.sections
+        (section, _report_context(section.report, numbers)) for section in portfolio.sections
     ]
     template = _environment().get_template("portfolio.html.j2")
     return template.render(

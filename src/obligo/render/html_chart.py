@@ -7,30 +7,14 @@ gives the same bytes); the template draws it as inline SVG, beside a table of th
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 
-from obligo.report.model import Verdict
+from obligo.report.model import TierShown, Verdict
 
 WIDTH = 560
 HEIGHT = 200
 LEFT, RIGHT, TOP, BOTTOM = 78, 12, 14, 34
-
-# The units a duration in a tier may be written in, in seconds (a duration metric's value is in s).
-_SECONDS = {
-    "s": 1,
-    "second": 1,
-    "seconds": 1,
-    "min": 60,
-    "minute": 60,
-    "minutes": 60,
-    "h": 3600,
-    "hour": 3600,
-    "hours": 3600,
-    "day": 86400,
-    "days": 86400,
-}
 
 
 @dataclass(frozen=True)
@@ -77,36 +61,24 @@ class Chart:
     y_high: Decimal
 
 
-def tier_bounds(words: tuple[str, ...], verdict: Verdict) -> list[tuple[str, Decimal]]:
-    """The bounds of the clause's credit, penalty and reward lines about this metric (``10% of the
-    fee when api-uptime < 99.9%``), in the verdict's unit; those in another unit are left out."""
-    pattern = re.compile(
-        r"when\s+"
-        + re.escape(verdict.metric)
-        + r'(?:\s+for\s+"([^"]*)")?\s*(<=|>=|<|>)\s*(-?[0-9]+(?:\.[0-9]+)?)\s*(%|[A-Za-z]+)?'
-    )
+def tier_rules(tiers: list[TierShown], verdict: Verdict) -> list[tuple[str, Decimal]]:
+    """The bounds of the clause's credit, penalty and reward tiers about the verdict's metric
+    (and group), as the report holds them in the verdict's unit, each value once with its label
+    (``credit tier < 99.0%``): the bound each tier is entered by (its first) before the others,
+    so that ``< 99.9% and >= 99%`` then ``< 99% and >= 95%`` give 99.9, 99 and 95 as entered."""
+    about = [
+        tier
+        for tier in tiers
+        if tier.metric == verdict.metric and (tier.group is None or tier.group == verdict.group)
+    ]
+    ordered = [*(t.bounds[:1] for t in about), *(t.bounds[1:] for t in about)]
+    kinds = [*(t.kind for t in about), *(t.kind for t in about)]
     found: list[tuple[str, Decimal]] = []
-    for line in words:
-        code = line.split("#", 1)[0]
-        for match in pattern.finditer(code):
-            group, operator, number, unit = match.groups()
-            if group is not None and group != verdict.group:
-                continue
-            value = _in_unit(Decimal(number), unit or "", verdict.unit)
-            if value is None:
-                continue
-            label = f"{operator} {number}{unit if unit == '%' else ' ' + unit if unit else ''}"
-            if (label, value) not in found:
-                found.append((label, value))
+    for kind, bounds in zip(kinds, ordered, strict=True):
+        for bound in bounds:
+            if bound.unit == verdict.unit and all(value != bound.value for _, value in found):
+                found.append((f"{kind} tier {bound.words}", bound.value))
     return found
-
-
-def _in_unit(number: Decimal, written: str, unit: str) -> Decimal | None:
-    if written == unit or (not written and unit not in ("%", "s")):
-        return number
-    if unit == "s" and written in _SECONDS:
-        return number * _SECONDS[written]
-    return None
 
 
 def _y(value: Decimal, low: Decimal, high: Decimal) -> float:
@@ -175,7 +147,7 @@ def build_chart(
             continue  # the first tier often starts at the target: one line, the target's
         drawn = (label, value) not in far
         y = _y(value, low, high) if drawn else 0.0
-        rules.append(Rule("tier", f"credit tier {label}", value, y, drawn))
+        rules.append(Rule("tier", label, value, y, drawn))
     return Chart(
         WIDTH,
         HEIGHT,

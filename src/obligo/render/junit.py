@@ -70,12 +70,24 @@ def _suite(report: Report, name: str) -> ET.Element:
     properties = ET.SubElement(suite, "properties")
     contract = report.contract
     facts = [("contract", contract.id), ("version", contract.version), ("title", contract.title)]
+    # The parties other than the customer, in the contract's order (a supplier per property).
+    facts += [(p.role, p.id) for p in report.parties if p.role != "customer"]
     if report.customer is not None:
         facts += [
             ("customer", report.customer.id),
             ("customer_representative", report.customer.representative),
         ]
+    if report.term is not None:
+        term = report.term
+        facts += [
+            ("term_start", term.start.isoformat()),
+            ("term_end", None if term.end is None else term.end.isoformat()),
+            ("term_renews", term.renews),
+            ("term_notice", term.notice),
+        ]
     facts += [("evaluated_at", report.evaluated_at.isoformat()), ("timezone", report.timezone)]
+    # Each clause's words as the report holds them, its lines kept (&#10; in the attribute).
+    facts += [(f"clause {text.clause}", "\n".join(text.lines)) for text in report.clauses]
     for key, value in facts:
         if value is not None:
             ET.SubElement(properties, "property", {"name": key, "value": _x(value)})

@@ -1,16 +1,19 @@
 """The Markdown form of a report: what a reader acts on, fit to paste into an email, a wiki page
 or a ticket. The same content as the JSON report, for people: a summary (objectives met,
 breached, without data, pending; money per currency; open termination rights; triggers), then a
-section per clause with the words the contract gives it, a table of its periods and, for each
+section per clause with its words (printed from the model, in a code block), a table of its periods and, for each
 breach, the evidence behind it and the arithmetic of what it costs.
 
 Every text taken from a contract or a log is made inert (terminal controls escaped) and then
-escaped for Markdown: a name cannot open a link, an HTML tag, a code span or a table cell.
+escaped for Markdown: a name cannot open a link, an HTML tag, a code span or a table cell. A
+clause's words stand in a fenced code block longer than any run of backticks in them, where
+CommonMark shows every character as itself (no escape needed, nor shown).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable
 from decimal import Decimal
 
@@ -19,7 +22,9 @@ from obligo.render.options import PLAIN, RenderOptions
 from obligo.render.quantities import duration, percent, quantity
 from obligo.report.base import plain
 from obligo.report.model import (
+    AgreementParty,
     ClaimStatus,
+    ClauseText,
     Consequence,
     Contributor,
     Evidence,
@@ -42,7 +47,16 @@ _ESCAPES = str.maketrans({c: "\\" + c for c in _SPECIAL})
 
 
 def md(text: str) -> str:
-    """A text from a contract or a log, shown as itself in Markdown (already inert)."""
+    """A text from a contract or a log, shown as itself in Markdown (already inert: the report
+    is made inert whole first).
+
+    Two escapers, on purpose: ``md`` (the eval report) puts a backslash before every mark that
+    can open a construct anywhere, a line's start included (``#``, ``!``, ``(``), so that its
+    text reads back exactly in any position; ``md_text`` (the budget and review packs, whose
+    names stand inside a line only) makes the text inert itself and writes ``<``, ``>`` and
+    ``&`` as entities. Both meet the rule of issue 14: ``|``, backticks, ``<``, ``>`` and link
+    syntax never act as markup. Merging them would change the bytes of one pack or the other
+    for no reader's gain."""
     return text.translate(_ESCAPES)
 
 
@@ -112,13 +126,7 @@ def _report(report: Report, options: RenderOptions, level: int, accounts: bool =
     title = f" “{md(contract.title)}”" if contract.title else ""
     version = f", version {md(contract.version)}" if contract.version else ""
     out = _heading(level, f"Contract {md(contract.id)}{title}{version}")
-    facts: list[str] = []
-    if report.customer is not None:
-        party = report.customer
-        name = f" “{md(party.title)}”" if party.title else ""
-        facts.append(f"- **Customer:** {md(party.id)}{name}")
-        if party.representative is not None:
-            facts.append(f"- **Customer's representative:** {md(party.representative)}")
+    facts = _parties(report)
     facts.append(f"- **Evaluated at:** {report.evaluated_at.isoformat()} ({md(report.timezone)})")
     window = report.window
     if window.start is not None or window.end is not None:
@@ -145,6 +153,37 @@ def _report(report: Report, options: RenderOptions, level: int, accounts: bool =
     if accounts:
         out += _accounts(report.inputs, report.rejections, level + 1)
     return out
+
+
+def _parties(report: Report) -> list[str]:
+    """The header's lines of the parties (the customer alone in a report made without them),
+    the customer's representative and the term."""
+    parties = report.parties
+    if not parties and report.customer is not None:
+        customer = report.customer
+        parties = [
+            AgreementParty(
+                role="customer",
+                id=customer.id,
+                title=customer.title,
+                representative=customer.representative,
+            )
+        ]
+    facts: list[str] = []
+    for party in parties:
+        name = f" “{md(party.title)}”" if party.title else ""
+        role = party.role.capitalize()
+        facts.append(f"- **{role}:** {md(party.id)}{name}")
+        if party.representative is not None:
+            facts.append(f"- **{role}'s representative:** {md(party.representative)}")
+    term = report.term
+    if term is not None:
+        end = term.end.isoformat() if term.end is not None else "no end date"
+        words = f"{term.start.isoformat()} to {end}"
+        words += f", renews {md(term.renews)}" if term.renews is not None else ""
+        words += f", notice {md(term.notice)}" if term.notice is not None else ""
+        facts.append(f"- **Term:** {words}")
+    return facts
 
 
 def _counts(verdicts: list[Verdict]) -> list[str]:
@@ -234,6 +273,8 @@ def _clauses(report: Report) -> list[str]:
     seen: dict[str, None] = {}
     for clause in [*(v.clause for v in report.verdicts), *(c.clause for c in report.consequences)]:
         seen.setdefault(clause, None)
+    for text in report.clauses:  # a clause with nothing to show this time: its words, after
+        seen.setdefault(text.clause, None)
     return list(seen)
 
 
@@ -250,12 +291,13 @@ def _clause(
 ) -> list[str]:
     verdicts = [v for v in report.verdicts if v.clause == clause]
     owed = [(i, c) for i, c in enumerate(report.consequences) if c.clause == clause]
+    text = next((t for t in report.clauses if t.clause == clause), None)
     titles = [*(v.clause_title for v in verdicts), *(c.clause_title for _, c in owed)]
+    titles.append(None if text is None else text.title)
     title = next((t for t in titles if t), None)
     out = _heading(level, f"Clause {md(clause)}" + (f": {md(title)}" if title else ""))
-    words = _words(verdicts, [c for _, c in owed])
-    if words:
-        out += ["As written in the contract:", "", *words, ""]
+    if text is not None:
+        out += _words(text)
     several = len({(v.metric, str(v.group)) for v in verdicts}) > 1
     rows = []
     for v in verdicts:
@@ -296,21 +338,20 @@ def _clause(
     return out
 
 
-def _words(verdicts: list[Verdict], owed: list[Consequence]) -> list[str]:
-    """The clause's own words the report holds: its promises, the rules of its consequences,
-    its caps and its claim rule, each once, in the order met, with where it is written."""
-    found: dict[str, None] = {}
-    for v in verdicts:
-        loc = v.location
-        found.setdefault(f"- promise {md(v.objective)} ({md(loc.file)}:{loc.line})", None)
-    for item in owed:
-        for line in item.lines:
-            found.setdefault(f"- {md(line.rule)} ({md(line.location.file)}:{line.location.line})")
-        for cap in item.caps:
-            found.setdefault(f"- cap {md(cap.cap)} ({md(cap.location.file)}:{cap.location.line})")
-        if item.claim is not None and item.claim.rule is not None:
-            found.setdefault(f"- claim {md(item.claim.rule)}", None)
-    return list(found)
+def _words(text: ClauseText) -> list[str]:
+    """The clause's words as the report holds them (printed from the model), in a fenced code
+    block whose fence is longer than any run of backticks in them, with where it is written."""
+    longest = max((len(run) for line in text.lines for run in re.findall("`+", line)), default=0)
+    fence = "`" * max(3, longest + 1)
+    loc = text.location
+    return [
+        f"As written in the contract ({md(loc.file)}:{loc.line}):",
+        "",
+        fence,
+        *text.lines,
+        fence,
+        "",
+    ]
 
 
 def _target(v: Verdict) -> str:

@@ -16,7 +16,7 @@ import jinja2
 
 from obligo._inert import inert_model
 from obligo.render.markdown import md_text as md
-from obligo.render.text import _group
+from obligo.render.words import group_words
 from obligo.report.base import plain
 from obligo.report.model import Consequence, Contributor
 from obligo.report.review import MeasurementReview, ObjectiveReview, ReviewPack
@@ -178,7 +178,7 @@ def review_html(pack: ReviewPack) -> str:
 
 
 def _objective(item: ObjectiveReview) -> tuple[str, ...]:
-    group = f" ({_group(item.group)})" if isinstance(item.group, dict) else ""
+    group = f" ({group_words(item.group)})" if isinstance(item.group, dict) else ""
     title = f" {item.clause_title}" if item.clause_title else ""
     status = item.status.replace("_", " ")
     if item.reason and item.value is None:

@@ -9,15 +9,15 @@ from obligo._inert import inert, inert_model
 from obligo.render.baseline import rights_text
 from obligo.render.options import PLAIN, RenderOptions
 from obligo.render.quantities import duration, quantity
+from obligo.render.words import customer_line as _customer
+from obligo.render.words import group_words as _group
+from obligo.render.words import line_account as _accounts
 from obligo.report.base import plain
 from obligo.report.model import (
     ClaimStatus,
     Consequence,
-    InputAccount,
     MoneyTotal,
     NetPosition,
-    PartyRef,
-    Rejection,
     Report,
     Verdict,
 )
@@ -132,30 +132,6 @@ def report_text(reports: list[Report], options: RenderOptions = PLAIN) -> str:
     return "\n".join(out)
 
 
-def _accounts(inputs: list[InputAccount], rejections: list[Rejection], reader: str) -> list[str]:
-    out: list[str] = []
-    for account in inputs:
-        out.append(
-            f"{account.name}: {account.lines} lines, {account.used} used,"
-            f" {account.outside_periods} outside the periods, {account.unused} not used by this"
-            f" {reader}, {account.rejected} rejected"
-            + (f", {account.merged} merged" if account.merged else "")
-            + (
-                f", {account.naive_timestamps} timestamps without offset"
-                if account.naive_timestamps
-                else ""
-            )
-        )
-        out.extend(f"  not used: {near}" for near in account.near)
-    if rejections:
-        out.append(f"{len(rejections)} lines rejected:")
-        for rejection in rejections[:10]:
-            out.append(f"  {rejection.file}:{rejection.line}: {rejection.reason}")
-        if len(rejections) > 10:
-            out.append(f"  ... and {len(rejections) - 10} more")
-    return out
-
-
 def portfolio_text(portfolio: PortfolioReport, options: RenderOptions = PLAIN) -> str:
     """Every section (customer and service, the clauses in force and where they come from, then
     its report), the net position over all of them, and the line account of the shared log.
@@ -213,13 +189,6 @@ def _claim(claim: ClaimStatus | None) -> str:
     when = claim.deadline.isoformat(timespec="minutes")
     last = claim.last_day.isoformat() if claim.last_day else when
     return f", claim {claim.rule}: last day {last} (deadline {when}), {state}"
-
-
-def _group(group: str | dict[str, str]) -> str:
-    """A group in words: its value, or ``project=acme, region=eu``."""
-    if isinstance(group, str):
-        return group
-    return ", ".join(f"{field}={value}" for field, value in group.items())
 
 
 def _key(item: Consequence) -> tuple[str, str, str, str]:
@@ -328,15 +297,6 @@ def _consequences(report: Report) -> list[str]:
             out.append(f"  {totals.without_amount} consequences without a known amount")
     out.append("")
     return out
-
-
-def _customer(party: PartyRef) -> str:
-    """``customer acme "Acme Corp", represented by Head of IT``."""
-    title = f' "{party.title}"' if party.title else ""
-    represented = (
-        f", represented by {party.representative}" if party.representative is not None else ""
-    )
-    return f"customer {party.id}{title}{represented}"
 
 
 def _suppliers(report: Report) -> list[str]:

@@ -14,6 +14,7 @@ from obligo.events import Rejection as RejectedLine
 from obligo.model.clauses import Clause
 from obligo.model.contract import HolidaysOf
 from obligo.model.holidays import holidays_in_year, holidays_package_version, source_label
+from obligo.report import agreement as words
 from obligo.report import consequences as owed
 from obligo.report.assemble import assessment, verdict
 from obligo.report.model import (
@@ -50,6 +51,8 @@ def report(evaluation: Evaluation) -> Report:
             ),
             None,
         ),
+        parties=words.parties(evaluation.agreement.parties),
+        term=words.term(evaluation.agreement.term),
         evaluated_at=at,
         timezone=tz.key,
         window=Window(start=evaluation.window_start, end=evaluation.window_end),
@@ -61,6 +64,10 @@ def report(evaluation: Evaluation) -> Report:
         if span is None
         else BaselineRef(
             first=span.first, last=span.after - dt.timedelta(days=1), ended=at >= span.end
+        ),
+        clauses=words.clause_texts(
+            evaluation.agreement.clauses,
+            {j.metric.id: j.measurement.dimension for j in evaluation.judged},
         ),
         verdicts=[verdict(j, zone) for j in evaluation.judged],
         consequences=[

@@ -361,6 +361,64 @@ class PartyRef(ReportNode):
     representative: str | None = None
 
 
+class AgreementParty(ReportNode):
+    """A party the agreement names, in the contract's order: its role (``provider``, ``supplier``
+    or ``customer``), name, title and, where the contract says, who represents it."""
+
+    role: Literal["provider", "supplier", "customer"]
+    id: str
+    title: str | None = None
+    representative: str | None = None
+
+
+class TermRef(ReportNode):
+    """The agreement's term: its first day, its last (null: open-ended), how it renews
+    (``yearly``, ``every 18 months``) and the notice to end it (``90 days``), in the contract's
+    words; and the whole line, printed from the model (``term 2026-01-01 to 2026-12-31, renews
+    yearly, notice 90 days``)."""
+
+    start: dt.date
+    end: dt.date | None = None
+    renews: str | None = None
+    notice: str | None = None
+    words: str
+
+
+class BoundValue(ReportNode):
+    """One bound of a tier: its operator, its value in the unit of the metric's verdicts (a
+    duration in seconds) so that a chart can draw it, and as the contract writes it."""
+
+    op: Literal["<", "<=", ">", ">=", "=", "!="]
+    value: Quantity
+    unit: str
+    words: str
+
+
+class TierShown(ReportNode):
+    """A credit, penalty or reward tier of a clause about one metric (``10% of the fee when
+    api-uptime < 99.9% and >= 99%``): the metric, the group it names and its bounds, in the
+    order written (the first is the one a worse value enters the tier by, as contracts write
+    it); ``words``: the tier as the printer writes it."""
+
+    kind: ConsequenceKind
+    metric: str
+    group: str | None = None
+    words: str
+    bounds: list[BoundValue]
+
+
+class ClauseText(ReportNode):
+    """A clause in force, in the contract's reading order: where it is written and its words,
+    line by line, printed from the model by the one printer (``obligo fmt``'s canonical layout),
+    so that a contract read from standard input is quoted as well as one read from a file."""
+
+    clause: str
+    title: str | None = None
+    location: Location
+    lines: list[str]
+    tiers: list[TierShown] = []
+
+
 class Window(ReportNode):
     """The periods shown; every period is evaluated from the start of the term regardless."""
 
@@ -405,6 +463,9 @@ class Report(ReportNode):
     contract: ContractRef
     # The customer the agreement names (absent for an agreement of every customer).
     customer: PartyRef | None = Field(default=None, exclude_if=lambda party: party is None)
+    # Every party the agreement names (the customer again, with the provider and suppliers).
+    parties: list[AgreementParty] = []
+    term: TermRef | None = None
     evaluated_at: dt.datetime
     timezone: str
     window: Window
@@ -413,6 +474,8 @@ class Report(ReportNode):
     rejected: int
     rejections: list[Rejection]
     baseline: BaselineRef | None = None
+    # The clauses in force, each with its words (printed from the model) and tier bounds.
+    clauses: list[ClauseText] = []
     verdicts: list[Verdict]
     consequences: list[Consequence] = []
     totals: Totals = Totals()

@@ -717,16 +717,20 @@ def _service(node: ct.Service) -> list[str]:
     return _block(_head("service", name(node.id), node.title), lines)
 
 
+def renewal(node: ct.Renewal) -> str:
+    """How a term renews, after ``renews``: ``yearly``, ``every 18 months``."""
+    try:
+        return frequency(node.every)
+    except ValueError:
+        return f"every {node.every}"
+
+
 def _term(node: ct.Term) -> str:
     text = f"term {_date(node.start)}"
     if node.end is not None:
         text += f" to {_date(node.end)}"
     if node.renewal is not None:
-        every = node.renewal.every
-        try:
-            text += f", renews {frequency(every)}"
-        except ValueError:
-            text += f", renews every {every}"
+        text += f", renews {renewal(node.renewal)}"
     if node.notice is not None:
         text += f", notice {node.notice}"
     return text
@@ -881,6 +885,22 @@ def print_contract(node: ct.Contract) -> str:
     return "\n".join(out) + "\n"
 
 
+def print_clause(node: c.Clause) -> str:
+    """One clause in the language, as ``print_contract`` writes it (no trailing newline): what a
+    report quotes as the clause's words."""
+    return "\n".join(_clause(node))
+
+
+def term(node: ct.Term) -> str:
+    """``term 2026-01-01 to 2026-12-31, renews yearly, notice 90 days``."""
+    return _term(node)
+
+
+def party(node: ct.Party) -> str:
+    """``customer acme "Acme Corp" represented by "Head of IT"``."""
+    return _party(node)
+
+
 __all__ = [
     "allocation",
     "amount",
@@ -895,13 +915,17 @@ __all__ = [
     "measure",
     "name",
     "objective",
+    "party",
     "penalty",
     "per_unit",
+    "print_clause",
     "print_contract",
     "quoted",
     "renegotiation",
+    "renewal",
     "selection",
     "slice_condition",
+    "term",
     "tier",
     "tier_condition",
     "trigger",
