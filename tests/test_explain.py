@@ -91,7 +91,7 @@ evaluated at 2026-04-15T12:00:00+02:00 (Europe/Berlin)
   - records read: incident records where service = "api" and severity <= 2; deployment records where service = "api"
   - 4 not counted: 0 fail the where, 0 in another group, 4 outside the period, 0 rejected at load
   - incident INC-401 from 2026-04-15T11:40:00+02:00, still open: 1200 s: after the period (contracts/acme-hosting/events.jsonl:15)
-  - incident INC-402 2026-04-16T09:00:00+02:00 to 2026-04-16T09:30:00+02:00: 1800 s: after the period (contracts/acme-hosting/events.jsonl:16)
+  - incident INC-402 2026-04-16T09:00:00+02:00 to 2026-04-16T09:30:00+02:00: 1800 s: after the evaluation time (contracts/acme-hosting/events.jsonl:16)
   - incident INC-202 2026-02-10T10:15:00+01:00 to 2026-02-10T10:45:00+01:00: 1800 s: before the period (contracts/acme-hosting/events.jsonl:7)
   - incident INC-201 2026-02-10T10:00:00+01:00 to 2026-02-10T10:30:00+01:00: 1800 s: before the period (contracts/acme-hosting/events.jsonl:6)
 
@@ -810,3 +810,18 @@ def test_a_share_within_target_places_its_records_by_their_start_field(
         "  - a line rejected at load: no `opened`, which the contract needs to start its"
         " duration (<records>:4)",
     ]
+
+
+def test_a_record_after_the_evaluation_time_is_said_to_be() -> None:
+    """April 2026 is pending at 15 April 12:00: INC-402 (16 April) is after the evaluation
+    time, not silently missing; INC-401 (open since 11:40 that day) counts."""
+    text = explain(*ACME, "--clause", "4.1", "--period", "2026-04").stdout
+    lines = _section(text, "Left out: records not counted")
+    assert lines[3] == (
+        "  - incident INC-402 2026-04-16T09:00:00+02:00 to 2026-04-16T09:30:00+02:00: 1800 s:"
+        " after the evaluation time (contracts/acme-hosting/events.jsonl:16)"
+    )
+    assert not [line for line in lines if "INC-401" in line]
+    assert _section(text, "What made")[1] == (
+        "  - incident INC-401 2026-04-15T11:40:00+02:00 to 2026-04-15T12:00:00+02:00: 1200 s"
+    )

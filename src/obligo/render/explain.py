@@ -158,6 +158,13 @@ def _objective_sections(number: int, objective: Objective) -> list[_Section]:
     return sections
 
 
+_SIDES = {
+    None: "without a time, in no period",
+    "before": "before the period",
+    "after": "after the period",
+    "after_evaluation": "after the evaluation time",
+    "after_term": "after the end of the term",
+}
 _REASONS = {
     "where": "fail the where",
     "group": "in another group",
@@ -220,10 +227,8 @@ def _left_out_record(item: LeftOutRecord, esc: Callable[[str], str]) -> str:
         )
     elif item.reason == "group":
         why = "in another group (" + ", ".join(_value(v, esc) for v in item.group) + ")"
-    elif item.after is None:
-        why = "without a time, in no period"
     else:
-        why = "after the period" if item.after else "before the period"
+        why = _SIDES[item.side]
     return f"{text}: {why}{where}"
 
 

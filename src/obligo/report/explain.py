@@ -111,7 +111,9 @@ class LeftOutRecord(ReportNode):
     group: list[FieldValue] = []
     placed_by: str | None = None
     detail: str | None = None
-    after: bool | None = None  # outside the period: after it (False: before it; None: no time)
+    # outside the period: before, after, after the evaluation time, after the end of the term
+    # (None: without a time to place it by)
+    side: Literal["before", "after", "after_evaluation", "after_term"] | None = None
 
 
 class ExcludedRecord(ReportNode):
@@ -421,7 +423,7 @@ def _left_out(found: omitted.LeftOut, zone: dt.tzinfo | None) -> LeftOut:
                 group=[_value(name, v, zone) for name, v in item.group],
                 placed_by=item.placed_by,
                 detail=item.detail,
-                after=item.after,
+                side=item.side,
             )
             for item in found.records
         ],

@@ -61,6 +61,8 @@ Reason = Literal["where", "group", "period", "rejected"]
 # The reasons in the order they are counted and listed.
 REASONS: tuple[Reason, ...] = ("where", "group", "period", "rejected")
 
+Side = Literal["before", "after", "after_evaluation", "after_term"]
+
 # How a metric places a record of a type in a period.
 Placement = Literal["overlap", "start", "point"] | tuple[Literal["field"], str]
 
@@ -92,7 +94,9 @@ class LeftOutRecord:
     group: tuple[tuple[str, Any], ...] = ()  # its values of the `by` fields (reason "group")
     placed_by: str | None = None  # the field that places it, when not time/start
     detail: str | None = None  # the loader's reason (reason "rejected")
-    after: bool | None = None  # outside the period: after it (False: before; None: no time)
+    # Outside the period: "before" it, "after" it, after the time evaluated ("after_evaluation":
+    # the evaluation time; "after_term": the end of the term), or None (no time to place it by).
+    side: Side | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -176,14 +180,17 @@ def _window(
     ctx: EvaluationContext, judged: Judged, lo: dt.datetime, hi: dt.datetime
 ) -> tuple[dt.datetime, dt.datetime]:
     """From the start of the period before (the period itself when it is the first of the
-    term) to the end of the period after (its own end when it is the last evaluated)."""
+    term) to the end of the period after (its own end when it is the last evaluated, pending
+    or ended by the term)."""
     periods = ctx.periods(judged.metric.period)
     labels = [p.label for p in periods]
     if judged.period.label not in labels:  # pragma: no cover - judged from these periods
         return lo, hi
     at = labels.index(judged.period.label)
     start = periods[at - 1].start if at > 0 else lo
-    end = periods[at + 1].end if at + 1 < len(periods) else hi
+    # the period after, or the whole of this one when it is the last evaluated (pending): the
+    # records after the evaluation time are shown as such
+    end = periods[at + 1].end if at + 1 < len(periods) else judged.period.end
     return start.astimezone(dt.UTC), max(end.astimezone(dt.UTC), hi)
 
 
@@ -351,15 +358,19 @@ def _of_type(
         order_time = when.astimezone(dt.UTC) if when is not None else dt.datetime.max
         if not cells[0]:
             # outside the period: nearest to it first
-            after = None if when is None else when >= hi
+            side: Side | None = None
             if when is None:
                 distance = dt.timedelta.max
-            elif after:
+            elif when >= hi:
                 distance = when - hi
+                side = "after"
+                if when >= ctx.end:  # in no period evaluated: say why
+                    side = "after_evaluation" if ctx.end >= ctx.at else "after_term"
             else:
                 distance = lo - (end if end is not None and start is not None else when)
+                side = "before"
             key = (2, distance, order_time.isoformat(), record_id or "", line)
-            out.append((key, LeftOutRecord("period", after=after, **common)))
+            out.append((key, LeftOutRecord("period", side=side, **common)))
             continue
         if not any(cells[column] for column in wholes):
             fails = _failures(conditions, cells, values)
