@@ -85,7 +85,7 @@ evaluated at 2026-04-15T12:00:00+02:00 (Europe/Berlin)
   - incident INC-302 2026-03-20T22:00:00+01:00 to 2026-03-20T22:10:00+01:00: 600 s
 
 6. Left out: records read that added nothing
-  - incident INC-303 2026-03-25T14:00:00+01:00 to 2026-03-25T15:00:00+01:00: 3600 s (its time in the period was excluded)
+  - incident INC-303 2026-03-25T14:00:00+01:00 to 2026-03-25T15:00:00+01:00: 3600 s (its time in the period was excluded: by customer-caused)
 
 7. Left out: records not counted, from 2026-02-01T00:00:00+01:00 to 2026-05-01T00:00:00+02:00
   - records read: incident records where service = "api" and severity <= 2; deployment records where service = "api"
@@ -245,8 +245,8 @@ metric dia-uptime "Availability"
 
 ## 6. Left out: records read that added nothing
 
-- outage VZ-1012 2026-10-12T09:00:00-04:00 to 2026-10-12T10:00:00-04:00: 3600 s (its time in the period was excluded)
-- outage VZ-1020 2026-10-20T02:30:00-04:00 to 2026-10-20T03:00:00-04:00: 1800 s (its time in the period was excluded)
+- outage VZ-1012 2026-10-12T09:00:00-04:00 to 2026-10-12T10:00:00-04:00: 3600 s (its time in the period was excluded: by customer-equipment)
+- outage VZ-1020 2026-10-20T02:30:00-04:00 to 2026-10-20T03:00:00-04:00: 1800 s (its time in the period was excluded: by maintenance)
 
 ## 7. Left out: records not counted, from 2026-09-01T00:00:00-04:00 to 2026-12-01T00:00:00-05:00
 
@@ -671,7 +671,7 @@ def test_the_records_left_out_each_with_its_reason(shop: list[str]) -> None:
     assert _section(text, "Left out: records read") == [
         "6. Left out: records read that added nothing",
         "  - incident I-7 2026-03-10T01:30:00+00:00 to 2026-03-10T02:00:00+00:00: 1800 s"
-        " (its time in the period was excluded)",
+        " (its time in the period was excluded: by maintenance)",
     ]
     assert _section(text, "Left out: exclusions") == [
         "8. Left out: exclusions",

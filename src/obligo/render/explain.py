@@ -121,7 +121,7 @@ def _objective_sections(number: int, objective: Objective) -> list[_Section]:
     if objective.without_effect_total:
         idle = _Section(
             "Left out: records read that added nothing",
-            [_contributor(item) for item in objective.without_effect],
+            [_contributor(_by(item, objective)) for item in objective.without_effect],
         )
         rest = objective.without_effect_total - len(objective.without_effect)
         if rest > 0:
@@ -156,6 +156,17 @@ def _objective_sections(number: int, objective: Objective) -> list[_Section]:
         sections.append(left_out)
     del number
     return sections
+
+
+def _by(item: Contributor, objective: Objective) -> Contributor:
+    """A record read without effect, its reason naming the exclusions that took its time."""
+    found = objective.left_out
+    for by in found.excluded_by if found is not None else ():
+        if (by.type, by.id, by.start) == (item.type, item.id, item.start):
+            names = ", ".join(by.exclusions)
+            reason = f"{item.detail}: by {names}" if item.detail else f"excluded by {names}"
+            return item.model_copy(update={"detail": reason})
+    return item
 
 
 _SIDES = {

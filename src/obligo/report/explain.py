@@ -45,6 +45,7 @@ from obligo.syntax.lines import split_lines
 __all__ = [
     "KEPT",
     "DeclarationText",
+    "ExcludedBy",
     "ExcludedRecord",
     "Explanation",
     "FailedCondition",
@@ -128,6 +129,16 @@ class ExcludedRecord(ReportNode):
     seconds: Quantity
 
 
+class ExcludedBy(ReportNode):
+    """A record read in the period that added nothing (``without_effect``) and the exclusions
+    whose accepted time in the period overlaps it."""
+
+    type: str
+    id: str | None = None
+    start: dt.datetime
+    exclusions: list[str]
+
+
 class LeftOut(ReportNode):
     """The records of the types the metric reads (``selections``, as written) that it did not
     count, from the start of the period before to the end of the period after: how many for each
@@ -143,6 +154,7 @@ class LeftOut(ReportNode):
     records: list[LeftOutRecord] = []
     excluded: list[ExcludedRecord] = []
     excluded_total: int = 0
+    excluded_by: list[ExcludedBy] = []
 
 
 class Objective(ReportNode):
@@ -439,6 +451,12 @@ def _left_out(found: omitted.LeftOut, zone: dt.tzinfo | None) -> LeftOut:
             for e in found.excluded
         ],
         excluded_total=found.excluded_total,
+        excluded_by=[
+            ExcludedBy(
+                type=e.type, id=e.id, start=e.start.astimezone(zone), exclusions=list(e.exclusions)
+            )
+            for e in found.excluded_by
+        ],
     )
 
 

@@ -50,6 +50,7 @@ from obligo.syntax import printer
 
 __all__ = [
     "REASONS",
+    "ExcludedBy",
     "ExcludedRecord",
     "Failed",
     "LeftOut",
@@ -111,6 +112,17 @@ class ExcludedRecord:
     seconds: Fraction  # its accepted time in the period (overlaps with others counted once each)
 
 
+@dataclass(frozen=True, slots=True)
+class ExcludedBy:
+    """A record the measure read in the period without effect (its ``without_effect``) and the
+    exclusions whose accepted time in the period overlaps it."""
+
+    type: str
+    id: str | None
+    start: dt.datetime
+    exclusions: tuple[str, ...]
+
+
 @dataclass
 class LeftOut:
     """What :func:`left_out` found: the window looked at, the selections as written, how many
@@ -124,6 +136,7 @@ class LeftOut:
     records: list[LeftOutRecord] = field(default_factory=list)
     excluded: list[ExcludedRecord] = field(default_factory=list)
     excluded_total: int = 0
+    excluded_by: list[ExcludedBy] = field(default_factory=list)
 
     @property
     def total(self) -> int:
@@ -433,6 +446,7 @@ def _excluded(
     names: tuple[str, ...] = getattr(metric, "excluding", ())
     by = tuple(getattr(metric.measure, "group_by", ()))
     items: list[ExcludedRecord] = []
+    period_time: dict[str, list[tuple[dt.datetime, dt.datetime]]] = {}
     for name in names:
         exclusion = ctx.agreement.exclusions.get(name)
         if exclusion is None:
@@ -448,6 +462,7 @@ def _excluded(
             if total(inside):
                 pieces.setdefault(id(record), []).extend(inside)
                 records[id(record)] = record
+        period_time[name] = union(p for spans in pieces.values() for p in spans)
         for key, record in records.items():
             spans = union(pieces[key])
             items.append(
@@ -463,3 +478,14 @@ def _excluded(
     items.sort(key=lambda e: (-e.seconds, e.start.astimezone(dt.UTC), e.id or "", e.exclusion))
     found.excluded = items[:KEPT]
     found.excluded_total = len(items)
+    # The exclusions whose accepted time overlaps each record the measure read without effect.
+    for item in judged.measurement.without_effect:
+        if item.start is None or item.end is None:
+            continue
+        by_name = tuple(
+            name
+            for name, spans in period_time.items()
+            if total(intersect([(item.start, item.end)], spans))
+        )
+        if by_name:
+            found.excluded_by.append(ExcludedBy(item.type, item.id, item.start, by_name))
