@@ -825,3 +825,20 @@ def test_a_record_after_the_evaluation_time_is_said_to_be() -> None:
     assert _section(text, "What made")[1] == (
         "  - incident INC-401 2026-04-15T11:40:00+02:00 to 2026-04-15T12:00:00+02:00: 1200 s"
     )
+
+
+def test_a_line_break_in_a_log_value_cannot_forge_a_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "shop.sla").write_text(SHOP, encoding="utf-8")
+    events = [dict(SHOP_EVENTS[0]), dict(SHOP_EVENTS[1], service="api\n  - forged")]
+    (tmp_path / "shop.jsonl").write_text(
+        "".join(json.dumps(r) + "\n" for r in events), encoding="utf-8"
+    )
+    args = ["shop.sla", "--events", "shop.jsonl", "--at", "2026-04-10T00:00:00Z",
+            "--clause", "1", "--period", "2026-03", "--group", "eu"]  # fmt: skip
+    for form in ("text", "markdown"):
+        shown = explain(*args, "--format", form).stdout
+        assert not [line for line in shown.splitlines() if "forged" in line and "I-2" not in line]
+    assert '(its service is "api\\n  - forged") (shop.jsonl:2)' in explain(*args).stdout

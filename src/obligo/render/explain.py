@@ -191,9 +191,19 @@ def _not_counted(found: LeftOut) -> _Section:
         f"Left out: records not counted, from {_time(found.window_start)} to"
         f" {_time(found.window_end)}"
     )
-    section.lines = _not_counted_lines(found, str)
-    section.markdown = _not_counted_lines(found, md)
+    section.lines = _not_counted_lines(found, _plain)
+    section.markdown = _not_counted_lines(found, _markdown)
     return section
+
+
+def _plain(text: str) -> str:
+    """A contract's or a log's words on one line: a line break in a log value is shown
+    escaped, never as a line of the explanation of its own."""
+    return inert(text)
+
+
+def _markdown(text: str) -> str:
+    return md(inert(text))
 
 
 def _not_counted_lines(found: LeftOut, esc: Callable[[str], str]) -> list[str]:
