@@ -29,9 +29,12 @@ exclusion's records and of its validity rules.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+import heapq
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
+from functools import partial
+from operator import itemgetter
 from typing import Any, Literal
 
 from obligo.engine.context import EvaluationContext, Record
@@ -61,6 +64,9 @@ __all__ = [
 Reason = Literal["where", "group", "period", "rejected"]
 # The reasons in the order they are counted and listed.
 REASONS: tuple[Reason, ...] = ("where", "group", "period", "rejected")
+
+# A time after every other, for a record without one (ordered last).
+_LAST = dt.datetime.max.replace(tzinfo=dt.UTC)
 
 Side = Literal["before", "after", "after_evaluation", "after_term"]
 
@@ -160,33 +166,33 @@ def left_out(
         by_type.setdefault(selection.record_type, []).append((selection, placement))
         found.selections.append(printer.selection(selection))
     found.selections = list(dict.fromkeys(found.selections))
-    records: list[tuple[tuple[Any, ...], LeftOutRecord]] = []
+    # Each record left out as its place in the order shown and how to make it: only the
+    # first KEPT are made (a log may leave out millions).
+    records: list[tuple[tuple[Any, ...], Callable[[], LeftOutRecord]]] = []
     for record_type in sorted(by_type):
         records += _of_type(ctx, judged, record_type, by_type[record_type], found, sources)
     for rejection in rejections:
-        records.append(
-            (
-                (3, rejection.file, rejection.line),
-                LeftOutRecord(
-                    "rejected",
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    rejection.file,
-                    rejection.line,
-                    detail=rejection.reason,
-                ),
-            )
-        )
-    records.sort(key=lambda pair: pair[0])
+        records.append(((3, rejection.file, rejection.line), partial(_rejected, rejection)))
     found.counts = {reason: 0 for reason in REASONS}
-    for _, item in records:
-        found.counts[item.reason] += 1
-    found.records = [item for _, item in records[:KEPT]]
+    for key, _ in records:
+        found.counts[REASONS[key[0]]] += 1
+    found.records = [make() for _, make in heapq.nsmallest(KEPT, records, key=itemgetter(0))]
     _excluded(ctx, judged, lo, hi, found)
     return found
+
+
+def _rejected(rejection: Rejection) -> LeftOutRecord:
+    return LeftOutRecord(
+        "rejected",
+        None,
+        None,
+        None,
+        None,
+        None,
+        rejection.file,
+        rejection.line,
+        detail=rejection.reason,
+    )
 
 
 def _window(
@@ -294,7 +300,7 @@ def _of_type(
     selections: list[tuple[k.Selection, Placement]],
     found: LeftOut,
     sources: Sequence[str],
-) -> list[tuple[tuple[Any, ...], LeftOutRecord]]:
+) -> list[tuple[tuple[Any, ...], Callable[[], LeftOutRecord]]]:
     """One query over the records of a type in the window: each selection whole (the engine's
     predicate), each of its conditions, whether the metric places the record in the period, and
     the fields the reasons name."""
@@ -348,27 +354,34 @@ def _of_type(
     group = judged.group
     pooled_by_time = isinstance(judged.metric, m.AvailabilityMetric | m.TotalDurationMetric)
     primary = selections[0][0].record_type == _primary_type(judged.metric)
-    out: list[tuple[tuple[Any, ...], LeftOutRecord]] = []
-    key: tuple[Any, ...]
-    for row in rows:
+    out: list[tuple[tuple[Any, ...], Callable[[], LeftOutRecord]]] = []
+
+    def make(row: tuple[Any, ...], reason: Reason, side: Side | None = None) -> LeftOutRecord:
         record_id, end, start, source, line = row[:5]
         values = dict(zip(shown, row[5 + first_field : 5 + placed_column], strict=True))
+        return LeftOutRecord(
+            reason,
+            record_type,
+            record_id,
+            row[5 + placed_column],
+            end,
+            None if start is None else seconds(start, end if end is not None else now),
+            sources[source] if 0 <= source < len(sources) else None,
+            line,
+            failed=_failures(conditions, row[5:], values) if reason == "where" else (),
+            group=tuple((f, values.get(f)) for f in by) if reason == "group" else (),
+            placed_by=placed_by,
+            side=side,
+        )
+
+    nothing = dt.timedelta(0)
+    for row in rows:
+        record_id, end, start, source, line = row[:5]
         when = row[5 + placed_column]
         cells = row[5:]
-        length = None
-        if start is not None:
-            length = seconds(start, end if end is not None else now)
-        common = {
-            "type": record_type,
-            "id": record_id,
-            "time": when,
-            "end": end,
-            "seconds": length,
-            "source": sources[source] if 0 <= source < len(sources) else None,
-            "line": line,
-            "placed_by": placed_by,
-        }
-        order_time = when.astimezone(dt.UTC) if when is not None else dt.datetime.max
+        # the longest first: a record still open runs to the end of what is evaluated
+        size = nothing if start is None else start - (end if end is not None else now)
+        order = (when if when is not None else _LAST, record_id or "", source, line)
         if not cells[0]:
             # outside the period: nearest to it first
             side: Side | None = None
@@ -382,27 +395,20 @@ def _of_type(
             else:
                 distance = lo - (end if end is not None and start is not None else when)
                 side = "before"
-            key = (2, distance, order_time.isoformat(), record_id or "", line)
-            out.append((key, LeftOutRecord("period", side=side, **common)))
+            out.append(((2, distance, *order), partial(make, row, "period", side)))
             continue
         if not any(cells[column] for column in wholes):
-            fails = _failures(conditions, cells, values)
-            size = -(length or Fraction(0))
-            key = (0, size, order_time.isoformat(), record_id or "", line)
-            out.append((key, LeftOutRecord("where", failed=fails, **common)))
+            out.append(((0, size, *order), partial(make, row, "where")))
             continue
         if group is not None and by and primary:
-            mine = group_keys.values_in(by, values)
+            values = dict(zip(shown, row[5 + first_field : 5 + placed_column], strict=True))
             counts = (
-                group_keys.applies(mine, group)
+                group_keys.applies(group_keys.values_in(by, values), group)
                 if pooled_by_time
                 else group_keys.key_of_fields(by, values) == group
             )
             if not counts:
-                size = -(length or Fraction(0))
-                key = (1, size, order_time.isoformat(), record_id or "", line)
-                shown_group = tuple((f, values.get(f)) for f in by)
-                out.append((key, LeftOutRecord("group", group=shown_group, **common)))
+                out.append(((1, size, *order), partial(make, row, "group")))
     return out
 
 
