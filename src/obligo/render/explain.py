@@ -207,7 +207,10 @@ def _markdown(text: str) -> str:
 
 
 def _not_counted_lines(found: LeftOut, esc: Callable[[str], str]) -> list[str]:
-    lines = ["records read: " + "; ".join(esc(s) for s in found.selections)]
+    lines = [
+        "records read: "
+        + ("; ".join(esc(s) for s in found.selections) or "none of its own (it reads metrics)")
+    ]
     lines.append(
         f"{found.total} not counted: "
         + ", ".join(f"{found.counts.get(r, 0)} {words}" for r, words in _REASONS.items())
