@@ -842,3 +842,35 @@ def test_a_line_break_in_a_log_value_cannot_forge_a_line(
         shown = explain(*args, "--format", form).stdout
         assert not [line for line in shown.splitlines() if "forged" in line and "I-2" not in line]
     assert '(its service is "api\\n  - forged") (shop.jsonl:2)' in explain(*args).stdout
+
+
+def test_on_an_agreement_set_the_records_left_out_are_the_pairs_own(tmp_path: Path) -> None:
+    """Globex's database in June: its July incident is after the period; Initrode's incident
+    (another customer's, never in Globex's evaluation) is not listed."""
+    log = tmp_path / "events.jsonl"
+    log.write_text(
+        "".join(
+            json.dumps(r) + "\n"
+            for r in [
+                {"type": "incident", "id": "G-DB-1", "customer": "globex", "service": "db",
+                 "severity": 1, "start": "2026-06-10T10:00:00Z", "end": "2026-06-10T12:00:00Z"},
+                {"type": "incident", "id": "G-DB-2", "customer": "globex", "service": "db",
+                 "severity": 1, "start": "2026-07-10T10:00:00Z", "end": "2026-07-10T10:30:00Z"},
+                {"type": "incident", "id": "I-DB-1", "customer": "initrode", "service": "db",
+                 "severity": 1, "start": "2026-06-11T10:00:00Z", "end": "2026-06-11T12:00:00Z"},
+            ]
+        ),
+        encoding="utf-8",
+    )  # fmt: skip
+    result = explain("contracts/nimbus", "--events", str(log), "--at", "2026-08-01T00:00:00+01:00",
+                     "--clause", "1.1", "--period", "2026-06", "--customer", "globex",
+                     "--service", "db")  # fmt: skip
+    assert result.exit_code == 0, result.output
+    lines = _section(result.stdout, "Left out: records not counted")
+    assert "I-DB-1" not in result.stdout
+    assert lines[2:] == [
+        "  - 1 not counted: 0 fail the where, 0 in another group, 1 outside the period,"
+        " 0 rejected at load",
+        "  - incident G-DB-2 2026-07-10T11:00:00+01:00 to 2026-07-10T11:30:00+01:00: 1800 s:"
+        f" after the period ({log}:2)",
+    ]
