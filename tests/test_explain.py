@@ -85,22 +85,32 @@ evaluated at 2026-04-15T12:00:00+02:00 (Europe/Berlin)
   - incident INC-302 2026-03-20T22:00:00+01:00 to 2026-03-20T22:10:00+01:00: 600 s
 
 6. Left out: records read that added nothing
-  - incident INC-303 2026-03-25T14:00:00+01:00 to 2026-03-25T15:00:00+01:00: 3600 s (its time in the period was excluded)
+  - incident INC-303 2026-03-25T14:00:00+01:00 to 2026-03-25T15:00:00+01:00: 3600 s (its time in the period was excluded: by customer-caused)
 
-7. Left out: exclusions
+7. Left out: records not counted, from 2026-02-01T00:00:00+01:00 to 2026-05-01T00:00:00+02:00
+  - records read: incident records where service = "api" and severity <= 2; deployment records where service = "api"
+  - 4 not counted: 0 fail the where, 0 in another group, 4 outside the period, 0 rejected at load
+  - incident INC-401 from 2026-04-15T11:40:00+02:00, still open: 1200 s: after the period (contracts/acme-hosting/events.jsonl:15)
+  - incident INC-402 2026-04-16T09:00:00+02:00 to 2026-04-16T09:30:00+02:00: 1800 s: after the evaluation time (contracts/acme-hosting/events.jsonl:16)
+  - incident INC-202 2026-02-10T10:15:00+01:00 to 2026-02-10T10:45:00+01:00: 1800 s: before the period (contracts/acme-hosting/events.jsonl:7)
+  - incident INC-201 2026-02-10T10:00:00+01:00 to 2026-02-10T10:30:00+01:00: 1800 s: before the period (contracts/acme-hosting/events.jsonl:6)
+
+8. Left out: exclusions
   - customer-caused (Caused by the customer): 3600 s excluded from the period, 1 record
   - maintenance (Scheduled maintenance): 7200 s excluded from the period, 1 record
+  - accepted: maintenance MNT-301 2026-03-10T01:00:00+01:00 to 2026-03-10T03:00:00+01:00: 7200 s of the period, exclusion maintenance
+  - accepted: incident INC-303 2026-03-25T14:00:00+01:00 to 2026-03-25T15:00:00+01:00: 3600 s of the period, exclusion customer-caused
   - refused, so counted as ordinary downtime: maintenance MNT-302 from 2026-03-20T22:00:00+01:00, exclusion maintenance: announced 2 days 10 hours before start, 5 days required
 
-8. The tiers
+9. The tiers
   - 10% of the fee when api-uptime < 99.9% (contracts/acme-hosting.sla:66): its condition holds (99.808558559%); a baseline period: measured and judged, without consequences
   - 25% of the fee when api-uptime < 99.0% (contracts/acme-hosting.sla:67): its condition does not hold (99.808558559%); a baseline period: measured and judged, without consequences
   - 100% of the fee when api-uptime < 95.0% (contracts/acme-hosting.sla:68): its condition does not hold (99.808558559%); a baseline period: measured and judged, without consequences
 
-9. The money
+10. The money
   - nothing is owed for this clause in this period; a baseline period: measured and judged, without consequences
 
-10. The logs: every line accounted for
+11. The logs: every line accounted for
   - contracts/acme-hosting/events.jsonl: 31 lines, 26 used, 2 outside the periods, 2 not used by this contract, 0 rejected, 1 merged
 """
 
@@ -153,15 +163,23 @@ evaluated at 2026-04-15T12:00:00+02:00 (Europe/Berlin)
 6. Left out: records read that added nothing
   - incident INC-100 2026-01-03T10:00:00+01:00 to 2026-01-03T11:00:00+01:00: 3600 s (its time in the period is outside the counted time)
 
-7. The tiers
+7. Left out: records not counted, from 2026-01-01T00:00:00+01:00 to 2026-03-01T00:00:00+01:00
+  - records read: incident records where service = "api" and severity <= 2; deployment records where service = "api"
+  - 4 not counted: 1 fail the where, 0 in another group, 3 outside the period, 0 rejected at load
+  - incident INC-102 2026-01-20T13:00:00+01:00 to 2026-01-20T17:00:00+01:00: 14400 s: fails severity <= 2 (its severity is 3) (contracts/acme-hosting/events.jsonl:5)
+  - incident INC-201 2026-02-10T10:00:00+01:00 to 2026-02-10T10:30:00+01:00: 1800 s: after the period (contracts/acme-hosting/events.jsonl:6)
+  - incident INC-202 2026-02-10T10:15:00+01:00 to 2026-02-10T10:45:00+01:00: 1800 s: after the period (contracts/acme-hosting/events.jsonl:7)
+  - incident INC-203 2026-02-28T23:50:00+01:00 to 2026-03-01T00:10:00+01:00: 1200 s: after the period (contracts/acme-hosting/events.jsonl:9)
+
+8. The tiers
   - 10% of the fee when api-uptime < 99.9% (contracts/acme-hosting.sla:66): its condition does not hold (99.922839506%); a baseline period: measured and judged, without consequences
   - 25% of the fee when api-uptime < 99.0% (contracts/acme-hosting.sla:67): its condition does not hold (99.922839506%); a baseline period: measured and judged, without consequences
   - 100% of the fee when api-uptime < 95.0% (contracts/acme-hosting.sla:68): its condition does not hold (99.922839506%); a baseline period: measured and judged, without consequences
 
-8. The money
+9. The money
   - nothing is owed for this clause in this period; a baseline period: measured and judged, without consequences
 
-9. The logs: every line accounted for
+10. The logs: every line accounted for
   - contracts/acme-hosting/events.jsonl: 31 lines, 26 used, 2 outside the periods, 2 not used by this contract, 0 rejected, 1 merged
 """
 
@@ -227,15 +245,24 @@ metric dia-uptime "Availability"
 
 ## 6. Left out: records read that added nothing
 
-- outage VZ-1012 2026-10-12T09:00:00-04:00 to 2026-10-12T10:00:00-04:00: 3600 s (its time in the period was excluded)
-- outage VZ-1020 2026-10-20T02:30:00-04:00 to 2026-10-20T03:00:00-04:00: 1800 s (its time in the period was excluded)
+- outage VZ-1012 2026-10-12T09:00:00-04:00 to 2026-10-12T10:00:00-04:00: 3600 s (its time in the period was excluded: by customer-equipment)
+- outage VZ-1020 2026-10-20T02:30:00-04:00 to 2026-10-20T03:00:00-04:00: 1800 s (its time in the period was excluded: by maintenance)
 
-## 7. Left out: exclusions
+## 7. Left out: records not counted, from 2026-09-01T00:00:00-04:00 to 2026-12-01T00:00:00-05:00
+
+- records read: outage records where service = "dia"
+- 2 not counted: 0 fail the where, 0 in another group, 2 outside the period, 0 rejected at load
+- outage VZ-1101 2026-11-01T00:30:00-04:00 to 2026-11-01T01:30:00-05:00: 7200 s: after the period (contracts/verizon-dia/events.jsonl:7)
+- outage VZ-0907 2026-09-07T08:00:00-04:00 to 2026-09-07T08:12:00-04:00: 720 s: before the period (contracts/verizon-dia/events.jsonl:1)
+
+## 8. Left out: exclusions
 
 - customer-equipment (Customer equipment): 3600 s excluded from the period, 1 record
 - maintenance (Scheduled maintenance): 7200 s excluded from the period, 1 record
+- accepted: maintenance CHG-5521 2026-10-20T02:00:00-04:00 to 2026-10-20T04:00:00-04:00: 7200 s of the period, exclusion maintenance
+- accepted: outage VZ-1012 2026-10-12T09:00:00-04:00 to 2026-10-12T10:00:00-04:00: 3600 s of the period, exclusion customer-equipment
 
-## 8. The money: a credit for dia
+## 9. The money: a credit for dia
 
 - fee of dia: 1200 USD (contract: 1200 USD monthly)
 - 1 day of the fee per started hour of unavailability (contracts/verizon-dia.sla:67): unavailability 2520 s = 1 started hour; 1 × (1 day × 1200 USD ÷ 31 days of 2026-10 = 38.709677419 USD) = 38.709677419 USD
@@ -246,7 +273,7 @@ metric dia-uptime "Availability"
 - claim within 30 days after the end of the ticket: by 2026-11-06T09:00:00-05:00; passed (30 days after the end of ticket TT-88121)
 - requirement ticket records where service = "dia" within 72 h of the outage: 1 of 3 records qualify (not: outage VZ-1012, outage VZ-1020)
 
-## 9. The logs: every line accounted for
+## 10. The logs: every line accounted for
 
 - contracts/verizon-dia/events.jsonl: 23 lines, 21 used, 1 outside the periods, 1 not used by this contract, 0 rejected
 """
@@ -331,10 +358,16 @@ evaluated at 2026-02-10T00:00:00+00:00 (UTC)
 5. What made the value: 1 contributor
   - outage O-1 2026-01-10T10:00:00+00:00 to 2026-01-10T11:00:00+00:00: 3600 s
 
-6. The money
+6. Left out: records not counted, from 2026-01-01T00:00:00+00:00 to 2026-03-01T00:00:00+00:00
+  - records read: outage records
+  - 2 not counted: 0 fail the where, 2 in another group, 0 outside the period, 0 rejected at load
+  - outage O-2 2026-01-12T10:00:00+00:00 to 2026-01-12T10:10:00+00:00: 600 s: in another group (its project is "p2", its region is "eu-west-1") (cloud.jsonl:2)
+  - outage O-3 2026-01-15T10:00:00+00:00 to 2026-01-15T10:05:00+00:00: 300 s: in another group (its project is "p1", its region is "us-east-1") (cloud.jsonl:3)
+
+7. The money
   - nothing is owed for this clause in this period
 
-7. The logs: every line accounted for
+8. The logs: every line accounted for
   - cloud.jsonl: 3 lines, 3 used, 0 outside the periods, 0 not used by this contract, 0 rejected
 """
 
@@ -538,3 +571,306 @@ def test_the_help_shows_an_example_that_runs_and_points_to_the_docs(command: str
     # explain writes the explanation; eval's example gates on the breaches acme-hosting shows.
     assert result.exit_code == (0 if command == "explain" else 1), result.output
     assert result.stdout.startswith("explain clause 4.1" if command == "explain" else "contract")
+
+
+# Records left out, each with its reason. March 2026, group eu: I-1 counts (1 hour); I-2 is of
+# another service, I-3 of severity 3, I-6 without a severity (each fails the where); I-4 is in
+# region us; I-5 is in February; I-7 falls inside the maintenance M-1 (announced 9 days ahead:
+# accepted, 2 hours excluded); M-2, announced 1 day ahead where 2 are required, is refused and
+# counts as downtime (15 minutes); the last line has no valid start and is rejected.
+SHOP = """\
+contract shop "Shop hosting"
+  term 2026-01-01 to 2026-12-31
+  timezone "UTC"
+
+exclusion maintenance "Scheduled maintenance"
+  maintenance records
+  valid when announced at least 2 days before start
+  excluded from the period
+
+metric web-uptime "Web availability"
+  availability, per calendar month, by region
+  down during incident records where service = "web" and severity <= 2
+  excluding maintenance
+
+clause 1 "Web availability"
+  promise web-uptime >= 99.9%
+"""
+SHOP_EVENTS = [
+    {"type": "incident", "id": "I-1", "service": "web", "severity": 1, "region": "eu",
+     "start": "2026-03-03T10:00:00Z", "end": "2026-03-03T11:00:00Z"},
+    {"type": "incident", "id": "I-2", "service": "api", "severity": 1, "region": "eu",
+     "start": "2026-03-04T10:00:00Z", "end": "2026-03-04T12:00:00Z"},
+    {"type": "incident", "id": "I-3", "service": "web", "severity": 3, "region": "eu",
+     "start": "2026-03-05T10:00:00Z", "end": "2026-03-05T10:30:00Z"},
+    {"type": "incident", "id": "I-4", "service": "web", "severity": 1, "region": "us",
+     "start": "2026-03-06T10:00:00Z", "end": "2026-03-06T10:20:00Z"},
+    {"type": "incident", "id": "I-5", "service": "web", "severity": 1, "region": "eu",
+     "start": "2026-02-27T10:00:00Z", "end": "2026-02-27T10:10:00Z"},
+    {"type": "incident", "id": "I-6", "service": "web", "region": "eu",
+     "start": "2026-03-07T10:00:00Z", "end": "2026-03-07T10:05:00Z"},
+    {"type": "incident", "id": "I-7", "service": "web", "severity": 2, "region": "eu",
+     "start": "2026-03-10T01:30:00Z", "end": "2026-03-10T02:00:00Z"},
+    {"type": "maintenance", "id": "M-1", "announced": "2026-03-01T00:00:00Z",
+     "start": "2026-03-10T01:00:00Z", "end": "2026-03-10T03:00:00Z"},
+    {"type": "maintenance", "id": "M-2", "announced": "2026-03-11T00:00:00Z",
+     "start": "2026-03-12T01:00:00Z", "end": "2026-03-12T01:15:00Z"},
+    {"type": "incident", "id": "I-8", "service": "web", "start": "not a time"},
+]  # fmt: skip
+
+
+@pytest.fixture
+def shop(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    (tmp_path / "shop.sla").write_text(SHOP, encoding="utf-8")
+    (tmp_path / "shop.jsonl").write_text(
+        "".join(json.dumps(r) + "\n" for r in SHOP_EVENTS), encoding="utf-8"
+    )
+    monkeypatch.chdir(tmp_path)
+    return ["shop.sla", "--events", "shop.jsonl", "--at", "2026-04-10T00:00:00Z",
+            "--clause", "1", "--period", "2026-03", "--skip-invalid"]  # fmt: skip
+
+
+def _section(text: str, title: str) -> list[str]:
+    """The lines of the step whose title starts with ``title`` (title line included)."""
+    lines = text.splitlines()
+    (start,) = [i for i, line in enumerate(lines) if line.split(". ", 1)[-1].startswith(title)]
+    end = lines.index("", start)
+    return lines[start:end]
+
+
+def test_the_records_left_out_each_with_its_reason(shop: list[str]) -> None:
+    result = explain(*shop, "--group", "eu")
+    assert result.exit_code == 0, result.output
+    text = result.stdout
+    assert _section(text, "What made the value") == [
+        "5. What made the value: 2 contributors",
+        "  - incident I-1 2026-03-03T10:00:00+00:00 to 2026-03-03T11:00:00+00:00: 3600 s",
+        "  - maintenance M-2 2026-03-12T01:00:00+00:00 to 2026-03-12T01:15:00+00:00: 900 s"
+        " (exclusion maintenance refused: announced 1 day 1 hour before start, 2 days required)",
+    ]
+    assert _section(text, "Left out: records not counted") == [
+        "7. Left out: records not counted, from 2026-02-01T00:00:00+00:00 to"
+        " 2026-05-01T00:00:00+00:00",
+        '  - records read: incident records where service = "web" and severity <= 2',
+        "  - 6 not counted: 3 fail the where, 1 in another group, 1 outside the period,"
+        " 1 rejected at load",
+        "  - incident I-2 2026-03-04T10:00:00+00:00 to 2026-03-04T12:00:00+00:00: 7200 s:"
+        ' fails service = "web" (its service is "api") (shop.jsonl:2)',
+        "  - incident I-3 2026-03-05T10:00:00+00:00 to 2026-03-05T10:30:00+00:00: 1800 s:"
+        " fails severity <= 2 (its severity is 3) (shop.jsonl:3)",
+        "  - incident I-6 2026-03-07T10:00:00+00:00 to 2026-03-07T10:05:00+00:00: 300 s:"
+        " fails severity <= 2 (it has no severity) (shop.jsonl:6)",
+        "  - incident I-4 2026-03-06T10:00:00+00:00 to 2026-03-06T10:20:00+00:00: 1200 s:"
+        ' in another group (its region is "us") (shop.jsonl:4)',
+        "  - incident I-5 2026-02-27T10:00:00+00:00 to 2026-02-27T10:10:00+00:00: 600 s:"
+        " before the period (shop.jsonl:5)",
+        '  - a line rejected at load: `start` is not an RFC 3339 timestamp: "not a time"'
+        " (shop.jsonl:10)",
+    ]
+    # I-7 was selected but its time was excluded: the engine's own list, not a second one
+    assert _section(text, "Left out: records read") == [
+        "6. Left out: records read that added nothing",
+        "  - incident I-7 2026-03-10T01:30:00+00:00 to 2026-03-10T02:00:00+00:00: 1800 s"
+        " (its time in the period was excluded: by maintenance)",
+    ]
+    assert _section(text, "Left out: exclusions") == [
+        "8. Left out: exclusions",
+        "  - maintenance (Scheduled maintenance): 7200 s excluded from the period, 1 record",
+        "  - accepted: maintenance M-1 2026-03-10T01:00:00+00:00 to 2026-03-10T03:00:00+00:00:"
+        " 7200 s of the period, exclusion maintenance",
+        "  - refused, so counted as ordinary downtime: maintenance M-2 from"
+        " 2026-03-12T01:00:00+00:00, exclusion maintenance: announced 1 day 1 hour before"
+        " start, 2 days required",
+    ]
+
+
+def test_another_group_is_the_one_explained_against(shop: list[str]) -> None:
+    """Explained for us, the records of eu are those of another group (I-7 too: a down record
+    counts for its own region only)."""
+    text = explain(*shop, "--group", "us").stdout
+    lines = _section(text, "Left out: records not counted")
+    assert lines[2] == (
+        "  - 7 not counted: 3 fail the where, 2 in another group, 1 outside the period,"
+        " 1 rejected at load"
+    )
+    assert [line.split(": ")[-1] for line in lines[3:] if "another group" in line] == [
+        'in another group (its region is "eu") (shop.jsonl:1)',
+        'in another group (its region is "eu") (shop.jsonl:7)',
+    ]
+
+
+def test_the_records_left_out_in_markdown_are_escaped(shop: list[str]) -> None:
+    text = explain(*shop, "--group", "eu", "--format", "markdown").stdout
+    lines = text.split("## 7. Left out: records not counted", 1)[1].split("\n## ", 1)[0]
+    assert lines.splitlines()[2:6] == [
+        '- records read: incident records where service = "web" and severity \\<= 2',
+        "- 6 not counted: 3 fail the where, 1 in another group, 1 outside the period,"
+        " 1 rejected at load",
+        "- incident I-2 2026-03-04T10:00:00+00:00 to 2026-03-04T12:00:00+00:00: 7200 s:"
+        ' fails service = "web" (its service is "api") (shop.jsonl:2)',
+        "- incident I-3 2026-03-05T10:00:00+00:00 to 2026-03-05T10:30:00+00:00: 1800 s:"
+        " fails severity \\<= 2 (its severity is 3) (shop.jsonl:3)",
+    ]
+    assert (
+        '- a line rejected at load: \\`start\\` is not an RFC 3339 timestamp: "not a time"'
+        " (shop.jsonl:10)"
+    ) in lines
+
+
+def test_a_log_value_is_escaped_in_markdown(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A log's text that Markdown would read as a link or emphasis is shown as itself."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "shop.sla").write_text(SHOP, encoding="utf-8")
+    events = [dict(SHOP_EVENTS[0]), dict(SHOP_EVENTS[1], service="[x](http://e/)*y*")]
+    (tmp_path / "shop.jsonl").write_text(
+        "".join(json.dumps(r) + "\n" for r in events), encoding="utf-8"
+    )
+    args = ["shop.sla", "--events", "shop.jsonl", "--at", "2026-04-10T00:00:00Z",
+            "--clause", "1", "--period", "2026-03", "--group", "eu"]  # fmt: skip
+    markdown = explain(*args, "--format", "markdown").stdout
+    assert (
+        'fails service = "web" (its service is "\\[x\\]\\(http://e/\\)\\*y\\*") (shop.jsonl:2)'
+        in markdown
+    )
+    assert 'fails service = "web" (its service is "[x](http://e/)*y*") (shop.jsonl:2)' in (
+        explain(*args).stdout
+    )
+
+
+def test_at_most_50_left_out_listed_the_longest_first_and_each_reason_counted(
+    tmp_path: Path,
+) -> None:
+    """60 incidents of another service in March, of 1 to 60 minutes, and 3 in February: the
+    50 longest are listed, the rest (10 of another service, 3 of February) counted."""
+    sla = tmp_path / "shop.sla"
+    sla.write_text(SHOP.replace(", by region", ""), encoding="utf-8")
+    others = [
+        {"type": "incident", "id": f"X-{n:02d}", "service": "api", "severity": 1,
+         "start": f"2026-03-{n // 2 + 1:02d}T{10 + n % 2}:00:00Z",
+         "end": f"2026-03-{n // 2 + 1:02d}T{10 + n % 2}:{n:02d}:00Z" if n < 60
+         else f"2026-03-{n // 2 + 1:02d}T12:00:00Z"}
+        for n in range(1, 61)
+    ] + [
+        {"type": "incident", "id": f"F-{n}", "service": "web", "severity": 1,
+         "start": f"2026-02-0{n}T10:00:00Z", "end": f"2026-02-0{n}T10:10:00Z"}
+        for n in range(1, 4)
+    ]  # fmt: skip
+    found = api.explain(
+        obligo.load_agreements([sla]), others, clause="1", period="2026-03",
+        at=dt.datetime(2026, 4, 10, tzinfo=dt.UTC),
+    )  # fmt: skip
+    left = found.objectives[0].left_out
+    assert left is not None
+    assert left.counts == {"where": 60, "group": 0, "period": 3, "rejected": 0}
+    assert [r.id for r in left.records] == [f"X-{n:02d}" for n in range(60, 10, -1)]
+    text = explanation_text(found)
+    assert "  - 63 not counted: 60 fail the where, 0 in another group, 3 outside the period," in (
+        text
+    )
+    assert "  - ... and 13 more, not listed" in text
+
+
+def test_a_share_within_target_places_its_records_by_their_start_field(
+    tmp_path: Path,
+) -> None:
+    """A ticket is in the period that holds its `opened`: one opened on 31 March and answered
+    in April counts for March; one opened in April is after it; one without `opened` is rejected
+    at load (the contract needs it)."""
+    sla = tmp_path / "desk.sla"
+    sla.write_text(
+        'contract desk "Desk"\n  term 2026-01-01 to 2026-12-31\n  timezone "UTC"\n\n'
+        'metric response "Response"\n  share of ticket records where priority = "P1" within'
+        " target, per calendar month\n  duration from opened to responded\n  target 1 hour\n\n"
+        'clause 1 "Response"\n  promise response >= 90%\n',
+        encoding="utf-8",
+    )
+    tickets = [
+        {"type": "ticket", "id": "T-1", "priority": "P1", "opened": "2026-03-31T23:30:00Z",
+         "responded": "2026-04-01T00:10:00Z"},
+        {"type": "ticket", "id": "T-2", "priority": "P1", "opened": "2026-04-02T10:00:00Z",
+         "responded": "2026-04-02T10:10:00Z"},
+        {"type": "ticket", "id": "T-3", "priority": "P2", "opened": "2026-03-05T10:00:00Z",
+         "responded": "2026-03-05T10:10:00Z"},
+        {"type": "ticket", "id": "T-4", "priority": "P1", "responded": "2026-03-05T10:10:00Z"},
+    ]  # fmt: skip
+    found = api.explain(
+        obligo.load_agreements([sla]), tickets, clause="1", period="2026-03",
+        at=dt.datetime(2026, 4, 10, tzinfo=dt.UTC), skip_invalid=True,
+    )  # fmt: skip
+    lines = _section(explanation_text(found), "Left out: records not counted")
+    assert lines[1:] == [
+        '  - records read: ticket records where priority = "P1"',
+        "  - 3 not counted: 1 fail the where, 0 in another group, 1 outside the period,"
+        " 1 rejected at load",
+        '  - ticket T-3 opened 2026-03-05T10:00:00+00:00: fails priority = "P1" (its priority'
+        ' is "P2") (<records>:3)',
+        "  - ticket T-2 opened 2026-04-02T10:00:00+00:00: after the period (<records>:2)",
+        "  - a line rejected at load: no `opened`, which the contract needs to start its"
+        " duration (<records>:4)",
+    ]
+
+
+def test_a_record_after_the_evaluation_time_is_said_to_be() -> None:
+    """April 2026 is pending at 15 April 12:00: INC-402 (16 April) is after the evaluation
+    time, not silently missing; INC-401 (open since 11:40 that day) counts."""
+    text = explain(*ACME, "--clause", "4.1", "--period", "2026-04").stdout
+    lines = _section(text, "Left out: records not counted")
+    assert lines[3] == (
+        "  - incident INC-402 2026-04-16T09:00:00+02:00 to 2026-04-16T09:30:00+02:00: 1800 s:"
+        " after the evaluation time (contracts/acme-hosting/events.jsonl:16)"
+    )
+    assert not [line for line in lines if "INC-401" in line]
+    assert _section(text, "What made")[1] == (
+        "  - incident INC-401 2026-04-15T11:40:00+02:00 to 2026-04-15T12:00:00+02:00: 1200 s"
+    )
+
+
+def test_a_line_break_in_a_log_value_cannot_forge_a_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "shop.sla").write_text(SHOP, encoding="utf-8")
+    events = [dict(SHOP_EVENTS[0]), dict(SHOP_EVENTS[1], service="api\n  - forged")]
+    (tmp_path / "shop.jsonl").write_text(
+        "".join(json.dumps(r) + "\n" for r in events), encoding="utf-8"
+    )
+    args = ["shop.sla", "--events", "shop.jsonl", "--at", "2026-04-10T00:00:00Z",
+            "--clause", "1", "--period", "2026-03", "--group", "eu"]  # fmt: skip
+    for form in ("text", "markdown"):
+        shown = explain(*args, "--format", form).stdout
+        assert not [line for line in shown.splitlines() if "forged" in line and "I-2" not in line]
+    assert '(its service is "api\\n  - forged") (shop.jsonl:2)' in explain(*args).stdout
+
+
+def test_on_an_agreement_set_the_records_left_out_are_the_pairs_own(tmp_path: Path) -> None:
+    """Globex's database in June: its July incident is after the period; Initrode's incident
+    (another customer's, never in Globex's evaluation) is not listed."""
+    log = tmp_path / "events.jsonl"
+    log.write_text(
+        "".join(
+            json.dumps(r) + "\n"
+            for r in [
+                {"type": "incident", "id": "G-DB-1", "customer": "globex", "service": "db",
+                 "severity": 1, "start": "2026-06-10T10:00:00Z", "end": "2026-06-10T12:00:00Z"},
+                {"type": "incident", "id": "G-DB-2", "customer": "globex", "service": "db",
+                 "severity": 1, "start": "2026-07-10T10:00:00Z", "end": "2026-07-10T10:30:00Z"},
+                {"type": "incident", "id": "I-DB-1", "customer": "initrode", "service": "db",
+                 "severity": 1, "start": "2026-06-11T10:00:00Z", "end": "2026-06-11T12:00:00Z"},
+            ]
+        ),
+        encoding="utf-8",
+    )  # fmt: skip
+    result = explain("contracts/nimbus", "--events", str(log), "--at", "2026-08-01T00:00:00+01:00",
+                     "--clause", "1.1", "--period", "2026-06", "--customer", "globex",
+                     "--service", "db")  # fmt: skip
+    assert result.exit_code == 0, result.output
+    lines = _section(result.stdout, "Left out: records not counted")
+    assert "I-DB-1" not in result.stdout
+    assert lines[2:] == [
+        "  - 1 not counted: 0 fail the where, 0 in another group, 1 outside the period,"
+        " 0 rejected at load",
+        "  - incident G-DB-2 2026-07-10T11:00:00+01:00 to 2026-07-10T11:30:00+01:00: 1800 s:"
+        f" after the period ({log}:2)",
+    ]

@@ -21,8 +21,10 @@ from obligo.agreements import (
 )
 from obligo.checks import check_contract
 from obligo.contract_files import Refusal, read_contract_text
+from obligo.engine.context import EvaluationContext
 from obligo.engine.run.baseline_report import baseline_report
 from obligo.engine.run.evaluation import evaluate as _evaluate
+from obligo.engine.run.left_out import LeftOut, left_out
 from obligo.engine.run.outlook import evaluate_with_outlook
 from obligo.engine.run.portfolio import Portfolio, Section
 from obligo.engine.run.portfolio import evaluate_agreements as _evaluate_agreements
@@ -261,8 +263,31 @@ def explain(
     errors = [d for d in agreements.check() if d.severity is Severity.ERROR]
     if errors:
         raise ObligoSemanticError.from_diagnostics(errors)
+    found: dict[tuple[str, str | None], LeftOut] = {}
+
+    def look(section: Section, ctx: EvaluationContext) -> None:
+        # While the log holds the section's records: what the explained objectives left out.
+        if (customer is not None and section.customer != customer) or (
+            service is not None and section.plan.pair_service != service
+        ):
+            return
+        try:
+            chosen = explained.judged_for(section.evaluation, clause, period, wanted)
+        except ObligoError:
+            return  # the explanation names what exists
+        names = [account.name for account in ctx.log.inputs]
+        for judged in chosen:
+            found[(judged.metric.id, judged.group)] = left_out(
+                ctx, judged, ctx.log.rejections, names
+            )
+
     portfolio = _evaluate_agreements(
-        plan_agreements(agreements), events, at, skip_invalid=skip_invalid, mappings=mappings
+        plan_agreements(agreements),
+        events,
+        at,
+        skip_invalid=skip_invalid,
+        mappings=mappings,
+        inspect=look,
     )
     sections = [
         s
@@ -282,6 +307,7 @@ def explain(
         customer=section.customer,
         service=section.plan.pair_service,
         inputs=assembled.inputs(portfolio.inputs),
+        left_out=found,
     )
 
 

@@ -90,8 +90,9 @@ def explain_command(
 ) -> None:
     """Explain one verdict and its money, step by step: the clause and its metric as written,
     the arithmetic of the value, the largest contributors (at most 50, the rest counted), the
-    exclusions applied and refused, the tier given and why, each cap, the rounding and the
-    claim deadline. Exit 2 when the clause, period or group is not among those evaluated (the
+    records left out and why (another service, outside the period, another group, rejected
+    at load: at most 50, each reason counted), the exclusions accepted and refused, the tier
+    given and why, each cap, the rounding and the claim deadline. Exit 2 when the clause, period or group is not among those evaluated (the
     error lists those that are).
     """
     if output is not None and not output:

@@ -5,10 +5,19 @@ Markdown (for a ticket or a review). Both are the same sections, in the same ord
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from obligo._inert import inert
-from obligo.report.explain import Explanation, Objective, group_text
+from obligo.render.markdown import md
+from obligo.report.explain import (
+    Explanation,
+    FieldValue,
+    LeftOut,
+    LeftOutRecord,
+    Objective,
+    group_text,
+)
 from obligo.report.model import Consequence, Contributor, Location, Verdict
 
 __all__ = ["FORMATS", "explanation_markdown", "explanation_text"]
@@ -19,6 +28,9 @@ class _Section:
     title: str
     lines: list[str] = field(default_factory=list)  # sentences and list items
     quoted: str | None = None  # contract text as written
+    # The lines with the contract's and the log's words escaped, for Markdown (None: `lines`
+    # hold none of them).
+    markdown: list[str] | None = None
 
 
 def _at(loc: Location) -> str:
@@ -109,12 +121,14 @@ def _objective_sections(number: int, objective: Objective) -> list[_Section]:
     if objective.without_effect_total:
         idle = _Section(
             "Left out: records read that added nothing",
-            [_contributor(item) for item in objective.without_effect],
+            [_contributor(_by(item, objective)) for item in objective.without_effect],
         )
         rest = objective.without_effect_total - len(objective.without_effect)
         if rest > 0:
             idle.lines.append(f"... and {rest} more, not listed")
         sections.append(idle)
+    if objective.left_out is not None and objective.left_out.total:
+        sections.append(_not_counted(objective.left_out))
     left_out = _Section("Left out: exclusions")
     for applied in evidence.exclusions:
         treatment = _TREATMENTS[applied.treatment]
@@ -122,6 +136,17 @@ def _objective_sections(number: int, objective: Objective) -> list[_Section]:
             f"{applied.exclusion} ({applied.reason}): {applied.seconds} s {treatment},"
             f" {applied.records} record{'s' if applied.records != 1 else ''}"
         )
+    if objective.left_out is not None:
+        found = objective.left_out
+        for excluded in found.excluded:
+            left_out.lines.append(
+                f"accepted: {excluded.type} {excluded.id or '(no id)'}"
+                f" {_time(excluded.start)} to {_time(excluded.end)}: {excluded.seconds} s of the"
+                f" period, exclusion {excluded.exclusion}"
+            )
+        rest = found.excluded_total - len(found.excluded)
+        if rest > 0:
+            left_out.lines.append(f"... and {rest} more accepted, not listed")
     for refused in evidence.exclusions_refused:
         left_out.lines.append(
             f"refused, so counted as ordinary downtime: {refused.type} {refused.id or '(no id)'}"
@@ -131,6 +156,104 @@ def _objective_sections(number: int, objective: Objective) -> list[_Section]:
         sections.append(left_out)
     del number
     return sections
+
+
+def _by(item: Contributor, objective: Objective) -> Contributor:
+    """A record read without effect, its reason naming the exclusions that took its time."""
+    found = objective.left_out
+    for by in found.excluded_by if found is not None else ():
+        if (by.type, by.id, by.start) == (item.type, item.id, item.start):
+            names = ", ".join(by.exclusions)
+            reason = f"{item.detail}: by {names}" if item.detail else f"excluded by {names}"
+            return item.model_copy(update={"detail": reason})
+    return item
+
+
+_SIDES = {
+    None: "without a time, in no period",
+    "before": "before the period",
+    "after": "after the period",
+    "after_evaluation": "after the evaluation time",
+    "after_term": "after the end of the term",
+}
+_REASONS = {
+    "where": "fail the where",
+    "group": "in another group",
+    "period": "outside the period",
+    "rejected": "rejected at load",
+}
+
+
+def _not_counted(found: LeftOut) -> _Section:
+    """The records of the metric's types it did not count, each with the reason; in Markdown
+    the contract's and the log's words escaped."""
+    section = _Section(
+        f"Left out: records not counted, from {_time(found.window_start)} to"
+        f" {_time(found.window_end)}"
+    )
+    section.lines = _not_counted_lines(found, _plain)
+    section.markdown = _not_counted_lines(found, _markdown)
+    return section
+
+
+def _plain(text: str) -> str:
+    """A contract's or a log's words on one line: a line break in a log value is shown
+    escaped, never as a line of the explanation of its own."""
+    return inert(text)
+
+
+def _markdown(text: str) -> str:
+    return md(inert(text))
+
+
+def _not_counted_lines(found: LeftOut, esc: Callable[[str], str]) -> list[str]:
+    lines = [
+        "records read: "
+        + ("; ".join(esc(s) for s in found.selections) or "none of its own (it reads metrics)")
+    ]
+    lines.append(
+        f"{found.total} not counted: "
+        + ", ".join(f"{found.counts.get(r, 0)} {words}" for r, words in _REASONS.items())
+    )
+    lines += [_left_out_record(item, esc) for item in found.records]
+    rest = found.total - len(found.records)
+    if rest > 0:
+        lines.append(f"... and {rest} more, not listed")
+    return lines
+
+
+def _value(item: FieldValue, esc: Callable[[str], str]) -> str:
+    if item.value is None:
+        return f"it has no {esc(item.field)}"
+    return f"its {esc(item.field)} is {esc(item.value)}"
+
+
+def _left_out_record(item: LeftOutRecord, esc: Callable[[str], str]) -> str:
+    where = f" ({esc(item.source or '-')}:{item.line})" if item.line is not None else ""
+    if item.reason == "rejected":
+        return f"a line rejected at load: {esc(item.detail or '')}{where}"
+    text = f"{esc(item.type or '-')} {esc(item.id) if item.id else '(no id)'}"
+    if item.placed_by is not None:
+        text += f" {esc(item.placed_by)} {_time(item.time)}"
+    elif item.seconds is None:
+        text += f" at {_time(item.time)}"
+    elif item.end is None:
+        text += f" from {_time(item.time)}, still open"
+    else:
+        text += f" {_time(item.time)} to {_time(item.end)}"
+    if item.seconds is not None:
+        text += f": {item.seconds} s"
+    if item.reason == "where":
+        why = "; ".join(
+            f"fails {esc(f.condition)}"
+            + (f" ({', '.join(_value(v, esc) for v in f.values)})" if f.values else "")
+            for f in item.failed
+        )
+    elif item.reason == "group":
+        why = "in another group (" + ", ".join(_value(v, esc) for v in item.group) + ")"
+    else:
+        why = _SIDES[item.side]
+    return f"{text}: {why}{where}"
 
 
 _TREATMENTS = {
@@ -283,8 +406,9 @@ def explanation_markdown(explanation: Explanation) -> str:
         if section.quoted is not None:
             fence = "````" if "```" in section.quoted else "```"
             out += [f"{fence}sla", section.quoted, fence, ""]
-        if section.lines:
-            out += [f"- {line}" for line in section.lines]
+        lines = section.lines if section.markdown is None else section.markdown
+        if lines:
+            out += [f"- {line}" for line in lines]
             out.append("")
     return inert("\n".join(out), newlines=True)
 

@@ -12,13 +12,16 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 from collections.abc import Callable, Mapping, Sequence
+from decimal import Decimal
 from fractions import Fraction
+from typing import Any, Literal
 
 from obligo.engine.consequences.rules import in_tier
 from obligo.engine.judge.history import Judged
 from obligo.engine.judge.verdicts import compare
 from obligo.engine.measure.measurement import KEPT, Contribution, Measurement
 from obligo.engine.numbers import decimal_text
+from obligo.engine.run import left_out as omitted
 from obligo.engine.run.evaluation import Evaluation
 from obligo.errors import ObligoError
 from obligo.model import clauses as c
@@ -26,7 +29,7 @@ from obligo.model.base import SourceLocation
 from obligo.model.contract import Exclusion
 from obligo.report import consequences as owed
 from obligo.report.assemble import _contributor, verdict
-from obligo.report.base import Location, ReportNode
+from obligo.report.base import Location, Quantity, ReportNode
 from obligo.report.evaluation import group_fields
 from obligo.report.model import (
     Consequence,
@@ -42,11 +45,18 @@ from obligo.syntax.lines import split_lines
 __all__ = [
     "KEPT",
     "DeclarationText",
+    "ExcludedBy",
+    "ExcludedRecord",
     "Explanation",
+    "FailedCondition",
+    "FieldValue",
+    "LeftOut",
+    "LeftOutRecord",
     "Objective",
     "TierShown",
     "explanation",
     "group_text",
+    "judged_for",
     "parse_group",
 ]
 
@@ -68,6 +78,85 @@ class TierShown(ReportNode):
     why: str
 
 
+class FieldValue(ReportNode):
+    """A record's value of a field, written as a contract writes a value (``"web"``, ``3``,
+    ``true``, a time in the contract's timezone); None: the record has no such field."""
+
+    field: str
+    value: str | None
+
+
+class FailedCondition(ReportNode):
+    """A condition of the metric's ``where``, as written, that a record fails, and the
+    record's values of the fields it reads."""
+
+    condition: str
+    values: list[FieldValue] = []
+
+
+class LeftOutRecord(ReportNode):
+    """A record of a type the metric reads that it did not count, and why: it fails the
+    ``where`` (``failed``), it counts for another group (``group``: its values), the metric
+    places it outside the period (``time``: where it places it, by ``placed_by`` when that
+    is a field of the log), or the loader rejected its line (``detail``)."""
+
+    reason: Literal["where", "group", "period", "rejected"]
+    type: str | None = None
+    id: str | None = None
+    time: dt.datetime | None = None
+    end: dt.datetime | None = None
+    seconds: Quantity | None = None
+    source: str | None = None
+    line: int | None = None
+    failed: list[FailedCondition] = []
+    group: list[FieldValue] = []
+    placed_by: str | None = None
+    detail: str | None = None
+    # outside the period: before, after, after the evaluation time, after the end of the term
+    # (None: without a time to place it by)
+    side: Literal["before", "after", "after_evaluation", "after_term"] | None = None
+
+
+class ExcludedRecord(ReportNode):
+    """A record of an exclusion the metric applies, accepted, and the time it took out of the
+    period (``start`` to ``end``: the first and last instant of it in the period)."""
+
+    exclusion: str
+    type: str
+    id: str | None = None
+    start: dt.datetime
+    end: dt.datetime
+    seconds: Quantity
+
+
+class ExcludedBy(ReportNode):
+    """A record read in the period that added nothing (``without_effect``) and the exclusions
+    whose accepted time in the period overlaps it."""
+
+    type: str
+    id: str | None = None
+    start: dt.datetime
+    exclusions: list[str]
+
+
+class LeftOut(ReportNode):
+    """The records of the types the metric reads (``selections``, as written) that it did not
+    count, from the start of the period before to the end of the period after: how many for each
+    reason, the first ``KEPT`` (those in the period first, the longest first; then those
+    outside it, the nearest first; then the rejected lines); and the records of its
+    exclusions that took time out of the period, the largest first (at most ``KEPT``)."""
+
+    window_start: dt.datetime
+    window_end: dt.datetime
+    selections: list[str]
+    counts: dict[str, int]
+    total: int
+    records: list[LeftOutRecord] = []
+    excluded: list[ExcludedRecord] = []
+    excluded_total: int = 0
+    excluded_by: list[ExcludedBy] = []
+
+
 class Objective(ReportNode):
     """One promise of the clause in the period (and group): the verdict as the report shows
     it, the metric as written, the arithmetic of its value, every contributor the measurement
@@ -83,6 +172,9 @@ class Objective(ReportNode):
     # own: `Measurement.without_effect`), at most KEPT, and how many there were.
     without_effect: list[Contributor] = []
     without_effect_total: int = 0
+    # The records of the metric's types that it did not count, with the reason (None: not
+    # looked for, as by a program that builds an explanation from an evaluation alone).
+    left_out: LeftOut | None = None
 
 
 class Explanation(ReportNode):
@@ -153,19 +245,11 @@ def _unknown(
     return ObligoError(f"no {what} {given} {where}: there are {listed}", file=file, hint=hint)
 
 
-def explanation(
-    evaluation: Evaluation,
-    clause: str,
-    period: str,
-    group: Group | None,
-    texts: Callable[[str], str | None],
-    *,
-    customer: str | None = None,
-    service: str | None = None,
-    inputs: Sequence[InputAccount] = (),
-) -> Explanation:
-    """The explanation of ``clause`` in ``period`` (and ``group``) from an evaluation of every
-    period (``texts``: a contract file's text by its name, None when it cannot be read)."""
+def judged_for(
+    evaluation: Evaluation, clause: str, period: str, group: Group | None
+) -> list[Judged]:
+    """The objectives of ``clause`` judged in ``period`` (and ``group``): an error listing
+    those evaluated, the nearest as a suggestion, when one of them is not there."""
     agreement = evaluation.agreement
     file = agreement.contract.loc.file
     judged = list(evaluation.judged)
@@ -202,6 +286,32 @@ def explanation(
                 if several and isinstance(group, str)
                 else None,
             )
+    return [j for j, _ in shown]
+
+
+#: What was left out of one objective's measurement, by its metric and group key.
+LeftOutFound = Mapping[tuple[str, str | None], omitted.LeftOut]
+
+
+def explanation(
+    evaluation: Evaluation,
+    clause: str,
+    period: str,
+    group: Group | None,
+    texts: Callable[[str], str | None],
+    *,
+    customer: str | None = None,
+    service: str | None = None,
+    inputs: Sequence[InputAccount] = (),
+    left_out: LeftOutFound | None = None,
+) -> Explanation:
+    """The explanation of ``clause`` in ``period`` (and ``group``) from an evaluation of every
+    period (``texts``: a contract file's text by its name, None when it cannot be read;
+    ``left_out``: what :func:`obligo.engine.run.left_out.left_out` found for its objectives,
+    read while the log was open)."""
+    agreement = evaluation.agreement
+    zone = evaluation.at.tzinfo
+    shown = [(j, verdict(j, zone)) for j in judged_for(evaluation, clause, period, group)]
     chosen_group = shown[0][1].group
     the_clause = shown[0][0].clause
     tz = evaluation.tz
@@ -213,6 +323,7 @@ def explanation(
     ]
     money = [m for m in money if m.group is None or m.group == chosen_group]
     contract = agreement.contract
+    found = left_out or {}
     return Explanation(
         contract=ContractRef(id=contract.id, version=contract.version, title=contract.title),
         customer=customer,
@@ -222,7 +333,17 @@ def explanation(
         clause=_declaration(the_clause.id, the_clause.loc, texts),
         period=period,
         group=chosen_group,
-        objectives=[_objective(j, v, agreement.exclusions, texts, zone) for j, v in shown],
+        objectives=[
+            _objective(
+                j,
+                v,
+                agreement.exclusions,
+                texts,
+                zone,
+                found.get((j.metric.id, j.group)),
+            )
+            for j, v in shown
+        ],
         consequences=money,
         tiers=_tiers(the_clause, [j for j, _ in shown], money),
         inputs=list(inputs),
@@ -259,6 +380,7 @@ def _objective(
     exclusions: Mapping[str, Exclusion],
     texts: Callable[[str], str | None],
     zone: dt.tzinfo | None,
+    left_out: omitted.LeftOut | None = None,
 ) -> Objective:
     measurement = judged.measurement
     metric = judged.metric
@@ -281,7 +403,83 @@ def _objective(
         ),
         without_effect=[_contributor(item, zone) for item in measurement.without_effect],
         without_effect_total=measurement.without_effect_total,
+        left_out=None if left_out is None else _left_out(left_out, zone),
     )
+
+
+def _left_out(found: omitted.LeftOut, zone: dt.tzinfo | None) -> LeftOut:
+    """What the engine found left out, as the explanation shows it: times in ``zone``."""
+    return LeftOut(
+        window_start=found.window_start.astimezone(zone),
+        window_end=found.window_end.astimezone(zone),
+        selections=list(found.selections),
+        counts=dict(found.counts),
+        total=found.total,
+        records=[
+            LeftOutRecord(
+                reason=item.reason,
+                type=item.type,
+                id=item.id,
+                time=_in(item.time, zone),
+                end=_in(item.end, zone),
+                seconds=None if item.seconds is None else Decimal(decimal_text(item.seconds)),
+                source=item.source,
+                line=item.line,
+                failed=[
+                    FailedCondition(
+                        condition=f.condition,
+                        values=[_value(name, v, zone) for name, v in f.values],
+                    )
+                    for f in item.failed
+                ],
+                group=[_value(name, v, zone) for name, v in item.group],
+                placed_by=item.placed_by,
+                detail=item.detail,
+                side=item.side,
+            )
+            for item in found.records
+        ],
+        excluded=[
+            ExcludedRecord(
+                exclusion=e.exclusion,
+                type=e.type,
+                id=e.id,
+                start=e.start.astimezone(zone),
+                end=e.end.astimezone(zone),
+                seconds=Decimal(decimal_text(e.seconds)),
+            )
+            for e in found.excluded
+        ],
+        excluded_total=found.excluded_total,
+        excluded_by=[
+            ExcludedBy(
+                type=e.type, id=e.id, start=e.start.astimezone(zone), exclusions=list(e.exclusions)
+            )
+            for e in found.excluded_by
+        ],
+    )
+
+
+def _in(when: dt.datetime | None, zone: dt.tzinfo | None) -> dt.datetime | None:
+    return None if when is None else when.astimezone(zone)
+
+
+def _value(name: str, value: Any, zone: dt.tzinfo | None) -> FieldValue:
+    """A log value as a contract writes one: a text quoted, a number in decimals, a time in
+    the contract's timezone."""
+    if value is None:
+        return FieldValue(field=name, value=None)
+    if isinstance(value, bool):
+        text = "true" if value else "false"
+    elif isinstance(value, int | Decimal | Fraction):
+        text = decimal_text(Fraction(value))
+    elif isinstance(value, dt.datetime):
+        text = value.astimezone(zone).isoformat()
+    elif isinstance(value, str):
+        text = printer.quoted(value)
+    else:
+        text = str(value)
+    return FieldValue(field=name, value=text)
 
 
 _LAST = dt.datetime.max.replace(tzinfo=dt.UTC)

@@ -23,7 +23,7 @@ over the logs.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -82,10 +82,13 @@ def evaluate_agreements(
     window_start: dt.date | None = None,
     window_end: dt.date | None = None,
     review: bool = False,
+    inspect: Callable[[Section, EvaluationContext], None] | None = None,
 ) -> Portfolio:
     """Evaluate every agreement of a checked set, as planned by
     :func:`obligo.resolve.resolver.plan_agreements`, against the logs (read once).
     ``review``: each section also with what a service review adds (``obligo review``).
+    ``inspect``: called with each section and its context as soon as it is evaluated, while
+    the log holds the section's records (``obligo explain`` reads what was left out).
 
     Raises what :func:`obligo.evaluate` raises; an agreement that cannot be evaluated (no term,
     no timezone) raises its error when its section is reached."""
@@ -158,6 +161,8 @@ def evaluate_agreements(
                 if customer is not None:
                     scope[CUSTOMER] = customer
                 sections.append(Section(plan, customer, *evaluate_section(agreement, scope)))
+                if inspect is not None:
+                    inspect(sections[-1], contexts[-1])
         log.unrestricted()
         accounts = account_inputs(
             contexts, lambda sql, params: _query(log, sql, params), conditions
