@@ -4,6 +4,7 @@ commands that read logs, reading inputs, writing the report, and printing errors
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -107,12 +108,73 @@ def _contract_files(paths: tuple[str, ...]) -> list[str]:
     return files
 
 
+# Where ``source_options`` keeps a command's ``--sources`` and ``--encoding`` for
+# ``_event_inputs`` (click's per-invocation ``Context.meta``): a command's body then reads its
+# logs as before, and one decorator line gives it both options.
+_READING = "obligo.cli.reading"
+
+# The names the commands give their contract argument: a sources file beside the first
+# contract is read when ``--sources`` names none, as ``obligo eval`` does.
+_CONTRACT_ARGUMENTS = ("contracts", "contract_paths", "contract_path")
+
+
+@dataclass(frozen=True)
+class _Reading:
+    """How a command reads its exports: ``--sources`` and ``--encoding`` as given, and its
+    contracts (where a sources file beside them is looked for)."""
+
+    sources_file: str | None
+    encoding: str | None
+    contracts: tuple[str, ...]
+
+
+def source_options(command: F) -> F:
+    """``--sources FILE`` and ``--encoding``, as ``obligo eval`` has them, for a command that
+    reads event logs with ``_event_inputs``: the values go to the invocation's context, not to
+    the command's parameters."""
+
+    @functools.wraps(command)
+    def reading(*args: Any, **kwargs: Any) -> Any:
+        named = next((kwargs[n] for n in _CONTRACT_ARGUMENTS if kwargs.get(n) is not None), ())
+        click.get_current_context().meta[_READING] = _Reading(
+            sources_file=kwargs.pop("sources_file", None),
+            encoding=kwargs.pop("encoding", None),
+            contracts=(named,) if isinstance(named, str) else tuple(named),
+        )
+        return command(*args, **kwargs)
+
+    for option in reversed(
+        [
+            click.option(
+                "--sources",
+                "sources_file",
+                type=click.Path(dir_okay=False),
+                help="How exports are read (default: obligo.sources.toml beside the contract).",
+            ),
+            click.option(
+                "--encoding",
+                type=click.Choice(["utf-8", "utf-16", "cp1252"], case_sensitive=False),
+                help="The encoding of every event log (default: UTF-8, with or without a byte"
+                " order mark).",
+            ),
+        ]
+    ):
+        reading = option(reading)
+    return reading  # type: ignore[return-value]
+
+
 def _event_inputs(
     given: tuple[str, ...], sources: Sources | None = None, encoding: str | None = None
 ) -> list[str | Source]:
     """Each --events value as the files it stands for (the library's rule: obligo.events);
     ``TYPE=PATH``, ``PROFILE:PATH``, a file a sources file matches and ``--encoding`` make a
-    :class:`Source` (its folder or pattern expanded when it is read)."""
+    :class:`Source` (its folder or pattern expanded when it is read). A command with
+    ``source_options`` and neither given here reads with its ``--sources`` and ``--encoding``."""
+    context = click.get_current_context(silent=True)
+    reading = None if context is None else context.meta.get(_READING)
+    if sources is None and encoding is None and isinstance(reading, _Reading):
+        sources = _sources_of(reading.sources_file, reading.contracts)
+        encoding = reading.encoding
     read = [event_argument(value, sources, encoding) for value in given]
     if all(isinstance(item, str) for item in read):
         return list(expand_event_paths([str(item) for item in read]))
@@ -252,6 +314,14 @@ def _read(path: str) -> str:
     return api.read_contract(path)  # bounded: a FIFO or /dev/zero is refused, never read
 
 
+def input_paths(inputs: Sequence[object]) -> list[str]:
+    """The files named among a command's inputs, those read as exports (``PROFILE:PATH``, a
+    sources file's match) included: ``-o`` may replace none of them."""
+    return [str(p) for p in inputs if isinstance(p, str)] + [
+        str(p.path) for p in inputs if isinstance(p, Source)
+    ]
+
+
 @dataclass(frozen=True)
 class OneOrSet:
     """What a command that reads one contract or a pair of an agreement set was given: one
@@ -286,7 +356,7 @@ def load_one_or_set(
     if output:
         refuse_inputs(
             output,
-            [(p, "the event log") for p in inputs if isinstance(p, str)]
+            [(path, "the event log") for path in input_paths(inputs)]
             + [(path, "the contract") for path in files]
             + [(path, "the imported contract") for path in imported],
         )

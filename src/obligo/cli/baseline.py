@@ -17,6 +17,8 @@ from obligo.cli._shell import (
     _write,
     cli,
     example,
+    input_paths,
+    source_options,
 )
 from obligo.errors import ObligoError
 
@@ -39,6 +41,7 @@ from obligo.errors import ObligoError
 )
 @click.option("--at", "at", help="The end of the history (RFC 3339; default now).")
 @_report_options
+@source_options
 @click.option("--skip-invalid", is_flag=True, help="Go on past rejected lines of the logs.")
 def baseline_command(
     contract_path: str,
@@ -65,7 +68,7 @@ def baseline_command(
         if output:
             refuse_inputs(
                 output,
-                [(p, "the event log") for p in inputs if isinstance(p, str)]
+                [(path, "the event log") for path in input_paths(inputs)]
                 + [(contract_path, "the contract")]
                 + [(path, "the imported contract") for path in _imported(contract)],
             )

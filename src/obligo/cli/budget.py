@@ -16,6 +16,7 @@ from obligo.cli._shell import (
     cli,
     load_one_or_set,
     report_options,
+    source_options,
 )
 from obligo.errors import ObligoError
 
@@ -41,6 +42,7 @@ Docs: docs/budget-and-review.md"""
 @click.option("--customer", help="An agreement set: the customer.")
 @click.option("--service", help="An agreement set: the service.")
 @report_options(["text", "json", "markdown"])
+@source_options
 @click.option("--skip-invalid", is_flag=True, help="Go on past rejected lines of the logs.")
 def budget_command(
     contract_paths: tuple[str, ...],

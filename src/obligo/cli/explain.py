@@ -16,6 +16,7 @@ from obligo.cli._shell import (
     _write,
     cli,
     example,
+    source_options,
 )
 from obligo.errors import ObligoError
 from obligo.render.explain import FORMATS
@@ -74,6 +75,7 @@ from obligo.render.explain import FORMATS
 @click.option(
     "--skip-invalid", is_flag=True, help="Go on past rejected lines; the log's account counts them."
 )
+@source_options
 def explain_command(
     contracts: tuple[str, ...],
     events: tuple[str, ...],

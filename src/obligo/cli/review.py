@@ -16,6 +16,7 @@ from obligo.cli._shell import (
     cli,
     load_one_or_set,
     report_options,
+    source_options,
 )
 from obligo.errors import ObligoError
 
@@ -44,6 +45,7 @@ Docs: docs/budget-and-review.md"""
 @click.option("--customer", help="An agreement set: the customer reviewed.")
 @click.option("--service", help="An agreement set: the service reviewed.")
 @report_options(["markdown", "html"])
+@source_options
 @click.option("--skip-invalid", is_flag=True, help="Go on past rejected lines of the logs.")
 def review_command(
     contract_paths: tuple[str, ...],

@@ -111,6 +111,9 @@ class _Record:
 @dataclass
 class _Read:
     columns: list[str]
+    # Names the header gives to several columns (a Jira export repeats Labels, Watchers and
+    # Comment, one column per value): their cells are not kept, and reading one is an error.
+    repeated: dict[str, tuple[int, int]] = field(default_factory=dict)
     records: list[_Record] = field(default_factory=list)
     reasons: dict[int, str] = field(default_factory=dict)
     passthrough: dict[int, str] = field(default_factory=dict)  # JSON lines kept as written
@@ -132,6 +135,7 @@ def prepare(
     text = _decoded(name, found[1], source.encoding)
     read = _read_csv(name, text, source) if found[0] == "csv" else _read_jsonl(name, text)
     source = _check_columns(name, read.columns, source, found[0] == "csv", schema)
+    _check_repeated(name, read.repeated, source, schema)
     numbers = _number_columns(source, schema)
     if source.decimal == ",":
         _decimal_commas(read, numbers)
@@ -214,7 +218,8 @@ def _read_csv(name: str, text: str, source: Source) -> _Read:
         for row in reader:
             start, ended = ended + 1, reader.line_num
             if read is None:
-                read = _Read(columns=_header(name, row, delimiter))
+                columns = _header(name, row, delimiter)
+                read = _Read(columns=columns, repeated=_repeated(columns))
                 continue
             if not row:
                 continue  # a blank line is no record
@@ -224,7 +229,8 @@ def _read_csv(name: str, text: str, source: Source) -> _Read:
                     f"separated by {DELIMITERS[delimiter]})"
                 )
                 continue
-            read.records.append(_Record(start, dict(zip(read.columns, row, strict=True))))
+            cells = zip(read.columns, row, strict=True)
+            read.records.append(_Record(start, {c: v for c, v in cells if c not in read.repeated}))
     except csv.Error as error:
         line = reader.line_num
         raise EventDataError(f"{name}:{line}: not CSV: {error}", file=name, line=line) from None
@@ -235,18 +241,23 @@ def _read_csv(name: str, text: str, source: Source) -> _Read:
 
 def _header(name: str, row: list[str], delimiter: str) -> list[str]:
     columns = [cell.strip() for cell in row]
-    seen: set[str] = set()
     for column in columns:
         if not column:
             raise EventDataError(
                 f"{name}:1: the header has a column without a name", file=name, line=1
             )
-        if column in seen:
-            raise EventDataError(
-                f"{name}:1: the header names the column {column!r} twice", file=name, line=1
-            )
-        seen.add(column)
     return columns
+
+
+def _repeated(columns: Sequence[str]) -> dict[str, tuple[int, int]]:
+    """Each name the header gives twice or more, with its first two column numbers (from 1)."""
+    first: dict[str, int] = {}
+    found: dict[str, tuple[int, int]] = {}
+    for k, column in enumerate(columns, start=1):
+        if column in first and column not in found:
+            found[column] = (first[column], k)
+        first.setdefault(column, k)
+    return found
 
 
 # ------------------------------------------------------------------------------ JSON Lines
@@ -300,8 +311,7 @@ def _check_columns(
         if derivation.origin == "contract":
             continue
         for column in missing:
-            near = difflib.get_close_matches(column, list(columns), n=1, cutoff=NEAR)
-            near += [c for c in columns if c.lower() == column.lower() and c not in near]
+            near = _near_columns(column, columns)
             whose = f"the {source.profile} profile" if source.profile else "the sources"
             where = "the header" if csv_file else "no record"
             raise EventDataError(
@@ -316,6 +326,50 @@ def _check_columns(
                 else f"the header's columns: {', '.join(repr(c) for c in columns[:12])}",
             )
     return replace(source, fields=tuple(kept))
+
+
+def _squeezed(name: str) -> str:
+    return "".join(ch for ch in name.casefold() if ch.isalnum())
+
+
+def _near_columns(column: str, columns: Sequence[str]) -> list[str]:
+    """The header's columns nearest to ``column``, best first: the same name but for case,
+    spaces and punctuation; then a name that begins the other (ServiceNow's label "Opened"
+    for ``opened_at``, "Created" for "Created at"); then difflib's nearest."""
+    key = _squeezed(column)
+    same = [c for c in columns if _squeezed(c) == key]
+    prefix = [
+        c
+        for c in columns
+        if min(len(_squeezed(c)), len(key)) >= 4
+        and (key.startswith(_squeezed(c)) or _squeezed(c).startswith(key))
+    ]
+    close = difflib.get_close_matches(column, list(columns), n=1, cutoff=NEAR)
+    return list(dict.fromkeys(same + prefix + close))
+
+
+def _check_repeated(
+    name: str,
+    repeated: Mapping[str, tuple[int, int]],
+    source: Source,
+    schema: EventSchema | None,
+) -> None:
+    """A column whose name the header repeats may be read by nothing: which of its cells is
+    meant cannot be told (the loader's rule for a plain CSV log)."""
+    read = [(c, d.target) for d in source.fields for c in d.columns]
+    # A field the source derives is its derivation's: a repeated column of its name is not read.
+    derived = {d.target for d in source.fields}
+    read += [(f, f) for f in (schema.sources() if schema else ()) if f not in derived]
+    for column, target in read:
+        if column in repeated:
+            first, second = repeated[column]
+            raise EventDataError(
+                f"{name}:1: the header names {column!r} twice (columns {first} and {second}):"
+                f" which one {target!r} reads cannot be told",
+                file=name,
+                line=1,
+                hint="rename or remove one of the columns",
+            )
 
 
 def _number_columns(source: Source, schema: EventSchema | None) -> set[str]:
@@ -421,9 +475,25 @@ def _derive(
                 values[d.target] = value
         else:
             derived[line] = values
-            local += any(d.local and d.target in values for d in fields)
+            written = by_line[line].cells
+            local += any(_written_local(d, written) and d.target in values for d in fields)
     read.records = [r for r in read.records if r.line not in failed]
     return derived, local
+
+
+# An ISO 8601 time that states its offset (``Z``, ``+01:00``, ``-0600``) after its clock time.
+_ISO_OFFSET = re.compile(r"\d{2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?\s*(?:[zZ]|[+-]\d{2}(?::?\d{2})?)")
+
+
+def _written_local(d: Derivation, cells: Mapping[str, str]) -> bool:
+    """Whether the record's time for ``d`` was written without an offset (and is counted as
+    such): an ``iso`` time is local only when its text states no offset (PagerDuty's and
+    Statuspage's all do)."""
+    if not d.local:
+        return False
+    if d.time == derive.ISO and d.column is not None:
+        return not _ISO_OFFSET.search(cells.get(d.column, "").strip())
+    return True
 
 
 def _failure(d: Derivation, cells: Mapping[str, str], timezone: str) -> str:
