@@ -217,9 +217,7 @@ def evaluate_agreements(
     :func:`obligo.evaluate` raises."""
     _given("evaluate_agreements", "agreements", agreements, AgreementSet, _AN_AGREEMENT_SET)
     _events_given("evaluate_agreements", events)
-    errors = [d for d in agreements.check() if d.severity is Severity.ERROR]
-    if errors:
-        raise ObligoSemanticError.from_diagnostics(errors)
+    _raise_for_set_errors(agreements)
     portfolio = _evaluate_agreements(
         plan_agreements(agreements),
         events,
@@ -260,9 +258,7 @@ def explain(
         if isinstance(group, str)
         else (None if group is None else dict(group))
     )
-    errors = [d for d in agreements.check() if d.severity is Severity.ERROR]
-    if errors:
-        raise ObligoSemanticError.from_diagnostics(errors)
+    _raise_for_set_errors(agreements)
     found: dict[tuple[str, str | None], LeftOut] = {}
 
     def look(section: Section, ctx: EvaluationContext) -> None:
@@ -434,9 +430,7 @@ def review_agreements(
     :class:`ObligoError` when the set has no such section, naming those it has."""
     _given("review_agreements", "agreements", agreements, AgreementSet, _AN_AGREEMENT_SET)
     _events_given("review_agreements", events)
-    errors = [d for d in agreements.check() if d.severity is Severity.ERROR]
-    if errors:
-        raise ObligoSemanticError.from_diagnostics(errors)
+    _raise_for_set_errors(agreements)
     portfolio = _evaluate_agreements(
         plan_agreements(agreements),
         events,
@@ -475,14 +469,20 @@ def budget_agreements(
     :class:`ObligoError` when the set has no such section, naming those it has."""
     _given("budget_agreements", "agreements", agreements, AgreementSet, _AN_AGREEMENT_SET)
     _events_given("budget_agreements", events)
-    errors = [d for d in agreements.check() if d.severity is Severity.ERROR]
-    if errors:
-        raise ObligoSemanticError.from_diagnostics(errors)
+    _raise_for_set_errors(agreements)
     portfolio = _evaluate_agreements(
         plan_agreements(agreements), events, at, skip_invalid=skip_invalid, mappings=mappings
     )
     section = _section(portfolio, customer, service)
     return budget_report(section.evaluation, accounts=portfolio.inputs)
+
+
+def _raise_for_set_errors(agreements: AgreementSet) -> None:
+    """Every API call over an agreement set starts here: a set with an error in any of its
+    files is refused before any log is read, with every error found."""
+    errors = [d for d in agreements.check() if d.severity is Severity.ERROR]
+    if errors:
+        raise ObligoSemanticError.from_diagnostics(errors)
 
 
 def _section(portfolio: Portfolio, customer: str | None, service: str | None) -> Section:
@@ -565,9 +565,7 @@ def plan(
     """The scans an evaluation of each agreement of a set would run (one plan per agreement
     as ``evaluate_agreements`` evaluates them), with their SQL and the metrics each feeds;
     nothing is evaluated and no log is read."""
-    errors = [d for d in agreements.check() if d.severity is Severity.ERROR]
-    if errors:
-        raise ObligoSemanticError.from_diagnostics(errors)
+    _raise_for_set_errors(agreements)
     fields = checked_mappings(mappings)
     sections: list[tuple[str, ScanPlan]] = []
     for planned_agreement in plan_agreements(agreements):
