@@ -304,9 +304,24 @@ class PerMissedRecord(Node):
 class Penalty(Node):
     """``penalty 500 EUR per breached month``; per unit, per missed record or when a tier holds."""
 
+    kind: Literal["amount"] = "amount"
     amount: Amount
     basis: PerBreach | PerUnit | PerMissedRecord | TierCondition
     when_breached: bool = False
+
+
+class PenaltyExpression(Node):
+    """``penalty 25 * outage-time / scheduled-time * the fee when breached``: an amount computed
+    from measured values, the fee and numbers, exactly, as a credit formula is; owed by the
+    provider as every penalty is."""
+
+    kind: Literal["expression"] = "expression"
+    formula: FormulaTerm
+    when_breached: bool = False
+
+
+# A penalty line: an amount on a basis, or a formula over measured values.
+PenaltyLine = Annotated[Penalty | PenaltyExpression, Field(discriminator="kind")]
 
 
 class Reward(Node):
@@ -446,7 +461,7 @@ class Clause(Node):
     claim: Claim | None = None
     claim_requirements: tuple[ClaimRequirement | NoticeRequirement, ...] = ()
     settlement: Literal["against_future_payments", "refund"] | None = None
-    penalties: tuple[Penalty, ...] = ()
+    penalties: tuple[PenaltyLine, ...] = ()
     rewards: tuple[Reward, ...] = ()
     termination_rights: tuple[TerminationRight, ...] = ()
     escalations: tuple[Escalation, ...] = ()

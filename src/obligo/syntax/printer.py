@@ -301,9 +301,11 @@ def expression_credit(node: c.CreditExpression) -> str:
     return formula_term(node.formula) + (" when breached" if node.when_breached else "")
 
 
-def penalty(node: c.Penalty) -> str:
-    """``500 EUR per breached month``, without the keyword."""
-    return _penalty(node) + (" when breached" if node.when_breached else "")
+def penalty(node: c.Penalty | c.PenaltyExpression) -> str:
+    """``500 EUR per breached month``, ``10 * the fee for outage-time when breached``, without
+    the keyword."""
+    text = formula_term(node.formula) if isinstance(node, c.PenaltyExpression) else _penalty(node)
+    return text + (" when breached" if node.when_breached else "")
 
 
 def _penalty(node: c.Penalty) -> str:

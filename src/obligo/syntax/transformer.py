@@ -1763,6 +1763,12 @@ class ContractTransformer(Transformer[Token, Any]):
         )
         return Item("penalty", penalty, self.loc(meta))
 
+    def penalty_expression(self, meta: Meta, children: list[Any]) -> Item:
+        penalty = clauses.PenaltyExpression(
+            formula=children[0], when_breached=len(children) > 1, loc=self.loc(meta)
+        )
+        return Item("penalty", penalty, self.loc(meta))
+
     def reward(self, meta: Meta, children: list[Any]) -> Item:
         return Item("reward", clauses.Reward(tier=children[0], loc=self.loc(meta)), self.loc(meta))
 

@@ -300,6 +300,9 @@ class Lines:
                     breached_only=credit.when_breached,
                 )
         for penalty in clause.penalties:
+            if isinstance(penalty, c.PenaltyExpression):
+                self._expression(order, clause, "penalty", penalty)
+                continue
             basis = penalty.basis
             rule = printer.penalty(penalty)
             if isinstance(basis, c.PerBreach):
@@ -765,14 +768,22 @@ class Lines:
 
     # ------------------------------------------------------------------------------ formulas
     def _expression(
-        self, order: int, clause: c.Clause, kind: ConsequenceKind, node: c.CreditExpression
+        self,
+        order: int,
+        clause: c.Clause,
+        kind: ConsequenceKind,
+        node: c.CreditExpression | c.PenaltyExpression,
     ) -> None:
-        """``credit 25 * outage-time / scheduled-time * the fee [when breached]``: computed in
-        every period of its metrics that counts (only the breached ones ``when breached``).
-        Listed when it gives an amount, when the period is breached (0.00 too), or when it
-        cannot be computed (a division by zero: no amount, the reason); a metric without a
-        value in a period that is not breached gives nothing."""
-        rule = printer.expression_credit(node)
+        """``credit 25 * outage-time / scheduled-time * the fee [when breached]`` (a penalty
+        alike): computed in every period of its metrics that counts (only the breached ones
+        ``when breached``). Listed when it gives an amount, when the period is breached (0.00
+        too), or when it cannot be computed (a division by zero: no amount, the reason); a
+        metric without a value in a period that is not breached gives nothing."""
+        rule = (
+            printer.penalty(node)
+            if isinstance(node, c.PenaltyExpression)
+            else printer.expression_credit(node)
+        )
         metrics = [self.ctx.metric(n) for n in c.formula_metrics(node.formula)]
         if not metrics:
             return  # the checks want one
