@@ -316,3 +316,69 @@ def test_the_cookbook_recipe_owes_what_its_reading_says() -> None:
             " computed",
         ),
     }
+
+
+# ------------------------------------------------------- the counted time of an availability metric
+COUNTED = """\
+contract counted "The counted time" version 1
+  term 2026-03-01
+  timezone "UTC"
+  currency EUR
+
+service s "S"
+  fee 3000 EUR monthly
+
+exclusion planned "Planned by the customer"
+  maintenance records
+
+metric uptime "Uptime"
+  availability of s, per calendar month
+  down during outage records
+  excluding planned
+
+metric outage-time "Outage"
+  total duration of outage records, per calendar month
+
+clause 1 "Outage over the counted time"
+  service s
+  promise outage-time <= 1 h
+  penalty 25 * outage-time / the counted time of uptime * the fee when breached
+"""
+
+
+def test_the_counted_time_is_the_period_less_the_time_excluded() -> None:
+    # April: 2 h down, 24 h planned on 12 April: 2,592,000 - 86,400 = 2,505,600 s counted;
+    # 25 × 7200 ÷ 2,505,600 × 3000 = 215.5172… -> 215.52. May: planned all month, 2 h down
+    # (outage-time counts it, breached): no counted time, a divisor of 0: no amount.
+    records = [
+        {"type": "maintenance", "start": "2026-04-12T00:00:00Z", "end": "2026-04-13T00:00:00Z"},
+        {"type": "outage", "start": "2026-04-18T00:00:00Z", "end": "2026-04-18T02:00:00Z"},
+        {"type": "maintenance", "start": "2026-05-01T00:00:00Z", "end": "2026-06-01T00:00:00Z"},
+        {"type": "outage", "start": "2026-05-18T00:00:00Z", "end": "2026-05-18T02:00:00Z"},
+    ]
+    found = obligo.evaluate(
+        obligo.parse(COUNTED, "counted.sla"), records, at=dt.datetime.fromisoformat(AT)
+    )
+    april = owed(found, "1", "2026-04")
+    assert as_shown(april.amount) == "215.52"
+    assert april.lines[0].arithmetic == (
+        "25 × outage-time 7200 s ÷ the counted time of uptime 2505600 s × 3000 EUR (the fee of"
+        " 2026-04) = 215.517241379 EUR"
+    )
+    may = owed(found, "1", "2026-05")
+    assert (may.amount, may.reason) == (
+        None,
+        "the formula divides by the counted time of uptime, which is 0 in 2026-05: no amount"
+        " can be computed",
+    )
+    text = printer.print_contract(obligo.parse(COUNTED, "counted.sla"))
+    assert (
+        "  penalty 25 * outage-time / the counted time of uptime * the fee when breached\n" in text
+    )
+
+
+def test_the_counted_time_of_a_metric_that_is_no_availability_is_an_error_at_it() -> None:
+    found = diagnostics("  penalty 25 * down / the counted time of tickets * the fee\n")
+    assert found[0].startswith(
+        "money.sla:12:23: error: the counted time of tickets: tickets is not an availability metric"
+    ), found

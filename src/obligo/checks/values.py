@@ -692,7 +692,7 @@ def _formula(
 
 def _metric_loc(term: c.FormulaTerm, metric: str) -> SourceLocation | None:
     for node in walk(term):
-        if isinstance(node, c.FormulaMetric) and node.metric == metric:
+        if isinstance(node, c.FormulaMetric | c.FormulaCountedTime) and node.metric == metric:
             return node.loc
         if isinstance(node, c.FormulaFee) and node.for_metric == metric:
             return node.loc
@@ -726,6 +726,15 @@ def _dimension(term: c.FormulaTerm, scope: Scope, out: Reporter) -> _Dimension |
     metric = scope.metrics.get(term.metric)
     if metric is None:
         return None
+    if isinstance(term, c.FormulaCountedTime):
+        if not isinstance(metric, m.AvailabilityMetric):
+            out.error(
+                f"the counted time of {term.metric}: {term.metric} is not an availability metric",
+                term.loc,
+                "the counted time of an availability metric: its period less the time excluded",
+            )
+            return None
+        return 0, 1
     return (0, 1) if metric_dimension(metric) == "duration" else (0, 0)
 
 

@@ -151,6 +151,15 @@ class FormulaFee(Node):
     for_metric: str | None = None
 
 
+class FormulaCountedTime(Node):
+    """``the counted time of uptime``: the time an availability metric counts in the period, in
+    seconds: the period's time (within its hours) less the time excluded from it. Cloudflare's
+    "Scheduled Availability": the month's minutes less the Customer Planned Downtime."""
+
+    kind: Literal["counted_time"] = "counted_time"
+    metric: str
+
+
 class FormulaOp(Node):
     """``left * right`` or ``left / right``: operators group to the left."""
 
@@ -161,7 +170,7 @@ class FormulaOp(Node):
 
 
 FormulaTerm = Annotated[
-    FormulaNumber | FormulaMoney | FormulaMetric | FormulaFee | FormulaOp,
+    FormulaNumber | FormulaMoney | FormulaMetric | FormulaFee | FormulaCountedTime | FormulaOp,
     Field(discriminator="kind"),
 ]
 FormulaOp.model_rebuild()
@@ -175,7 +184,7 @@ def formula_metrics(term: FormulaTerm) -> list[str]:
         if isinstance(node, FormulaOp):
             visit(node.left)
             visit(node.right)
-        elif isinstance(node, FormulaMetric):
+        elif isinstance(node, FormulaMetric | FormulaCountedTime):
             found.append(node.metric)
         elif isinstance(node, FormulaFee) and node.for_metric is not None:
             found.append(node.for_metric)

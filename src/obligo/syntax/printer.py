@@ -288,6 +288,8 @@ def formula_term(node: c.FormulaTerm) -> str:
         return str(node.money)
     if isinstance(node, c.FormulaMetric):
         return name(node.metric, _FORMULA_NAME)
+    if isinstance(node, c.FormulaCountedTime):
+        return f"the counted time of {name(node.metric)}"
     text = fee_reference(node.service, node.other)
     return text + (f" for {name(node.for_metric)}" if node.for_metric else "")
 

@@ -1539,6 +1539,9 @@ class ContractTransformer(Transformer[Token, Any]):
             service=service, other=other, for_metric=for_metric, loc=self.loc(meta)
         )
 
+    def formula_counted_time(self, meta: Meta, children: list[Name]) -> clauses.FormulaCountedTime:
+        return clauses.FormulaCountedTime(metric=children[0].text, loc=self.loc(meta))
+
     def formula_for(self, meta: Meta, children: list[Name]) -> str:
         return children[0].text
 

@@ -798,6 +798,11 @@ class Lines:
             readings = {
                 metric.id: _reading(measured[metric.id].get(period.label)) for metric in metrics
             }
+            counted = {
+                n.metric: _counted(measured[n.metric].get(period.label))
+                for n in walk(node.formula)
+                if isinstance(n, c.FormulaCountedTime)
+            }
             if not breached and any(r.value is None for r in readings.values()):
                 continue
             subject = Subject(
@@ -813,9 +818,9 @@ class Lines:
                 metric=first,
             )
             service = self.service_of(clause)
-            computed = Formula(self.pricer, service, period, None, subject.hints, readings).compute(
-                node.formula
-            )
+            computed = Formula(
+                self.pricer, service, period, None, subject.hints, readings, counted
+            ).compute(node.formula)
             value = computed.value
             if value is not None and value <= 0 and not breached:
                 continue
@@ -1017,6 +1022,15 @@ def _reading(measurement: Measurement | None) -> Reading:
     if measurement.dimension == "duration":
         return Reading(value, f"{decimal_text(value)} s")
     return Reading(value, decimal_text(value))
+
+
+def _counted(measurement: Measurement | None) -> Reading:
+    """``the counted time of M``: the seconds an availability metric counts in the period (its
+    time less the time excluded), as its measurement found them."""
+    seconds = None if measurement is None else measurement.totals.get("counted_seconds")
+    if seconds is None:
+        return Reading(None, "no counted time")
+    return Reading(Fraction(seconds), f"{decimal_text(Fraction(seconds))} s")
 
 
 def _units(seconds: Fraction, unit: Fraction, rounding: str) -> Fraction:
