@@ -198,12 +198,11 @@ def consequences(
             ),
         },
         "cloudflare-enterprise": {
-            # 25 x 25% (3 affected of 12 outage minutes) x March's 20,000 USD (the month before
-            # the incident, not April's 21,000) x 720 s / 2,592,000 s of April: 34.72. The
-            # vendor's divisor, the Scheduled Availability, is 2,584,800 s (34.82): a gap of the
-            # language, stated in the contract and its README.
+            # 25 x 25% (3 affected of 12 outage minutes) x 720 s / 2,584,800 s (the Scheduled
+            # Availability: April's 2,592,000 s less 7,200 s of Customer Planned Downtime) x
+            # March's 20,000 USD (the month before the incident, not April's 21,000): 34.82.
             ("1", "credit", None, "2026-04"): (
-                money(Fraction(25) * Fraction(3, 12) * 20_000 * 720 / (30 * DAY)),
+                money(Fraction(25) * Fraction(3, 12) * 720 / (30 * DAY - 7_200) * 20_000),
                 "2026-06-01T00:00:00+00:00",
                 False,
             ),
@@ -245,7 +244,7 @@ TOTALS: dict[str, tuple[str, str, str, str, str]] = {
     "google-compute-engine": ("USD", "443.00", "0.00", "443.00", "0.00"),
     "azure-sql-database": ("USD", "666.00", "0.00", "666.00", "0.00"),
     "cogent-network": ("USD", "198.73", "0.00", "53.57", "145.16"),
-    "cloudflare-enterprise": ("USD", "34.72", "0.00", "34.72", "0.00"),
+    "cloudflare-enterprise": ("USD", "34.82", "0.00", "34.82", "0.00"),
     "slack": ("USD", "27.78", "0.00", "0.00", "0.00"),
 }
 

@@ -504,6 +504,49 @@ def test_cloudflare_credit_is_of_the_monthly_fees_of_the_month_before_the_incide
     assert credit.claim is not None and credit.claim.deadline == t("2026-06-01T00:00:00Z")
 
 
+def test_cloudflare_credit_divides_by_the_scheduled_availability() -> None:
+    """ "“Scheduled Availability” means the total number of minutes in a given month, minus any
+    Customer Planned Downtime"; the credit is "(Outage Period minutes * Affected Customer Ratio)
+    ÷ Scheduled Availability minutes" × the Monthly Fees × 25.
+
+    The 12-minute outage of 18 April 2026 (3 affected minutes) with 2 hours of Customer Planned
+    Downtime on 12 April: Scheduled Availability 43,200 - 120 = 43,080 minutes (2,584,800 s);
+    3 ÷ 43,080 × 20,000 × 25 = 34.8189… = 34.82 USD (all of April's minutes would give 34.72).
+    Planned downtime asked for by Cloudflare is no Customer Planned Downtime: 34.72."""
+    outage = {
+        "type": "outage",
+        "start": "2026-04-18T14:00:00Z",
+        "end": "2026-04-18T14:12:00Z",
+        "outage_minutes": 12,
+        "affected_minutes": 3,
+    }
+    invoice = {"type": "invoice", "plan": "enterprise", "period": "2026-03", "amount": "20000.00"}
+    invoice["currency"] = "USD"
+
+    def planned(by: str) -> dict[str, Any]:
+        return {
+            "type": "maintenance",
+            "start": "2026-04-12T02:00:00Z",
+            "end": "2026-04-12T04:00:00Z",
+            "requested_by": by,
+        }
+
+    report = evaluate(
+        "cloudflare-enterprise", [invoice, planned("customer"), outage], "2026-05-10T00:00:00Z"
+    )
+    (credit,) = report.consequences
+    assert as_shown(credit.amount) == money(Fraction(3, 43_080) * 20_000 * 25) == "34.82"
+    assert credit.lines[0].arithmetic == (
+        "25 × affected-ratio 25% × outage-time 720 s ÷ the counted time of uptime 2584800 s ×"
+        " 20000 USD (the fee of the month before, 2026-03-01 to 2026-03-31) = 34.818941504 USD"
+    )
+    report = evaluate(
+        "cloudflare-enterprise", [invoice, planned("cloudflare"), outage], "2026-05-10T00:00:00Z"
+    )
+    (credit,) = report.consequences
+    assert as_shown(credit.amount) == money(Fraction(3, 43_200) * 20_000 * 25) == "34.72"
+
+
 def test_cloudflare_without_an_invoice_the_month_before_the_credit_has_no_amount() -> None:
     """In the term's first month there is no preceding billing month: the credit is listed
     without an amount and says why, never as a credit of zero."""

@@ -737,8 +737,9 @@ def test_contract_level_declarations_accumulate(parse_sla: Callable[[str], Any])
             id="penalty-without-basis",
         ),
         pytest.param(
-            # (The parser has already read 500 as a number, so it expects "of" as in 500 days of.)
-            "penalty 500 per breached month", 'unexpected "per", expected "of"', 3, 15, None,
+            # (The parser has read 500 as a number and "per" as its unit, so it expects "of" as
+            # in 500 days of; a credit line reads the same since a penalty may be a formula.)
+            "penalty 500 per breached month", 'unexpected "breached", expected "of"', 3, 19, None,
             id="penalty-without-currency",
         ),
         pytest.param(

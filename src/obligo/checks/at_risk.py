@@ -279,7 +279,7 @@ def _names_read(node: Node, read: set[str]) -> None:
         read.add(node.metric if node.metric is not None else _EVERY)
     elif isinstance(node, m.Composite):
         read.update(x for x in node.components if isinstance(x, str))
-    elif isinstance(node, c.FormulaMetric):  # `25 * outage-time / scheduled-time * the fee`
+    elif isinstance(node, c.FormulaMetric | c.FormulaCountedTime):  # `outage-time / ...`
         read.add(node.metric)
     elif isinstance(node, c.FormulaFee) and node.for_metric is not None:  # `the fee for M`
         read.add(node.for_metric)

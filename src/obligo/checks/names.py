@@ -297,7 +297,7 @@ def _clause_names(clause: c.Clause, resolver: _Resolver) -> None:
             resolver.need(scope.metrics, node.metric, "metric", node.loc)
         elif isinstance(node, c.PercentOfFee | c.FeeForDuration) and node.service is not None:
             resolver.need(scope.services, node.service, "service", node.loc)
-        elif isinstance(node, c.FormulaMetric):
+        elif isinstance(node, c.FormulaMetric | c.FormulaCountedTime):
             resolver.need(scope.metrics, node.metric, "metric", node.loc)
         elif isinstance(node, c.FormulaFee):
             if node.service is not None:

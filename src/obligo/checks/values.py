@@ -511,7 +511,7 @@ def _clause_values(clause: c.Clause, scope: Scope, out: Reporter, contract: k.Co
                 _at_least_a_day(node.duration, out, "a claim period")
         elif isinstance(node, c.NOfLast | c.Consecutive):
             _window(node, out)
-        elif isinstance(node, c.CreditExpression):
+        elif isinstance(node, c.CreditExpression | c.PenaltyExpression):
             _formula(node, clause, scope, out)
         elif isinstance(node, c.CreditFormula | c.Penalty) and node.when_breached:
             _when_breached(node, clause, out)
@@ -619,7 +619,9 @@ def _each_end(renegotiation: k.Renegotiation, out: Reporter) -> None:
 
 
 def _when_breached(
-    node: c.CreditFormula | c.CreditExpression | c.Penalty, clause: c.Clause, out: Reporter
+    node: c.CreditFormula | c.CreditExpression | c.Penalty | c.PenaltyExpression,
+    clause: c.Clause,
+    out: Reporter,
 ) -> None:
     """``when breached``: owed only in the periods in which a promise of the clause is
     breached; a clause without a promise never is, and a penalty per breached period already
@@ -646,7 +648,9 @@ def _when_breached(
 _Dimension = tuple[int, int]
 
 
-def _formula(node: c.CreditExpression, clause: c.Clause, scope: Scope, out: Reporter) -> None:
+def _formula(
+    node: c.CreditExpression | c.PenaltyExpression, clause: c.Clause, scope: Scope, out: Reporter
+) -> None:
     """A formula gives an amount of money (money to the power 1, time to the power 0: a
     duration divided by a duration, times the fee), reads at least one metric, and its metrics
     are measured over the same calendar periods."""
@@ -688,7 +692,7 @@ def _formula(node: c.CreditExpression, clause: c.Clause, scope: Scope, out: Repo
 
 def _metric_loc(term: c.FormulaTerm, metric: str) -> SourceLocation | None:
     for node in walk(term):
-        if isinstance(node, c.FormulaMetric) and node.metric == metric:
+        if isinstance(node, c.FormulaMetric | c.FormulaCountedTime) and node.metric == metric:
             return node.loc
         if isinstance(node, c.FormulaFee) and node.for_metric == metric:
             return node.loc
@@ -722,6 +726,15 @@ def _dimension(term: c.FormulaTerm, scope: Scope, out: Reporter) -> _Dimension |
     metric = scope.metrics.get(term.metric)
     if metric is None:
         return None
+    if isinstance(term, c.FormulaCountedTime):
+        if not isinstance(metric, m.AvailabilityMetric):
+            out.error(
+                f"the counted time of {term.metric}: {term.metric} is not an availability metric",
+                term.loc,
+                "the counted time of an availability metric: its period less the time excluded",
+            )
+            return None
+        return 0, 1
     return (0, 1) if metric_dimension(metric) == "duration" else (0, 0)
 
 

@@ -151,6 +151,15 @@ class FormulaFee(Node):
     for_metric: str | None = None
 
 
+class FormulaCountedTime(Node):
+    """``the counted time of uptime``: the time an availability metric counts in the period, in
+    seconds: the period's time (within its hours) less the time excluded from it. Cloudflare's
+    "Scheduled Availability": the month's minutes less the Customer Planned Downtime."""
+
+    kind: Literal["counted_time"] = "counted_time"
+    metric: str
+
+
 class FormulaOp(Node):
     """``left * right`` or ``left / right``: operators group to the left."""
 
@@ -161,7 +170,7 @@ class FormulaOp(Node):
 
 
 FormulaTerm = Annotated[
-    FormulaNumber | FormulaMoney | FormulaMetric | FormulaFee | FormulaOp,
+    FormulaNumber | FormulaMoney | FormulaMetric | FormulaFee | FormulaCountedTime | FormulaOp,
     Field(discriminator="kind"),
 ]
 FormulaOp.model_rebuild()
@@ -175,7 +184,7 @@ def formula_metrics(term: FormulaTerm) -> list[str]:
         if isinstance(node, FormulaOp):
             visit(node.left)
             visit(node.right)
-        elif isinstance(node, FormulaMetric):
+        elif isinstance(node, FormulaMetric | FormulaCountedTime):
             found.append(node.metric)
         elif isinstance(node, FormulaFee) and node.for_metric is not None:
             found.append(node.for_metric)
@@ -304,9 +313,24 @@ class PerMissedRecord(Node):
 class Penalty(Node):
     """``penalty 500 EUR per breached month``; per unit, per missed record or when a tier holds."""
 
+    kind: Literal["amount"] = "amount"
     amount: Amount
     basis: PerBreach | PerUnit | PerMissedRecord | TierCondition
     when_breached: bool = False
+
+
+class PenaltyExpression(Node):
+    """``penalty 25 * outage-time / scheduled-time * the fee when breached``: an amount computed
+    from measured values, the fee and numbers, exactly, as a credit formula is; owed by the
+    provider as every penalty is."""
+
+    kind: Literal["expression"] = "expression"
+    formula: FormulaTerm
+    when_breached: bool = False
+
+
+# A penalty line: an amount on a basis, or a formula over measured values.
+PenaltyLine = Annotated[Penalty | PenaltyExpression, Field(discriminator="kind")]
 
 
 class Reward(Node):
@@ -446,7 +470,7 @@ class Clause(Node):
     claim: Claim | None = None
     claim_requirements: tuple[ClaimRequirement | NoticeRequirement, ...] = ()
     settlement: Literal["against_future_payments", "refund"] | None = None
-    penalties: tuple[Penalty, ...] = ()
+    penalties: tuple[PenaltyLine, ...] = ()
     rewards: tuple[Reward, ...] = ()
     termination_rights: tuple[TerminationRight, ...] = ()
     escalations: tuple[Escalation, ...] = ()

@@ -64,7 +64,7 @@ def _tiers(clause: c.Clause) -> list[tuple[ConsequenceKind, c.Tier | c.TierCondi
         if isinstance(credit, c.CreditTable):
             found += [("credit", t) for t in credit.tiers]
     for penalty in clause.penalties:
-        if isinstance(penalty.basis, c.TierCondition):
+        if isinstance(penalty, c.Penalty) and isinstance(penalty.basis, c.TierCondition):
             found.append(("penalty", penalty.basis))
     found += [("reward", r.tier) for r in clause.rewards]
     return found

@@ -186,7 +186,7 @@ def _tiers(judged: Judged) -> list[TierDistance]:
         if isinstance(credit, c.CreditTable):
             found.extend(("credit", printer.tier(t), t.condition, t) for t in credit.tiers)
     for penalty in clause.penalties:
-        if isinstance(penalty.basis, c.TierCondition):
+        if isinstance(penalty, c.Penalty) and isinstance(penalty.basis, c.TierCondition):
             found.extend([("penalty", printer.penalty(penalty), penalty.basis, penalty)])
     distances: list[TierDistance] = []
     for kind, rule, condition, node in found:

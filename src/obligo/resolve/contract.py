@@ -195,7 +195,11 @@ def _amounts(clause: c.Clause) -> Iterable[c.Amount | c.FormulaFee]:
             yield from (n for n in walk(credit.formula) if isinstance(n, c.FormulaFee))
         else:
             yield credit.amount
-    yield from (p.amount for p in clause.penalties)
+    for penalty in clause.penalties:
+        if isinstance(penalty, c.PenaltyExpression):
+            yield from (n for n in walk(penalty.formula) if isinstance(n, c.FormulaFee))
+        else:
+            yield penalty.amount
     yield from (r.tier.amount for r in clause.rewards)
 
 
@@ -208,3 +212,6 @@ def _metric_names(clause: c.Clause) -> Iterable[str]:
             yield from formula_metrics(credit.formula)
         else:
             yield credit.per.metric
+    for penalty in clause.penalties:
+        if isinstance(penalty, c.PenaltyExpression):
+            yield from formula_metrics(penalty.formula)

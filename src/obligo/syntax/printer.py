@@ -288,6 +288,8 @@ def formula_term(node: c.FormulaTerm) -> str:
         return str(node.money)
     if isinstance(node, c.FormulaMetric):
         return name(node.metric, _FORMULA_NAME)
+    if isinstance(node, c.FormulaCountedTime):
+        return f"the counted time of {name(node.metric)}"
     text = fee_reference(node.service, node.other)
     return text + (f" for {name(node.for_metric)}" if node.for_metric else "")
 
@@ -301,9 +303,11 @@ def expression_credit(node: c.CreditExpression) -> str:
     return formula_term(node.formula) + (" when breached" if node.when_breached else "")
 
 
-def penalty(node: c.Penalty) -> str:
-    """``500 EUR per breached month``, without the keyword."""
-    return _penalty(node) + (" when breached" if node.when_breached else "")
+def penalty(node: c.Penalty | c.PenaltyExpression) -> str:
+    """``500 EUR per breached month``, ``10 * the fee for outage-time when breached``, without
+    the keyword."""
+    text = formula_term(node.formula) if isinstance(node, c.PenaltyExpression) else _penalty(node)
+    return text + (" when breached" if node.when_breached else "")
 
 
 def _penalty(node: c.Penalty) -> str:

@@ -1539,6 +1539,9 @@ class ContractTransformer(Transformer[Token, Any]):
             service=service, other=other, for_metric=for_metric, loc=self.loc(meta)
         )
 
+    def formula_counted_time(self, meta: Meta, children: list[Name]) -> clauses.FormulaCountedTime:
+        return clauses.FormulaCountedTime(metric=children[0].text, loc=self.loc(meta))
+
     def formula_for(self, meta: Meta, children: list[Name]) -> str:
         return children[0].text
 
@@ -1760,6 +1763,12 @@ class ContractTransformer(Transformer[Token, Any]):
             basis=children[1],
             when_breached=len(children) > 2,
             loc=self.loc(meta),
+        )
+        return Item("penalty", penalty, self.loc(meta))
+
+    def penalty_expression(self, meta: Meta, children: list[Any]) -> Item:
+        penalty = clauses.PenaltyExpression(
+            formula=children[0], when_breached=len(children) > 1, loc=self.loc(meta)
         )
         return Item("penalty", penalty, self.loc(meta))
 

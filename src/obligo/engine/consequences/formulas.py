@@ -73,6 +73,7 @@ class Formula:
         group: str | None,
         hints: frozenset[str],
         readings: Mapping[str, Reading],
+        counted: Mapping[str, Reading] | None = None,
     ) -> None:
         self.pricer = pricer
         self.service = service
@@ -80,6 +81,7 @@ class Formula:
         self.group = group
         self.hints = hints
         self.readings = readings
+        self.counted = counted or {}  # `the counted time of M`: M's counted seconds
         self.fee: FeeOfSpan | None = None
         self.currency: str | None = None
 
@@ -118,6 +120,11 @@ class Formula:
             reading = self._reading(term.metric)
             assert reading.value is not None
             return reading.value, f"{term.metric} {reading.shown}"
+        if isinstance(term, c.FormulaCountedTime):
+            counted = self.counted.get(term.metric)
+            if counted is None or counted.value is None:
+                raise _NoValue(f"no counted time of {term.metric} in {self.period.label}")
+            return counted.value, f"the counted time of {term.metric} {counted.shown}"
         return self._fee(term)
 
     def _reading(self, metric: str) -> Reading:

@@ -300,6 +300,9 @@ class Lines:
                     breached_only=credit.when_breached,
                 )
         for penalty in clause.penalties:
+            if isinstance(penalty, c.PenaltyExpression):
+                self._expression(order, clause, "penalty", penalty)
+                continue
             basis = penalty.basis
             rule = printer.penalty(penalty)
             if isinstance(basis, c.PerBreach):
@@ -765,14 +768,22 @@ class Lines:
 
     # ------------------------------------------------------------------------------ formulas
     def _expression(
-        self, order: int, clause: c.Clause, kind: ConsequenceKind, node: c.CreditExpression
+        self,
+        order: int,
+        clause: c.Clause,
+        kind: ConsequenceKind,
+        node: c.CreditExpression | c.PenaltyExpression,
     ) -> None:
-        """``credit 25 * outage-time / scheduled-time * the fee [when breached]``: computed in
-        every period of its metrics that counts (only the breached ones ``when breached``).
-        Listed when it gives an amount, when the period is breached (0.00 too), or when it
-        cannot be computed (a division by zero: no amount, the reason); a metric without a
-        value in a period that is not breached gives nothing."""
-        rule = printer.expression_credit(node)
+        """``credit 25 * outage-time / scheduled-time * the fee [when breached]`` (a penalty
+        alike): computed in every period of its metrics that counts (only the breached ones
+        ``when breached``). Listed when it gives an amount, when the period is breached (0.00
+        too), or when it cannot be computed (a division by zero: no amount, the reason); a
+        metric without a value in a period that is not breached gives nothing."""
+        rule = (
+            printer.penalty(node)
+            if isinstance(node, c.PenaltyExpression)
+            else printer.expression_credit(node)
+        )
         metrics = [self.ctx.metric(n) for n in c.formula_metrics(node.formula)]
         if not metrics:
             return  # the checks want one
@@ -786,6 +797,11 @@ class Lines:
                 continue
             readings = {
                 metric.id: _reading(measured[metric.id].get(period.label)) for metric in metrics
+            }
+            counted = {
+                n.metric: _counted(measured[n.metric].get(period.label))
+                for n in walk(node.formula)
+                if isinstance(n, c.FormulaCountedTime)
             }
             if not breached and any(r.value is None for r in readings.values()):
                 continue
@@ -802,9 +818,9 @@ class Lines:
                 metric=first,
             )
             service = self.service_of(clause)
-            computed = Formula(self.pricer, service, period, None, subject.hints, readings).compute(
-                node.formula
-            )
+            computed = Formula(
+                self.pricer, service, period, None, subject.hints, readings, counted
+            ).compute(node.formula)
             value = computed.value
             if value is not None and value <= 0 and not breached:
                 continue
@@ -1006,6 +1022,15 @@ def _reading(measurement: Measurement | None) -> Reading:
     if measurement.dimension == "duration":
         return Reading(value, f"{decimal_text(value)} s")
     return Reading(value, decimal_text(value))
+
+
+def _counted(measurement: Measurement | None) -> Reading:
+    """``the counted time of M``: the seconds an availability metric counts in the period (its
+    time less the time excluded), as its measurement found them."""
+    seconds = None if measurement is None else measurement.totals.get("counted_seconds")
+    if seconds is None:
+        return Reading(None, "no counted time")
+    return Reading(Fraction(seconds), f"{decimal_text(Fraction(seconds))} s")
 
 
 def _units(seconds: Fraction, unit: Fraction, rounding: str) -> Fraction:

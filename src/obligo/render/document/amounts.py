@@ -9,6 +9,7 @@ from obligo.model.clauses import (
     CreditTable,
     FeeForDuration,
     FixedAmount,
+    FormulaCountedTime,
     FormulaFee,
     FormulaMetric,
     FormulaMoney,
@@ -117,6 +118,11 @@ def _formula_money(node: FormulaMoney) -> str:
 @prose(FormulaMetric)
 def _formula_metric(node: FormulaMetric) -> str:
     return f"the measured {node.metric}"
+
+
+@prose(FormulaCountedTime)
+def _formula_counted_time(node: FormulaCountedTime) -> str:
+    return f"the time {node.metric} counts in the period (its length less the time excluded)"
 
 
 @prose(FormulaFee)

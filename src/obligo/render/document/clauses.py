@@ -24,6 +24,7 @@ from obligo.model.clauses import (
     NoticeRequirement,
     Objective,
     Penalty,
+    PenaltyExpression,
     PerBreach,
     PeriodCap,
     PerMissedRecord,
@@ -154,6 +155,12 @@ def _penalty(node: Penalty) -> str:
         basis = f"when {basis}"
     breached = WHEN_BREACHED if node.when_breached else ""
     return f"A penalty of {describe(node.amount)} {basis}{breached}."
+
+
+@prose(PenaltyExpression)
+def _penalty_expression(node: PenaltyExpression) -> str:
+    breached = WHEN_BREACHED if node.when_breached else ""
+    return f"A penalty of {describe(node.formula)}, computed exactly from left to right{breached}."
 
 
 @prose(Reward)
