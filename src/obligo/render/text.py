@@ -9,9 +9,7 @@ from obligo._inert import inert, inert_model
 from obligo.render.baseline import rights_text
 from obligo.render.options import PLAIN, RenderOptions
 from obligo.render.quantities import duration, quantity
-from obligo.render.words import customer_line as _customer
-from obligo.render.words import group_words as _group
-from obligo.render.words import line_account as _accounts
+from obligo.render.words import customer_line, group_words, line_account
 from obligo.report.base import plain
 from obligo.report.model import (
     ClaimStatus,
@@ -83,12 +81,12 @@ def report_text(reports: list[Report], options: RenderOptions = PLAIN) -> str:
         title = f' "{contract.title}"' if contract.title else ""
         head = [f"contract {contract.id}{title}{version}"]
         if report.customer is not None:
-            head.append(_customer(report.customer))
+            head.append(customer_line(report.customer))
         head.append(f"evaluated at {report.evaluated_at.isoformat()} ({report.timezone})")
         out.extend(wrapped(head, width))
         rows = [
             (
-                f"{v.clause} {v.metric}" + (f" {_group(v.group)}" if v.group else ""),
+                f"{v.clause} {v.metric}" + (f" {group_words(v.group)}" if v.group else ""),
                 v.period.label + (" (partial)" if v.period.partial else ""),
                 _measured(v, options.precision),
                 f"{v.objective.split(' ', 1)[1] if ' ' in v.objective else v.target}",
@@ -126,7 +124,7 @@ def report_text(reports: list[Report], options: RenderOptions = PLAIN) -> str:
                 )
             )
             rest.append("")
-        rest.extend(_accounts(report.inputs, report.rejections, "contract"))
+        rest.extend(line_account(report.inputs, report.rejections, "contract"))
         out.extend(wrapped(rest, width))
         out.append("")
     return "\n".join(out)
@@ -166,7 +164,7 @@ def portfolio_text(portfolio: PortfolioReport, options: RenderOptions = PLAIN) -
             )
         )
     rest.append("")
-    rest.extend(_accounts(portfolio.inputs, portfolio.rejections, "agreement set"))
+    rest.extend(line_account(portfolio.inputs, portfolio.rejections, "agreement set"))
     rest.append("")
     return "\n".join([*out, *wrapped(rest, width)])
 
@@ -205,7 +203,7 @@ def _split(items: list[Consequence]) -> set[tuple[str, str, str, str]]:
 
 
 def _consequence(item: Consequence, *, owed_by: bool = False) -> list[str]:
-    group = f" {_group(item.group)}" if item.group else ""
+    group = f" {group_words(item.group)}" if item.group else ""
     # A clause split between services names the service and who owes each part.
     part = f" ({item.service}, owed by {item.supplier})" if owed_by else ""
     head = (
@@ -313,7 +311,7 @@ def _suppliers(report: Report) -> list[str]:
                 f"{duration(a.seconds)} of {a.metric} downtime attributed" for a in row.attributed
             ]
             parts += [
-                f"{v.clause} {v.metric}{' ' + _group(v.group) if v.group else ''} {v.status}"
+                f"{v.clause} {v.metric}{' ' + group_words(v.group) if v.group else ''} {v.status}"
                 for v in row.verdicts
             ]
             for money in row.claimable:
