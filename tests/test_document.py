@@ -192,3 +192,11 @@ def test_a_clause_from_a_higher_level_says_where_it_is_written() -> None:
         "In force from the corporate level, nimbus (corporate.sla, line 54).\n" in text
     )
     assert "### Clause 1.1 Database availability (replaces the clause of a higher level)" in text
+
+
+def test_caps_of_a_clause_without_credits_are_said_to_cap_its_penalties() -> None:
+    # The engine's caps limit a clause's credits, or its penalties when it has no credit:
+    # initech-analytics' penalty clause is capped over the term.
+    text = _render("initech-analytics", "markdown")
+    assert "- Penalties are capped at 5,000 USD over the whole term." in text
+    assert "Credits are capped at 5,000 USD" not in text

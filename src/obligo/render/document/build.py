@@ -162,7 +162,13 @@ def _clause(clause: Clause) -> Section:
             rows = tuple(_tier_row(t) for t in credit.tiers)
             part.blocks.append(Table(("Credit", "When"), rows))
     consequences = [describe(clause.largest_only)] if clause.largest_only else []
-    consequences += [describe(cap) for cap in clause.caps]
+    # A clause's caps limit its credits, or its penalties when it has no credit (as the
+    # engine's caps do): the prose names what is capped.
+    capped = "Credits" if clause.credits or not clause.penalties else "Penalties"
+    consequences += [
+        describe(cap).replace("Credits are capped", f"{capped} are capped", 1)
+        for cap in clause.caps
+    ]
     if clause.claim is not None:
         consequences.append(describe(clause.claim))
     consequences += [describe(r) for r in clause.claim_requirements]
