@@ -897,9 +897,16 @@ def _numbers_of(
     key = ("slice numbers", grid, reads)
     if key not in ctx.shared:
         found: dict[str | None, list[int]] = {}
-        for number, group, pooled, *_ in rows:
+        # The three head columns taken out in C (a row holds every aggregate of the scan),
+        # the list of a group looked up only when the group changes (rows come by group).
+        current: object = ()
+        listed: list[int] = []
+        for number, group, pooled in map(itemgetter(0, 1, 2), rows):
             if pooled or group is not None:
-                found.setdefault(None if pooled else str(group), []).append(int(number))
+                name = None if pooled else str(group)
+                if name != current:
+                    current, listed = name, found.setdefault(name, [])
+                listed.append(int(number))
         for listed in found.values():
             listed.sort()
         ctx.shared[key] = found
