@@ -836,8 +836,8 @@ def _judged_downtime(
         grid, wanted = scans[0]
         rows, (position, *reads) = ctx.scans.read(grid, wanted, ctx.query, program.metric.id)
         if reads:  # by fields: a group's slice without records the metric reads is not its
-            counted, read = tuple(wanted[1:]), reads[0]
-            rows = [row for row in rows if row[2] or row[1] is None or row[read]]
+            counted = tuple(wanted[1:])
+            rows = _rows_read(ctx, grid, rows, counted, reads[0])
     numbers = _numbers_of(ctx, grid, rows, counted)
     marked: dict[str | None, dict[int, int]] = {}
     # Most slices are up (state 0): the column is taken out and filtered in C, and only the
@@ -863,6 +863,28 @@ def _judged_downtime(
     return result
 
 
+def _rows_read(
+    ctx: EvaluationContext,
+    grid: Grid,
+    rows: list[tuple[Any, ...]],
+    counted: tuple[Aggregate, ...],
+    read: int,
+) -> list[tuple[Any, ...]]:
+    """The rows pooled or without a group, and those of a group with records that ``counted``
+    counts (at ``read``): the same for every metric over the grid that counts the same (ten
+    thresholds over one record type), so filtered once, not once per metric. Kept only while
+    the scan holds ``rows`` (so ``id(rows)`` names them): its last reader lets both go."""
+    key = ("slice rows read", grid, counted, read, id(rows))
+    kept: list[tuple[Any, ...]] | None = ctx.shared.get(key)
+    if kept is None:
+        kept = [row for row in rows if row[2] or row[1] is None or row[read]]
+        ctx.shared[key] = kept
+    scan = ctx.scans.scans.get(grid)
+    if scan is None or scan.rows is not rows:  # released (or read alone): not kept
+        del ctx.shared[key]
+    return kept
+
+
 def _numbers_of(
     ctx: EvaluationContext,
     grid: Grid | None,
@@ -875,9 +897,16 @@ def _numbers_of(
     key = ("slice numbers", grid, reads)
     if key not in ctx.shared:
         found: dict[str | None, list[int]] = {}
-        for number, group, pooled, *_ in rows:
+        # The three head columns taken out in C (a row holds every aggregate of the scan),
+        # the list of a group looked up only when the group changes (rows come by group).
+        current: object = ()
+        listed: list[int] = []
+        for number, group, pooled in map(itemgetter(0, 1, 2), rows):
             if pooled or group is not None:
-                found.setdefault(None if pooled else str(group), []).append(int(number))
+                name = None if pooled else str(group)
+                if name != current:
+                    current, listed = name, found.setdefault(name, [])
+                listed.append(int(number))
         for listed in found.values():
             listed.sort()
         ctx.shared[key] = found
