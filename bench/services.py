@@ -436,8 +436,12 @@ def wrap(command: list[str]) -> None:
     started = time.perf_counter()
     done = subprocess.run(command, capture_output=True, text=True, check=False)
     seconds = time.perf_counter() - started
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    result: dict[str, Any] = {"seconds": seconds, "peak_rss_mb": peak}
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    peak = usage.ru_maxrss / 1024
+    # CPU seconds (user + system, every thread): less disturbed by other work on a shared
+    # machine than the wall clock.
+    cpu = usage.ru_utime + usage.ru_stime
+    result: dict[str, Any] = {"seconds": seconds, "cpu_seconds": cpu, "peak_rss_mb": peak}
     result["returncode"] = done.returncode
     result["output"] = (done.stdout + done.stderr)[-3000:]
     print(json.dumps(result))
@@ -470,11 +474,20 @@ class Case:
     def peak(self) -> float:
         return float(max(run["peak_rss_mb"] for run in self.runs))
 
+    def cpu(self) -> float:
+        return float(statistics.median(run["cpu_seconds"] for run in self.runs))
+
 
 def ratios(top: Case, bottom: Case) -> list[float]:
     """The rounds' ratios top / bottom."""
     pairs = zip(top.runs, bottom.runs, strict=True)
     return [float(a["seconds"]) / float(b["seconds"]) for a, b in pairs]
+
+
+def cpu_ratios(top: Case, bottom: Case) -> list[float]:
+    """The rounds' ratios of CPU seconds top / bottom."""
+    pairs = zip(top.runs, bottom.runs, strict=True)
+    return [float(a["cpu_seconds"]) / float(b["cpu_seconds"]) for a, b in pairs]
 
 
 def run_format(
@@ -526,8 +539,11 @@ def show_format(fmt: str, cases: dict[tuple[str, int], Case], load: tuple[float,
         name = f"{kind} {count} metrics" if kind != "floor" else "floor (typed read alone)"
         seconds = ", ".join(f"{run['seconds']:.2f}" for run in case.runs)
         print(f"  {name:<26} {seconds} s; median {case.median():.2f} s, peak {case.peak():.0f} MB")
+        cpu = ", ".join(f"{run['cpu_seconds']:.2f}" for run in case.runs)
+        print(f"  {'':<26} CPU {cpu} s; median {case.cpu():.2f} s")
         if kind == "obligo":
             print(f"    pairs' ratios obligo / hand: {_list(ratios(case, cases['hand', count]))}")
+            print(f"    CPU ratios obligo / hand: {_list(cpu_ratios(case, cases['hand', count]))}")
             for run in case.runs:
                 for line in run["differences"][:10]:
                     print(f"    DIFFERS: {line}")
@@ -602,7 +618,8 @@ def main() -> None:
     print()
     header = (
         f"{'records':>10}  {'metrics':>7}  {'format':<8} {'obligo s':>8} {'hand s':>7}"
-        f" {'ratio':>6} {'obligo RSS':>10} {'hand RSS':>8} {'values':>6}  same"
+        f" {'ratio':>6} {'CPU o/h':>13} {'CPU ratio':>9} {'obligo RSS':>10} {'hand RSS':>8}"
+        f" {'values':>6}  same"
     )
     print(header)
     print("-" * len(header))
@@ -615,11 +632,15 @@ def main() -> None:
             print(
                 f"{args.records:>10,}  {count:>7}  {fmt:<8} {ours.median():>8.2f}"
                 f" {hand.median():>7.2f} {statistics.median(ratios(ours, hand)):>5.2f}x"
+                f" {ours.cpu():>6.2f}/{hand.cpu():<6.2f}"
+                f" {statistics.median(cpu_ratios(ours, hand)):>8.2f}x"
                 f" {ours.peak():>7.0f} MB {hand.peak():>5.0f} MB"
                 f" {ours.runs[0]['compared']:>6}  {'yes' if same else 'NO'}"
             )
     print("(seconds: medians of the runs; ratio: the median of the pairs' ratios obligo / hand;")
-    print(" RSS: the largest peak of the runs; values: the values compared in each run)")
+    print(" CPU o/h: median CPU seconds, user + system, obligo / hand; CPU ratio: the median")
+    print(" of the pairs' CPU ratios; RSS: the largest peak of the runs; values: the values")
+    print(" compared in each run)")
     if 3 in counts and 30 in counts:
         print("\n30 vs 3 metrics, obligo (median of the rounds' ratios; medians of the runs):")
         for fmt, cases in results.items():
@@ -633,11 +654,13 @@ def main() -> None:
         print("\nfloor: the hand scripts' typed read of the file into a table alone (medians):")
         for fmt in floored:
             cases = results[fmt]
-            line = f"  {fmt:<8} {cases['floor', 0].median():.2f} s, peak {cases['floor', 0].peak():.0f} MB"
+            floor = cases["floor", 0]
+            line = f"  {fmt:<8} {floor.median():.2f} s (CPU {floor.cpu():.2f} s), peak {floor.peak():.0f} MB"
             for count in counts:
                 line += (
-                    f"; {count} metrics: obligo {cases['obligo', count].median():.2f} s,"
-                    f" hand {cases['hand', count].median():.2f} s"
+                    f"; {count} metrics: obligo {cases['obligo', count].median():.2f} s"
+                    f" (CPU {cases['obligo', count].cpu():.2f}),"
+                    f" hand {cases['hand', count].median():.2f} s (CPU {cases['hand', count].cpu():.2f})"
                 )
             print(line)
     if not agree:

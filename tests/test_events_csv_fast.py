@@ -179,3 +179,81 @@ def test_an_empty_line_across_two_reads_is_found(tmp_path: Path, at: int, pair: 
     shape = _bytescan.CsvShape()
     _bytescan.first_long_line(clean, False, shape=shape)
     assert not shape.empty_line and not shape.quote and not shape.nul
+
+
+# ------------------------------------------------------- the fast scan beside the byte scan
+
+
+def _long_prefix() -> bytes:
+    """A header and clean rows filling more than the first MiB (where a quote is looked for
+    before the fast scan starts): 70,000 rows, lines 2 to 70,001."""
+    rows = b"incident,api,1\n" * 70_000
+    data = b"type,note,service,severity\n".replace(b"note,", b"") + rows
+    assert len(data) > loader_module.EARLY_QUOTE_BYTES
+    return data
+
+
+def test_a_quote_after_the_first_mib_with_a_line_feed_in_its_cell_keeps_the_lines_right(
+    tmp_path: Path, exact_reads: list[Path]
+) -> None:
+    # The fast scan starts before the byte scan has seen the quote; the quoted cell's line feed
+    # moves every later row one line down, as the exact path numbers them.
+    path = tmp_path / "log.csv"
+    path.write_bytes(_long_prefix() + b'incident,"x\ny",2\nincident,db,high\n')
+    with load(path, skip_invalid=True) as log:
+        assert [(r.line, r.reason) for r in log.rejections] == [
+            (70_004, '`severity` is not a number: "high"')
+        ]
+        assert log.connection.execute(
+            "SELECT service, severity, _line FROM events WHERE _line > 70000 ORDER BY _line"
+        ).fetchall() == [("api", Decimal(1), 70_001), ("x\ny", Decimal(2), 70_002)]
+        assert (log.inputs[0].lines, log.inputs[0].records) == (70_002, 70_001)
+        assert len(exact_reads) == 1
+
+
+def test_a_quote_after_the_first_mib_without_a_line_feed_stays_on_the_fast_path(
+    tmp_path: Path, exact_reads: list[Path]
+) -> None:
+    path = tmp_path / "log.csv"
+    path.write_bytes(_long_prefix() + b'incident,"a, b",2\n')
+    with load(path) as log:
+        assert log.connection.execute(
+            "SELECT service, severity, _line FROM events WHERE _line > 70000 ORDER BY _line"
+        ).fetchall() == [("api", Decimal(1), 70_001), ("a, b", Decimal(2), 70_002)]
+        assert log.inputs[0].fast_path and exact_reads == []
+        assert loader_module.ROWS not in tables(log)
+
+
+@pytest.mark.parametrize(
+    "tail, expected",
+    [
+        (b"\nincident,web,2\n", [("web", Decimal(2), 70_003)]),  # an empty line
+        (b"incident,w\0b,2\nincident,web,3\n", [("web", Decimal(3), 70_003)]),  # a NUL
+    ],
+    ids=["empty-line", "nul"],
+)
+def test_a_file_the_byte_scan_sends_to_the_exact_path_late_is_read_there(
+    tmp_path: Path, tail: bytes, expected: list[tuple[Any, ...]], exact_reads: list[Path]
+) -> None:
+    # The fast scan of the file as it is has run (and may have read every row): its table is
+    # left for the exact path's, which numbers and rejects as always.
+    path = tmp_path / "log.csv"
+    path.write_bytes(_long_prefix() + tail)
+    with load(path, skip_invalid=True) as log:
+        assert (
+            log.connection.execute(
+                "SELECT service, severity, _line FROM events WHERE _line > 70001 ORDER BY _line"
+            ).fetchall()
+            == expected
+        )
+        assert [r.line for r in log.rejections] == ([70_002] if b"\0" in tail else [])
+        assert exact_reads  # the exact path's table of text cells was read
+        assert log.connection.execute("SELECT count(*) FROM events").fetchall() == [(70_001,)]
+
+
+def test_a_header_too_long_is_reported_as_before(tmp_path: Path) -> None:
+    # The byte scan's error about the header comes first, though the fast scan ran beside it.
+    path = tmp_path / "log.csv"
+    path.write_bytes(b"type,service,severity" + b"x" * (_bytescan.MAX_LINE + 10) + b"\n")
+    with pytest.raises(Exception, match=r"the header \(line 1\) is not a CSV header: it is longer"):
+        load(path)

@@ -100,6 +100,9 @@ DUCKDB_MAX_LINE = MAX_LINE + 16
 # is read on the exact path, which rejects it.
 FAST_MAX_LINE = MAX_LINE
 SHOWN_REJECTIONS = 10
+# The bytes of a CSV file in which a quote is looked for before its fast scan starts (beside
+# the byte scan, which says whether the whole file holds one).
+EARLY_QUOTE_BYTES = 1 << 20
 # The records without a field they need whose names are looked at for a near one (a log with a
 # misnamed field has it on every line: the first ones say it).
 SUGGESTED = 1000
@@ -1086,25 +1089,31 @@ class _Loader:
     # --------------------------------------------------------------------------------- CSV
     def _csv(self, source: LocalInput) -> _Staged:
         shape = _bytescan.CsvShape()
-        source, damaged = _bytescan.without_damaged_csv_lines(source, self.workdir, shape)
+        # The byte scan (damaged and empty lines, quotes) runs beside DuckDB's fast scan of the
+        # file as it is (which releases the interpreter), no longer before it: the scan's
+        # result stands only if the byte scan then finds what the fast path needs (see
+        # _csv_early); otherwise the input is read as if the byte scan had come first.
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            checked = pool.submit(_bytescan.without_damaged_csv_lines, source, self.workdir, shape)
+            early = self._csv_early(source)
+            source, damaged = checked.result()
+        clean = not damaged and not shape.empty_line
+        if early is not None and clean and early.quoted == shape.quote:
+            if isinstance(early.result, _Rescale):
+                raise early.result
+            if early.result is not None:
+                return early.result
+        elif early is not None and isinstance(early.result, _Staged):
+            assert early.result.table is not None
+            self._drop(early.result.table)
         read_header = _csv_read_header(source)
         if read_header is None:
             return _Staged(InputAccount(source.name, source.format))
         header, delimiter = read_header
-        position: dict[str, int] = {}
-        for k, name in enumerate(header):
-            first = position.setdefault(name, k)
-            if first != k and name in self.plan.sources:
-                raise EventDataError(
-                    f"{source.name}: the header names `{name}` twice (columns {first + 1} and "
-                    f"{k + 1}): which one the contract reads cannot be told",
-                    file=source.name,
-                    line=1,
-                    hint="rename or remove one of the columns",
-                )
+        position = self._csv_positions(source, header)
         columns = {f"c{k}": "VARCHAR" for k in range(len(header))}
         absent = self._absent(set(header))
-        if not damaged and not shape.empty_line:
+        if clean and (early is None or early.quoted != shape.quote):
             staged = self._csv_fast(source, delimiter, columns, position, absent, shape.quote)
             if staged is not None:
                 return staged
@@ -1210,6 +1219,50 @@ class _Loader:
             source, counts, len(rejections), fast=not structural and not counts.bad
         )
         return _Staged(account, rejections, table, absent=absent)
+
+    def _csv_positions(self, source: LocalInput, header: list[str]) -> dict[str, int]:
+        """Each column's position by its name; a name the contract reads twice is an error."""
+        position: dict[str, int] = {}
+        for k, name in enumerate(header):
+            first = position.setdefault(name, k)
+            if first != k and name in self.plan.sources:
+                raise EventDataError(
+                    f"{source.name}: the header names `{name}` twice (columns {first + 1} and "
+                    f"{k + 1}): which one the contract reads cannot be told",
+                    file=source.name,
+                    line=1,
+                    hint="rename or remove one of the columns",
+                )
+        return position
+
+    def _csv_early(self, source: LocalInput) -> _Early | None:
+        """The fast scan of a CSV file run before the byte scan has said whether it may be
+        (while it runs): None when the file cannot be read so (its header is not one, say,
+        or it has none); then the input is read in the order of old, and the same errors come
+        in the same order. Whether the file holds a quote is guessed from its first MiB (the
+        guess stands if the byte scan agrees; a file whose first quote comes later is scanned
+        again, with the line feed check)."""
+        try:
+            read_header = _csv_read_header(source)
+            if read_header is None:
+                return None
+            header, delimiter = read_header
+            position = self._csv_positions(source, header)
+            with _bytescan.open_bytes(source.path, source.compressed) as stream:
+                quoted = b'"' in stream.read(EARLY_QUOTE_BYTES)
+        except Exception:  # whatever it is, it is raised again below, in the order of old
+            # The input is then read as before: the byte scan's errors first (a header too
+            # long for Python's csv module is one), then the header's, from the same code.
+            return None
+        columns = {f"c{k}": "VARCHAR" for k in range(len(header))}
+        absent = self._absent(set(header))
+        try:
+            staged = self._csv_fast(source, delimiter, columns, position, absent, quoted)
+        except _Rescale as rescale:
+            return _Early(quoted, rescale)
+        except (EventDataError, OSError, EOFError, zlib.error):
+            return None
+        return _Early(quoted, staged)
 
     def _csv_fast(
         self,
@@ -1471,6 +1524,16 @@ def _remove(folder: Path) -> None:
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)
         raise
+
+
+@dataclass(frozen=True)
+class _Early:
+    """A fast CSV scan run beside the byte scan: whether it looked for line feeds in cells
+    (the file's first MiB holds a quote), and what it gave (the staged input, None when it
+    stopped, or the rescale it asked for)."""
+
+    quoted: bool
+    result: _Staged | _Rescale | None
 
 
 class _Rescale(Exception):
