@@ -94,6 +94,23 @@ def hand(decimal: Number) -> dict[str, dict[Key, Expected]]:
             ),
             ("1", None, "2026-Q2"): ("pending", "100", {"down_seconds": "0"}),
         },
+        "texas-dir-dcs": {
+            # Platinum tier outages, Chicago months: January 44,640 minutes, 90 down; February
+            # 40,320, 60 down; March 44,580 (the clocks skip an hour on 8 March), 30 down; April
+            # 43,200, none; May 44,640, 20 down; June 43,200, 50 down. February's 4-hour outage
+            # is the Gold tier's (not used). July pending on 10 July 07:00 CDT: 9 days 7 hours.
+            ("1", None, "2026-01"): ("breached", up(44_640, 90), {"down_seconds": "5400"}),
+            ("1", None, "2026-02"): ("breached", up(40_320, 60), {"down_seconds": "3600"}),
+            ("1", None, "2026-03"): ("met", up(44_580, 30), {"counted_seconds": "2674800"}),
+            ("1", None, "2026-04"): ("met", "100", {"down_seconds": "0"}),
+            ("1", None, "2026-05"): ("met", up(44_640, 20), {"down_seconds": "1200"}),
+            ("1", None, "2026-06"): ("breached", up(43_200, 50), {"down_seconds": "3000"}),
+            ("1", None, "2026-07"): (
+                "pending",
+                "100",
+                {"counted_seconds": str(9 * DAY + 7 * 3600)},
+            ),
+        },
         "cogent-network": {
             # 9 January 14:10-16:20 EST: 130 minutes; 22 January's outage was the customer's
             # equipment (excluded); 17 February 10:00-10:50: 50 minutes.
@@ -129,6 +146,14 @@ def budgets(decimal: Number) -> dict[str, dict[Key, tuple[str, str, str]]]:
             ("1", PROD_US, "2026-03"): (decimal(zone_budget), "seconds of downtime", "0"),
             ("1", DEV_US, "2026-03"): (decimal(zone_budget), "seconds of downtime", "0"),
             ("2", "vm-7", "2026-03"): (decimal(Fraction(march, 1000)), "seconds of downtime", "0"),
+        },
+        "texas-dir-dcs": {
+            # 0.1% of July 2026 (31 days in Chicago, no clock change): 2,678.4 s.
+            ("1", None, "2026-07"): (
+                decimal(Fraction(31 * DAY, 1_000)),
+                "seconds of downtime",
+                "0",
+            ),
         },
         "slack": {
             # 0.01% of Q2 2026 (91 days): 786.24 s.
@@ -216,6 +241,23 @@ def consequences(
                 None,
             ),
         },
+        "texas-dir-dcs": {
+            # Exhibit 3's A x B x C, A x B = 20%, C = 10% of the month's invoice. January: 20% x
+            # 10% x 100,000 = 2,000, owed (February breached, inside its 3 months to earn back);
+            # February: 20% x 10% x 95,000 = 1,900, earned back (March, April, May met): 0.00;
+            # June: 20% x 10% x 110,000 = 2,200, provisional (July pending). No claim needed.
+            ("1", "credit", None, "2026-01"): (
+                money(Fraction(20, 100) * Fraction(10, 100) * 100_000),
+                None,
+                None,
+            ),
+            ("1", "credit", None, "2026-02"): (money(Fraction(0)), None, None),
+            ("1", "credit", None, "2026-06"): (
+                money(Fraction(20, 100) * Fraction(10, 100) * 110_000),
+                None,
+                None,
+            ),
+        },
         "cogent-network": {
             # January: 2 full hours of outage, 2 days of 1,500 USD in 31 days; packet loss, 1 day.
             # Claims within 7 business days after the end of the month: 2-6 and 9-10 February,
@@ -246,6 +288,8 @@ TOTALS: dict[str, tuple[str, str, str, str, str]] = {
     "cogent-network": ("USD", "198.73", "0.00", "53.57", "145.16"),
     "cloudflare-enterprise": ("USD", "34.82", "0.00", "34.82", "0.00"),
     "slack": ("USD", "27.78", "0.00", "0.00", "0.00"),
+    # The provisional 2,200 (June) is not among the credits owed: tests/test_texas_dir_dcs.py.
+    "texas-dir-dcs": ("USD", "2000.00", "0.00", "0.00", "0.00"),
 }
 
 # Line accounting: lines, used, outside_periods, unused, rejected, merged.
@@ -255,4 +299,5 @@ LINES: dict[str, tuple[int, int, int, int, int, int]] = {
     "cogent-network": (22, 21, 0, 1, 0, 0),
     "cloudflare-enterprise": (5, 4, 0, 1, 0, 0),
     "slack": (3, 2, 0, 1, 0, 0),
+    "texas-dir-dcs": (12, 11, 0, 1, 0, 0),
 }

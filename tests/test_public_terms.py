@@ -588,11 +588,23 @@ def test_texas_dcs_exhibit_3_worked_example_service_level_credit() -> None:
             "start": "2026-03-10T15:00:00Z",
             "end": "2026-03-10T17:00:00Z",
         },
+        # April breached too (2 hours of 720), so that March's credit is finally owed: the
+        # contract's earn-back (an ASSUMPTION, the exhibit's rule is not public) would otherwise
+        # keep it provisional, and caps apply to what is finally owed.
+        {"type": "invoice", "period": "2026-04", "amount": "100000.00", "currency": "USD"},
+        {
+            "type": "outage",
+            "tier": "platinum",
+            "start": "2026-04-14T15:00:00Z",
+            "end": "2026-04-14T17:00:00Z",
+        },
     ]
-    report = evaluate("texas-dir-dcs", events, "2026-04-02T12:00:00Z")
+    report = evaluate("texas-dir-dcs", events, "2026-05-02T12:00:00Z")
     assert verdict(report, "1", "2026-03").status == "breached"
-    (credit,) = report.consequences
+    credit, april = report.consequences
     assert credit.period.label == "2026-03"
+    assert credit.earn_back is not None and credit.earn_back.state == "owed"
+    assert april.earn_back is not None and april.earn_back.state == "provisional"
     assert as_shown(credit.amount) == money(Fraction(50, 100) * Fraction(40, 100) * 10_000)
     assert as_shown(credit.amount) == "2000.00"
     # "In no event shall ... all Service Level Defaults occurring in a single month exceed, in
