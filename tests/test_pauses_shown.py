@@ -71,3 +71,16 @@ def test_the_junit_failure_shows_the_pause_of_the_late_ticket() -> None:
     unpaused = cases["clause 1 (Response): response-unpaused 2026-03"].find("failure")
     assert unpaused is not None and unpaused.text is not None
     assert unpaused.text.endswith(": due 2026-03-03T13:00:00+00:00")
+
+
+def test_explain_names_a_ticket_still_open_from_its_opening(files: tuple[Path, Path]) -> None:
+    """A record with no end yet is shown from its start, never ``to -``."""
+    contract, log = files
+    args = [*("explain", str(contract), "--events", str(log), "--clause", "1"), "--period"]
+    result = CliRunner().invoke(cli, [*args, "2026-03", "--at", "2026-04-01T00:00:00Z"])
+    assert result.exit_code == 0, result.output
+    assert (
+        "  - ticket T2 from 2026-03-03T09:00:00+00:00: 2444400 s (due 2026-03-03T17:00:00+00:00,"
+        " still open; paused 2026-03-03T10:00:00+00:00 to 2026-03-03T14:00:00+00:00: 14400 s)\n"
+    ) in result.stdout
+    assert " to -" not in result.stdout

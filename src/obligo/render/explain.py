@@ -63,7 +63,10 @@ def _quantity(verdict: Verdict) -> str:
 
 def _contributor(item: Contributor) -> str:
     text = f"{item.type} {item.id or '(no id)'}"
-    if item.start is not None or item.end is not None:
+    if item.start is not None and item.end is None:
+        # Still open at the evaluation time: its time runs from its start (its detail says so).
+        text += f" from {_time(item.start)}"
+    elif item.start is not None or item.end is not None:
         text += f" {_time(item.start)} to {_time(item.end)}"
     if item.seconds is not None:
         text += f": {item.seconds} s"
