@@ -100,12 +100,12 @@ budget at 2026-04-15T12:00:00+02:00 (Europe/Berlin)
 
 4.1 api-uptime >= 99.9%, 2026-04 (48.333333333% elapsed)
   so far       99.904214559%
-  budget left  1392 seconds of downtime (46.296296296% used)
+  budget left  23 min 12 s of downtime (46.296296296% used)
   burn rate    0.957854406 (within the budget at this pace)
   tiers (reached by, from now to the end of the period)
-    10% of the fee when api-uptime < 99.9%   more than 1392 seconds of downtime
-    25% of the fee when api-uptime < 99.0%   more than 24720 seconds of downtime
-    100% of the fee when api-uptime < 95.0%  more than 128400 seconds of downtime
+    10% of the fee when api-uptime < 99.9%   more than 23 min 12 s of downtime
+    25% of the fee when api-uptime < 99.0%   more than 6 h 52 min of downtime
+    100% of the fee when api-uptime < 95.0%  more than 1 d 11 h 40 min of downtime
 
 4.2 outage-hours = 0 h, 2026-04 (48.333333333% elapsed)
   so far       0 s
@@ -154,11 +154,11 @@ def test_crafted_log_time_and_records(tmp_path: Path) -> None:
 
 1 uptime >= 99.5%, 2026-04 (33.333333333% elapsed)
   so far       99.583333333%
-  budget left  9360 seconds of downtime (27.777777778% used)
+  budget left  2 h 36 min of downtime (27.777777778% used)
   burn rate    0.833333333 (within the budget at this pace)
   tiers (reached by, from now to the end of the period)
-    10% of the fee when uptime < 99.5%  more than 9360 seconds of downtime
-    30% of the fee when uptime <= 99%   22320 seconds of downtime
+    10% of the fee when uptime < 99.5%  more than 2 h 36 min of downtime
+    30% of the fee when uptime <= 99%   6 h 12 min of downtime
 
 2 success >= 90%, 2026-04 (33.333333333% elapsed)
   so far       90%
@@ -199,7 +199,7 @@ def test_markdown_escapes_hostile_names(tmp_path: Path) -> None:
         "# Error budget: shop Shop &lt;script&gt;alert(1)&lt;/script&gt; \\| \\`x\\`, version 1"
     )
     assert "<script>" not in result.stdout
-    assert "| 10% of the fee when uptime &lt; 99.5% | more than 9360 seconds of downtime |" in (
+    assert "| 10% of the fee when uptime &lt; 99.5% | more than 2 h 36 min of downtime |" in (
         result.stdout
     )
 
@@ -242,13 +242,13 @@ def test_an_agreement_set_pair(tmp_path: Path) -> None:
         == """\
 1.1 uptime >= 99.9%, 2026-03 (45.222072678% elapsed)
   so far       99.404761905%
-  budget left  -4525.2 seconds of downtime (269.179004038% used)
+  budget left  -1 h 15 min 25.2 s of downtime (269.179004038% used)
   burn rate    5.952380952 (faster than the budget allows: at this pace it runs out before \
 the period ends)
   tiers (reached by, from now to the end of the period)
     10% of the fee when uptime < 99.9%  reached already
-    20% of the fee when uptime < 99.0%  more than 19548 seconds of downtime
-    40% of the fee when uptime < 97.0%  more than 73044 seconds of downtime"""
+    20% of the fee when uptime < 99.0%  more than 5 h 25 min 48 s of downtime
+    40% of the fee when uptime < 97.0%  more than 20 h 17 min 24 s of downtime"""
     )
     assert result.stdout.endswith(
         f"{log}: 1 lines, 1 used, 0 outside the periods, 0 not used by this contract, 0 rejected\n"

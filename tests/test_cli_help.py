@@ -8,17 +8,32 @@ import shlex
 from collections.abc import Iterator
 from pathlib import Path
 
+import click
 import pytest
 from click.testing import CliRunner
 
 from obligo.cli import cli
 
 REPO = Path(__file__).resolve().parent.parent
-COMMANDS = ("check", "fmt", "eval", "baseline", "render", "init", "explain")
+COMMANDS = (
+    "check",
+    "fmt",
+    "eval",
+    "baseline",
+    "render",
+    "init",
+    "explain",
+    "budget",
+    "review",
+    "import openslo",
+    "export openslo",
+)
+# The folders an example may name: the bundled contracts, and the OpenSLO files docs/openslo.md uses.
+BUNDLED = ("contracts/", "tests/data/")
 
 
 def _help(command: str) -> str:
-    result = CliRunner().invoke(cli, [command, "--help"], terminal_width=80)
+    result = CliRunner().invoke(cli, [*command.split(), "--help"], terminal_width=80)
     assert result.exit_code == 0
     return result.output
 
@@ -29,15 +44,37 @@ def _example(command: str) -> list[str]:
     return shlex.split(lines[at + 1])
 
 
-def test_every_command_has_help() -> None:
-    assert set(COMMANDS) <= set(cli.commands)  # type: ignore[attr-defined]
+def _commands(group: click.Group, prefix: str = "") -> set[str]:
+    """Every command a user can run, a group's subcommands by their full name."""
+    names: set[str] = set()
+    for name, command in group.commands.items():
+        if isinstance(command, click.Group):
+            names |= _commands(command, f"{prefix}{name} ")
+        else:
+            names.add(f"{prefix}{name}")
+    return names
+
+
+def test_every_command_is_checked() -> None:
+    assert isinstance(cli, click.Group)
+    assert _commands(cli) == set(COMMANDS)
+
+
+def test_the_tools_help_points_to_a_first_command_and_the_docs() -> None:
+    result = CliRunner().invoke(cli, ["--help"], terminal_width=80)
+    assert result.exit_code == 0
+    assert (
+        "  Example:\n"
+        "    obligo eval contracts/acme-hosting.sla --events contracts/acme-hosting/events.jsonl\n"
+    ) in result.output
+    assert result.output.rstrip().endswith("See README.md and docs/.")
 
 
 @pytest.mark.parametrize("command", COMMANDS)
 def test_the_help_ends_with_an_example_and_a_page(command: str) -> None:
     text = _help(command)
     words = _example(command)
-    assert words[:2] == ["obligo", command]
+    assert words[: 1 + len(command.split())] == ["obligo", *command.split()]
     page = text.rstrip().splitlines()[-1].strip()
     assert page.startswith("See docs/") and page.endswith(".md.")
     assert (REPO / page.removeprefix("See ").removesuffix(".")).is_file()
@@ -45,7 +82,7 @@ def test_the_help_ends_with_an_example_and_a_page(command: str) -> None:
 
 @pytest.mark.parametrize("command", [c for c in COMMANDS if c != "init"])
 def test_the_example_names_bundled_files_that_exist(command: str) -> None:
-    named = [w for w in _example(command) if w.startswith("contracts/")]
+    named = [w for w in _example(command) if w.startswith(BUNDLED)]
     assert named, "the example names no bundled file"
     for word in named:
         assert (REPO / word).is_file(), word
@@ -55,6 +92,7 @@ def test_the_example_names_bundled_files_that_exist(command: str) -> None:
 def folder(tmp_path: Path) -> Iterator[Path]:
     """A folder with the bundled contracts in it, where an example may write its output."""
     (tmp_path / "contracts").symlink_to(REPO / "contracts")
+    (tmp_path / "tests").symlink_to(REPO / "tests")
     before = os.getcwd()
     os.chdir(tmp_path)
     yield tmp_path

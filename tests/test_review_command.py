@@ -79,8 +79,8 @@ def test_acme_march_markdown_is_the_pack_worked_out_by_hand() -> None:
     # Promised by no clause, measured for the review: outages of 15 minutes or more (OUT-2,
     # 900 s, in March; OUT-1, 2,700 s, in February); a metric no log feeds has no value.
     assert (
-        "| long-outage-hours Hours of outages of a quarter of an hour or more (2026-03) | 900 s"
-        " | measured | 2026-01 0 s; 2026-02 2700 s |"
+        "| long-outage-hours Hours of outages of a quarter of an hour or more (2026-03) | 15 min"
+        " | measured | 2026-01 0 s; 2026-02 45 min |"
     ) in lines
     assert (
         "| api-latency API latency (2026-03) | no value (unmeasured: the log has no request"
@@ -171,7 +171,7 @@ def test_an_agreement_set_pair(tmp_path: Path) -> None:
         in lines
     )
     assert (
-        "| 1.2 Repair of severity 1 incidents | repair-time &lt;= 4 h | 7200 s | met | +7200 s |  |"
+        "| 1.2 Repair of severity 1 incidents | repair-time &lt;= 4 h | 2 h | met | +2 h |  |"
         in lines
     )
     missing = run(
@@ -231,7 +231,7 @@ def test_a_key_measurement_is_reported_not_promised(tmp_path: Path) -> None:
     ) in text.splitlines()
     assert (
         "| 1 | uptime &gt;= 99.9% (reported only) | 99.865591398% | incident I1,"
-        " 2026-03-02T00:00:00+00:00 to 2026-03-02T01:00:00+00:00 | 3600 s |"
+        " 2026-03-02T00:00:00+00:00 to 2026-03-02T01:00:00+00:00 | 1 h |"
     ) in text.splitlines()
 
 

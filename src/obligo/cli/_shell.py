@@ -82,13 +82,23 @@ def _with_report_options(command: F, formats: Sequence[str]) -> F:
     return command
 
 
-def example(command: str, docs: str) -> str:
+def example(command: str, docs: str, *more: str) -> str:
     """A command's ``--help`` epilog: one command that works from the repository's folder, as
-    written (click leaves a paragraph opened by \\b unwrapped), and the page that says more."""
-    return f"\b\nExample:\n  {command}\n\nSee {docs}."
+    written (click leaves a paragraph opened by \\b unwrapped), then ``more`` lines (other uses,
+    which may name the user's own files), and the page that says more."""
+    lines = "".join(f"\n  {line}" for line in (command, *more))
+    return f"\b\nExample:{lines}\n\nSee {docs}."
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(
+    context_settings={"help_option_names": ["-h", "--help"]},
+    # The whole tool's help points where to start: a command to try and the documentation.
+    epilog=example(
+        "obligo eval contracts/acme-hosting.sla --events contracts/acme-hosting/events.jsonl",
+        "README.md and docs/",
+        "obligo COMMAND --help    (each command: an example and its page of the docs)",
+    ),
+)
 @click.version_option(package_name="obligo")
 def cli() -> None:
     """obligo: service level agreements as executable contracts."""

@@ -14,19 +14,18 @@ from obligo.cli._shell import (
     _parse_time,
     _write,
     cli,
+    example,
     load_one_or_set,
     report_options,
     source_options,
 )
 from obligo.errors import ObligoError
 
-EPILOG = """\b
-Examples:
-  obligo budget contracts/acme-hosting.sla \\
-    --events contracts/acme-hosting/events.jsonl --at 2026-04-15T12:00:00+02:00
-  obligo budget contracts/nimbus --customer globex --service db --events LOG
-
-Docs: docs/budget-and-review.md"""
+EPILOG = example(
+    "obligo budget contracts/acme-hosting.sla --events contracts/acme-hosting/events.jsonl --at 2026-04-15T12:00:00+02:00",
+    "docs/budget-and-review.md",
+    "obligo budget contracts/nimbus --customer globex --service db --events LOG",
+)
 
 
 @cli.command(name="budget", epilog=EPILOG)

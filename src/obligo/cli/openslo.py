@@ -6,7 +6,7 @@ import click
 
 from obligo import api
 from obligo._inert import inert
-from obligo.cli._shell import _fail, _read, _write, cli
+from obligo.cli._shell import _fail, _read, _write, cli, example
 from obligo.errors import ObligoError
 from obligo.interop.openslo import export_openslo, import_openslo
 
@@ -16,7 +16,12 @@ def import_group() -> None:
     """Write a contract from another format's objectives."""
 
 
-@import_group.command(name="openslo")
+@import_group.command(
+    name="openslo",
+    epilog=example(
+        "obligo import openslo tests/data/openslo/shop.yaml -o shop.sla", "docs/openslo.md"
+    ),
+)
 @click.argument("file", type=click.Path(dir_okay=False))
 @click.option(
     "-o", "--output", type=click.Path(dir_okay=False), help="Write the contract to this file."
@@ -47,7 +52,12 @@ def export_group() -> None:
     """Write a contract's objectives in another format."""
 
 
-@export_group.command(name="openslo")
+@export_group.command(
+    name="openslo",
+    epilog=example(
+        "obligo export openslo tests/data/openslo/shop.sla -o shop.yaml", "docs/openslo.md"
+    ),
+)
 @click.argument("contract_file", metavar="CONTRACT", type=click.Path(dir_okay=False))
 @click.option(
     "-o", "--output", type=click.Path(dir_okay=False), help="Write the OpenSLO YAML to this file."

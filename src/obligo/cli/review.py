@@ -14,21 +14,18 @@ from obligo.cli._shell import (
     _parse_time,
     _write,
     cli,
+    example,
     load_one_or_set,
     report_options,
     source_options,
 )
 from obligo.errors import ObligoError
 
-EPILOG = """\b
-Examples:
-  obligo review contracts/acme-hosting.sla \\
-    --events contracts/acme-hosting/events.jsonl --period 2026-03 \\
-    --at 2026-04-15T12:00:00+02:00
-  obligo review contracts/nimbus --customer globex --service db \\
-    --events LOG --period 2026-03 --format html -o review.html
-
-Docs: docs/budget-and-review.md"""
+EPILOG = example(
+    "obligo review contracts/acme-hosting.sla --events contracts/acme-hosting/events.jsonl --period 2026-03 --at 2026-04-15T12:00:00+02:00",
+    "docs/budget-and-review.md",
+    "obligo review contracts/nimbus --customer globex --service db --events LOG --period 2026-03 --format html -o review.html",
+)
 
 
 @cli.command(name="review", epilog=EPILOG)

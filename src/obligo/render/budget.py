@@ -8,6 +8,7 @@ from collections.abc import Callable
 
 from obligo._inert import inert_json, inert_model
 from obligo.render.markdown import md_text as md
+from obligo.render.quantities import quantity
 from obligo.render.words import customer_line, group_words, line_account
 from obligo.report.base import plain
 from obligo.report.budget import BudgetReport, ObjectiveBudget, TierDistance
@@ -81,7 +82,8 @@ def _heading(item: ObjectiveBudget) -> str:
 
 def _facts(item: ObjectiveBudget, shown: Callable[[str], str]) -> list[tuple[str, str]]:
     """Label and text of what is known of the objective so far."""
-    value = "no value" if item.value is None else _quantity(plain(item.value), item.unit)
+    # Durations read as people write them (23 min 12 s of downtime); the JSON keeps the seconds.
+    value = "no value" if item.value is None else quantity(item.value, item.unit)
     if item.value is None and item.reason:
         value += f" ({item.reason})"
     facts = [("so far", shown(value))]
@@ -92,7 +94,7 @@ def _facts(item: ObjectiveBudget, shown: Callable[[str], str]) -> list[tuple[str
     facts.append(
         (
             "budget left",
-            f"{plain(budget.remaining)} {shown(budget.unit)} ({plain(budget.used)}% used)",
+            f"{shown(quantity(budget.remaining, budget.unit))} ({plain(budget.used)}% used)",
         )
     )
     if item.burn_rate is not None:
@@ -107,14 +109,10 @@ def _pace(item: ObjectiveBudget) -> str:
     return "within the budget at this pace"
 
 
-def _quantity(value: str, unit: str) -> str:
-    return f"{value}%" if unit == "%" else f"{value} {unit}".rstrip()
-
-
 def _reach(tier: TierDistance) -> str:
     """What more, from now to the end of the period, puts the period into the tier."""
     if tier.reached:
         return "reached already"
     assert tier.more is not None
     more = "more than " if tier.beyond else ""
-    return f"{more}{plain(tier.more)} {tier.unit}"
+    return f"{more}{quantity(tier.more, tier.unit)}"

@@ -63,12 +63,21 @@ def _quantity(verdict: Verdict) -> str:
 
 def _contributor(item: Contributor) -> str:
     text = f"{item.type} {item.id or '(no id)'}"
-    if item.start is not None or item.end is not None:
+    if item.start is not None and item.end is None:
+        # Still open at the evaluation time: its time runs from its start (its detail says so).
+        text += f" from {_time(item.start)}"
+    elif item.start is not None or item.end is not None:
         text += f" {_time(item.start)} to {_time(item.end)}"
     if item.seconds is not None:
         text += f": {item.seconds} s"
-    if item.detail:
-        text += f" ({item.detail})"
+    # A late record's stopped clock explains its lateness: each pause is shown with it.
+    pauses = [
+        f"paused {_time(p.start)} to {_time(p.end) if p.end else 'now'}: {p.seconds} s"
+        for p in item.pauses
+    ]
+    notes = [note for note in [item.detail, *pauses] if note]
+    if notes:
+        text += f" ({'; '.join(notes)})"
     return text
 
 

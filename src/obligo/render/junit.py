@@ -157,7 +157,14 @@ def _evidence(v: Verdict, owed: list[Consequence]) -> list[str]:
             record = c.type + (f" {c.id}" if c.id else "")
             span = f" {c.start.isoformat()} to {c.end.isoformat()}" if c.start and c.end else ""
             length = f" ({duration(c.seconds)})" if c.seconds is not None else ""
-            detail = f": {c.detail}" if c.detail else ""
+            # A late record's stopped clock explains its lateness: each pause is shown with it.
+            pauses = [
+                f"paused {p.start.isoformat()} to {p.end.isoformat() if p.end else 'now'}"
+                f" ({duration(p.seconds)})"
+                for p in c.pauses
+            ]
+            notes = [note for note in [c.detail, *pauses] if note]
+            detail = f": {'; '.join(notes)}" if notes else ""
             lines.append(f"  {record}{span}{length}{detail}")
     for e in evidence.exclusions:
         lines.append(

@@ -16,6 +16,7 @@ import jinja2
 
 from obligo._inert import inert_model
 from obligo.render.markdown import md_text as md
+from obligo.render.quantities import duration, quantity
 from obligo.render.words import group_words
 from obligo.report.base import plain
 from obligo.report.model import Consequence, Contributor
@@ -245,7 +246,7 @@ def _contributor(item: Contributor) -> str:
 
 
 def _seconds(item: Contributor) -> str:
-    return "" if item.seconds is None else f"{plain(item.seconds)} s"
+    return "" if item.seconds is None else duration(item.seconds)
 
 
 def _consequence(item: Consequence) -> tuple[str, ...]:
@@ -261,7 +262,8 @@ def _consequence(item: Consequence) -> tuple[str, ...]:
 def _value(value: Decimal | None, unit: str) -> str:
     if value is None:
         return "no value"
-    return f"{plain(value)}%" if unit == "%" else f"{plain(value)} {unit}".rstrip()
+    # Durations read as people write them (45 min, not 2700 s); the JSON keeps the seconds.
+    return quantity(value, unit)
 
 
 def _signed(value: Decimal, unit: str) -> str:
