@@ -184,3 +184,23 @@ def test_an_agreement_set_labels_each_section_and_repeats_no_series(tmp_path: Pa
     sections = {(s.labels["customer"], s.labels["service"]) for s in families["obligo_report_info"]}
     assert ("globex", "db") in sections
     assert ("initrode", "crm") in sections
+
+
+def test_a_credit_that_may_be_earned_back_says_where_it_stands() -> None:
+    # Texas DIR's sample (contracts/texas-dir-dcs/README.md): January's credit is owed (February
+    # breached within its window), February's earned back, June's provisional (3 months left).
+    samples = _samples(_exposition("texas-dir-dcs"))
+    amounts = {
+        (s.labels["period"], s.labels.get("earn_back")): s.value
+        for s in samples["obligo_consequence_amount"]
+    }
+    assert amounts[("2026-01", "owed")] == 2000.0
+    assert amounts[("2026-02", "earned_back")] == 0.0
+    assert amounts[("2026-06", "provisional")] == 2200.0
+    assert _value(samples["obligo_credits_provisional"], currency="USD") == 2200.0
+    # The owed total leaves the provisional credit out.
+    assert _value(samples["obligo_credits_owed"], currency="USD") == 2000.0
+
+
+def test_no_provisional_family_without_a_credit_that_may_be_earned_back() -> None:
+    assert "obligo_credits_provisional" not in _exposition("acme-hosting")

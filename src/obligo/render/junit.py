@@ -175,7 +175,7 @@ def _evidence(v: Verdict, owed: list[Consequence]) -> list[str]:
         record = r.type + (f" {r.id}" if r.id else "")
         lines.append(f"exclusion {r.exclusion} refused for {record}: {r.reason}")
     for item in owed:
-        lines.append(f"{item.kind}: {_money(item.amount, item.currency)}")
+        lines.append(f"{item.kind}: {_money(item.amount, item.currency)}{_earn_back(item)}")
         lines += [f"  {line.rule}: {line.arithmetic}" for line in item.lines]
         lines += [f"  cap {cap.cap}: {cap.arithmetic}" for cap in item.caps]
         if item.rounding:
@@ -185,6 +185,16 @@ def _evidence(v: Verdict, owed: list[Consequence]) -> list[str]:
             state = "passed" if claim.passed else "open"
             lines.append(f"  claim {claim.rule}: deadline {claim.deadline.isoformat()}, {state}")
     return lines
+
+
+def _earn_back(item: Consequence) -> str:
+    """Where a credit that may be earned back stands, as the text report says it."""
+    back = item.earn_back
+    if back is None:
+        return ""
+    if back.state == "provisional":
+        return f", {back.detail}"  # the detail says "provisional: ..." and the periods left
+    return f", {back.state.replace('_', ' ')}: {back.detail}"
 
 
 def _money(amount: Decimal | None, currency: str | None) -> str:

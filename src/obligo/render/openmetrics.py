@@ -121,6 +121,11 @@ class _Exposition:
             "gauge",
             "Of the credits owed: those whose claim deadline has passed unclaimed.",
         )
+        self.provisional = _Family(
+            "obligo_credits_provisional",
+            "gauge",
+            "Credits that may still be earned back (not owed yet), per currency; only when some are.",
+        )
         self.penalties = _Family(
             "obligo_penalties_owed",
             "gauge",
@@ -139,6 +144,7 @@ class _Exposition:
             self.credits,
             self.to_claim,
             self.claim_passed,
+            self.provisional,
             self.penalties,
         )
 
@@ -168,6 +174,13 @@ class _Exposition:
                     *_group(consequence.group),
                     ("kind", consequence.kind),
                     ("currency", consequence.currency),
+                    # A credit that may be earned back says where it stands: provisional (not
+                    # owed yet), earned_back (nothing owed) or owed.
+                    *(
+                        (("earn_back", consequence.earn_back.state),)
+                        if consequence.earn_back is not None
+                        else ()
+                    ),
                 ),
                 _number(consequence.amount),
             )
@@ -176,6 +189,8 @@ class _Exposition:
             self.credits.add(currency, _number(total.credits))
             self.to_claim.add(currency, _number(total.credits_to_claim))
             self.claim_passed.add(currency, _number(total.credits_claim_passed))
+            if total.credits_provisional:
+                self.provisional.add(currency, _number(total.credits_provisional))
             self.penalties.add(currency, _number(total.penalties))
 
     def _verdict(self, contract: Labels, verdict: Verdict) -> None:
