@@ -122,3 +122,35 @@ def test_records_given_as_objects_are_refused_when_the_contract_derives_fields()
         "the contract derives fields from a log's columns ('region' ...): give the log as a "
         ".csv or .jsonl file"
     )
+
+
+def test_a_map_lines_column_spelt_otherwise_in_the_header_is_named(tmp_path: Path) -> None:
+    # The header says `Priority`, the map line `priority`: read on, no ticket would have a
+    # severity and a metric selecting by it would find nothing, without a word.
+    maps = (
+        '  map `Created at` to start as time "%Y-%m-%d %H:%M"\n'
+        '  map priority to severity through "SEV1" -> 1, "SEV2" -> 2\n'
+    )
+    contract = obligo.parse(HEAD + maps + TAIL, "m.sla")
+    export = tmp_path / "tickets.csv"
+    export.write_text("Created at,Priority,type\n2026-01-05 09:14,SEV1,ticket\n", encoding="utf-8")
+    with pytest.raises(obligo.EventDataError) as caught:
+        obligo.evaluate(contract, [str(export)], at=dt.datetime(2026, 2, 2, tzinfo=dt.UTC))
+    assert (caught.value.line, caught.value.message) == (
+        1,
+        f"{export}:1: the contract's map line reads the column 'priority' (for 'severity'),"
+        " which the header does not have (did you mean 'Priority'?)",
+    )
+
+
+def test_a_file_without_a_map_lines_column_is_read_without_its_field(tmp_path: Path) -> None:
+    # The map lines serve every file: one with no such column at all is read as it is.
+    maps = '  map priority to severity through "SEV1" -> 1, "SEV2" -> 2\n'
+    contract = obligo.parse(HEAD + maps + TAIL, "m.sla")
+    export = tmp_path / "tickets.csv"
+    export.write_text(
+        "type,start,responded\nticket,2026-01-05T09:00:00Z,2026-01-05T09:30:00Z\n",
+        encoding="utf-8",
+    )
+    report = obligo.evaluate(contract, [str(export)], at=dt.datetime(2026, 2, 2, tzinfo=dt.UTC))
+    assert "1 reply  2026-01  100%      >= 50%  met" in FORMATS["text"].render(report).splitlines()
