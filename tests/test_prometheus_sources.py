@@ -231,3 +231,24 @@ def test_the_sources_file_and_the_queries_file_hold_the_same_tables() -> None:
         60,
         "probe-range.json",
     )
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["baseline"],
+        ["budget"],
+        ["explain", "--clause", "1", "--period", "2026-01"],
+        ["review", "--period", "2026-01"],
+    ],
+)
+def test_a_command_other_than_eval_says_it_reads_no_prometheus(command: list[str]) -> None:
+    # Before, these commands looked for a file named "prometheus+file:..." and said it was
+    # missing, as though the saved answer were not there.
+    result = _run(*command, CONTRACT, "--events", f"prometheus+file:{SAVED}", "--sources", SOURCES)
+    assert result.exit_code == 2
+    assert result.output == (
+        f"error: --events prometheus+file:{SAVED}: Prometheus is read by obligo eval only, not"
+        " by this command (obligo eval --events reads it; give this command the records as a"
+        " file)\n"
+    )

@@ -129,6 +129,41 @@ def test_a_profiles_field_can_be_overridden(tmp_path: Path) -> None:
     assert "1 m     2026-01  100%      >= 50%  met" in result.stdout
 
 
+def test_a_servicenow_list_with_the_users_date_format_and_zone(tmp_path: Path) -> None:
+    """ServiceNow lists take the exporting user's date format and timezone: the sources file
+    overrides the profile's time fields, the other fields stay the profile's."""
+    export = tmp_path / "snow-incidents.csv"
+    export.write_text(
+        '"number","opened_at","short_description","priority","resolved_at"\n'
+        '"INC1","05-01-2026 08:00:00","Mail down","1 - Critical","05-01-2026 11:00:00"\n'
+        '"INC2","06-01-2026 08:00:00","ERP down","1 - Critical","06-01-2026 13:30:00"\n'
+        # 20:00 in New York on 31 January is 01:00 UTC on 1 February: a February incident.
+        '"INC3","31-01-2026 20:00:00","VPN down","1 - Critical","31-01-2026 21:00:00"\n',
+        encoding="utf-8",
+    )
+    (tmp_path / "obligo.sources.toml").write_text(
+        '[[source]]\nmatch = "snow-*.csv"\nprofile = "servicenow"\n\n[source.fields]\n'
+        'opened = { column = "opened_at", time = "%d-%m-%Y %H:%M:%S", zone = "America/New_York" }\n'
+        'resolved = { column = "resolved_at", time = "%d-%m-%Y %H:%M:%S",'
+        ' zone = "America/New_York" }\n',
+        encoding="utf-8",
+    )
+    path = tmp_path / "c.sla"
+    contract = _within(
+        "incident", "opened", "resolved", "4 hours", ' where priority = "1 - Critical"'
+    )
+    path.write_text(contract, encoding="utf-8")
+    result = CliRunner().invoke(
+        cli, ["eval", str(path), "--events", str(export), "--at", "2026-03-01T00:00:00Z"]
+    )
+    assert result.exit_code == 0, result.stderr
+    # January: 3 h (met) and 5 h 30 min (late); February: the 1 h incident of the 31st, NY time.
+    assert [line for line in result.stdout.splitlines() if line.startswith("1 m     2026-0")][
+        :2
+    ] == ["1 m     2026-01  50%       >= 50%  met", "1 m     2026-02  100%      >= 50%  met"]
+    assert "3 timestamps without offset" in result.stdout
+
+
 def test_an_export_without_a_column_the_contract_needs_names_it(tmp_path: Path) -> None:
     export = tmp_path / "pd.csv"
     export.write_text(

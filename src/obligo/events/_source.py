@@ -309,6 +309,21 @@ def _check_columns(
         if derivation.optional and read is not None and derivation.target not in read:
             continue
         if derivation.origin == "contract":
+            # A file without the map line's columns is read without the field (the line serves
+            # other files). A column there but for its case, spaces or punctuation is a
+            # misspelling, and reading on would select nothing in silence.
+            for column in missing:
+                spelt = _same_but_spelling(column, columns)
+                if spelt and csv_file:
+                    raise EventDataError(
+                        f"{name}:1: the contract's map line reads the column {column!r} (for"
+                        f" {derivation.target!r}), which the header does not have (did you"
+                        f" mean {spelt[0]!r}?)",
+                        file=name,
+                        line=1,
+                        hint="write the column as the header has it, in backquotes if it is"
+                        " no plain name",
+                    )
             continue
         for column in missing:
             near = _near_columns(column, columns)
@@ -330,6 +345,12 @@ def _check_columns(
 
 def _squeezed(name: str) -> str:
     return "".join(ch for ch in name.casefold() if ch.isalnum())
+
+
+def _same_but_spelling(column: str, columns: Sequence[str]) -> list[str]:
+    """The header's columns that are ``column`` but for case, spaces and punctuation."""
+    key = _squeezed(column)
+    return [c for c in columns if _squeezed(c) == key]
 
 
 def _near_columns(column: str, columns: Sequence[str]) -> list[str]:

@@ -34,6 +34,7 @@ from obligo.errors import SourcesError
 from obligo.events import derive
 from obligo.events._source import DELIMITERS, ENCODINGS, Source
 from obligo.events.derive import Derivation
+from obligo.events.prometheus import PREFIX as PROMETHEUS
 from obligo.events.prometheus import PrometheusQuery, parse_query_tables
 from obligo.model.timeforms import states_its_zone, time_form_problem, unit_problem, zone_problem
 
@@ -381,6 +382,14 @@ def event_argument(
 
     if value == "-" or os.path.lexists(value):
         return _with_settings(value, None, None, sources, encoding)
+    if value.startswith(PROMETHEUS):
+        # Only `obligo eval` turns a Prometheus source into records (it knows the span to
+        # query); anywhere else it would be looked for as a file and called missing.
+        raise SourcesError(
+            f"--events {value}: Prometheus is read by obligo eval only, not by this command",
+            file=value,
+            hint="obligo eval --events reads it; give this command the records as a file",
+        )
     kind, equals, rest = value.partition("=")
     if equals and _NAME.fullmatch(kind):
         head, colon, _ = rest.partition(":")
