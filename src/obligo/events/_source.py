@@ -34,6 +34,7 @@ import duckdb
 from obligo.errors import EventDataError
 from obligo.events import derive
 from obligo.events._bytescan import MAX_LINE
+from obligo.events._columns import check_spelling, squeezed
 from obligo.events._inputs import LocalInput, format_of
 from obligo.events._plan import MACROS
 from obligo.events.derive import Derivation
@@ -135,6 +136,16 @@ def prepare(
     text = _decoded(name, found[1], source.encoding)
     read = _read_csv(name, text, source) if found[0] == "csv" else _read_jsonl(name, text)
     source = _check_columns(name, read.columns, source, found[0] == "csv", schema)
+    if found[0] == "csv" and schema is not None:
+        # The columns no derived field reads are fields by their own names: one spelt
+        # otherwise than the contract reads it would leave that field absent in silence.
+        produced = {d.target for d in source.fields} | ({"type"} if source.type else set())
+        consumed = {column for d in source.fields for column in d.columns}
+        check_spelling(
+            name,
+            [c for c in read.columns if c not in consumed],
+            [f for f in schema.sources() if f not in produced],
+        )
     _check_repeated(name, read.repeated, source, schema)
     numbers = _number_columns(source, schema)
     if source.decimal == ",":
@@ -343,27 +354,23 @@ def _check_columns(
     return replace(source, fields=tuple(kept))
 
 
-def _squeezed(name: str) -> str:
-    return "".join(ch for ch in name.casefold() if ch.isalnum())
-
-
 def _same_but_spelling(column: str, columns: Sequence[str]) -> list[str]:
     """The header's columns that are ``column`` but for case, spaces and punctuation."""
-    key = _squeezed(column)
-    return [c for c in columns if _squeezed(c) == key]
+    key = squeezed(column)
+    return [c for c in columns if squeezed(c) == key]
 
 
 def _near_columns(column: str, columns: Sequence[str]) -> list[str]:
     """The header's columns nearest to ``column``, best first: the same name but for case,
     spaces and punctuation; then a name that begins the other (ServiceNow's label "Opened"
     for ``opened_at``, "Created" for "Created at"); then difflib's nearest."""
-    key = _squeezed(column)
-    same = [c for c in columns if _squeezed(c) == key]
+    key = squeezed(column)
+    same = [c for c in columns if squeezed(c) == key]
     prefix = [
         c
         for c in columns
-        if min(len(_squeezed(c)), len(key)) >= 4
-        and (key.startswith(_squeezed(c)) or _squeezed(c).startswith(key))
+        if min(len(squeezed(c)), len(key)) >= 4
+        and (key.startswith(squeezed(c)) or squeezed(c).startswith(key))
     ]
     close = difflib.get_close_matches(column, list(columns), n=1, cutoff=NEAR)
     return list(dict.fromkeys(same + prefix + close))

@@ -71,6 +71,7 @@ import duckdb
 
 from obligo.errors import EventDataError
 from obligo.events import _bytescan, _frames, _inputs, _plan, progress
+from obligo.events._columns import check_spelling
 from obligo.events._inputs import LocalInput
 from obligo.events._merge import ACCEPTED, EMPTY, Conflict, merge
 from obligo.events._plan import (
@@ -1221,7 +1222,9 @@ class _Loader:
         return _Staged(account, rejections, table, absent=absent)
 
     def _csv_positions(self, source: LocalInput, header: list[str]) -> dict[str, int]:
-        """Each column's position by its name; a name the contract reads twice is an error."""
+        """Each column's position by its name; a name the contract reads twice is an error, and
+        so is a column that is a name the contract reads but for its spelling."""
+        check_spelling(source.name, header, self.plan.sources)
         position: dict[str, int] = {}
         for k, name in enumerate(header):
             first = position.setdefault(name, k)
