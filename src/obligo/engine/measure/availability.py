@@ -40,6 +40,7 @@ from obligo.engine.measure.measurement import (
     ExclusionRefusal,
     MeasuredLater,
     Measurement,
+    WithoutEffect,
 )
 from obligo.engine.measure.slices import slice_downtime
 from obligo.engine.time.intervals import (
@@ -580,7 +581,10 @@ def _measure(
     measurement.exclusions = _applied(prep.limits.exclusions, time)
     measurement.refused = _refused(prep.limits.exclusions, period.start, end)
     _contributors(measurement, prep.evidence, time.down)
-    _without_effect(measurement, prep.evidence, time, period.start, end)
+    # Read by `obligo explain` only: found if it asks (what it needs is kept, not the rest).
+    measurement.find_without_effect(
+        partial(_without_effect, prep.evidence, time.down, time.removed, period.start, end)
+    )
     if not prep.source.measured:
         measurement.no_data = prep.source.unmeasured_reason
     elif counted_seconds == 0:
@@ -711,12 +715,12 @@ def _contributors(measurement: Measurement, sources: _SourceIndex, down: list[In
 
 
 def _without_effect(
-    measurement: Measurement,
     sources: _SourceIndex,
-    time: _PeriodTime,
+    down: list[Interval],
+    removed: list[Interval],
     start: dt.datetime,
     end: dt.datetime,
-) -> None:
+) -> WithoutEffect:
     """The down records that overlap the period and added no down time to it, each with the
     reason: its time in the period was excluded (an exclusion took it out), or lies outside
     the counted time (``only while``/``only during``: before a deployment, say). The first
@@ -724,17 +728,17 @@ def _without_effect(
     found: list[Contribution] = []
     count = 0
     lo, hi = utc(start), utc(end)
-    # time.down and time.removed are normalised (sorted, disjoint, UTC): a source's part of
+    # down and removed (the period's, as _period_time gives them) are normalised (sorted, disjoint, UTC): a source's part of
     # them is found by bisection, not by merging them again per source (a slice metric has
     # tens of thousands of down runs, each a source, and intersecting each with all of them
     # made this quadratic).
     for _, _, _, source in sources.overlapping(lo, hi):
         inside_start = max(utc(source.interval[0]), lo)
         inside_end = min(utc(source.interval[1]), hi)
-        if inside_end <= inside_start or window(time.down, inside_start, inside_end):
+        if inside_end <= inside_start or window(down, inside_start, inside_end):
             continue
         inside = seconds(inside_start, inside_end)
-        excluded = length(window(time.removed, inside_start, inside_end))
+        excluded = length(window(removed, inside_start, inside_end))
         if excluded == inside:
             reason = "its time in the period was excluded"
         elif excluded == 0:
@@ -753,8 +757,7 @@ def _without_effect(
                     detail=reason,
                 )
             )
-    measurement.without_effect = found
-    measurement.without_effect_total = count
+    return tuple(found), count
 
 
 def _rank(item: tuple[Fraction, dt.datetime, str, str, int, DownSource]) -> tuple[object, ...]:
