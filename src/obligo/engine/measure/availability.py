@@ -44,6 +44,7 @@ from obligo.engine.measure.measurement import (
 )
 from obligo.engine.measure.slices import slice_downtime
 from obligo.engine.time.intervals import (
+    MICROSECOND,
     Interval,
     OverlapCount,
     intersect,
@@ -694,9 +695,15 @@ def _contributors(measurement: Measurement, sources: _SourceIndex, down: list[In
     if not down:
         measurement.contributors = []
         return
-    ranked: list[tuple[Fraction, dt.datetime, str, str, int, DownSource]] = []
-    for start, _, number, source in sources.overlapping(down[0][0], down[-1][1]):
-        share = source.share(down)
+    ends = [end for _, end in down]
+    # Shares in whole microseconds (what they are: instants carry microseconds), ranked as
+    # integers; only the KEPT largest become fractions.
+    ranked: list[tuple[int, dt.datetime, str, str, int, DownSource]] = []
+    for start, end, number, source in sources.overlapping(down[0][0], down[-1][1]):
+        if source.within is None:
+            share = _micros_inside(down, ends, start, end)
+        else:  # a component's record, responsible only for part of its time
+            share = int(source.share(down) * 1_000_000)
         if share > 0:
             # The verdict's order (-seconds, start, id), then type and position to break ties.
             ranked.append((-share, start, source.id or "", source.type, number, source))
@@ -707,11 +714,30 @@ def _contributors(measurement: Measurement, sources: _SourceIndex, down: list[In
             id=source.id,
             start=source.interval[0],
             end=source.interval[1],
-            seconds=-negative,
+            seconds=Fraction(-negative, 1_000_000),
             detail=source.detail,
         )
         for negative, _, _, _, _, source in heapq.nsmallest(KEPT, ranked, key=_rank)
     ]
+
+
+def _micros_inside(
+    down: list[Interval], ends: list[dt.datetime], start: dt.datetime, end: dt.datetime
+) -> int:
+    """The microseconds of ``down`` (normalised; ``ends`` its ends) inside [start, end), UTC:
+    ``DownSource.share`` without the lists it builds, for the tens of thousands of runs of
+    down slices a slice metric has."""
+    if end <= start:
+        return 0
+    whole = dt.timedelta(0)
+    i = bisect_right(ends, start)  # the first piece that ends after the start
+    while i < len(down):
+        lo, hi = down[i]
+        if lo >= end:
+            break
+        whole += (hi if hi < end else end) - (lo if lo > start else start)
+        i += 1
+    return whole // MICROSECOND
 
 
 def _without_effect(
@@ -760,7 +786,7 @@ def _without_effect(
     return tuple(found), count
 
 
-def _rank(item: tuple[Fraction, dt.datetime, str, str, int, DownSource]) -> tuple[object, ...]:
+def _rank(item: tuple[int, dt.datetime, str, str, int, DownSource]) -> tuple[object, ...]:
     return item[:5]
 
 
