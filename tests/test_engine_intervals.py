@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from obligo.engine.measure.slices import EPOCH, SliceCount
-from obligo.engine.time.intervals import OverlapCount, overlaps
+from obligo.engine.time.intervals import OverlapCount, overlaps, union
 
 BERLIN = ZoneInfo("Europe/Berlin")
 ORIGIN = dt.datetime(2026, 3, 29, tzinfo=dt.UTC)  # the clocks go forward in Berlin that night
@@ -74,3 +74,21 @@ def test_slice_count_is_the_number_of_slices_overlapping_a_window(
     end = start + dt.timedelta(minutes=window_length, microseconds=-micros // 3)
     count = SliceCount([n for n, _ in slices], length, span_start.astimezone(BERLIN), span_end)
     assert count(start, end) == OverlapCount([iv for _, iv in slices])(start, end)
+
+
+@given(st.lists(st.tuples(instants, st.integers(-5, 120)), max_size=30), st.booleans())
+def test_union_of_a_list_already_normalised_is_the_same_as_merging_it(
+    found: list[tuple[dt.datetime, int]], again: bool
+) -> None:
+    # A list that is already normalised (in UTC, sorted, apart) is copied, not merged again:
+    # the result must be what merging gives, for any list (a generator is always merged).
+    intervals = [(start, start + dt.timedelta(minutes=size)) for start, size in found]
+    if again:
+        intervals = union(intervals)
+    merged = union(iter(intervals))
+    assert union(intervals) == merged
+    assert all(a.tzinfo is dt.UTC and b.tzinfo is dt.UTC for a, b in union(intervals))
+    assert union(merged) == merged and union(merged) is not merged
+    touching = [(ORIGIN, ORIGIN + dt.timedelta(minutes=1))]
+    touching.append((touching[0][1], touching[0][1] + dt.timedelta(minutes=1)))
+    assert union(touching) == [(ORIGIN, ORIGIN + dt.timedelta(minutes=2))]

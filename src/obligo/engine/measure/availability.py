@@ -40,9 +40,11 @@ from obligo.engine.measure.measurement import (
     ExclusionRefusal,
     MeasuredLater,
     Measurement,
+    WithoutEffect,
 )
 from obligo.engine.measure.slices import slice_downtime
 from obligo.engine.time.intervals import (
+    MICROSECOND,
     Interval,
     OverlapCount,
     intersect,
@@ -580,7 +582,10 @@ def _measure(
     measurement.exclusions = _applied(prep.limits.exclusions, time)
     measurement.refused = _refused(prep.limits.exclusions, period.start, end)
     _contributors(measurement, prep.evidence, time.down)
-    _without_effect(measurement, prep.evidence, time, period.start, end)
+    # Read by `obligo explain` only: found if it asks (what it needs is kept, not the rest).
+    measurement.find_without_effect(
+        partial(_without_effect, prep.evidence, time.down, time.removed, period.start, end)
+    )
     if not prep.source.measured:
         measurement.no_data = prep.source.unmeasured_reason
     elif counted_seconds == 0:
@@ -690,9 +695,15 @@ def _contributors(measurement: Measurement, sources: _SourceIndex, down: list[In
     if not down:
         measurement.contributors = []
         return
-    ranked: list[tuple[Fraction, dt.datetime, str, str, int, DownSource]] = []
-    for start, _, number, source in sources.overlapping(down[0][0], down[-1][1]):
-        share = source.share(down)
+    ends = [end for _, end in down]
+    # Shares in whole microseconds (what they are: instants carry microseconds), ranked as
+    # integers; only the KEPT largest become fractions.
+    ranked: list[tuple[int, dt.datetime, str, str, int, DownSource]] = []
+    for start, end, number, source in sources.overlapping(down[0][0], down[-1][1]):
+        if source.within is None:
+            share = _micros_inside(down, ends, start, end)
+        else:  # a component's record, responsible only for part of its time
+            share = int(source.share(down) * 1_000_000)
         if share > 0:
             # The verdict's order (-seconds, start, id), then type and position to break ties.
             ranked.append((-share, start, source.id or "", source.type, number, source))
@@ -703,20 +714,39 @@ def _contributors(measurement: Measurement, sources: _SourceIndex, down: list[In
             id=source.id,
             start=source.interval[0],
             end=source.interval[1],
-            seconds=-negative,
+            seconds=Fraction(-negative, 1_000_000),
             detail=source.detail,
         )
         for negative, _, _, _, _, source in heapq.nsmallest(KEPT, ranked, key=_rank)
     ]
 
 
+def _micros_inside(
+    down: list[Interval], ends: list[dt.datetime], start: dt.datetime, end: dt.datetime
+) -> int:
+    """The microseconds of ``down`` (normalised; ``ends`` its ends) inside [start, end), UTC:
+    ``DownSource.share`` without the lists it builds, for the tens of thousands of runs of
+    down slices a slice metric has."""
+    if end <= start:
+        return 0
+    whole = dt.timedelta(0)
+    i = bisect_right(ends, start)  # the first piece that ends after the start
+    while i < len(down):
+        lo, hi = down[i]
+        if lo >= end:
+            break
+        whole += (hi if hi < end else end) - (lo if lo > start else start)
+        i += 1
+    return whole // MICROSECOND
+
+
 def _without_effect(
-    measurement: Measurement,
     sources: _SourceIndex,
-    time: _PeriodTime,
+    down: list[Interval],
+    removed: list[Interval],
     start: dt.datetime,
     end: dt.datetime,
-) -> None:
+) -> WithoutEffect:
     """The down records that overlap the period and added no down time to it, each with the
     reason: its time in the period was excluded (an exclusion took it out), or lies outside
     the counted time (``only while``/``only during``: before a deployment, say). The first
@@ -724,17 +754,17 @@ def _without_effect(
     found: list[Contribution] = []
     count = 0
     lo, hi = utc(start), utc(end)
-    # time.down and time.removed are normalised (sorted, disjoint, UTC): a source's part of
+    # down and removed (the period's, as _period_time gives them) are normalised (sorted, disjoint, UTC): a source's part of
     # them is found by bisection, not by merging them again per source (a slice metric has
     # tens of thousands of down runs, each a source, and intersecting each with all of them
     # made this quadratic).
     for _, _, _, source in sources.overlapping(lo, hi):
         inside_start = max(utc(source.interval[0]), lo)
         inside_end = min(utc(source.interval[1]), hi)
-        if inside_end <= inside_start or window(time.down, inside_start, inside_end):
+        if inside_end <= inside_start or window(down, inside_start, inside_end):
             continue
         inside = seconds(inside_start, inside_end)
-        excluded = length(window(time.removed, inside_start, inside_end))
+        excluded = length(window(removed, inside_start, inside_end))
         if excluded == inside:
             reason = "its time in the period was excluded"
         elif excluded == 0:
@@ -753,11 +783,10 @@ def _without_effect(
                     detail=reason,
                 )
             )
-    measurement.without_effect = found
-    measurement.without_effect_total = count
+    return tuple(found), count
 
 
-def _rank(item: tuple[Fraction, dt.datetime, str, str, int, DownSource]) -> tuple[object, ...]:
+def _rank(item: tuple[int, dt.datetime, str, str, int, DownSource]) -> tuple[object, ...]:
     return item[:5]
 
 

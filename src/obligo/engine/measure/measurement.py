@@ -91,6 +91,10 @@ class Budget:
     whole: bool = True
 
 
+# The records without effect a measure found (the first KEPT) and how many there were.
+WithoutEffect = tuple[tuple[Contribution, ...], int]
+
+
 @dataclass
 class Measurement:
     value: Fraction | None
@@ -106,11 +110,33 @@ class Measurement:
     contributors_total: int | None = None
     # Records a measure read in the period that added nothing to its value, each with the
     # reason in `detail` (a down record whose time was excluded or is outside the counted
-    # time): the first KEPT in time order, and how many there were. Read by `obligo explain`;
-    # the report does not show them.
-    without_effect: list[Contribution] = field(default_factory=list)
-    without_effect_total: int = 0
+    # time): the first KEPT in time order, and how many there were (`without_effect`,
+    # `without_effect_total`). Read by `obligo explain` only; the report does not show them,
+    # so a measure may leave them to be found at the first read (`find_without_effect`):
+    # on a slice metric with tens of thousands of down runs, finding them costs as much as
+    # the contributors.
+    _without_effect: WithoutEffect | Callable[[], WithoutEffect] = field(
+        default=((), 0), repr=False, compare=False
+    )
     groups: dict[str, Measurement] = field(default_factory=dict)
+
+    @property
+    def without_effect(self) -> list[Contribution]:
+        return list(self._found_without_effect()[0])
+
+    @property
+    def without_effect_total(self) -> int:
+        return self._found_without_effect()[1]
+
+    def find_without_effect(self, find: Callable[[], WithoutEffect]) -> None:
+        """Leave the records without effect to ``find``, called once, at the first read."""
+        self._without_effect = find
+
+    def _found_without_effect(self) -> WithoutEffect:
+        found = self._without_effect
+        if callable(found):
+            found = self._without_effect = found()
+        return found
 
 
 class MeasuredLater(Measurement):
@@ -125,12 +151,34 @@ class MeasuredLater(Measurement):
         self.dimension = dimension
         self.groups = {}
 
-    def __getattr__(self, name: str) -> Any:
+    def _made(self) -> None:
         make = self.__dict__.pop("_make", None)
-        if make is None:
-            raise AttributeError(name)
+        if make is None:  # pragma: no cover - every field is in the instance once made
+            raise AttributeError("a measurement made later has already been made")
         made = make()
-        for item in fields(Measurement):
-            if item.name not in ("groups", "dimension"):
-                setattr(self, item.name, getattr(made, item.name))
-        return getattr(self, name)
+        for name in _MADE_LATER:
+            self.__dict__.setdefault(name, getattr(made, name))
+
+
+class _MadeAtFirstRead:
+    """A field of a :class:`MeasuredLater`, made at its first read. A descriptor, not
+    ``__getattr__``: a field with a default is a class attribute of the dataclass, which
+    ``__getattr__`` never sees (reading ``records`` first gave the default 0)."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __get__(self, instance: MeasuredLater | None, owner: type | None = None) -> Any:
+        if instance is None:
+            return self
+        if self.name not in instance.__dict__:
+            instance._made()
+        return instance.__dict__[self.name]
+
+    def __set__(self, instance: MeasuredLater, value: Any) -> None:
+        instance.__dict__[self.name] = value
+
+
+_MADE_LATER = tuple(f.name for f in fields(Measurement) if f.name not in ("groups", "dimension"))
+for _name in _MADE_LATER:
+    setattr(MeasuredLater, _name, _MadeAtFirstRead(_name))
