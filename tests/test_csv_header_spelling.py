@@ -74,3 +74,18 @@ def test_the_same_file_spelt_as_the_contract_reads_it_gives_the_verdict(tmp_path
     [verdict] = [v for v in _evaluate(log).verdicts if v.period.label == "2026-01"]
     assert verdict.status == "breached"
     assert verdict.value == Decimal("99.865591398")
+
+
+def test_json_lines_keys_spelt_otherwise_are_refused_too(tmp_path: Path) -> None:
+    log = tmp_path / "incidents.jsonl"
+    log.write_text(
+        '{"type": "incident", "id": "I-1", "start": "2026-01-10T10:00:00Z",'
+        ' "End": "2026-01-10T11:00:00Z", "severity": 1}\n',
+        encoding="utf-8",
+    )
+    for typed in (False, True):
+        with pytest.raises(EventDataError) as raised:
+            _evaluate(log, typed=typed)
+        assert f"{log}: its records have the key 'End' where the contract reads 'end'" in (
+            raised.value.message
+        )

@@ -25,7 +25,9 @@ def squeezed(name: str) -> str:
 _NOT_CHECKED = frozenset({"type", "id", "time", "start", "updated"})
 
 
-def check_spelling(name: str, header: Sequence[str], read: Iterable[str]) -> None:
+def check_spelling(
+    name: str, header: Sequence[str], read: Iterable[str], *, csv_header: bool = True
+) -> None:
     """Raise when a column of ``header`` is, but for case, spaces or punctuation, a name in
     ``read`` (the names the contract reads from the log) that the header does not have."""
     present = set(header)
@@ -37,12 +39,17 @@ def check_spelling(name: str, header: Sequence[str], read: Iterable[str]) -> Non
     for column in header:
         field = wanted.get(squeezed(column))
         if field is not None:
+            where = (
+                f"{name}:1: the header has the column"
+                if csv_header
+                else f"{name}: its records have the key"
+            )
             raise EventDataError(
-                f"{name}:1: the header has the column {column!r} where the contract reads"
+                f"{where} {column!r} where the contract reads"
                 f" {field!r}: the names must be the same, case included, or the records would"
                 f" have no {field}",
                 file=name,
-                line=1,
+                line=1 if csv_header else 0,
                 hint=f"rename the column to {field}, or map it in a sources file"
                 f' ({field} = "{column}")',
             )

@@ -136,7 +136,7 @@ def prepare(
     text = _decoded(name, found[1], source.encoding)
     read = _read_csv(name, text, source) if found[0] == "csv" else _read_jsonl(name, text)
     source = _check_columns(name, read.columns, source, found[0] == "csv", schema)
-    if found[0] == "csv" and schema is not None:
+    if schema is not None:
         # The columns no derived field reads are fields by their own names: one spelt
         # otherwise than the contract reads it would leave that field absent in silence.
         produced = {d.target for d in source.fields} | ({"type"} if source.type else set())
@@ -145,6 +145,7 @@ def prepare(
             name,
             [c for c in read.columns if c not in consumed],
             [f for f in schema.sources() if f not in produced],
+            csv_header=found[0] == "csv",
         )
     _check_repeated(name, read.repeated, source, schema)
     numbers = _number_columns(source, schema)

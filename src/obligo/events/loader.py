@@ -637,6 +637,11 @@ class _Loader:
     def stage(self, source: LocalInput) -> _Staged:
         try:
             if source.format == "jsonl":
+                if source.shown is None:  # (an export read through a Source is checked so)
+                    # The keys of its first records: one spelt otherwise than a field the
+                    # contract reads (`End` for `end`) is an error, not a field absent in silence.
+                    keys = _bytescan.sample_keys(source.path, source.compressed) or set()
+                    check_spelling(source.name, sorted(keys), self.plan.sources, csv_header=False)
                 return self._jsonl(source)
             if source.format == "csv":
                 return self._csv(source)
