@@ -163,12 +163,9 @@ def _clause(clause: Clause) -> Section:
             part.blocks.append(Table(("Credit", "When"), rows))
     consequences = [describe(clause.largest_only)] if clause.largest_only else []
     # A clause's caps limit its credits, or its penalties when it has no credit (as the
-    # engine's caps do): the prose names what is capped.
+    # engine's caps do).
     capped = "Credits" if clause.credits or not clause.penalties else "Penalties"
-    consequences += [
-        describe(cap).replace("Credits are capped", f"{capped} are capped", 1)
-        for cap in clause.caps
-    ]
+    consequences += [f"{capped} are {describe(cap)}." for cap in clause.caps]
     if clause.claim is not None:
         consequences.append(describe(clause.claim))
     consequences += [describe(r) for r in clause.claim_requirements]

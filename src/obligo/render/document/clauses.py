@@ -76,6 +76,8 @@ def _largest_only(node: LargestOnly) -> str:
     )
 
 
+# A cap's words say how much, not what: a clause's caps limit its credits, or its penalties when
+# it has no credit (as the engine applies them), which the clause's words put before them.
 @prose(PeriodCap)
 def _period_cap(node: PeriodCap) -> str:
     per = f"per {unit_word(node.per)}" if node.per else "per period"
@@ -84,21 +86,21 @@ def _period_cap(node: PeriodCap) -> str:
         if node.shared_with
         else ""
     )
-    return f"Credits are capped at {describe(node.amount)} {per}{shared}."
+    return f"capped at {describe(node.amount)} {per}{shared}"
 
 
 @prose(TrailingCap)
 def _trailing_cap(node: TrailingCap) -> str:
     less = ", less the credits already given" if node.less_given else ""
     return (
-        f"Credits are capped at {describe(node.percent)} of the fees of the last "
-        f"{plural(node.periods, unit_word(node.unit))}{less}."
+        f"capped at {describe(node.percent)} of the fees of the last "
+        f"{plural(node.periods, unit_word(node.unit))}{less}"
     )
 
 
 @prose(TermCap)
 def _term_cap(node: TermCap) -> str:
-    return f"Credits are capped at {describe(node.amount)} over the whole term."
+    return f"capped at {describe(node.amount)} over the whole term"
 
 
 @prose(ClaimByBillingCycle)
