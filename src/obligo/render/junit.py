@@ -11,10 +11,10 @@ it). It carries no time of its own making: the evaluation time, an input, is a p
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
-from decimal import Decimal
 
 from obligo._inert import inert_model
 from obligo.render.quantities import duration, quantity
+from obligo.render.words import amount_words
 from obligo.report.base import plain
 from obligo.report.model import Consequence, Group, Report, Verdict
 from obligo.report.portfolio import PortfolioReport
@@ -175,7 +175,7 @@ def _evidence(v: Verdict, owed: list[Consequence]) -> list[str]:
         record = r.type + (f" {r.id}" if r.id else "")
         lines.append(f"exclusion {r.exclusion} refused for {record}: {r.reason}")
     for item in owed:
-        lines.append(f"{item.kind}: {_money(item.amount, item.currency)}{_earn_back(item)}")
+        lines.append(f"{item.kind}: {amount_words(item.amount, item.currency)}{_earn_back(item)}")
         lines += [f"  {line.rule}: {line.arithmetic}" for line in item.lines]
         lines += [f"  cap {cap.cap}: {cap.arithmetic}" for cap in item.caps]
         if item.rounding:
@@ -195,9 +195,3 @@ def _earn_back(item: Consequence) -> str:
     if back.state == "provisional":
         return f", {back.detail}"  # the detail says "provisional: ..." and the periods left
     return f", {back.state.replace('_', ' ')}: {back.detail}"
-
-
-def _money(amount: Decimal | None, currency: str | None) -> str:
-    if amount is None:
-        return "amount not known"
-    return f"{plain(amount)} {currency}" if currency else plain(amount)

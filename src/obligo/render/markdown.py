@@ -20,6 +20,7 @@ from decimal import Decimal
 from obligo._inert import inert, inert_model
 from obligo.render.options import PLAIN, RenderOptions
 from obligo.render.quantities import duration, percent, quantity
+from obligo.render.words import amount_words
 from obligo.report.base import plain
 from obligo.report.model import (
     AgreementParty,
@@ -96,9 +97,7 @@ def _time(moment: dt.datetime | None) -> str:
 
 
 def _money(amount: Decimal | None, currency: str | None) -> str:
-    if amount is None:
-        return "amount not known"
-    return f"{plain(amount)} {md(currency)}" if currency else plain(amount)
+    return amount_words(amount, md(currency) if currency else currency)
 
 
 def _group(group: Group | None) -> str:

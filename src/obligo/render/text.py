@@ -9,7 +9,7 @@ from obligo._inert import inert, inert_model
 from obligo.render.baseline import rights_text
 from obligo.render.options import PLAIN, RenderOptions
 from obligo.render.quantities import duration, quantity
-from obligo.render.words import customer_line, group_words, line_account
+from obligo.render.words import amount_words, customer_line, group_words, line_account
 from obligo.report.base import plain
 from obligo.report.model import (
     ClaimStatus,
@@ -170,12 +170,6 @@ def portfolio_text(portfolio: PortfolioReport, options: RenderOptions = PLAIN) -
 
 
 # ------------------------------------------------------------------------------- consequences
-def _money(amount: Decimal | None, currency: str | None) -> str:
-    if amount is None:
-        return "amount not known"
-    return f"{plain(amount)} {currency}" if currency else plain(amount)
-
-
 def _claim(claim: ClaimStatus | None) -> str:
     if claim is None:
         return ""
@@ -208,7 +202,7 @@ def _consequence(item: Consequence, *, owed_by: bool = False) -> list[str]:
     part = f" ({item.service}, owed by {item.supplier})" if owed_by else ""
     head = (
         f"  {item.clause} {item.kind}{group}{part} {item.period.label}:"
-        f" {_money(item.amount, item.currency)}{_claim(item.claim)}"
+        f" {amount_words(item.amount, item.currency)}{_claim(item.claim)}"
     )
     back = item.earn_back
     if back is not None:

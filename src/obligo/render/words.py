@@ -1,9 +1,13 @@
-"""Words the plain-text renderers share (the text report, the budget and the review packs): a
-group, the customer's line and the line account, written the same way wherever they appear.
+"""Words the plain-text renderers share (the text report, JUnit, the budget and the review
+packs): a group, an amount of money, the customer's line and the line account, written the same
+way wherever they appear.
 Markdown and HTML escape for their own syntax and keep their own forms."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
+from obligo.report.base import plain
 from obligo.report.model import InputAccount, PartyRef, Rejection
 
 # Rejected lines listed one by one before the rest are counted: enough to see what went wrong.
@@ -15,6 +19,13 @@ def group_words(group: str | dict[str, str]) -> str:
     if isinstance(group, str):
         return group
     return ", ".join(f"{field}={value}" for field, value in group.items())
+
+
+def amount_words(amount: Decimal | None, currency: str | None) -> str:
+    """``150.00 EUR``; an amount without a currency as a bare number; "amount not known"."""
+    if amount is None:
+        return "amount not known"
+    return f"{plain(amount)} {currency}" if currency else plain(amount)
 
 
 def customer_line(party: PartyRef) -> str:
